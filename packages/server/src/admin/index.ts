@@ -1,0 +1,5 @@
+export { createAdminServer, type AdminServerOptions } from './http-server.js';
+export type { DeviceView, RegistrationBinding, DeviceDirectoryView } from './device-view.js';
+export { DeviceViewSchema, RegistrationBindingSchema } from './device-view.js';
+export type { HealthSource } from './routes/health.js';
+export { problemFor, type Problem } from './problem.js';

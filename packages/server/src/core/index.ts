@@ -1,0 +1,6 @@
+export { ErrorCode, StrowgerError, isStrowgerError } from './errors.js';
+export type { Clock, TimerHandle } from './clock.js';
+export { systemClock, FakeClock } from './clock.js';
+export type { Logger } from './logger.js';
+export { silentLogger } from './logger.js';
+export { TypedEmitter } from './emitter.js';

@@ -1,0 +1,15 @@
+export {
+  Registrar,
+  defaultRegistrarLimits,
+  type RegistrarOptions,
+  type RegistrarLimits,
+  type RegisterExchange,
+  type RegisterOutcome,
+} from './registrar.js';
+export {
+  RegistrationTable,
+  type Binding,
+  type BindingSource,
+  type RegistrationTableEvents,
+} from './registration-table.js';
+export type { SipAccount, SipAccountDirectory } from './sip-accounts.js';

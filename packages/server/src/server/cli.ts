@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { registerConfigCommands } from './commands/config.js';
+import { registerDevicesCommand } from './commands/devices.js';
+import { registerStartCommand } from './commands/start.js';
+import { isStrowgerError } from '../core/index.js';
+
+const program = new Command('strowger')
+  .description('Strowger: an open-source IP call manager with a CTI layer')
+  .version('0.1.0')
+  .showHelpAfterError('(run with --help for usage)');
+
+registerStartCommand(program);
+registerConfigCommands(program);
+registerDevicesCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  // Known errors already say what to do; anything else is a bug worth a stack trace.
+  if (isStrowgerError(error)) {
+    console.error(`strowger: ${error.message}`);
+  } else {
+    console.error(error);
+  }
+  process.exitCode = 1;
+}

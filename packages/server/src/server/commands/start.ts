@@ -1,0 +1,157 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Option, InvalidArgumentError, type Command } from 'commander';
+import { pino } from 'pino';
+import { isDigestAlgorithm, type DigestAlgorithm } from '../../sip/index.js';
+import { parseConfigFile } from '../../store/index.js';
+import { portOption } from '../options.js';
+import { Strowger } from '../strowger.js';
+import { addStoreOptions, describeStore, type StoreLocation } from './store-options.js';
+
+/** The demo configuration shipped with the package (outside `dist`, so one copy serves source and build). */
+export const demoConfigPath = fileURLToPath(new URL('../../../config/demo.yaml', import.meta.url));
+
+interface StartOptions extends StoreLocation {
+  config?: string;
+  demo?: boolean;
+  prune?: boolean;
+  bind: string;
+  sipPort: number;
+  ctiPort: number;
+  httpPort: number;
+  httpBind: string;
+  logLevel: string;
+  digestAlgorithms: DigestAlgorithm[];
+}
+
+export function parseDigestAlgorithms(value: string): DigestAlgorithm[] {
+  const names = value
+    .split(',')
+    .map((name) => name.trim().toUpperCase())
+    .filter((name) => name !== '');
+  const algorithms: DigestAlgorithm[] = [];
+  for (const name of names) {
+    if (!isDigestAlgorithm(name)) {
+      throw new InvalidArgumentError(`unknown digest algorithm "${name}"; use MD5 and/or SHA-256, e.g. "SHA-256,MD5"`);
+    }
+    if (!algorithms.includes(name)) algorithms.push(name);
+  }
+  if (algorithms.length === 0) throw new InvalidArgumentError('name at least one digest algorithm: SHA-256, MD5');
+  return algorithms;
+}
+
+/** `strowger start`: the call manager in the foreground until SIGTERM or SIGINT. */
+export function registerStartCommand(program: Command): void {
+  addStoreOptions(
+    program
+      .command('start')
+      .description('run Strowger: SIP registrar and the HTTP API, from the stored configuration')
+      .option('--config <file>', 'apply this YAML configuration file before serving (like "config apply")')
+      .option('--demo', 'apply the demo configuration (phones with printed SIP credentials, a route point, CTI ports)')
+      .option('--prune', 'with --config: delete stored configuration the file does not mention')
+      .addOption(new Option('--bind <address>', 'address for SIP to listen on').env('STROWGER_BIND').default('0.0.0.0'))
+      .addOption(
+        new Option('--sip-port <port>', 'SIP port, UDP and TCP (0 picks a free port)')
+          .env('STROWGER_SIP_PORT')
+          .default(5060)
+          .argParser(portOption('--sip-port')),
+      )
+      .addOption(
+        new Option('--cti-port <port>', 'CTI port (reserved: the CTI server is not part of this release)')
+          .env('STROWGER_CTI_PORT')
+          .default(2748)
+          .argParser(portOption('--cti-port')),
+      )
+      .addOption(
+        new Option('--http-port <port>', 'HTTP port for /healthz, /metrics and the REST API (0 picks a free port)')
+          .env('STROWGER_HTTP_PORT')
+          .default(8080)
+          .argParser(portOption('--http-port')),
+      )
+      .addOption(
+        new Option('--http-bind <address>', 'address for HTTP to listen on (keep it private until the API has logins)')
+          .env('STROWGER_HTTP_BIND')
+          .default('127.0.0.1'),
+      )
+      .addOption(
+        new Option('--digest-algorithms <list>', 'digest algorithms offered to phones, in order of preference')
+          .env('STROWGER_DIGEST_ALGORITHMS')
+          .default(['SHA-256', 'MD5'], 'SHA-256,MD5')
+          .argParser(parseDigestAlgorithms),
+      )
+      .addOption(
+        new Option('--log-level <level>', 'log level')
+          .env('STROWGER_LOG_LEVEL')
+          .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
+          .default('info'),
+      ),
+  ).action(async (options: StartOptions) => {
+    if (options.demo === true && options.config !== undefined) {
+      throw new InvalidArgumentError('use either --demo or --config, not both');
+    }
+    const logger = pino({ name: 'strowger', level: options.logLevel });
+    const configFile = options.demo === true ? demoConfigPath : options.config;
+    const strowger = await Strowger.start({
+      store: options.db === undefined ? { dataDir: options.data } : { url: options.db },
+      ...(configFile === undefined ? {} : { configFile }),
+      prune: options.prune === true,
+      bind: options.bind,
+      sipPort: options.sipPort,
+      httpPort: options.httpPort,
+      httpBind: options.httpBind,
+      digestAlgorithms: options.digestAlgorithms,
+      logger,
+    });
+    printBanner(strowger, options, options.demo === true);
+
+    let signals = 0;
+    const shutdown = (signal: string) => {
+      signals += 1;
+      if (signals > 1) {
+        logger.warn({ signal }, 'second signal: exiting without waiting');
+        process.exit(1);
+      }
+      logger.info({ signal }, 'shutting down');
+      strowger.stop().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    };
+    process.on('SIGTERM', () => shutdown('SIGTERM'));
+    process.on('SIGINT', () => shutdown('SIGINT'));
+  });
+}
+
+function printBanner(strowger: Strowger, options: StartOptions, demo: boolean): void {
+  const { sipUdp, sipTcp, http } = strowger.addresses;
+  const lines = [
+    '',
+    `Strowger is running (${describeStore(options)})`,
+    `  SIP   udp ${sipUdp.address}:${sipUdp.port}   tcp ${sipTcp.address}:${sipTcp.port}   realm "${strowger.sip.realm}"`,
+    `  HTTP  http://${http.address}:${http.port}   (/healthz, /metrics, /api/v1/devices)`,
+    `  CTI   not yet served (--cti-port ${options.ctiPort} is reserved for it)`,
+  ];
+  if (demo) {
+    // The stored configuration keeps only hashes; the public demo passwords come from the file.
+    const doc = parseConfigFile(readFileSync(demoConfigPath, 'utf8'), demoConfigPath);
+    const registrar = sipUdp.address === '0.0.0.0' ? '127.0.0.1' : sipUdp.address;
+    lines.push('', `Demo phones (register a softphone to ${registrar}:${sipUdp.port}, UDP or TCP):`);
+    for (const device of doc.devices ?? []) {
+      if (device.sip === undefined) continue;
+      lines.push(
+        `  ${device.name}  user ${device.sip.username}  password ${device.sip.password ?? '(none)'}  ` +
+          `lines ${(device.lines ?? []).join(',')}`,
+      );
+    }
+    const users = [
+      ...(doc.endUsers ?? []).map((user) => `${user.userId} / ${user.password ?? '(none)'} (end user)`),
+      ...(doc.applicationUsers ?? []).map((user) => `${user.userId} / ${user.password ?? '(none)'} (application user)`),
+    ];
+    lines.push('', `Demo users: ${users.join(', ')}`);
+  }
+  lines.push('', 'Stop with Ctrl-C.', '');
+  console.log(lines.join('\n'));
+}

@@ -1,0 +1,37 @@
+import { Option, type Command } from 'commander';
+
+export interface StoreLocation {
+  data: string;
+  db?: string;
+}
+
+/** `--data` and `--db`, shared by every command that opens the configuration store. */
+export function addStoreOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option('--data <dir>', 'data directory of the embedded database').env('STROWGER_DATA').default('./data'),
+    )
+    .addOption(
+      new Option(
+        '--db <url>',
+        'a PostgreSQL server (postgres://user:password@host:port/database) instead of the embedded database',
+      ).env('STROWGER_DB'),
+    );
+}
+
+export function describeStore(location: StoreLocation): string {
+  return location.db === undefined
+    ? `embedded PostgreSQL in ${location.data}`
+    : `PostgreSQL at ${redactUrl(location.db)}`;
+}
+
+/** A database URL fit for a log line: the password is never printed. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparsable URL)';
+  }
+}

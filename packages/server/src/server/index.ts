@@ -1,0 +1,1 @@
+export { Strowger, strowgerVersion, type StrowgerOptions, type StrowgerAddresses } from './strowger.js';

@@ -1,0 +1,125 @@
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Response class label for a status code: 1xx … 6xx. */
+export function responseClass(status: number): string {
+  return `${Math.floor(status / 100)}xx`;
+}
+
+export interface SipMessageLike {
+  readonly kind: 'request' | 'response';
+}
+
+/**
+ * The Prometheus metrics the server exposes at /metrics. Values that already live elsewhere (bindings,
+ * live transactions) are read when scraped instead of being mirrored on every change.
+ */
+export class StrowgerMetrics {
+  readonly registry = new Registry();
+  readonly #sipIn: Counter<'method' | 'class' | 'transport'>;
+  readonly #sipOut: Counter<'method' | 'class' | 'transport'>;
+  readonly #parseErrors: Counter<'transport'>;
+  readonly #registerOutcomes: Counter<'outcome'>;
+
+  constructor(sources: { registeredDevices: () => number; bindings: () => number; liveTransactions: () => number }) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'strowger_process_' });
+    this.#sipIn = new Counter({
+      name: 'strowger_sip_messages_received_total',
+      help: 'SIP messages received, by request method or response class',
+      labelNames: ['method', 'class', 'transport'],
+      registers: [this.registry],
+    });
+    this.#sipOut = new Counter({
+      name: 'strowger_sip_messages_sent_total',
+      help: 'SIP messages sent, by request method or response class',
+      labelNames: ['method', 'class', 'transport'],
+      registers: [this.registry],
+    });
+    this.#parseErrors = new Counter({
+      name: 'strowger_sip_parse_errors_total',
+      help: 'Received SIP messages that could not be parsed (answered 400 or dropped)',
+      labelNames: ['transport'],
+      registers: [this.registry],
+    });
+    this.#registerOutcomes = new Counter({
+      name: 'strowger_sip_register_requests_total',
+      help: 'REGISTER requests by outcome: registered, unregistered, challenged, stale, rejected, throttled, invalid',
+      labelNames: ['outcome'],
+      registers: [this.registry],
+    });
+    new Gauge({
+      name: 'strowger_sip_registered_devices',
+      help: 'Devices with at least one current registration binding',
+      registers: [this.registry],
+      collect() {
+        this.set(sources.registeredDevices());
+      },
+    });
+    new Gauge({
+      name: 'strowger_sip_registration_bindings',
+      help: 'Current registration bindings (contacts) over all devices',
+      registers: [this.registry],
+      collect() {
+        this.set(sources.bindings());
+      },
+    });
+    new Gauge({
+      name: 'strowger_sip_transactions',
+      help: 'Live SIP transactions (client and server)',
+      registers: [this.registry],
+      collect() {
+        this.set(sources.liveTransactions());
+      },
+    });
+  }
+
+  sipReceived(
+    message: { kind: 'request'; method: string } | { kind: 'response'; status: number; cseqMethod: string },
+    transport: string,
+  ): void {
+    this.#sipIn.inc(labelsFor(message, transport));
+  }
+
+  sipSent(
+    message: { kind: 'request'; method: string } | { kind: 'response'; status: number; cseqMethod: string },
+    transport: string,
+  ): void {
+    this.#sipOut.inc(labelsFor(message, transport));
+  }
+
+  sipParseError(transport: string): void {
+    this.#parseErrors.inc({ transport });
+  }
+
+  registerOutcome(outcome: string): void {
+    this.#registerOutcomes.inc({ outcome });
+  }
+}
+
+const knownMethods = new Set([
+  'INVITE',
+  'ACK',
+  'BYE',
+  'CANCEL',
+  'OPTIONS',
+  'REGISTER',
+  'PRACK',
+  'SUBSCRIBE',
+  'NOTIFY',
+  'PUBLISH',
+  'INFO',
+  'REFER',
+  'MESSAGE',
+  'UPDATE',
+]);
+
+function labelsFor(
+  message: { kind: 'request'; method: string } | { kind: 'response'; status: number; cseqMethod: string },
+  transport: string,
+): { method: string; class: string; transport: string } {
+  // Unknown methods share one label so a peer cannot grow the series without bound.
+  if (message.kind === 'request') {
+    return { method: knownMethods.has(message.method) ? message.method : 'other', class: 'request', transport };
+  }
+  const method = knownMethods.has(message.cseqMethod) ? message.cseqMethod : 'other';
+  return { method, class: responseClass(message.status), transport };
+}

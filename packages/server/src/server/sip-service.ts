@@ -1,0 +1,174 @@
+import type { Clock, Logger } from '../core/index.js';
+import {
+  DigestAuthenticator,
+  FailureThrottle,
+  SipUserAgent,
+  TransportLayer,
+  type DigestAlgorithm,
+  type Endpoint,
+  type IncomingRequest,
+  type TransportObserver,
+} from '../sip/index.js';
+import { Registrar, RegistrationTable, type RegisterOutcome, type SipAccount } from '../devices/sip/index.js';
+import type { ConfigSnapshot } from '../store/index.js';
+
+export interface SipServiceOptions {
+  clock: Clock;
+  logger: Logger;
+  bind: string;
+  port: number;
+  /** Host written into Via/Contact; defaults to the bind address, or 127.0.0.1 for a wildcard bind. */
+  advertise?: string;
+  digestAlgorithms: DigestAlgorithm[];
+  observer?: TransportObserver;
+  onRegisterOutcome?: (outcome: RegisterOutcome) => void;
+  userAgent: string;
+}
+
+/** The methods this server answers today; others get 405 with this list. */
+const allowedMethods = ['REGISTER', 'OPTIONS', 'ACK', 'CANCEL'];
+
+/**
+ * SIP as the server runs it: transport, user-agent core and registrar, serving from an in-memory
+ * view of the configuration that `update` replaces whenever the store reports a change.
+ */
+export class SipService {
+  readonly table: RegistrationTable;
+  readonly transport: TransportLayer;
+  readonly ua: SipUserAgent;
+  readonly #options: SipServiceOptions;
+  #accounts = new Map<string, SipAccount>();
+  #authenticator: DigestAuthenticator;
+  #endpoints: { udp: Endpoint; tcp: Endpoint } | undefined;
+
+  constructor(options: SipServiceOptions, initial: ConfigSnapshot) {
+    this.#options = options;
+    this.table = new RegistrationTable(options.clock);
+    this.transport = new TransportLayer({
+      clock: options.clock,
+      logger: options.logger,
+      ...(options.observer === undefined ? {} : { observer: options.observer }),
+    });
+    this.ua = new SipUserAgent({
+      transport: this.transport,
+      clock: options.clock,
+      logger: options.logger,
+      userAgentHeader: options.userAgent,
+      allow: allowedMethods,
+    });
+    this.#authenticator = this.#newAuthenticator(initial.settings.sipRealm);
+    this.update(initial);
+    const authenticator = new ReplaceableAuthenticator(() => this.#authenticator);
+    const registrar = new Registrar({
+      accounts: { findByUsername: (username) => this.#accounts.get(username) },
+      table: this.table,
+      authenticator,
+      throttle: new FailureThrottle({ clock: options.clock }),
+      clock: options.clock,
+      logger: options.logger,
+      ...(options.onRegisterOutcome === undefined ? {} : { onOutcome: options.onRegisterOutcome }),
+    });
+    this.ua.onRequest((incoming) => this.#route(incoming, registrar));
+  }
+
+  /** Binds UDP and TCP on the same port (0 lets the system pick the UDP port, and TCP follows it). */
+  async listen(): Promise<{ udp: Endpoint; tcp: Endpoint }> {
+    const { bind, port } = this.#options;
+    const udp = (await this.transport.listen({ host: bind, udpPort: port, ...this.#advertise() })).udp as Endpoint;
+    const tcp = (await this.transport.listen({ host: bind, tcpPort: udp.port, ...this.#advertise() })).tcp as Endpoint;
+    this.#endpoints = { udp, tcp };
+    return this.#endpoints;
+  }
+
+  get endpoints(): { udp: Endpoint; tcp: Endpoint } | undefined {
+    return this.#endpoints;
+  }
+
+  get realm(): string {
+    return this.#authenticator.realm;
+  }
+
+  /** Takes a new configuration snapshot: accounts, realm, and bindings of devices that are gone. */
+  update(snapshot: ConfigSnapshot): void {
+    const accounts = new Map<string, SipAccount>();
+    for (const device of snapshot.devices) {
+      if (device.type === 'sip-phone' && device.sip !== undefined) {
+        accounts.set(device.sip.username, {
+          deviceName: device.name,
+          username: device.sip.username,
+          ha1: device.sip.ha1,
+        });
+      }
+    }
+    const names = new Set(snapshot.devices.map((device) => device.name));
+    for (const previous of this.#accounts.values()) {
+      const now = accounts.get(previous.username);
+      // A deleted phone, or one whose credentials changed, must register again.
+      if (!names.has(previous.deviceName) || now === undefined || now.ha1.sha256 !== previous.ha1.sha256) {
+        this.table.removeAll(previous.deviceName, 'removed');
+      }
+    }
+    this.#accounts = accounts;
+    if (snapshot.settings.sipRealm !== this.#authenticator.realm) {
+      this.#authenticator = this.#newAuthenticator(snapshot.settings.sipRealm);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.ua.close();
+    this.table.clear();
+    await this.transport.close();
+  }
+
+  #advertise(): { advertise?: string } {
+    return this.#options.advertise === undefined ? {} : { advertise: this.#options.advertise };
+  }
+
+  #newAuthenticator(realm: string): DigestAuthenticator {
+    return new DigestAuthenticator({ realm, clock: this.#options.clock, algorithms: this.#options.digestAlgorithms });
+  }
+
+  #route(incoming: IncomingRequest, registrar: Registrar): void {
+    switch (incoming.method) {
+      case 'REGISTER':
+        registrar.handle(incoming).catch((error: unknown) => {
+          this.#options.logger.error({ err: error }, 'REGISTER failed');
+          if (!incoming.answered) void incoming.respond(500, 'Server Internal Error');
+        });
+        return;
+      case 'OPTIONS':
+        void incoming.respond(200, 'OK', {
+          headers: [
+            { name: 'Allow', value: allowedMethods.join(', ') },
+            { name: 'Accept', value: 'application/sdp' },
+          ],
+        });
+        return;
+      default:
+        void incoming.respond(405, 'Method Not Allowed', {
+          headers: [{ name: 'Allow', value: allowedMethods.join(', ') }],
+        });
+    }
+  }
+}
+
+/** The registrar's view of the authenticator, following the service when the realm changes. */
+class ReplaceableAuthenticator implements Pick<DigestAuthenticator, 'challenge' | 'verify' | 'realm'> {
+  readonly #current: () => DigestAuthenticator;
+
+  constructor(current: () => DigestAuthenticator) {
+    this.#current = current;
+  }
+
+  get realm(): string {
+    return this.#current().realm;
+  }
+
+  challenge(options?: { stale?: boolean }): string[] {
+    return this.#current().challenge(options);
+  }
+
+  verify(input: Parameters<DigestAuthenticator['verify']>[0]): ReturnType<DigestAuthenticator['verify']> {
+    return this.#current().verify(input);
+  }
+}

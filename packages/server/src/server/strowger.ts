@@ -1,0 +1,245 @@
+import { readFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { pino, type Logger as PinoLogger } from 'pino';
+import { createAdminServer, type DeviceView } from '../admin/index.js';
+import { ErrorCode, StrowgerError, systemClock, type Clock } from '../core/index.js';
+import type { DigestAlgorithm, Endpoint } from '../sip/index.js';
+import { openStore, parseConfigFile, type ConfigSnapshot, type Store, type StoreLocation } from '../store/index.js';
+import { acquireDataDirLock } from './data-dir-lock.js';
+import { StrowgerMetrics } from './metrics.js';
+import { SipService } from './sip-service.js';
+
+export const strowgerVersion = '0.1.0';
+
+export interface StrowgerOptions {
+  store: StoreLocation;
+  /** A YAML configuration file applied (like `config apply`) before serving. */
+  configFile?: string;
+  /** Prune configuration that the file does not mention, like `config apply --prune`. */
+  prune?: boolean;
+  bind: string;
+  sipPort: number;
+  httpPort: number;
+  httpBind: string;
+  digestAlgorithms: DigestAlgorithm[];
+  logger?: PinoLogger;
+  clock?: Clock;
+}
+
+export interface StrowgerAddresses {
+  sipUdp: Endpoint;
+  sipTcp: Endpoint;
+  http: { address: string; port: number };
+}
+
+/**
+ * The composition root: opens the store, applies a configuration file if asked, and runs the SIP
+ * service and the HTTP server from the in-memory snapshot, reloading it whenever the store changes.
+ */
+export class Strowger {
+  readonly store: Store;
+  readonly sip: SipService;
+  readonly http: FastifyInstance;
+  readonly metrics: StrowgerMetrics;
+  readonly logger: PinoLogger;
+  #snapshot: ConfigSnapshot;
+  readonly #release: () => void;
+  readonly #unsubscribe: () => void;
+  #addresses: StrowgerAddresses | undefined;
+  #stopping: Promise<void> | undefined;
+
+  private constructor(parts: {
+    store: Store;
+    sip: SipService;
+    http: FastifyInstance;
+    metrics: StrowgerMetrics;
+    logger: PinoLogger;
+    snapshot: ConfigSnapshot;
+    release: () => void;
+  }) {
+    this.store = parts.store;
+    this.sip = parts.sip;
+    this.http = parts.http;
+    this.metrics = parts.metrics;
+    this.logger = parts.logger;
+    this.#snapshot = parts.snapshot;
+    this.#release = parts.release;
+    this.#unsubscribe = this.store.onChange((version) => void this.#reload(version));
+  }
+
+  /** Opens everything and starts listening; on any failure what was opened is closed again. */
+  static async start(options: StrowgerOptions): Promise<Strowger> {
+    const logger = options.logger ?? pino({ name: 'strowger' });
+    const clock = options.clock ?? systemClock;
+    const lock = 'dataDir' in options.store ? acquireDataDirLock(options.store.dataDir) : { release() {} };
+    const cleanups: Array<() => Promise<void> | void> = [() => lock.release()];
+    try {
+      const store = await openStore(options.store, { logger });
+      cleanups.unshift(() => store.close());
+      if (options.configFile !== undefined) {
+        const text = await readConfigText(options.configFile);
+        const doc = parseConfigFile(text, options.configFile);
+        const result = await store.applyConfig(doc, { prune: options.prune === true, source: options.configFile });
+        logger.info(
+          { file: options.configFile, version: result.version, changed: result.changed },
+          result.changed ? 'configuration applied' : 'configuration already up to date',
+        );
+      }
+      const snapshot = await store.loadConfig();
+      // The metrics and the HTTP routes read parts built after them, so they look them up when called.
+      const late: { sip?: SipService; instance?: Strowger } = {};
+      const metrics = new StrowgerMetrics({
+        registeredDevices: () => late.sip?.table.registeredDeviceCount ?? 0,
+        bindings: () => late.sip?.table.bindingCount ?? 0,
+        liveTransactions: () => {
+          const size = late.sip?.ua.transactions.size;
+          return size === undefined ? 0 : size.client + size.server;
+        },
+      });
+      const service = new SipService(
+        {
+          clock,
+          logger: logger.child({ layer: 'sip' }),
+          bind: options.bind,
+          port: options.sipPort,
+          digestAlgorithms: options.digestAlgorithms,
+          userAgent: `Strowger/${strowgerVersion}`,
+          observer: {
+            messageReceived: (message, source) => metrics.sipReceived(describe(message), source.protocol),
+            messageSent: (message, target) => metrics.sipSent(describe(message), target.protocol),
+            parseError: (source) => metrics.sipParseError(source.protocol),
+          },
+          onRegisterOutcome: (outcome) => metrics.registerOutcome(outcome),
+        },
+        snapshot,
+      );
+      late.sip = service;
+      cleanups.unshift(() => service.close());
+      const http = await createAdminServer({
+        devices: { listDevices: () => late.instance?.listDevices() ?? [] },
+        health: {
+          check: () => ({
+            sip: { ok: service.endpoints !== undefined, detail: endpointsText(service.endpoints) },
+            store: { ok: true, detail: `${store.kind} database, configuration version ${snapshot.version}` },
+          }),
+        },
+        metrics: metrics.registry,
+        logger: false,
+      });
+      cleanups.unshift(() => http.close());
+      const instance = new Strowger({
+        store,
+        sip: service,
+        http,
+        metrics,
+        logger,
+        snapshot,
+        release: () => lock.release(),
+      });
+      late.instance = instance;
+      const endpoints = await service.listen();
+      await http.listen({ host: options.httpBind, port: options.httpPort });
+      const address = http.server.address() as AddressInfo;
+      instance.#addresses = {
+        sipUdp: endpoints.udp,
+        sipTcp: endpoints.tcp,
+        http: { address: address.address, port: address.port },
+      };
+      logger.info({ sip: endpointsText(endpoints), http: `${address.address}:${address.port}` }, 'Strowger is serving');
+      return instance;
+    } catch (error) {
+      for (const cleanup of cleanups) {
+        await Promise.resolve(cleanup()).catch(() => undefined);
+      }
+      throw error;
+    }
+  }
+
+  get addresses(): StrowgerAddresses {
+    if (this.#addresses === undefined) throw new Error('Strowger is not listening yet');
+    return this.#addresses;
+  }
+
+  get snapshot(): ConfigSnapshot {
+    return this.#snapshot;
+  }
+
+  /** Devices from the configuration with their live registration state, for the API and the CLI. */
+  listDevices(): DeviceView[] {
+    const now = Date.now();
+    return this.#snapshot.devices.map((device) => {
+      const bindings = this.sip.table.bindings(device.name).map((binding) => ({
+        contact: binding.contactText,
+        expiresAt: new Date(binding.expiresAt).toISOString(),
+        expiresInSeconds: Math.max(0, Math.round((binding.expiresAt - now) / 1000)),
+        ...(binding.userAgent === undefined ? {} : { userAgent: binding.userAgent }),
+        source: `${binding.source.protocol}:${binding.source.address}:${binding.source.port}`,
+      }));
+      return {
+        name: device.name,
+        type: device.type,
+        ...(device.description === undefined ? {} : { description: device.description }),
+        lines: device.lines,
+        allowCtiControl: device.allowCtiControl,
+        registration: { state: bindings.length > 0 ? 'registered' : 'unregistered', bindings },
+      };
+    });
+  }
+
+  /** Stops accepting work, closes sockets and the database, and releases the data directory. */
+  stop(): Promise<void> {
+    this.#stopping ??= (async () => {
+      this.#unsubscribe();
+      await this.http.close().catch(() => undefined);
+      await this.sip.close().catch(() => undefined);
+      await this.store.close().catch(() => undefined);
+      this.#release();
+      this.logger.info({}, 'Strowger stopped');
+    })();
+    return this.#stopping;
+  }
+
+  async #reload(version: number): Promise<void> {
+    if (this.#stopping !== undefined) return;
+    try {
+      const snapshot = await this.store.loadConfig();
+      if (snapshot.version < this.#snapshot.version) return;
+      this.#snapshot = snapshot;
+      this.sip.update(snapshot);
+      this.logger.info({ version }, 'configuration reloaded');
+    } catch (error) {
+      this.logger.error({ err: error, version }, 'could not reload the configuration; still serving the previous one');
+    }
+  }
+}
+
+async function readConfigText(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new StrowgerError(
+      ErrorCode.InvalidArgument,
+      `cannot read the configuration file ${path}: ${(error as Error).message}; check the path given to --config`,
+      { cause: error },
+    );
+  }
+}
+
+function describe(
+  message: { kind: 'request'; method: string } | { kind: 'response'; status: number; cseq: { method: string } },
+): { kind: 'request'; method: string } | { kind: 'response'; status: number; cseqMethod: string } {
+  if (message.kind === 'request') return { kind: 'request', method: message.method };
+  let cseqMethod = 'other';
+  try {
+    cseqMethod = message.cseq.method;
+  } catch {
+    // A response with a broken CSeq is still counted, under "other".
+  }
+  return { kind: 'response', status: message.status, cseqMethod };
+}
+
+function endpointsText(endpoints: { udp: Endpoint; tcp: Endpoint } | undefined): string {
+  if (endpoints === undefined) return 'not listening';
+  return `udp ${endpoints.udp.address}:${endpoints.udp.port}, tcp ${endpoints.tcp.address}:${endpoints.tcp.port}`;
+}

@@ -1,0 +1,1 @@
+export { Dialog, DialogSet, dialogKey, type DialogId, type DialogState } from './dialog.js';

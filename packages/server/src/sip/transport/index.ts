@@ -1,0 +1,11 @@
+export type {
+  TransportProtocol,
+  Endpoint,
+  IncomingSource,
+  SipTransport,
+  SipTransportEvents,
+  TransportObserver,
+} from './types.js';
+export { TransportLayer, type TransportLayerOptions } from './transport-layer.js';
+export { StreamFramer, type FrameEvent } from './stream-framer.js';
+export { acceptIncoming, type IncomingOutcome } from './incoming.js';

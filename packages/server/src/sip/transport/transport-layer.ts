@@ -1,0 +1,375 @@
+import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+import { createConnection, createServer, isIPv6, type Server, type Socket } from 'node:net';
+import type { Clock, Logger, TimerHandle } from '../../core/index.js';
+import { ErrorCode, StrowgerError, TypedEmitter, silentLogger } from '../../core/index.js';
+import { createResponse, serializeMessage, type SipRequest, type SipResponse } from '../message/index.js';
+import { acceptIncoming } from './incoming.js';
+import { StreamFramer } from './stream-framer.js';
+import type {
+  Endpoint,
+  IncomingSource,
+  SipTransport,
+  SipTransportEvents,
+  TransportObserver,
+  TransportProtocol,
+} from './types.js';
+
+export interface TransportLayerOptions {
+  clock: Clock;
+  logger?: Logger;
+  observer?: TransportObserver;
+  /** RFC 3261 §18.1.1: a request larger than this (path MTU − 200) must not go over UDP. */
+  maxUdpSize?: number;
+  tcpIdleTimeoutMs?: number;
+  maxTcpHeaderBytes?: number;
+}
+
+interface Connection {
+  readonly id: string;
+  readonly socket: Socket;
+  readonly framer: StreamFramer;
+  readonly remote: { address: string; port: number };
+  readonly local: { address: string; port: number };
+  idleTimer: TimerHandle | undefined;
+}
+
+const CRLF = Buffer.from('\r\n');
+
+function endpointKey(address: string, port: number): string {
+  return `${address}|${port}`;
+}
+
+/**
+ * The SIP transport layer of RFC 3261 §18 over UDP and TCP: receives and frames messages, stamps
+ * `received`/`rport`, answers unparseable requests with 400, routes responses back the way requests
+ * came, and reuses TCP connections in both directions.
+ */
+export class TransportLayer implements SipTransport {
+  readonly #events: TypedEmitter<SipTransportEvents>;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly #observer: TransportObserver;
+  readonly #maxUdpSize: number;
+  readonly #idleMs: number;
+  readonly #maxHeaderBytes: number;
+  #udp: UdpSocket | undefined;
+  #tcp: Server | undefined;
+  #udpEndpoint: Endpoint | undefined;
+  #tcpEndpoint: Endpoint | undefined;
+  #advertisedHost = '127.0.0.1';
+  readonly #connections = new Map<string, Connection>();
+  readonly #byRemote = new Map<string, Connection>();
+  #nextConnectionId = 1;
+  #closed = false;
+
+  constructor(options: TransportLayerOptions) {
+    this.#clock = options.clock;
+    this.#logger = (options.logger ?? silentLogger).child({ layer: 'sip-transport' });
+    this.#events = new TypedEmitter(this.#logger);
+    this.#observer = options.observer ?? {};
+    this.#maxUdpSize = options.maxUdpSize ?? 1300;
+    this.#idleMs = options.tcpIdleTimeoutMs ?? 300_000;
+    this.#maxHeaderBytes = options.maxTcpHeaderBytes ?? 65_536;
+  }
+
+  on<K extends keyof SipTransportEvents>(event: K, listener: (payload: SipTransportEvents[K]) => void): () => void {
+    return this.#events.on(event, listener);
+  }
+
+  /**
+   * Opens the listening sockets. Port 0 picks a free port; the bound endpoints are returned.
+   * `advertise` is the host written into Via sent-by (the bind address unless it is a wildcard).
+   */
+  async listen(options: {
+    host: string;
+    udpPort?: number;
+    tcpPort?: number;
+    advertise?: string;
+  }): Promise<{ udp?: Endpoint; tcp?: Endpoint }> {
+    const wildcard = options.host === '0.0.0.0' || options.host === '::';
+    this.#advertisedHost = options.advertise ?? (wildcard ? '127.0.0.1' : options.host);
+    if (options.udpPort !== undefined) {
+      const socket = createSocket({ type: isIPv6(options.host) ? 'udp6' : 'udp4', reuseAddr: false });
+      await new Promise<void>((resolve, reject) => {
+        socket.once('error', (error) => reject(bindError('UDP', options.host, options.udpPort ?? 0, error)));
+        socket.bind(options.udpPort, options.host, () => resolve());
+      });
+      socket.on('error', (error) => this.#logger.warn({ err: error }, 'UDP socket error'));
+      socket.on('message', (bytes, info) => this.#onDatagram(bytes, info.address, info.port));
+      this.#udp = socket;
+      const address = socket.address();
+      this.#udpEndpoint = { protocol: 'udp', address: address.address, port: address.port };
+    }
+    if (options.tcpPort !== undefined) {
+      const server = createServer((socket) => this.#adopt(socket));
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', (error) => reject(bindError('TCP', options.host, options.tcpPort ?? 0, error)));
+        server.listen(options.tcpPort, options.host, () => resolve());
+      });
+      server.on('error', (error) => this.#logger.warn({ err: error }, 'TCP server error'));
+      this.#tcp = server;
+      const address = server.address();
+      if (address !== null && typeof address === 'object') {
+        this.#tcpEndpoint = { protocol: 'tcp', address: address.address, port: address.port };
+      }
+    }
+    return {
+      ...(this.#udpEndpoint ? { udp: this.#udpEndpoint } : {}),
+      ...(this.#tcpEndpoint ? { tcp: this.#tcpEndpoint } : {}),
+    };
+  }
+
+  sentBy(protocol: TransportProtocol): { host: string; port: number } {
+    const endpoint = protocol === 'udp' ? this.#udpEndpoint : this.#tcpEndpoint;
+    return { host: this.#advertisedHost, port: endpoint?.port ?? 5060 };
+  }
+
+  isReliable(protocol: TransportProtocol): boolean {
+    return protocol !== 'udp';
+  }
+
+  get openConnections(): number {
+    return this.#connections.size;
+  }
+
+  async send(message: SipRequest | SipResponse, target: Endpoint & { connectionId?: string }): Promise<void> {
+    if (this.#closed) throw new StrowgerError(ErrorCode.SipTransportError, 'the SIP transport is closed');
+    const bytes = serializeMessage(message);
+    if (target.protocol === 'udp') {
+      if (message.kind === 'request' && bytes.length > this.#maxUdpSize) {
+        throw new StrowgerError(
+          ErrorCode.SipTransportError,
+          `request of ${bytes.length} bytes is over the ${this.#maxUdpSize}-byte UDP limit (RFC 3261 §18.1.1); send it over TCP`,
+          { details: { reason: 'message-too-large' } },
+        );
+      }
+      await this.#sendDatagram(bytes, target.address, target.port);
+    } else {
+      const connection = await this.#connectionFor(target);
+      await this.#write(connection, bytes);
+    }
+    this.#observer.messageSent?.(message, target);
+  }
+
+  async sendResponse(response: SipResponse, source: IncomingSource): Promise<void> {
+    if (source.protocol === 'tcp') {
+      // §18.2.2: over a reliable transport the response goes back on the request's connection if it
+      // is still open; otherwise to the address in `received` and the sent-by port.
+      const connection = source.connectionId === undefined ? undefined : this.#connections.get(source.connectionId);
+      if (connection !== undefined) {
+        await this.#write(connection, serializeMessage(response));
+        this.#observer.messageSent?.(response, {
+          protocol: 'tcp',
+          address: connection.remote.address,
+          port: connection.remote.port,
+        });
+        return;
+      }
+    }
+    const via = response.topVia;
+    const received = via.params.get('received');
+    const rport = via.params.get('rport');
+    // NOTE: maddr (§18.2.2 multicast responses) is not honoured; phones do not use it.
+    const address = received ?? via.host;
+    const port = rport !== undefined && rport !== null ? Number(rport) : (via.port ?? 5060);
+    await this.send(response, { protocol: source.protocol, address, port });
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const connection of [...this.#connections.values()]) connection.socket.destroy();
+    const udp = this.#udp;
+    const tcp = this.#tcp;
+    if (udp !== undefined) await new Promise<void>((resolve) => udp.close(() => resolve()));
+    if (tcp !== undefined) await new Promise<void>((resolve) => tcp.close(() => resolve()));
+  }
+
+  #sendDatagram(bytes: Buffer, address: string, port: number): Promise<void> {
+    const socket = this.#udp;
+    if (socket === undefined) {
+      return Promise.reject(
+        new StrowgerError(ErrorCode.SipTransportError, 'no UDP socket is open; listen with a UDP port first'),
+      );
+    }
+    return new Promise((resolve, reject) => {
+      socket.send(bytes, port, address, (error) => {
+        if (error)
+          reject(
+            new StrowgerError(ErrorCode.SipTransportError, `UDP send to ${address}:${port} failed: ${error.message}`, {
+              cause: error,
+            }),
+          );
+        else resolve();
+      });
+    });
+  }
+
+  #onDatagram(bytes: Buffer, address: string, port: number): void {
+    const local = this.#udpEndpoint ?? { address: '', port: 0 };
+    // A lone CRLF or double CRLF over UDP is a keep-alive (RFC 5626 §4.4.1 uses STUN; CRLF is common).
+    if (bytes.length <= 4 && bytes.every((b) => b === 13 || b === 10)) return;
+    this.#deliver(bytes, {
+      protocol: 'udp',
+      remote: { address, port },
+      local: { address: local.address, port: local.port },
+    });
+  }
+
+  #deliver(bytes: Buffer, source: IncomingSource): void {
+    const outcome = acceptIncoming(bytes, source);
+    switch (outcome.kind) {
+      case 'request':
+        this.#observer.messageReceived?.(outcome.request, source);
+        this.#events.emit('request', { request: outcome.request, source });
+        return;
+      case 'response': {
+        // §18.1.2: a response whose top Via is not ours is discarded.
+        const via = outcome.response.via[0];
+        const ours = via !== undefined && (via.port ?? 5060) === this.sentBy(source.protocol).port;
+        if (!ours) {
+          this.#observer.dropped?.(source, 'response Via sent-by is not ours');
+          return;
+        }
+        this.#observer.messageReceived?.(outcome.response, source);
+        this.#events.emit('response', { response: outcome.response, source });
+        return;
+      }
+      case 'reject': {
+        this.#observer.parseError?.(source, outcome.error);
+        const partial = outcome.error.partial;
+        if (partial === undefined) return;
+        const reason =
+          outcome.error.responseStatus === 505
+            ? 'Version Not Supported'
+            : `Bad Request - ${shortReason(outcome.error.message)}`;
+        const response = createResponse(partial, outcome.error.responseStatus, reason);
+        this.sendResponse(response, source).catch((error: unknown) =>
+          this.#logger.debug({ err: error }, 'could not answer a malformed request'),
+        );
+        return;
+      }
+      case 'drop':
+        this.#observer.dropped?.(source, outcome.reason);
+    }
+  }
+
+  #adopt(socket: Socket): Connection {
+    const connection: Connection = {
+      id: `tcp-${this.#nextConnectionId++}`,
+      socket,
+      framer: new StreamFramer({ maxHeaderBytes: this.#maxHeaderBytes }),
+      remote: { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 },
+      local: { address: socket.localAddress ?? '', port: socket.localPort ?? 0 },
+      idleTimer: undefined,
+    };
+    this.#connections.set(connection.id, connection);
+    this.#byRemote.set(endpointKey(connection.remote.address, connection.remote.port), connection);
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.#onStreamData(connection, chunk));
+    socket.on('error', (error) =>
+      this.#logger.debug({ err: error, connection: connection.id }, 'TCP connection error'),
+    );
+    socket.on('close', () => this.#forget(connection));
+    this.#touch(connection);
+    return connection;
+  }
+
+  #onStreamData(connection: Connection, chunk: Buffer): void {
+    this.#touch(connection);
+    const source: IncomingSource = {
+      protocol: 'tcp',
+      remote: connection.remote,
+      local: connection.local,
+      connectionId: connection.id,
+    };
+    for (const event of connection.framer.push(chunk)) {
+      if (event.kind === 'ping') {
+        connection.socket.write(CRLF);
+      } else if (event.kind === 'message') {
+        this.#deliver(event.bytes, source);
+      } else {
+        this.#logger.info(
+          { connection: connection.id, reason: event.reason },
+          'closing a TCP connection that broke SIP framing',
+        );
+        const answer =
+          event.headerBytes === undefined ? undefined : badRequestFor(event.headerBytes, source, event.reason);
+        if (answer !== undefined) connection.socket.write(serializeMessage(answer));
+        connection.socket.end();
+        return;
+      }
+    }
+  }
+
+  async #connectionFor(target: Endpoint & { connectionId?: string }): Promise<Connection> {
+    const byId = target.connectionId === undefined ? undefined : this.#connections.get(target.connectionId);
+    if (byId !== undefined) return byId;
+    const existing = this.#byRemote.get(endpointKey(target.address, target.port));
+    if (existing !== undefined) return existing;
+    const socket = createConnection({ host: target.address, port: target.port });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('error', (error) =>
+        reject(
+          new StrowgerError(
+            ErrorCode.SipTransportError,
+            `TCP connect to ${target.address}:${target.port} failed: ${error.message}`,
+            { cause: error },
+          ),
+        ),
+      );
+    });
+    return this.#adopt(socket);
+  }
+
+  #write(connection: Connection, bytes: Buffer): Promise<void> {
+    this.#touch(connection);
+    return new Promise((resolve, reject) => {
+      connection.socket.write(bytes, (error) => {
+        if (error)
+          reject(
+            new StrowgerError(
+              ErrorCode.SipTransportError,
+              `TCP write to ${connection.remote.address}:${connection.remote.port} failed: ${error.message}`,
+              { cause: error },
+            ),
+          );
+        else resolve();
+      });
+    });
+  }
+
+  #touch(connection: Connection): void {
+    connection.idleTimer?.cancel();
+    connection.idleTimer = this.#clock.setTimer(this.#idleMs, () => connection.socket.destroy());
+  }
+
+  #forget(connection: Connection): void {
+    connection.idleTimer?.cancel();
+    this.#connections.delete(connection.id);
+    const key = endpointKey(connection.remote.address, connection.remote.port);
+    if (this.#byRemote.get(key) === connection) this.#byRemote.delete(key);
+  }
+}
+
+/** A 400 for a framing failure, when the headers are good enough to answer (§18.3). */
+function badRequestFor(headerBytes: Buffer, source: IncomingSource, reason: string): SipResponse | undefined {
+  const outcome = acceptIncoming(headerBytes, source);
+  const request =
+    outcome.kind === 'request' ? outcome.request : outcome.kind === 'reject' ? outcome.error.partial : undefined;
+  return request === undefined ? undefined : createResponse(request, 400, `Bad Request - ${shortReason(reason)}`);
+}
+
+function bindError(kind: string, host: string, port: number, error: Error): StrowgerError {
+  return new StrowgerError(
+    ErrorCode.ResourceUnavailable,
+    `cannot listen for SIP over ${kind} on ${host}:${port} (${error.message}); choose another port with --sip-port, or 0 for a free one`,
+    { cause: error },
+  );
+}
+
+function shortReason(message: string): string {
+  const text = message.replace(/[\r\n]+/g, ' ');
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}

@@ -1,0 +1,45 @@
+import type { SipParseError, SipRequest, SipResponse } from '../message/index.js';
+
+/** Transports we speak; TLS and WebSocket (RFC 7118) slot in as further members and implementations. */
+export type TransportProtocol = 'udp' | 'tcp';
+
+export interface Endpoint {
+  protocol: TransportProtocol;
+  address: string;
+  port: number;
+}
+
+/** Where a received message came from, and which of our sockets or connections it arrived on. */
+export interface IncomingSource {
+  protocol: TransportProtocol;
+  remote: { address: string; port: number };
+  local: { address: string; port: number };
+  /** Set for connection-oriented transports: responses go back on this connection (§18.2.2). */
+  connectionId?: string;
+}
+
+export interface SipTransportEvents extends Record<string, unknown> {
+  request: { request: SipRequest; source: IncomingSource };
+  response: { response: SipResponse; source: IncomingSource };
+}
+
+/** The transport as the transaction layer sees it; sockets and the in-memory test network both implement it. */
+export interface SipTransport {
+  /** Sends to an explicit target; a request reuses an open connection to the target when there is one. */
+  send(message: SipRequest | SipResponse, target: Endpoint & { connectionId?: string }): Promise<void>;
+  /** Sends a response where RFC 3261 §18.2.2 and RFC 3581 §4 say it goes, given where the request came from. */
+  sendResponse(response: SipResponse, source: IncomingSource): Promise<void>;
+  /** The host and port to put in the sent-by of a new Via for this transport. */
+  sentBy(protocol: TransportProtocol): { host: string; port: number };
+  isReliable(protocol: TransportProtocol): boolean;
+  on<K extends keyof SipTransportEvents>(event: K, listener: (payload: SipTransportEvents[K]) => void): () => void;
+  close(): Promise<void>;
+}
+
+/** A monitoring tap (metrics, traces), kept apart from the control events above. */
+export interface TransportObserver {
+  messageReceived?(message: SipRequest | SipResponse, source: IncomingSource): void;
+  messageSent?(message: SipRequest | SipResponse, target: Endpoint): void;
+  parseError?(source: IncomingSource, error: SipParseError): void;
+  dropped?(source: IncomingSource, reason: string): void;
+}

@@ -1,0 +1,85 @@
+import { createResponse, generateTag, type HeaderField, type SipRequest } from '../message/index.js';
+import type { IncomingSource } from '../transport/index.js';
+import type { ServerTransaction } from '../transaction/index.js';
+import { InviteServerTransaction } from '../transaction/index.js';
+
+export interface RespondOptions {
+  headers?: HeaderField[];
+  body?: Uint8Array;
+  /** The To tag for this dialog; one is generated for the first response above 100 when absent. */
+  toTag?: string;
+}
+
+/**
+ * A request as the transaction user sees it: the message, where it came from, and the one way to
+ * answer it — through its server transaction, so retransmissions are handled below.
+ */
+export class IncomingRequest {
+  readonly request: SipRequest;
+  readonly source: IncomingSource;
+  readonly #transaction: ServerTransaction;
+  readonly #extraHeaders: () => HeaderField[];
+  #toTag: string | undefined;
+  #cancelListeners: Array<() => void> = [];
+  #finalSent = false;
+
+  constructor(transaction: ServerTransaction, source: IncomingSource, extraHeaders: () => HeaderField[]) {
+    this.#transaction = transaction;
+    this.request = transaction.request;
+    this.source = source;
+    this.#extraHeaders = extraHeaders;
+  }
+
+  get method(): string {
+    return this.request.method;
+  }
+
+  /** Whether a final response has been sent. */
+  get answered(): boolean {
+    return this.#finalSent;
+  }
+
+  /** The To tag used in responses (for building the UAS side of a dialog). */
+  get toTag(): string | undefined {
+    return this.#toTag;
+  }
+
+  async respond(status: number, reason?: string, options: RespondOptions = {}): Promise<void> {
+    if (this.#finalSent) {
+      throw new Error(
+        `${this.request.method} was already answered; a second final response (${status}) cannot be sent`,
+      );
+    }
+    if (status >= 200) this.#finalSent = true;
+    const requestHasTag = safeHasToTag(this.request);
+    if (!requestHasTag && status > 100) this.#toTag ??= options.toTag ?? generateTag();
+    const response = createResponse(this.request, status, reason, {
+      ...(this.#toTag === undefined || status === 100 ? {} : { toTag: this.#toTag }),
+      headers: [...this.#extraHeaders(), ...(options.headers ?? [])],
+      ...(options.body === undefined ? {} : { body: options.body }),
+    });
+    this.#transaction.respond(response);
+  }
+
+  /** INVITE only: called when a matching CANCEL arrives; the core has then answered 487 already (§9.2). */
+  onCancel(listener: () => void): void {
+    this.#cancelListeners.push(listener);
+  }
+
+  /** The core's CANCEL handling: 487 the INVITE if it is still unanswered, then tell the listeners. */
+  cancel(): boolean {
+    if (!(this.#transaction instanceof InviteServerTransaction) || this.#finalSent) return false;
+    void this.respond(487);
+    for (const listener of this.#cancelListeners) listener();
+    this.#cancelListeners = [];
+    return true;
+  }
+}
+
+function safeHasToTag(request: SipRequest): boolean {
+  try {
+    return request.to.params.has('tag');
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,2 @@
+export { SipUserAgent, buildCancel, type SipUserAgentOptions, type CreateRequestOptions } from './user-agent.js';
+export { IncomingRequest, type RespondOptions } from './incoming-request.js';

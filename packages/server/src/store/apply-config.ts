@@ -1,0 +1,400 @@
+import { eq, inArray, sql } from 'drizzle-orm';
+import { ErrorCode, StrowgerError } from '../core/index.js';
+import type { ConfigDocument } from './config/config-schema.js';
+import { CHANGE_CHANNEL, type Database } from './database.js';
+import * as t from './schema.js';
+import { hashPassword, isPasswordHash, sipHa1, verifyPassword } from './secrets.js';
+import type { ApplicationUserConfig, ConfigSnapshot, DeviceConfig, EndUserConfig, LineConfig } from './snapshot.js';
+
+export interface KindCounts {
+  created: number;
+  updated: number;
+  removed: number;
+  unchanged: number;
+}
+
+export interface ApplyResult {
+  changed: boolean;
+  version: number;
+  devices: KindCounts;
+  lines: KindCounts;
+  endUsers: KindCounts;
+  applicationUsers: KindCounts;
+}
+
+/** JSON with sorted keys, so values compare equal whatever order their keys were built in. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>)
+            .filter(([, x]) => x !== undefined)
+            .sort(([a], [b]) => a.localeCompare(b)),
+        )
+      : v,
+  );
+}
+
+function defaultLine(dn: string): LineConfig {
+  return {
+    dn,
+    description: undefined,
+    allowCtiControl: true,
+    forward: {},
+    noAnswerSeconds: 12,
+    maxCalls: 2,
+    busyTrigger: 1,
+  };
+}
+
+interface Desired {
+  snapshot: ConfigSnapshot;
+  problems: string[];
+}
+
+/** The configuration the document asks for, merged over the current one; problems instead of throwing. */
+async function buildDesired(current: ConfigSnapshot, doc: ConfigDocument, prune: boolean): Promise<Desired> {
+  const problems: string[] = [];
+  const realm = doc.settings?.sipRealm ?? current.settings.sipRealm;
+  const keep = <T>(list: T[]): T[] => (prune ? [] : list);
+
+  const lines = new Map(keep(current.lines).map((line) => [line.dn, line]));
+  for (const [i, line] of (doc.lines ?? []).entries()) {
+    const forward = line.forward ?? {};
+    const config: LineConfig = {
+      dn: line.dn,
+      description: line.description,
+      allowCtiControl: line.allowCtiControl ?? true,
+      forward: {
+        ...(forward.all ? { all: forward.all } : {}),
+        ...(forward.busy ? { busy: forward.busy } : {}),
+        ...(forward.noAnswer ? { noAnswer: forward.noAnswer } : {}),
+        ...(forward.unregistered ? { unregistered: forward.unregistered } : {}),
+      },
+      noAnswerSeconds: forward.noAnswerSeconds ?? 12,
+      maxCalls: line.maxCalls ?? 2,
+      busyTrigger: line.busyTrigger ?? 1,
+    };
+    if (config.busyTrigger > config.maxCalls) {
+      problems.push(
+        `lines[${i}]: busyTrigger ${config.busyTrigger} is above maxCalls ${config.maxCalls}; lower busyTrigger or raise maxCalls`,
+      );
+    }
+    lines.set(line.dn, config);
+  }
+
+  const currentDevices = new Map(current.devices.map((device) => [device.name, device]));
+  const devices = new Map(keep(current.devices).map((device) => [device.name, device]));
+  for (const [i, device] of (doc.devices ?? []).entries()) {
+    for (const dn of device.lines ?? []) if (!lines.has(dn)) lines.set(dn, defaultLine(dn));
+    let sip: DeviceConfig['sip'];
+    if (device.sip !== undefined) {
+      const previous = currentDevices.get(device.name)?.sip;
+      if (device.sip.password !== undefined) {
+        sip = { username: device.sip.username, ha1: sipHa1(device.sip.username, realm, device.sip.password) };
+      } else if (device.sip.ha1 !== undefined) {
+        if (device.sip.ha1.realm !== realm) {
+          problems.push(
+            `devices[${i}].sip.ha1: made for realm "${device.sip.ha1.realm}" but the SIP realm is "${realm}"; give sip.password instead`,
+          );
+        }
+        sip = { username: device.sip.username, ha1: { ...device.sip.ha1 } };
+      } else if (previous !== undefined && previous.username === device.sip.username && previous.ha1.realm === realm) {
+        sip = previous;
+      } else {
+        problems.push(
+          `devices[${i}].sip: give a password for ${device.name} (or ha1 digests made for realm "${realm}")`,
+        );
+      }
+    }
+    devices.set(device.name, {
+      name: device.name,
+      type: device.type,
+      description: device.description,
+      allowCtiControl: device.allowCtiControl ?? true,
+      lines: device.lines ?? [],
+      sip,
+    });
+  }
+  const usernames = new Map<string, string>();
+  for (const device of devices.values()) {
+    if (device.sip !== undefined && device.sip.ha1.realm !== realm) {
+      problems.push(
+        `device ${device.name}: its SIP secret was made for realm "${device.sip.ha1.realm}"; give its sip.password so it works in realm "${realm}"`,
+      );
+    }
+    if (device.type === 'cti-port' && device.lines.length !== 1) {
+      problems.push(`device ${device.name}: a cti-port has exactly one line, it has ${device.lines.length}`);
+    }
+    for (const dn of device.lines)
+      if (!lines.has(dn)) problems.push(`device ${device.name}: line ${dn} does not exist; add it under lines:`);
+    if (device.sip !== undefined) {
+      const other = usernames.get(device.sip.username);
+      if (other !== undefined)
+        problems.push(
+          `devices ${other} and ${device.name} share the SIP username "${device.sip.username}"; each needs its own`,
+        );
+      usernames.set(device.sip.username, device.name);
+    }
+  }
+
+  const groupNames = new Set(current.groups.map((group) => group.name));
+  const checkRefs = (what: string, list: string[] | undefined, groups: string[] | undefined) => {
+    for (const name of list ?? []) if (!devices.has(name)) problems.push(`${what}: device ${name} does not exist`);
+    for (const name of groups ?? []) {
+      if (!groupNames.has(name))
+        problems.push(
+          `${what}: access control group "${name}" does not exist; known groups: ${[...groupNames].join(', ')}`,
+        );
+    }
+  };
+
+  const secret = async (
+    clear: string | undefined,
+    hash: string | undefined,
+    previous: string | undefined,
+    what: string,
+  ) => {
+    if (clear !== undefined)
+      return previous !== undefined && (await verifyPassword(clear, previous)) ? previous : hashPassword(clear);
+    if (hash !== undefined) {
+      if (!isPasswordHash(hash))
+        problems.push(`${what}: not a password hash this server made; give the clear value instead`);
+      return hash;
+    }
+    return previous;
+  };
+
+  const currentEndUsers = new Map(current.endUsers.map((user) => [user.userId, user]));
+  const endUsers = new Map(keep(current.endUsers).map((user) => [user.userId, user]));
+  for (const [i, user] of (doc.endUsers ?? []).entries()) {
+    const previous = currentEndUsers.get(user.userId);
+    checkRefs(`endUsers[${i}] (${user.userId})`, user.devices, user.groups);
+    if (user.primaryExtension !== undefined && !lines.has(user.primaryExtension)) {
+      problems.push(
+        `endUsers[${i}] (${user.userId}): primaryExtension ${user.primaryExtension} is not a configured line`,
+      );
+    }
+    endUsers.set(user.userId, {
+      userId: user.userId,
+      displayName: user.displayName,
+      passwordHash: await secret(
+        user.password,
+        user.passwordHash,
+        previous?.passwordHash,
+        `endUsers[${i}].passwordHash`,
+      ),
+      pinHash: await secret(user.pin, user.pinHash, previous?.pinHash, `endUsers[${i}].pinHash`),
+      devices: [...(user.devices ?? [])].sort(),
+      primaryExtension: user.primaryExtension,
+      groups: [...(user.groups ?? [])].sort(),
+    });
+  }
+
+  const currentAppUsers = new Map(current.applicationUsers.map((user) => [user.userId, user]));
+  const applicationUsers = new Map(keep(current.applicationUsers).map((user) => [user.userId, user]));
+  for (const [i, user] of (doc.applicationUsers ?? []).entries()) {
+    const previous = currentAppUsers.get(user.userId);
+    checkRefs(`applicationUsers[${i}] (${user.userId})`, user.devices, user.groups);
+    applicationUsers.set(user.userId, {
+      userId: user.userId,
+      passwordHash: await secret(
+        user.password,
+        user.passwordHash,
+        previous?.passwordHash,
+        `applicationUsers[${i}].passwordHash`,
+      ),
+      devices: [...(user.devices ?? [])].sort(),
+      groups: [...(user.groups ?? [])].sort(),
+    });
+  }
+  // Links of users kept from before must still point at devices that exist after a prune.
+  for (const user of [...endUsers.values(), ...applicationUsers.values()]) {
+    for (const name of user.devices)
+      if (!devices.has(name)) problems.push(`user ${user.userId}: device ${name} would no longer exist`);
+  }
+
+  return {
+    snapshot: {
+      version: current.version,
+      settings: { sipRealm: realm },
+      devices: [...devices.values()],
+      lines: [...lines.values()],
+      endUsers: [...endUsers.values()],
+      applicationUsers: [...applicationUsers.values()],
+      groups: current.groups,
+    },
+    problems: [...new Set(problems)],
+  };
+}
+
+interface Diff<T> {
+  upsert: T[];
+  remove: string[];
+  counts: KindCounts;
+}
+
+function diff<T>(current: T[], desired: T[], key: (item: T) => string): Diff<T> {
+  const before = new Map(current.map((item) => [key(item), item]));
+  const after = new Set(desired.map(key));
+  const counts: KindCounts = { created: 0, updated: 0, removed: 0, unchanged: 0 };
+  const upsert: T[] = [];
+  for (const item of desired) {
+    const old = before.get(key(item));
+    if (old === undefined) counts.created++;
+    else if (canonical(old) !== canonical(item)) counts.updated++;
+    else {
+      counts.unchanged++;
+      continue;
+    }
+    upsert.push(item);
+  }
+  const remove = [...before.keys()].filter((k) => !after.has(k));
+  counts.removed = remove.length;
+  return { upsert, remove, counts };
+}
+
+/**
+ * Applies a configuration document in one transaction: validates references against the merged
+ * result, writes only what changed, bumps the version and notifies listeners on commit. Nothing is
+ * written when any problem is found.
+ */
+export async function applyConfig(
+  db: Database,
+  read: (db: Database) => Promise<ConfigSnapshot>,
+  doc: ConfigDocument,
+  options: { prune?: boolean; source?: string; dryRun?: boolean } = {},
+): Promise<ApplyResult> {
+  return db.transaction(async (tx) => {
+    const database = tx as unknown as Database;
+    // Serialise concurrent appliers so each sees the other's committed result.
+    await database.execute(sql`select 1 from ${t.settings} where ${t.settings.id} = 1 for update`);
+    const current = await read(database);
+    const { snapshot: desired, problems } = await buildDesired(current, doc, options.prune === true);
+    if (problems.length > 0) {
+      throw new StrowgerError(
+        ErrorCode.ConfigInvalid,
+        `${options.source ?? 'the configuration'} was not applied; fix these problems and apply again:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+        { details: { problems } },
+      );
+    }
+    const lines = diff(current.lines, desired.lines, (l) => l.dn);
+    const devices = diff(current.devices, desired.devices, (d) => d.name);
+    const endUsers = diff(current.endUsers, desired.endUsers, (u) => u.userId);
+    const applicationUsers = diff(current.applicationUsers, desired.applicationUsers, (u) => u.userId);
+    const realmChanged = desired.settings.sipRealm !== current.settings.sipRealm;
+    const changed =
+      realmChanged ||
+      [lines, devices, endUsers, applicationUsers].some((d) => d.upsert.length > 0 || d.remove.length > 0);
+    const counts = {
+      devices: devices.counts,
+      lines: lines.counts,
+      endUsers: endUsers.counts,
+      applicationUsers: applicationUsers.counts,
+    };
+    // A dry run has validated everything a real apply would; it stops before the first write.
+    if (options.dryRun === true) return { changed, version: current.version, ...counts };
+
+    if (realmChanged)
+      await database.update(t.settings).set({ sipRealm: desired.settings.sipRealm }).where(eq(t.settings.id, 1));
+    await writeLines(database, lines.upsert);
+    await writeDevices(database, devices.upsert);
+    if (endUsers.remove.length > 0)
+      await database.delete(t.endUsers).where(inArray(t.endUsers.userId, endUsers.remove));
+    if (applicationUsers.remove.length > 0) {
+      await database.delete(t.applicationUsers).where(inArray(t.applicationUsers.userId, applicationUsers.remove));
+    }
+    if (devices.remove.length > 0) await database.delete(t.devices).where(inArray(t.devices.name, devices.remove));
+    if (lines.remove.length > 0) await database.delete(t.lines).where(inArray(t.lines.dn, lines.remove));
+    await writeEndUsers(database, endUsers.upsert);
+    await writeApplicationUsers(database, applicationUsers.upsert);
+
+    let version = current.version;
+    if (changed) {
+      const [row] = await database
+        .update(t.settings)
+        .set({ configVersion: sql`${t.settings.configVersion} + 1` })
+        .where(eq(t.settings.id, 1))
+        .returning({ version: t.settings.configVersion });
+      version = row?.version ?? version + 1;
+      // Delivered to every listening connection when the transaction commits, never before.
+      await database.execute(sql`select pg_notify(${CHANGE_CHANNEL}, ${String(version)})`);
+    }
+    return { changed, version, ...counts };
+  });
+}
+
+async function writeLines(db: Database, lines: LineConfig[]): Promise<void> {
+  for (const line of lines) {
+    const row = {
+      dn: line.dn,
+      description: line.description ?? null,
+      allowCtiControl: line.allowCtiControl,
+      forward: line.forward,
+      noAnswerSeconds: line.noAnswerSeconds,
+      maxCalls: line.maxCalls,
+      busyTrigger: line.busyTrigger,
+    };
+    await db.insert(t.lines).values(row).onConflictDoUpdate({ target: t.lines.dn, set: row });
+  }
+}
+
+async function writeDevices(db: Database, devices: DeviceConfig[]): Promise<void> {
+  for (const device of devices) {
+    const row = {
+      name: device.name,
+      type: device.type,
+      description: device.description ?? null,
+      allowCtiControl: device.allowCtiControl,
+      sipUsername: device.sip?.username ?? null,
+      sipHa1Realm: device.sip?.ha1.realm ?? null,
+      sipHa1Md5: device.sip?.ha1.md5 ?? null,
+      sipHa1Sha256: device.sip?.ha1.sha256 ?? null,
+    };
+    await db.insert(t.devices).values(row).onConflictDoUpdate({ target: t.devices.name, set: row });
+    await db.delete(t.deviceLines).where(eq(t.deviceLines.deviceName, device.name));
+    if (device.lines.length > 0) {
+      await db
+        .insert(t.deviceLines)
+        .values(device.lines.map((dn, index) => ({ deviceName: device.name, dn, lineIndex: index + 1 })));
+    }
+  }
+}
+
+async function writeEndUsers(db: Database, users: EndUserConfig[]): Promise<void> {
+  for (const user of users) {
+    const row = {
+      userId: user.userId,
+      displayName: user.displayName ?? null,
+      passwordHash: user.passwordHash ?? null,
+      pinHash: user.pinHash ?? null,
+      primaryExtension: user.primaryExtension ?? null,
+    };
+    await db.insert(t.endUsers).values(row).onConflictDoUpdate({ target: t.endUsers.userId, set: row });
+    await db.delete(t.endUserDevices).where(eq(t.endUserDevices.userId, user.userId));
+    await db.delete(t.endUserGroups).where(eq(t.endUserGroups.userId, user.userId));
+    if (user.devices.length > 0)
+      await db.insert(t.endUserDevices).values(user.devices.map((deviceName) => ({ userId: user.userId, deviceName })));
+    if (user.groups.length > 0)
+      await db.insert(t.endUserGroups).values(user.groups.map((groupName) => ({ userId: user.userId, groupName })));
+  }
+}
+
+async function writeApplicationUsers(db: Database, users: ApplicationUserConfig[]): Promise<void> {
+  for (const user of users) {
+    const row = { userId: user.userId, passwordHash: user.passwordHash ?? null };
+    await db.insert(t.applicationUsers).values(row).onConflictDoUpdate({ target: t.applicationUsers.userId, set: row });
+    await db.delete(t.applicationUserDevices).where(eq(t.applicationUserDevices.userId, user.userId));
+    await db.delete(t.applicationUserGroups).where(eq(t.applicationUserGroups.userId, user.userId));
+    if (user.devices.length > 0) {
+      await db
+        .insert(t.applicationUserDevices)
+        .values(user.devices.map((deviceName) => ({ userId: user.userId, deviceName })));
+    }
+    if (user.groups.length > 0) {
+      await db
+        .insert(t.applicationUserGroups)
+        .values(user.groups.map((groupName) => ({ userId: user.userId, groupName })));
+    }
+  }
+}

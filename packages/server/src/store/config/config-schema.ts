@@ -1,0 +1,116 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+/**
+ * The declarative configuration file's shape — the one schema that validates YAML files and, later,
+ * the REST API's bodies. Unknown keys are errors, so a typo never passes silently.
+ */
+const strict = { additionalProperties: false } as const;
+
+export const DeviceName = Type.String({
+  pattern: '^[A-Za-z0-9_.-]{1,50}$',
+  description: 'Letters, digits, "_", "-" and "." — at most 50 characters (CUCM device names).',
+});
+export const DirectoryNumber = Type.String({
+  pattern: '^[0-9*#+X!\\[\\]-]{1,32}$',
+  description: 'Digits, "*", "#", "+", and the pattern characters X ! [ ] -.',
+});
+export const UserId = Type.String({
+  pattern: '^[A-Za-z0-9_.@-]{1,64}$',
+  description: 'A user id: letters, digits, "_", ".", "@", "-".',
+});
+const Password = Type.String({ minLength: 1, maxLength: 256 });
+const Hex = (length: number) => Type.String({ pattern: `^[0-9a-f]{${length}}$` });
+
+export const ForwardTargetSchema = Type.Union([
+  Type.Object({ destination: DirectoryNumber }, strict),
+  Type.Object({ voicemail: Type.Literal(true) }, strict),
+]);
+
+export const LineSchema = Type.Object(
+  {
+    dn: DirectoryNumber,
+    description: Type.Optional(Type.String({ maxLength: 200 })),
+    allowCtiControl: Type.Optional(Type.Boolean()),
+    forward: Type.Optional(
+      Type.Object(
+        {
+          all: Type.Optional(ForwardTargetSchema),
+          busy: Type.Optional(ForwardTargetSchema),
+          noAnswer: Type.Optional(ForwardTargetSchema),
+          unregistered: Type.Optional(ForwardTargetSchema),
+          noAnswerSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 300 })),
+        },
+        strict,
+      ),
+    ),
+    maxCalls: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
+    busyTrigger: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
+  },
+  strict,
+);
+
+export const SipCredentialsSchema = Type.Object(
+  {
+    username: Type.String({ pattern: "^[A-Za-z0-9_.!~*'()&=+$,;?/-]{1,64}$" }),
+    password: Type.Optional(Password),
+    ha1: Type.Optional(Type.Object({ realm: Type.String({ minLength: 1 }), md5: Hex(32), sha256: Hex(64) }, strict)),
+  },
+  strict,
+);
+
+export const DeviceSchema = Type.Object(
+  {
+    name: DeviceName,
+    type: Type.Union([Type.Literal('sip-phone'), Type.Literal('cti-route-point'), Type.Literal('cti-port')]),
+    description: Type.Optional(Type.String({ maxLength: 200 })),
+    allowCtiControl: Type.Optional(Type.Boolean()),
+    lines: Type.Optional(Type.Array(DirectoryNumber, { maxItems: 64 })),
+    sip: Type.Optional(SipCredentialsSchema),
+  },
+  strict,
+);
+
+export const EndUserSchema = Type.Object(
+  {
+    userId: UserId,
+    displayName: Type.Optional(Type.String({ maxLength: 200 })),
+    password: Type.Optional(Password),
+    passwordHash: Type.Optional(Type.String()),
+    pin: Type.Optional(Type.String({ pattern: '^[0-9]{4,20}$' })),
+    pinHash: Type.Optional(Type.String()),
+    devices: Type.Optional(Type.Array(DeviceName)),
+    primaryExtension: Type.Optional(DirectoryNumber),
+    groups: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+  },
+  strict,
+);
+
+export const ApplicationUserSchema = Type.Object(
+  {
+    userId: UserId,
+    password: Type.Optional(Password),
+    passwordHash: Type.Optional(Type.String()),
+    devices: Type.Optional(Type.Array(DeviceName)),
+    groups: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+  },
+  strict,
+);
+
+export const ConfigDocumentSchema = Type.Object(
+  {
+    settings: Type.Optional(
+      Type.Object({ sipRealm: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,100}$' })) }, strict),
+    ),
+    devices: Type.Optional(Type.Array(DeviceSchema)),
+    lines: Type.Optional(Type.Array(LineSchema)),
+    endUsers: Type.Optional(Type.Array(EndUserSchema)),
+    applicationUsers: Type.Optional(Type.Array(ApplicationUserSchema)),
+  },
+  strict,
+);
+
+export type ConfigDocument = Static<typeof ConfigDocumentSchema>;
+export type DeviceDocument = Static<typeof DeviceSchema>;
+export type LineDocument = Static<typeof LineSchema>;
+export type EndUserDocument = Static<typeof EndUserSchema>;
+export type ApplicationUserDocument = Static<typeof ApplicationUserSchema>;

@@ -1,0 +1,62 @@
+import { stringify } from 'yaml';
+import type { ConfigSnapshot, ForwardTarget } from '../snapshot.js';
+
+const header = `# Strowger configuration, exported by "strowger config export".
+# Apply with "strowger config apply FILE". Secrets appear only as hashes: user passwords as scrypt
+# hashes, SIP passwords as digest HA1 values for the realm below; replace one with a clear
+# "password:" to change it.
+`;
+
+const target = (value: ForwardTarget | undefined) => value;
+
+/** The configuration as YAML in the file's own shape, in a stable order, so exports diff cleanly. */
+export function exportConfigYaml(snapshot: ConfigSnapshot): string {
+  const byKey =
+    <T>(key: (item: T) => string) =>
+    (a: T, b: T) =>
+      key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
+  const document = {
+    settings: { sipRealm: snapshot.settings.sipRealm },
+    devices: [...snapshot.devices].sort(byKey((d) => d.name)).map((device) => ({
+      name: device.name,
+      type: device.type,
+      ...(device.description === undefined ? {} : { description: device.description }),
+      ...(device.allowCtiControl ? {} : { allowCtiControl: false }),
+      lines: device.lines,
+      ...(device.sip === undefined ? {} : { sip: { username: device.sip.username, ha1: device.sip.ha1 } }),
+    })),
+    lines: [...snapshot.lines].sort(byKey((l) => l.dn)).map((line) => {
+      const forward = {
+        ...(line.forward.all ? { all: target(line.forward.all) } : {}),
+        ...(line.forward.busy ? { busy: target(line.forward.busy) } : {}),
+        ...(line.forward.noAnswer ? { noAnswer: target(line.forward.noAnswer) } : {}),
+        ...(line.forward.unregistered ? { unregistered: target(line.forward.unregistered) } : {}),
+        ...(line.noAnswerSeconds === 12 ? {} : { noAnswerSeconds: line.noAnswerSeconds }),
+      };
+      return {
+        dn: line.dn,
+        ...(line.description === undefined ? {} : { description: line.description }),
+        ...(line.allowCtiControl ? {} : { allowCtiControl: false }),
+        ...(Object.keys(forward).length === 0 ? {} : { forward }),
+        ...(line.maxCalls === 2 ? {} : { maxCalls: line.maxCalls }),
+        ...(line.busyTrigger === 1 ? {} : { busyTrigger: line.busyTrigger }),
+      };
+    }),
+    endUsers: [...snapshot.endUsers].sort(byKey((u) => u.userId)).map((user) => ({
+      userId: user.userId,
+      ...(user.displayName === undefined ? {} : { displayName: user.displayName }),
+      ...(user.passwordHash === undefined ? {} : { passwordHash: user.passwordHash }),
+      ...(user.pinHash === undefined ? {} : { pinHash: user.pinHash }),
+      devices: user.devices,
+      ...(user.primaryExtension === undefined ? {} : { primaryExtension: user.primaryExtension }),
+      groups: user.groups,
+    })),
+    applicationUsers: [...snapshot.applicationUsers].sort(byKey((u) => u.userId)).map((user) => ({
+      userId: user.userId,
+      ...(user.passwordHash === undefined ? {} : { passwordHash: user.passwordHash }),
+      devices: user.devices,
+      groups: user.groups,
+    })),
+  };
+  return header + stringify(document, { lineWidth: 0 });
+}

@@ -1,0 +1,18 @@
+export { Store, openStore } from './store.js';
+export type { StoreLocation } from './database.js';
+export type { ApplyResult, KindCounts } from './apply-config.js';
+export type {
+  ConfigSnapshot,
+  DeviceConfig,
+  DeviceType,
+  LineConfig,
+  EndUserConfig,
+  ApplicationUserConfig,
+  AccessControlGroup,
+  ForwardTarget,
+  LineForwarding,
+} from './snapshot.js';
+export { parseConfigFile, type ConfigProblem } from './config/parse-config.js';
+export { exportConfigYaml } from './config/export-config.js';
+export { ConfigDocumentSchema, type ConfigDocument } from './config/config-schema.js';
+export { hashPassword, verifyPassword, sipHa1 } from './secrets.js';

@@ -1,0 +1,114 @@
+import { asc } from 'drizzle-orm';
+import type { Database } from './database.js';
+import * as t from './schema.js';
+import type { ConfigSnapshot, DeviceType } from './snapshot.js';
+
+function groupBy<T>(rows: T[], key: (row: T) => string, value: (row: T) => string): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  for (const row of rows) {
+    const list = map.get(key(row)) ?? [];
+    list.push(value(row));
+    map.set(key(row), list);
+  }
+  return map;
+}
+
+const orUndefined = <T>(value: T | null): T | undefined => (value === null ? undefined : value);
+
+/** Reads the whole configuration in one go (a handful of queries, independent of its size). */
+export async function readConfig(db: Database): Promise<ConfigSnapshot> {
+  const [
+    settingsRows,
+    deviceRows,
+    lineRows,
+    deviceLineRows,
+    endUserRows,
+    appUserRows,
+    groupRows,
+    euDevices,
+    auDevices,
+    euGroups,
+    auGroups,
+  ] = await Promise.all([
+    db.select().from(t.settings),
+    db.select().from(t.devices).orderBy(asc(t.devices.name)),
+    db.select().from(t.lines).orderBy(asc(t.lines.dn)),
+    db.select().from(t.deviceLines).orderBy(asc(t.deviceLines.deviceName), asc(t.deviceLines.lineIndex)),
+    db.select().from(t.endUsers).orderBy(asc(t.endUsers.userId)),
+    db.select().from(t.applicationUsers).orderBy(asc(t.applicationUsers.userId)),
+    db.select().from(t.accessControlGroups).orderBy(asc(t.accessControlGroups.name)),
+    db.select().from(t.endUserDevices).orderBy(asc(t.endUserDevices.deviceName)),
+    db.select().from(t.applicationUserDevices).orderBy(asc(t.applicationUserDevices.deviceName)),
+    db.select().from(t.endUserGroups).orderBy(asc(t.endUserGroups.groupName)),
+    db.select().from(t.applicationUserGroups).orderBy(asc(t.applicationUserGroups.groupName)),
+  ]);
+  const settings = settingsRows[0] ?? { sipRealm: 'strowger', configVersion: 0 };
+  const linesByDevice = groupBy(
+    deviceLineRows,
+    (r) => r.deviceName,
+    (r) => r.dn,
+  );
+  const euDeviceMap = groupBy(
+    euDevices,
+    (r) => r.userId,
+    (r) => r.deviceName,
+  );
+  const auDeviceMap = groupBy(
+    auDevices,
+    (r) => r.userId,
+    (r) => r.deviceName,
+  );
+  const euGroupMap = groupBy(
+    euGroups,
+    (r) => r.userId,
+    (r) => r.groupName,
+  );
+  const auGroupMap = groupBy(
+    auGroups,
+    (r) => r.userId,
+    (r) => r.groupName,
+  );
+  return {
+    version: settings.configVersion,
+    settings: { sipRealm: settings.sipRealm },
+    devices: deviceRows.map((row) => ({
+      name: row.name,
+      type: row.type as DeviceType,
+      description: orUndefined(row.description),
+      allowCtiControl: row.allowCtiControl,
+      lines: linesByDevice.get(row.name) ?? [],
+      sip:
+        row.sipUsername === null || row.sipHa1Realm === null || row.sipHa1Md5 === null || row.sipHa1Sha256 === null
+          ? undefined
+          : {
+              username: row.sipUsername,
+              ha1: { realm: row.sipHa1Realm, md5: row.sipHa1Md5, sha256: row.sipHa1Sha256 },
+            },
+    })),
+    lines: lineRows.map((row) => ({
+      dn: row.dn,
+      description: orUndefined(row.description),
+      allowCtiControl: row.allowCtiControl,
+      forward: row.forward,
+      noAnswerSeconds: row.noAnswerSeconds,
+      maxCalls: row.maxCalls,
+      busyTrigger: row.busyTrigger,
+    })),
+    endUsers: endUserRows.map((row) => ({
+      userId: row.userId,
+      displayName: orUndefined(row.displayName),
+      passwordHash: orUndefined(row.passwordHash),
+      pinHash: orUndefined(row.pinHash),
+      devices: [...(euDeviceMap.get(row.userId) ?? [])].sort(),
+      primaryExtension: orUndefined(row.primaryExtension),
+      groups: [...(euGroupMap.get(row.userId) ?? [])].sort(),
+    })),
+    applicationUsers: appUserRows.map((row) => ({
+      userId: row.userId,
+      passwordHash: orUndefined(row.passwordHash),
+      devices: [...(auDeviceMap.get(row.userId) ?? [])].sort(),
+      groups: [...(auGroupMap.get(row.userId) ?? [])].sort(),
+    })),
+    groups: groupRows.map((row) => ({ name: row.name, builtIn: row.builtIn, description: row.description })),
+  };
+}

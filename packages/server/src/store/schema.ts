@@ -1,0 +1,150 @@
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, check, integer, jsonb, pgTable, primaryKey, text, unique } from 'drizzle-orm/pg-core';
+
+/**
+ * The configuration model of DESIGN.md, named as CUCM names it. Objects are keyed by their
+ * administrative names (device name, directory number, user id), which are what the YAML file, the
+ * REST API and the CTI protocol use; links cascade when an object is removed.
+ */
+
+/** One row: system-wide settings and the configuration version every committed change bumps. */
+export const settings = pgTable(
+  'settings',
+  {
+    id: integer('id').primaryKey().default(1),
+    sipRealm: text('sip_realm').notNull().default('strowger'),
+    configVersion: bigint('config_version', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [check('settings_single_row', sql`${t.id} = 1`)],
+);
+
+export const devices = pgTable(
+  'devices',
+  {
+    name: text('name').primaryKey(),
+    type: text('type').notNull(),
+    description: text('description'),
+    allowCtiControl: boolean('allow_cti_control').notNull().default(true),
+    sipUsername: text('sip_username').unique(),
+    /** HA1 digests (RFC 7616 §3.4.2) and the realm they were made for; never a clear password. */
+    sipHa1Realm: text('sip_ha1_realm'),
+    sipHa1Md5: text('sip_ha1_md5'),
+    sipHa1Sha256: text('sip_ha1_sha256'),
+  },
+  (t) => [check('devices_type', sql`${t.type} in ('sip-phone', 'cti-route-point', 'cti-port')`)],
+);
+
+/** A call-forward target: a number, or the line's voicemail. */
+export type ForwardTarget = { destination: string } | { voicemail: true };
+export interface LineForwarding {
+  all?: ForwardTarget;
+  busy?: ForwardTarget;
+  noAnswer?: ForwardTarget;
+  unregistered?: ForwardTarget;
+}
+
+export const lines = pgTable(
+  'lines',
+  {
+    dn: text('dn').primaryKey(),
+    description: text('description'),
+    allowCtiControl: boolean('allow_cti_control').notNull().default(true),
+    forward: jsonb('forward').$type<LineForwarding>().notNull().default({}),
+    noAnswerSeconds: integer('no_answer_seconds').notNull().default(12),
+    maxCalls: integer('max_calls').notNull().default(2),
+    busyTrigger: integer('busy_trigger').notNull().default(1),
+  },
+  (t) => [
+    check('lines_no_answer_seconds', sql`${t.noAnswerSeconds} between 1 and 300`),
+    check('lines_calls', sql`${t.busyTrigger} between 1 and ${t.maxCalls}`),
+  ],
+);
+
+export const deviceLines = pgTable(
+  'device_lines',
+  {
+    deviceName: text('device_name')
+      .notNull()
+      .references(() => devices.name, { onDelete: 'cascade', onUpdate: 'cascade' }),
+    dn: text('dn')
+      .notNull()
+      .references(() => lines.dn, { onDelete: 'cascade', onUpdate: 'cascade' }),
+    lineIndex: integer('line_index').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.deviceName, t.lineIndex] }),
+    unique('device_lines_device_dn').on(t.deviceName, t.dn),
+    check('device_lines_index', sql`${t.lineIndex} >= 1`),
+  ],
+);
+
+export const endUsers = pgTable('end_users', {
+  userId: text('user_id').primaryKey(),
+  displayName: text('display_name'),
+  passwordHash: text('password_hash'),
+  pinHash: text('pin_hash'),
+  primaryExtension: text('primary_extension').references(() => lines.dn, { onDelete: 'set null', onUpdate: 'cascade' }),
+});
+
+export const applicationUsers = pgTable('application_users', {
+  userId: text('user_id').primaryKey(),
+  passwordHash: text('password_hash'),
+});
+
+export const accessControlGroups = pgTable('access_control_groups', {
+  name: text('name').primaryKey(),
+  builtIn: boolean('built_in').notNull().default(false),
+  description: text('description').notNull().default(''),
+});
+
+export const endUserDevices = pgTable(
+  'end_user_devices',
+  {
+    userId: text('user_id')
+      .notNull()
+      .references(() => endUsers.userId, { onDelete: 'cascade', onUpdate: 'cascade' }),
+    deviceName: text('device_name')
+      .notNull()
+      .references(() => devices.name, { onDelete: 'cascade', onUpdate: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.deviceName] })],
+);
+
+export const applicationUserDevices = pgTable(
+  'application_user_devices',
+  {
+    userId: text('user_id')
+      .notNull()
+      .references(() => applicationUsers.userId, { onDelete: 'cascade', onUpdate: 'cascade' }),
+    deviceName: text('device_name')
+      .notNull()
+      .references(() => devices.name, { onDelete: 'cascade', onUpdate: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.deviceName] })],
+);
+
+export const endUserGroups = pgTable(
+  'end_user_groups',
+  {
+    userId: text('user_id')
+      .notNull()
+      .references(() => endUsers.userId, { onDelete: 'cascade', onUpdate: 'cascade' }),
+    groupName: text('group_name')
+      .notNull()
+      .references(() => accessControlGroups.name, { onDelete: 'cascade', onUpdate: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.groupName] })],
+);
+
+export const applicationUserGroups = pgTable(
+  'application_user_groups',
+  {
+    userId: text('user_id')
+      .notNull()
+      .references(() => applicationUsers.userId, { onDelete: 'cascade', onUpdate: 'cascade' }),
+    groupName: text('group_name')
+      .notNull()
+      .references(() => accessControlGroups.name, { onDelete: 'cascade', onUpdate: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.groupName] })],
+);

@@ -1,0 +1,169 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ErrorCode, isStrowgerError } from '../core/index.js';
+import { openStore, parseConfigFile, verifyPassword, type Store, type StoreLocation } from './index.js';
+import { createTestDatabase } from './test-support/postgres.js';
+
+const demoText = readFileSync(new URL('../../config/demo.yaml', import.meta.url), 'utf8');
+const demo = parseConfigFile(demoText, 'demo.yaml');
+
+interface Backend {
+  name: string;
+  location: () => Promise<StoreLocation & { cleanup: () => Promise<void> }>;
+}
+
+const backends: Backend[] = [
+  {
+    name: 'embedded PostgreSQL (PGlite)',
+    location: async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'strowger-store-'));
+      return { dataDir, cleanup: async () => rmSync(dataDir, { recursive: true, force: true }) };
+    },
+  },
+  {
+    name: 'PostgreSQL server',
+    location: async () => {
+      const database = await createTestDatabase();
+      return { url: database.url, cleanup: database.drop };
+    },
+  },
+];
+
+describe.each(backends)('store on $name', (backend) => {
+  let location: StoreLocation & { cleanup: () => Promise<void> };
+  let store: Store;
+
+  beforeAll(async () => {
+    location = await backend.location();
+    store = await openStore(location);
+  });
+  afterAll(async () => {
+    await store.close();
+    await location.cleanup();
+  });
+  beforeEach(async () => {
+    await store.applyConfig({}, { prune: true });
+  });
+
+  it('migrations MUST seed the standard CTI access control groups', async () => {
+    const config = await store.loadConfig();
+    const names = config.groups.map((group) => group.name);
+    expect(names).toContain('Standard CTI Enabled');
+    expect(names).toContain('Standard CTI Allow Control of All Devices');
+    expect(config.groups.every((group) => group.builtIn)).toBe(true);
+  });
+
+  it('apply MUST create the objects of the file, and the snapshot MUST show them', async () => {
+    const result = await store.applyConfig(demo);
+    expect(result.changed).toBe(true);
+    expect(result.devices.created).toBe(9);
+    const config = await store.loadConfig();
+    const reception = config.devices.find((device) => device.name === 'SEP000000001003');
+    expect(reception?.lines).toEqual(['1003', '1001']);
+    expect(reception?.sip?.username).toBe('1003');
+    expect(config.lines.find((line) => line.dn === '1001')?.forward).toEqual({
+      busy: { voicemail: true },
+      noAnswer: { voicemail: true },
+    });
+    expect(config.applicationUsers[0]).toMatchObject({ userId: 'ivr', groups: ['Standard CTI Enabled'] });
+  });
+
+  it('re-applying the same file MUST change nothing and keep the version', async () => {
+    const first = await store.applyConfig(demo);
+    const second = await store.applyConfig(demo);
+    expect(second.changed).toBe(false);
+    expect(second.version).toBe(first.version);
+    expect(second.endUsers.unchanged).toBe(2);
+  });
+
+  it('export → apply onto an empty store → export MUST give the identical text', async () => {
+    await store.applyConfig(demo);
+    const exported = await store.exportConfig();
+    await store.applyConfig({}, { prune: true });
+    await store.applyConfig(parseConfigFile(exported, 'exported.yaml'));
+    expect(await store.exportConfig()).toBe(exported);
+  });
+
+  it('secrets MUST never be stored in clear, and a stored password hash MUST verify', async () => {
+    await store.applyConfig(demo);
+    const everything = JSON.stringify(await store.loadConfig());
+    expect(everything).not.toContain('demo-1001');
+    expect(everything).not.toContain('demo-alice');
+    const alice = (await store.loadConfig()).endUsers.find((user) => user.userId === 'alice');
+    expect(await verifyPassword('demo-alice', alice?.passwordHash ?? '')).toBe(true);
+    expect(await verifyPassword('wrong', alice?.passwordHash ?? '')).toBe(false);
+  });
+
+  it('a file with a broken reference MUST be refused whole, leaving the configuration as it was', async () => {
+    await store.applyConfig(demo);
+    const before = await store.exportConfig();
+    const broken = parseConfigFile(
+      'lines:\n  - { dn: "7000" }\ndevices:\n  - { name: SEPNEW, type: sip-phone, lines: ["7000"], sip: { username: "7000", password: "x" } }\nendUsers:\n  - { userId: carol, devices: [SEPNOPE], groups: ["No Such Group"] }\n',
+      'broken.yaml',
+    );
+    await expect(store.applyConfig(broken, { source: 'broken.yaml' })).rejects.toSatisfy(
+      (error: unknown) =>
+        isStrowgerError(error, ErrorCode.ConfigInvalid) &&
+        error.message.includes('device SEPNOPE does not exist') &&
+        error.message.includes('"No Such Group" does not exist'),
+    );
+    expect(await store.exportConfig()).toBe(before);
+  });
+
+  it('prune MUST remove objects the file does not mention', async () => {
+    await store.applyConfig(demo);
+    const result = await store.applyConfig(
+      parseConfigFile('devices:\n  - { name: CTIRP_MAIN, type: cti-route-point, lines: ["5000"] }\n', 'small.yaml'),
+      { prune: true },
+    );
+    expect(result.devices.removed).toBe(8);
+    const config = await store.loadConfig();
+    expect(config.devices.map((device) => device.name)).toEqual(['CTIRP_MAIN']);
+    expect(config.lines.map((line) => line.dn)).toEqual(['5000']);
+    expect(config.endUsers).toEqual([]);
+  });
+
+  it('a committed change MUST be announced to onChange listeners with the new version', async () => {
+    const versions: number[] = [];
+    const off = store.onChange((version) => versions.push(version));
+    const result = await store.applyConfig(demo);
+    off();
+    expect(versions).toContain(result.version);
+  });
+});
+
+describe('store on a PostgreSQL server, two processes', () => {
+  it('a change committed by one connection MUST be notified to another', async () => {
+    const database = await createTestDatabase();
+    const writer = await openStore({ url: database.url });
+    const reader = await openStore({ url: database.url });
+    try {
+      const seen = new Promise<number>((resolve) => reader.onChange(resolve));
+      const result = await writer.applyConfig(parseConfigFile('lines:\n  - { dn: "1234" }\n', 'one.yaml'));
+      expect(await seen).toBe(result.version);
+      expect((await reader.loadConfig()).lines.map((line) => line.dn)).toEqual(['1234']);
+    } finally {
+      await writer.close();
+      await reader.close();
+      await database.drop();
+    }
+  });
+});
+
+describe('embedded store on disk', () => {
+  it('reopening a data directory MUST keep the configuration', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'strowger-reopen-'));
+    try {
+      const first = await openStore({ dataDir });
+      await first.applyConfig(parseConfigFile('lines:\n  - { dn: "4321", description: kept }\n', 'keep.yaml'));
+      await first.close();
+      const second = await openStore({ dataDir });
+      expect((await second.loadConfig()).lines).toMatchObject([{ dn: '4321', description: 'kept' }]);
+      await second.close();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});

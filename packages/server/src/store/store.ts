@@ -1,0 +1,80 @@
+import type { Logger } from '../core/index.js';
+import { silentLogger, TypedEmitter } from '../core/index.js';
+import { applyConfig, type ApplyResult } from './apply-config.js';
+import type { ConfigDocument } from './config/config-schema.js';
+import { exportConfigYaml } from './config/export-config.js';
+import { openDatabase, type OpenDatabase, type StoreLocation } from './database.js';
+import { readConfig } from './read-config.js';
+import type { ConfigSnapshot } from './snapshot.js';
+
+interface StoreEvents extends Record<string, unknown> {
+  change: number;
+}
+
+/**
+ * The configuration store: durable, transactional, and a source of change notifications. Callers
+ * keep a snapshot in memory and reload it when `onChange` fires; nothing here is queried per call.
+ */
+export class Store {
+  readonly #database: OpenDatabase;
+  readonly #events: TypedEmitter<StoreEvents>;
+  #lastVersion = -1;
+  #closed = false;
+
+  private constructor(database: OpenDatabase, logger: Logger) {
+    this.#database = database;
+    this.#events = new TypedEmitter(logger);
+  }
+
+  static async open(location: StoreLocation, deps: { logger?: Logger } = {}): Promise<Store> {
+    const logger = (deps.logger ?? silentLogger).child({ layer: 'store' });
+    const database = await openDatabase(location);
+    const store = new Store(database, logger);
+    await database.listen((version) => store.#announce(version));
+    return store;
+  }
+
+  get kind(): 'embedded' | 'server' {
+    return this.#database.kind;
+  }
+
+  loadConfig(): Promise<ConfigSnapshot> {
+    return readConfig(this.#database.db);
+  }
+
+  /** Applies a document in one transaction; see `applyConfig`. `source` names the file in errors. */
+  async applyConfig(
+    doc: ConfigDocument,
+    options: { prune?: boolean; source?: string; dryRun?: boolean } = {},
+  ): Promise<ApplyResult> {
+    const result = await applyConfig(this.#database.db, readConfig, doc, options);
+    // The database notification may arrive later; in-process listeners hear of the commit at once.
+    if (result.changed && options.dryRun !== true) this.#announce(result.version);
+    return result;
+  }
+
+  async exportConfig(): Promise<string> {
+    return exportConfigYaml(await this.loadConfig());
+  }
+
+  /** Called with the new version after every committed change, from this process or another. */
+  onChange(listener: (version: number) => void): () => void {
+    return this.#events.on('change', listener);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#database.close();
+  }
+
+  #announce(version: number): void {
+    if (!Number.isFinite(version) || version <= this.#lastVersion) return;
+    this.#lastVersion = version;
+    this.#events.emit('change', version);
+  }
+}
+
+export function openStore(location: StoreLocation, deps: { logger?: Logger } = {}): Promise<Store> {
+  return Store.open(location, deps);
+}

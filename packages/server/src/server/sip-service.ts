@@ -128,6 +128,30 @@ export class SipService {
     return new DigestAuthenticator({ realm, clock: this.#options.clock, algorithms: this.#options.digestAlgorithms });
   }
 
+  /**
+   * Answers what nothing here serves: a request inside a dialog we do not have gets 481 (§12.2.2), a
+   * method we recognise 405 with Allow, and one we do not 501 (§8.2.1).
+   */
+  #refuse(incoming: IncomingRequest): void {
+    let inDialog = false;
+    try {
+      inDialog = incoming.request.to.params.has('tag');
+    } catch {
+      // The transport already rejects a request whose To cannot be read; nothing to decide here.
+    }
+    if (inDialog && incoming.method !== 'INVITE') {
+      void incoming.respond(481, 'Call/Transaction Does Not Exist');
+      return;
+    }
+    if (recognisedMethods.has(incoming.method)) {
+      void incoming.respond(405, 'Method Not Allowed', {
+        headers: [{ name: 'Allow', value: allowedMethods.join(', ') }],
+      });
+      return;
+    }
+    void incoming.respond(501, 'Not Implemented', { headers: [{ name: 'Allow', value: allowedMethods.join(', ') }] });
+  }
+
   #route(incoming: IncomingRequest, registrar: Registrar): void {
     switch (incoming.method) {
       case 'REGISTER':
@@ -145,12 +169,24 @@ export class SipService {
         });
         return;
       default:
-        void incoming.respond(405, 'Method Not Allowed', {
-          headers: [{ name: 'Allow', value: allowedMethods.join(', ') }],
-        });
+        this.#refuse(incoming);
     }
   }
 }
+
+/** Methods of RFC 3261 and its extensions: recognised, so 405 rather than 501 when not served here. */
+const recognisedMethods = new Set([
+  'INVITE',
+  'BYE',
+  'PRACK',
+  'SUBSCRIBE',
+  'NOTIFY',
+  'PUBLISH',
+  'INFO',
+  'REFER',
+  'MESSAGE',
+  'UPDATE',
+]);
 
 /** The registrar's view of the authenticator, following the service when the realm changes. */
 class ReplaceableAuthenticator implements Pick<DigestAuthenticator, 'challenge' | 'verify' | 'realm'> {

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { pino, type Logger as PinoLogger } from 'pino';
 import { createAdminServer, type DeviceView } from '../admin/index.js';
 import { ErrorCode, StrowgerError, systemClock, type Clock } from '../core/index.js';
-import type { DigestAlgorithm, Endpoint } from '../sip/index.js';
+import type { DigestAlgorithm, Endpoint, TransportObserver } from '../sip/index.js';
 import { openStore, parseConfigFile, type ConfigSnapshot, type Store, type StoreLocation } from '../store/index.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
 import { StrowgerMetrics } from './metrics.js';
@@ -25,6 +25,8 @@ export interface StrowgerOptions {
   digestAlgorithms: DigestAlgorithm[];
   logger?: PinoLogger;
   clock?: Clock;
+  /** A further tap on every SIP message in and out, after the metrics (tracing, tests). */
+  sipObserver?: TransportObserver;
 }
 
 export interface StrowgerAddresses {
@@ -106,9 +108,19 @@ export class Strowger {
           digestAlgorithms: options.digestAlgorithms,
           userAgent: `Strowger/${strowgerVersion}`,
           observer: {
-            messageReceived: (message, source) => metrics.sipReceived(describe(message), source.protocol),
-            messageSent: (message, target) => metrics.sipSent(describe(message), target.protocol),
-            parseError: (source) => metrics.sipParseError(source.protocol),
+            messageReceived: (message, source) => {
+              metrics.sipReceived(describe(message), source.protocol);
+              options.sipObserver?.messageReceived?.(message, source);
+            },
+            messageSent: (message, target) => {
+              metrics.sipSent(describe(message), target.protocol);
+              options.sipObserver?.messageSent?.(message, target);
+            },
+            parseError: (source, error) => {
+              metrics.sipParseError(source.protocol);
+              options.sipObserver?.parseError?.(source, error);
+            },
+            dropped: (source, reason) => options.sipObserver?.dropped?.(source, reason),
           },
           onRegisterOutcome: (outcome) => metrics.registerOutcome(outcome),
         },

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { Strowger } from '../../src/server/index.js';
 import { demoConfigPath } from '../../src/server/commands/start.js';
-import type { DigestAlgorithm } from '../../src/sip/index.js';
+import type { DigestAlgorithm, TransportObserver } from '../../src/sip/index.js';
 
 export interface TestServer {
   strowger: Strowger;
@@ -18,7 +18,9 @@ export interface TestServer {
  * demo configuration. SIPp answers only MD5 challenges, and only the first one offered, so interop
  * tests offer MD5 first (a deployment chooses with --digest-algorithms).
  */
-export async function startTestServer(options: { digestAlgorithms?: DigestAlgorithm[] } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: { digestAlgorithms?: DigestAlgorithm[]; sipObserver?: TransportObserver } = {},
+): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'strowger-test-'));
   const strowger = await Strowger.start({
     store: { dataDir },
@@ -29,6 +31,7 @@ export async function startTestServer(options: { digestAlgorithms?: DigestAlgori
     httpPort: 0,
     digestAlgorithms: options.digestAlgorithms ?? ['MD5', 'SHA-256'],
     logger: pino({ level: process.env.STROWGER_TEST_LOG ?? 'silent' }),
+    ...(options.sipObserver === undefined ? {} : { sipObserver: options.sipObserver }),
   });
   return {
     strowger,

@@ -233,9 +233,13 @@ export class Registrar {
     return this.#options.authenticator.challenge({ stale }).map((value) => ({ name: 'WWW-Authenticate', value }));
   }
 
-  /** The Authorization header for our realm; phones that talk to several registrars may send more than one. */
+  /**
+   * The Digest Authorization header for our realm; phones that talk to several registrars may send
+   * more than one. Credentials in a scheme we do not know count as none, so they get a challenge
+   * (RFC 4475 "regaut01").
+   */
   #authorizationFor(request: SipRequest): string | undefined {
-    const values = request.getHeaders('Authorization');
+    const values = request.getHeaders('Authorization').filter((value) => /^[ \t]*digest[ \t]/i.test(value));
     if (values.length <= 1) return values[0];
     return values.find((value) => value.includes(`realm="${this.#options.authenticator.realm}"`)) ?? values[0];
   }

@@ -37,7 +37,8 @@ export function parseNameAddress(text: string): NameAddress {
   }
   if (value.includes('<') || value.includes('>')) throw new SipParseError(`misplaced angle bracket in "${text}"`);
   const semicolon = value.indexOf(';');
-  const uriText = semicolon < 0 ? value : value.slice(0, semicolon);
+  // SEMI allows whitespace before the ";" (RFC 4475 "wsinv": `sip:a@b ;tag=1`).
+  const uriText = (semicolon < 0 ? value : value.slice(0, semicolon)).trimEnd();
   // §20.10: a URI containing a comma, question mark or semicolon must be enclosed in angle brackets.
   if (/[,?]/.test(uriText)) throw new SipParseError(`a URI with "," or "?" must be in angle brackets: "${text}"`);
   if (/[ \t]/.test(uriText))

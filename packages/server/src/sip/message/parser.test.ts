@@ -205,13 +205,22 @@ describe('SIP message parser (RFC 3261 §7, §25)', () => {
     expectReject(request(['OPTIONS sip:bob@example.com SIP/7.0', ...baseHeaders]), { answerable: true, status: 505 });
   });
 
-  it('a request missing Call-ID, From or To MUST be rejected and not answerable', () => {
-    for (const missing of ['Call-ID', 'From', 'To', 'Via', 'CSeq']) {
-      expectReject(
+  it('a request missing Call-ID, From or To MUST be rejected and answerable with 400 (RFC 4475 insuf)', () => {
+    for (const missing of ['Call-ID', 'From', 'To', 'CSeq']) {
+      const error = expectReject(
         request(['OPTIONS sip:bob@example.com SIP/2.0', ...baseHeaders.filter((h) => !h.startsWith(missing))]),
-        { answerable: false },
+        { answerable: true, status: 400 },
       );
+      const response = createResponse(error.partial as SipRequest, 400);
+      expect(response.getHeader(missing)).toBeUndefined();
+      expect(response.getHeader('Via')).toBe('SIP/2.0/UDP host.example.com;branch=z9hG4bK1');
     }
+  });
+
+  it('a request without a Via MUST be rejected and not answerable: a response could not be routed', () => {
+    expectReject(request(['OPTIONS sip:bob@example.com SIP/2.0', ...baseHeaders.filter((h) => !h.startsWith('Via'))]), {
+      answerable: false,
+    });
   });
 
   it('two different To headers MUST be rejected', () => {

@@ -1,13 +1,25 @@
 import { SipParseError } from './parse-error.js';
 import { isToken, parseUnsigned } from './grammar.js';
 import { SipRequest, SipResponse, type SipMessageAny } from './message.js';
-import { parseUri } from './uri.js';
+import { isSipUri, parseUri } from './uri.js';
 import type { HeaderField } from './types.js';
 
 const CRLFCRLF = Buffer.from('\r\n\r\n', 'latin1');
 
 function asBuffer(data: Uint8Array): Buffer {
   return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+}
+
+function isLws(code: number): boolean {
+  return code === 32 || code === 9;
+}
+
+function trimLws(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && isLws(text.charCodeAt(start))) start++;
+  while (end > start && isLws(text.charCodeAt(end - 1))) end--;
+  return start === 0 && end === text.length ? text : text.slice(start, end);
 }
 
 /**
@@ -19,8 +31,9 @@ function readHeaderFields(head: string, from: number): HeaderField[] {
   let pos = from;
   let name = '';
   let value = '';
+  // Only LWS is trimmed: String.trim would also eat characters such as U+FEFF that belong to a value.
   const flush = () => {
-    if (name.length > 0) fields.push({ name, value: value.trim() });
+    if (name.length > 0) fields.push({ name, value: trimLws(value) });
   };
   while (pos < head.length) {
     let end = head.indexOf('\r\n', pos);
@@ -28,7 +41,7 @@ function readHeaderFields(head: string, from: number): HeaderField[] {
     const first = head.charCodeAt(pos);
     if (first === 32 || first === 9) {
       if (name.length === 0) throw new SipParseError('a header section may not start with a continuation line');
-      value += ` ${head.slice(pos, end).trim()}`;
+      value += ` ${trimLws(head.slice(pos, end))}`;
     } else {
       flush();
       const colon = head.indexOf(':', pos);
@@ -47,7 +60,7 @@ function readHeaderFields(head: string, from: number): HeaderField[] {
   return fields;
 }
 
-/** Checks that every header a response needs can be read; the exception says which cannot. */
+/** Checks that every header a response copies can be read; the exception says which cannot. */
 function checkResponseHeaders(message: SipMessageAny): void {
   void message.via;
   void message.from;
@@ -113,25 +126,25 @@ function parseRequest(
   offset: number,
   available: number,
 ): SipRequest {
-  const { method, uriText, version } = parseRequestLine(line);
-  if (!isToken(method)) throw new SipParseError(`invalid method "${method}"`);
-  if (!isSipVersion(version)) throw new SipParseError(`invalid SIP version "${version}"`);
+  // The method alone decides whether this is a request at all; the rest of the line is checked
+  // strictly below, where a mistake is answered with 400 (RFC 4475 "lwsstart", "trws").
+  const space = line.indexOf(' ');
+  const method = space < 0 ? line : line.slice(0, space);
+  if (!isToken(method)) throw new SipParseError(`invalid request line "${line.slice(0, 80)}"`);
   // The URI is parsed below; until then a placeholder keeps the partial request answerable.
-  const request = new SipRequest({ method, uri: { scheme: 'invalid', raw: uriText }, headers: fields });
-  let answerable = false;
-  try {
-    checkResponseHeaders(request);
-    answerable = true;
-  } catch (error) {
-    if (!(error instanceof SipParseError)) throw error;
-    throw new SipParseError(error.message);
-  }
+  const request = new SipRequest({ method, uri: { scheme: 'invalid', raw: '' }, headers: fields });
+  if (request.getHeader('Via') === undefined) throw new SipParseError('a request without a Via cannot be answered');
   const reject = (message: string, status = 400): never => {
-    throw new SipParseError(message, answerable ? request : undefined, status);
+    throw new SipParseError(message, request, status);
   };
   try {
+    const { uriText, version } = parseRequestLine(line);
+    if (!isSipVersion(version)) reject(`invalid SIP version "${version}"`);
     if (version.toUpperCase() !== 'SIP/2.0') reject(`SIP version ${version} is not supported`, 505);
+    checkResponseHeaders(request);
     request.uri = parseUri(uriText);
+    // §19.1.1: headers are not allowed in a Request-URI (RFC 4475 "escruri").
+    if (isSipUri(request.uri) && request.uri.headers.size > 0) reject('a Request-URI must not carry headers');
     const cseq = request.cseq;
     // §8.1.1.5: the CSeq method matches the request method exactly.
     if (cseq.method !== method) reject(`CSeq method ${cseq.method} does not match the request method ${method}`);
@@ -144,7 +157,7 @@ function parseRequest(
     }
     takeBody(request, buffer, offset, available);
   } catch (error) {
-    if (!(error instanceof SipParseError) || error.partial !== undefined || !answerable) throw error;
+    if (!(error instanceof SipParseError) || error.partial !== undefined) throw error;
     reject(error.message);
   }
   return request;

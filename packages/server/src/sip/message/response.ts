@@ -74,10 +74,14 @@ export function createResponse(
 ): SipResponse {
   const headers: HeaderField[] = [];
   for (const value of request.getHeaders('Via')) headers.push({ name: 'Via', value });
-  headers.push({ name: 'From', value: request.getHeader('From') ?? '' });
-  headers.push({ name: 'To', value: toValue(request, options.toTag) });
-  headers.push({ name: 'Call-ID', value: request.getHeader('Call-ID') ?? '' });
-  headers.push({ name: 'CSeq', value: request.getHeader('CSeq') ?? '' });
+  // Only a 400 to a malformed request (RFC 4475 "insuf") can lack one of these; it copies what exists.
+  const from = request.getHeader('From');
+  if (from !== undefined) headers.push({ name: 'From', value: from });
+  if (request.getHeader('To') !== undefined) headers.push({ name: 'To', value: toValue(request, options.toTag) });
+  const callId = request.getHeader('Call-ID');
+  if (callId !== undefined) headers.push({ name: 'Call-ID', value: callId });
+  const cseq = request.getHeader('CSeq');
+  if (cseq !== undefined) headers.push({ name: 'CSeq', value: cseq });
   if (options.headers !== undefined) headers.push(...options.headers);
   return new SipResponse({
     status,

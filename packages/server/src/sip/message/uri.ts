@@ -141,7 +141,16 @@ function unescape(text: string): string {
   }
 }
 
-function paramsEqual(a: Params, b: Params): boolean {
+/** Parameters keyed by their unescaped, lower-case names (`%6C%72` is `lr`). */
+function normalizedParams(params: Params): Map<string, string | null> {
+  const normalized = new Map<string, string | null>();
+  for (const [name, value] of params) normalized.set(unescape(name).toLowerCase(), value);
+  return normalized;
+}
+
+function paramsEqual(rawA: Params, rawB: Params): boolean {
+  const a = normalizedParams(rawA);
+  const b = normalizedParams(rawB);
   // §19.1.4: user, ttl, method, maddr and transport must match when present in either URI; any other
   // parameter only when it appears in both.
   for (const name of ['user', 'ttl', 'method', 'maddr', 'transport']) {

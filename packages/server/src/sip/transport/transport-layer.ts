@@ -166,7 +166,15 @@ export class TransportLayer implements SipTransport {
         return;
       }
     }
-    const via = response.topVia;
+    let via;
+    try {
+      via = response.topVia;
+    } catch {
+      // Only a 400 to a request with a broken Via (RFC 4475 "badinv01") gets here: the sender is
+      // the one place it can go.
+      await this.send(response, { protocol: source.protocol, ...source.remote });
+      return;
+    }
     const received = via.params.get('received');
     const rport = via.params.get('rport');
     // NOTE: maddr (§18.2.2 multicast responses) is not honoured; phones do not use it.
@@ -295,7 +303,10 @@ export class TransportLayer implements SipTransport {
         );
         const answer =
           event.headerBytes === undefined ? undefined : badRequestFor(event.headerBytes, source, event.reason);
-        if (answer !== undefined) connection.socket.write(serializeMessage(answer));
+        if (answer !== undefined) {
+          connection.socket.write(serializeMessage(answer));
+          this.#observer.messageSent?.(answer, { protocol: 'tcp', ...connection.remote });
+        }
         connection.socket.end();
         return;
       }

@@ -44,15 +44,24 @@ describe('SipUserAgent as a UAS (RFC 3261 §8.2)', () => {
     expect(transport.sent[0]?.message.getHeader('Allow')).toContain('REGISTER');
   });
 
-  it('Max-Forwards 0 MUST get 483, an unsupported Require 420 with Unsupported, an unknown URI scheme 416', () => {
+  it('an unsupported Require MUST get 420 with Unsupported, an unknown URI scheme 416', () => {
     const { transport, statuses } = setup(() => {
       throw new Error('the handler must not see these');
     });
-    transport.receive(request('BYE', '', 'z9hG4bKa').replace('Max-Forwards: 70', 'Max-Forwards: 0'));
     transport.receive(request('BYE', 'Require: 100rel, replaces\r\n', 'z9hG4bKb').replace('CSeq: 1', 'CSeq: 2'));
     transport.receive(request('BYE', '', 'z9hG4bKc', 'urn:service:sos').replace('CSeq: 1', 'CSeq: 3'));
-    expect(statuses()).toEqual([483, 420, 416]);
-    expect(transport.sent[1]?.message.getHeader('Unsupported')).toBe('100rel');
+    expect(statuses()).toEqual([420, 416]);
+    expect(transport.sent[0]?.message.getHeader('Unsupported')).toBe('100rel');
+  });
+
+  it('Max-Forwards 0 MUST reach the application: a UAS processes it (RFC 4475 zeromf)', () => {
+    const seen: string[] = [];
+    const { transport } = setup((incoming) => {
+      seen.push(incoming.method);
+      void incoming.respond(200);
+    });
+    transport.receive(request('BYE', '', 'z9hG4bKa').replace('Max-Forwards: 70', 'Max-Forwards: 0'));
+    expect(seen).toEqual(['BYE']);
   });
 
   it('a merged request (same From tag, Call-ID and CSeq on another branch) MUST get 482 (§8.2.2.2)', () => {

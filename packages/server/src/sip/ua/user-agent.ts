@@ -53,7 +53,7 @@ const mergedRequestWindowMs = 32_000;
 /**
  * The user-agent core over the transaction layer: the small facade the registrar and the B2BUA use.
  * It answers what RFC 3261 §8.2 asks a UAS to answer before the application sees a request (420, 416,
- * 482, 483), handles CANCEL (§9.2), and sends requests with a promise for the final response.
+ * 482), handles CANCEL (§9.2), and sends requests with a promise for the final response.
  */
 export class SipUserAgent {
   readonly transactions: TransactionLayer;
@@ -73,7 +73,7 @@ export class SipUserAgent {
     this.#clock = options.clock;
     this.#logger = (options.logger ?? silentLogger).child({ layer: 'sip-ua' });
     this.#userAgent = options.userAgentHeader ?? 'Strowger';
-    this.#supported = new Set(options.supported ?? []);
+    this.#supported = new Set((options.supported ?? []).map((option) => option.toLowerCase()));
     this.#allow = options.allow ?? ['INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS', 'REGISTER'];
     this.transactions = new TransactionLayer({
       transport: options.transport,
@@ -242,9 +242,12 @@ export class SipUserAgent {
     }
   }
 
-  /** The checks of RFC 3261 §8.2.1–8.2.2 and §16.3 that come before the application. */
+  /**
+   * The checks of RFC 3261 §8.2.1–8.2.2 that come before the application. Max-Forwards is not among
+   * them: a UAS processes a request whose Max-Forwards is 0 (RFC 4475 §3.3.11); only forwarding it is
+   * refused with 483, and that is the decision of whoever would forward.
+   */
   #precheck(request: SipRequest): { status: number; reason?: string; headers?: HeaderField[] } | undefined {
-    if (request.method !== 'OPTIONS' && request.maxForwards === 0) return { status: 483 };
     if (!(isSipUri(request.uri) || request.uri.scheme === 'tel')) {
       return { status: 416, reason: `Unsupported URI Scheme - ${request.uri.scheme}` };
     }
@@ -265,8 +268,8 @@ export class SipUserAgent {
     }
     const required = request
       .getList('Require')
-      .map((option) => option.toLowerCase())
-      .filter((option) => !this.#supported.has(option));
+      // Option tags compare case-insensitively; Unsupported echoes them as the request spelled them.
+      .filter((option) => !this.#supported.has(option.toLowerCase()));
     if (required.length > 0 && request.method !== 'CANCEL' && request.method !== 'ACK') {
       return { status: 420, headers: [{ name: 'Unsupported', value: required.join(', ') }] };
     }

@@ -177,6 +177,12 @@ export class Strowger {
     return this.#snapshot;
   }
 
+  /** Live SIP transactions, client and server; after traffic stops they drain as their timers end. */
+  sipTransactionCount(): number {
+    const size = this.sip.ua.transactions.size;
+    return size.client + size.server;
+  }
+
   /** Devices from the configuration with their live registration state, for the API and the CLI. */
   listDevices(): DeviceView[] {
     const now = Date.now();

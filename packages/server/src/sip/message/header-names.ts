@@ -53,10 +53,18 @@ const canonical: Record<string, string> = {
   'www-authenticate': 'WWW-Authenticate',
 };
 
+// Header names repeat endlessly (every message has Via, From, To…), so the spellings seen are
+// remembered instead of lower-casing each one again. Bounded: hostile traffic cannot grow it.
+const keyMemo = new Map<string, string>();
+
 /** The lower-case long form of a header name, whatever case or compact form it arrived in. */
 export function headerKey(name: string): string {
+  const known = keyMemo.get(name);
+  if (known !== undefined) return known;
   const lower = name.toLowerCase();
-  return compactForms[lower] ?? lower;
+  const key = compactForms[lower] ?? lower;
+  if (keyMemo.size < 4096) keyMemo.set(name, key);
+  return key;
 }
 
 /** The spelling we write for a header: canonical for known names, capitalised per word otherwise. */

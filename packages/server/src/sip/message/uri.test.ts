@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { formatUri, parseUri, uriEquals, parseNameAddress, formatNameAddress, SipParseError } from './index.js';
+import {
+  formatUri,
+  parseHostPort,
+  parseUri,
+  uriEquals,
+  parseNameAddress,
+  formatNameAddress,
+  SipParseError,
+} from './index.js';
 import type { SipUri } from './types.js';
 
 describe('URIs (RFC 3261 §19.1, RFC 5118, RFC 3966)', () => {
@@ -96,5 +104,26 @@ describe('name-addr and addr-spec (§20.10)', () => {
   it('format MUST quote the display name and keep parameters', () => {
     const value = parseNameAddress('"A \\"B\\"" <sip:a@example.com>;tag=x;expires=60');
     expect(formatNameAddress(value)).toBe('"A \\"B\\"" <sip:a@example.com>;tag=x;expires=60');
+  });
+});
+
+describe('host names (§25.1 hostname)', () => {
+  it.each(['example.com', 'a', 'a-b.c-d.example', 'example.com.', '1.example', 'x1-2y'])(
+    '"%s" MUST be accepted',
+    (host) => {
+      expect(parseHostPort(host).host).toBe(host);
+    },
+  );
+
+  it.each(['-a.example', 'a-.example', 'a..example', '.example', 'exa_mple.com', 'a.b-', ''])(
+    '"%s" MUST be rejected',
+    (host) => {
+      expect(() => parseHostPort(host)).toThrow(SipParseError);
+    },
+  );
+
+  it('a very long hostile host name MUST be refused quickly, without backtracking', () => {
+    const hostile = `${'a'.repeat(50_000)}!`;
+    expect(() => parseHostPort(hostile)).toThrow(SipParseError);
   });
 });

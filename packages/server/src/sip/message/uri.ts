@@ -3,7 +3,6 @@ import { formatParams, parseParams, parseUnsigned } from './grammar.js';
 import type { AbsoluteUri, Params, SipUri, TelUri, Uri } from './types.js';
 
 const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*$/;
-const HOSTNAME = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.?$/;
 const IPV4 = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 const IPV6 = /^[0-9A-Fa-f:.]+$/;
 /** Characters allowed in the user and password parts once %-escapes are accounted for (§25.1). */
@@ -16,6 +15,33 @@ export function isSipUri(uri: Uri): uri is SipUri {
 
 export function isTelUri(uri: Uri): uri is TelUri {
   return uri.scheme === 'tel';
+}
+
+function isAlphaNum(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+}
+
+/**
+ * hostname = *( domainlabel "." ) toplabel [ "." ] (§25.1), where a label is letters, digits and
+ * inner hyphens. A scan rather than a regular expression: every message carries several host names,
+ * and a nested-quantifier pattern backtracks badly on long hostile input.
+ */
+function isHostname(host: string): boolean {
+  if (host.length === 0) return false;
+  const end = host.charCodeAt(host.length - 1) === 46 ? host.length - 1 : host.length;
+  let labelStart = 0;
+  for (let i = 0; i <= end; i++) {
+    const code = i === end ? 46 : host.charCodeAt(i);
+    if (code === 46) {
+      if (i === labelStart || host.charCodeAt(i - 1) === 45) return false;
+      labelStart = i + 1;
+    } else if (code === 45) {
+      if (i === labelStart) return false;
+    } else if (!isAlphaNum(code)) {
+      return false;
+    }
+  }
+  return true;
 }
 
 function fail(text: string, why: string): never {
@@ -37,7 +63,7 @@ export function parseHostPort(text: string, whole: string = text): { host: strin
     host = colon < 0 ? text : text.slice(0, colon);
     rest = colon < 0 ? '' : text.slice(colon);
     if (host.includes(':')) fail(whole, 'an IPv6 address must be in brackets');
-    if (!(IPV4.test(host) || HOSTNAME.test(host))) fail(whole, `"${host}" is not a host name or address`);
+    if (!(IPV4.test(host) || isHostname(host))) fail(whole, `"${host}" is not a host name or address`);
   }
   if (rest.length === 0) return { host, port: undefined };
   if (rest[0] !== ':') fail(whole, `unexpected "${rest}" after the host`);

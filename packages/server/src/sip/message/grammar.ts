@@ -77,6 +77,11 @@ export function quote(text: string): string {
  * (§7.3.1: a list header's elements are comma-separated; commas in URIs or quoted text do not count).
  */
 export function splitList(value: string): string[] {
+  // Most list headers hold one element: no comma means nothing to split.
+  if (value.indexOf(',') < 0) {
+    const only = value.trim();
+    return only.length === 0 ? [] : [only];
+  }
   const parts: string[] = [];
   let start = 0;
   let angle = 0;

@@ -14,9 +14,16 @@ import type {
   Via,
 } from './types.js';
 
-/** A stored header field: the public name/value plus the lower-case long-form key used for lookups. */
-interface StoredField extends HeaderField {
-  readonly key: string;
+/**
+ * A stored header field: the public name/value plus the lower-case long-form key used for lookups.
+ * Immutable, so the parser's fields are adopted as they are instead of being copied.
+ */
+class StoredField implements HeaderField {
+  constructor(
+    readonly name: string,
+    readonly value: string,
+    readonly key: string,
+  ) {}
 }
 
 const emptyBody = new Uint8Array(0);
@@ -31,7 +38,10 @@ export abstract class SipMessage {
   body: Uint8Array;
 
   protected constructor(headers: readonly HeaderField[] | undefined, body: Uint8Array | undefined) {
-    this.#fields = (headers ?? []).map((field) => storedField(field.name, field.value));
+    this.#fields =
+      headers === undefined
+        ? []
+        : headers.map((field) => (field instanceof StoredField ? field : storedField(field.name, field.value)));
     this.body = body ?? emptyBody;
   }
 
@@ -216,6 +226,11 @@ export abstract class SipMessage {
 
 const nameMemo = new Map<string, { key: string; name: string }>();
 
+/** A header field with its canonical name and lookup key; the parser builds its fields with it. */
+export function headerField(name: string, value: string): HeaderField {
+  return storedField(name, value);
+}
+
 function storedField(name: string, value: string): StoredField {
   // Header names repeat endlessly across messages; remember their spellings (bounded, so a peer
   // inventing names cannot grow it without limit).
@@ -224,7 +239,7 @@ function storedField(name: string, value: string): StoredField {
     names = { key: headerKey(name), name: canonicalHeaderName(name) };
     if (nameMemo.size < 2048) nameMemo.set(name, names);
   }
-  return { name: names.name, value, key: names.key };
+  return new StoredField(names.name, value, names.key);
 }
 
 export class SipRequest extends SipMessage {

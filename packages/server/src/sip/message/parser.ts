@@ -1,6 +1,6 @@
 import { SipParseError } from './parse-error.js';
 import { isToken, parseUnsigned } from './grammar.js';
-import { SipRequest, SipResponse, type SipMessageAny } from './message.js';
+import { headerField, SipRequest, SipResponse, type SipMessageAny } from './message.js';
 import { isSipUri, parseUri } from './uri.js';
 import type { HeaderField } from './types.js';
 
@@ -33,7 +33,7 @@ function readHeaderFields(head: string, from: number): HeaderField[] {
   let value = '';
   // Only LWS is trimmed: String.trim would also eat characters such as U+FEFF that belong to a value.
   const flush = () => {
-    if (name.length > 0) fields.push({ name, value: trimLws(value) });
+    if (name.length > 0) fields.push(headerField(name, trimLws(value)));
   };
   while (pos < head.length) {
     let end = head.indexOf('\r\n', pos);

@@ -63,7 +63,7 @@ export function parseHostPort(text: string, whole: string = text): { host: strin
     host = colon < 0 ? text : text.slice(0, colon);
     rest = colon < 0 ? '' : text.slice(colon);
     if (host.includes(':')) fail(whole, 'an IPv6 address must be in brackets');
-    if (!(IPV4.test(host) || isHostname(host))) fail(whole, `"${host}" is not a host name or address`);
+    if (!(isHostname(host) || IPV4.test(host))) fail(whole, `"${host}" is not a host name or address`);
   }
   if (rest.length === 0) return { host, port: undefined };
   if (rest[0] !== ':') fail(whole, `unexpected "${rest}" after the host`);

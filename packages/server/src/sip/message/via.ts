@@ -23,11 +23,11 @@ export function parseVia(text: string): Via {
   if (!isToken(transport.part)) throw new SipParseError(`invalid Via "${text}": bad transport`);
   let semicolon = text.indexOf(';', transport.next);
   if (semicolon < 0) semicolon = text.length;
-  // RFC 3261 allows LWS around the ":" of sent-by's port (COLON = SWS ":" SWS).
-  const sentBy = text
-    .slice(transport.next, semicolon)
-    .trim()
-    .replace(/[ \t]*:[ \t]*(?=\d+$)/, ':');
+  let sentBy = text.slice(transport.next, semicolon);
+  if (/[ \t]/.test(sentBy)) {
+    // RFC 3261 allows LWS around the ":" of sent-by's port (COLON = SWS ":" SWS).
+    sentBy = sentBy.trim().replace(/[ \t]*:[ \t]*(?=\d+$)/, ':');
+  }
   if (sentBy.length === 0) throw new SipParseError(`invalid Via "${text}": no sent-by host`);
   if (/[ \t]/.test(sentBy)) throw new SipParseError(`invalid Via "${text}": unexpected space in sent-by`);
   const { host, port } = parseHostPort(sentBy, text);

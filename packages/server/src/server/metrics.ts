@@ -1,4 +1,5 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { knownSipMethods } from '../sip/index.js';
 
 /** Response class label for a status code: 1xx … 6xx. */
 export function responseClass(status: number): string {
@@ -95,31 +96,14 @@ export class StrowgerMetrics {
   }
 }
 
-const knownMethods = new Set([
-  'INVITE',
-  'ACK',
-  'BYE',
-  'CANCEL',
-  'OPTIONS',
-  'REGISTER',
-  'PRACK',
-  'SUBSCRIBE',
-  'NOTIFY',
-  'PUBLISH',
-  'INFO',
-  'REFER',
-  'MESSAGE',
-  'UPDATE',
-]);
-
 function labelsFor(
   message: { kind: 'request'; method: string } | { kind: 'response'; status: number; cseqMethod: string },
   transport: string,
 ): { method: string; class: string; transport: string } {
   // Unknown methods share one label so a peer cannot grow the series without bound.
   if (message.kind === 'request') {
-    return { method: knownMethods.has(message.method) ? message.method : 'other', class: 'request', transport };
+    return { method: knownSipMethods.has(message.method) ? message.method : 'other', class: 'request', transport };
   }
-  const method = knownMethods.has(message.cseqMethod) ? message.cseqMethod : 'other';
+  const method = knownSipMethods.has(message.cseqMethod) ? message.cseqMethod : 'other';
   return { method, class: responseClass(message.status), transport };
 }

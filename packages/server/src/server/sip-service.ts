@@ -2,6 +2,7 @@ import type { Clock, Logger } from '../core/index.js';
 import {
   DigestAuthenticator,
   FailureThrottle,
+  knownSipMethods,
   SipUserAgent,
   TransportLayer,
   type DigestAlgorithm,
@@ -143,7 +144,7 @@ export class SipService {
       void incoming.respond(481, 'Call/Transaction Does Not Exist');
       return;
     }
-    if (recognisedMethods.has(incoming.method)) {
+    if (knownSipMethods.has(incoming.method)) {
       void incoming.respond(405, 'Method Not Allowed', {
         headers: [{ name: 'Allow', value: allowedMethods.join(', ') }],
       });
@@ -173,20 +174,6 @@ export class SipService {
     }
   }
 }
-
-/** Methods of RFC 3261 and its extensions: recognised, so 405 rather than 501 when not served here. */
-const recognisedMethods = new Set([
-  'INVITE',
-  'BYE',
-  'PRACK',
-  'SUBSCRIBE',
-  'NOTIFY',
-  'PUBLISH',
-  'INFO',
-  'REFER',
-  'MESSAGE',
-  'UPDATE',
-]);
 
 /** The registrar's view of the authenticator, following the service when the realm changes. */
 class ReplaceableAuthenticator implements Pick<DigestAuthenticator, 'challenge' | 'verify' | 'realm'> {

@@ -23,3 +23,4 @@ export { parseVia, formatVia } from './via.js';
 export { unquote, quote, splitList } from './grammar.js';
 export { headerKey, canonicalHeaderName } from './header-names.js';
 export { generateBranch, generateTag, generateCallId, BRANCH_MAGIC_COOKIE } from './ids.js';
+export { knownSipMethods } from './methods.js';

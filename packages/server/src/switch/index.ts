@@ -1,0 +1,18 @@
+export { Switch, type SwitchOptions, type OriginateRequest, type CallView } from './switch.js';
+export type { SwitchConfig, SwitchDevice, SwitchDeviceType, SwitchLine, ForwardTarget } from './config.js';
+export type { CallEvent, SwitchEvents } from './events.js';
+export {
+  releaseCauses,
+  type AlertRequest,
+  type CallRecord,
+  type CallRecordSink,
+  type DeviceDriver,
+  type LegId,
+  type PartyInfo,
+  type Redirection,
+  type RedirectReason,
+  type ReleaseCause,
+  type SessionDescription,
+} from './ports.js';
+export { DigitAnalyzer, PatternError, isPattern } from './digit-analysis.js';
+export * from './states.js';

@@ -1,0 +1,110 @@
+/**
+ * The ports the engine needs and does not implement (DESIGN.md: the engine is hexagonal). Device
+ * drivers — SIP phones, CTI ports and route points — ring, clear and connect terminals; the CDR sink
+ * stores call records. Drivers must not call back into the engine from inside these methods: they
+ * report what their devices do later, through the engine's inputs.
+ */
+
+/** An opaque session description (SDP) that the engine passes between legs without reading it. */
+export type SessionDescription = string;
+
+/** One terminal's part in a call (a TerminalConnection); drivers use it to report what happens. */
+export type LegId = string;
+
+export interface PartyInfo {
+  readonly number: string;
+  readonly displayName?: string;
+  readonly device?: string;
+}
+
+export type RedirectReason = 'forward-all' | 'forward-busy' | 'forward-no-answer' | 'forward-unregistered' | 'redirect';
+
+/** One step of a call's diversion history, oldest first: who sent it on, why, and where. */
+export interface Redirection {
+  readonly from: string;
+  readonly to: string;
+  readonly reason: RedirectReason;
+}
+
+/** Why a leg ends, in both vocabularies a peer may need: Q.850 cause and SIP status. */
+export interface ReleaseCause {
+  readonly reason:
+    | 'normal'
+    | 'busy'
+    | 'no-answer'
+    | 'unallocated'
+    | 'unavailable'
+    | 'cancelled'
+    | 'answered-elsewhere'
+    | 'forwarded'
+    | 'rejected'
+    | 'congestion';
+  readonly q850: number;
+  readonly sipStatus: number;
+}
+
+export const releaseCauses = {
+  normal: { reason: 'normal', q850: 16, sipStatus: 200 },
+  busy: { reason: 'busy', q850: 17, sipStatus: 486 },
+  noAnswer: { reason: 'no-answer', q850: 19, sipStatus: 480 },
+  unallocated: { reason: 'unallocated', q850: 1, sipStatus: 404 },
+  unavailable: { reason: 'unavailable', q850: 20, sipStatus: 480 },
+  cancelled: { reason: 'cancelled', q850: 16, sipStatus: 487 },
+  answeredElsewhere: { reason: 'answered-elsewhere', q850: 26, sipStatus: 200 },
+  forwarded: { reason: 'forwarded', q850: 16, sipStatus: 181 },
+  rejected: { reason: 'rejected', q850: 21, sipStatus: 603 },
+  congestion: { reason: 'congestion', q850: 34, sipStatus: 503 },
+} as const satisfies Record<string, ReleaseCause>;
+
+export interface AlertRequest {
+  readonly leg: LegId;
+  readonly callId: string;
+  readonly device: string;
+  readonly line: string;
+  readonly calling: PartyInfo;
+  /** The number the caller dialled. */
+  readonly dialled: string;
+  /** The number the call is offered to now (after any forwarding). */
+  readonly called: string;
+  readonly redirections: readonly Redirection[];
+  /** The caller's offer, when it made one. */
+  readonly offer: SessionDescription | undefined;
+}
+
+export interface DeviceDriver {
+  /** Whether the device can take a call now (a phone registered, a CTI port opened). */
+  isInService(device: string): boolean;
+  /** Ring a terminal; the driver later reports ringing, answer or refusal for `request.leg`. */
+  alert(request: AlertRequest): void;
+  /** Stop ringing a terminal that has not answered. */
+  cancel(leg: LegId, cause: ReleaseCause): void;
+  /** Clear a leg that was answered (or the caller's leg at any time). */
+  release(leg: LegId, cause: ReleaseCause): void;
+  /** Tell the caller's leg that the far end is ringing, with early media when there is some. */
+  progress(leg: LegId, info: { earlyMedia?: SessionDescription }): void;
+  /** Tell the caller's leg that the call was answered. */
+  connected(leg: LegId, info: { answer: SessionDescription | undefined; connectedParty: PartyInfo }): void;
+  /** Ask a leg's device to take a new session description (hold, resume, codec change). */
+  updateMedia(leg: LegId, offer: SessionDescription): Promise<SessionDescription>;
+}
+
+/** One call detail record: a caller's leg and the leg it finally reached (or failed to). */
+export interface CallRecord {
+  readonly callId: string;
+  readonly callingNumber: string;
+  readonly callingDevice: string | undefined;
+  readonly dialledNumber: string;
+  readonly originalCalledNumber: string;
+  readonly finalCalledNumber: string;
+  readonly calledDevice: string | undefined;
+  readonly startedAt: number;
+  readonly answeredAt: number | undefined;
+  readonly endedAt: number;
+  readonly cause: ReleaseCause;
+  readonly releasedBy: 'caller' | 'callee' | 'system';
+  readonly redirections: readonly Redirection[];
+}
+
+export interface CallRecordSink {
+  write(record: CallRecord): void;
+}

@@ -1,0 +1,459 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { isStrowgerError } from '../core/index.js';
+import type { SwitchConfig } from './config.js';
+import { releaseCauses } from './ports.js';
+import { harness, line, phone, type Harness } from './test-support.js';
+
+const basic: SwitchConfig = {
+  devices: [phone('SEP1001', ['1001']), phone('SEP1002', ['1002']), phone('SEP1003', ['1003'])],
+  lines: [line('1001'), line('1002'), line('1003')],
+};
+
+let current: Harness | undefined;
+
+function start(config: SwitchConfig, options?: { outOfService?: string[] }): Harness {
+  current = harness(config, options);
+  return current;
+}
+
+afterEach(() => {
+  // After every test: no call, leg or timer is left behind.
+  if (current === undefined) return;
+  expect(current.engine.callCount, 'calls left behind').toBe(0);
+  expect(current.engine.legCount, 'legs left behind').toBe(0);
+  expect(current.clock.pendingTimers, 'timers left behind').toBe(0);
+  current = undefined;
+});
+
+function eventLine(h: Harness): string[] {
+  return h.events.map((e) => {
+    switch (e.type) {
+      case 'call.state':
+        return `call ${e.state}`;
+      case 'connection.created':
+        return `conn ${e.address} created`;
+      case 'connection.state':
+        return `conn ${e.address} ${e.state}/${e.coreState}`;
+      case 'terminalConnection.created':
+        return `tc ${e.terminal} created`;
+      case 'terminalConnection.state':
+        return `tc ${e.terminal} ${e.state}/${e.coreState}`;
+    }
+  });
+}
+
+describe('basic call', () => {
+  it('a call MUST ring the called line, connect on answer, and end both sides when the callee hangs up', async () => {
+    const h = start(basic);
+    const caller = h.engine.originate({ device: 'SEP1001', dialled: '1002', offer: 'offer-A' });
+    await h.settle();
+    const alert = h.driver.alertFor('SEP1002');
+    expect(alert.request).toMatchObject({ line: '1002', called: '1002', dialled: '1002', offer: 'offer-A' });
+    expect(alert.request.calling).toMatchObject({ number: '1001', device: 'SEP1001' });
+
+    h.engine.ringing(alert.leg);
+    await h.settle();
+    expect(h.driver.take('progress')).toEqual([{ kind: 'progress', leg: caller, earlyMedia: undefined }]);
+
+    h.clock.advance(3000);
+    h.engine.answered(alert.leg, { answer: 'answer-B' });
+    await h.settle();
+    expect(h.driver.take('connected')).toEqual([
+      { kind: 'connected', leg: caller, answer: 'answer-B', connectedNumber: '1002' },
+    ]);
+
+    h.clock.advance(60_000);
+    h.engine.released(alert.leg);
+    await h.settle();
+    expect(h.driver.take('release')).toEqual([{ kind: 'release', leg: caller, cause: releaseCauses.normal }]);
+
+    expect(eventLine(h)).toEqual([
+      'call ACTIVE',
+      'conn 1001 created',
+      'tc SEP1001 created',
+      'conn 1001 INITIATED/CONNECTED',
+      'tc SEP1001 TALKING/ACTIVE',
+      'conn 1001 DIALING/CONNECTED',
+      'conn 1002 created',
+      'tc SEP1002 created',
+      'tc SEP1002 RINGING/RINGING',
+      'conn 1002 ALERTING/ALERTING',
+      'tc SEP1002 TALKING/ACTIVE',
+      'conn 1002 ESTABLISHED/CONNECTED',
+      'conn 1001 ESTABLISHED/CONNECTED',
+      'tc SEP1001 DROPPED/DROPPED',
+      'conn 1001 DISCONNECTED/DISCONNECTED',
+      'tc SEP1002 DROPPED/DROPPED',
+      'conn 1002 DISCONNECTED/DISCONNECTED',
+      'call INVALID',
+    ]);
+    expect(h.events.map((e) => e.seq)).toEqual(h.events.map((_, i) => i + 1));
+
+    expect(h.records).toHaveLength(1);
+    expect(h.records[0]).toMatchObject({
+      callingNumber: '1001',
+      callingDevice: 'SEP1001',
+      dialledNumber: '1002',
+      originalCalledNumber: '1002',
+      finalCalledNumber: '1002',
+      calledDevice: 'SEP1002',
+      releasedBy: 'callee',
+      cause: releaseCauses.normal,
+      redirections: [],
+    });
+    const record = h.records[0]!;
+    expect(record.answeredAt! - record.startedAt).toBe(3000);
+    expect(record.endedAt - record.answeredAt!).toBe(60_000);
+  });
+
+  it('when the caller hangs up after answer, the callee MUST be released', async () => {
+    const h = start(basic);
+    const caller = h.engine.originate({ device: 'SEP1001', dialled: '1002' });
+    await h.settle();
+    const callee = h.driver.alertFor('SEP1002').leg;
+    h.engine.answered(callee);
+    h.engine.released(caller);
+    await h.settle();
+    expect(h.driver.take('release')).toEqual([{ kind: 'release', leg: callee, cause: releaseCauses.normal }]);
+    expect(h.records[0]).toMatchObject({ releasedBy: 'caller', calledDevice: 'SEP1002' });
+  });
+
+  it('when the caller gives up before answer (CANCEL), ringing MUST stop with cause "cancelled"', async () => {
+    const h = start(basic);
+    const caller = h.engine.originate({ device: 'SEP1001', dialled: '1002' });
+    await h.settle();
+    const callee = h.driver.alertFor('SEP1002').leg;
+    h.engine.ringing(callee);
+    h.engine.released(caller);
+    await h.settle();
+    expect(h.driver.take('cancel')).toEqual([{ kind: 'cancel', leg: callee, cause: releaseCauses.cancelled }]);
+    expect(h.driver.take('release')).toEqual([]);
+    expect(h.records[0]).toMatchObject({ answeredAt: undefined, releasedBy: 'caller', cause: releaseCauses.cancelled });
+  });
+
+  it('an unknown number MUST fail the caller with "unallocated" (404) and the caller\'s connection FAILED', async () => {
+    const h = start(basic);
+    const caller = h.engine.originate({ device: 'SEP1001', dialled: '4711' });
+    await h.settle();
+    expect(h.driver.take('release')).toEqual([{ kind: 'release', leg: caller, cause: releaseCauses.unallocated }]);
+    expect(eventLine(h)).toContain('conn 1001 FAILED/FAILED');
+    expect(h.events.find((e) => e.type === 'connection.state' && e.state === 'FAILED')).toMatchObject({
+      cause: 'DEST_NOT_OBTAINABLE',
+    });
+  });
+
+  it('originating from an unknown device or a line the device does not have MUST be refused with a clear error', () => {
+    const h = start(basic);
+    expect(() => h.engine.originate({ device: 'SEP9999', dialled: '1002' })).toThrow(/SEP9999 is not configured/);
+    try {
+      h.engine.originate({ device: 'SEP1001', line: '1002', dialled: '1003' });
+      expect.unreachable();
+    } catch (error) {
+      expect(isStrowgerError(error, 'INVALID_ARGUMENT')).toBe(true);
+    }
+  });
+});
+
+describe('busy, unregistered and no answer', () => {
+  it('a line at its busy trigger MUST refuse a new call with "busy" (486)', async () => {
+    const h = start(basic);
+    const first = h.engine.originate({ device: 'SEP1002', dialled: '1003' });
+    await h.settle();
+    const second = h.engine.originate({ device: 'SEP1001', dialled: '1002' });
+    await h.settle();
+    expect(h.driver.take('release')).toEqual([{ kind: 'release', leg: second, cause: releaseCauses.busy }]);
+    h.engine.released(first);
+    await h.settle();
+  });
+
+  it('a line at its busy trigger with forward-busy MUST send the call to the target', async () => {
+    const config: SwitchConfig = {
+      ...basic,
+      lines: [line('1001'), line('1002', { forward: { busy: { destination: '1003' } } }), line('1003')],
+    };
+    const h = start(config);
+    const first = h.engine.originate({ device: 'SEP1002', dialled: '1001' });
+    const second = h.engine.originate({ device: 'SEP1001', dialled: '1002' });
+    await h.settle();
+    const alert = h.driver.alertFor('SEP1003');
+    expect(alert.request).toMatchObject({
+      called: '1003',
+      dialled: '1002',
+      redirections: [{ from: '1002', to: '1003', reason: 'forward-busy' }],
+    });
+    h.engine.released(first);
+    h.engine.released(second);
+    await h.settle();
+  });
+
+  it('a phone that answers busy MUST trigger forward-busy too', async () => {
+    const config: SwitchConfig = {
+      ...basic,
+      lines: [line('1001'), line('1002', { forward: { busy: { destination: '1003' } } }), line('1003')],
+    };
+    const h = start(config);
+    const caller = h.engine.originate({ device: 'SEP1001', dialled: '1002' });
+    await h.settle();
+    h.engine.refused(h.driver.alertFor('SEP1002').leg, releaseCauses.busy);
+    await h.settle();
+    expect(h.driver.alertFor('SEP1003').request.redirections).toEqual([
+      { from: '1002', to: '1003', reason: 'forward-busy' },
+    ]);
+    h.engine.released(caller);
+    await h.settle();
+  });
+
+  it('a line with no device in service MUST fail with "unavailable" (480) when it has no forward', async () => {
+    const h = start(basic, { outOfService: ['SEP1002'] });
+    const caller = h.engine.originate({ device: 'SEP1001', dialled: '1002' });
+    await h.settle();
+    expect(h.driver.take('release')).toEqual([{ kind: 'release', leg: caller, cause: releaseCauses.unavailable }]);
+  });
+
+  it('a line with no device in service MUST follow forward-unregistered', async () => {
+    const config: SwitchConfig = {
+      ...basic,
+      lines: [line('1001'), line('1002', { forward: { unregistered: { destination: '1003' } } }), line('1003')],
+    };
+    const h = start(config, { outOfService: ['SEP1002'] });
+    const caller = h.engine.originate({ device: 'SEP1001', dialled: '1002' });
+    await h.settle();
+    expect(h.driver.alertFor('SEP1003').request.redirections).toEqual([
+      { from: '1002', to: '1003', reason: 'forward-unregistered' },
+    ]);
+    h.engine.released(caller);
+    await h.settle();
+  });
+
+  it('no answer within the line\'s timer MUST forward, stopping the ringing with cause "forwarded"', async () => {
+    const config: SwitchConfig = {
+      ...basic,
+      lines: [
+        line('1001'),
+        line('1002', { forward: { noAnswer: { destination: '1003' } }, noAnswerSeconds: 5 }),
+        line('1003'),
+      ],
+    };
+    const h = start(config);
+    const caller = h.engine.originate({ device: 'SEP1001', dialled: '1002' });
+    await h.settle();
+    const first = h.driver.alertFor('SEP1002').leg;
+    h.engine.ringing(first);
+    h.clock.advance(4999);
+    await h.settle();
+    expect(h.driver.take('cancel')).toEqual([]);
+    h.clock.advance(1);
+    await h.settle();
+    expect(h.driver.take('cancel')).toEqual([{ kind: 'cancel', leg: first, cause: releaseCauses.forwarded }]);
+    const second = h.driver.alertFor('SEP1003');
+    expect(second.request.redirections).toEqual([{ from: '1002', to: '1003', reason: 'forward-no-answer' }]);
+    expect(
+      h.events.find((e) => e.type === 'connection.state' && e.address === '1002' && e.state === 'DISCONNECTED'),
+    ).toMatchObject({ cause: 'REDIRECTED' });
+
+    // A late answer from the phone that was forwarded away is not wanted: its driver clears it.
+    expect(h.engine.answered(first)).toBe(false);
+
+    h.engine.answered(second.leg);
+    h.engine.released(caller);
+    await h.settle();
+    expect(h.records[0]).toMatchObject({
+      originalCalledNumber: '1002',
+      finalCalledNumber: '1003',
+      calledDevice: 'SEP1003',
+    });
+  });
+
+  it('without forward-no-answer the call MUST keep ringing until the caller gives up', async () => {
+    const h = start(basic);
+    const caller = h.engine.originate({ device: 'SEP1001', dialled: '1002' });
+    await h.settle();
+    h.clock.advance(120_000);
+    await h.settle();
+    expect(h.driver.take('cancel')).toEqual([]);
+    h.engine.released(caller);
+    await h.settle();
+  });
+
+  it('a line at its maximum calls MUST refuse a further outgoing call', async () => {
+    const config: SwitchConfig = { ...basic, lines: [line('1001', { maxCalls: 1 }), line('1002'), line('1003')] };
+    const h = start(config);
+    const first = h.engine.originate({ device: 'SEP1001', dialled: '1002' });
+    const second = h.engine.originate({ device: 'SEP1001', dialled: '1003' });
+    await h.settle();
+    expect(h.driver.take('release')).toEqual([{ kind: 'release', leg: second, cause: releaseCauses.congestion }]);
+    h.engine.released(first);
+    await h.settle();
+  });
+});
+
+describe('forwarding', () => {
+  it('forward-all MUST send the call on before any phone of the line rings', async () => {
+    const config: SwitchConfig = {
+      ...basic,
+      lines: [line('1001'), line('1002', { forward: { all: { destination: '1003' } } }), line('1003')],
+    };
+    const h = start(config);
+    const caller = h.engine.originate({ device: 'SEP1001', dialled: '1002' });
+    await h.settle();
+    expect(h.driver.take('alert').map((a) => a.device)).toEqual(['SEP1003']);
+    h.engine.released(caller);
+    await h.settle();
+  });
+
+  it('a forwarding loop MUST be stopped at the last number that does not loop', async () => {
+    const config: SwitchConfig = {
+      ...basic,
+      lines: [
+        line('1001'),
+        line('1002', { forward: { all: { destination: '1003' } } }),
+        line('1003', { forward: { all: { destination: '1002' } } }),
+      ],
+    };
+    const h = start(config);
+    const caller = h.engine.originate({ device: 'SEP1001', dialled: '1002' });
+    await h.settle();
+    expect(h.driver.take('alert').map((a) => a.device)).toEqual(['SEP1003']);
+    h.engine.released(caller);
+    await h.settle();
+  });
+
+  it('forward to voicemail MUST reach the voicemail pilot with the original called number in the history', async () => {
+    const config: SwitchConfig = {
+      devices: [...basic.devices, phone('SEPVM', ['6000'])],
+      lines: [line('1001'), line('1002', { forward: { all: { voicemail: true } } }), line('1003'), line('6000')],
+      voicemailPilot: '6000',
+    };
+    const h = start(config);
+    const caller = h.engine.originate({ device: 'SEP1001', dialled: '1002' });
+    await h.settle();
+    expect(h.driver.alertFor('SEPVM').request).toMatchObject({
+      called: '6000',
+      dialled: '1002',
+      redirections: [{ from: '1002', to: '6000', reason: 'forward-all' }],
+    });
+    h.engine.released(caller);
+    await h.settle();
+  });
+
+  it('forward to voicemail without a voicemail pilot MUST NOT be taken', async () => {
+    const config: SwitchConfig = {
+      ...basic,
+      lines: [line('1001'), line('1002', { forward: { all: { voicemail: true } } }), line('1003')],
+    };
+    const h = start(config);
+    const caller = h.engine.originate({ device: 'SEP1001', dialled: '1002' });
+    await h.settle();
+    expect(h.driver.take('alert').map((a) => a.device)).toEqual(['SEP1002']);
+    h.engine.released(caller);
+    await h.settle();
+  });
+});
+
+describe('shared lines', () => {
+  const shared: SwitchConfig = {
+    devices: [phone('SEP1001', ['1001']), phone('SEPA', ['2000']), phone('SEPB', ['2000', '2001'])],
+    lines: [line('1001'), line('2000'), line('2001')],
+  };
+
+  it('every phone of a shared line MUST ring; the first to answer wins and the others show BRIDGED', async () => {
+    const h = start(shared);
+    const caller = h.engine.originate({ device: 'SEP1001', dialled: '2000' });
+    await h.settle();
+    const a = h.driver.alertFor('SEPA').leg;
+    const b = h.driver.alertFor('SEPB').leg;
+    h.engine.ringing(a);
+    h.engine.ringing(b);
+    h.engine.answered(b);
+    await h.settle();
+    expect(h.driver.take('cancel')).toEqual([{ kind: 'cancel', leg: a, cause: releaseCauses.answeredElsewhere }]);
+    expect(h.driver.take('progress')).toHaveLength(1);
+    expect(eventLine(h)).toContain('tc SEPA BRIDGED/PASSIVE');
+    h.engine.released(caller);
+    await h.settle();
+    expect(h.driver.take('release')).toEqual([{ kind: 'release', leg: b, cause: releaseCauses.normal }]);
+  });
+
+  it('when two phones of a shared line answer at once, the second answer MUST be refused', async () => {
+    const h = start(shared);
+    const caller = h.engine.originate({ device: 'SEP1001', dialled: '2000' });
+    await h.settle();
+    const a = h.driver.alertFor('SEPA').leg;
+    const b = h.driver.alertFor('SEPB').leg;
+    expect(h.engine.answered(a)).toBe(true);
+    expect(h.engine.answered(b)).toBe(false);
+    await h.settle();
+    expect(h.driver.take('cancel')).toEqual([{ kind: 'cancel', leg: b, cause: releaseCauses.answeredElsewhere }]);
+    h.engine.released(a);
+    await h.settle();
+    expect(h.driver.take('release').at(-1)).toEqual({ kind: 'release', leg: caller, cause: releaseCauses.normal });
+  });
+
+  it('when one phone of a shared line refuses, the others MUST keep ringing', async () => {
+    const h = start(shared);
+    const caller = h.engine.originate({ device: 'SEP1001', dialled: '2000' });
+    await h.settle();
+    h.engine.refused(h.driver.alertFor('SEPA').leg, releaseCauses.rejected);
+    await h.settle();
+    expect(h.driver.take('release')).toEqual([]);
+    h.engine.refused(h.driver.alertFor('SEPB').leg, releaseCauses.rejected);
+    await h.settle();
+    expect(h.driver.take('release')).toEqual([{ kind: 'release', leg: caller, cause: releaseCauses.rejected }]);
+  });
+
+  it("the caller's own phone MUST NOT ring when it shares the line it calls", async () => {
+    const h = start(shared);
+    const caller = h.engine.originate({ device: 'SEPB', line: '2001', dialled: '2000' });
+    await h.settle();
+    expect(h.driver.take('alert').map((a) => a.device)).toEqual(['SEPA']);
+    h.engine.released(caller);
+    await h.settle();
+  });
+});
+
+describe('races', () => {
+  it("an answer crossing the caller's CANCEL MUST be released and the call end once", async () => {
+    const h = start(basic);
+    const caller = h.engine.originate({ device: 'SEP1001', dialled: '1002' });
+    await h.settle();
+    const callee = h.driver.alertFor('SEP1002').leg;
+    h.engine.released(caller);
+    expect(h.engine.answered(callee)).toBe(false);
+    await h.settle();
+    expect(h.driver.take('cancel')).toEqual([{ kind: 'cancel', leg: callee, cause: releaseCauses.cancelled }]);
+    expect(h.records).toHaveLength(1);
+    expect(h.records[0]?.answeredAt).toBeUndefined();
+  });
+
+  it('both sides hanging up at once MUST end the call once, with nothing sent to either', async () => {
+    const h = start(basic);
+    const caller = h.engine.originate({ device: 'SEP1001', dialled: '1002' });
+    await h.settle();
+    const callee = h.driver.alertFor('SEP1002').leg;
+    h.engine.answered(callee);
+    await h.settle();
+    h.driver.commands.length = 0;
+    h.engine.released(caller);
+    h.engine.released(callee);
+    await h.settle();
+    expect(h.driver.commands).toEqual([{ kind: 'release', leg: callee, cause: releaseCauses.normal }]);
+    expect(h.records).toHaveLength(1);
+    expect(h.events.filter((e) => e.type === 'call.state' && e.state === 'INVALID')).toHaveLength(1);
+  });
+
+  it('a media update MUST be passed to the other party, and a refusal MUST leave the call up', async () => {
+    const h = start(basic);
+    const caller = h.engine.originate({ device: 'SEP1001', dialled: '1002' });
+    await h.settle();
+    const callee = h.driver.alertFor('SEP1002').leg;
+    await expect(h.engine.updateMedia(caller, 'hold')).rejects.toThrow(/no connected party/);
+    h.engine.answered(callee);
+    await expect(h.engine.updateMedia(caller, 'hold')).resolves.toBe('answer to hold');
+    expect(h.driver.take('updateMedia')).toEqual([{ kind: 'updateMedia', leg: callee, offer: 'hold' }]);
+    h.driver.refuseMediaUpdates = true;
+    await expect(h.engine.updateMedia(callee, 'resume')).rejects.toThrow(/488/);
+    expect(h.engine.callCount).toBe(1);
+    h.engine.released(caller);
+    await h.settle();
+  });
+});

@@ -1,0 +1,586 @@
+import {
+  ErrorCode,
+  StrowgerError,
+  TypedEmitter,
+  silentLogger,
+  type Clock,
+  type Logger,
+  type TimerHandle,
+} from '../core/index.js';
+import { Call, type Connection, type TerminalConnection } from './call-model.js';
+import type { ForwardTarget, SwitchConfig, SwitchDevice, SwitchDeviceType, SwitchLine } from './config.js';
+import { DigitAnalyzer } from './digit-analysis.js';
+import type { SwitchEvents } from './events.js';
+import {
+  releaseCauses,
+  type CallRecordSink,
+  type DeviceDriver,
+  type LegId,
+  type PartyInfo,
+  type RedirectReason,
+  type ReleaseCause,
+  type SessionDescription,
+} from './ports.js';
+import type { EventCause } from './states.js';
+
+/** Forwarding stops after this many hops even without a loop, as CUCM's forward hop limit does. */
+const maxRedirections = 10;
+
+export interface SwitchOptions {
+  clock: Clock;
+  /** The driver for each device type; a type without one is never in service. */
+  drivers: Partial<Record<SwitchDeviceType, DeviceDriver>>;
+  records?: CallRecordSink;
+  logger?: Logger;
+  config: SwitchConfig;
+}
+
+export interface OriginateRequest {
+  device: string;
+  /** The line the call is made from; the device's first line when absent. */
+  line?: string;
+  dialled: string;
+  displayName?: string;
+  offer?: SessionDescription;
+}
+
+interface CallContext {
+  readonly call: Call;
+  readonly origin: TerminalConnection;
+  readonly originLine: SwitchLine;
+  /** The connection the call is offered to now, or reached. */
+  destination: Connection | undefined;
+  destinationLine: SwitchLine | undefined;
+  /** The number offered to now (after forwarding). */
+  called: string;
+  noAnswerTimer: TimerHandle | undefined;
+  /** The device that answered, once one has. */
+  answeredBy: SwitchDevice | undefined;
+  ended: boolean;
+}
+
+interface LegEntry {
+  readonly context: CallContext;
+  readonly terminalConnection: TerminalConnection;
+  readonly device: SwitchDevice;
+}
+
+/** A read-only view of a live call, for the API and the command line. */
+export interface CallView {
+  id: string;
+  state: string;
+  startedAt: string;
+  answeredAt: string | undefined;
+  dialled: string;
+  connections: Array<{
+    id: string;
+    address: string;
+    role: 'originating' | 'terminating';
+    state: string;
+    terminalConnections: Array<{ id: string; terminal: string; state: string }>;
+  }>;
+}
+
+/**
+ * The call-control engine: routes calls between devices by directory number, with forwarding, busy
+ * handling, shared lines and no-answer timers, and keeps each call as JTAPI's Call → Connection →
+ * TerminalConnection model. It talks to devices only through drivers, and to time only through the
+ * clock. Commands to drivers run after the engine's own state change completes (a microtask later),
+ * so a driver may report back at once without re-entering a half-made change.
+ */
+export class Switch {
+  readonly events: TypedEmitter<SwitchEvents>;
+  readonly #clock: Clock;
+  readonly #drivers: Partial<Record<SwitchDeviceType, DeviceDriver>>;
+  readonly #records: CallRecordSink | undefined;
+  readonly #logger: Logger;
+  #devices = new Map<string, SwitchDevice>();
+  #lines = new Map<string, SwitchLine>();
+  #lineDevices = new Map<string, SwitchDevice[]>();
+  #analyzer = new DigitAnalyzer<SwitchLine>();
+  #voicemailPilot: string | undefined;
+  readonly #calls = new Map<string, CallContext>();
+  readonly #legs = new Map<LegId, LegEntry>();
+  /** Live connections per directory number: what busy trigger and maximum calls count. */
+  readonly #lineConnections = new Map<string, Set<Connection>>();
+  #outbox: Array<() => void> = [];
+  #nextCall = 1;
+
+  constructor(options: SwitchOptions) {
+    this.#clock = options.clock;
+    this.#drivers = options.drivers;
+    this.#records = options.records;
+    this.#logger = (options.logger ?? silentLogger).child({ layer: 'switch' });
+    this.events = new TypedEmitter(this.#logger);
+    this.updateConfig(options.config);
+  }
+
+  /** Follows a configuration change; calls in progress keep the settings they started with. */
+  updateConfig(config: SwitchConfig): void {
+    const lines = new Map(config.lines.map((line) => [line.dn, line]));
+    const analyzer = new DigitAnalyzer<SwitchLine>();
+    for (const line of config.lines) analyzer.add(line.dn, line);
+    const lineDevices = new Map<string, SwitchDevice[]>();
+    for (const device of config.devices) {
+      for (const dn of device.lines) {
+        const list = lineDevices.get(dn) ?? [];
+        list.push(device);
+        lineDevices.set(dn, list);
+      }
+    }
+    this.#devices = new Map(config.devices.map((device) => [device.name, device]));
+    this.#lines = lines;
+    this.#analyzer = analyzer;
+    this.#lineDevices = lineDevices;
+    this.#voicemailPilot = config.voicemailPilot;
+  }
+
+  // --- inputs from drivers ---------------------------------------------------------------------
+
+  /**
+   * A device places a call. Returns the caller's leg at once; how the call fares is reported to the
+   * device's driver (progress, connected, or release with a cause).
+   */
+  originate(request: OriginateRequest): LegId {
+    const device = this.#devices.get(request.device);
+    if (device === undefined) throw new StrowgerError(ErrorCode.NotFound, `device ${request.device} is not configured`);
+    const dn = request.line ?? device.lines[0];
+    if (dn === undefined || !device.lines.includes(dn)) {
+      throw new StrowgerError(
+        ErrorCode.InvalidArgument,
+        `device ${device.name} has no line ${request.line ?? '(none)'}`,
+      );
+    }
+    const line = this.#lines.get(dn);
+    if (line === undefined) throw new StrowgerError(ErrorCode.NotFound, `line ${dn} is not configured`);
+
+    const calling: PartyInfo = {
+      number: dn,
+      device: device.name,
+      ...(request.displayName === undefined ? {} : { displayName: request.displayName }),
+    };
+    const call = new Call({
+      id: `c${this.#nextCall++}`,
+      dialled: request.dialled,
+      calling,
+      now: () => this.#clock.now(),
+      emit: (event) => this.events.emit('call', event),
+    });
+    call.setState('ACTIVE', 'NEW_CALL');
+    const originConnection = call.addConnection(dn, 'originating');
+    const atLimit = this.#liveCallsOn(dn) >= line.maxCalls;
+    this.#track(originConnection);
+    const origin = originConnection.addTerminalConnection(device.name);
+    originConnection.setState('INITIATED');
+    origin.setState('TALKING');
+    originConnection.setState('DIALING');
+
+    const context: CallContext = {
+      call,
+      origin,
+      originLine: line,
+      destination: undefined,
+      destinationLine: undefined,
+      called: request.dialled,
+      noAnswerTimer: undefined,
+      answeredBy: undefined,
+      ended: false,
+    };
+    this.#calls.set(call.id, context);
+    this.#legs.set(origin.id, { context, terminalConnection: origin, device });
+    this.#offers.set(call.id, request.offer);
+
+    if (atLimit) {
+      this.#fail(context, releaseCauses.congestion, 'RESOURCES_NOT_AVAILABLE');
+    } else {
+      this.#route(context, request.dialled);
+    }
+    this.#flush();
+    return origin.id;
+  }
+
+  /** A terminal that was alerted is ringing (a 180), perhaps with early media (a 183 with SDP). */
+  ringing(leg: LegId, info: { earlyMedia?: SessionDescription } = {}): void {
+    const entry = this.#legs.get(leg);
+    if (entry === undefined || entry.context.ended) return;
+    const { context, terminalConnection } = entry;
+    if (terminalConnection.connection !== context.destination) return;
+    const first = terminalConnection.connection.state !== 'ALERTING';
+    if (terminalConnection.state === 'IDLE') terminalConnection.setState('RINGING');
+    if (first && terminalConnection.connection.state === 'IDLE') terminalConnection.connection.setState('ALERTING');
+    if (first || info.earlyMedia !== undefined) {
+      this.#command(context.origin, (driver) =>
+        driver.progress(context.origin.id, info.earlyMedia === undefined ? {} : { earlyMedia: info.earlyMedia }),
+      );
+    }
+    this.#flush();
+  }
+
+  /**
+   * A terminal answered. Returns false when the answer is not wanted — the call ended, moved on, or
+   * another appearance of a shared line answered first — and the driver must then clear that leg
+   * itself (for SIP: ACK and BYE, RFC 3261 §9.1's 200 crossing a CANCEL).
+   */
+  answered(leg: LegId, info: { answer?: SessionDescription } = {}): boolean {
+    const entry = this.#legs.get(leg);
+    if (entry === undefined) return false;
+    const { context, terminalConnection } = entry;
+    const connection = terminalConnection.connection;
+    if (context.ended || connection !== context.destination || connection.state === 'ESTABLISHED') {
+      this.#legs.delete(leg);
+      if (terminalConnection.state !== 'DROPPED') terminalConnection.setState('DROPPED');
+      this.#flush();
+      return false;
+    }
+    this.#stopNoAnswerTimer(context);
+    terminalConnection.setState('TALKING');
+    for (const other of connection.terminalConnections) {
+      if (other === terminalConnection || other.state === 'DROPPED') continue;
+      // The other appearances of a shared line stop ringing and show the call as in use elsewhere.
+      this.#command(other, (driver) => driver.cancel(other.id, releaseCauses.answeredElsewhere));
+      this.#legs.delete(other.id);
+      other.setState('BRIDGED');
+    }
+    connection.setState('ESTABLISHED');
+    context.call.answeredAt = this.#clock.now();
+    context.answeredBy = entry.device;
+    context.origin.connection.setState('ESTABLISHED');
+    const device = entry.device;
+    this.#command(context.origin, (driver) =>
+      driver.connected(context.origin.id, {
+        answer: info.answer,
+        connectedParty: { number: connection.address, device: device.name },
+      }),
+    );
+    this.#flush();
+    return true;
+  }
+
+  /** A terminal declined before answering (busy, rejected, unreachable). */
+  refused(leg: LegId, cause: ReleaseCause): void {
+    const entry = this.#legs.get(leg);
+    if (entry === undefined) return;
+    this.#legs.delete(leg);
+    const { context, terminalConnection } = entry;
+    if (terminalConnection.state !== 'DROPPED') terminalConnection.setState('DROPPED');
+    const connection = terminalConnection.connection;
+    if (context.ended || connection !== context.destination || connection.state === 'ESTABLISHED') {
+      this.#flush();
+      return;
+    }
+    if (connection.liveTerminalConnections.length > 0) {
+      this.#flush(); // another appearance of the line still rings
+      return;
+    }
+    this.#stopNoAnswerTimer(context);
+    const line = context.destinationLine;
+    if (cause.reason === 'busy' && line?.forward.busy !== undefined) {
+      if (this.#redirect(context, line, line.forward.busy, 'forward-busy')) {
+        this.#flush();
+        return;
+      }
+    }
+    this.#fail(context, cause, cause.reason === 'busy' ? 'BUSY' : 'DEST_NOT_OBTAINABLE');
+    this.#flush();
+  }
+
+  /** A leg's device left the call: the caller hung up or cancelled, or the callee hung up. */
+  released(leg: LegId, cause: ReleaseCause = releaseCauses.normal): void {
+    const entry = this.#legs.get(leg);
+    if (entry === undefined) return;
+    const { context, terminalConnection } = entry;
+    if (context.ended) return;
+    if (terminalConnection === context.origin) {
+      this.#legs.delete(leg);
+      const answered = context.destination?.state === 'ESTABLISHED';
+      this.#end(
+        context,
+        answered ? releaseCauses.normal : releaseCauses.cancelled,
+        'caller',
+        answered ? 'NORMAL' : 'CALL_CANCELLED',
+      );
+    } else if (terminalConnection.state === 'TALKING' || terminalConnection.state === 'HELD') {
+      this.#legs.delete(leg);
+      this.#end(context, cause.reason === 'normal' ? releaseCauses.normal : cause, 'callee', 'NORMAL');
+    } else {
+      // A ringing terminal went away without answering: the same as a refusal.
+      this.refused(leg, cause.reason === 'normal' ? releaseCauses.unavailable : cause);
+      return;
+    }
+    this.#flush();
+  }
+
+  /**
+   * A leg offers a new session description (hold, resume, codec change): it is passed to the other
+   * party's device, whose answer comes back. The call keeps going if the other side refuses.
+   */
+  async updateMedia(leg: LegId, offer: SessionDescription): Promise<SessionDescription> {
+    const entry = this.#legs.get(leg);
+    if (entry === undefined || entry.context.ended) {
+      throw new StrowgerError(ErrorCode.NotFound, `leg ${leg} is not in a call`);
+    }
+    const peer = this.#peerOf(entry);
+    if (peer === undefined) throw new StrowgerError(ErrorCode.InvalidState, `leg ${leg} has no connected party yet`);
+    return this.#driverFor(peer.device).updateMedia(peer.terminalConnection.id, offer);
+  }
+
+  // --- queries ---------------------------------------------------------------------------------
+
+  get callCount(): number {
+    return this.#calls.size;
+  }
+
+  get legCount(): number {
+    return this.#legs.size;
+  }
+
+  listCalls(): CallView[] {
+    return [...this.#calls.values()].map(({ call }) => ({
+      id: call.id,
+      state: call.state,
+      startedAt: new Date(call.startedAt).toISOString(),
+      answeredAt: call.answeredAt === undefined ? undefined : new Date(call.answeredAt).toISOString(),
+      dialled: call.dialled,
+      connections: call.connections.map((connection) => ({
+        id: connection.id,
+        address: connection.address,
+        role: connection.role,
+        state: connection.state,
+        terminalConnections: connection.terminalConnections.map((tc) => ({
+          id: tc.id,
+          terminal: tc.terminal,
+          state: tc.state,
+        })),
+      })),
+    }));
+  }
+
+  /** Ends every call (shutdown): each leg is released and each call recorded. */
+  close(): void {
+    for (const context of [...this.#calls.values()]) this.#end(context, releaseCauses.congestion, 'system', 'NORMAL');
+    this.#flush();
+  }
+
+  // --- routing ---------------------------------------------------------------------------------
+
+  readonly #offers = new Map<string, SessionDescription | undefined>();
+
+  #route(context: CallContext, number: string): void {
+    context.called = number;
+    const match = this.#analyzer.analyse(number);
+    if (match === undefined) {
+      this.#fail(context, releaseCauses.unallocated, 'DEST_NOT_OBTAINABLE');
+      return;
+    }
+    const line = match.target;
+    if (line.forward.all !== undefined && this.#redirect(context, line, line.forward.all, 'forward-all')) return;
+    if (this.#liveCallsOn(line.dn) >= line.busyTrigger) {
+      if (line.forward.busy !== undefined && this.#redirect(context, line, line.forward.busy, 'forward-busy')) return;
+      this.#fail(context, releaseCauses.busy, 'BUSY');
+      return;
+    }
+    // The caller's own phone is not rung even when it shares the line it called.
+    const devices = (this.#lineDevices.get(line.dn) ?? []).filter(
+      (device) => device.name !== context.origin.terminal && this.#inService(device),
+    );
+    if (devices.length === 0) {
+      const target = line.forward.unregistered;
+      if (target !== undefined && this.#redirect(context, line, target, 'forward-unregistered')) return;
+      this.#fail(context, releaseCauses.unavailable, 'DEST_NOT_OBTAINABLE');
+      return;
+    }
+    const connection = context.call.addConnection(line.dn, 'terminating');
+    this.#track(connection);
+    context.destination = connection;
+    context.destinationLine = line;
+    for (const device of devices) {
+      const terminalConnection = connection.addTerminalConnection(device.name);
+      this.#legs.set(terminalConnection.id, { context, terminalConnection, device });
+      this.#command(terminalConnection, (driver) =>
+        driver.alert({
+          leg: terminalConnection.id,
+          callId: context.call.id,
+          device: device.name,
+          line: line.dn,
+          calling: context.call.calling,
+          dialled: context.call.dialled,
+          called: number,
+          redirections: [...context.call.redirections],
+          offer: this.#offers.get(context.call.id),
+        }),
+      );
+    }
+    context.noAnswerTimer = this.#clock.setTimer(line.noAnswerSeconds * 1000, () => {
+      context.noAnswerTimer = undefined;
+      this.#noAnswer(context, connection);
+      this.#flush();
+    });
+  }
+
+  #noAnswer(context: CallContext, connection: Connection): void {
+    if (context.ended || context.destination !== connection || connection.state === 'ESTABLISHED') return;
+    const line = context.destinationLine;
+    if (line?.forward.noAnswer === undefined) return; // no forward: it keeps ringing until the caller gives up
+    this.#redirect(context, line, line.forward.noAnswer, 'forward-no-answer');
+  }
+
+  /**
+   * Sends the call on from `line` to a forward target. Returns false, leaving the call where it is,
+   * when the target is unusable: voicemail without a pilot, a loop back to a number already passed,
+   * or too many hops.
+   */
+  #redirect(context: CallContext, line: SwitchLine, target: ForwardTarget, reason: RedirectReason): boolean {
+    const number = 'voicemail' in target ? this.#voicemailPilot : target.destination;
+    if (number === undefined) {
+      this.#logger.warn({ line: line.dn, reason }, 'forward to voicemail, but no voicemail pilot is configured');
+      return false;
+    }
+    const redirections = context.call.redirections;
+    const visited = new Set([context.origin.connection.address, ...redirections.map((r) => r.from), line.dn]);
+    const reached = this.#analyzer.analyse(number)?.target.dn;
+    if (redirections.length >= maxRedirections || (reached !== undefined && visited.has(reached))) {
+      this.#logger.info({ callId: context.call.id, from: line.dn, to: number, reason }, 'forward loop stopped');
+      return false;
+    }
+    redirections.push({ from: line.dn, to: number, reason });
+    const current = context.destination;
+    if (current?.isLive === true) {
+      this.#stopNoAnswerTimer(context);
+      for (const tc of current.liveTerminalConnections) {
+        this.#command(tc, (driver) => driver.cancel(tc.id, releaseCauses.forwarded));
+        this.#legs.delete(tc.id);
+        tc.setState('DROPPED', 'REDIRECTED');
+      }
+      current.setState('DISCONNECTED', 'REDIRECTED');
+      this.#untrack(current);
+    }
+    context.destination = undefined;
+    context.destinationLine = undefined;
+    this.#route(context, number);
+    return true;
+  }
+
+  /** The call cannot be completed: the caller's leg is released with the cause. */
+  #fail(context: CallContext, cause: ReleaseCause, eventCause: EventCause): void {
+    // The leg that could not be completed fails: the destination when one was reached, else the caller's.
+    const failing = context.destination?.isLive === true ? context.destination : context.origin.connection;
+    if (failing.isLive) failing.setState('FAILED', eventCause);
+    this.#end(context, cause, 'system', eventCause);
+  }
+
+  #end(context: CallContext, cause: ReleaseCause, by: 'caller' | 'callee' | 'system', eventCause: EventCause): void {
+    if (context.ended) return;
+    context.ended = true;
+    this.#stopNoAnswerTimer(context);
+    const { call } = context;
+    for (const connection of call.connections) {
+      for (const tc of connection.terminalConnections) {
+        if (tc.state === 'DROPPED') continue;
+        if (this.#legs.has(tc.id)) {
+          if (tc.state === 'IDLE' || tc.state === 'RINGING') {
+            this.#command(tc, (driver) => driver.cancel(tc.id, by === 'caller' ? releaseCauses.cancelled : cause));
+          } else {
+            this.#command(tc, (driver) => driver.release(tc.id, cause));
+          }
+          this.#legs.delete(tc.id);
+        }
+        tc.setState('DROPPED', eventCause);
+      }
+      if (connection.state !== 'DISCONNECTED') connection.setState('DISCONNECTED', eventCause);
+      this.#untrack(connection);
+    }
+    call.setState('INVALID', eventCause);
+    this.#calls.delete(call.id);
+    this.#offers.delete(call.id);
+    this.#records?.write({
+      callId: call.id,
+      callingNumber: call.calling.number,
+      callingDevice: call.calling.device,
+      dialledNumber: call.dialled,
+      originalCalledNumber: call.redirections[0]?.from ?? context.called,
+      finalCalledNumber: context.called,
+      calledDevice: context.answeredBy?.name,
+      startedAt: call.startedAt,
+      answeredAt: call.answeredAt,
+      endedAt: this.#clock.now(),
+      cause,
+      releasedBy: by,
+      redirections: [...call.redirections],
+    });
+  }
+
+  // --- helpers ---------------------------------------------------------------------------------
+
+  #peerOf(entry: LegEntry): LegEntry | undefined {
+    const { context, terminalConnection } = entry;
+    if (terminalConnection === context.origin) {
+      const talking = context.destination?.terminalConnections.find(
+        (tc) => tc.state === 'TALKING' || tc.state === 'HELD',
+      );
+      return talking === undefined ? undefined : this.#legs.get(talking.id);
+    }
+    return context.destination?.state === 'ESTABLISHED' ? this.#legs.get(context.origin.id) : undefined;
+  }
+
+  #stopNoAnswerTimer(context: CallContext): void {
+    context.noAnswerTimer?.cancel();
+    context.noAnswerTimer = undefined;
+  }
+
+  #liveCallsOn(dn: string): number {
+    return this.#lineConnections.get(dn)?.size ?? 0;
+  }
+
+  #track(connection: Connection): void {
+    let set = this.#lineConnections.get(connection.address);
+    if (set === undefined) {
+      set = new Set();
+      this.#lineConnections.set(connection.address, set);
+    }
+    set.add(connection);
+  }
+
+  #untrack(connection: Connection): void {
+    const set = this.#lineConnections.get(connection.address);
+    if (set === undefined) return;
+    set.delete(connection);
+    if (set.size === 0) this.#lineConnections.delete(connection.address);
+  }
+
+  #inService(device: SwitchDevice): boolean {
+    const driver = this.#drivers[device.type];
+    return driver !== undefined && driver.isInService(device.name);
+  }
+
+  #driverFor(device: SwitchDevice): DeviceDriver {
+    const driver = this.#drivers[device.type];
+    if (driver === undefined) throw new StrowgerError(ErrorCode.Internal, `no driver for ${device.type} devices`);
+    return driver;
+  }
+
+  /**
+   * Queues a driver command for a live leg's device, run by #flush in order. The device is the one
+   * the leg was made with, so a configuration change mid-call cannot strand a leg in its driver.
+   */
+  #command(terminalConnection: TerminalConnection, run: (driver: DeviceDriver) => void): void {
+    const device = this.#legs.get(terminalConnection.id)?.device;
+    const driver = device === undefined ? undefined : this.#drivers[device.type];
+    if (driver === undefined) return;
+    this.#outbox.push(() => run(driver));
+  }
+
+  #flush(): void {
+    if (this.#outbox.length === 0) return;
+    const commands = this.#outbox;
+    this.#outbox = [];
+    queueMicrotask(() => {
+      for (const command of commands) {
+        try {
+          command();
+        } catch (error) {
+          this.#logger.error({ err: error }, 'a device driver failed a command');
+        }
+      }
+    });
+  }
+}

@@ -1,0 +1,99 @@
+import { FakeClock } from '../core/index.js';
+import type { SwitchConfig, SwitchDevice, SwitchLine } from './config.js';
+import type { CallEvent } from './events.js';
+import type { AlertRequest, CallRecord, DeviceDriver, LegId, ReleaseCause, SessionDescription } from './ports.js';
+import { Switch } from './switch.js';
+
+/** What a fake driver was told to do, in order. */
+export type DriverCommand =
+  | { kind: 'alert'; leg: LegId; device: string; request: AlertRequest }
+  | { kind: 'cancel'; leg: LegId; cause: ReleaseCause }
+  | { kind: 'release'; leg: LegId; cause: ReleaseCause }
+  | { kind: 'progress'; leg: LegId; earlyMedia: SessionDescription | undefined }
+  | { kind: 'connected'; leg: LegId; answer: SessionDescription | undefined; connectedNumber: string }
+  | { kind: 'updateMedia'; leg: LegId; offer: SessionDescription };
+
+/** A device driver that records the engine's commands; tests play the devices' part by hand. */
+export class FakeDriver implements DeviceDriver {
+  readonly inService = new Set<string>();
+  readonly commands: DriverCommand[] = [];
+  refuseMediaUpdates = false;
+
+  isInService(device: string): boolean {
+    return this.inService.has(device);
+  }
+
+  alert(request: AlertRequest): void {
+    this.commands.push({ kind: 'alert', leg: request.leg, device: request.device, request });
+  }
+
+  cancel(leg: LegId, cause: ReleaseCause): void {
+    this.commands.push({ kind: 'cancel', leg, cause });
+  }
+
+  release(leg: LegId, cause: ReleaseCause): void {
+    this.commands.push({ kind: 'release', leg, cause });
+  }
+
+  progress(leg: LegId, info: { earlyMedia?: SessionDescription }): void {
+    this.commands.push({ kind: 'progress', leg, earlyMedia: info.earlyMedia });
+  }
+
+  connected(leg: LegId, info: { answer: SessionDescription | undefined; connectedParty: { number: string } }): void {
+    this.commands.push({ kind: 'connected', leg, answer: info.answer, connectedNumber: info.connectedParty.number });
+  }
+
+  updateMedia(leg: LegId, offer: SessionDescription): Promise<SessionDescription> {
+    this.commands.push({ kind: 'updateMedia', leg, offer });
+    if (this.refuseMediaUpdates) return Promise.reject(new Error('488 Not Acceptable Here'));
+    return Promise.resolve(`answer to ${offer}`);
+  }
+
+  /** The commands of one kind, narrowed. */
+  take<K extends DriverCommand['kind']>(kind: K): Array<Extract<DriverCommand, { kind: K }>> {
+    return this.commands.filter((c): c is Extract<DriverCommand, { kind: K }> => c.kind === kind);
+  }
+
+  alertFor(device: string): Extract<DriverCommand, { kind: 'alert' }> {
+    const found = this.take('alert').filter((c) => c.device === device);
+    const last = found.at(-1);
+    if (last === undefined) throw new Error(`${device} was never alerted`);
+    return last;
+  }
+}
+
+export function line(dn: string, extra: Partial<SwitchLine> = {}): SwitchLine {
+  return { dn, forward: {}, noAnswerSeconds: 12, maxCalls: 2, busyTrigger: 1, ...extra };
+}
+
+export function phone(name: string, lines: string[]): SwitchDevice {
+  return { name, type: 'sip-phone', lines };
+}
+
+export interface Harness {
+  engine: Switch;
+  driver: FakeDriver;
+  clock: FakeClock;
+  events: CallEvent[];
+  records: CallRecord[];
+  /** Lets the engine's queued driver commands run. */
+  settle(): Promise<void>;
+}
+
+/** An engine over a fake driver and clock; every phone of `config` is in service unless listed. */
+export function harness(config: SwitchConfig, options: { outOfService?: string[] } = {}): Harness {
+  const clock = new FakeClock();
+  const driver = new FakeDriver();
+  for (const device of config.devices)
+    if (!options.outOfService?.includes(device.name)) driver.inService.add(device.name);
+  const records: CallRecord[] = [];
+  const engine = new Switch({
+    clock,
+    drivers: { 'sip-phone': driver },
+    records: { write: (r) => records.push(r) },
+    config,
+  });
+  const events: CallEvent[] = [];
+  engine.events.on('call', (event) => events.push(event));
+  return { engine, driver, clock, events, records, settle: () => new Promise((done) => setImmediate(done)) };
+}

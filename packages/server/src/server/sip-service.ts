@@ -10,7 +10,13 @@ import {
   type IncomingRequest,
   type TransportObserver,
 } from '../sip/index.js';
-import { Registrar, RegistrationTable, type RegisterOutcome, type SipAccount } from '../devices/sip/index.js';
+import {
+  Registrar,
+  RegistrationTable,
+  SipPhoneDriver,
+  type RegisterOutcome,
+  type SipAccount,
+} from '../devices/sip/index.js';
 import type { ConfigSnapshot } from '../store/index.js';
 
 export interface SipServiceOptions {
@@ -26,8 +32,8 @@ export interface SipServiceOptions {
   userAgent: string;
 }
 
-/** The methods this server answers today; others get 405 with this list. */
-const allowedMethods = ['REGISTER', 'OPTIONS', 'ACK', 'CANCEL'];
+/** The methods this server answers; others get 405 with this list. */
+const allowedMethods = ['INVITE', 'ACK', 'CANCEL', 'BYE', 'UPDATE', 'INFO', 'REGISTER', 'OPTIONS'];
 
 /**
  * SIP as the server runs it: transport, user-agent core and registrar, serving from an in-memory
@@ -37,6 +43,8 @@ export class SipService {
   readonly table: RegistrationTable;
   readonly transport: TransportLayer;
   readonly ua: SipUserAgent;
+  /** The B2BUA side: calls to and from registered phones. */
+  readonly phones: SipPhoneDriver;
   readonly #options: SipServiceOptions;
   #accounts = new Map<string, SipAccount>();
   #authenticator: DigestAuthenticator;
@@ -68,6 +76,15 @@ export class SipService {
       clock: options.clock,
       logger: options.logger,
       ...(options.onRegisterOutcome === undefined ? {} : { onOutcome: options.onRegisterOutcome }),
+    });
+    this.phones = new SipPhoneDriver({
+      ua: this.ua,
+      table: this.table,
+      accounts: { findByUsername: (username) => this.#accounts.get(username) },
+      authenticator,
+      clock: options.clock,
+      timers: this.ua.transactions.timers,
+      logger: options.logger,
     });
     this.ua.onRequest((incoming) => this.#route(incoming, registrar));
   }
@@ -116,6 +133,7 @@ export class SipService {
   }
 
   async close(): Promise<void> {
+    this.phones.close();
     this.ua.close();
     this.table.clear();
     await this.transport.close();
@@ -140,7 +158,7 @@ export class SipService {
     } catch {
       // The transport already rejects a request whose To cannot be read; nothing to decide here.
     }
-    if (inDialog && incoming.method !== 'INVITE') {
+    if (inDialog) {
       void incoming.respond(481, 'Call/Transaction Does Not Exist');
       return;
     }
@@ -154,6 +172,7 @@ export class SipService {
   }
 
   #route(incoming: IncomingRequest, registrar: Registrar): void {
+    if (this.phones.handleRequest(incoming)) return;
     switch (incoming.method) {
       case 'REGISTER':
         registrar.handle(incoming).catch((error: unknown) => {

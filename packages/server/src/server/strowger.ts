@@ -9,6 +9,8 @@ import { openStore, parseConfigFile, type ConfigSnapshot, type Store, type Store
 import { acquireDataDirLock } from './data-dir-lock.js';
 import { StrowgerMetrics } from './metrics.js';
 import { SipService } from './sip-service.js';
+import { switchConfigFrom } from './switch-config.js';
+import { Switch, type CallRecordSink } from '../switch/index.js';
 
 export const strowgerVersion = '0.1.0';
 
@@ -27,6 +29,8 @@ export interface StrowgerOptions {
   clock?: Clock;
   /** A further tap on every SIP message in and out, after the metrics (tracing, tests). */
   sipObserver?: TransportObserver;
+  /** Where finished calls are recorded. */
+  callRecords?: CallRecordSink;
 }
 
 export interface StrowgerAddresses {
@@ -42,6 +46,8 @@ export interface StrowgerAddresses {
 export class Strowger {
   readonly store: Store;
   readonly sip: SipService;
+  /** The call-control engine. */
+  readonly engine: Switch;
   readonly http: FastifyInstance;
   readonly metrics: StrowgerMetrics;
   readonly logger: PinoLogger;
@@ -54,6 +60,7 @@ export class Strowger {
   private constructor(parts: {
     store: Store;
     sip: SipService;
+    engine: Switch;
     http: FastifyInstance;
     metrics: StrowgerMetrics;
     logger: PinoLogger;
@@ -62,6 +69,7 @@ export class Strowger {
   }) {
     this.store = parts.store;
     this.sip = parts.sip;
+    this.engine = parts.engine;
     this.http = parts.http;
     this.metrics = parts.metrics;
     this.logger = parts.logger;
@@ -128,6 +136,15 @@ export class Strowger {
       );
       late.sip = service;
       cleanups.unshift(() => service.close());
+      const engine = new Switch({
+        clock,
+        drivers: { 'sip-phone': service.phones },
+        logger: logger.child({ layer: 'switch' }),
+        config: switchConfigFrom(snapshot),
+        ...(options.callRecords === undefined ? {} : { records: options.callRecords }),
+      });
+      service.phones.attach(engine);
+      cleanups.unshift(() => engine.close());
       const http = await createAdminServer({
         devices: { listDevices: () => late.instance?.listDevices() ?? [] },
         health: {
@@ -143,6 +160,7 @@ export class Strowger {
       const instance = new Strowger({
         store,
         sip: service,
+        engine,
         http,
         metrics,
         logger,
@@ -210,6 +228,9 @@ export class Strowger {
     this.#stopping ??= (async () => {
       this.#unsubscribe();
       await this.http.close().catch(() => undefined);
+      this.engine.close();
+      // Let the engine's last commands (BYE, final responses) reach the phones before SIP closes.
+      await new Promise((done) => setImmediate(done));
       await this.sip.close().catch(() => undefined);
       await this.store.close().catch(() => undefined);
       this.#release();
@@ -225,6 +246,7 @@ export class Strowger {
       if (snapshot.version < this.#snapshot.version) return;
       this.#snapshot = snapshot;
       this.sip.update(snapshot);
+      this.engine.updateConfig(switchConfigFrom(snapshot));
       this.logger.info({ version }, 'configuration reloaded');
     } catch (error) {
       this.logger.error({ err: error, version }, 'could not reload the configuration; still serving the previous one');

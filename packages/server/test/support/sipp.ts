@@ -38,6 +38,10 @@ export interface SippOptions {
   limit?: number;
   extra?: string[];
   timeoutSeconds?: number;
+  /** Local port to listen on (a UAS scenario); a free one when absent. */
+  localPort?: number;
+  /** -key name value pairs, read as [name] in the scenario. */
+  keys?: Record<string, string>;
 }
 
 /** Runs one SIPp scenario to completion against 127.0.0.1:port; exit code 0 means every call passed. */
@@ -52,7 +56,7 @@ export async function runSipp(options: SippOptions): Promise<SippRun> {
     '-i',
     '127.0.0.1',
     '-p',
-    '0',
+    String(options.localPort ?? 0),
     '-t',
     options.transport === 'udp' ? 'u1' : 't1',
     '-nostdin',
@@ -65,6 +69,7 @@ export async function runSipp(options: SippOptions): Promise<SippRun> {
     ...(options.password === undefined ? [] : ['-ap', options.password]),
     ...(options.rate === undefined ? [] : ['-r', String(options.rate)]),
     ...(options.limit === undefined ? [] : ['-l', String(options.limit)]),
+    ...Object.entries(options.keys ?? {}).flatMap(([name, value]) => ['-key', name, value]),
     ...(options.extra ?? []),
     `127.0.0.1:${options.port}`,
   ];
@@ -88,4 +93,41 @@ export async function runSipp(options: SippOptions): Promise<SippRun> {
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * UDP ports bound on this machine, read from /proc/net/udp. Probing by binding a socket would not do:
+ * SIPp binds with SO_REUSEADDR, so a probe socket could share the port and take SIPp's datagrams.
+ */
+async function boundUdpPorts(): Promise<Set<number>> {
+  const { readFile } = await import('node:fs/promises');
+  const ports = new Set<number>();
+  for (const file of ['/proc/net/udp', '/proc/net/udp6']) {
+    const text = await readFile(file, 'utf8').catch(() => '');
+    for (const line of text.split('\n').slice(1)) {
+      const local = line.trim().split(/\s+/)[1];
+      const hex = local?.split(':').at(-1);
+      if (hex !== undefined && hex.length > 0) ports.add(Number.parseInt(hex, 16));
+    }
+  }
+  return ports;
+}
+
+/** A UDP port nothing is bound to now, for a SIPp UAS to listen on. */
+export async function freeUdpPort(): Promise<number> {
+  const bound = await boundUdpPorts();
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 30_000);
+    if (!bound.has(port)) return port;
+  }
+}
+
+/** Resolves once something (a SIPp UAS starting up) listens on the UDP port, or fails after a while. */
+export async function waitForUdpListener(port: number, timeoutMs = 5000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if ((await boundUdpPorts()).has(port)) return;
+    await new Promise((done) => setTimeout(done, 25));
+  }
+  throw new Error(`nothing listens on UDP port ${port} after ${timeoutMs} ms; did SIPp start?`);
 }

@@ -1,10 +1,18 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { Strowger } from '../../src/server/index.js';
 import { demoConfigPath } from '../../src/server/commands/start.js';
-import type { DigestAlgorithm, TransportObserver } from '../../src/sip/index.js';
+import {
+  formatUri,
+  serializeMessage,
+  type DigestAlgorithm,
+  type SipRequest,
+  type SipResponse,
+  type TransportObserver,
+} from '../../src/sip/index.js';
+import type { CallRecordSink } from '../../src/switch/index.js';
 
 export interface TestServer {
   strowger: Strowger;
@@ -19,19 +27,48 @@ export interface TestServer {
  * tests offer MD5 first (a deployment chooses with --digest-algorithms).
  */
 export async function startTestServer(
-  options: { digestAlgorithms?: DigestAlgorithm[]; sipObserver?: TransportObserver } = {},
+  options: {
+    digestAlgorithms?: DigestAlgorithm[];
+    sipObserver?: TransportObserver;
+    /** YAML configuration to serve instead of the demo configuration. */
+    config?: string;
+    callRecords?: CallRecordSink;
+  } = {},
 ): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'strowger-test-'));
+  let configFile = demoConfigPath;
+  if (options.config !== undefined) {
+    configFile = join(dataDir, 'test-config.yaml');
+    await writeFile(configFile, options.config);
+  }
+  // STROWGER_TEST_TRACE=1 prints every SIP message's first line, which is what a failing call needs.
+  const trace: TransportObserver | undefined =
+    process.env.STROWGER_TEST_TRACE === undefined
+      ? options.sipObserver
+      : {
+          ...options.sipObserver,
+          messageReceived: (message, source) => {
+            options.sipObserver?.messageReceived?.(message, source);
+            process.stderr.write(`<- ${source.remote.port} ${firstLine(message)}\n`);
+          },
+          messageSent: (message, target) => {
+            options.sipObserver?.messageSent?.(message, target);
+            process.stderr.write(`-> ${target.protocol}:${target.address}:${target.port} ${firstLine(message)}\n`);
+            if (process.env.STROWGER_TEST_TRACE === 'full')
+              process.stderr.write(`${serializeMessage(message).toString()}\n`);
+          },
+        };
   const strowger = await Strowger.start({
-    store: { dataDir },
-    configFile: demoConfigPath,
+    store: { dataDir: join(dataDir, 'data') },
+    configFile,
     bind: '127.0.0.1',
     sipPort: 0,
     httpBind: '127.0.0.1',
     httpPort: 0,
     digestAlgorithms: options.digestAlgorithms ?? ['MD5', 'SHA-256'],
     logger: pino({ level: process.env.STROWGER_TEST_LOG ?? 'silent' }),
-    ...(options.sipObserver === undefined ? {} : { sipObserver: options.sipObserver }),
+    ...(trace === undefined ? {} : { sipObserver: trace }),
+    ...(options.callRecords === undefined ? {} : { callRecords: options.callRecords }),
   });
   return {
     strowger,
@@ -42,4 +79,16 @@ export async function startTestServer(
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+function firstLine(message: SipRequest | SipResponse): string {
+  const head =
+    message.kind === 'request' ? `${message.method} ${formatUri(message.uri)}` : `${message.status} ${message.reason}`;
+  let cseq = '';
+  try {
+    cseq = ` (${message.cseq.seq} ${message.cseq.method}, ${message.callId})`;
+  } catch {
+    // a message without a readable CSeq is traced without it
+  }
+  return head + cseq;
 }

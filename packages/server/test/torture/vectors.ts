@@ -101,8 +101,8 @@ export const vectors: TortureVector[] = [
       sdpBody,
     ),
     parse: 'ok',
-    answer: 405,
-    note: 'INVITE is answered 405 until the call engine serves it',
+    answer: 481,
+    note: 'its To tag names a dialog that does not exist here: 481 (RFC 3261 §12.2.2)',
   },
   {
     name: 'intmeth',
@@ -145,7 +145,7 @@ export const vectors: TortureVector[] = [
       sdpBody,
     ),
     parse: 'ok',
-    answer: 405,
+    answer: 407,
   },
   {
     name: 'escnull',
@@ -227,7 +227,7 @@ export const vectors: TortureVector[] = [
       sdpBody,
     ),
     parse: 'ok',
-    answer: 405,
+    answer: 407,
   },
   {
     name: 'dblreq',
@@ -333,6 +333,7 @@ export const vectors: TortureVector[] = [
     ),
     parse: 'ok',
     answer: 405,
+    note: 'MESSAGE is not served here: 405 with Allow (the multipart body itself parses, see the parser tests)',
   },
   {
     name: 'unreason',
@@ -630,7 +631,7 @@ export const vectors: TortureVector[] = [
       sdp('192.0.2.5'),
     ),
     parse: 'ok',
-    answer: 405,
+    answer: 407,
     note: 'the RFC allows ignoring a Date nothing depends on; Strowger does',
   },
   {
@@ -892,8 +893,8 @@ export const vectors: TortureVector[] = [
       `<audio>${CRLF} <pcmu port="443"/>${CRLF}</audio>${CRLF}`,
     ),
     parse: 'ok',
-    answer: 405,
-    note: 'a UAS that takes INVITE answers 415; until the call engine serves INVITE it is 405',
+    answer: 415,
+    note: 'an INVITE body that is not SDP gets 415 with Accept (RFC 3261 §8.2.3), before authentication',
   },
   {
     name: 'regaut01',
@@ -1077,8 +1078,8 @@ export const vectors: TortureVector[] = [
       sdp('192.0.2.5'),
     ),
     parse: 'ok',
-    answer: 405,
-    note: 'a UAS that takes INVITE answers 406; until the call engine serves INVITE it is 405',
+    answer: 406,
+    note: 'a caller that accepts no SDP answer gets 406 (§8.2.3), before authentication',
   },
 
   // RFC 4475 §3.4: backward compatibility.
@@ -1100,7 +1101,7 @@ export const vectors: TortureVector[] = [
       sdp('192.0.2.5'),
     ),
     parse: 'ok',
-    answer: 405,
+    answer: 407,
     answerTcp: 400,
     note: 'a stream needs Content-Length (RFC 3261 §18.3), so over TCP it is a 400',
   },
@@ -1256,6 +1257,6 @@ export const vectors: TortureVector[] = [
       sdp('192.0.2.2'),
     ),
     parse: 'ok',
-    answer: 405,
+    answer: 407,
   },
 ];

@@ -13,3 +13,4 @@ export {
   type RegistrationTableEvents,
 } from './registration-table.js';
 export type { SipAccount, SipAccountDirectory } from './sip-accounts.js';
+export { SipPhoneDriver, causeFromStatus, type SipPhoneDriverOptions, type SwitchInputs } from './sip-phone-driver.js';

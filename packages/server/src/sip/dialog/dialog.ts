@@ -70,17 +70,21 @@ export class Dialog {
 
   /** §12.1.1: the UAS side, from the request and the 1xx/2xx (with To tag) we answered it with. */
   static asUas(request: SipRequest, response: SipResponse): Dialog {
-    const remoteTarget = firstContactUri(request);
     const localTag = response.to.params.get('tag');
-    if (remoteTarget === undefined || localTag === undefined || localTag === null) {
-      throw new Error('a dialog needs the request Contact and a To tag in the response');
-    }
+    if (localTag === undefined || localTag === null) throw new Error('a dialog needs a To tag in the response');
+    return Dialog.asUasWithTag(request, localTag, response.status < 200 ? 'early' : 'confirmed');
+  }
+
+  /** §12.1.1: the UAS side, from the request and the To tag we answered it with. */
+  static asUasWithTag(request: SipRequest, localTag: string, state: DialogState): Dialog {
+    const remoteTarget = firstContactUri(request);
+    if (remoteTarget === undefined) throw new Error('a dialog needs the request Contact');
     return new Dialog({
       id: { callId: request.callId, localTag, remoteTag: request.from.params.get('tag') ?? '' },
-      state: response.status < 200 ? 'early' : 'confirmed',
+      state,
       localSeq: 0,
       remoteSeq: request.cseq.seq,
-      localUri: response.to,
+      localUri: { ...request.to, params: new Map([...request.to.params, ['tag', localTag]]) },
       remoteUri: request.from,
       remoteTarget,
       routeSet: request.recordRoute, // §12.1.1: in order

@@ -1,4 +1,4 @@
-import { createResponse, generateTag, type HeaderField, type SipRequest } from '../message/index.js';
+import { createResponse, generateTag, type HeaderField, type SipRequest, type SipResponse } from '../message/index.js';
 import type { IncomingSource } from '../transport/index.js';
 import type { ServerTransaction } from '../transaction/index.js';
 import { InviteServerTransaction } from '../transaction/index.js';
@@ -22,6 +22,7 @@ export class IncomingRequest {
   #toTag: string | undefined;
   #cancelListeners: Array<() => void> = [];
   #finalSent = false;
+  #final2xx: SipResponse | undefined;
 
   constructor(transaction: ServerTransaction, source: IncomingSource, extraHeaders: () => HeaderField[]) {
     this.#transaction = transaction;
@@ -58,7 +59,22 @@ export class IncomingRequest {
       headers: [...this.#extraHeaders(), ...(options.headers ?? [])],
       ...(options.body === undefined ? {} : { body: options.body }),
     });
+    if (status >= 200 && status < 300 && this.#transaction instanceof InviteServerTransaction)
+      this.#final2xx = response;
     this.#transaction.respond(response);
+  }
+
+  /**
+   * INVITE: sends the 2xx again. Over an unreliable transport the UAS core retransmits its 2xx until
+   * the ACK arrives (§13.3.1.4); the transaction passes it through while Accepted (RFC 6026 §7.1).
+   * Returns false once there is nothing (left) to retransmit.
+   */
+  retransmitFinal(): boolean {
+    const response = this.#final2xx;
+    if (response === undefined || !(this.#transaction instanceof InviteServerTransaction)) return false;
+    if (this.#transaction.state !== 'Accepted') return false;
+    this.#transaction.respond(response);
+    return true;
   }
 
   /** INVITE only: called when a matching CANCEL arrives; the core has then answered 487 already (§9.2). */

@@ -90,6 +90,11 @@ export class SipUserAgent {
     });
   }
 
+  /** The transport below, for the sent-by of in-dialog requests and for reliability checks. */
+  get transport(): SipTransport {
+    return this.#transport;
+  }
+
   get allow(): readonly string[] {
     return this.#allow;
   }
@@ -142,6 +147,8 @@ export class SipUserAgent {
       target: Endpoint & { connectionId?: string };
       signal?: AbortSignal;
       onProvisional?: (response: SipResponse) => void;
+      /** INVITE: a 2xx after the first (a retransmission, or another fork); the TU ACKs it again (§13.2.2.4). */
+      onRetransmitted2xx?: (response: SipResponse) => void;
     },
   ): Promise<SipResponse> {
     return new Promise((resolve, reject) => {
@@ -172,7 +179,10 @@ export class SipUserAgent {
             if (options.signal?.aborted === true) sendCancel();
             return;
           }
-          if (settled) return;
+          if (settled) {
+            if (response.status < 300) options.onRetransmitted2xx?.(response);
+            return;
+          }
           finish();
           resolve(response);
         },

@@ -1,0 +1,605 @@
+import type { Clock, Logger, TimerHandle } from '../../core/index.js';
+import { isStrowgerError, silentLogger } from '../../core/index.js';
+import {
+  Dialog,
+  dialogKey,
+  formatNameAddress,
+  isSipUri,
+  isTelUri,
+  type DigestAlgorithm,
+  type DigestAuthenticator,
+  type Endpoint,
+  type HeaderField,
+  type IncomingRequest,
+  type IncomingSource,
+  type SipRequest,
+  type SipResponse,
+  type SipUserAgent,
+  type TimerSettings,
+  type TransportProtocol,
+  type Uri,
+} from '../../sip/index.js';
+import {
+  releaseCauses,
+  type AlertRequest,
+  type DeviceDriver,
+  type LegId,
+  type PartyInfo,
+  type Redirection,
+  type ReleaseCause,
+  type SessionDescription,
+  type Switch,
+} from '../../switch/index.js';
+import type { RegistrationTable } from './registration-table.js';
+import type { SipAccount } from './sip-accounts.js';
+
+/** What the driver needs of the engine: its inputs. */
+export type SwitchInputs = Pick<Switch, 'originate' | 'ringing' | 'answered' | 'refused' | 'released' | 'updateMedia'>;
+
+export interface SipPhoneDriverOptions {
+  ua: SipUserAgent;
+  table: RegistrationTable;
+  accounts: { findByUsername(username: string): SipAccount | undefined };
+  authenticator: Pick<DigestAuthenticator, 'challenge' | 'verify' | 'realm'>;
+  clock: Clock;
+  timers: TimerSettings;
+  logger?: Logger;
+}
+
+const sdpType: HeaderField = { name: 'Content-Type', value: 'application/sdp' };
+
+interface LegBase {
+  readonly id: LegId;
+  readonly device: string;
+  dialog: Dialog | undefined;
+  /** Where in-dialog requests to this phone go. */
+  target: Endpoint & { connectionId?: string };
+  ended: boolean;
+}
+
+/** The phone called us: we are the UAS of its INVITE. */
+interface InboundLeg extends LegBase {
+  readonly kind: 'inbound';
+  readonly incoming: IncomingRequest;
+  retransmit: TimerHandle | undefined;
+}
+
+/** We called the phone: we are the UAC of our INVITE. */
+interface OutboundLeg extends LegBase {
+  readonly kind: 'outbound';
+  readonly invite: SipRequest;
+  readonly abort: AbortController;
+}
+
+type SipLeg = InboundLeg | OutboundLeg;
+
+/** The SIP status that best tells a caller why its call did not complete. */
+function finalStatusFor(cause: ReleaseCause): number {
+  return cause.sipStatus >= 300 ? cause.sipStatus : 480;
+}
+
+/** How a phone's final answer to our INVITE reads as an engine cause. */
+export function causeFromStatus(status: number): ReleaseCause {
+  if (status === 486 || status === 600) return releaseCauses.busy;
+  if (status === 603) return releaseCauses.rejected;
+  if (status === 404 || status === 484 || status === 604) return releaseCauses.unallocated;
+  if (status === 408 || status === 480) return releaseCauses.unavailable;
+  if (status === 487) return releaseCauses.cancelled;
+  return { reason: 'congestion', q850: 41, sipStatus: status };
+}
+
+const diversionReason: Readonly<Record<Redirection['reason'], string>> = {
+  'forward-all': 'unconditional',
+  'forward-busy': 'user-busy',
+  'forward-no-answer': 'no-answer',
+  'forward-unregistered': 'unavailable',
+  redirect: 'deflection',
+};
+
+/**
+ * The SIP phone driver: a back-to-back user agent. Each phone's side of a call is its own SIP dialog
+ * with us; SDP passes through unchanged, so media flows directly between the phones. Calls from a
+ * phone are authenticated with digest (407, as a proxy would) against the phone's SIP credentials.
+ */
+export class SipPhoneDriver implements DeviceDriver {
+  readonly #ua: SipUserAgent;
+  readonly #table: RegistrationTable;
+  readonly #options: SipPhoneDriverOptions;
+  readonly #logger: Logger;
+  #engine: SwitchInputs | undefined;
+  readonly #legs = new Map<LegId, SipLeg>();
+  readonly #byDialog = new Map<string, SipLeg>();
+  readonly #offHook: Array<() => void> = [];
+
+  constructor(options: SipPhoneDriverOptions) {
+    this.#options = options;
+    this.#ua = options.ua;
+    this.#table = options.table;
+    this.#logger = (options.logger ?? silentLogger).child({ layer: 'sip-phones' });
+    this.#offHook.push(this.#ua.transactions.events.on('ack', ({ request }) => this.#onAck(request)));
+  }
+
+  /** Connects the driver to the engine it reports to. */
+  attach(engine: SwitchInputs): void {
+    this.#engine = engine;
+  }
+
+  /** Live legs (SIP dialogs and pending INVITEs); tests use it to prove nothing is left behind. */
+  get legCount(): number {
+    return this.#legs.size;
+  }
+
+  close(): void {
+    for (const off of this.#offHook) off();
+    for (const leg of this.#legs.values()) this.#forget(leg);
+  }
+
+  // --- requests from phones ----------------------------------------------------------------------
+
+  /** Takes the requests that belong to calls; returns false for anything else. */
+  handleRequest(incoming: IncomingRequest): boolean {
+    const request = incoming.request;
+    const toTag = request.to.params.get('tag');
+    if (toTag === undefined || toTag === null) {
+      if (request.method !== 'INVITE') return false;
+      this.#onNewInvite(incoming);
+      return true;
+    }
+    const leg = this.#byDialog.get(
+      dialogKey({ callId: request.callId, localTag: toTag, remoteTag: request.from.params.get('tag') ?? '' }),
+    );
+    if (leg === undefined || leg.dialog === undefined) return false;
+    const check = leg.dialog.receiveRequest(request);
+    if (!check.ok) {
+      void incoming.respond(check.status, check.reason);
+      return true;
+    }
+    switch (request.method) {
+      case 'BYE':
+        void incoming.respond(200, 'OK');
+        this.#forget(leg);
+        this.#engine?.released(leg.id, releaseCauses.normal);
+        return true;
+      case 'INVITE':
+      case 'UPDATE':
+        this.#onMediaUpdate(leg, incoming);
+        return true;
+      case 'INFO':
+        void incoming.respond(200, 'OK');
+        return true;
+      default:
+        void incoming.respond(405, 'Method Not Allowed', {
+          headers: [{ name: 'Allow', value: this.#ua.allow.join(', ') }],
+        });
+        return true;
+    }
+  }
+
+  #onNewInvite(incoming: IncomingRequest): void {
+    const request = incoming.request;
+    if (!this.#acceptsContent(incoming)) return;
+    const account = this.#authenticate(incoming);
+    if (account === undefined) return;
+    const engine = this.#engine;
+    if (engine === undefined) {
+      void incoming.respond(503, 'Service Unavailable');
+      return;
+    }
+    const dialled = isSipUri(request.uri) ? request.uri.user : isTelUri(request.uri) ? request.uri.number : undefined;
+    if (dialled === undefined || dialled.length === 0) {
+      void incoming.respond(404, 'Not Found');
+      return;
+    }
+    void incoming.respond(100, 'Trying');
+    const displayName = request.from.displayName;
+    let legId: LegId;
+    try {
+      legId = engine.originate({
+        device: account.deviceName,
+        dialled: decodeURIComponent(dialled),
+        ...(displayName === undefined ? {} : { displayName }),
+        ...(request.body.length > 0 ? { offer: Buffer.from(request.body).toString('utf8') } : {}),
+      });
+    } catch (error) {
+      this.#logger.warn({ err: error, device: account.deviceName }, 'call refused before routing');
+      void incoming.respond(isStrowgerError(error, 'INVALID_ARGUMENT') ? 403 : 404);
+      return;
+    }
+    const contact = request.contacts[0];
+    const leg: InboundLeg = {
+      kind: 'inbound',
+      id: legId,
+      device: account.deviceName,
+      incoming,
+      dialog: undefined,
+      target: this.#targetFor(
+        contact === undefined || 'wildcard' in contact ? undefined : contact.uri,
+        incoming.source,
+      ),
+      retransmit: undefined,
+      ended: false,
+    };
+    this.#legs.set(legId, leg);
+    incoming.onCancel(() => {
+      if (leg.ended) return;
+      this.#forget(leg);
+      this.#engine?.released(leg.id, releaseCauses.cancelled);
+    });
+  }
+
+  /**
+   * §8.2.3: a body we cannot read gets 415 with what we accept, and a caller that accepts no session
+   * description we could answer with gets 406 (RFC 4475 "invut", "sdp01").
+   */
+  #acceptsContent(incoming: IncomingRequest): boolean {
+    const request = incoming.request;
+    const type = request.getHeader('Content-Type')?.split(';')[0]?.trim().toLowerCase();
+    if (request.body.length > 0 && type !== undefined && type !== 'application/sdp') {
+      void incoming.respond(415, 'Unsupported Media Type', { headers: [{ name: 'Accept', value: 'application/sdp' }] });
+      return false;
+    }
+    const accept = request.getList('Accept').map((value) => value.split(';')[0]?.trim().toLowerCase());
+    if (
+      accept.length > 0 &&
+      !accept.some((value) => value === 'application/sdp' || value === 'application/*' || value === '*/*')
+    ) {
+      void incoming.respond(406, 'Not Acceptable', { headers: [{ name: 'Accept', value: 'application/sdp' }] });
+      return false;
+    }
+    return true;
+  }
+
+  /** Digest-authenticates a new INVITE (RFC 3261 §22.3, 407 as a proxy would); undefined means answered. */
+  #authenticate(incoming: IncomingRequest): SipAccount | undefined {
+    const authenticator = this.#options.authenticator;
+    const values = incoming.request.getHeaders('Proxy-Authorization');
+    const credentials = values.find((value) => value.includes(`realm="${authenticator.realm}"`)) ?? values[0];
+    const challenge = (stale: boolean) =>
+      void incoming.respond(407, 'Proxy Authentication Required', {
+        headers: authenticator.challenge({ stale }).map((value) => ({ name: 'Proxy-Authenticate', value })),
+      });
+    if (credentials === undefined || !/^\s*digest\s/i.test(credentials)) {
+      challenge(false);
+      return undefined;
+    }
+    const result = authenticator.verify({
+      method: incoming.request.method,
+      authorization: credentials,
+      lookupHa1: (username, realm, algorithm: DigestAlgorithm) => {
+        const account = this.#options.accounts.findByUsername(username);
+        if (account === undefined || account.ha1.realm !== realm) return undefined;
+        return algorithm === 'MD5' ? account.ha1.md5 : account.ha1.sha256;
+      },
+    });
+    if (!result.ok) {
+      if (result.reason === 'stale') {
+        challenge(true);
+      } else {
+        void incoming.respond(403, 'Forbidden');
+      }
+      return undefined;
+    }
+    return this.#options.accounts.findByUsername(result.username);
+  }
+
+  #onAck(request: SipRequest): void {
+    const toTag = request.to.params.get('tag');
+    if (toTag === undefined || toTag === null) return;
+    const leg = this.#byDialog.get(
+      dialogKey({ callId: request.callId, localTag: toTag, remoteTag: request.from.params.get('tag') ?? '' }),
+    );
+    if (leg?.kind !== 'inbound') return;
+    leg.retransmit?.cancel();
+    leg.retransmit = undefined;
+  }
+
+  #onMediaUpdate(leg: SipLeg, incoming: IncomingRequest): void {
+    const engine = this.#engine;
+    const offer = Buffer.from(incoming.request.body).toString('utf8');
+    if (engine === undefined || offer.length === 0) {
+      // Without an offer there is nothing to pass on; answering with our last view is not possible.
+      void incoming.respond(488, 'Not Acceptable Here');
+      return;
+    }
+    engine.updateMedia(leg.id, offer).then(
+      (answer) => {
+        if (leg.ended) return;
+        void incoming.respond(200, 'OK', {
+          toTag: leg.dialog?.id.localTag,
+          headers: [this.#contactHeader(leg.target.protocol), sdpType],
+          body: Buffer.from(answer),
+        });
+      },
+      (error: unknown) => {
+        // RFC 3261 §14.2: a failed re-INVITE leaves the session as it was.
+        this.#logger.info({ err: error, leg: leg.id }, 'media update refused by the other party');
+        if (!incoming.answered) void incoming.respond(488, 'Not Acceptable Here');
+      },
+    );
+  }
+
+  // --- commands from the engine --------------------------------------------------------------------
+
+  isInService(device: string): boolean {
+    return this.#table.bindings(device).length > 0;
+  }
+
+  alert(request: AlertRequest): void {
+    const binding = this.#table
+      .bindings(request.device)
+      .reduce<ReturnType<RegistrationTable['bindings']>[number] | undefined>(
+        (best, candidate) => (best === undefined || candidate.expiresAt > best.expiresAt ? candidate : best),
+        undefined,
+      );
+    if (binding === undefined) {
+      queueMicrotask(() => this.#engine?.refused(request.leg, releaseCauses.unavailable));
+      return;
+    }
+    const target = this.#targetFor(binding.contact, {
+      protocol: binding.source.protocol as TransportProtocol,
+      remote: { address: binding.source.address, port: binding.source.port },
+      local: { address: '', port: 0 },
+      ...(binding.source.connectionId === undefined ? {} : { connectionId: binding.source.connectionId }),
+    });
+    const host = this.#ua.transport.sentBy(target.protocol).host;
+    const headers: HeaderField[] = [];
+    for (const redirection of [...request.redirections].reverse()) {
+      headers.push({
+        name: 'Diversion',
+        value: `<sip:${redirection.from}@${host}>;reason=${diversionReason[redirection.reason]};counter=1`,
+      });
+    }
+    if (request.offer !== undefined) headers.push(sdpType);
+    const invite = this.#ua.createRequest({
+      method: 'INVITE',
+      uri: binding.contact,
+      from: this.#party(request.calling, host),
+      to: { displayName: undefined, uri: this.#uri(request.line, host), params: new Map() },
+      contact: this.#contactOf(target.protocol),
+      protocol: target.protocol,
+      headers,
+      ...(request.offer === undefined ? {} : { body: Buffer.from(request.offer) }),
+    });
+    const leg: OutboundLeg = {
+      kind: 'outbound',
+      id: request.leg,
+      device: request.device,
+      invite,
+      abort: new AbortController(),
+      dialog: undefined,
+      target,
+      ended: false,
+    };
+    this.#legs.set(leg.id, leg);
+    this.#ua
+      .sendRequest(invite, {
+        target,
+        signal: leg.abort.signal,
+        onProvisional: (response) => this.#onProvisional(leg, response),
+        onRetransmitted2xx: (response) => this.#ack(leg, response),
+      })
+      .then(
+        (response) => this.#onFinal(leg, response),
+        (error: unknown) => {
+          this.#logger.info({ err: error, device: leg.device }, 'INVITE to phone failed');
+          if (leg.ended) return;
+          this.#forget(leg);
+          this.#engine?.refused(leg.id, releaseCauses.unavailable);
+        },
+      );
+  }
+
+  cancel(legId: LegId, cause: ReleaseCause): void {
+    const leg = this.#legs.get(legId);
+    if (leg === undefined) return;
+    if (leg.kind === 'outbound') {
+      leg.ended = true; // a 2xx that crosses the CANCEL is ACKed and ended with BYE in #onFinal
+      leg.abort.abort(cause.reason);
+      return;
+    }
+    this.release(legId, cause);
+  }
+
+  release(legId: LegId, cause: ReleaseCause): void {
+    const leg = this.#legs.get(legId);
+    if (leg === undefined) return;
+    if (leg.kind === 'inbound' && !leg.incoming.answered) {
+      this.#forget(leg);
+      void leg.incoming.respond(finalStatusFor(cause));
+      return;
+    }
+    if (leg.kind === 'outbound' && leg.dialog === undefined) {
+      this.cancel(legId, cause);
+      return;
+    }
+    this.#bye(leg);
+  }
+
+  progress(legId: LegId, info: { earlyMedia?: SessionDescription }): void {
+    const leg = this.#legs.get(legId);
+    if (leg?.kind !== 'inbound' || leg.incoming.answered) return;
+    if (info.earlyMedia !== undefined) {
+      void leg.incoming.respond(183, 'Session Progress', {
+        headers: [this.#contactHeader(leg.target.protocol), sdpType],
+        body: Buffer.from(info.earlyMedia),
+      });
+    } else {
+      void leg.incoming.respond(180, 'Ringing', { headers: [this.#contactHeader(leg.target.protocol)] });
+    }
+  }
+
+  connected(legId: LegId, info: { answer: SessionDescription | undefined; connectedParty: PartyInfo }): void {
+    const leg = this.#legs.get(legId);
+    if (leg?.kind !== 'inbound' || leg.incoming.answered) return;
+    const incoming = leg.incoming;
+    void incoming.respond(200, 'OK', {
+      headers: [this.#contactHeader(leg.target.protocol), ...(info.answer === undefined ? [] : [sdpType])],
+      ...(info.answer === undefined ? {} : { body: Buffer.from(info.answer) }),
+    });
+    const toTag = incoming.toTag;
+    if (toTag === undefined) return;
+    const dialog = Dialog.asUasWithTag(incoming.request, toTag, 'confirmed');
+    leg.dialog = dialog;
+    this.#byDialog.set(dialogKey(dialog.id), leg);
+    if (!this.#ua.transport.isReliable(leg.target.protocol)) this.#retransmit2xx(leg, this.#options.timers.t1, 0);
+  }
+
+  async updateMedia(legId: LegId, offer: SessionDescription): Promise<SessionDescription> {
+    const leg = this.#legs.get(legId);
+    if (leg?.dialog === undefined || leg.ended) throw new Error(`leg ${legId} has no dialog`);
+    const reinvite = leg.dialog.createRequest('INVITE', {
+      sentBy: this.#ua.transport.sentBy(leg.target.protocol),
+      protocol: leg.target.protocol,
+      headers: [this.#contactHeader(leg.target.protocol), sdpType],
+      body: Buffer.from(offer),
+    });
+    const response = await this.#ua.sendRequest(reinvite, { target: leg.target });
+    if (response.status >= 300) throw new Error(`the phone refused the new session description: ${response.status}`);
+    this.#sendAck(leg, reinvite.cseq.seq);
+    return Buffer.from(response.body).toString('utf8');
+  }
+
+  // --- helpers ---------------------------------------------------------------------------------
+
+  #onProvisional(leg: OutboundLeg, response: SipResponse): void {
+    if (leg.ended || response.status === 100) return;
+    const sdp = response.body.length > 0 ? Buffer.from(response.body).toString('utf8') : undefined;
+    this.#engine?.ringing(leg.id, sdp === undefined ? {} : { earlyMedia: sdp });
+  }
+
+  #onFinal(leg: OutboundLeg, response: SipResponse): void {
+    if (response.status >= 300) {
+      if (leg.ended && response.status === 487) {
+        this.#forget(leg);
+        return;
+      }
+      const wasEnded = leg.ended;
+      this.#forget(leg);
+      if (!wasEnded) this.#engine?.refused(leg.id, causeFromStatus(response.status));
+      return;
+    }
+    let dialog: Dialog;
+    try {
+      dialog = Dialog.asUac(leg.invite, response);
+    } catch (error) {
+      this.#logger.warn({ err: error, device: leg.device }, '2xx without Contact or To tag; cannot ACK it');
+      this.#forget(leg);
+      if (!leg.ended) this.#engine?.refused(leg.id, releaseCauses.congestion);
+      return;
+    }
+    leg.dialog = dialog;
+    this.#byDialog.set(dialogKey(dialog.id), leg);
+    this.#sendAck(leg, leg.invite.cseq.seq);
+    const answer = response.body.length > 0 ? Buffer.from(response.body).toString('utf8') : undefined;
+    const wanted = !leg.ended && (this.#engine?.answered(leg.id, answer === undefined ? {} : { answer }) ?? false);
+    // A 2xx crossing our CANCEL, or an answer the call no longer wants: ACKed above, ended here (§15).
+    if (!wanted) this.#bye(leg);
+  }
+
+  #ack(leg: OutboundLeg, response: SipResponse): void {
+    if (leg.dialog !== undefined && response.to.params.get('tag') === leg.dialog.id.remoteTag) {
+      this.#sendAck(leg, leg.invite.cseq.seq);
+    }
+  }
+
+  #sendAck(leg: SipLeg, cseq: number): void {
+    if (leg.dialog === undefined) return;
+    const ack = leg.dialog.createRequest('ACK', {
+      sentBy: this.#ua.transport.sentBy(leg.target.protocol),
+      protocol: leg.target.protocol,
+      cseq,
+    });
+    this.#ua.transactions.sendStateless(ack, leg.target).catch((error: unknown) => {
+      this.#logger.info({ err: error, leg: leg.id }, 'ACK could not be sent');
+    });
+  }
+
+  #bye(leg: SipLeg): void {
+    const dialog = leg.dialog;
+    this.#forget(leg);
+    if (dialog === undefined || dialog.state === 'terminated') return;
+    const bye = dialog.createRequest('BYE', {
+      sentBy: this.#ua.transport.sentBy(leg.target.protocol),
+      protocol: leg.target.protocol,
+    });
+    dialog.terminate();
+    this.#ua.sendRequest(bye, { target: leg.target }).catch((error: unknown) => {
+      this.#logger.info({ err: error, leg: leg.id }, 'BYE got no answer');
+    });
+  }
+
+  /** §13.3.1.4: the 2xx is sent again at T1, 2·T1 … capped at T2, until ACK; after 64·T1 the call ends. */
+  #retransmit2xx(leg: InboundLeg, interval: number, elapsed: number): void {
+    const timers = this.#options.timers;
+    leg.retransmit = this.#options.clock.setTimer(interval, () => {
+      leg.retransmit = undefined;
+      if (leg.ended) return;
+      const total = elapsed + interval;
+      if (total >= 64 * timers.t1 || !leg.incoming.retransmitFinal()) {
+        this.#logger.warn({ leg: leg.id, device: leg.device }, 'no ACK for our 2xx; ending the call');
+        this.#bye(leg);
+        this.#engine?.released(leg.id, releaseCauses.normal);
+        return;
+      }
+      this.#retransmit2xx(leg, Math.min(interval * 2, timers.t2), total);
+    });
+  }
+
+  #forget(leg: SipLeg): void {
+    leg.ended = true;
+    this.#legs.delete(leg.id);
+    if (leg.dialog !== undefined) this.#byDialog.delete(dialogKey(leg.dialog.id));
+    if (leg.kind === 'inbound') {
+      leg.retransmit?.cancel();
+      leg.retransmit = undefined;
+    }
+  }
+
+  /**
+   * Where requests to a phone go: its Contact, reusing the connection it came in on when the
+   * Contact is that same address (RFC 5626's idea without its machinery); otherwise the Contact's host,
+   * port and transport.
+   */
+  #targetFor(contact: Uri | undefined, source: IncomingSource): Endpoint & { connectionId?: string } {
+    const fromSource = {
+      protocol: source.protocol,
+      address: source.remote.address,
+      port: source.remote.port,
+      ...(source.connectionId === undefined ? {} : { connectionId: source.connectionId }),
+    };
+    if (contact === undefined || !isSipUri(contact)) return fromSource;
+    const transport = contact.params.get('transport')?.toLowerCase();
+    const protocol: TransportProtocol = transport === 'tcp' ? 'tcp' : transport === 'udp' ? 'udp' : source.protocol;
+    const port = contact.port ?? 5060;
+    if (contact.host === source.remote.address && port === source.remote.port && protocol === source.protocol) {
+      return fromSource;
+    }
+    return { protocol, address: contact.host, port };
+  }
+
+  #uri(user: string, host: string): Uri {
+    return { scheme: 'sip', user, password: undefined, host, port: undefined, params: new Map(), headers: new Map() };
+  }
+
+  #party(party: PartyInfo, host: string) {
+    return {
+      displayName: party.displayName,
+      uri: this.#uri(party.number, host),
+      params: new Map<string, string | null>(),
+    };
+  }
+
+  #contactOf(protocol: TransportProtocol) {
+    const sentBy = this.#ua.transport.sentBy(protocol);
+    const params = new Map<string, string | null>(protocol === 'tcp' ? [['transport', 'tcp']] : []);
+    return {
+      displayName: undefined,
+      uri: { ...this.#uri('strowger', sentBy.host), port: sentBy.port, params },
+      params: new Map<string, string | null>(),
+    };
+  }
+
+  #contactHeader(protocol: TransportProtocol): HeaderField {
+    return { name: 'Contact', value: formatNameAddress(this.#contactOf(protocol)) };
+  }
+}

@@ -1,0 +1,190 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { CallRecord } from '../../src/switch/index.js';
+import { freeUdpPort, requireSipp, runSipp, waitForUdpListener, type SippRun } from '../support/sipp.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
+
+// Phone-to-phone calls through the B2BUA, with SIPp playing both phones: the caller authenticates its
+// INVITE with digest, the called phone is registered with a Contact where a SIPp UAS answers.
+const config = `
+settings: { sipRealm: strowger }
+lines:
+  - { dn: '2001' }
+  - { dn: '2002', forward: { noAnswer: { destination: '2003' }, noAnswerSeconds: 2 } }
+  - { dn: '2003' }
+  - { dn: '2004', forward: { unregistered: { destination: '2003' } } }
+  - { dn: '2005' }
+  - { dn: '2006' }
+devices:
+${['2001', '2002', '2003', '2004', '2005', '2006']
+  .map(
+    (dn) =>
+      `  - { name: SEP00000000${dn}, type: sip-phone, lines: ['${dn}'], sip: { username: '${dn}', password: 'pw-${dn}' } }`,
+  )
+  .join('\n')}
+`;
+
+let server: TestServer;
+const records: CallRecord[] = [];
+
+beforeAll(async () => {
+  requireSipp();
+  server = await startTestServer({ config, callRecords: { write: (record) => records.push(record) } });
+}, 60_000);
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+afterEach(async () => {
+  // After every call: nothing is left in the engine or the SIP driver.
+  await waitFor(() => server.strowger.engine.callCount === 0 && server.strowger.sip.phones.legCount === 0);
+  expect(server.strowger.engine.callCount, 'calls left in the engine').toBe(0);
+  expect(server.strowger.engine.legCount, 'legs left in the engine').toBe(0);
+  expect(server.strowger.sip.phones.legCount, 'legs left in the SIP driver').toBe(0);
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 3000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!condition() && Date.now() < until) await new Promise((done) => setTimeout(done, 20));
+}
+
+function explain(run: SippRun): string {
+  return `sipp exited ${run.code}\n${run.errors}\n${run.output.slice(-3000)}`;
+}
+
+/**
+ * Starts a SIPp UAS playing phone `dn` and registers it there. The UAS run comes back wrapped: an async
+ * function returning a bare promise would wait for it.
+ */
+async function phoneAnswering(dn: string, scenario: string): Promise<{ finished: Promise<SippRun> }> {
+  const port = await freeUdpPort();
+  const uas = runSipp({
+    scenario,
+    port: server.sipPort,
+    transport: 'udp',
+    localPort: port,
+    timeoutSeconds: 15,
+    extra:
+      process.env.STROWGER_TEST_TRACE === undefined ? [] : ['-trace_msg', '-message_file', `/tmp/sb/uas-${port}.log`],
+  });
+  await waitForUdpListener(port);
+  const registration = await runSipp({
+    scenario: 'phone-register-for-uas.xml',
+    port: server.sipPort,
+    transport: 'udp',
+    service: dn,
+    username: dn,
+    password: `pw-${dn}`,
+    keys: { contact_port: String(port) },
+  });
+  expect(registration.code, explain(registration)).toBe(0);
+  return { finished: uas };
+}
+
+function call(scenario: string, from: string, dial: string): Promise<SippRun> {
+  return runSipp({
+    scenario,
+    port: server.sipPort,
+    transport: 'udp',
+    service: from,
+    username: from,
+    password: `pw-${from}`,
+    keys: { dial },
+    timeoutSeconds: 15,
+  });
+}
+
+async function unregister(dn: string): Promise<void> {
+  const run = await runSipp({
+    scenario: 'uac-register-then-unregister.xml',
+    port: server.sipPort,
+    transport: 'udp',
+    service: dn,
+    username: dn,
+    password: `pw-${dn}`,
+  });
+  expect(run.code, explain(run)).toBe(0);
+}
+
+describe('calls between SIPp phones', () => {
+  it('basic call: the caller hears ringing, is answered with SDP, and hangs up', async () => {
+    const callee = await phoneAnswering('2002', 'uas-answer-wait-for-bye.xml');
+    const caller = await call('uac-call-caller-hangs-up.xml', '2001', '2002');
+    expect(caller.code, explain(caller)).toBe(0);
+    const answered = await callee.finished;
+    expect(answered.code, explain(answered)).toBe(0);
+    await waitFor(() => records.length > 0);
+    expect(records.at(-1)).toMatchObject({
+      callingNumber: '2001',
+      callingDevice: 'SEP000000002001',
+      dialledNumber: '2002',
+      finalCalledNumber: '2002',
+      calledDevice: 'SEP000000002002',
+      releasedBy: 'caller',
+    });
+    expect(records.at(-1)?.answeredAt).toBeDefined();
+  });
+
+  it('the called phone hangs up: the caller gets BYE', async () => {
+    const callee = await phoneAnswering('2002', 'uas-answer-then-hang-up.xml');
+    const caller = await call('uac-call-callee-hangs-up.xml', '2001', '2002');
+    expect(caller.code, explain(caller)).toBe(0);
+    expect((await callee.finished).code).toBe(0);
+    await waitFor(() => records.at(-1)?.releasedBy === 'callee');
+    expect(records.at(-1)).toMatchObject({ releasedBy: 'callee', calledDevice: 'SEP000000002002' });
+  });
+
+  it('the caller cancels before answer: the called phone gets CANCEL, the caller 487', async () => {
+    const callee = await phoneAnswering('2006', 'uas-ring-until-cancel.xml');
+    const caller = await call('uac-call-cancel-before-answer.xml', '2001', '2006');
+    expect(caller.code, explain(caller)).toBe(0);
+    expect((await callee.finished).code).toBe(0);
+    await waitFor(() => records.at(-1)?.dialledNumber === '2006');
+    expect(records.at(-1)).toMatchObject({ answeredAt: undefined, releasedBy: 'caller' });
+  });
+
+  it('the called phone is busy: the caller gets 486', async () => {
+    const callee = await phoneAnswering('2006', 'uas-busy.xml');
+    const caller = await call('uac-call-refused-486.xml', '2001', '2006');
+    expect(caller.code, explain(caller)).toBe(0);
+    expect((await callee.finished).code).toBe(0);
+  });
+
+  it('an unknown number gets 404', async () => {
+    const caller = await call('uac-call-refused-404.xml', '2001', '4711');
+    expect(caller.code, explain(caller)).toBe(0);
+  });
+
+  it('an unregistered phone without forwarding gets 480', async () => {
+    await unregister('2005');
+    const caller = await call('uac-call-refused-480.xml', '2001', '2005');
+    expect(caller.code, explain(caller)).toBe(0);
+  });
+
+  it("no answer: the call is forwarded after the line's timer, with a Diversion header", async () => {
+    const first = await phoneAnswering('2002', 'uas-ring-until-cancel.xml');
+    const second = await phoneAnswering('2003', 'uas-answer-forwarded-call.xml');
+    const caller = await call('uac-call-caller-hangs-up.xml', '2001', '2002');
+    expect(caller.code, explain(caller)).toBe(0);
+    const cancelled = await first.finished;
+    expect(cancelled.code, explain(cancelled)).toBe(0);
+    const answered = await second.finished;
+    expect(answered.code, explain(answered)).toBe(0);
+    await waitFor(() => records.at(-1)?.finalCalledNumber === '2003');
+    expect(records.at(-1)).toMatchObject({
+      originalCalledNumber: '2002',
+      finalCalledNumber: '2003',
+      calledDevice: 'SEP000000002003',
+      redirections: [{ from: '2002', to: '2003', reason: 'forward-no-answer' }],
+    });
+  });
+
+  it("unregistered: the call is forwarded to the line's unregistered target", async () => {
+    const target = await phoneAnswering('2003', 'uas-answer-forwarded-call.xml');
+    const caller = await call('uac-call-caller-hangs-up.xml', '2001', '2004');
+    expect(caller.code, explain(caller)).toBe(0);
+    expect((await target.finished).code).toBe(0);
+    await waitFor(() => records.at(-1)?.dialledNumber === '2004');
+    expect(records.at(-1)?.redirections).toEqual([{ from: '2004', to: '2003', reason: 'forward-unregistered' }]);
+  });
+});

@@ -1,13 +1,16 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
+import type { CallDirectoryView } from './call-view.js';
 import type { DeviceDirectoryView } from './device-view.js';
 import { sendProblem } from './problem.js';
+import { registerCallRoutes } from './routes/calls.js';
 import { registerDeviceRoutes } from './routes/devices.js';
 import { registerHealthRoute, type HealthSource } from './routes/health.js';
 import { registerMetricsRoute } from './routes/metrics.js';
 
 export interface AdminServerOptions {
   devices: DeviceDirectoryView;
+  calls?: CallDirectoryView;
   health: HealthSource;
   metrics: Registry;
   /** A pino logger instance for request logs, or false to keep requests out of the log. */
@@ -37,6 +40,7 @@ export async function createAdminServer(options: AdminServerOptions): Promise<Fa
   registerHealthRoute(app, options.health);
   registerMetricsRoute(app, options.metrics);
   registerDeviceRoutes(app, options.devices);
+  registerCallRoutes(app, options.calls ?? { listCalls: () => [] });
   await app.ready();
   return app;
 }

@@ -3,3 +3,5 @@ export type { DeviceView, RegistrationBinding, DeviceDirectoryView } from './dev
 export { DeviceViewSchema, RegistrationBindingSchema } from './device-view.js';
 export type { HealthSource } from './routes/health.js';
 export { problemFor, type Problem } from './problem.js';
+export type { CallView, CallDirectoryView } from './call-view.js';
+export { CallViewSchema } from './call-view.js';

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { registerConfigCommands } from './commands/config.js';
 import { registerDevicesCommand } from './commands/devices.js';
+import { registerCallsCommand } from './commands/calls.js';
 import { registerStartCommand } from './commands/start.js';
 import { isStrowgerError } from '../core/index.js';
 
@@ -13,6 +14,7 @@ const program = new Command('strowger')
 registerStartCommand(program);
 registerConfigCommands(program);
 registerDevicesCommand(program);
+registerCallsCommand(program);
 
 try {
   await program.parseAsync(process.argv);

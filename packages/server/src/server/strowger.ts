@@ -98,7 +98,7 @@ export class Strowger {
       }
       const snapshot = await store.loadConfig();
       // The metrics and the HTTP routes read parts built after them, so they look them up when called.
-      const late: { sip?: SipService; instance?: Strowger } = {};
+      const late: { sip?: SipService; instance?: Strowger; engine?: Switch } = {};
       const metrics = new StrowgerMetrics({
         registeredDevices: () => late.sip?.table.registeredDeviceCount ?? 0,
         bindings: () => late.sip?.table.bindingCount ?? 0,
@@ -144,9 +144,11 @@ export class Strowger {
         ...(options.callRecords === undefined ? {} : { records: options.callRecords }),
       });
       service.phones.attach(engine);
+      late.engine = engine;
       cleanups.unshift(() => engine.close());
       const http = await createAdminServer({
         devices: { listDevices: () => late.instance?.listDevices() ?? [] },
+        calls: { listCalls: () => late.engine?.listCalls() ?? [] },
         health: {
           check: () => ({
             sip: { ok: service.endpoints !== undefined, detail: endpointsText(service.endpoints) },

@@ -70,7 +70,7 @@ export interface CallView {
   id: string;
   state: string;
   startedAt: string;
-  answeredAt: string | undefined;
+  answeredAt?: string;
   dialled: string;
   connections: Array<{
     id: string;
@@ -339,7 +339,7 @@ export class Switch {
       id: call.id,
       state: call.state,
       startedAt: new Date(call.startedAt).toISOString(),
-      answeredAt: call.answeredAt === undefined ? undefined : new Date(call.answeredAt).toISOString(),
+      ...(call.answeredAt === undefined ? {} : { answeredAt: new Date(call.answeredAt).toISOString() }),
       dialled: call.dialled,
       connections: call.connections.map((connection) => ({
         id: connection.id,

@@ -1,4 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { CallView } from '../../src/admin/index.js';
+import { formatCallTable } from '../../src/server/commands/calls.js';
 import type { CallRecord } from '../../src/switch/index.js';
 import { freeUdpPort, requireSipp, runSipp, waitForUdpListener, type SippRun } from '../support/sipp.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
@@ -43,9 +45,13 @@ afterEach(async () => {
   expect(server.strowger.sip.phones.legCount, 'legs left in the SIP driver').toBe(0);
 });
 
-async function waitFor(condition: () => boolean, timeoutMs = 3000): Promise<void> {
+async function waitFor(condition: () => boolean, timeoutMs = 3000, poll?: () => Promise<void>): Promise<void> {
   const until = Date.now() + timeoutMs;
-  while (!condition() && Date.now() < until) await new Promise((done) => setTimeout(done, 20));
+  for (;;) {
+    await poll?.();
+    if (condition() || Date.now() >= until) return;
+    await new Promise((done) => setTimeout(done, 20));
+  }
 }
 
 function explain(run: SippRun): string {
@@ -81,8 +87,9 @@ async function phoneAnswering(dn: string, scenario: string): Promise<{ finished:
   return { finished: uas };
 }
 
-function call(scenario: string, from: string, dial: string): Promise<SippRun> {
+function call(scenario: string, from: string, dial: string, talkMs = 300): Promise<SippRun> {
   return runSipp({
+    extra: ['-d', String(talkMs)],
     scenario,
     port: server.sipPort,
     transport: 'udp',
@@ -123,6 +130,42 @@ describe('calls between SIPp phones', () => {
       releasedBy: 'caller',
     });
     expect(records.at(-1)?.answeredAt).toBeDefined();
+  });
+
+  it('a call in progress is listed by GET /api/v1/calls and "strowger calls" with its JTAPI states', async () => {
+    const callee = await phoneAnswering('2002', 'uas-answer-wait-for-bye.xml');
+    const caller = call('uac-call-caller-hangs-up.xml', '2001', '2002', 2000);
+    let listed: CallView[] = [];
+    await waitFor(
+      () => listed.some((c) => c.answeredAt !== undefined),
+      4000,
+      async () => {
+        listed = ((await (await fetch(`${server.httpUrl}/api/v1/calls?dn=2002`)).json()) as { calls: CallView[] })
+          .calls;
+      },
+    );
+    expect(listed).toHaveLength(1);
+    expect(listed[0]?.connections).toMatchObject([
+      {
+        address: '2001',
+        role: 'originating',
+        state: 'ESTABLISHED',
+        terminalConnections: [{ terminal: 'SEP000000002001', state: 'TALKING' }],
+      },
+      {
+        address: '2002',
+        role: 'terminating',
+        state: 'ESTABLISHED',
+        terminalConnections: [{ terminal: 'SEP000000002002', state: 'TALKING' }],
+      },
+    ]);
+    const table = formatCallTable(listed, Date.now());
+    expect(table).toMatch(/2001\s+from\s+ESTABLISHED\s+SEP000000002001 TALKING/);
+    expect(table).toMatch(/2002\s+to\s+ESTABLISHED\s+SEP000000002002 TALKING/);
+    expect((await caller).code).toBe(0);
+    expect((await callee.finished).code).toBe(0);
+    const after = (await (await fetch(`${server.httpUrl}/api/v1/calls`)).json()) as { calls: CallView[] };
+    expect(after.calls).toEqual([]);
   });
 
   it('the called phone hangs up: the caller gets BYE', async () => {

@@ -1,0 +1,79 @@
+import { Option, type Command } from 'commander';
+import type { CallView } from '../../admin/index.js';
+import { ErrorCode, StrowgerError } from '../../core/index.js';
+
+interface CallsOptions {
+  url: string;
+  json?: boolean;
+  device?: string;
+  dn?: string;
+}
+
+/** `strowger calls`: the live calls of a running server, each party with its JTAPI states. */
+export function registerCallsCommand(program: Command): void {
+  program
+    .command('calls')
+    .description('list live calls with their connections and states (asks the running server)')
+    .addOption(
+      new Option('--url <url>', 'HTTP address of the running server')
+        .env('STROWGER_URL')
+        .default(`http://127.0.0.1:${process.env.STROWGER_HTTP_PORT ?? '8080'}`),
+    )
+    .option('--device <name>', 'only calls on this device')
+    .option('--dn <number>', 'only calls on this directory number')
+    .option('--json', 'print JSON instead of a table')
+    .action(async (options: CallsOptions) => {
+      const calls = await fetchCalls(options);
+      console.log(options.json === true ? JSON.stringify(calls, null, 2) : formatCallTable(calls, Date.now()));
+    });
+}
+
+async function fetchCalls(options: CallsOptions): Promise<CallView[]> {
+  const url = new URL('/api/v1/calls', options.url);
+  if (options.device !== undefined) url.searchParams.set('device', options.device);
+  if (options.dn !== undefined) url.searchParams.set('dn', options.dn);
+  let response: Response;
+  try {
+    response = await fetch(url, { signal: AbortSignal.timeout(5000) });
+  } catch (error) {
+    throw new StrowgerError(
+      ErrorCode.ResourceUnavailable,
+      `no Strowger server answered at ${options.url}; start one with "strowger start", or pass --url with the address it printed`,
+      { cause: error },
+    );
+  }
+  if (!response.ok) {
+    throw new StrowgerError(
+      ErrorCode.ResourceUnavailable,
+      `the server at ${options.url} answered ${response.status} to ${url.pathname}`,
+    );
+  }
+  return ((await response.json()) as { calls: CallView[] }).calls;
+}
+
+/** One line per party: call, number, role, connection state, and each device with its state. */
+export function formatCallTable(calls: readonly CallView[], now: number): string {
+  if (calls.length === 0) return 'no calls';
+  const rows: string[][] = [];
+  for (const call of calls) {
+    const seconds = Math.max(0, Math.round((now - Date.parse(call.startedAt)) / 1000));
+    for (const [index, connection] of call.connections.entries()) {
+      rows.push([
+        index === 0 ? call.id : '',
+        index === 0 ? `${seconds}s` : '',
+        connection.address,
+        connection.role === 'originating' ? 'from' : 'to',
+        connection.state,
+        connection.terminalConnections.map((tc) => `${tc.terminal} ${tc.state}`).join(', ') || '-',
+      ]);
+    }
+  }
+  const header = ['CALL', 'AGE', 'NUMBER', 'ROLE', 'CONNECTION', 'DEVICES'];
+  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]?.length ?? 0)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
+  return [line(header), ...rows.map(line)].join('\n');
+}

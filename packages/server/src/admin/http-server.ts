@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client';
 import type { CallDirectoryView } from './call-view.js';
 import type { DeviceDirectoryView } from './device-view.js';
 import { sendProblem } from './problem.js';
+import { registerCallRecordRoutes, type CallRecordSource } from './routes/call-records.js';
 import { registerCallRoutes } from './routes/calls.js';
 import { registerDeviceRoutes } from './routes/devices.js';
 import { registerHealthRoute, type HealthSource } from './routes/health.js';
@@ -11,6 +12,7 @@ import { registerMetricsRoute } from './routes/metrics.js';
 export interface AdminServerOptions {
   devices: DeviceDirectoryView;
   calls?: CallDirectoryView;
+  callRecords?: CallRecordSource;
   health: HealthSource;
   metrics: Registry;
   /** A pino logger instance for request logs, or false to keep requests out of the log. */
@@ -41,6 +43,7 @@ export async function createAdminServer(options: AdminServerOptions): Promise<Fa
   registerMetricsRoute(app, options.metrics);
   registerDeviceRoutes(app, options.devices);
   registerCallRoutes(app, options.calls ?? { listCalls: () => [] });
+  if (options.callRecords !== undefined) registerCallRecordRoutes(app, options.callRecords);
   await app.ready();
   return app;
 }

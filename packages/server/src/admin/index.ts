@@ -5,3 +5,4 @@ export type { HealthSource } from './routes/health.js';
 export { problemFor, type Problem } from './problem.js';
 export type { CallView, CallDirectoryView } from './call-view.js';
 export { CallViewSchema } from './call-view.js';
+export type { CallRecordSource } from './routes/call-records.js';

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerConfigCommands } from './commands/config.js';
 import { registerDevicesCommand } from './commands/devices.js';
 import { registerCallsCommand } from './commands/calls.js';
+import { registerCdrCommands } from './commands/cdr.js';
 import { registerStartCommand } from './commands/start.js';
 import { isStrowgerError } from '../core/index.js';
 
@@ -15,6 +16,7 @@ registerStartCommand(program);
 registerConfigCommands(program);
 registerDevicesCommand(program);
 registerCallsCommand(program);
+registerCdrCommands(program);
 
 try {
   await program.parseAsync(process.argv);

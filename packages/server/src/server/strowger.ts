@@ -5,12 +5,19 @@ import { pino, type Logger as PinoLogger } from 'pino';
 import { createAdminServer, type DeviceView } from '../admin/index.js';
 import { ErrorCode, StrowgerError, systemClock, type Clock } from '../core/index.js';
 import type { DigestAlgorithm, Endpoint, TransportObserver } from '../sip/index.js';
-import { openStore, parseConfigFile, type ConfigSnapshot, type Store, type StoreLocation } from '../store/index.js';
+import {
+  openStore,
+  parseConfigFile,
+  type ConfigSnapshot,
+  type Store,
+  type StoreLocation,
+  type StoredCallRecord,
+} from '../store/index.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
 import { StrowgerMetrics } from './metrics.js';
 import { SipService } from './sip-service.js';
 import { switchConfigFrom } from './switch-config.js';
-import { Switch, type CallRecordSink } from '../switch/index.js';
+import { Switch, type CallRecord, type CallRecordSink } from '../switch/index.js';
 
 export const strowgerVersion = '0.1.0';
 
@@ -141,7 +148,12 @@ export class Strowger {
         drivers: { 'sip-phone': service.phones },
         logger: logger.child({ layer: 'switch' }),
         config: switchConfigFrom(snapshot),
-        ...(options.callRecords === undefined ? {} : { records: options.callRecords }),
+        records: {
+          write: (record) => {
+            store.callRecords.write(storedRecordFrom(record));
+            options.callRecords?.write(record);
+          },
+        },
       });
       service.phones.attach(engine);
       late.engine = engine;
@@ -149,6 +161,7 @@ export class Strowger {
       const http = await createAdminServer({
         devices: { listDevices: () => late.instance?.listDevices() ?? [] },
         calls: { listCalls: () => late.engine?.listCalls() ?? [] },
+        callRecords: { listCallRecords: (query) => store.listCallRecords(query) },
         health: {
           check: () => ({
             sip: { ok: service.endpoints !== undefined, detail: endpointsText(service.endpoints) },
@@ -284,4 +297,15 @@ function describe(
 function endpointsText(endpoints: { udp: Endpoint; tcp: Endpoint } | undefined): string {
   if (endpoints === undefined) return 'not listening';
   return `udp ${endpoints.udp.address}:${endpoints.udp.port}, tcp ${endpoints.tcp.address}:${endpoints.tcp.port}`;
+}
+
+function storedRecordFrom(record: CallRecord): StoredCallRecord {
+  return {
+    ...record,
+    startedAt: new Date(record.startedAt),
+    answeredAt: record.answeredAt === undefined ? undefined : new Date(record.answeredAt),
+    endedAt: new Date(record.endedAt),
+    cause: { ...record.cause },
+    redirections: record.redirections.map((r) => ({ ...r })),
+  };
 }

@@ -16,3 +16,4 @@ export { parseConfigFile, type ConfigProblem } from './config/parse-config.js';
 export { exportConfigYaml } from './config/export-config.js';
 export { ConfigDocumentSchema, type ConfigDocument } from './config/config-schema.js';
 export { hashPassword, verifyPassword, sipHa1 } from './secrets.js';
+export { callRecordsCsv, callRecordCsvColumns, type CallRecordQuery, type StoredCallRecord } from './call-records.js';

@@ -1,5 +1,18 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, check, integer, jsonb, pgTable, primaryKey, text, unique } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+} from 'drizzle-orm/pg-core';
 
 /**
  * The configuration model of DESIGN.md, named as CUCM names it. Objects are keyed by their
@@ -147,4 +160,31 @@ export const applicationUserGroups = pgTable(
       .references(() => accessControlGroups.name, { onDelete: 'cascade', onUpdate: 'cascade' }),
   },
   (t) => [primaryKey({ columns: [t.userId, t.groupName] })],
+);
+
+/**
+ * Call detail records: one row per call, written when the call ends. Not configuration: they are
+ * appended, never applied or exported with the YAML file.
+ */
+export const callRecords = pgTable(
+  'call_records',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    callId: text('call_id').notNull(),
+    callingNumber: text('calling_number').notNull(),
+    callingDevice: text('calling_device'),
+    dialledNumber: text('dialled_number').notNull(),
+    originalCalledNumber: text('original_called_number').notNull(),
+    finalCalledNumber: text('final_called_number').notNull(),
+    calledDevice: text('called_device'),
+    startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }).notNull(),
+    answeredAt: timestamp('answered_at', { withTimezone: true, mode: 'date' }),
+    endedAt: timestamp('ended_at', { withTimezone: true, mode: 'date' }).notNull(),
+    causeReason: text('cause_reason').notNull(),
+    causeQ850: integer('cause_q850').notNull(),
+    causeSipStatus: integer('cause_sip_status').notNull(),
+    releasedBy: text('released_by').notNull(),
+    redirections: jsonb('redirections').$type<Array<{ from: string; to: string; reason: string }>>().notNull(),
+  },
+  (t) => [index('call_records_ended_at').on(t.endedAt)],
 );

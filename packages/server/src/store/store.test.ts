@@ -3,7 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorCode, isStrowgerError } from '../core/index.js';
-import { openStore, parseConfigFile, verifyPassword, type Store, type StoreLocation } from './index.js';
+import {
+  callRecordCsvColumns,
+  callRecordsCsv,
+  openStore,
+  parseConfigFile,
+  verifyPassword,
+  type Store,
+  type StoreLocation,
+  type StoredCallRecord,
+} from './index.js';
 import { createTestDatabase } from './test-support/postgres.js';
 
 const demoText = readFileSync(new URL('../../config/demo.yaml', import.meta.url), 'utf8');
@@ -123,6 +132,65 @@ describe.each(backends)('store on $name', (backend) => {
     expect(config.devices.map((device) => device.name)).toEqual(['CTIRP_MAIN']);
     expect(config.lines.map((line) => line.dn)).toEqual(['5000']);
     expect(config.endUsers).toEqual([]);
+  });
+
+  it('call records MUST be stored in batches behind the calls and listed by end time, and export as CSV', async () => {
+    const base = Date.UTC(2026, 10, 24, 9, 0, 0);
+    const record = (n: number, extra: Partial<StoredCallRecord> = {}): StoredCallRecord => ({
+      callId: `c${n}`,
+      callingNumber: '1001',
+      callingDevice: 'SEP000000001001',
+      dialledNumber: '1002',
+      originalCalledNumber: '1002',
+      finalCalledNumber: '1002',
+      calledDevice: 'SEP000000001002',
+      startedAt: new Date(base + n * 60_000),
+      answeredAt: new Date(base + n * 60_000 + 5000),
+      endedAt: new Date(base + n * 60_000 + 35_000),
+      cause: { reason: 'normal', q850: 16, sipStatus: 200 },
+      releasedBy: 'caller',
+      redirections: [],
+      ...extra,
+    });
+    for (let n = 0; n < 250; n++) store.callRecords.write(record(n));
+    store.callRecords.write(
+      record(250, {
+        callingDevice: undefined,
+        answeredAt: undefined,
+        finalCalledNumber: '6000',
+        calledDevice: undefined,
+        cause: { reason: 'busy', q850: 17, sipStatus: 486 },
+        releasedBy: 'system',
+        redirections: [{ from: '1002', to: '6000', reason: 'forward-busy' }],
+      }),
+    );
+    const all = await store.listCallRecords();
+    expect(all).toHaveLength(251);
+    expect(all[0]).toEqual(record(0));
+    const window = await store.listCallRecords({
+      since: new Date(base + 100 * 60_000),
+      until: new Date(base + 110 * 60_000),
+    });
+    expect(window.map((r) => r.callId)).toEqual([
+      'c100',
+      'c101',
+      'c102',
+      'c103',
+      'c104',
+      'c105',
+      'c106',
+      'c107',
+      'c108',
+      'c109',
+    ]);
+    const csv = callRecordsCsv(all.slice(-2)).split('\r\n');
+    expect(csv[0]).toBe(callRecordCsvColumns.join(','));
+    expect(csv[1]).toBe(
+      'c249,1001,SEP000000001001,1002,1002,1002,SEP000000001002,2026-11-24T13:09:00.000Z,2026-11-24T13:09:05.000Z,2026-11-24T13:09:35.000Z,30,normal,16,200,caller,',
+    );
+    expect(csv[2]).toBe(
+      'c250,1001,,1002,1002,6000,,2026-11-24T13:10:00.000Z,,2026-11-24T13:10:35.000Z,0,busy,17,486,system,1002>6000:forward-busy',
+    );
   });
 
   it('a committed change MUST be announced to onChange listeners with the new version', async () => {

@@ -1,6 +1,7 @@
 import type { Logger } from '../core/index.js';
 import { silentLogger, TypedEmitter } from '../core/index.js';
 import { applyConfig, type ApplyResult } from './apply-config.js';
+import { CallRecordWriter, listCallRecords, type CallRecordQuery, type StoredCallRecord } from './call-records.js';
 import type { ConfigDocument } from './config/config-schema.js';
 import { exportConfigYaml } from './config/export-config.js';
 import { openDatabase, type OpenDatabase, type StoreLocation } from './database.js';
@@ -18,12 +19,15 @@ interface StoreEvents extends Record<string, unknown> {
 export class Store {
   readonly #database: OpenDatabase;
   readonly #events: TypedEmitter<StoreEvents>;
+  /** Call detail records, written in batches behind the calls. */
+  readonly callRecords: CallRecordWriter;
   #lastVersion = -1;
   #closed = false;
 
   private constructor(database: OpenDatabase, logger: Logger) {
     this.#database = database;
     this.#events = new TypedEmitter(logger);
+    this.callRecords = new CallRecordWriter(database.db, logger);
   }
 
   static async open(location: StoreLocation, deps: { logger?: Logger } = {}): Promise<Store> {
@@ -62,9 +66,16 @@ export class Store {
     return this.#events.on('change', listener);
   }
 
+  /** Stored call records, oldest first (ended within the query's window). */
+  async listCallRecords(query: CallRecordQuery = {}): Promise<StoredCallRecord[]> {
+    await this.callRecords.flush();
+    return listCallRecords(this.#database.db, query);
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.callRecords.flush();
     await this.#database.close();
   }
 

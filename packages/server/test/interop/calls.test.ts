@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CallView } from '../../src/admin/index.js';
 import { formatCallTable } from '../../src/server/commands/calls.js';
+import { callRecordCsvColumns } from '../../src/store/index.js';
 import type { CallRecord } from '../../src/switch/index.js';
 import { freeUdpPort, requireSipp, runSipp, waitForUdpListener, type SippRun } from '../support/sipp.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
@@ -166,6 +167,20 @@ describe('calls between SIPp phones', () => {
     expect((await callee.finished).code).toBe(0);
     const after = (await (await fetch(`${server.httpUrl}/api/v1/calls`)).json()) as { calls: CallView[] };
     expect(after.calls).toEqual([]);
+  });
+
+  it('finished calls are stored as call detail records, served as CSV by GET /api/v1/call-records', async () => {
+    const response = await fetch(`${server.httpUrl}/api/v1/call-records?format=csv`);
+    expect(response.headers.get('content-type')).toMatch(/^text\/csv/);
+    const rows = (await response.text()).trim().split('\r\n');
+    expect(rows[0]).toBe(callRecordCsvColumns.join(','));
+    // The basic call above: answered, released by the caller, a normal clearing.
+    expect(
+      rows.some((row) => /,2001,SEP000000002001,2002,2002,2002,SEP000000002002,.*,normal,16,200,caller,$/.test(row)),
+    ).toBe(true);
+    const bad = await fetch(`${server.httpUrl}/api/v1/call-records?since=yesterday`);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { detail: string }).detail).toMatch(/since "yesterday" is not an ISO 8601 time/);
   });
 
   it('the called phone hangs up: the caller gets BYE', async () => {

@@ -1,9 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { ErrorCode, StrowgerError } from '../../core/index.js';
-import { openStore, parseConfigFile, type ApplyResult, type KindCounts } from '../../store/index.js';
-import { acquireDataDirLock } from '../data-dir-lock.js';
-import { addStoreOptions, describeStore, type StoreLocation } from './store-options.js';
+import { parseConfigFile, type ApplyResult, type KindCounts } from '../../store/index.js';
+import { addStoreOptions, describeStore, withStore, type StoreLocation } from './store-options.js';
 
 /** `strowger config apply|export`: the declarative configuration file in and out of the store. */
 export function registerConfigCommands(program: Command): void {
@@ -61,23 +60,6 @@ async function readText(file: string): Promise<string> {
       `cannot read ${file}: ${(error as Error).message}; check the file name`,
       { cause: error },
     );
-  }
-}
-
-async function withStore<T>(
-  location: StoreLocation,
-  work: (store: Awaited<ReturnType<typeof openStore>>) => Promise<T>,
-): Promise<T> {
-  const lock = location.db === undefined ? acquireDataDirLock(location.data) : { release() {} };
-  try {
-    const store = await openStore(location.db === undefined ? { dataDir: location.data } : { url: location.db });
-    try {
-      return await work(store);
-    } finally {
-      await store.close();
-    }
-  } finally {
-    lock.release();
   }
 }
 

@@ -1,4 +1,6 @@
 import { Option, type Command } from 'commander';
+import { openStore } from '../../store/index.js';
+import { acquireDataDirLock } from '../data-dir-lock.js';
 
 export interface StoreLocation {
   data: string;
@@ -33,5 +35,23 @@ export function redactUrl(url: string): string {
     return parsed.toString();
   } catch {
     return '(unparsable URL)';
+  }
+}
+
+/** Opens the store for one command: the data directory is locked while it runs, and closed after. */
+export async function withStore<T>(
+  location: StoreLocation,
+  work: (store: Awaited<ReturnType<typeof openStore>>) => Promise<T>,
+): Promise<T> {
+  const lock = location.db === undefined ? acquireDataDirLock(location.data) : { release() {} };
+  try {
+    const store = await openStore(location.db === undefined ? { dataDir: location.data } : { url: location.db });
+    try {
+      return await work(store);
+    } finally {
+      await store.close();
+    }
+  } finally {
+    lock.release();
   }
 }

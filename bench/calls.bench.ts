@@ -1,0 +1,204 @@
+/**
+ * Call benchmark: SIPp caller → Strowger (in this process) → SIPp callee. Each call is a full B2BUA
+ * call: INVITE, 407, authenticated INVITE, a second INVITE to the registered callee, 180, 200, ACK on
+ * both sides, a hold of HOLD_MS, BYE on both sides. Reports the rate held with 0 failed calls, setup
+ * time (first INVITE to 200 at the caller, the 407 round trip included) and server CPU per call.
+ *
+ *   npm run bench:calls
+ *   RATE=300 CALLS=18000 HOLD_MS=1000 npm run bench:calls
+ */
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import { Strowger } from '../packages/server/dist/server/index.js';
+
+const rate = Number(process.env.RATE ?? 100);
+const calls = Number(process.env.CALLS ?? rate * 20);
+const holdMs = Number(process.env.HOLD_MS ?? 500);
+const limit = Number(process.env.LIMIT ?? 190);
+const scenarios = resolve(fileURLToPath(new URL('./scenarios', import.meta.url)));
+
+// One calling and one called line; 200 is the most calls a line may hold (the configuration's limit).
+const config = `
+settings: { sipRealm: strowger }
+lines:
+  - { dn: '3001', maxCalls: 200, busyTrigger: 200 }
+  - { dn: '3002', maxCalls: 200, busyTrigger: 200 }
+devices:
+  - { name: SEPBENCHCALLER, type: sip-phone, lines: ['3001'], sip: { username: '3001', password: 'bench-3001' } }
+  - { name: SEPBENCHCALLEE, type: sip-phone, lines: ['3002'], sip: { username: '3002', password: 'bench-3002' } }
+`;
+
+function sipp(args: string[], cwd: string, timeoutMs: number): Promise<{ code: number | null; output: string }> {
+  return new Promise((done) => {
+    execFile('sipp', args, { cwd, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
+      done({ code, output: `${stdout}${stderr}` });
+    });
+  });
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+const workDir = await mkdtemp(join(tmpdir(), 'strowger-bench-calls-'));
+const callRecords: number[] = [];
+try {
+  const configFile = join(workDir, 'bench.yaml');
+  await writeFile(configFile, config);
+  const strowger = await Strowger.start({
+    store: { dataDir: join(workDir, 'data') },
+    configFile,
+    bind: '127.0.0.1',
+    sipPort: 0,
+    httpBind: '127.0.0.1',
+    httpPort: 0,
+    digestAlgorithms: ['MD5'], // SIPp answers only MD5 challenges
+    logger: pino({ level: 'warn' }),
+    callRecords: { write: (record) => callRecords.push(record.answeredAt === undefined ? 0 : 1) },
+  });
+  const server = `127.0.0.1:${strowger.addresses.sipUdp.port}`;
+
+  // The callee: a SIPp UAS that answers every call, registered as phone 3002 at its port.
+  const calleePort = 20_000 + Math.floor(Math.random() * 30_000);
+  const callee = spawn(
+    'sipp',
+    [
+      '-sf',
+      join(scenarios, 'uas-answer.xml'),
+      '-i',
+      '127.0.0.1',
+      '-p',
+      String(calleePort),
+      '-t',
+      'u1',
+      '-nostdin',
+      server,
+    ],
+    { cwd: workDir, stdio: 'ignore' },
+  );
+  await new Promise((done) => setTimeout(done, 500));
+  const registration = await sipp(
+    [
+      '-sf',
+      join(scenarios, 'register-contact.xml'),
+      '-m',
+      '1',
+      '-i',
+      '127.0.0.1',
+      '-p',
+      '0',
+      '-t',
+      'u1',
+      '-nostdin',
+      '-s',
+      '3002',
+      '-au',
+      '3002',
+      '-ap',
+      'bench-3002',
+      '-key',
+      'contact_port',
+      String(calleePort),
+      server,
+    ],
+    workDir,
+    20_000,
+  );
+  if (registration.code !== 0) throw new Error(`the callee could not register:\n${registration.output.slice(-2000)}`);
+
+  console.log(`SIPp: ${calls} calls at ${rate}/s, hold ${holdMs} ms, at most ${limit} at once`);
+  const cpuBefore = process.cpuUsage();
+  const startedAt = process.hrtime.bigint();
+  let peakCalls = 0;
+  let peakHeap = 0;
+  const sampler = setInterval(() => {
+    peakCalls = Math.max(peakCalls, strowger.engine.callCount);
+    peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+    process.stdout.write(`  ${callRecords.length} calls done, ${strowger.engine.callCount} up\r`);
+  }, 250);
+  const caller = await sipp(
+    [
+      '-sf',
+      join(scenarios, 'uac-call.xml'),
+      '-m',
+      String(calls),
+      '-r',
+      String(rate),
+      '-l',
+      String(limit),
+      '-d',
+      String(holdMs),
+      '-i',
+      '127.0.0.1',
+      '-p',
+      '0',
+      '-t',
+      'u1',
+      '-nostdin',
+      '-s',
+      '3001',
+      '-au',
+      '3001',
+      '-ap',
+      'bench-3001',
+      '-key',
+      'dial',
+      '3002',
+      '-trace_err',
+      '-trace_rtt',
+      '-rtt_freq',
+      '1',
+      '-timeout',
+      `${Math.ceil(calls / rate) + 60}s`,
+      '-timeout_error',
+      server,
+    ],
+    workDir,
+    (Math.ceil(calls / rate) + 90) * 1000,
+  );
+  clearInterval(sampler);
+  const wallSeconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  callee.kill();
+  await strowger.stop();
+
+  const successful = Number(/Successful call\s*\|\s*\d+\s*\|\s*(\d+)/.exec(caller.output)?.[1] ?? Number.NaN);
+  const failed = Number(/Failed call\s*\|\s*\d+\s*\|\s*(\d+)/.exec(caller.output)?.[1] ?? Number.NaN);
+  const times: number[] = [];
+  let errors = '';
+  for (const file of await readdir(workDir)) {
+    if (file.endsWith('_rtt.csv')) {
+      for (const line of (await readFile(join(workDir, file), 'utf8')).split('\n').slice(1)) {
+        const ms = Number(line.split(';')[1]);
+        if (Number.isFinite(ms) && line.length > 0) times.push(ms);
+      }
+    }
+    if (file.endsWith('_errors.log')) errors += await readFile(join(workDir, file), 'utf8');
+  }
+  times.sort((a, b) => a - b);
+  console.log(`\nCall benchmark — Node ${process.version}, UDP, ${rate} calls/s offered, hold ${holdMs} ms`);
+  console.log(`SIPp exit code                ${caller.code} (0 means every call succeeded)`);
+  console.log(`successful / failed calls     ${successful} / ${failed}`);
+  console.log(
+    `calls per second              ${(successful / wallSeconds).toFixed(1)} over ${wallSeconds.toFixed(1)} s`,
+  );
+  console.log(
+    `setup time (ms)               p50 ${percentile(times, 50).toFixed(1)}  p99 ${percentile(times, 99).toFixed(1)}  (${times.length} samples)`,
+  );
+  console.log(
+    `server CPU                    ${cpuSeconds.toFixed(2)} s: ${((cpuSeconds / successful) * 1000).toFixed(2)} ms per call`,
+  );
+  console.log(`peak concurrent calls         ${peakCalls}; peak heap ${(peakHeap / 1024 / 1024).toFixed(0)} MiB`);
+  if (caller.code !== 0 || failed !== 0) {
+    console.log(`\nSIPp reported failures:\n${errors.slice(0, 3000)}\n${caller.output.slice(-2500)}`);
+    process.exitCode = 1;
+  }
+} finally {
+  await rm(workDir, { recursive: true, force: true });
+}

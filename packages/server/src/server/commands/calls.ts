@@ -1,6 +1,6 @@
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import type { CallView } from '../../admin/index.js';
-import { ErrorCode, StrowgerError } from '../../core/index.js';
+import { getFromServer, serverUrlOption } from './server-api.js';
 
 interface CallsOptions {
   url: string;
@@ -14,11 +14,7 @@ export function registerCallsCommand(program: Command): void {
   program
     .command('calls')
     .description('list live calls with their connections and states (asks the running server)')
-    .addOption(
-      new Option('--url <url>', 'HTTP address of the running server')
-        .env('STROWGER_URL')
-        .default(`http://127.0.0.1:${process.env.STROWGER_HTTP_PORT ?? '8080'}`),
-    )
+    .addOption(serverUrlOption())
     .option('--device <name>', 'only calls on this device')
     .option('--dn <number>', 'only calls on this directory number')
     .option('--json', 'print JSON instead of a table')
@@ -29,26 +25,11 @@ export function registerCallsCommand(program: Command): void {
 }
 
 async function fetchCalls(options: CallsOptions): Promise<CallView[]> {
-  const url = new URL('/api/v1/calls', options.url);
-  if (options.device !== undefined) url.searchParams.set('device', options.device);
-  if (options.dn !== undefined) url.searchParams.set('dn', options.dn);
-  let response: Response;
-  try {
-    response = await fetch(url, { signal: AbortSignal.timeout(5000) });
-  } catch (error) {
-    throw new StrowgerError(
-      ErrorCode.ResourceUnavailable,
-      `no Strowger server answered at ${options.url}; start one with "strowger start", or pass --url with the address it printed`,
-      { cause: error },
-    );
-  }
-  if (!response.ok) {
-    throw new StrowgerError(
-      ErrorCode.ResourceUnavailable,
-      `the server at ${options.url} answered ${response.status} to ${url.pathname}`,
-    );
-  }
-  return ((await response.json()) as { calls: CallView[] }).calls;
+  const body = await getFromServer<{ calls: CallView[] }>(options.url, '/api/v1/calls', {
+    device: options.device,
+    dn: options.dn,
+  });
+  return body.calls;
 }
 
 /** One line per party: call, number, role, connection state, and each device with its state. */

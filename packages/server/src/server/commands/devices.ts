@@ -1,6 +1,6 @@
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import type { DeviceView } from '../../admin/index.js';
-import { ErrorCode, StrowgerError } from '../../core/index.js';
+import { getFromServer, serverUrlOption } from './server-api.js';
 
 interface DevicesOptions {
   url: string;
@@ -13,11 +13,7 @@ export function registerDevicesCommand(program: Command): void {
   program
     .command('devices')
     .description('list devices with their lines and registration state (asks the running server)')
-    .addOption(
-      new Option('--url <url>', 'HTTP address of the running server')
-        .env('STROWGER_URL')
-        .default(`http://127.0.0.1:${process.env.STROWGER_HTTP_PORT ?? '8080'}`),
-    )
+    .addOption(serverUrlOption())
     .option('--registered', 'only devices with a current registration')
     .option('--json', 'print JSON instead of a table')
     .action(async (options: DevicesOptions) => {
@@ -31,25 +27,9 @@ export function registerDevicesCommand(program: Command): void {
 }
 
 async function fetchDevices(baseUrl: string, registeredOnly: boolean): Promise<DeviceView[]> {
-  const url = new URL('/api/v1/devices', baseUrl);
-  if (registeredOnly) url.searchParams.set('registered', 'true');
-  let response: Response;
-  try {
-    response = await fetch(url, { signal: AbortSignal.timeout(5000) });
-  } catch (error) {
-    throw new StrowgerError(
-      ErrorCode.ResourceUnavailable,
-      `no Strowger server answered at ${baseUrl}; start one with "strowger start", or pass --url with the address it printed`,
-      { cause: error },
-    );
-  }
-  if (!response.ok) {
-    throw new StrowgerError(
-      ErrorCode.ResourceUnavailable,
-      `the server at ${baseUrl} answered ${response.status} to ${url.pathname}`,
-    );
-  }
-  const body = (await response.json()) as { devices: DeviceView[] };
+  const body = await getFromServer<{ devices: DeviceView[] }>(baseUrl, '/api/v1/devices', {
+    registered: registeredOnly ? 'true' : undefined,
+  });
   return body.devices;
 }
 

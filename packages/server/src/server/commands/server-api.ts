@@ -1,0 +1,36 @@
+import { Option } from 'commander';
+import { ErrorCode, StrowgerError } from '../../core/index.js';
+
+/** `--url` of the running server, shared by the commands that ask it rather than the store. */
+export function serverUrlOption(): Option {
+  return new Option('--url <url>', 'HTTP address of the running server')
+    .env('STROWGER_URL')
+    .default(`http://127.0.0.1:${process.env.STROWGER_HTTP_PORT ?? '8080'}`);
+}
+
+/** GETs a JSON document from the running server's API; the errors say how to reach a server. */
+export async function getFromServer<T>(
+  baseUrl: string,
+  path: string,
+  query: Record<string, string | undefined> = {},
+): Promise<T> {
+  const url = new URL(path, baseUrl);
+  for (const [name, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(name, value);
+  let response: Response;
+  try {
+    response = await fetch(url, { signal: AbortSignal.timeout(5000) });
+  } catch (error) {
+    throw new StrowgerError(
+      ErrorCode.ResourceUnavailable,
+      `no Strowger server answered at ${baseUrl}; start one with "strowger start", or pass --url with the address it printed`,
+      { cause: error },
+    );
+  }
+  if (!response.ok) {
+    throw new StrowgerError(
+      ErrorCode.ResourceUnavailable,
+      `the server at ${baseUrl} answered ${response.status} to ${url.pathname}`,
+    );
+  }
+  return (await response.json()) as T;
+}

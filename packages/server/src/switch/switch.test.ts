@@ -441,6 +441,26 @@ describe('races', () => {
     expect(h.events.filter((e) => e.type === 'call.state' && e.state === 'INVALID')).toHaveLength(1);
   });
 
+  it('an offer that stops receiving audio MUST put the offering terminal on HELD, and a resume MUST bring it back', async () => {
+    const sdp = (direction: string) =>
+      `v=0\r\no=a 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\na=${direction}\r\n`;
+    const h = start(basic);
+    const caller = h.engine.originate({ device: 'SEP1001', dialled: '1002' });
+    await h.settle();
+    const callee = h.driver.alertFor('SEP1002').leg;
+    h.engine.answered(callee);
+    await h.engine.updateMedia(caller, sdp('sendonly'));
+    expect(eventLine(h).at(-1)).toBe('tc SEP1001 HELD/ACTIVE');
+    h.driver.refuseMediaUpdates = true;
+    await expect(h.engine.updateMedia(caller, sdp('sendrecv'))).rejects.toThrow();
+    expect(eventLine(h).at(-1)).toBe('tc SEP1001 HELD/ACTIVE');
+    h.driver.refuseMediaUpdates = false;
+    await h.engine.updateMedia(caller, sdp('sendrecv'));
+    expect(h.events.at(-1)).toMatchObject({ type: 'terminalConnection.state', state: 'TALKING', cause: 'UNHOLD' });
+    h.engine.released(callee);
+    await h.settle();
+  });
+
   it('a media update MUST be passed to the other party, and a refusal MUST leave the call up', async () => {
     const h = start(basic);
     const caller = h.engine.originate({ device: 'SEP1001', dialled: '1002' });

@@ -22,6 +22,7 @@ import {
   type SessionDescription,
 } from './ports.js';
 import type { EventCause } from './states.js';
+import { isHoldOffer } from '../sdp/index.js';
 
 /** Forwarding stops after this many hops even without a loop, as CUCM's forward hop limit does. */
 const maxRedirections = 10;
@@ -312,7 +313,10 @@ export class Switch {
 
   /**
    * A leg offers a new session description (hold, resume, codec change): it is passed to the other
-   * party's device, whose answer comes back. The call keeps going if the other side refuses.
+   * party's device, whose answer comes back. An offer that stops receiving audio puts the call on
+   * hold: the offering terminal's connection goes HELD (JTAPI CallCtlTermConnHeldEv) once the other
+   * side accepts, and back to TALKING when a later offer resumes. The call keeps going, unchanged, if
+   * the other side refuses (RFC 3261 §14.2).
    */
   async updateMedia(leg: LegId, offer: SessionDescription): Promise<SessionDescription> {
     const entry = this.#legs.get(leg);
@@ -321,7 +325,14 @@ export class Switch {
     }
     const peer = this.#peerOf(entry);
     if (peer === undefined) throw new StrowgerError(ErrorCode.InvalidState, `leg ${leg} has no connected party yet`);
-    return this.#driverFor(peer.device).updateMedia(peer.terminalConnection.id, offer);
+    const hold = holdIntent(offer);
+    const answer = await this.#driverFor(peer.device).updateMedia(peer.terminalConnection.id, offer);
+    const holder = entry.terminalConnection;
+    if (!entry.context.ended && this.#legs.has(leg)) {
+      if (hold === 'hold' && holder.state === 'TALKING') holder.setState('HELD');
+      else if (hold === 'resume' && holder.state === 'HELD') holder.setState('TALKING', 'UNHOLD');
+    }
+    return answer;
   }
 
   // --- queries ---------------------------------------------------------------------------------
@@ -582,5 +593,14 @@ export class Switch {
         }
       }
     });
+  }
+}
+
+/** What an offer means for hold; an offer that cannot be read changes nothing. */
+function holdIntent(offer: SessionDescription): 'hold' | 'resume' | 'unknown' {
+  try {
+    return isHoldOffer(offer) ? 'hold' : 'resume';
+  } catch {
+    return 'unknown';
   }
 }

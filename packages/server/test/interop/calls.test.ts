@@ -183,6 +183,26 @@ describe('calls between SIPp phones', () => {
     expect(((await bad.json()) as { detail: string }).detail).toMatch(/since "yesterday" is not an ISO 8601 time/);
   });
 
+  it('hold and resume: re-INVITEs pass to the other phone, and the holding phone shows HELD meanwhile', async () => {
+    const callee = await phoneAnswering('2002', 'uas-answer-hold-resume.xml');
+    const caller = call('uac-call-hold-resume.xml', '2001', '2002', 1500);
+    let held = false;
+    await waitFor(
+      () => held,
+      6000,
+      async () => {
+        const { calls } = (await (await fetch(`${server.httpUrl}/api/v1/calls?dn=2001`)).json()) as {
+          calls: CallView[];
+        };
+        held = calls[0]?.connections[0]?.terminalConnections[0]?.state === 'HELD';
+      },
+    );
+    expect(held, "the caller's terminal connection showed HELD while on hold").toBe(true);
+    const run = await caller;
+    expect(run.code, explain(run)).toBe(0);
+    expect((await callee.finished).code).toBe(0);
+  });
+
   it('the called phone hangs up: the caller gets BYE', async () => {
     const callee = await phoneAnswering('2002', 'uas-answer-then-hang-up.xml');
     const caller = await call('uac-call-callee-hangs-up.xml', '2001', '2002');

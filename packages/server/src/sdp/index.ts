@@ -1,0 +1,2 @@
+/** Session descriptions (SDP, RFC 4566) as call control needs them, over sdp-transform. */
+export { audioDirection, isHoldOffer, type MediaDirection } from './media-direction.js';

@@ -34,7 +34,8 @@ const emptyBody = new Uint8Array(0);
  */
 export abstract class SipMessage {
   #fields: StoredField[];
-  #cache = new Map<string, unknown>();
+  /** Parsed views of structured headers, made on first use; `compact` lets them go. */
+  #cache: Map<string, unknown> | undefined;
   body: Uint8Array;
 
   protected constructor(headers: readonly HeaderField[] | undefined, body: Uint8Array | undefined) {
@@ -77,7 +78,7 @@ export abstract class SipMessage {
       this.#fields = this.#fields.filter((candidate, i) => i === index || candidate.key !== key);
       this.#fields[index] = field;
     }
-    this.#cache.delete(key);
+    this.#cache?.delete(key);
   }
 
   /** Replaces every field of `name` with one field per value, where the first of them stood. */
@@ -88,13 +89,13 @@ export abstract class SipMessage {
     const fresh = values.map((value) => storedField(name, value));
     kept.splice(index < 0 ? kept.length : index, 0, ...fresh);
     this.#fields = kept;
-    this.#cache.delete(key);
+    this.#cache?.delete(key);
   }
 
   appendHeader(name: string, value: string): void {
     const field = storedField(name, value);
     this.#fields.push(field);
-    this.#cache.delete(field.key);
+    this.#cache?.delete(field.key);
   }
 
   prependHeader(name: string, value: string): void {
@@ -102,14 +103,14 @@ export abstract class SipMessage {
     // A new field goes before the first field of the same name (a new top Via), or first of all.
     const index = this.#fields.findIndex((candidate) => candidate.key === field.key);
     this.#fields.splice(index < 0 ? 0 : index, 0, field);
-    this.#cache.delete(field.key);
+    this.#cache?.delete(field.key);
   }
 
   removeHeader(name: string): number {
     const key = headerKey(name);
     const before = this.#fields.length;
     this.#fields = this.#fields.filter((field) => field.key !== key);
-    this.#cache.delete(key);
+    this.#cache?.delete(key);
     return before - this.#fields.length;
   }
 
@@ -122,7 +123,17 @@ export abstract class SipMessage {
     return out;
   }
 
+  /**
+   * Drops the parsed views of structured headers (they are made again if read). A message kept only
+   * for retransmission — a completed transaction's request and response, for 32 s — then costs little
+   * more than its text.
+   */
+  compact(): void {
+    this.#cache = undefined;
+  }
+
   #cached<T>(key: string, compute: () => T): T {
+    this.#cache ??= new Map();
     if (this.#cache.has(key)) return this.#cache.get(key) as T;
     const value = compute();
     this.#cache.set(key, value);

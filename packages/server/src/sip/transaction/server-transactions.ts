@@ -150,6 +150,12 @@ export class InviteServerTransaction extends TransactionMachine<InviteServerStat
   #transmit(response: SipResponse): void {
     this.#lastResponse = response;
     this.#context.send(response).catch((error: unknown) => this.transportError(error));
+    // The transport has read what it needs; a final response is kept only for retransmission, for
+    // up to 32 s, so its parsed views and the request's are let go (they are made again if read).
+    if (response.status >= 200) {
+      response.compact();
+      this.request.compact();
+    }
   }
 }
 
@@ -229,6 +235,12 @@ export class NonInviteServerTransaction extends TransactionMachine<NonInviteServ
   #transmit(response: SipResponse): void {
     this.#lastResponse = response;
     this.#context.send(response).catch((error: unknown) => this.transportError(error));
+    // The transport has read what it needs; a final response is kept only for retransmission, for
+    // up to 32 s, so its parsed views and the request's are let go (they are made again if read).
+    if (response.status >= 200) {
+      response.compact();
+      this.request.compact();
+    }
   }
 }
 

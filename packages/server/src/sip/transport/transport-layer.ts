@@ -14,6 +14,9 @@ import type {
   TransportProtocol,
 } from './types.js';
 
+/** Asked of the kernel for the UDP socket (capped by net.core.rmem_max / wmem_max). */
+const udpReceiveBufferBytes = 8 * 1024 * 1024;
+
 export interface TransportLayerOptions {
   clock: Clock;
   logger?: Logger;
@@ -89,7 +92,14 @@ export class TransportLayer implements SipTransport {
     const wildcard = options.host === '0.0.0.0' || options.host === '::';
     this.#advertisedHost = options.advertise ?? (wildcard ? '127.0.0.1' : options.host);
     if (options.udpPort !== undefined) {
-      const socket = createSocket({ type: isIPv6(options.host) ? 'udp6' : 'udp4', reuseAddr: false });
+      // A large receive buffer rides out a pause of the event loop (a GC, a database write) at
+      // thousands of datagrams per second; the kernel default drops them after a few hundred kB.
+      const socket = createSocket({
+        type: isIPv6(options.host) ? 'udp6' : 'udp4',
+        reuseAddr: false,
+        recvBufferSize: udpReceiveBufferBytes,
+        sendBufferSize: udpReceiveBufferBytes,
+      });
       await new Promise<void>((resolve, reject) => {
         socket.once('error', (error) => reject(bindError('UDP', options.host, options.udpPort ?? 0, error)));
         socket.bind(options.udpPort, options.host, () => resolve());

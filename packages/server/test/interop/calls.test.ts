@@ -28,10 +28,22 @@ ${['2001', '2002', '2003', '2004', '2005', '2006']
 
 let server: TestServer;
 const records: CallRecord[] = [];
+/** 200 responses to INVITE the server sent, per Call-ID. */
+const okSent = new Map<string, number>();
 
 beforeAll(async () => {
   requireSipp();
-  server = await startTestServer({ config, callRecords: { write: (record) => records.push(record) } });
+  server = await startTestServer({
+    config,
+    callRecords: { write: (record) => records.push(record) },
+    sipObserver: {
+      messageSent: (message) => {
+        if (message.kind === 'response' && message.status === 200 && message.cseq.method === 'INVITE') {
+          okSent.set(message.callId, (okSent.get(message.callId) ?? 0) + 1);
+        }
+      },
+    },
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -201,6 +213,19 @@ describe('calls between SIPp phones', () => {
     const run = await caller;
     expect(run.code, explain(run)).toBe(0);
     expect((await callee.finished).code).toBe(0);
+  });
+
+  it('a caller slow to ACK gets the 200 again until its ACK arrives (RFC 3261 §13.3.1.4), and the call goes on', async () => {
+    const callee = await phoneAnswering('2002', 'uas-answer-wait-for-bye.xml');
+    const before = new Set(okSent.keys());
+    const run = await call('uac-call-late-ack.xml', '2001', '2002');
+    expect(run.code, explain(run)).toBe(0);
+    expect((await callee.finished).code).toBe(0);
+    // The caller's dialog is the one with a Call-ID SIPp made (…@127.0.0.1); T1 = 500 ms, so 2 s of
+    // waiting sees the 200 at 0, 0.5 and 1.5 s.
+    const callerOks = [...okSent.entries()].filter(([callId]) => !before.has(callId) && callId.endsWith('@127.0.0.1'));
+    expect(callerOks).toHaveLength(1);
+    expect(callerOks[0]?.[1]).toBeGreaterThanOrEqual(3);
   });
 
   it('the called phone hangs up: the caller gets BYE', async () => {

@@ -55,13 +55,14 @@ interface LegBase {
   /** Where in-dialog requests to this phone go. */
   target: Endpoint & { connectionId?: string };
   ended: boolean;
+  /** Our 2xx to an INVITE (the first or a re-INVITE) is sent again until its ACK arrives. */
+  retransmit: TimerHandle | undefined;
 }
 
 /** The phone called us: we are the UAS of its INVITE. */
 interface InboundLeg extends LegBase {
   readonly kind: 'inbound';
   readonly incoming: IncomingRequest;
-  retransmit: TimerHandle | undefined;
 }
 
 /** We called the phone: we are the UAC of our INVITE. */
@@ -288,7 +289,7 @@ export class SipPhoneDriver implements DeviceDriver {
     const leg = this.#byDialog.get(
       dialogKey({ callId: request.callId, localTag: toTag, remoteTag: request.from.params.get('tag') ?? '' }),
     );
-    if (leg?.kind !== 'inbound') return;
+    if (leg === undefined) return;
     leg.retransmit?.cancel();
     leg.retransmit = undefined;
   }
@@ -309,6 +310,10 @@ export class SipPhoneDriver implements DeviceDriver {
           headers: [this.#contactHeader(leg.target.protocol), sdpType],
           body: Buffer.from(answer),
         });
+        if (incoming.method === 'INVITE' && !this.#ua.transport.isReliable(leg.target.protocol)) {
+          leg.retransmit?.cancel();
+          this.#retransmit2xx(leg, incoming, this.#options.timers.t1, 0);
+        }
       },
       (error: unknown) => {
         // RFC 3261 §14.2: a failed re-INVITE leaves the session as it was.
@@ -369,6 +374,7 @@ export class SipPhoneDriver implements DeviceDriver {
       dialog: undefined,
       target,
       ended: false,
+      retransmit: undefined,
     };
     this.#legs.set(leg.id, leg);
     this.#ua
@@ -441,7 +447,8 @@ export class SipPhoneDriver implements DeviceDriver {
     const dialog = Dialog.asUasWithTag(incoming.request, toTag, 'confirmed');
     leg.dialog = dialog;
     this.#byDialog.set(dialogKey(dialog.id), leg);
-    if (!this.#ua.transport.isReliable(leg.target.protocol)) this.#retransmit2xx(leg, this.#options.timers.t1, 0);
+    if (!this.#ua.transport.isReliable(leg.target.protocol))
+      this.#retransmit2xx(leg, incoming, this.#options.timers.t1, 0);
   }
 
   async updateMedia(legId: LegId, offer: SessionDescription): Promise<SessionDescription> {
@@ -529,19 +536,19 @@ export class SipPhoneDriver implements DeviceDriver {
   }
 
   /** §13.3.1.4: the 2xx is sent again at T1, 2·T1 … capped at T2, until ACK; after 64·T1 the call ends. */
-  #retransmit2xx(leg: InboundLeg, interval: number, elapsed: number): void {
+  #retransmit2xx(leg: SipLeg, incoming: IncomingRequest, interval: number, elapsed: number): void {
     const timers = this.#options.timers;
     leg.retransmit = this.#options.clock.setTimer(interval, () => {
       leg.retransmit = undefined;
       if (leg.ended) return;
       const total = elapsed + interval;
-      if (total >= 64 * timers.t1 || !leg.incoming.retransmitFinal()) {
+      if (total >= 64 * timers.t1 || !incoming.retransmitFinal()) {
         this.#logger.warn({ leg: leg.id, device: leg.device }, 'no ACK for our 2xx; ending the call');
         this.#bye(leg);
         this.#engine?.released(leg.id, releaseCauses.normal);
         return;
       }
-      this.#retransmit2xx(leg, Math.min(interval * 2, timers.t2), total);
+      this.#retransmit2xx(leg, incoming, Math.min(interval * 2, timers.t2), total);
     });
   }
 
@@ -549,10 +556,8 @@ export class SipPhoneDriver implements DeviceDriver {
     leg.ended = true;
     this.#legs.delete(leg.id);
     if (leg.dialog !== undefined) this.#byDialog.delete(dialogKey(leg.dialog.id));
-    if (leg.kind === 'inbound') {
-      leg.retransmit?.cancel();
-      leg.retransmit = undefined;
-    }
+    leg.retransmit?.cancel();
+    leg.retransmit = undefined;
   }
 
   /**

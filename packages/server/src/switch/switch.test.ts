@@ -477,3 +477,48 @@ describe('races', () => {
     await h.settle();
   });
 });
+
+describe('call control', () => {
+  it('redirect MUST move a ringing call to another number, and MUST be refused once the call is answered', async () => {
+    const h = start(basic);
+    const caller = h.engine.originate({ device: 'SEP1001', dialled: '1002' });
+    await h.settle();
+    const ringing = h.driver.alertFor('SEP1002').leg;
+    h.engine.ringing(ringing);
+    const callId = h.engine.listCalls()[0]!.id;
+    expect(() => h.engine.redirect(callId, '4711')).toThrow(/not a routable number/);
+    h.engine.redirect(callId, '1003');
+    await h.settle();
+    expect(h.driver.take('cancel')).toEqual([{ kind: 'cancel', leg: ringing, cause: releaseCauses.forwarded }]);
+    const redirected = h.driver.alertFor('SEP1003');
+    expect(redirected.request.redirections).toEqual([{ from: '1002', to: '1003', reason: 'redirect' }]);
+    h.engine.answered(redirected.leg);
+    try {
+      h.engine.redirect(callId, '1002');
+      expect.unreachable();
+    } catch (error) {
+      expect(isStrowgerError(error, 'INVALID_STATE')).toBe(true);
+    }
+    h.engine.released(caller);
+    await h.settle();
+  });
+
+  it('drop MUST end the call for every party, and a second drop MUST say the call is gone', async () => {
+    const h = start(basic);
+    const caller = h.engine.originate({ device: 'SEP1001', dialled: '1002' });
+    await h.settle();
+    const callee = h.driver.alertFor('SEP1002').leg;
+    h.engine.answered(callee);
+    const callId = h.engine.listCalls()[0]!.id;
+    h.engine.drop(callId);
+    await h.settle();
+    expect(
+      h.driver
+        .take('release')
+        .map((c) => c.leg)
+        .sort(),
+    ).toEqual([caller, callee].sort());
+    expect(h.records[0]).toMatchObject({ releasedBy: 'system' });
+    expect(() => h.engine.drop(callId)).toThrow(/not in progress/);
+  });
+});

@@ -335,6 +335,41 @@ export class Switch {
     return answer;
   }
 
+  // --- call control (what the CTI layer will call) ---------------------------------------------
+
+  /**
+   * JTAPI CallControlConnection.redirect: sends a call that is offered or ringing at a number on to
+   * another number, as a forward would (the history records it with reason "redirect"). Refused
+   * once the call is answered, when the destination is not routable, or when it would loop.
+   */
+  redirect(callId: string, destination: string): void {
+    const context = this.#calls.get(callId);
+    if (context === undefined) throw new StrowgerError(ErrorCode.NotFound, `call ${callId} is not in progress`);
+    const connection = context.destination;
+    const line = context.destinationLine;
+    if (connection === undefined || line === undefined || connection.state === 'ESTABLISHED' || !connection.isLive) {
+      throw new StrowgerError(
+        ErrorCode.InvalidState,
+        `call ${callId} is ${connection?.state ?? 'not offered anywhere'}; only an offered or ringing call can be redirected`,
+      );
+    }
+    if (this.#analyzer.analyse(destination) === undefined) {
+      throw new StrowgerError(ErrorCode.InvalidArgument, `${destination} is not a routable number`);
+    }
+    if (!this.#redirect(context, line, { destination }, 'redirect')) {
+      throw new StrowgerError(ErrorCode.InvalidArgument, `redirecting call ${callId} to ${destination} would loop`);
+    }
+    this.#flush();
+  }
+
+  /** JTAPI CallControlCall.drop: ends the call for every party. */
+  drop(callId: string): void {
+    const context = this.#calls.get(callId);
+    if (context === undefined) throw new StrowgerError(ErrorCode.NotFound, `call ${callId} is not in progress`);
+    this.#end(context, releaseCauses.normal, 'system', 'NORMAL');
+    this.#flush();
+  }
+
   // --- queries ---------------------------------------------------------------------------------
 
   get callCount(): number {

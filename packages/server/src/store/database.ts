@@ -93,7 +93,6 @@ async function openServer(url: string): Promise<OpenDatabase> {
   }
   pool.on('error', () => undefined);
   const db = drizzlePg(pool, { schema }) as unknown as Database;
-  // Two processes starting at once must not both migrate: a transaction-level advisory lock orders them.
   // Two processes starting at once must not both migrate: a session advisory lock, held on one
   // connection for the duration, orders them.
   const lockHolder = await pool.connect();

@@ -12,5 +12,6 @@ export function switchConfigFrom(snapshot: ConfigSnapshot): SwitchConfig {
       maxCalls: line.maxCalls,
       busyTrigger: line.busyTrigger,
     })),
+    ...(snapshot.settings.voicemailPilot === undefined ? {} : { voicemailPilot: snapshot.settings.voicemailPilot }),
   };
 }

@@ -56,6 +56,8 @@ interface Desired {
 async function buildDesired(current: ConfigSnapshot, doc: ConfigDocument, prune: boolean): Promise<Desired> {
   const problems: string[] = [];
   const realm = doc.settings?.sipRealm ?? current.settings.sipRealm;
+  // Absent from the file: kept as it is, unless the file is the whole configuration (--prune).
+  const voicemailPilot = doc.settings?.voicemailPilot ?? (prune ? undefined : current.settings.voicemailPilot);
   const keep = <T>(list: T[]): T[] => (prune ? [] : list);
 
   const lines = new Map(keep(current.lines).map((line) => [line.dn, line]));
@@ -213,11 +215,16 @@ async function buildDesired(current: ConfigSnapshot, doc: ConfigDocument, prune:
     for (const name of user.devices)
       if (!devices.has(name)) problems.push(`user ${user.userId}: device ${name} would no longer exist`);
   }
+  if (voicemailPilot !== undefined && !lines.has(voicemailPilot)) {
+    problems.push(
+      `settings.voicemailPilot: ${voicemailPilot} is not a configured line; add the voicemail system's number under lines:`,
+    );
+  }
 
   return {
     snapshot: {
       version: current.version,
-      settings: { sipRealm: realm },
+      settings: { sipRealm: realm, voicemailPilot },
       devices: [...devices.values()],
       lines: [...lines.values()],
       endUsers: [...endUsers.values()],
@@ -283,8 +290,10 @@ export async function applyConfig(
     const endUsers = diff(current.endUsers, desired.endUsers, (u) => u.userId);
     const applicationUsers = diff(current.applicationUsers, desired.applicationUsers, (u) => u.userId);
     const realmChanged = desired.settings.sipRealm !== current.settings.sipRealm;
+    const pilotChanged = desired.settings.voicemailPilot !== current.settings.voicemailPilot;
     const changed =
       realmChanged ||
+      pilotChanged ||
       [lines, devices, endUsers, applicationUsers].some((d) => d.upsert.length > 0 || d.remove.length > 0);
     const counts = {
       devices: devices.counts,
@@ -295,8 +304,12 @@ export async function applyConfig(
     // A dry run has validated everything a real apply would; it stops before the first write.
     if (options.dryRun === true) return { changed, version: current.version, ...counts };
 
-    if (realmChanged)
-      await database.update(t.settings).set({ sipRealm: desired.settings.sipRealm }).where(eq(t.settings.id, 1));
+    if (realmChanged || pilotChanged) {
+      await database
+        .update(t.settings)
+        .set({ sipRealm: desired.settings.sipRealm, voicemailPilot: desired.settings.voicemailPilot ?? null })
+        .where(eq(t.settings.id, 1));
+    }
     await writeLines(database, lines.upsert);
     await writeDevices(database, devices.upsert);
     if (endUsers.remove.length > 0)

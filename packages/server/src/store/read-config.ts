@@ -42,7 +42,7 @@ export async function readConfig(db: Database): Promise<ConfigSnapshot> {
     db.select().from(t.endUserGroups).orderBy(asc(t.endUserGroups.groupName)),
     db.select().from(t.applicationUserGroups).orderBy(asc(t.applicationUserGroups.groupName)),
   ]);
-  const settings = settingsRows[0] ?? { sipRealm: 'strowger', configVersion: 0 };
+  const settings = settingsRows[0] ?? { sipRealm: 'strowger', voicemailPilot: null, configVersion: 0 };
   const linesByDevice = groupBy(
     deviceLineRows,
     (r) => r.deviceName,
@@ -70,7 +70,7 @@ export async function readConfig(db: Database): Promise<ConfigSnapshot> {
   );
   return {
     version: settings.configVersion,
-    settings: { sipRealm: settings.sipRealm },
+    settings: { sipRealm: settings.sipRealm, voicemailPilot: settings.voicemailPilot ?? undefined },
     devices: deviceRows.map((row) => ({
       name: row.name,
       type: row.type as DeviceType,

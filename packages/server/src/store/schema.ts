@@ -26,6 +26,8 @@ export const settings = pgTable(
   {
     id: integer('id').primaryKey().default(1),
     sipRealm: text('sip_realm').notNull().default('strowger'),
+    /** The number "forward to voicemail" reaches; null when there is no voicemail. */
+    voicemailPilot: text('voicemail_pilot'),
     configVersion: bigint('config_version', { mode: 'number' }).notNull().default(0),
   },
   (t) => [check('settings_single_row', sql`${t.id} = 1`)],

@@ -105,6 +105,22 @@ describe.each(backends)('store on $name', (backend) => {
     expect(await verifyPassword('wrong', alice?.passwordHash ?? '')).toBe(false);
   });
 
+  it('the voicemail pilot MUST be a configured line, round-trip through export, and go with --prune when absent', async () => {
+    await store.applyConfig(demo);
+    const unknown = parseConfigFile('settings: { voicemailPilot: "6999" }\n', 'vm.yaml');
+    await expect(store.applyConfig(unknown, { source: 'vm.yaml' })).rejects.toSatisfy(
+      (error: unknown) =>
+        isStrowgerError(error, ErrorCode.ConfigInvalid) && error.message.includes('6999 is not a configured line'),
+    );
+    const withPilot = parseConfigFile('settings: { voicemailPilot: "6000" }\nlines:\n  - { dn: "6000" }\n', 'vm.yaml');
+    expect((await store.applyConfig(withPilot)).changed).toBe(true);
+    expect((await store.loadConfig()).settings.voicemailPilot).toBe('6000');
+    expect(await store.exportConfig()).toContain('voicemailPilot: "6000"');
+    expect((await store.applyConfig(withPilot)).changed).toBe(false);
+    await store.applyConfig(demo, { prune: true });
+    expect((await store.loadConfig()).settings.voicemailPilot).toBe(demo.settings?.voicemailPilot);
+  });
+
   it('a file with a broken reference MUST be refused whole, leaving the configuration as it was', async () => {
     await store.applyConfig(demo);
     const before = await store.exportConfig();

@@ -99,7 +99,13 @@ export const ApplicationUserSchema = Type.Object(
 export const ConfigDocumentSchema = Type.Object(
   {
     settings: Type.Optional(
-      Type.Object({ sipRealm: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,100}$' })) }, strict),
+      Type.Object(
+        {
+          sipRealm: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,100}$' })),
+          voicemailPilot: Type.Optional(DirectoryNumber),
+        },
+        strict,
+      ),
     ),
     devices: Type.Optional(Type.Array(DeviceSchema)),
     lines: Type.Optional(Type.Array(LineSchema)),

@@ -16,7 +16,10 @@ export function exportConfigYaml(snapshot: ConfigSnapshot): string {
     (a: T, b: T) =>
       key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
   const document = {
-    settings: { sipRealm: snapshot.settings.sipRealm },
+    settings: {
+      sipRealm: snapshot.settings.sipRealm,
+      ...(snapshot.settings.voicemailPilot === undefined ? {} : { voicemailPilot: snapshot.settings.voicemailPilot }),
+    },
     devices: [...snapshot.devices].sort(byKey((d) => d.name)).map((device) => ({
       name: device.name,
       type: device.type,

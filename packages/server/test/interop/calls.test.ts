@@ -9,7 +9,7 @@ import { startTestServer, type TestServer } from '../support/test-server.js';
 // Phone-to-phone calls through the B2BUA, with SIPp playing both phones: the caller authenticates its
 // INVITE with digest, the called phone is registered with a Contact where a SIPp UAS answers.
 const config = `
-settings: { sipRealm: strowger }
+settings: { sipRealm: strowger, voicemailPilot: '2003' }
 lines:
   - { dn: '2001' }
   - { dn: '2002', forward: { noAnswer: { destination: '2003' }, noAnswerSeconds: 2 } }
@@ -17,6 +17,7 @@ lines:
   - { dn: '2004', forward: { unregistered: { destination: '2003' } } }
   - { dn: '2005' }
   - { dn: '2006' }
+  - { dn: '2007', forward: { all: { voicemail: true } } }
 devices:
 ${['2001', '2002', '2003', '2004', '2005', '2006']
   .map(
@@ -279,6 +280,19 @@ describe('calls between SIPp phones', () => {
       finalCalledNumber: '2003',
       calledDevice: 'SEP000000002003',
       redirections: [{ from: '2002', to: '2003', reason: 'forward-no-answer' }],
+    });
+  });
+
+  it('forward to voicemail reaches the voicemail pilot with the original called number in Diversion', async () => {
+    const voicemail = await phoneAnswering('2003', 'uas-answer-forwarded-call.xml');
+    const caller = await call('uac-call-caller-hangs-up.xml', '2001', '2007');
+    expect(caller.code, explain(caller)).toBe(0);
+    expect((await voicemail.finished).code).toBe(0);
+    await waitFor(() => records.at(-1)?.dialledNumber === '2007');
+    expect(records.at(-1)).toMatchObject({
+      originalCalledNumber: '2007',
+      finalCalledNumber: '2003',
+      redirections: [{ from: '2007', to: '2003', reason: 'forward-all' }],
     });
   });
 

@@ -131,7 +131,7 @@ function printBanner(strowger: Strowger, options: StartOptions, demo: boolean): 
     '',
     `Strowger is running (${describeStore(options)})`,
     `  SIP   udp ${sipUdp.address}:${sipUdp.port}   tcp ${sipTcp.address}:${sipTcp.port}   realm "${strowger.sip.realm}"`,
-    `  HTTP  http://${http.address}:${http.port}   (/healthz, /metrics, /api/v1/devices)`,
+    `  HTTP  http://${http.address}:${http.port}   (/healthz, /metrics, /api/v1/devices, /api/v1/calls, /api/v1/call-records)`,
     `  CTI   not yet served (--cti-port ${options.ctiPort} is reserved for it)`,
   ];
   if (demo) {

@@ -8,6 +8,7 @@ import {
   type DigestAlgorithm,
   type Endpoint,
   type IncomingRequest,
+  type TimerSettings,
   type TransportObserver,
 } from '../sip/index.js';
 import {
@@ -30,6 +31,8 @@ export interface SipServiceOptions {
   observer?: TransportObserver;
   onRegisterOutcome?: (outcome: RegisterOutcome) => void;
   userAgent: string;
+  /** RFC 3261 timer values; tests shorten T1 so that completed transactions drain quickly. */
+  timers?: Partial<TimerSettings>;
 }
 
 /** The methods this server answers; others get 405 with this list. */
@@ -64,6 +67,7 @@ export class SipService {
       logger: options.logger,
       userAgentHeader: options.userAgent,
       allow: allowedMethods,
+      ...(options.timers === undefined ? {} : { timers: options.timers }),
     });
     this.#authenticator = this.#newAuthenticator(initial.settings.sipRealm);
     this.update(initial);

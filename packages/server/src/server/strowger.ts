@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { pino, type Logger as PinoLogger } from 'pino';
 import { createAdminServer, type DeviceView } from '../admin/index.js';
 import { ErrorCode, StrowgerError, systemClock, type Clock } from '../core/index.js';
-import type { DigestAlgorithm, Endpoint, TransportObserver } from '../sip/index.js';
+import type { DigestAlgorithm, Endpoint, TimerSettings, TransportObserver } from '../sip/index.js';
 import {
   openStore,
   parseConfigFile,
@@ -38,6 +38,8 @@ export interface StrowgerOptions {
   sipObserver?: TransportObserver;
   /** Where finished calls are recorded. */
   callRecords?: CallRecordSink;
+  /** RFC 3261 timer values (T1, T2, T4); the defaults are the RFC's. */
+  sipTimers?: Partial<TimerSettings>;
 }
 
 export interface StrowgerAddresses {
@@ -122,6 +124,7 @@ export class Strowger {
           port: options.sipPort,
           digestAlgorithms: options.digestAlgorithms,
           userAgent: `Strowger/${strowgerVersion}`,
+          ...(options.sipTimers === undefined ? {} : { timers: options.sipTimers }),
           observer: {
             messageReceived: (message, source) => {
               metrics.sipReceived(describe(message), source.protocol);

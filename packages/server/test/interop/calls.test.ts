@@ -36,6 +36,9 @@ beforeAll(async () => {
   requireSipp();
   server = await startTestServer({
     config,
+    // T1 of 100 ms (RFC 3261 allows a smaller T1 on a LAN) and a short Timer D: completed
+    // transactions live at most 6.4 s, so the suite can wait for every one of them to end.
+    sipTimers: { t1: 100, t2: 400, t4: 500, d: 3200 },
     callRecords: { write: (record) => records.push(record) },
     sipObserver: {
       messageSent: (message) => {
@@ -48,8 +51,11 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  // Every SIP transaction of every call has ended: nothing is left behind in the stack either.
+  await waitFor(() => server.strowger.sipTransactionCount() === 0, 10_000);
+  expect(server.strowger.sip.ua.transactions.describeLive(), 'SIP transactions left behind').toEqual([]);
   await server?.stop();
-});
+}, 20_000);
 
 afterEach(async () => {
   // After every call: nothing is left in the engine or the SIP driver.
@@ -222,8 +228,8 @@ describe('calls between SIPp phones', () => {
     const run = await call('uac-call-late-ack.xml', '2001', '2002');
     expect(run.code, explain(run)).toBe(0);
     expect((await callee.finished).code).toBe(0);
-    // The caller's dialog is the one with a Call-ID SIPp made (…@127.0.0.1); T1 = 500 ms, so 2 s of
-    // waiting sees the 200 at 0, 0.5 and 1.5 s.
+    // The caller's dialog is the one with a Call-ID SIPp made (…@127.0.0.1); with T1 = 100 ms the 200
+    // goes out at 0, 0.1, 0.3, 0.7 and 1.1 s (then every T2) before the ACK at 1.6 s.
     const callerOks = [...okSent.entries()].filter(([callId]) => !before.has(callId) && callId.endsWith('@127.0.0.1'));
     expect(callerOks).toHaveLength(1);
     expect(callerOks[0]?.[1]).toBeGreaterThanOrEqual(3);

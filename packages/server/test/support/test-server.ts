@@ -10,6 +10,7 @@ import {
   type DigestAlgorithm,
   type SipRequest,
   type SipResponse,
+  type TimerSettings,
   type TransportObserver,
 } from '../../src/sip/index.js';
 import type { CallRecordSink } from '../../src/switch/index.js';
@@ -33,6 +34,7 @@ export async function startTestServer(
     /** YAML configuration to serve instead of the demo configuration. */
     config?: string;
     callRecords?: CallRecordSink;
+    sipTimers?: Partial<TimerSettings>;
   } = {},
 ): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'strowger-test-'));
@@ -69,6 +71,7 @@ export async function startTestServer(
     logger: pino({ level: process.env.STROWGER_TEST_LOG ?? 'silent' }),
     ...(trace === undefined ? {} : { sipObserver: trace }),
     ...(options.callRecords === undefined ? {} : { callRecords: options.callRecords }),
+    ...(options.sipTimers === undefined ? {} : { sipTimers: options.sipTimers }),
   });
   return {
     strowger,

@@ -95,7 +95,7 @@ export class InviteClientTransaction extends TransactionMachine<InviteClientStat
       this.#send(buildNon2xxAck(this.request, response));
       if (from !== 'Completed') {
         this.#context.onResponse(response);
-        this.startTimer('D', this.#context.reliable ? 0 : 32_000, () => this.#fire('timerD'));
+        this.startTimer('D', this.#context.reliable ? 0 : this.#context.timers.d, () => this.#fire('timerD'));
       }
     }
   }

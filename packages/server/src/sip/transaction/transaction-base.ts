@@ -5,9 +5,11 @@ export interface TimerSettings {
   t1: number;
   t2: number;
   t4: number;
+  /** Timer D over UDP: how long an INVITE client transaction absorbs retransmitted final responses (≥ 32 s). */
+  d: number;
 }
 
-export const defaultTimerSettings: TimerSettings = { t1: 500, t2: 4000, t4: 5000 };
+export const defaultTimerSettings: TimerSettings = { t1: 500, t2: 4000, t4: 5000, d: 32_000 };
 
 /** A state machine's table: for each state, the inputs it accepts and the state each leads to. */
 export type TransitionTable<State extends string, Input extends string> = Readonly<

@@ -67,6 +67,20 @@ export class TransactionLayer {
     return { client: this.#clients.size, server: this.#servers.size };
   }
 
+  /** Each live transaction's side, method, state and Call-ID: what a leak report needs. */
+  describeLive(): Array<{ side: 'client' | 'server'; method: string; state: string; callId: string }> {
+    const describe = (side: 'client' | 'server', t: ServerTransaction | ClientTransaction) => ({
+      side,
+      method: t.request.method,
+      state: t.state,
+      callId: t.request.getHeader('Call-ID') ?? '',
+    });
+    return [
+      ...[...this.#servers.values()].map((t) => describe('server', t)),
+      ...[...this.#clients.values()].map((t) => describe('client', t)),
+    ];
+  }
+
   /** Starts a client transaction for `request` towards `target` (§17.1). */
   sendRequest(
     request: SipRequest,

@@ -29,18 +29,18 @@ export async function readConfig(db: Database): Promise<ConfigSnapshot> {
     auDevices,
     euGroups,
     auGroups,
-  ] = await Promise.all([
-    db.select().from(t.settings),
-    db.select().from(t.devices).orderBy(asc(t.devices.name)),
-    db.select().from(t.lines).orderBy(asc(t.lines.dn)),
-    db.select().from(t.deviceLines).orderBy(asc(t.deviceLines.deviceName), asc(t.deviceLines.lineIndex)),
-    db.select().from(t.endUsers).orderBy(asc(t.endUsers.userId)),
-    db.select().from(t.applicationUsers).orderBy(asc(t.applicationUsers.userId)),
-    db.select().from(t.accessControlGroups).orderBy(asc(t.accessControlGroups.name)),
-    db.select().from(t.endUserDevices).orderBy(asc(t.endUserDevices.deviceName)),
-    db.select().from(t.applicationUserDevices).orderBy(asc(t.applicationUserDevices.deviceName)),
-    db.select().from(t.endUserGroups).orderBy(asc(t.endUserGroups.groupName)),
-    db.select().from(t.applicationUserGroups).orderBy(asc(t.applicationUserGroups.groupName)),
+  ] = await inOrder([
+    () => db.select().from(t.settings),
+    () => db.select().from(t.devices).orderBy(asc(t.devices.name)),
+    () => db.select().from(t.lines).orderBy(asc(t.lines.dn)),
+    () => db.select().from(t.deviceLines).orderBy(asc(t.deviceLines.deviceName), asc(t.deviceLines.lineIndex)),
+    () => db.select().from(t.endUsers).orderBy(asc(t.endUsers.userId)),
+    () => db.select().from(t.applicationUsers).orderBy(asc(t.applicationUsers.userId)),
+    () => db.select().from(t.accessControlGroups).orderBy(asc(t.accessControlGroups.name)),
+    () => db.select().from(t.endUserDevices).orderBy(asc(t.endUserDevices.deviceName)),
+    () => db.select().from(t.applicationUserDevices).orderBy(asc(t.applicationUserDevices.deviceName)),
+    () => db.select().from(t.endUserGroups).orderBy(asc(t.endUserGroups.groupName)),
+    () => db.select().from(t.applicationUserGroups).orderBy(asc(t.applicationUserGroups.groupName)),
   ]);
   const settings = settingsRows[0] ?? { sipRealm: 'strowger', voicemailPilot: null, configVersion: 0 };
   const linesByDevice = groupBy(
@@ -111,4 +111,16 @@ export async function readConfig(db: Database): Promise<ConfigSnapshot> {
     })),
     groups: groupRows.map((row) => ({ name: row.name, builtIn: row.builtIn, description: row.description })),
   };
+}
+
+/**
+ * Runs the queries one after another. Inside a transaction they share one connection, where
+ * concurrent queries are only queued (and deprecated by node-postgres); in order is as fast there.
+ */
+async function inOrder<const T extends readonly (() => Promise<unknown>)[]>(
+  queries: T,
+): Promise<{ [K in keyof T]: Awaited<ReturnType<T[K]>> }> {
+  const results: unknown[] = [];
+  for (const query of queries) results.push(await query());
+  return results as { [K in keyof T]: Awaited<ReturnType<T[K]>> };
 }

@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CallView } from '../../src/admin/index.js';
 import { formatCallTable } from '../../src/server/commands/calls.js';
@@ -90,8 +92,11 @@ async function phoneAnswering(dn: string, scenario: string): Promise<{ finished:
     transport: 'udp',
     localPort: port,
     timeoutSeconds: 15,
+    // STROWGER_TEST_TRACE=1 also keeps each called phone's SIP messages, in the system's temporary directory.
     extra:
-      process.env.STROWGER_TEST_TRACE === undefined ? [] : ['-trace_msg', '-message_file', `/tmp/sb/uas-${port}.log`],
+      process.env.STROWGER_TEST_TRACE === undefined
+        ? []
+        : ['-trace_msg', '-message_file', join(tmpdir(), `strowger-uas-${port}-messages.log`)],
   });
   await waitForUdpListener(port);
   const registration = await runSipp({

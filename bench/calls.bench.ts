@@ -6,6 +6,10 @@
  *
  *   npm run bench:calls
  *   RATE=300 CALLS=18000 HOLD_MS=1000 npm run bench:calls
+ *
+ * Memory per concurrent call: hold calls long enough that their setup transactions have ended, and
+ * weigh the heap while they are all up (MEASURE_AT_MS after the first call):
+ *   RATE=20 CALLS=190 HOLD_MS=50000 MEASURE_AT_MS=44000 npm run bench:calls
  */
 import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -19,6 +23,7 @@ const rate = Number(process.env.RATE ?? 100);
 const calls = Number(process.env.CALLS ?? rate * 20);
 const holdMs = Number(process.env.HOLD_MS ?? 500);
 const limit = Number(process.env.LIMIT ?? 190);
+const measureAtMs = process.env.MEASURE_AT_MS === undefined ? undefined : Number(process.env.MEASURE_AT_MS);
 const scenarios = resolve(fileURLToPath(new URL('./scenarios', import.meta.url)));
 
 // One calling and one called line; 200 is the most calls a line may hold (the configuration's limit).
@@ -112,6 +117,21 @@ try {
   if (registration.code !== 0) throw new Error(`the callee could not register:\n${registration.output.slice(-2000)}`);
 
   console.log(`SIPp: ${calls} calls at ${rate}/s, hold ${holdMs} ms, at most ${limit} at once`);
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const heapBefore = process.memoryUsage().heapUsed;
+  let weighed: { calls: number; transactions: number; heap: number } | undefined;
+  const weigh =
+    measureAtMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          gc?.();
+          weighed = {
+            calls: strowger.engine.callCount,
+            transactions: strowger.sipTransactionCount(),
+            heap: process.memoryUsage().heapUsed,
+          };
+        }, measureAtMs);
   const cpuBefore = process.cpuUsage();
   const startedAt = process.hrtime.bigint();
   let peakCalls = 0;
@@ -162,6 +182,7 @@ try {
     (Math.ceil(calls / rate) + 90) * 1000,
   );
   clearInterval(sampler);
+  if (weigh !== undefined) clearTimeout(weigh);
   const wallSeconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
   const cpu = process.cpuUsage(cpuBefore);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
@@ -195,6 +216,12 @@ try {
     `server CPU                    ${cpuSeconds.toFixed(2)} s: ${((cpuSeconds / successful) * 1000).toFixed(2)} ms per call`,
   );
   console.log(`peak concurrent calls         ${peakCalls}; peak heap ${(peakHeap / 1024 / 1024).toFixed(0)} MiB`);
+  if (weighed !== undefined) {
+    const perCall = weighed.calls === 0 ? Number.NaN : (weighed.heap - heapBefore) / weighed.calls;
+    console.log(
+      `heap per concurrent call      ${(perCall / 1024).toFixed(1)} KiB (${weighed.calls} calls up, ${weighed.transactions} SIP transactions live, heap ${(weighed.heap / 1024 / 1024).toFixed(0)} MiB vs ${(heapBefore / 1024 / 1024).toFixed(0)} MiB before${gc === undefined ? '; run with node --expose-gc' : ''})`,
+    );
+  }
   if (caller.code !== 0 || failed !== 0) {
     console.log(`\nSIPp reported failures:\n${errors.slice(0, 3000)}\n${caller.output.slice(-2500)}`);
     process.exitCode = 1;

@@ -292,6 +292,8 @@ export class SipPhoneDriver implements DeviceDriver {
     if (leg === undefined) return;
     leg.retransmit?.cancel();
     leg.retransmit = undefined;
+    // A call lasts minutes: what it keeps of its setup should be small (the dialog has what it needs).
+    if (leg.kind === 'inbound') leg.incoming.acknowledged();
   }
 
   #onMediaUpdate(leg: SipLeg, incoming: IncomingRequest): void {
@@ -497,6 +499,7 @@ export class SipPhoneDriver implements DeviceDriver {
     leg.dialog = dialog;
     this.#byDialog.set(dialogKey(dialog.id), leg);
     this.#sendAck(leg, leg.invite.cseq.seq);
+    leg.invite.compact();
     const answer = response.body.length > 0 ? Buffer.from(response.body).toString('utf8') : undefined;
     const wanted = !leg.ended && (this.#engine?.answered(leg.id, answer === undefined ? {} : { answer }) ?? false);
     // A 2xx crossing our CANCEL, or an answer the call no longer wants: ACKed above, ended here (§15).

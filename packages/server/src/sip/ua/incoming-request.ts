@@ -65,6 +65,15 @@ export class IncomingRequest {
   }
 
   /**
+   * INVITE: the ACK for the 2xx arrived, so nothing will be retransmitted: the response is let go and
+   * the request keeps only its text (its parsed views are made again if read).
+   */
+  acknowledged(): void {
+    this.#final2xx = undefined;
+    this.request.compact();
+  }
+
+  /**
    * INVITE: sends the 2xx again. Over an unreliable transport the UAS core retransmits its 2xx until
    * the ACK arrives (§13.3.1.4); the transaction passes it through while Accepted (RFC 6026 §7.1).
    * Returns false once there is nothing (left) to retransmit.

@@ -11,12 +11,13 @@
  * weigh the heap while they are all up (MEASURE_AT_MS after the first call):
  *   RATE=20 CALLS=190 HOLD_MS=50000 MEASURE_AT_MS=44000 npm run bench:calls
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
+import { percentile, runSipp, sippCallCounts } from './bench-support.js';
 import { Strowger } from '../packages/server/dist/server/index.js';
 
 const rate = Number(process.env.RATE ?? 100);
@@ -36,19 +37,6 @@ devices:
   - { name: SEPBENCHCALLER, type: sip-phone, lines: ['3001'], sip: { username: '3001', password: 'bench-3001' } }
   - { name: SEPBENCHCALLEE, type: sip-phone, lines: ['3002'], sip: { username: '3002', password: 'bench-3002' } }
 `;
-
-function sipp(args: string[], cwd: string, timeoutMs: number): Promise<{ code: number | null; output: string }> {
-  return new Promise((done) => {
-    execFile('sipp', args, { cwd, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
-      done({ code, output: `${stdout}${stderr}` });
-    });
-  });
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
 
 const workDir = await mkdtemp(join(tmpdir(), 'strowger-bench-calls-'));
 const callRecords: number[] = [];
@@ -87,7 +75,7 @@ try {
     { cwd: workDir, stdio: 'ignore' },
   );
   await new Promise((done) => setTimeout(done, 500));
-  const registration = await sipp(
+  const registration = await runSipp(
     [
       '-sf',
       join(scenarios, 'register-contact.xml'),
@@ -141,7 +129,7 @@ try {
     peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
     process.stdout.write(`  ${callRecords.length} calls done, ${strowger.engine.callCount} up\r`);
   }, 250);
-  const caller = await sipp(
+  const caller = await runSipp(
     [
       '-sf',
       join(scenarios, 'uac-call.xml'),
@@ -189,8 +177,7 @@ try {
   callee.kill();
   await strowger.stop();
 
-  const successful = Number(/Successful call\s*\|\s*\d+\s*\|\s*(\d+)/.exec(caller.output)?.[1] ?? Number.NaN);
-  const failed = Number(/Failed call\s*\|\s*\d+\s*\|\s*(\d+)/.exec(caller.output)?.[1] ?? Number.NaN);
+  const { successful, failed } = sippCallCounts(caller.output);
   const times: number[] = [];
   let errors = '';
   for (const file of await readdir(workDir)) {

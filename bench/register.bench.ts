@@ -7,13 +7,13 @@
  *   npm run bench:register
  *   PHONES=5000 DRIVERS=4 REGISTRATIONS=40000 RATE=3000 LIMIT=200 TRANSPORT=tcp npm run bench:register
  */
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Session } from 'node:inspector/promises';
 import { pino } from 'pino';
+import { percentile, runSipp, sippCallCounts } from './bench-support.js';
 import { Strowger } from '../packages/server/dist/server/index.js';
 import type { SipRequest, SipResponse } from '../packages/server/dist/sip/index.js';
 
@@ -36,20 +36,6 @@ function phoneConfig(count: number): string {
     );
   }
   return `${lines.join('\n')}\n`;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
-
-function runSipp(args: string[], cwd: string, timeoutMs: number): Promise<{ code: number | null; output: string }> {
-  return new Promise((done) => {
-    execFile('sipp', args, { cwd, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
-      done({ code, output: `${stdout}${stderr}` });
-    });
-  });
 }
 
 const workDir = await mkdtemp(join(tmpdir(), 'strowger-bench-register-'));
@@ -157,9 +143,7 @@ try {
       for (const file of await readdir(dir)) {
         if (file.endsWith('_errors.log')) errors += await readFile(join(dir, file), 'utf8');
       }
-      const failed = Number(/Failed call\s*\|\s*\d+\s*\|\s*(\d+)/.exec(run.output)?.[1] ?? Number.NaN);
-      const successful = Number(/Successful call\s*\|\s*\d+\s*\|\s*(\d+)/.exec(run.output)?.[1] ?? Number.NaN);
-      return { ...run, errors, failed, successful };
+      return { ...run, errors, ...sippCallCounts(run.output) };
     }),
   );
   clearInterval(progress);

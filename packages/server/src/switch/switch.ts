@@ -48,7 +48,8 @@ export interface OriginateRequest {
 interface CallContext {
   readonly call: Call;
   readonly origin: TerminalConnection;
-  readonly originLine: SwitchLine;
+  /** The caller's session description, offered to every terminal the call is routed to. */
+  readonly offer: SessionDescription | undefined;
   /** The connection the call is offered to now, or reached. */
   destination: Connection | undefined;
   destinationLine: SwitchLine | undefined;
@@ -179,7 +180,7 @@ export class Switch {
     const context: CallContext = {
       call,
       origin,
-      originLine: line,
+      offer: request.offer,
       destination: undefined,
       destinationLine: undefined,
       called: request.dialled,
@@ -189,7 +190,6 @@ export class Switch {
     };
     this.#calls.set(call.id, context);
     this.#legs.set(origin.id, { context, terminalConnection: origin, device });
-    this.#offers.set(call.id, request.offer);
 
     if (atLimit) {
       this.#fail(context, releaseCauses.congestion, 'RESOURCES_NOT_AVAILABLE');
@@ -409,8 +409,6 @@ export class Switch {
 
   // --- routing ---------------------------------------------------------------------------------
 
-  readonly #offers = new Map<string, SessionDescription | undefined>();
-
   #route(context: CallContext, number: string): void {
     context.called = number;
     const match = this.#analyzer.analyse(number);
@@ -452,7 +450,7 @@ export class Switch {
           dialled: context.call.dialled,
           called: number,
           redirections: [...context.call.redirections],
-          offer: this.#offers.get(context.call.id),
+          offer: context.offer,
         }),
       );
     }
@@ -537,7 +535,6 @@ export class Switch {
     }
     call.setState('INVALID', eventCause);
     this.#calls.delete(call.id);
-    this.#offers.delete(call.id);
     this.#records?.write({
       callId: call.id,
       callingNumber: call.calling.number,

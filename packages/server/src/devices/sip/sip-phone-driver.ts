@@ -191,13 +191,21 @@ export class SipPhoneDriver implements DeviceDriver {
       void incoming.respond(404, 'Not Found');
       return;
     }
+    let number: string;
+    try {
+      number = decodeURIComponent(dialled);
+    } catch {
+      // The parser checked the %-escapes; what is left is an escape that is not UTF-8.
+      void incoming.respond(400, 'Bad Request - the dialled number is not valid UTF-8');
+      return;
+    }
     void incoming.respond(100, 'Trying');
     const displayName = request.from.displayName;
     let legId: LegId;
     try {
       legId = engine.originate({
         device: account.deviceName,
-        dialled: decodeURIComponent(dialled),
+        dialled: number,
         ...(displayName === undefined ? {} : { displayName }),
         ...(request.body.length > 0 ? { offer: Buffer.from(request.body).toString('utf8') } : {}),
       });

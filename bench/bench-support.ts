@@ -1,0 +1,29 @@
+/** What the benchmarks share: running SIPp to completion, and reading its figures. */
+import { execFile } from 'node:child_process';
+
+/** Runs SIPp with `args` in `cwd`; exit code 0 means every call of the scenario passed. */
+export function runSipp(
+  args: string[],
+  cwd: string,
+  timeoutMs: number,
+): Promise<{ code: number | null; output: string }> {
+  return new Promise((done) => {
+    execFile('sipp', args, { cwd, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
+      done({ code, output: `${stdout}${stderr}` });
+    });
+  });
+}
+
+/** SIPp's cumulative "Successful call" and "Failed call" counters from its final screen. */
+export function sippCallCounts(output: string): { successful: number; failed: number } {
+  const count = (label: string) =>
+    Number(new RegExp(`${label}\\s*\\|\\s*\\d+\\s*\\|\\s*(\\d+)`).exec(output)?.[1] ?? Number.NaN);
+  return { successful: count('Successful call'), failed: count('Failed call') };
+}
+
+/** The p-th percentile of ascending `sorted`; NaN when empty. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}

@@ -127,8 +127,13 @@ export class Connection {
     });
   }
 
-  addTerminalConnection(terminal: string): TerminalConnection {
-    const terminalConnection = new TerminalConnection(this, this.call.nextChildId(), terminal);
+  /**
+   * A terminal joins the connection. `leg` names the device's part of the call for its driver; a
+   * terminal moved here from another call (a transfer) keeps the leg it had there.
+   */
+  addTerminalConnection(terminal: string, leg?: LegId): TerminalConnection {
+    const id = this.call.nextChildId();
+    const terminalConnection = new TerminalConnection(this, id, terminal, leg ?? id);
     this.terminalConnections.push(terminalConnection);
     this.call.record({
       type: 'terminalConnection.created',
@@ -147,15 +152,17 @@ export class Connection {
 
 export class TerminalConnection {
   readonly connection: Connection;
-  /** Also the leg id drivers use. */
-  readonly id: LegId;
+  readonly id: string;
+  /** The device's part of the call as its driver knows it; the terminal connection's own id unless moved here. */
+  readonly leg: LegId;
   readonly terminal: string;
   #state: TerminalConnectionState = 'IDLE';
 
-  constructor(connection: Connection, id: string, terminal: string) {
+  constructor(connection: Connection, id: string, terminal: string, leg: LegId) {
     this.connection = connection;
     this.id = id;
     this.terminal = terminal;
+    this.leg = leg;
   }
 
   get state(): TerminalConnectionState {

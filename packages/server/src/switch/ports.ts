@@ -17,9 +17,15 @@ export interface PartyInfo {
   readonly device?: string;
 }
 
-export type RedirectReason = 'forward-all' | 'forward-busy' | 'forward-no-answer' | 'forward-unregistered' | 'redirect';
+export type RedirectReason =
+  | 'forward-all'
+  | 'forward-busy'
+  | 'forward-no-answer'
+  | 'forward-unregistered'
+  | 'redirect'
+  | 'transfer';
 
-/** One step of a call's diversion history, oldest first: who sent it on, why, and where. */
+/** One step of a call's diversion history, oldest first: who sent it on, why, and where (a transfer too). */
 export interface Redirection {
   readonly from: string;
   readonly to: string;
@@ -38,7 +44,8 @@ export interface ReleaseCause {
     | 'answered-elsewhere'
     | 'forwarded'
     | 'rejected'
-    | 'congestion';
+    | 'congestion'
+    | 'transferred';
   readonly q850: number;
   readonly sipStatus: number;
 }
@@ -54,6 +61,8 @@ export const releaseCauses = {
   forwarded: { reason: 'forwarded', q850: 16, sipStatus: 181 },
   rejected: { reason: 'rejected', q850: 21, sipStatus: 603 },
   congestion: { reason: 'congestion', q850: 34, sipStatus: 503 },
+  /** The leg left because its party transferred the call; the other parties go on. */
+  transferred: { reason: 'transferred', q850: 16, sipStatus: 200 },
 } as const satisfies Record<string, ReleaseCause>;
 
 export interface AlertRequest {
@@ -67,7 +76,10 @@ export interface AlertRequest {
   /** The number the call is offered to now (after any forwarding). */
   readonly called: string;
   readonly redirections: readonly Redirection[];
-  /** The caller's offer, when it made one. */
+  /**
+   * The caller's offer, when it made one. Without one (a transferred call, whose other party is
+   * already talking) the device makes the offer when it answers, and gets the answer by `answerOffer`.
+   */
   readonly offer: SessionDescription | undefined;
 }
 
@@ -86,6 +98,16 @@ export interface DeviceDriver {
   connected(leg: LegId, info: { answer: SessionDescription | undefined; connectedParty: PartyInfo }): void;
   /** Ask a leg's device to take a new session description (hold, resume, codec change). */
   updateMedia(leg: LegId, offer: SessionDescription): Promise<SessionDescription>;
+  /**
+   * Ask a connected leg's device for a fresh offer (a SIP re-INVITE without SDP), as a transfer
+   * does to join two parties that never spoke (RFC 3725 flow III). The answer follows by `answerOffer`.
+   */
+  requestOffer(leg: LegId): Promise<SessionDescription>;
+  /**
+   * The answer to an offer the leg's device made: in `requestOffer`, or when it answered an alert
+   * that carried none. `undefined` when no answer could be had; the leg is released next.
+   */
+  answerOffer(leg: LegId, answer: SessionDescription | undefined): void;
 }
 
 /** One call detail record: a caller's leg and the leg it finally reached (or failed to). */
@@ -101,6 +123,7 @@ export interface CallRecord {
   readonly answeredAt: number | undefined;
   readonly endedAt: number;
   readonly cause: ReleaseCause;
+  /** Who ended this leg: its caller or callee hanging up (or transferring), or the system. */
   readonly releasedBy: 'caller' | 'callee' | 'system';
   readonly redirections: readonly Redirection[];
 }

@@ -522,3 +522,215 @@ describe('call control', () => {
     expect(() => h.engine.drop(callId)).toThrow(/not in progress/);
   });
 });
+
+describe('transfer', () => {
+  const three: SwitchConfig = {
+    ...basic,
+    devices: [...basic.devices, phone('SEP1004', ['1004'])],
+    lines: [...basic.lines, line('1004', { forward: { busy: { destination: '1003' } } })],
+  };
+
+  /** 1001 calls `dialled` and it answers; returns both legs. */
+  async function connect(h: Harness, from: string, dialled: string): Promise<{ caller: string; callee: string }> {
+    const caller = h.engine.originate({ device: `SEP${from}`, dialled, offer: `offer of ${from}` });
+    await h.settle();
+    const callee = h.driver.alertFor(`SEP${dialled}`).leg;
+    h.engine.answered(callee, { answer: `answer of ${dialled}` });
+    await h.settle();
+    return { caller, callee };
+  }
+
+  it('a blind transfer MUST drop the transferring party, ring the target without an offer, and join the parties when it answers', async () => {
+    const h = start(three);
+    const { caller, callee } = await connect(h, '1001', '1002');
+    h.events.length = 0;
+    h.driver.commands.length = 0;
+    h.engine.transfer(callee, '1003');
+    await h.settle();
+    expect(h.driver.take('release')).toEqual([{ kind: 'release', leg: callee, cause: releaseCauses.transferred }]);
+    const target = h.driver.alertFor('SEP1003');
+    expect(target.request).toMatchObject({
+      offer: undefined,
+      calling: { number: '1001', device: 'SEP1001' },
+      redirections: [{ from: '1002', to: '1003', reason: 'transfer' }],
+    });
+    expect(eventLine(h).slice(0, 3)).toEqual([
+      'tc SEP1002 DROPPED/DROPPED',
+      'conn 1002 DISCONNECTED/DISCONNECTED',
+      'conn 1003 created',
+    ]);
+    expect(h.events[1]).toMatchObject({ cause: 'TRANSFER' });
+    h.engine.ringing(target.leg);
+    await h.settle();
+    expect(h.driver.take('progress'), 'the caller is connected already; no second ringing').toEqual([]);
+    expect(h.engine.answered(target.leg, { offer: 'offer of 1003' })).toBe(true);
+    await h.settle();
+    // RFC 3725 flow III: the newcomer's offer goes to the party that stayed, its answer comes back.
+    expect(h.driver.take('connected')).toEqual([]);
+    expect(h.driver.take('updateMedia')).toEqual([{ kind: 'updateMedia', leg: caller, offer: 'offer of 1003' }]);
+    expect(h.driver.take('answerOffer')).toEqual([
+      { kind: 'answerOffer', leg: target.leg, answer: 'answer to offer of 1003' },
+    ]);
+    const view = h.engine.listCalls()[0]!;
+    expect(view.connections.map((c) => `${c.address} ${c.state}`)).toEqual([
+      '1001 ESTABLISHED',
+      '1002 DISCONNECTED',
+      '1003 ESTABLISHED',
+    ]);
+    h.engine.released(caller);
+    await h.settle();
+    expect(h.driver.take('release').at(-1)).toEqual({ kind: 'release', leg: target.leg, cause: releaseCauses.normal });
+    // One record per leg: 1001 with 1002 until the transfer, then 1001 with 1003.
+    expect(h.records).toHaveLength(2);
+    expect(h.records[0]).toMatchObject({
+      callingNumber: '1001',
+      finalCalledNumber: '1002',
+      cause: releaseCauses.transferred,
+      releasedBy: 'callee',
+    });
+    expect(h.records[1]).toMatchObject({
+      callingNumber: '1001',
+      originalCalledNumber: '1002',
+      finalCalledNumber: '1003',
+      calledDevice: 'SEP1003',
+      releasedBy: 'caller',
+      redirections: [{ from: '1002', to: '1003', reason: 'transfer' }],
+    });
+  });
+
+  it('the caller MAY transfer too: the called party then calls the target', async () => {
+    const h = start(three);
+    const { caller, callee } = await connect(h, '1001', '1002');
+    h.engine.transfer(caller, '1003');
+    await h.settle();
+    const target = h.driver.alertFor('SEP1003');
+    expect(target.request.calling).toMatchObject({ number: '1002' });
+    h.engine.answered(target.leg, { offer: 'offer of 1003' });
+    await h.settle();
+    expect(h.driver.take('updateMedia')).toEqual([{ kind: 'updateMedia', leg: callee, offer: 'offer of 1003' }]);
+    h.engine.released(target.leg);
+    await h.settle();
+    expect(h.driver.take('release').at(-1)).toEqual({ kind: 'release', leg: callee, cause: releaseCauses.normal });
+    expect(h.records.map((r) => r.releasedBy)).toEqual(['caller', 'callee']);
+  });
+
+  it('a blind transfer to a busy target MUST follow its forward-busy, and without one end the call as busy', async () => {
+    const h = start(three);
+    const { caller, callee } = await connect(h, '1001', '1002');
+    h.engine.transfer(callee, '1004');
+    await h.settle();
+    h.engine.refused(h.driver.alertFor('SEP1004').leg, releaseCauses.busy);
+    await h.settle();
+    const forwarded = h.driver.alertFor('SEP1003');
+    expect(forwarded.request.redirections.map((r) => r.reason)).toEqual(['transfer', 'forward-busy']);
+    h.engine.refused(forwarded.leg, releaseCauses.busy);
+    await h.settle();
+    expect(h.driver.take('release').at(-1)).toEqual({ kind: 'release', leg: caller, cause: releaseCauses.busy });
+  });
+
+  it('a blind transfer MUST be refused, leaving the call up, for an unroutable target, the other party itself, or an unanswered call', async () => {
+    const h = start(three);
+    const caller = h.engine.originate({ device: 'SEP1001', dialled: '1002' });
+    await h.settle();
+    const ringing = h.driver.alertFor('SEP1002').leg;
+    expect(() => h.engine.transfer(ringing, '1003')).toThrow(/RINGING|IDLE/);
+    expect(() => h.engine.transfer(caller, '1003')).toThrow(/not connected to anyone/);
+    h.engine.answered(ringing);
+    expect(() => h.engine.transfer(ringing, '4711')).toThrow(/not a routable number/);
+    expect(() => h.engine.transfer(ringing, '1001')).toThrow(/connect it to itself/);
+    expect(() => h.engine.transfer('nope', '1003')).toThrow(/not in a call/);
+    expect(h.engine.listCalls()[0]?.connections.map((c) => c.state)).toEqual(['ESTABLISHED', 'ESTABLISHED']);
+    h.engine.released(caller);
+    await h.settle();
+  });
+
+  it('the party that stayed hanging up while the target rings MUST cancel the target', async () => {
+    const h = start(three);
+    const { caller, callee } = await connect(h, '1001', '1002');
+    h.engine.transfer(callee, '1003');
+    await h.settle();
+    const target = h.driver.alertFor('SEP1003').leg;
+    h.engine.released(caller);
+    await h.settle();
+    expect(h.driver.take('cancel')).toEqual([{ kind: 'cancel', leg: target, cause: releaseCauses.cancelled }]);
+  });
+
+  it('when the parties cannot agree on media after a transfer, the call MUST end and the newcomer get no answer', async () => {
+    const h = start(three);
+    const { caller, callee } = await connect(h, '1001', '1002');
+    h.engine.transfer(callee, '1003');
+    await h.settle();
+    const target = h.driver.alertFor('SEP1003').leg;
+    h.driver.refuseMediaUpdates = true;
+    h.engine.answered(target, { offer: 'offer of 1003' });
+    await h.settle();
+    await h.settle();
+    expect(h.driver.take('answerOffer')).toEqual([{ kind: 'answerOffer', leg: target, answer: undefined }]);
+    expect(
+      h.driver
+        .take('release')
+        .map((c) => c.leg)
+        .sort(),
+    ).toEqual([callee, caller, target].sort());
+  });
+
+  it('a consult transfer MUST join the held party and the consulted party in the first call, and end the second', async () => {
+    const h = start(three);
+    const first = await connect(h, '1001', '1002');
+    const second = await connect(h, '1002', '1003');
+    const [firstCall, secondCall] = h.engine.listCalls().map((c) => c.id);
+    h.events.length = 0;
+    h.driver.commands.length = 0;
+    h.engine.transferCalls(first.callee, second.caller);
+    await h.settle();
+    expect(
+      h.driver
+        .take('release')
+        .map((c) => `${c.leg} ${c.cause.reason}`)
+        .sort(),
+    ).toEqual([`${first.callee} transferred`, `${second.caller} transferred`].sort());
+    // The consulted party's device is asked for an offer; the held party answers it.
+    expect(h.driver.take('requestOffer')).toEqual([{ kind: 'requestOffer', leg: second.callee }]);
+    expect(h.driver.take('updateMedia')).toEqual([
+      { kind: 'updateMedia', leg: first.caller, offer: `offer from ${second.callee}` },
+    ]);
+    expect(h.driver.take('answerOffer')).toEqual([
+      { kind: 'answerOffer', leg: second.callee, answer: `answer to offer from ${second.callee}` },
+    ]);
+    const calls = h.engine.listCalls();
+    expect(calls.map((c) => c.id)).toEqual([firstCall]);
+    expect(calls[0]?.connections.map((c) => `${c.address} ${c.state}`)).toEqual([
+      '1001 ESTABLISHED',
+      '1002 DISCONNECTED',
+      '1003 ESTABLISHED',
+    ]);
+    const secondEvents = h.events.filter((e) => e.callId === secondCall);
+    expect(secondEvents.at(-1)).toMatchObject({ type: 'call.state', state: 'INVALID', cause: 'TRANSFER' });
+    expect(h.events.filter((e) => e.callId === firstCall && e.type === 'terminalConnection.state').at(-1)).toMatchObject({
+      terminal: 'SEP1003',
+      state: 'TALKING',
+      cause: 'TRANSFER',
+    });
+    // The moved party keeps its leg: hanging it up ends the first call.
+    h.engine.released(second.callee);
+    await h.settle();
+    expect(h.driver.take('release').at(-1)).toEqual({ kind: 'release', leg: first.caller, cause: releaseCauses.normal });
+    expect(h.records.map((r) => `${r.callingNumber}→${r.finalCalledNumber} ${r.cause.reason}`)).toEqual([
+      '1001→1002 transferred',
+      '1002→1003 transferred',
+      '1001→1003 normal',
+    ]);
+  });
+
+  it('a consult transfer MUST be refused for legs of one call or a call not yet answered', async () => {
+    const h = start(three);
+    const first = await connect(h, '1001', '1002');
+    expect(() => h.engine.transferCalls(first.callee, first.caller)).toThrow(/same call/);
+    const ringingCaller = h.engine.originate({ device: 'SEP1002', dialled: '1003' });
+    await h.settle();
+    expect(() => h.engine.transferCalls(first.callee, ringingCaller)).toThrow(/must be connected/);
+    h.engine.released(ringingCaller);
+    h.engine.released(first.caller);
+    await h.settle();
+  });
+});

@@ -47,9 +47,23 @@ export interface OriginateRequest {
 
 interface CallContext {
   readonly call: Call;
-  readonly origin: TerminalConnection;
-  /** The caller's session description, offered to every terminal the call is routed to. */
-  readonly offer: SessionDescription | undefined;
+  /**
+   * The party the call is routed from: the caller's terminal, or after a transfer the party that
+   * stayed. Its device learns of progress and answer (until it is connected once).
+   */
+  origin: TerminalConnection;
+  /** Who the routed-to terminals are told is calling. */
+  calling: PartyInfo;
+  /**
+   * The origin's session description, offered to every terminal the call is routed to. Undefined
+   * once the origin is connected (after a transfer): the new party then offers, and the origin answers.
+   */
+  offer: SessionDescription | undefined;
+  /** Whether the origin's device has been told of an answer; later answers re-join the media instead. */
+  originConnected: boolean;
+  /** When this leg of the call began (the call's start, or the transfer that made it). */
+  legStartedAt: number;
+  legAnsweredAt: number | undefined;
   /** The connection the call is offered to now, or reached. */
   destination: Connection | undefined;
   destinationLine: SwitchLine | undefined;
@@ -61,9 +75,10 @@ interface CallContext {
   ended: boolean;
 }
 
+/** A device's part in a call. A transfer may move it to another call and terminal connection. */
 interface LegEntry {
-  readonly context: CallContext;
-  readonly terminalConnection: TerminalConnection;
+  context: CallContext;
+  terminalConnection: TerminalConnection;
   readonly device: SwitchDevice;
 }
 
@@ -180,7 +195,11 @@ export class Switch {
     const context: CallContext = {
       call,
       origin,
+      calling,
       offer: request.offer,
+      originConnected: false,
+      legStartedAt: call.startedAt,
+      legAnsweredAt: undefined,
       destination: undefined,
       destinationLine: undefined,
       called: request.dialled,
@@ -189,7 +208,7 @@ export class Switch {
       ended: false,
     };
     this.#calls.set(call.id, context);
-    this.#legs.set(origin.id, { context, terminalConnection: origin, device });
+    this.#legs.set(origin.leg, { context, terminalConnection: origin, device });
 
     if (atLimit) {
       this.#fail(context, releaseCauses.congestion, 'RESOURCES_NOT_AVAILABLE');
@@ -197,7 +216,7 @@ export class Switch {
       this.#route(context, request.dialled);
     }
     this.#flush();
-    return origin.id;
+    return origin.leg;
   }
 
   /** A terminal that was alerted is ringing (a 180), perhaps with early media (a 183 with SDP). */
@@ -209,20 +228,21 @@ export class Switch {
     const first = terminalConnection.connection.state !== 'ALERTING';
     if (terminalConnection.state === 'IDLE') terminalConnection.setState('RINGING');
     if (first && terminalConnection.connection.state === 'IDLE') terminalConnection.connection.setState('ALERTING');
-    if (first || info.earlyMedia !== undefined) {
+    if (!context.originConnected && (first || info.earlyMedia !== undefined)) {
       this.#command(context.origin, (driver) =>
-        driver.progress(context.origin.id, info.earlyMedia === undefined ? {} : { earlyMedia: info.earlyMedia }),
+        driver.progress(context.origin.leg, info.earlyMedia === undefined ? {} : { earlyMedia: info.earlyMedia }),
       );
     }
     this.#flush();
   }
 
   /**
-   * A terminal answered. Returns false when the answer is not wanted — the call ended, moved on, or
-   * another appearance of a shared line answered first — and the driver must then clear that leg
-   * itself (for SIP: ACK and BYE, RFC 3261 §9.1's 200 crossing a CANCEL).
+   * A terminal answered, with the answer to the offer it was alerted with, or with its own `offer`
+   * when it was alerted without one. Returns false when the answer is not wanted — the call ended,
+   * moved on, or another appearance of a shared line answered first — and the driver must then clear
+   * that leg itself (for SIP: ACK and BYE, RFC 3261 §9.1's 200 crossing a CANCEL).
    */
-  answered(leg: LegId, info: { answer?: SessionDescription } = {}): boolean {
+  answered(leg: LegId, info: { answer?: SessionDescription; offer?: SessionDescription } = {}): boolean {
     const entry = this.#legs.get(leg);
     if (entry === undefined) return false;
     const { context, terminalConnection } = entry;
@@ -238,21 +258,30 @@ export class Switch {
     for (const other of connection.terminalConnections) {
       if (other === terminalConnection || other.state === 'DROPPED') continue;
       // The other appearances of a shared line stop ringing and show the call as in use elsewhere.
-      this.#command(other, (driver) => driver.cancel(other.id, releaseCauses.answeredElsewhere));
-      this.#legs.delete(other.id);
+      this.#command(other, (driver) => driver.cancel(other.leg, releaseCauses.answeredElsewhere));
+      this.#legs.delete(other.leg);
       other.setState('BRIDGED');
     }
     connection.setState('ESTABLISHED');
-    context.call.answeredAt = this.#clock.now();
+    const now = this.#clock.now();
+    context.call.answeredAt ??= now;
+    context.legAnsweredAt = now;
     context.answeredBy = entry.device;
     context.origin.connection.setState('ESTABLISHED');
-    const device = entry.device;
-    this.#command(context.origin, (driver) =>
-      driver.connected(context.origin.id, {
-        answer: info.answer,
-        connectedParty: { number: connection.address, device: device.name },
-      }),
-    );
+    const origin = this.#legs.get(context.origin.leg);
+    if (context.originConnected && origin !== undefined) {
+      // The origin already talks (to the party that transferred it): it takes the new party's offer.
+      this.#outbox.push(() => void this.#join(context, origin, entry, info.offer));
+    } else {
+      const device = entry.device;
+      context.originConnected = true;
+      this.#command(context.origin, (driver) =>
+        driver.connected(context.origin.leg, {
+          answer: info.answer ?? info.offer,
+          connectedParty: { number: connection.address, device: device.name },
+        }),
+      );
+    }
     this.#flush();
     return true;
   }
@@ -326,7 +355,7 @@ export class Switch {
     const peer = this.#peerOf(entry);
     if (peer === undefined) throw new StrowgerError(ErrorCode.InvalidState, `leg ${leg} has no connected party yet`);
     const hold = holdIntent(offer);
-    const answer = await this.#driverFor(peer.device).updateMedia(peer.terminalConnection.id, offer);
+    const answer = await this.#driverFor(peer.device).updateMedia(peer.terminalConnection.leg, offer);
     const holder = entry.terminalConnection;
     if (!entry.context.ended && this.#legs.has(leg)) {
       if (hold === 'hold' && holder.state === 'TALKING') holder.setState('HELD');
@@ -367,6 +396,108 @@ export class Switch {
     const context = this.#calls.get(callId);
     if (context === undefined) throw new StrowgerError(ErrorCode.NotFound, `call ${callId} is not in progress`);
     this.#end(context, releaseCauses.normal, 'system', 'NORMAL');
+    this.#flush();
+  }
+
+  /**
+   * Blind (single-step) transfer, JTAPI CallControlCall.transfer(String): the party on `leg` leaves
+   * the call (its connection DISCONNECTED with cause TRANSFER) and the party it was talking to is
+   * routed to `destination` as a new call leg, with forwarding and busy handling as for any call.
+   * When the destination answers, the two are joined with a fresh offer from the new party
+   * (RFC 3725 flow III). Refused, leaving the call as it was, when the leg is not connected to
+   * anyone or the destination is not routable.
+   */
+  transfer(leg: LegId, destination: string): void {
+    const entry = this.#connectedLeg(leg);
+    const peer = this.#peerOf(entry);
+    if (peer === undefined) {
+      throw new StrowgerError(
+        ErrorCode.InvalidState,
+        `leg ${leg} is not connected to anyone; only a connected call can be transferred (redirect a ringing one)`,
+      );
+    }
+    const reached = this.#analyzer.analyse(destination);
+    if (reached === undefined) {
+      throw new StrowgerError(ErrorCode.InvalidArgument, `${destination} is not a routable number`);
+    }
+    if (reached.target.dn === peer.terminalConnection.connection.address) {
+      throw new StrowgerError(
+        ErrorCode.InvalidArgument,
+        `transferring ${peer.terminalConnection.connection.address} to ${destination} would connect it to itself`,
+      );
+    }
+    const { context } = entry;
+    const from = entry.terminalConnection.connection.address;
+    context.call.redirections.push({ from, to: destination, reason: 'transfer' });
+    this.#writeRecord(context, releaseCauses.transferred, this.#roleOf(entry));
+    this.#leave(entry);
+    this.#routeFrom(context, peer);
+    this.#route(context, destination);
+    this.#flush();
+  }
+
+  /**
+   * Consult (attended) transfer, JTAPI CallControlCall.transfer(Call): the transferring party, on
+   * `heldLeg` in one call and `consultLeg` in another, leaves both, and the party it consulted joins
+   * the first call, talking to the party there (its connection in the second call goes DISCONNECTED
+   * with cause TRANSFER, a new one appears ESTABLISHED in the first). The second call ends. SIP's
+   * REFER with Replaces (RFC 3891) arrives here.
+   */
+  transferCalls(heldLeg: LegId, consultLeg: LegId): void {
+    const held = this.#connectedLeg(heldLeg);
+    const consult = this.#connectedLeg(consultLeg);
+    if (held.context === consult.context) {
+      throw new StrowgerError(ErrorCode.InvalidArgument, `legs ${heldLeg} and ${consultLeg} are in the same call`);
+    }
+    const stayer = this.#peerOf(held);
+    const joiner = this.#peerOf(consult);
+    if (stayer === undefined || joiner === undefined) {
+      throw new StrowgerError(
+        ErrorCode.InvalidState,
+        'both calls must be connected to another party before they can be transferred together',
+      );
+    }
+    const target = held.context;
+    const second = consult.context;
+    const joinerAddress = joiner.terminalConnection.connection.address;
+    target.call.redirections.push({
+      from: held.terminalConnection.connection.address,
+      to: joinerAddress,
+      reason: 'transfer',
+    });
+    this.#writeRecord(target, releaseCauses.transferred, this.#roleOf(held));
+    this.#writeRecord(second, releaseCauses.transferred, this.#roleOf(consult));
+
+    // The second call ends: the transferring party leaves it, and the consulted party moves out.
+    this.#leave(consult);
+    const movedFrom = joiner.terminalConnection;
+    movedFrom.setState('DROPPED', 'TRANSFER');
+    movedFrom.connection.setState('DISCONNECTED', 'TRANSFER');
+    this.#untrack(movedFrom.connection);
+    this.#stopNoAnswerTimer(second);
+    second.ended = true;
+    for (const connection of second.call.connections) {
+      if (connection.isLive) connection.setState('DISCONNECTED', 'TRANSFER');
+    }
+    second.call.setState('INVALID', 'TRANSFER');
+    this.#calls.delete(second.call.id);
+
+    // The first call: the transferring party leaves, the consulted party arrives already talking.
+    this.#leave(held);
+    this.#routeFrom(target, stayer);
+    const connection = target.call.addConnection(joinerAddress, 'terminating');
+    this.#track(connection);
+    const moved = connection.addTerminalConnection(movedFrom.terminal, movedFrom.leg);
+    connection.setState('ESTABLISHED', 'TRANSFER');
+    moved.setState('TALKING', 'TRANSFER');
+    joiner.context = target;
+    joiner.terminalConnection = moved;
+    target.destination = connection;
+    target.destinationLine = this.#lines.get(joinerAddress);
+    target.called = joinerAddress;
+    target.answeredBy = joiner.device;
+    target.legAnsweredAt = target.legStartedAt;
+    this.#outbox.push(() => void this.#join(target, stayer, joiner, undefined));
     this.#flush();
   }
 
@@ -439,14 +570,14 @@ export class Switch {
     context.destinationLine = line;
     for (const device of devices) {
       const terminalConnection = connection.addTerminalConnection(device.name);
-      this.#legs.set(terminalConnection.id, { context, terminalConnection, device });
+      this.#legs.set(terminalConnection.leg, { context, terminalConnection, device });
       this.#command(terminalConnection, (driver) =>
         driver.alert({
-          leg: terminalConnection.id,
+          leg: terminalConnection.leg,
           callId: context.call.id,
           device: device.name,
           line: line.dn,
-          calling: context.call.calling,
+          calling: context.calling,
           dialled: context.call.dialled,
           called: number,
           redirections: [...context.call.redirections],
@@ -491,8 +622,8 @@ export class Switch {
     if (current?.isLive === true) {
       this.#stopNoAnswerTimer(context);
       for (const tc of current.liveTerminalConnections) {
-        this.#command(tc, (driver) => driver.cancel(tc.id, releaseCauses.forwarded));
-        this.#legs.delete(tc.id);
+        this.#command(tc, (driver) => driver.cancel(tc.leg, releaseCauses.forwarded));
+        this.#legs.delete(tc.leg);
         tc.setState('DROPPED', 'REDIRECTED');
       }
       current.setState('DISCONNECTED', 'REDIRECTED');
@@ -520,13 +651,13 @@ export class Switch {
     for (const connection of call.connections) {
       for (const tc of connection.terminalConnections) {
         if (tc.state === 'DROPPED') continue;
-        if (this.#legs.has(tc.id)) {
+        if (this.#legs.get(tc.leg)?.terminalConnection === tc) {
           if (tc.state === 'IDLE' || tc.state === 'RINGING') {
-            this.#command(tc, (driver) => driver.cancel(tc.id, by === 'caller' ? releaseCauses.cancelled : cause));
+            this.#command(tc, (driver) => driver.cancel(tc.leg, by === 'caller' ? releaseCauses.cancelled : cause));
           } else {
-            this.#command(tc, (driver) => driver.release(tc.id, cause));
+            this.#command(tc, (driver) => driver.release(tc.leg, cause));
           }
-          this.#legs.delete(tc.id);
+          this.#legs.delete(tc.leg);
         }
         tc.setState('DROPPED', eventCause);
       }
@@ -535,16 +666,22 @@ export class Switch {
     }
     call.setState('INVALID', eventCause);
     this.#calls.delete(call.id);
+    this.#writeRecord(context, cause, by);
+  }
+
+  /** The call record of the context's current leg: from its origin to the number it reached. */
+  #writeRecord(context: CallContext, cause: ReleaseCause, by: 'caller' | 'callee' | 'system'): void {
+    const { call } = context;
     this.#records?.write({
       callId: call.id,
-      callingNumber: call.calling.number,
-      callingDevice: call.calling.device,
+      callingNumber: context.calling.number,
+      callingDevice: context.calling.device,
       dialledNumber: call.dialled,
       originalCalledNumber: call.redirections[0]?.from ?? context.called,
       finalCalledNumber: context.called,
       calledDevice: context.answeredBy?.name,
-      startedAt: call.startedAt,
-      answeredAt: call.answeredAt,
+      startedAt: context.legStartedAt,
+      answeredAt: context.legAnsweredAt,
       endedAt: this.#clock.now(),
       cause,
       releasedBy: by,
@@ -560,9 +697,74 @@ export class Switch {
       const talking = context.destination?.terminalConnections.find(
         (tc) => tc.state === 'TALKING' || tc.state === 'HELD',
       );
-      return talking === undefined ? undefined : this.#legs.get(talking.id);
+      return talking === undefined ? undefined : this.#legs.get(talking.leg);
     }
-    return context.destination?.state === 'ESTABLISHED' ? this.#legs.get(context.origin.id) : undefined;
+    return context.destination?.state === 'ESTABLISHED' ? this.#legs.get(context.origin.leg) : undefined;
+  }
+
+  /** A leg that is in a call and connected (talking or held), or a clear error saying why not. */
+  #connectedLeg(leg: LegId): LegEntry {
+    const entry = this.#legs.get(leg);
+    if (entry === undefined || entry.context.ended) {
+      throw new StrowgerError(ErrorCode.NotFound, `leg ${leg} is not in a call`);
+    }
+    const state = entry.terminalConnection.state;
+    if (state !== 'TALKING' && state !== 'HELD') {
+      throw new StrowgerError(ErrorCode.InvalidState, `leg ${leg} is ${state}, not connected`);
+    }
+    return entry;
+  }
+
+  /** Whether a leg is its call's caller side or callee side, for the call record. */
+  #roleOf(entry: LegEntry): 'caller' | 'callee' {
+    return entry.terminalConnection === entry.context.origin ? 'caller' : 'callee';
+  }
+
+  /** A transferring party leaves its call: its device is released, its connection disconnected. */
+  #leave(entry: LegEntry): void {
+    const tc = entry.terminalConnection;
+    this.#command(tc, (driver) => driver.release(tc.leg, releaseCauses.transferred));
+    this.#legs.delete(tc.leg);
+    tc.setState('DROPPED', 'TRANSFER');
+    tc.connection.setState('DISCONNECTED', 'TRANSFER');
+    this.#untrack(tc.connection);
+  }
+
+  /** After a transfer the party that stayed is where the call is routed from, and it starts a new leg. */
+  #routeFrom(context: CallContext, stayer: LegEntry): void {
+    context.origin = stayer.terminalConnection;
+    context.calling = { number: stayer.terminalConnection.connection.address, device: stayer.device.name };
+    context.offer = undefined;
+    context.originConnected = true;
+    context.destination = undefined;
+    context.destinationLine = undefined;
+    context.answeredBy = undefined;
+    context.legStartedAt = this.#clock.now();
+    context.legAnsweredAt = undefined;
+  }
+
+  /**
+   * Joins the media of two parties that never spoke, as RFC 3725 flow III does: the newcomer's offer
+   * (made when it answered, or asked for now) goes to the party already in the call, whose answer
+   * goes back to the newcomer. If either refuses, they cannot hear each other, and the call ends.
+   */
+  async #join(context: CallContext, stayer: LegEntry, newcomer: LegEntry, offer: SessionDescription | undefined) {
+    const newcomerDriver = this.#driverFor(newcomer.device);
+    const live = () => !context.ended && newcomer.context === context && stayer.context === context;
+    let answer: SessionDescription | undefined;
+    try {
+      const made = offer ?? (await newcomerDriver.requestOffer(newcomer.terminalConnection.leg));
+      if (!live()) return;
+      answer = await this.#driverFor(stayer.device).updateMedia(stayer.terminalConnection.leg, made);
+    } catch (error) {
+      this.#logger.warn({ err: error, callId: context.call.id }, 'the transferred parties could not agree on media');
+    }
+    if (!live()) return;
+    newcomerDriver.answerOffer(newcomer.terminalConnection.leg, answer);
+    if (answer === undefined) {
+      this.#end(context, releaseCauses.rejected, 'system', 'NORMAL');
+      this.#flush();
+    }
   }
 
   #stopNoAnswerTimer(context: CallContext): void {
@@ -606,7 +808,7 @@ export class Switch {
    * the leg was made with, so a configuration change mid-call cannot strand a leg in its driver.
    */
   #command(terminalConnection: TerminalConnection, run: (driver: DeviceDriver) => void): void {
-    const device = this.#legs.get(terminalConnection.id)?.device;
+    const device = this.#legs.get(terminalConnection.leg)?.device;
     const driver = device === undefined ? undefined : this.#drivers[device.type];
     if (driver === undefined) return;
     this.#outbox.push(() => run(driver));

@@ -11,13 +11,16 @@ export type DriverCommand =
   | { kind: 'release'; leg: LegId; cause: ReleaseCause }
   | { kind: 'progress'; leg: LegId; earlyMedia: SessionDescription | undefined }
   | { kind: 'connected'; leg: LegId; answer: SessionDescription | undefined; connectedNumber: string }
-  | { kind: 'updateMedia'; leg: LegId; offer: SessionDescription };
+  | { kind: 'updateMedia'; leg: LegId; offer: SessionDescription }
+  | { kind: 'requestOffer'; leg: LegId }
+  | { kind: 'answerOffer'; leg: LegId; answer: SessionDescription | undefined };
 
 /** A device driver that records the engine's commands; tests play the devices' part by hand. */
 export class FakeDriver implements DeviceDriver {
   readonly inService = new Set<string>();
   readonly commands: DriverCommand[] = [];
   refuseMediaUpdates = false;
+  refuseOfferRequests = false;
 
   isInService(device: string): boolean {
     return this.inService.has(device);
@@ -47,6 +50,16 @@ export class FakeDriver implements DeviceDriver {
     this.commands.push({ kind: 'updateMedia', leg, offer });
     if (this.refuseMediaUpdates) return Promise.reject(new Error('488 Not Acceptable Here'));
     return Promise.resolve(`answer to ${offer}`);
+  }
+
+  requestOffer(leg: LegId): Promise<SessionDescription> {
+    this.commands.push({ kind: 'requestOffer', leg });
+    if (this.refuseOfferRequests) return Promise.reject(new Error('the phone sent no offer'));
+    return Promise.resolve(`offer from ${leg}`);
+  }
+
+  answerOffer(leg: LegId, answer: SessionDescription | undefined): void {
+    this.commands.push({ kind: 'answerOffer', leg, answer });
   }
 
   /** The commands of one kind, narrowed. */

@@ -36,7 +36,7 @@ export interface SipServiceOptions {
 }
 
 /** The methods this server answers; others get 405 with this list. */
-const allowedMethods = ['INVITE', 'ACK', 'CANCEL', 'BYE', 'UPDATE', 'INFO', 'REGISTER', 'OPTIONS'];
+const allowedMethods = ['INVITE', 'ACK', 'CANCEL', 'BYE', 'UPDATE', 'INFO', 'REFER', 'REGISTER', 'OPTIONS'];
 
 /**
  * SIP as the server runs it: transport, user-agent core and registrar, serving from an in-memory

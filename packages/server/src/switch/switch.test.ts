@@ -706,7 +706,9 @@ describe('transfer', () => {
     ]);
     const secondEvents = h.events.filter((e) => e.callId === secondCall);
     expect(secondEvents.at(-1)).toMatchObject({ type: 'call.state', state: 'INVALID', cause: 'TRANSFER' });
-    expect(h.events.filter((e) => e.callId === firstCall && e.type === 'terminalConnection.state').at(-1)).toMatchObject({
+    expect(
+      h.events.filter((e) => e.callId === firstCall && e.type === 'terminalConnection.state').at(-1),
+    ).toMatchObject({
       terminal: 'SEP1003',
       state: 'TALKING',
       cause: 'TRANSFER',
@@ -714,7 +716,11 @@ describe('transfer', () => {
     // The moved party keeps its leg: hanging it up ends the first call.
     h.engine.released(second.callee);
     await h.settle();
-    expect(h.driver.take('release').at(-1)).toEqual({ kind: 'release', leg: first.caller, cause: releaseCauses.normal });
+    expect(h.driver.take('release').at(-1)).toEqual({
+      kind: 'release',
+      leg: first.caller,
+      cause: releaseCauses.normal,
+    });
     expect(h.records.map((r) => `${r.callingNumber}→${r.finalCalledNumber} ${r.cause.reason}`)).toEqual([
       '1001→1002 transferred',
       '1002→1003 transferred',

@@ -33,6 +33,8 @@ let server: TestServer;
 const records: CallRecord[] = [];
 /** 200 responses to INVITE the server sent, per Call-ID. */
 const okSent = new Map<string, number>();
+/** The sipfrag bodies of the NOTIFYs the server sent, in order: how transfers were reported. */
+const notifiesSent: string[] = [];
 
 beforeAll(async () => {
   requireSipp();
@@ -46,6 +48,9 @@ beforeAll(async () => {
       messageSent: (message) => {
         if (message.kind === 'response' && message.status === 200 && message.cseq.method === 'INVITE') {
           okSent.set(message.callId, (okSent.get(message.callId) ?? 0) + 1);
+        }
+        if (message.kind === 'request' && message.method === 'NOTIFY') {
+          notifiesSent.push(Buffer.from(message.body).toString('utf8').trim());
         }
       },
     },
@@ -84,10 +89,15 @@ function explain(run: SippRun): string {
  * Starts a SIPp UAS playing phone `dn` and registers it there. The UAS run comes back wrapped: an async
  * function returning a bare promise would wait for it.
  */
-async function phoneAnswering(dn: string, scenario: string): Promise<{ finished: Promise<SippRun> }> {
+async function phoneAnswering(
+  dn: string,
+  scenario: string,
+  keys: Record<string, string> = {},
+): Promise<{ finished: Promise<SippRun> }> {
   const port = await freeUdpPort();
   const uas = runSipp({
     scenario,
+    keys,
     port: server.sipPort,
     transport: 'udp',
     localPort: port,
@@ -314,5 +324,48 @@ describe('calls between SIPp phones', () => {
     expect((await target.finished).code).toBe(0);
     await waitFor(() => records.at(-1)?.dialledNumber === '2004');
     expect(records.at(-1)?.redirections).toEqual([{ from: '2004', to: '2003', reason: 'forward-unregistered' }]);
+  });
+
+  it('blind transfer: the called phone REFERs the caller to a third phone, which the caller then talks to', async () => {
+    notifiesSent.length = 0;
+    const target = await phoneAnswering('2003', 'uas-answer-offerless-invite.xml');
+    const transferor = await phoneAnswering('2002', 'uas-answer-then-transfer.xml', {
+      transfer_to: '2003',
+      transfer_result: '200',
+    });
+    const caller = await call('uac-call-transferred.xml', '2001', '2002', 500);
+    expect(caller.code, explain(caller)).toBe(0);
+    const referred = await transferor.finished;
+    expect(referred.code, explain(referred)).toBe(0);
+    const reached = await target.finished;
+    expect(reached.code, explain(reached)).toBe(0);
+    expect(notifiesSent).toEqual(['SIP/2.0 100 Trying', 'SIP/2.0 200 OK']);
+    await waitFor(() => records.at(-1)?.finalCalledNumber === '2003' && records.at(-1)?.dialledNumber === '2002');
+    // One record per leg: 2001 with 2002 until the transfer, then 2001 with 2003.
+    expect(records.slice(-2)).toMatchObject([
+      { callingNumber: '2001', finalCalledNumber: '2002', cause: { reason: 'transferred' }, releasedBy: 'callee' },
+      {
+        callingNumber: '2001',
+        finalCalledNumber: '2003',
+        calledDevice: 'SEP000000002003',
+        releasedBy: 'caller',
+        redirections: [{ from: '2002', to: '2003', reason: 'transfer' }],
+      },
+    ]);
+  });
+
+  it('a blind transfer to an unknown number fails with NOTIFY 404, and the call goes on', async () => {
+    notifiesSent.length = 0;
+    const transferor = await phoneAnswering('2002', 'uas-answer-then-transfer.xml', {
+      transfer_to: '4711',
+      transfer_result: '404',
+    });
+    const caller = await call('uac-call-callee-hangs-up.xml', '2001', '2002');
+    expect(caller.code, explain(caller)).toBe(0);
+    const referred = await transferor.finished;
+    expect(referred.code, explain(referred)).toBe(0);
+    expect(notifiesSent).toEqual(['SIP/2.0 100 Trying', 'SIP/2.0 404 Not Found']);
+    await waitFor(() => records.at(-1)?.releasedBy === 'callee' && records.at(-1)?.dialledNumber === '2002');
+    expect(records.at(-1)).toMatchObject({ cause: { reason: 'normal' }, redirections: [] });
   });
 });

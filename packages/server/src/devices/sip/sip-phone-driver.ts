@@ -5,6 +5,7 @@ import {
   dialogKey,
   formatNameAddress,
   isSipUri,
+  parseNameAddress,
   isTelUri,
   type DigestAlgorithm,
   type DigestAuthenticator,
@@ -14,6 +15,7 @@ import {
   type IncomingSource,
   type SipRequest,
   type SipResponse,
+  type SipUri,
   type SipUserAgent,
   type TimerSettings,
   type TransportProtocol,
@@ -34,7 +36,10 @@ import type { RegistrationTable } from './registration-table.js';
 import type { SipAccount } from './sip-accounts.js';
 
 /** What the driver needs of the engine: its inputs. */
-export type SwitchInputs = Pick<Switch, 'originate' | 'ringing' | 'answered' | 'refused' | 'released' | 'updateMedia'>;
+export type SwitchInputs = Pick<
+  Switch,
+  'originate' | 'ringing' | 'answered' | 'refused' | 'released' | 'updateMedia' | 'transfer' | 'transferCalls'
+>;
 
 export interface SipPhoneDriverOptions {
   ua: SipUserAgent;
@@ -47,6 +52,16 @@ export interface SipPhoneDriverOptions {
 }
 
 const sdpType: HeaderField = { name: 'Content-Type', value: 'application/sdp' };
+const sipfragType: HeaderField = { name: 'Content-Type', value: 'message/sipfrag;version=2.0' };
+
+/** A REFER we accepted (RFC 3515): its progress is reported by NOTIFY unless the phone asked not (RFC 4488). */
+interface Referral {
+  /** The REFER's CSeq, which names the subscription (the Event header's id). */
+  readonly cseq: number;
+  readonly notify: boolean;
+  /** The last NOTIFY sent: the next waits for its answer (RFC 6665 §4.2.2), so none overtakes another. */
+  sent: Promise<void>;
+}
 
 interface LegBase {
   readonly id: LegId;
@@ -57,6 +72,11 @@ interface LegBase {
   ended: boolean;
   /** Our 2xx to an INVITE (the first or a re-INVITE) is sent again until its ACK arrives. */
   retransmit: TimerHandle | undefined;
+  /** The CSeq of our INVITE whose 2xx carried the phone's offer: its ACK waits for the answer. */
+  pendingAck: number | undefined;
+  /** Our last ACK, sent again if the phone repeats the 2xx it acknowledges. */
+  lastAck: SipRequest | undefined;
+  referral: Referral | undefined;
 }
 
 /** The phone called us: we are the UAS of its INVITE. */
@@ -69,6 +89,8 @@ interface InboundLeg extends LegBase {
 interface OutboundLeg extends LegBase {
   readonly kind: 'outbound';
   readonly invite: SipRequest;
+  /** Whether our INVITE carried an offer; without one, the phone's 2xx brings its offer. */
+  readonly offered: boolean;
   readonly abort: AbortController;
 }
 
@@ -95,6 +117,7 @@ const diversionReason: Readonly<Record<Redirection['reason'], string>> = {
   'forward-no-answer': 'no-answer',
   'forward-unregistered': 'unavailable',
   redirect: 'deflection',
+  transfer: 'deflection',
 };
 
 /**
@@ -168,6 +191,9 @@ export class SipPhoneDriver implements DeviceDriver {
       case 'INFO':
         void incoming.respond(200, 'OK');
         return true;
+      case 'REFER':
+        this.#onRefer(leg, incoming);
+        return true;
       default:
         void incoming.respond(405, 'Method Not Allowed', {
           headers: [{ name: 'Allow', value: this.#ua.allow.join(', ') }],
@@ -226,6 +252,9 @@ export class SipPhoneDriver implements DeviceDriver {
         incoming.source,
       ),
       retransmit: undefined,
+      pendingAck: undefined,
+      lastAck: undefined,
+      referral: undefined,
       ended: false,
     };
     this.#legs.set(legId, leg);
@@ -333,6 +362,129 @@ export class SipPhoneDriver implements DeviceDriver {
     );
   }
 
+  /**
+   * A phone transfers its call (RFC 3515). A Refer-To with a number is a blind transfer; one with
+   * Replaces (RFC 3891) naming another of this phone's calls with us is an attended transfer, which
+   * joins the two other parties. We accept with 202 and report with NOTIFY: 100 Trying at once, then
+   * 200 OK once the engine has taken the transfer — the phone then leaves, and is sent BYE if it
+   * does not hang up itself — or the failure, in which case the call stays as it was.
+   */
+  #onRefer(leg: SipLeg, incoming: IncomingRequest): void {
+    const engine = this.#engine;
+    const request = incoming.request;
+    if (engine === undefined) {
+      void incoming.respond(503, 'Service Unavailable');
+      return;
+    }
+    const referTo = request.getHeaders('Refer-To');
+    if (referTo.length !== 1) {
+      void incoming.respond(400, 'Bad Request - a REFER needs exactly one Refer-To');
+      return;
+    }
+    let target: Uri;
+    try {
+      target = parseNameAddress(referTo[0] ?? '').uri;
+    } catch {
+      void incoming.respond(400, 'Bad Request - Refer-To is not a SIP or tel URI');
+      return;
+    }
+    const number = isSipUri(target) ? target.user : isTelUri(target) ? target.number : undefined;
+    const replaces = isSipUri(target) ? headerParam(target, 'Replaces') : undefined;
+    if (replaces === undefined && (number === undefined || number.length === 0)) {
+      void incoming.respond(400, 'Bad Request - Refer-To names no number to transfer to');
+      return;
+    }
+    if (leg.referral !== undefined) {
+      void incoming.respond(491, 'Request Pending');
+      return;
+    }
+    const notify = request.getHeader('Refer-Sub')?.trim().toLowerCase() !== 'false';
+    void incoming.respond(202, 'Accepted', {
+      headers: [this.#contactHeader(leg.target.protocol), ...(notify ? [] : [{ name: 'Refer-Sub', value: 'false' }])],
+    });
+    const referral: Referral = { cseq: request.cseq.seq, notify, sent: Promise.resolve() };
+    leg.referral = referral;
+    void this.#notify(leg, referral, '100 Trying', false);
+    try {
+      if (replaces !== undefined) {
+        const replaced = this.#legReplacedBy(replaces);
+        if (replaced === undefined || replaced === leg) {
+          throw Object.assign(new Error(`Replaces names no call of this phone: ${replaces}`), { sipStatus: 481 });
+        }
+        engine.transferCalls(leg.id, replaced.id);
+      } else {
+        engine.transfer(leg.id, decodeURIComponent(number ?? ''));
+      }
+    } catch (error) {
+      // The transfer was not taken: the call goes on, and the phone hears why (RFC 3515 §2.4.5).
+      this.#logger.info({ err: error, leg: leg.id }, 'transfer refused');
+      leg.referral = undefined;
+      void this.#notify(leg, referral, transferFailureStatus(error), true);
+    }
+  }
+
+  /** The leg a Replaces value (RFC 3891 §6.1: Call-ID;to-tag;from-tag, as the sender sees the dialog) names. */
+  #legReplacedBy(replaces: string): SipLeg | undefined {
+    const [callId, ...params] = replaces.split(';');
+    const tags = new Map(
+      params.map((param) => {
+        const [name = '', value = ''] = param.split('=');
+        return [name.trim().toLowerCase(), value.trim()];
+      }),
+    );
+    const toTag = tags.get('to-tag');
+    const fromTag = tags.get('from-tag');
+    if (callId === undefined || toTag === undefined || fromTag === undefined) return undefined;
+    // The phone's from-tag is its own tag; the to-tag is ours.
+    return this.#byDialog.get(dialogKey({ callId: callId.trim(), localTag: toTag, remoteTag: fromTag }));
+  }
+
+  /**
+   * Reports a referral's progress in a sipfrag NOTIFY (RFC 3515 §2.4.4), unless the phone asked not,
+   * after the previous NOTIFY has its answer. Resolves when this one has.
+   */
+  #notify(leg: SipLeg, referral: Referral, status: string, final: boolean): Promise<void> {
+    if (!referral.notify) return referral.sent;
+    referral.sent = referral.sent.then(() => {
+      const dialog = leg.dialog;
+      if (dialog === undefined || dialog.state === 'terminated') return;
+      const notify = dialog.createRequest('NOTIFY', {
+        sentBy: this.#ua.transport.sentBy(leg.target.protocol),
+        protocol: leg.target.protocol,
+        headers: [
+          { name: 'Event', value: `refer;id=${referral.cseq}` },
+          { name: 'Subscription-State', value: final ? 'terminated;reason=noresource' : 'active;expires=60' },
+          this.#contactHeader(leg.target.protocol),
+          sipfragType,
+        ],
+        body: Buffer.from(`SIP/2.0 ${status}\r\n`),
+      });
+      return this.#ua.sendRequest(notify, { target: leg.target }).then(
+        () => undefined,
+        (error: unknown) => this.#logger.info({ err: error, leg: leg.id }, 'NOTIFY got no answer'),
+      );
+    });
+    return referral.sent;
+  }
+
+  /**
+   * The phone transferred its call away. It hears that the transfer succeeded and is expected to hang
+   * up (RFC 5589 §6); if it has not after 4·T1, we end its dialog ourselves.
+   */
+  #leaveAfterTransfer(leg: SipLeg): void {
+    const referral = leg.referral;
+    leg.referral = undefined;
+    leg.ended = true;
+    const notified = referral === undefined ? Promise.resolve() : this.#notify(leg, referral, '200 OK', true);
+    void notified.then(() => {
+      leg.retransmit?.cancel();
+      leg.retransmit = this.#options.clock.setTimer(4 * this.#options.timers.t1, () => {
+        leg.retransmit = undefined;
+        if (this.#legs.get(leg.id) === leg) this.#bye(leg);
+      });
+    });
+  }
+
   // --- commands from the engine --------------------------------------------------------------------
 
   isInService(device: string): boolean {
@@ -380,11 +532,15 @@ export class SipPhoneDriver implements DeviceDriver {
       id: request.leg,
       device: request.device,
       invite,
+      offered: request.offer !== undefined,
       abort: new AbortController(),
       dialog: undefined,
       target,
       ended: false,
       retransmit: undefined,
+      pendingAck: undefined,
+      lastAck: undefined,
+      referral: undefined,
     };
     this.#legs.set(leg.id, leg);
     this.#ua
@@ -419,6 +575,10 @@ export class SipPhoneDriver implements DeviceDriver {
   release(legId: LegId, cause: ReleaseCause): void {
     const leg = this.#legs.get(legId);
     if (leg === undefined) return;
+    if (cause.reason === 'transferred' && leg.dialog !== undefined) {
+      this.#leaveAfterTransfer(leg);
+      return;
+    }
     if (leg.kind === 'inbound' && !leg.incoming.answered) {
       this.#forget(leg);
       void leg.incoming.respond(finalStatusFor(cause));
@@ -470,10 +630,42 @@ export class SipPhoneDriver implements DeviceDriver {
       headers: [this.#contactHeader(leg.target.protocol), sdpType],
       body: Buffer.from(offer),
     });
-    const response = await this.#ua.sendRequest(reinvite, { target: leg.target });
+    const response = await this.#ua.sendRequest(reinvite, {
+      target: leg.target,
+      onRetransmitted2xx: (repeat) => this.#ack(leg, repeat),
+    });
     if (response.status >= 300) throw new Error(`the phone refused the new session description: ${response.status}`);
     this.#sendAck(leg, reinvite.cseq.seq);
     return Buffer.from(response.body).toString('utf8');
+  }
+
+  async requestOffer(legId: LegId): Promise<SessionDescription> {
+    const leg = this.#legs.get(legId);
+    if (leg?.dialog === undefined || leg.ended) throw new Error(`leg ${legId} has no dialog`);
+    const reinvite = leg.dialog.createRequest('INVITE', {
+      sentBy: this.#ua.transport.sentBy(leg.target.protocol),
+      protocol: leg.target.protocol,
+      headers: [this.#contactHeader(leg.target.protocol)],
+    });
+    const response = await this.#ua.sendRequest(reinvite, {
+      target: leg.target,
+      onRetransmitted2xx: (repeat) => this.#ack(leg, repeat),
+    });
+    if (response.status >= 300) throw new Error(`the phone refused to make an offer: ${response.status}`);
+    if (response.body.length === 0) {
+      this.#sendAck(leg, reinvite.cseq.seq);
+      throw new Error('the phone answered a re-INVITE without SDP with no offer');
+    }
+    leg.pendingAck = reinvite.cseq.seq;
+    return Buffer.from(response.body).toString('utf8');
+  }
+
+  answerOffer(legId: LegId, answer: SessionDescription | undefined): void {
+    const leg = this.#legs.get(legId);
+    if (leg?.pendingAck === undefined) return;
+    const cseq = leg.pendingAck;
+    leg.pendingAck = undefined;
+    this.#sendAck(leg, cseq, answer);
   }
 
   // --- helpers ---------------------------------------------------------------------------------
@@ -506,27 +698,45 @@ export class SipPhoneDriver implements DeviceDriver {
     }
     leg.dialog = dialog;
     this.#byDialog.set(dialogKey(dialog.id), leg);
-    this.#sendAck(leg, leg.invite.cseq.seq);
     leg.invite.compact();
-    const answer = response.body.length > 0 ? Buffer.from(response.body).toString('utf8') : undefined;
-    const wanted = !leg.ended && (this.#engine?.answered(leg.id, answer === undefined ? {} : { answer }) ?? false);
-    // A 2xx crossing our CANCEL, or an answer the call no longer wants: ACKed above, ended here (§15).
-    if (!wanted) this.#bye(leg);
-  }
-
-  #ack(leg: OutboundLeg, response: SipResponse): void {
-    if (leg.dialog !== undefined && response.to.params.get('tag') === leg.dialog.id.remoteTag) {
+    const sdp = response.body.length > 0 ? Buffer.from(response.body).toString('utf8') : undefined;
+    if (leg.offered || sdp === undefined) {
       this.#sendAck(leg, leg.invite.cseq.seq);
+      const wanted = !leg.ended && (this.#engine?.answered(leg.id, sdp === undefined ? {} : { answer: sdp }) ?? false);
+      // A 2xx crossing our CANCEL, or an answer the call no longer wants: ACKed above, ended here (§15).
+      if (!wanted) this.#bye(leg);
+      return;
+    }
+    // The phone offered in its 2xx (we sent none): the ACK carries the answer, which comes from the
+    // other party (RFC 3264 §4, RFC 3725 flow III). Until then its 2xx repeats are not acknowledged.
+    leg.pendingAck = leg.invite.cseq.seq;
+    const wanted = !leg.ended && (this.#engine?.answered(leg.id, { offer: sdp }) ?? false);
+    if (!wanted) {
+      this.#sendAck(leg, leg.invite.cseq.seq);
+      this.#bye(leg);
     }
   }
 
-  #sendAck(leg: SipLeg, cseq: number): void {
-    if (leg.dialog === undefined) return;
+  /** A repeated 2xx to one of our INVITEs: our ACK was lost, so it is sent again (unless still pending). */
+  #ack(leg: SipLeg, response: SipResponse): void {
+    if (leg.dialog === undefined || response.to.params.get('tag') !== leg.dialog.id.remoteTag) return;
+    if (leg.pendingAck === response.cseq.seq) return;
+    const ack = leg.lastAck;
+    if (ack?.cseq.seq !== response.cseq.seq) return;
+    this.#ua.transactions.sendStateless(ack, leg.target).catch((error: unknown) => {
+      this.#logger.info({ err: error, leg: leg.id }, 'ACK could not be sent again');
+    });
+  }
+
+  #sendAck(leg: SipLeg, cseq: number, answer?: SessionDescription): void {
+    if (leg.dialog === undefined || leg.dialog.state === 'terminated') return;
     const ack = leg.dialog.createRequest('ACK', {
       sentBy: this.#ua.transport.sentBy(leg.target.protocol),
       protocol: leg.target.protocol,
       cseq,
+      ...(answer === undefined ? {} : { headers: [sdpType], body: Buffer.from(answer) }),
     });
+    leg.lastAck = ack;
     this.#ua.transactions.sendStateless(ack, leg.target).catch((error: unknown) => {
       this.#logger.info({ err: error, leg: leg.id }, 'ACK could not be sent');
     });
@@ -534,6 +744,8 @@ export class SipPhoneDriver implements DeviceDriver {
 
   #bye(leg: SipLeg): void {
     const dialog = leg.dialog;
+    // A 2xx still waiting for its answer is acknowledged first: BYE comes after ACK (§15).
+    if (leg.pendingAck !== undefined) this.answerOffer(leg.id, undefined);
     this.#forget(leg);
     if (dialog === undefined || dialog.state === 'terminated') return;
     const bye = dialog.createRequest('BYE', {
@@ -618,4 +830,27 @@ export class SipPhoneDriver implements DeviceDriver {
   #contactHeader(protocol: TransportProtocol): HeaderField {
     return { name: 'Contact', value: formatNameAddress(this.#contactOf(protocol)) };
   }
+}
+
+/** A header of a URI (`?Replaces=…`), its %-escapes decoded; names compare case-insensitively. */
+function headerParam(uri: SipUri, name: string): string | undefined {
+  for (const [key, value] of uri.headers) {
+    if (key.toLowerCase() !== name.toLowerCase()) continue;
+    try {
+      return decodeURIComponent(value ?? '');
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+/** The status line a failed transfer is reported with in the final NOTIFY. */
+function transferFailureStatus(error: unknown): string {
+  if (typeof error === 'object' && error !== null && 'sipStatus' in error && error.sipStatus === 481) {
+    return '481 Call/Transaction Does Not Exist';
+  }
+  if (isStrowgerError(error, 'INVALID_ARGUMENT') || isStrowgerError(error, 'NOT_FOUND')) return '404 Not Found';
+  if (isStrowgerError(error, 'INVALID_STATE')) return '403 Forbidden';
+  return '503 Service Unavailable';
 }

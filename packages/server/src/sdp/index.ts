@@ -1,2 +1,3 @@
 /** Session descriptions (SDP, RFC 4566) as call control needs them, over sdp-transform. */
 export { audioDirection, isHoldOffer, type MediaDirection } from './media-direction.js';
+export { SessionOrigin } from './session-origin.js';

@@ -32,6 +32,7 @@ import {
   type SessionDescription,
   type Switch,
 } from '../../switch/index.js';
+import { SessionOrigin } from '../../sdp/index.js';
 import type { RegistrationTable } from './registration-table.js';
 import type { SipAccount } from './sip-accounts.js';
 
@@ -77,6 +78,8 @@ interface LegBase {
   /** Our last ACK, sent again if the phone repeats the 2xx it acknowledges. */
   lastAck: SipRequest | undefined;
   referral: Referral | undefined;
+  /** The session this phone sees: every description we send it carries one origin (RFC 3264 §8). */
+  readonly origin: SessionOrigin;
 }
 
 /** The phone called us: we are the UAS of its INVITE. */
@@ -252,6 +255,7 @@ export class SipPhoneDriver implements DeviceDriver {
         incoming.source,
       ),
       retransmit: undefined,
+      origin: new SessionOrigin(),
       pendingAck: undefined,
       lastAck: undefined,
       referral: undefined,
@@ -347,7 +351,7 @@ export class SipPhoneDriver implements DeviceDriver {
         void incoming.respond(200, 'OK', {
           toTag: leg.dialog?.id.localTag,
           headers: [this.#contactHeader(leg.target.protocol), sdpType],
-          body: Buffer.from(answer),
+          body: Buffer.from(leg.origin.present(answer)),
         });
         if (incoming.method === 'INVITE' && !this.#ua.transport.isReliable(leg.target.protocol)) {
           leg.retransmit?.cancel();
@@ -517,6 +521,7 @@ export class SipPhoneDriver implements DeviceDriver {
       });
     }
     if (request.offer !== undefined) headers.push(sdpType);
+    const origin = new SessionOrigin();
     const invite = this.#ua.createRequest({
       method: 'INVITE',
       uri: binding.contact,
@@ -525,7 +530,7 @@ export class SipPhoneDriver implements DeviceDriver {
       contact: this.#contactOf(target.protocol),
       protocol: target.protocol,
       headers,
-      ...(request.offer === undefined ? {} : { body: Buffer.from(request.offer) }),
+      ...(request.offer === undefined ? {} : { body: Buffer.from(origin.present(request.offer)) }),
     });
     const leg: OutboundLeg = {
       kind: 'outbound',
@@ -538,6 +543,7 @@ export class SipPhoneDriver implements DeviceDriver {
       target,
       ended: false,
       retransmit: undefined,
+      origin,
       pendingAck: undefined,
       lastAck: undefined,
       referral: undefined,
@@ -597,7 +603,7 @@ export class SipPhoneDriver implements DeviceDriver {
     if (info.earlyMedia !== undefined) {
       void leg.incoming.respond(183, 'Session Progress', {
         headers: [this.#contactHeader(leg.target.protocol), sdpType],
-        body: Buffer.from(info.earlyMedia),
+        body: Buffer.from(leg.origin.present(info.earlyMedia)),
       });
     } else {
       void leg.incoming.respond(180, 'Ringing', { headers: [this.#contactHeader(leg.target.protocol)] });
@@ -610,7 +616,7 @@ export class SipPhoneDriver implements DeviceDriver {
     const incoming = leg.incoming;
     void incoming.respond(200, 'OK', {
       headers: [this.#contactHeader(leg.target.protocol), ...(info.answer === undefined ? [] : [sdpType])],
-      ...(info.answer === undefined ? {} : { body: Buffer.from(info.answer) }),
+      ...(info.answer === undefined ? {} : { body: Buffer.from(leg.origin.present(info.answer)) }),
     });
     const toTag = incoming.toTag;
     if (toTag === undefined) return;
@@ -628,7 +634,7 @@ export class SipPhoneDriver implements DeviceDriver {
       sentBy: this.#ua.transport.sentBy(leg.target.protocol),
       protocol: leg.target.protocol,
       headers: [this.#contactHeader(leg.target.protocol), sdpType],
-      body: Buffer.from(offer),
+      body: Buffer.from(leg.origin.present(offer)),
     });
     const response = await this.#ua.sendRequest(reinvite, {
       target: leg.target,
@@ -734,7 +740,7 @@ export class SipPhoneDriver implements DeviceDriver {
       sentBy: this.#ua.transport.sentBy(leg.target.protocol),
       protocol: leg.target.protocol,
       cseq,
-      ...(answer === undefined ? {} : { headers: [sdpType], body: Buffer.from(answer) }),
+      ...(answer === undefined ? {} : { headers: [sdpType], body: Buffer.from(leg.origin.present(answer)) }),
     });
     leg.lastAck = ack;
     this.#ua.transactions.sendStateless(ack, leg.target).catch((error: unknown) => {

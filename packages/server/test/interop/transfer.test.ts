@@ -1,0 +1,156 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { CallRecord } from '../../src/switch/index.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
+import { TestPhone, type PhoneCall } from '../support/test-phone.js';
+
+// Transfers between phones that hold several calls at once, which SIPp cannot play: Strowger's own
+// test phone (its SIP stack, scripted) on three lines.
+const config = `
+settings: { sipRealm: strowger }
+lines:
+  - { dn: '3001' }
+  - { dn: '3002', maxCalls: 4, busyTrigger: 4 }
+  - { dn: '3003' }
+devices:
+${['3001', '3002', '3003']
+  .map(
+    (dn) =>
+      `  - { name: SEP00000000${dn}, type: sip-phone, lines: ['${dn}'], sip: { username: '${dn}', password: 'pw-${dn}' } }`,
+  )
+  .join('\n')}
+`;
+
+let server: TestServer;
+const records: CallRecord[] = [];
+let phones: TestPhone[] = [];
+
+beforeAll(async () => {
+  server = await startTestServer({
+    config,
+    sipTimers: { t1: 100, t2: 400, t4: 500, d: 3200 },
+    callRecords: { write: (record) => records.push(record) },
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await waitFor(() => server.strowger.sipTransactionCount() === 0, 10_000);
+  expect(server.strowger.sip.ua.transactions.describeLive(), 'SIP transactions left behind').toEqual([]);
+  await server?.stop();
+}, 20_000);
+
+afterEach(async () => {
+  await waitFor(() => server.strowger.engine.callCount === 0 && server.strowger.sip.phones.legCount === 0);
+  expect(server.strowger.engine.callCount, 'calls left in the engine').toBe(0);
+  expect(server.strowger.engine.legCount, 'legs left in the engine').toBe(0);
+  expect(server.strowger.sip.phones.legCount, 'legs left in the SIP driver').toBe(0);
+  for (const phone of phones) phone.close();
+  phones = [];
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 3000): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() >= until) return false;
+    await new Promise((done) => setTimeout(done, 10));
+  }
+  return true;
+}
+
+async function phone(dn: string): Promise<TestPhone> {
+  const started = await TestPhone.start({ dn, password: `pw-${dn}`, serverPort: server.sipPort });
+  phones.push(started);
+  return started;
+}
+
+/** The call a phone was given most recently (it answers at once). */
+async function answeredOn(p: TestPhone, count: number): Promise<PhoneCall> {
+  expect(await waitFor(() => p.calls.length >= count), `${p.dn} was never called`).toBe(true);
+  return p.calls[count - 1]!;
+}
+
+/** Whose media a description points at: the test phones put theirs at port 40000 + 2 × their number. */
+function mediaOf(sdp: string | undefined): string | undefined {
+  const port = Number(sdp?.match(/^m=audio (\d+)/m)?.[1]);
+  return Number.isNaN(port) ? undefined : String((port - 40000) / 2);
+}
+
+function origin(sdp: string | undefined): string | undefined {
+  return sdp?.match(/^o=(.*)$/m)?.[1]?.trim();
+}
+
+describe('transfer between test phones', () => {
+  it('attended transfer: B holds A, consults C, and REFERs A with Replaces; A and C then talk', async () => {
+    const [a, b, c] = [await phone('3001'), await phone('3002'), await phone('3003')];
+    const first = await a.call('3002');
+    const bFirst = await answeredOn(b, 1);
+    expect((await bFirst.hold()).status).toBe(200);
+    const consult = await b.call('3003');
+    const cCall = await answeredOn(c, 1);
+    expect(server.strowger.engine.callCount).toBe(2);
+
+    const referred = await bFirst.refer(consult);
+    expect(referred.status).toBe(202);
+    expect(await waitFor(() => bFirst.notifies.length === 2)).toBe(true);
+    expect(bFirst.notifies).toEqual(['SIP/2.0 100 Trying', 'SIP/2.0 200 OK']);
+
+    // C is asked for an offer (re-INVITE without SDP); A gets it in a re-INVITE; C gets A's answer in the ACK.
+    expect(await waitFor(() => cCall.acks.length === 2)).toBe(true);
+    expect(cCall.reinvites).toEqual([undefined]);
+    expect(mediaOf(first.remoteSdp)).toBe('3003');
+    expect(mediaOf(cCall.acks[1])).toBe('3001');
+    // A still sees one session (B's origin, one version up), whoever it now talks to (RFC 3264 §8).
+    const [firstOrigin] = first.reinvites.length > 0 ? [origin(first.reinvites.at(-1))] : [];
+    expect(firstOrigin).toMatch(/^phone3002 1000 \d+ IN IP4 127\.0\.0\.1$/);
+
+    // B hangs up both calls as a phone does after a transfer; the server does not wait for it.
+    await bFirst.hangUp();
+    await waitFor(() => consult.ended, 2000);
+    if (!consult.ended) await consult.hangUp();
+
+    const calls = server.strowger.engine.listCalls();
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.connections.filter((conn) => conn.state === 'ESTABLISHED').map((conn) => conn.address)).toEqual([
+      '3001',
+      '3003',
+    ]);
+    expect((await first.hangUp()).status).toBe(200);
+    expect(await waitFor(() => cCall.ended)).toBe(true);
+    expect(records.slice(-3).map((r) => `${r.callingNumber}→${r.finalCalledNumber} ${r.cause.reason}`)).toEqual([
+      '3001→3002 transferred',
+      '3002→3003 transferred',
+      '3001→3003 normal',
+    ]);
+  });
+
+  it('blind transfer from the caller: A REFERs B to C, and B talks to C', async () => {
+    const [a, b, c] = [await phone('3001'), await phone('3002'), await phone('3003')];
+    const call = await a.call('3002');
+    const bCall = await answeredOn(b, 1);
+    expect((await call.refer('3003')).status).toBe(202);
+    expect(await waitFor(() => call.notifies.length === 2)).toBe(true);
+    expect(call.notifies.at(-1)).toBe('SIP/2.0 200 OK');
+    const cCall = await answeredOn(c, 1);
+    expect(await waitFor(() => cCall.acks.length === 1 && cCall.acks[0] !== undefined)).toBe(true);
+    expect(mediaOf(bCall.remoteSdp)).toBe('3003');
+    expect(mediaOf(cCall.acks[0])).toBe('3002');
+    expect(origin(bCall.remoteSdp)).toMatch(/^phone3001 /);
+    // A does not hang up: the server ends its dialog after a short wait.
+    expect(await waitFor(() => call.ended, 3000)).toBe(true);
+    expect((await cCall.hangUp()).status).toBe(200);
+    expect(await waitFor(() => bCall.ended)).toBe(true);
+  });
+
+  it('a REFER whose Replaces names no call of the phone is refused with NOTIFY 481, and the call goes on', async () => {
+    const [a] = [await phone('3001'), await phone('3002')];
+    const call = await a.call('3002');
+    const fake = {
+      phone: a,
+      dialog: { id: { callId: 'nope', localTag: 'x', remoteTag: 'y' } },
+    } as unknown as PhoneCall;
+    expect((await call.refer(fake)).status).toBe(202);
+    expect(await waitFor(() => call.notifies.length === 2)).toBe(true);
+    expect(call.notifies.at(-1)).toBe('SIP/2.0 481 Call/Transaction Does Not Exist');
+    expect(server.strowger.engine.callCount).toBe(1);
+    expect((await call.hangUp()).status).toBe(200);
+  });
+});

@@ -1,0 +1,361 @@
+import { systemClock } from '../../src/core/index.js';
+import {
+  Dialog,
+  SipUserAgent,
+  TransportLayer,
+  answerChallenge,
+  formatUri,
+  type Endpoint,
+  type HeaderField,
+  type IncomingRequest,
+  type NameAddress,
+  type SipRequest,
+  type SipResponse,
+  type TimerSettings,
+  type Uri,
+} from '../../src/sip/index.js';
+
+/**
+ * A scriptable SIP phone for interop tests of what SIPp cannot play: several calls at once on one
+ * phone (attended transfer), hold and resume with real offer/answer, REFER with Replaces. It is built
+ * on Strowger's own SIP stack, as a phone would be: it registers with digest, authenticates its
+ * INVITEs, answers calls at once with SDP, answers re-INVITEs (offering when they carry none), and
+ * records what it was told, so tests can check it.
+ */
+export class TestPhone {
+  readonly dn: string;
+  readonly calls: PhoneCall[] = [];
+  readonly #ua: SipUserAgent;
+  readonly #transport: TransportLayer;
+  readonly #server: Endpoint;
+  readonly #password: string;
+  readonly #local: { host: string; port: number };
+  #sdpVersion = 1;
+
+  private constructor(options: {
+    dn: string;
+    password: string;
+    server: Endpoint;
+    ua: SipUserAgent;
+    transport: TransportLayer;
+    local: { host: string; port: number };
+  }) {
+    this.dn = options.dn;
+    this.#password = options.password;
+    this.#server = options.server;
+    this.#ua = options.ua;
+    this.#transport = options.transport;
+    this.#local = options.local;
+    this.#ua.onRequest((incoming) => this.#onRequest(incoming));
+    this.#ua.transactions.events.on('ack', ({ request }) => {
+      this.#callFor(request)?.acks.push(bodyOf(request));
+    });
+  }
+
+  /** Starts a phone on a free loopback port and registers it with the server. */
+  static async start(options: {
+    dn: string;
+    password: string;
+    serverPort: number;
+    timers?: Partial<TimerSettings>;
+  }): Promise<TestPhone> {
+    const clock = systemClock;
+    const transport = new TransportLayer({ clock });
+    const bound = await transport.listen({ host: '127.0.0.1', udpPort: 0 });
+    const udp = bound.udp;
+    if (udp === undefined) throw new Error('the test phone could not open a UDP socket');
+    const ua = new SipUserAgent({
+      transport,
+      clock,
+      allow: ['INVITE', 'ACK', 'CANCEL', 'BYE', 'NOTIFY', 'REFER'],
+      userAgentHeader: 'Strowger test phone',
+      ...(options.timers === undefined ? {} : { timers: options.timers }),
+    });
+    const phone = new TestPhone({
+      dn: options.dn,
+      password: options.password,
+      server: { protocol: 'udp', address: '127.0.0.1', port: options.serverPort },
+      ua,
+      transport,
+      local: { host: '127.0.0.1', port: udp.port },
+    });
+    await phone.register();
+    return phone;
+  }
+
+  async register(expires = 300): Promise<void> {
+    const response = await this.#withAuth('REGISTER', 'WWW-Authenticate', 'Authorization', (cseq, auth) =>
+      this.#ua.createRequest({
+        method: 'REGISTER',
+        uri: this.#serverUri(),
+        from: this.#me(),
+        to: this.#me(),
+        callId: `reg-${this.dn}-${this.#local.port}`,
+        cseq,
+        contact: this.#contact(),
+        headers: [{ name: 'Expires', value: String(expires) }, ...auth],
+      }),
+    );
+    if (response.status !== 200) throw new Error(`${this.dn} could not register: ${response.status}`);
+  }
+
+  /** Calls a number with an offer; resolves once answered (rejects with the status otherwise). */
+  async call(number: string): Promise<PhoneCall> {
+    const offer = this.sdp('sendrecv');
+    const callId = `call-${this.dn}-${Date.now()}-${Math.random().toString(16).slice(2)}`;
+    const fromTag = `t${Math.random().toString(16).slice(2)}`;
+    let invite: SipRequest | undefined;
+    const response = await this.#withAuth('INVITE', 'Proxy-Authenticate', 'Proxy-Authorization', (cseq, auth) => {
+      invite = this.#ua.createRequest({
+        method: 'INVITE',
+        uri: { ...this.#serverUri(), user: number },
+        from: { ...this.#me(), params: new Map([['tag', fromTag]]) },
+        to: { displayName: undefined, uri: { ...this.#serverUri(), user: number }, params: new Map() },
+        callId,
+        cseq,
+        contact: this.#contact(),
+        headers: [{ name: 'Content-Type', value: 'application/sdp' }, ...auth],
+        body: Buffer.from(offer),
+      });
+      return invite;
+    });
+    if (invite === undefined || response.status >= 300) throw new Error(`call to ${number} failed: ${response.status}`);
+    const dialog = Dialog.asUac(invite, response);
+    this.#sendAck(dialog, invite.cseq.seq);
+    const call = new PhoneCall(this, dialog, bodyOf(response));
+    this.calls.push(call);
+    return call;
+  }
+
+  /** An SDP body from this phone, with a fresh version, in the given direction. */
+  sdp(direction: 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive'): string {
+    this.#sdpVersion += 1;
+    return [
+      'v=0',
+      `o=phone${this.dn} 1000 ${this.#sdpVersion} IN IP4 127.0.0.1`,
+      's=-',
+      'c=IN IP4 127.0.0.1',
+      't=0 0',
+      `m=audio ${40000 + Number(this.dn) * 2} RTP/AVP 0`,
+      'a=rtpmap:0 PCMU/8000',
+      `a=${direction}`,
+      '',
+    ].join('\r\n');
+  }
+
+  /** @internal Sends a request inside a call's dialog and resolves with the final response. */
+  send(dialog: Dialog, method: string, headers: HeaderField[] = [], body?: string): Promise<SipResponse> {
+    const request = dialog.createRequest(method, {
+      sentBy: this.#transport.sentBy('udp'),
+      protocol: 'udp',
+      headers: [...(method === 'INVITE' || method === 'REFER' ? [this.#contactHeader()] : []), ...headers],
+      ...(body === undefined ? {} : { body: Buffer.from(body) }),
+    });
+    return this.#ua.sendRequest(request, { target: this.#server }).then((response) => {
+      if (method === 'INVITE' && response.status < 300) this.#sendAck(dialog, request.cseq.seq);
+      return response;
+    });
+  }
+
+  close(): void {
+    this.#ua.close();
+    void this.#transport.close();
+  }
+
+  #onRequest(incoming: IncomingRequest): void {
+    const request = incoming.request;
+    if (request.method === 'INVITE' && !request.to.params.has('tag')) {
+      const tag = `a${Math.random().toString(16).slice(2)}`;
+      const offer = bodyOf(request);
+      const answer = this.sdp('sendrecv');
+      void incoming.respond(200, 'OK', {
+        toTag: tag,
+        headers: [this.#contactHeader(), { name: 'Content-Type', value: 'application/sdp' }],
+        body: Buffer.from(answer),
+      });
+      const call = new PhoneCall(this, Dialog.asUasWithTag(request, tag, 'confirmed'), offer);
+      if (offer === undefined) call.offersMade.push(answer);
+      this.calls.push(call);
+      return;
+    }
+    const call = this.#callFor(request);
+    if (call === undefined) {
+      void incoming.respond(481, 'Call/Transaction Does Not Exist');
+      return;
+    }
+    call.dialog.receiveRequest(request);
+    switch (request.method) {
+      case 'INVITE': {
+        const offer = bodyOf(request);
+        call.reinvites.push(offer);
+        if (offer !== undefined) call.remoteSdp = offer;
+        // A re-INVITE without SDP asks us to offer (RFC 3261 §14.1); the answer comes in the ACK.
+        const held = offer !== undefined && /a=(sendonly|inactive)/.test(offer);
+        const sdp = this.sdp(held ? 'recvonly' : 'sendrecv');
+        if (offer === undefined) call.offersMade.push(sdp);
+        void incoming.respond(200, 'OK', {
+          headers: [this.#contactHeader(), { name: 'Content-Type', value: 'application/sdp' }],
+          body: Buffer.from(sdp),
+        });
+        return;
+      }
+      case 'NOTIFY':
+        call.notifies.push(bodyOf(request)?.trim() ?? '');
+        void incoming.respond(200, 'OK');
+        return;
+      case 'BYE':
+        call.ended = true;
+        call.dialog.terminate();
+        void incoming.respond(200, 'OK');
+        return;
+      default:
+        void incoming.respond(405, 'Method Not Allowed');
+    }
+  }
+
+  #callFor(request: SipRequest): PhoneCall | undefined {
+    const toTag = request.to.params.get('tag');
+    const fromTag = request.from.params.get('tag');
+    return this.calls.find(
+      (call) =>
+        call.dialog.id.callId === request.callId &&
+        call.dialog.id.localTag === toTag &&
+        call.dialog.id.remoteTag === fromTag,
+    );
+  }
+
+  #sendAck(dialog: Dialog, cseq: number, body?: string): void {
+    const ack = dialog.createRequest('ACK', {
+      sentBy: this.#transport.sentBy('udp'),
+      protocol: 'udp',
+      cseq,
+      ...(body === undefined ? {} : { body: Buffer.from(body) }),
+    });
+    void this.#ua.transactions.sendStateless(ack, this.#server);
+  }
+
+  /** Sends a request; a digest challenge is answered once with this phone's credentials. */
+  async #withAuth(
+    method: string,
+    challengeHeader: string,
+    credentialsHeader: string,
+    build: (cseq: number, auth: HeaderField[]) => SipRequest,
+  ): Promise<SipResponse> {
+    const first = build(1, []);
+    const response = await this.#ua.sendRequest(first, { target: this.#server });
+    const expected = challengeHeader === 'WWW-Authenticate' ? 401 : 407;
+    if (response.status !== expected) return response;
+    const challenge = response
+      .getHeaders(challengeHeader)
+      .find((value) => /algorithm=MD5/i.test(value) || !/algorithm=/i.test(value));
+    if (challenge === undefined) throw new Error(`${method}: no MD5 challenge to answer`);
+    const credentials = answerChallenge({
+      challenge,
+      method,
+      uri: formatUri(first.uri),
+      username: this.dn,
+      password: this.#password,
+    });
+    return this.#ua.sendRequest(build(2, [{ name: credentialsHeader, value: credentials }]), {
+      target: this.#server,
+    });
+  }
+
+  #serverUri(): Uri & { scheme: 'sip' } {
+    return {
+      scheme: 'sip',
+      user: undefined,
+      password: undefined,
+      host: '127.0.0.1',
+      port: this.#server.port,
+      params: new Map(),
+      headers: new Map(),
+    };
+  }
+
+  #me(): NameAddress {
+    return { displayName: undefined, uri: { ...this.#serverUri(), user: this.dn }, params: new Map() };
+  }
+
+  #contact(): NameAddress {
+    return {
+      displayName: undefined,
+      uri: { ...this.#serverUri(), user: this.dn, host: this.#local.host, port: this.#local.port },
+      params: new Map(),
+    };
+  }
+
+  #contactHeader(): HeaderField {
+    return { name: 'Contact', value: `<sip:${this.dn}@${this.#local.host}:${this.#local.port}>` };
+  }
+}
+
+/** One call on a test phone: its dialog with the server and what the phone saw in it. */
+export class PhoneCall {
+  readonly phone: TestPhone;
+  readonly dialog: Dialog;
+  /** The session description last received from the other side. */
+  remoteSdp: string | undefined;
+  /** Bodies of re-INVITEs received (undefined for one without SDP). */
+  readonly reinvites: Array<string | undefined> = [];
+  /** Offers this phone made when asked to (an INVITE or re-INVITE without SDP). */
+  readonly offersMade: string[] = [];
+  /** Bodies of the ACKs received for this phone's 2xx (the answer, when this phone offered). */
+  readonly acks: Array<string | undefined> = [];
+  /** sipfrag bodies of NOTIFYs received (transfer progress). */
+  readonly notifies: string[] = [];
+  ended = false;
+
+  constructor(phone: TestPhone, dialog: Dialog, remoteSdp: string | undefined) {
+    this.phone = phone;
+    this.dialog = dialog;
+    this.remoteSdp = remoteSdp;
+  }
+
+  async hold(): Promise<SipResponse> {
+    return this.#reoffer('sendonly');
+  }
+
+  async resume(): Promise<SipResponse> {
+    return this.#reoffer('sendrecv');
+  }
+
+  /** Blind transfer to a number, or attended transfer to another call of this phone (Replaces). */
+  refer(target: string | PhoneCall): Promise<SipResponse> {
+    let referTo: string;
+    if (typeof target === 'string') {
+      referTo = `<sip:${target}@127.0.0.1>`;
+    } else {
+      // RFC 3891: the dialog to replace, as its far end (the server) sees it.
+      const { callId, localTag, remoteTag } = target.dialog.id;
+      const replaces = encodeURIComponent(`${callId};to-tag=${remoteTag};from-tag=${localTag}`);
+      referTo = `<sip:${target.phone.dn}@127.0.0.1?Replaces=${replaces}>`;
+    }
+    return this.phone.send(this.dialog, 'REFER', [
+      { name: 'Refer-To', value: referTo },
+      { name: 'Referred-By', value: `<sip:${this.phone.dn}@127.0.0.1>` },
+    ]);
+  }
+
+  async hangUp(): Promise<SipResponse> {
+    this.ended = true;
+    const response = await this.phone.send(this.dialog, 'BYE');
+    this.dialog.terminate();
+    return response;
+  }
+
+  async #reoffer(direction: 'sendonly' | 'sendrecv'): Promise<SipResponse> {
+    const response = await this.phone.send(
+      this.dialog,
+      'INVITE',
+      [{ name: 'Content-Type', value: 'application/sdp' }],
+      this.phone.sdp(direction),
+    );
+    if (response.status < 300) this.remoteSdp = bodyOf(response);
+    return response;
+  }
+}
+
+function bodyOf(message: { body: Uint8Array }): string | undefined {
+  return message.body.length === 0 ? undefined : Buffer.from(message.body).toString('utf8');
+}

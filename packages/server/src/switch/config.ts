@@ -35,4 +35,50 @@ export interface SwitchConfig {
   readonly lines: readonly SwitchLine[];
   /** The number "forward to voicemail" reaches; without it such a forward is not taken. */
   readonly voicemailPilot?: string;
+  readonly lineGroups?: readonly SwitchLineGroup[];
+  readonly huntLists?: readonly SwitchHuntList[];
+  readonly huntPilots?: readonly SwitchHuntPilot[];
+}
+
+/** How a line group picks the members a call is offered to (CUCM's distribution algorithms). */
+export type HuntAlgorithm = 'top-down' | 'circular' | 'longest-idle' | 'broadcast';
+
+/**
+ * What hunting does when a member does not take the call (CUCM's hunt options, per line group and
+ * per way of failing): try the next member and then the next group; the next member but never the
+ * next group; skip straight to the next group; or stop hunting.
+ */
+export type HuntOption = 'try-next-member-then-group' | 'try-next-member' | 'skip-to-next-group' | 'stop';
+
+export interface SwitchLineGroup {
+  readonly name: string;
+  readonly algorithm: HuntAlgorithm;
+  /** Seconds a member rings before the call moves on (CUCM's RNA reversion timeout). */
+  readonly rnaTimeoutSeconds: number;
+  readonly huntOptions: {
+    readonly noAnswer: HuntOption;
+    readonly busy: HuntOption;
+    /** No device of the member's line is in service. */
+    readonly notAvailable: HuntOption;
+  };
+  /** Member directory numbers, in order. */
+  readonly members: readonly string[];
+}
+
+export interface SwitchHuntList {
+  readonly name: string;
+  /** Line groups in the order they are hunted. */
+  readonly lineGroups: readonly string[];
+}
+
+export interface SwitchHuntPilot {
+  /** A number or pattern (X, [ ], !) that reaches the hunt list. */
+  readonly pattern: string;
+  readonly huntList: string;
+  /** Hunting stops after this many seconds whatever the groups' timers (CUCM's maximum hunt timer). */
+  readonly maxHuntSeconds: number;
+  /** Where a call goes when hunting ends with no member answering; without one it fails. */
+  readonly forwardNoAnswer?: ForwardTarget;
+  /** Where a call goes when every member tried was busy. */
+  readonly forwardBusy?: ForwardTarget;
 }

@@ -8,9 +8,19 @@ import {
   type TimerHandle,
 } from '../core/index.js';
 import { Call, type Connection, type TerminalConnection } from './call-model.js';
-import type { ForwardTarget, SwitchConfig, SwitchDevice, SwitchDeviceType, SwitchLine } from './config.js';
+import type {
+  ForwardTarget,
+  SwitchConfig,
+  SwitchDevice,
+  SwitchDeviceType,
+  SwitchHuntList,
+  SwitchHuntPilot,
+  SwitchLine,
+  SwitchLineGroup,
+} from './config.js';
 import { DigitAnalyzer } from './digit-analysis.js';
 import type { SwitchEvents } from './events.js';
+import { huntOrder } from './hunt-order.js';
 import {
   releaseCauses,
   type CallRecordSink,
@@ -45,6 +55,32 @@ export interface OriginateRequest {
   offer?: SessionDescription;
 }
 
+/** What a number reaches: a line, or a hunt pilot whose line groups are hunted. */
+type RouteTarget =
+  | { readonly kind: 'line'; readonly line: SwitchLine }
+  | { readonly kind: 'pilot'; readonly pilot: SwitchHuntPilot };
+
+function targetNumber(target: RouteTarget): string {
+  return target.kind === 'line' ? target.line.dn : target.pilot.pattern;
+}
+
+/** Why a hunt member did not take the call, which selects the line group's hunt option. */
+type MemberFailure = 'noAnswer' | 'busy' | 'notAvailable';
+
+/** A call hunting through a pilot's line groups. */
+interface HuntState {
+  readonly pilot: SwitchHuntPilot;
+  readonly groups: readonly SwitchLineGroup[];
+  groupIndex: number;
+  /** Members of the current group still to try, in the group's order. */
+  queue: string[];
+  /** Whether any member was rung (else every member was busy or unavailable). */
+  rang: boolean;
+  sawBusy: boolean;
+  rnaTimer: TimerHandle | undefined;
+  maxTimer: TimerHandle | undefined;
+}
+
 interface CallContext {
   readonly call: Call;
   /**
@@ -64,9 +100,13 @@ interface CallContext {
   /** When this leg of the call began (the call's start, or the transfer that made it). */
   legStartedAt: number;
   legAnsweredAt: number | undefined;
-  /** The connection the call is offered to now, or reached. */
+  /** Connections offered the call and not yet answered: one, or a broadcast line group's several. */
+  offered: Connection[];
+  /** The line offered outside hunting, whose forwarding applies while it rings. */
+  offeredLine: SwitchLine | undefined;
+  /** The connection that answered. */
   destination: Connection | undefined;
-  destinationLine: SwitchLine | undefined;
+  hunt: HuntState | undefined;
   /** The number offered to now (after forwarding). */
   called: string;
   noAnswerTimer: TimerHandle | undefined;
@@ -114,8 +154,14 @@ export class Switch {
   #devices = new Map<string, SwitchDevice>();
   #lines = new Map<string, SwitchLine>();
   #lineDevices = new Map<string, SwitchDevice[]>();
-  #analyzer = new DigitAnalyzer<SwitchLine>();
+  #analyzer = new DigitAnalyzer<RouteTarget>();
   #voicemailPilot: string | undefined;
+  #lineGroups = new Map<string, SwitchLineGroup>();
+  #huntLists = new Map<string, SwitchHuntList>();
+  /** Per line group, the member that last got a call (where circular distribution goes on from). */
+  readonly #lastHunted = new Map<string, string>();
+  /** When each line's last call ended: what longest-idle distribution orders by. */
+  readonly #idleSince = new Map<string, number>();
   readonly #calls = new Map<string, CallContext>();
   readonly #legs = new Map<LegId, LegEntry>();
   /** Live connections per directory number: what busy trigger and maximum calls count. */
@@ -135,8 +181,9 @@ export class Switch {
   /** Follows a configuration change; calls in progress keep the settings they started with. */
   updateConfig(config: SwitchConfig): void {
     const lines = new Map(config.lines.map((line) => [line.dn, line]));
-    const analyzer = new DigitAnalyzer<SwitchLine>();
-    for (const line of config.lines) analyzer.add(line.dn, line);
+    const analyzer = new DigitAnalyzer<RouteTarget>();
+    for (const line of config.lines) analyzer.add(line.dn, { kind: 'line', line });
+    for (const pilot of config.huntPilots ?? []) analyzer.add(pilot.pattern, { kind: 'pilot', pilot });
     const lineDevices = new Map<string, SwitchDevice[]>();
     for (const device of config.devices) {
       for (const dn of device.lines) {
@@ -150,6 +197,8 @@ export class Switch {
     this.#analyzer = analyzer;
     this.#lineDevices = lineDevices;
     this.#voicemailPilot = config.voicemailPilot;
+    this.#lineGroups = new Map((config.lineGroups ?? []).map((group) => [group.name, group]));
+    this.#huntLists = new Map((config.huntLists ?? []).map((list) => [list.name, list]));
   }
 
   // --- inputs from drivers ---------------------------------------------------------------------
@@ -200,8 +249,10 @@ export class Switch {
       originConnected: false,
       legStartedAt: call.startedAt,
       legAnsweredAt: undefined,
+      offered: [],
+      offeredLine: undefined,
       destination: undefined,
-      destinationLine: undefined,
+      hunt: undefined,
       called: request.dialled,
       noAnswerTimer: undefined,
       answeredBy: undefined,
@@ -224,7 +275,7 @@ export class Switch {
     const entry = this.#legs.get(leg);
     if (entry === undefined || entry.context.ended) return;
     const { context, terminalConnection } = entry;
-    if (terminalConnection.connection !== context.destination) return;
+    if (!context.offered.includes(terminalConnection.connection)) return;
     const first = terminalConnection.connection.state !== 'ALERTING';
     if (terminalConnection.state === 'IDLE') terminalConnection.setState('RINGING');
     if (first && terminalConnection.connection.state === 'IDLE') terminalConnection.connection.setState('ALERTING');
@@ -247,13 +298,14 @@ export class Switch {
     if (entry === undefined) return false;
     const { context, terminalConnection } = entry;
     const connection = terminalConnection.connection;
-    if (context.ended || connection !== context.destination || connection.state === 'ESTABLISHED') {
+    if (context.ended || !context.offered.includes(connection)) {
       this.#legs.delete(leg);
       if (terminalConnection.state !== 'DROPPED') terminalConnection.setState('DROPPED');
       this.#flush();
       return false;
     }
     this.#stopNoAnswerTimer(context);
+    this.#stopHunt(context);
     terminalConnection.setState('TALKING');
     for (const other of connection.terminalConnections) {
       if (other === terminalConnection || other.state === 'DROPPED') continue;
@@ -262,6 +314,13 @@ export class Switch {
       this.#legs.delete(other.leg);
       other.setState('BRIDGED');
     }
+    // The other members of a broadcast line group stop ringing.
+    for (const other of context.offered) {
+      if (other !== connection) this.#withdraw(context, other, releaseCauses.answeredElsewhere, 'NORMAL');
+    }
+    context.offered = [];
+    context.offeredLine = undefined;
+    context.destination = connection;
     connection.setState('ESTABLISHED');
     const now = this.#clock.now();
     context.call.answeredAt ??= now;
@@ -294,18 +353,24 @@ export class Switch {
     const { context, terminalConnection } = entry;
     if (terminalConnection.state !== 'DROPPED') terminalConnection.setState('DROPPED');
     const connection = terminalConnection.connection;
-    if (context.ended || connection !== context.destination || connection.state === 'ESTABLISHED') {
+    if (context.ended || !context.offered.includes(connection) || connection.liveTerminalConnections.length > 0) {
+      this.#flush(); // not offered any more, or another appearance of the line still rings
+      return;
+    }
+    if (context.hunt !== undefined) {
+      // A hunt member failed: the group's hunt option says where the call goes next.
+      this.#withdraw(context, connection, cause, cause.reason === 'busy' ? 'BUSY' : 'NORMAL');
+      if (context.offered.length === 0) {
+        this.#stopTimer(context.hunt, 'rnaTimer');
+        this.#huntAfterFailure(context, memberFailureOf(cause));
+      }
       this.#flush();
       return;
     }
-    if (connection.liveTerminalConnections.length > 0) {
-      this.#flush(); // another appearance of the line still rings
-      return;
-    }
     this.#stopNoAnswerTimer(context);
-    const line = context.destinationLine;
+    const line = context.offeredLine;
     if (cause.reason === 'busy' && line?.forward.busy !== undefined) {
-      if (this.#redirect(context, line, line.forward.busy, 'forward-busy')) {
+      if (this.#redirect(context, line.dn, line.forward.busy, 'forward-busy')) {
         this.#flush();
         return;
       }
@@ -374,18 +439,17 @@ export class Switch {
   redirect(callId: string, destination: string): void {
     const context = this.#calls.get(callId);
     if (context === undefined) throw new StrowgerError(ErrorCode.NotFound, `call ${callId} is not in progress`);
-    const connection = context.destination;
-    const line = context.destinationLine;
-    if (connection === undefined || line === undefined || connection.state === 'ESTABLISHED' || !connection.isLive) {
+    const offered = context.offered[0];
+    if (offered === undefined) {
       throw new StrowgerError(
         ErrorCode.InvalidState,
-        `call ${callId} is ${connection?.state ?? 'not offered anywhere'}; only an offered or ringing call can be redirected`,
+        `call ${callId} is ${context.destination?.state ?? 'not offered anywhere'}; only an offered or ringing call can be redirected`,
       );
     }
     if (this.#analyzer.analyse(destination) === undefined) {
       throw new StrowgerError(ErrorCode.InvalidArgument, `${destination} is not a routable number`);
     }
-    if (!this.#redirect(context, line, { destination }, 'redirect')) {
+    if (!this.#redirect(context, context.offeredLine?.dn ?? context.called, { destination }, 'redirect')) {
       throw new StrowgerError(ErrorCode.InvalidArgument, `redirecting call ${callId} to ${destination} would loop`);
     }
     this.#flush();
@@ -420,7 +484,7 @@ export class Switch {
     if (reached === undefined) {
       throw new StrowgerError(ErrorCode.InvalidArgument, `${destination} is not a routable number`);
     }
-    if (reached.target.dn === peer.terminalConnection.connection.address) {
+    if (targetNumber(reached.target) === peer.terminalConnection.connection.address) {
       throw new StrowgerError(
         ErrorCode.InvalidArgument,
         `transferring ${peer.terminalConnection.connection.address} to ${destination} would connect it to itself`,
@@ -493,7 +557,6 @@ export class Switch {
     joiner.context = target;
     joiner.terminalConnection = moved;
     target.destination = connection;
-    target.destinationLine = this.#lines.get(joinerAddress);
     target.called = joinerAddress;
     target.answeredBy = joiner.device;
     target.legAnsweredAt = target.legStartedAt;
@@ -547,27 +610,45 @@ export class Switch {
       this.#fail(context, releaseCauses.unallocated, 'DEST_NOT_OBTAINABLE');
       return;
     }
-    const line = match.target;
-    if (line.forward.all !== undefined && this.#redirect(context, line, line.forward.all, 'forward-all')) return;
+    if (match.target.kind === 'pilot') {
+      this.#startHunt(context, match.target.pilot);
+      return;
+    }
+    const line = match.target.line;
+    if (line.forward.all !== undefined && this.#redirect(context, line.dn, line.forward.all, 'forward-all')) return;
     if (this.#liveCallsOn(line.dn) >= line.busyTrigger) {
-      if (line.forward.busy !== undefined && this.#redirect(context, line, line.forward.busy, 'forward-busy')) return;
+      if (line.forward.busy !== undefined && this.#redirect(context, line.dn, line.forward.busy, 'forward-busy')) return;
       this.#fail(context, releaseCauses.busy, 'BUSY');
       return;
     }
-    // The caller's own phone is not rung even when it shares the line it called.
-    const devices = (this.#lineDevices.get(line.dn) ?? []).filter(
-      (device) => device.name !== context.origin.terminal && this.#inService(device),
-    );
+    const devices = this.#reachableDevices(context, line.dn);
     if (devices.length === 0) {
       const target = line.forward.unregistered;
-      if (target !== undefined && this.#redirect(context, line, target, 'forward-unregistered')) return;
+      if (target !== undefined && this.#redirect(context, line.dn, target, 'forward-unregistered')) return;
       this.#fail(context, releaseCauses.unavailable, 'DEST_NOT_OBTAINABLE');
       return;
     }
+    const connection = this.#offer(context, line, devices);
+    context.offeredLine = line;
+    context.noAnswerTimer = this.#clock.setTimer(line.noAnswerSeconds * 1000, () => {
+      context.noAnswerTimer = undefined;
+      this.#noAnswer(context, connection);
+      this.#flush();
+    });
+  }
+
+  /** The devices a call to a line rings: those in service, never the caller's own phone. */
+  #reachableDevices(context: CallContext, dn: string): SwitchDevice[] {
+    return (this.#lineDevices.get(dn) ?? []).filter(
+      (device) => device.name !== context.origin.terminal && this.#inService(device),
+    );
+  }
+
+  /** Offers the call to a line: a new connection whose terminals are alerted. */
+  #offer(context: CallContext, line: SwitchLine, devices: readonly SwitchDevice[]): Connection {
     const connection = context.call.addConnection(line.dn, 'terminating');
     this.#track(connection);
-    context.destination = connection;
-    context.destinationLine = line;
+    context.offered.push(connection);
     for (const device of devices) {
       const terminalConnection = connection.addTerminalConnection(device.name);
       this.#legs.set(terminalConnection.leg, { context, terminalConnection, device });
@@ -579,66 +660,246 @@ export class Switch {
           line: line.dn,
           calling: context.calling,
           dialled: context.call.dialled,
-          called: number,
+          called: context.called,
           redirections: [...context.call.redirections],
           offer: context.offer,
         }),
       );
     }
-    context.noAnswerTimer = this.#clock.setTimer(line.noAnswerSeconds * 1000, () => {
-      context.noAnswerTimer = undefined;
-      this.#noAnswer(context, connection);
+    return connection;
+  }
+
+  /** Takes an offered connection back: its terminals stop ringing and it is disconnected. */
+  #withdraw(context: CallContext, connection: Connection, cause: ReleaseCause, eventCause: EventCause): void {
+    for (const tc of connection.liveTerminalConnections) {
+      if (this.#legs.get(tc.leg)?.terminalConnection === tc) {
+        this.#command(tc, (driver) => driver.cancel(tc.leg, cause));
+        this.#legs.delete(tc.leg);
+      }
+      tc.setState('DROPPED', eventCause);
+    }
+    if (connection.isLive) connection.setState('DISCONNECTED', eventCause);
+    this.#untrack(connection);
+    context.offered = context.offered.filter((other) => other !== connection);
+  }
+
+  #noAnswer(context: CallContext, connection: Connection): void {
+    if (context.ended || !context.offered.includes(connection)) return;
+    const line = context.offeredLine;
+    if (line?.forward.noAnswer === undefined) return; // no forward: it keeps ringing until the caller gives up
+    this.#redirect(context, line.dn, line.forward.noAnswer, 'forward-no-answer');
+  }
+
+  // --- hunting ---------------------------------------------------------------------------------
+
+  /**
+   * A call reached a hunt pilot: its hunt list's line groups are tried in order, each group's
+   * members in the order its distribution algorithm gives, each member for the group's RNA
+   * timeout; the members' own forwarding does not apply. The pilot's maximum hunt timer bounds it.
+   */
+  #startHunt(context: CallContext, pilot: SwitchHuntPilot): void {
+    const groups = (this.#huntLists.get(pilot.huntList)?.lineGroups ?? [])
+      .map((name) => this.#lineGroups.get(name))
+      .filter((group): group is SwitchLineGroup => group !== undefined);
+    const hunt: HuntState = {
+      pilot,
+      groups,
+      groupIndex: -1,
+      queue: [],
+      rang: false,
+      sawBusy: false,
+      rnaTimer: undefined,
+      maxTimer: undefined,
+    };
+    context.hunt = hunt;
+    hunt.maxTimer = this.#clock.setTimer(pilot.maxHuntSeconds * 1000, () => {
+      hunt.maxTimer = undefined;
+      if (context.hunt !== hunt || context.ended) return;
+      for (const connection of [...context.offered]) {
+        this.#withdraw(context, connection, releaseCauses.noAnswer, 'NORMAL');
+      }
+      this.#huntExhausted(context);
+      this.#flush();
+    });
+    this.#huntNextGroup(context);
+  }
+
+  #huntNextGroup(context: CallContext): void {
+    const hunt = context.hunt;
+    if (hunt === undefined) return;
+    hunt.groupIndex += 1;
+    const group = hunt.groups[hunt.groupIndex];
+    // The end of the list, or an empty line group, ends hunting (as CUCM's does).
+    if (group === undefined || group.members.length === 0) {
+      this.#huntExhausted(context);
+      return;
+    }
+    hunt.queue = huntOrder(
+      group,
+      (dn) => ({ liveCalls: this.#liveCallsOn(dn), idleSince: this.#idleSince.get(dn) ?? 0 }),
+      this.#lastHunted.get(group.name),
+    );
+    if (group.algorithm === 'broadcast') this.#huntBroadcast(context, group);
+    else this.#huntNextMember(context);
+  }
+
+  #huntNextMember(context: CallContext): void {
+    const hunt = context.hunt;
+    const group = hunt?.groups[hunt.groupIndex];
+    if (hunt === undefined || group === undefined) return;
+    const dn = hunt.queue.shift();
+    if (dn === undefined) {
+      this.#huntNextGroup(context); // no member to try (longest idle with none idle)
+      return;
+    }
+    const line = this.#lines.get(dn);
+    const failure = line === undefined ? 'notAvailable' : this.#memberFailure(context, line);
+    if (line === undefined || failure !== undefined) {
+      if (failure === 'busy') hunt.sawBusy = true;
+      this.#huntAfterFailure(context, failure ?? 'notAvailable');
+      return;
+    }
+    this.#offer(context, line, this.#reachableDevices(context, dn));
+    this.#lastHunted.set(group.name, dn);
+    hunt.rang = true;
+    this.#startRnaTimer(context, hunt, group);
+  }
+
+  /** A broadcast group rings every member that can take the call at once. */
+  #huntBroadcast(context: CallContext, group: SwitchLineGroup): void {
+    const hunt = context.hunt;
+    if (hunt === undefined) return;
+    const members = hunt.queue;
+    hunt.queue = [];
+    let offered = false;
+    let busy = false;
+    for (const dn of members) {
+      const line = this.#lines.get(dn);
+      const failure = line === undefined ? 'notAvailable' : this.#memberFailure(context, line);
+      if (line === undefined || failure !== undefined) {
+        busy ||= failure === 'busy';
+        continue;
+      }
+      this.#offer(context, line, this.#reachableDevices(context, dn));
+      offered = true;
+    }
+    hunt.sawBusy ||= busy;
+    if (!offered) {
+      this.#huntAfterFailure(context, busy ? 'busy' : 'notAvailable');
+      return;
+    }
+    hunt.rang = true;
+    this.#startRnaTimer(context, hunt, group);
+  }
+
+  #startRnaTimer(context: CallContext, hunt: HuntState, group: SwitchLineGroup): void {
+    hunt.rnaTimer = this.#clock.setTimer(group.rnaTimeoutSeconds * 1000, () => {
+      hunt.rnaTimer = undefined;
+      if (context.hunt !== hunt || context.ended) return;
+      for (const connection of [...context.offered]) {
+        this.#withdraw(context, connection, releaseCauses.noAnswer, 'NORMAL');
+      }
+      this.#huntAfterFailure(context, 'noAnswer');
       this.#flush();
     });
   }
 
-  #noAnswer(context: CallContext, connection: Connection): void {
-    if (context.ended || context.destination !== connection || connection.state === 'ESTABLISHED') return;
-    const line = context.destinationLine;
-    if (line?.forward.noAnswer === undefined) return; // no forward: it keeps ringing until the caller gives up
-    this.#redirect(context, line, line.forward.noAnswer, 'forward-no-answer');
+  /** Why a member cannot be offered the call now, if it cannot. */
+  #memberFailure(context: CallContext, line: SwitchLine): MemberFailure | undefined {
+    if (this.#liveCallsOn(line.dn) >= line.busyTrigger) return 'busy';
+    if (this.#reachableDevices(context, line.dn).length === 0) return 'notAvailable';
+    return undefined;
+  }
+
+  /** The current group's hunt option for how the member failed decides where hunting goes. */
+  #huntAfterFailure(context: CallContext, failure: MemberFailure): void {
+    const hunt = context.hunt;
+    const group = hunt?.groups[hunt.groupIndex];
+    if (hunt === undefined || group === undefined) return;
+    const more = hunt.queue.length > 0;
+    switch (group.huntOptions[failure]) {
+      case 'try-next-member-then-group':
+        if (more) this.#huntNextMember(context);
+        else this.#huntNextGroup(context);
+        return;
+      case 'try-next-member':
+        if (more) this.#huntNextMember(context);
+        else this.#huntExhausted(context);
+        return;
+      case 'skip-to-next-group':
+        this.#huntNextGroup(context);
+        return;
+      case 'stop':
+        this.#huntExhausted(context);
+        return;
+    }
   }
 
   /**
-   * Sends the call on from `line` to a forward target. Returns false, leaving the call where it is,
-   * when the target is unusable: voicemail without a pilot, a loop back to a number already passed,
-   * or too many hops.
+   * Hunting ended with no member answering: the pilot's final treatment — forward hunt busy when
+   * every member tried was busy, forward hunt no answer otherwise — or the call fails.
    */
-  #redirect(context: CallContext, line: SwitchLine, target: ForwardTarget, reason: RedirectReason): boolean {
+  #huntExhausted(context: CallContext): void {
+    const hunt = context.hunt;
+    if (hunt === undefined) return;
+    this.#stopHunt(context);
+    const allBusy = !hunt.rang && hunt.sawBusy;
+    const forward = allBusy ? hunt.pilot.forwardBusy : hunt.pilot.forwardNoAnswer;
+    const reason = allBusy ? 'forward-busy' : 'forward-no-answer';
+    if (forward !== undefined && this.#redirect(context, context.called, forward, reason)) return;
+    if (allBusy) this.#fail(context, releaseCauses.busy, 'BUSY');
+    else if (hunt.rang) this.#fail(context, releaseCauses.noAnswer, 'NORMAL');
+    else this.#fail(context, releaseCauses.unavailable, 'DEST_NOT_OBTAINABLE');
+  }
+
+  #stopHunt(context: CallContext): void {
+    const hunt = context.hunt;
+    if (hunt === undefined) return;
+    this.#stopTimer(hunt, 'rnaTimer');
+    this.#stopTimer(hunt, 'maxTimer');
+    context.hunt = undefined;
+  }
+
+  #stopTimer(hunt: HuntState, which: 'rnaTimer' | 'maxTimer'): void {
+    hunt[which]?.cancel();
+    hunt[which] = undefined;
+  }
+
+  /**
+   * Sends the call on from number `from` to a forward target. Returns false, leaving the call where
+   * it is, when the target is unusable: voicemail without a pilot, a loop back to a number already
+   * passed, or too many hops.
+   */
+  #redirect(context: CallContext, from: string, target: ForwardTarget, reason: RedirectReason): boolean {
     const number = 'voicemail' in target ? this.#voicemailPilot : target.destination;
     if (number === undefined) {
-      this.#logger.warn({ line: line.dn, reason }, 'forward to voicemail, but no voicemail pilot is configured');
+      this.#logger.warn({ from, reason }, 'forward to voicemail, but no voicemail pilot is configured');
       return false;
     }
     const redirections = context.call.redirections;
-    const visited = new Set([context.origin.connection.address, ...redirections.map((r) => r.from), line.dn]);
-    const reached = this.#analyzer.analyse(number)?.target.dn;
+    const visited = new Set([context.origin.connection.address, ...redirections.map((r) => r.from), from]);
+    const match = this.#analyzer.analyse(number);
+    const reached = match === undefined ? undefined : targetNumber(match.target);
     if (redirections.length >= maxRedirections || (reached !== undefined && visited.has(reached))) {
-      this.#logger.info({ callId: context.call.id, from: line.dn, to: number, reason }, 'forward loop stopped');
+      this.#logger.info({ callId: context.call.id, from, to: number, reason }, 'forward loop stopped');
       return false;
     }
-    redirections.push({ from: line.dn, to: number, reason });
-    const current = context.destination;
-    if (current?.isLive === true) {
-      this.#stopNoAnswerTimer(context);
-      for (const tc of current.liveTerminalConnections) {
-        this.#command(tc, (driver) => driver.cancel(tc.leg, releaseCauses.forwarded));
-        this.#legs.delete(tc.leg);
-        tc.setState('DROPPED', 'REDIRECTED');
-      }
-      current.setState('DISCONNECTED', 'REDIRECTED');
-      this.#untrack(current);
+    redirections.push({ from, to: number, reason });
+    this.#stopNoAnswerTimer(context);
+    this.#stopHunt(context);
+    for (const connection of [...context.offered]) {
+      this.#withdraw(context, connection, releaseCauses.forwarded, 'REDIRECTED');
     }
-    context.destination = undefined;
-    context.destinationLine = undefined;
+    context.offeredLine = undefined;
     this.#route(context, number);
     return true;
   }
 
   /** The call cannot be completed: the caller's leg is released with the cause. */
   #fail(context: CallContext, cause: ReleaseCause, eventCause: EventCause): void {
-    // The leg that could not be completed fails: the destination when one was reached, else the caller's.
-    const failing = context.destination?.isLive === true ? context.destination : context.origin.connection;
+    // The leg that could not be completed fails: the one offered when there is one, else the caller's.
+    const offered = context.offered[0];
+    const failing = offered?.isLive === true ? offered : context.origin.connection;
     if (failing.isLive) failing.setState('FAILED', eventCause);
     this.#end(context, cause, 'system', eventCause);
   }
@@ -647,6 +908,7 @@ export class Switch {
     if (context.ended) return;
     context.ended = true;
     this.#stopNoAnswerTimer(context);
+    this.#stopHunt(context);
     const { call } = context;
     for (const connection of call.connections) {
       for (const tc of connection.terminalConnections) {
@@ -736,8 +998,9 @@ export class Switch {
     context.calling = { number: stayer.terminalConnection.connection.address, device: stayer.device.name };
     context.offer = undefined;
     context.originConnected = true;
+    context.offered = [];
+    context.offeredLine = undefined;
     context.destination = undefined;
-    context.destinationLine = undefined;
     context.answeredBy = undefined;
     context.legStartedAt = this.#clock.now();
     context.legAnsweredAt = undefined;
@@ -788,8 +1051,11 @@ export class Switch {
   #untrack(connection: Connection): void {
     const set = this.#lineConnections.get(connection.address);
     if (set === undefined) return;
-    set.delete(connection);
-    if (set.size === 0) this.#lineConnections.delete(connection.address);
+    if (!set.delete(connection)) return;
+    if (set.size === 0) {
+      this.#lineConnections.delete(connection.address);
+      this.#idleSince.set(connection.address, this.#clock.now());
+    }
   }
 
   #inService(device: SwitchDevice): boolean {
@@ -837,4 +1103,11 @@ function holdIntent(offer: SessionDescription): 'hold' | 'resume' | 'unknown' {
   } catch {
     return 'unknown';
   }
+}
+
+/** How a member's refusal reads for the hunt options: busy, not answering, or not reachable. */
+function memberFailureOf(cause: ReleaseCause): MemberFailure {
+  if (cause.reason === 'busy') return 'busy';
+  if (cause.reason === 'no-answer') return 'noAnswer';
+  return 'notAvailable';
 }

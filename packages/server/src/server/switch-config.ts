@@ -1,7 +1,7 @@
 import type { SwitchConfig } from '../switch/index.js';
 import type { ConfigSnapshot } from '../store/index.js';
 
-/** The engine's view of the stored configuration: devices, their lines, and each line's call handling. */
+/** The engine's view of the stored configuration: devices, their lines, each line's call handling, hunting. */
 export function switchConfigFrom(snapshot: ConfigSnapshot): SwitchConfig {
   return {
     devices: snapshot.devices.map((device) => ({ name: device.name, type: device.type, lines: device.lines })),
@@ -11,6 +11,21 @@ export function switchConfigFrom(snapshot: ConfigSnapshot): SwitchConfig {
       noAnswerSeconds: line.noAnswerSeconds,
       maxCalls: line.maxCalls,
       busyTrigger: line.busyTrigger,
+    })),
+    lineGroups: snapshot.lineGroups.map((group) => ({
+      name: group.name,
+      algorithm: group.algorithm,
+      rnaTimeoutSeconds: group.rnaTimeoutSeconds,
+      huntOptions: group.huntOptions,
+      members: group.members,
+    })),
+    huntLists: snapshot.huntLists.map((list) => ({ name: list.name, lineGroups: list.lineGroups })),
+    huntPilots: snapshot.huntPilots.map((pilot) => ({
+      pattern: pilot.pattern,
+      huntList: pilot.huntList,
+      maxHuntSeconds: pilot.maxHuntSeconds,
+      ...(pilot.forwardNoAnswer === undefined ? {} : { forwardNoAnswer: pilot.forwardNoAnswer }),
+      ...(pilot.forwardBusy === undefined ? {} : { forwardBusy: pilot.forwardBusy }),
     })),
     ...(snapshot.settings.voicemailPilot === undefined ? {} : { voicemailPilot: snapshot.settings.voicemailPilot }),
   };

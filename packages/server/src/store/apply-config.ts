@@ -4,7 +4,16 @@ import type { ConfigDocument } from './config/config-schema.js';
 import { CHANGE_CHANNEL, type Database } from './database.js';
 import * as t from './schema.js';
 import { hashPassword, isPasswordHash, sipHa1, verifyPassword } from './secrets.js';
-import type { ApplicationUserConfig, ConfigSnapshot, DeviceConfig, EndUserConfig, LineConfig } from './snapshot.js';
+import type {
+  ApplicationUserConfig,
+  ConfigSnapshot,
+  DeviceConfig,
+  EndUserConfig,
+  HuntListConfig,
+  HuntPilotConfig,
+  LineConfig,
+  LineGroupConfig,
+} from './snapshot.js';
 
 export interface KindCounts {
   created: number;
@@ -18,6 +27,9 @@ export interface ApplyResult {
   version: number;
   devices: KindCounts;
   lines: KindCounts;
+  lineGroups: KindCounts;
+  huntLists: KindCounts;
+  huntPilots: KindCounts;
   endUsers: KindCounts;
   applicationUsers: KindCounts;
 }
@@ -140,6 +152,8 @@ async function buildDesired(current: ConfigSnapshot, doc: ConfigDocument, prune:
     }
   }
 
+  const hunting = buildHunting(current, doc, prune, lines, devices, problems);
+
   const groupNames = new Set(current.groups.map((group) => group.name));
   const checkRefs = (what: string, list: string[] | undefined, groups: string[] | undefined) => {
     for (const name of list ?? []) if (!devices.has(name)) problems.push(`${what}: device ${name} does not exist`);
@@ -227,11 +241,92 @@ async function buildDesired(current: ConfigSnapshot, doc: ConfigDocument, prune:
       settings: { sipRealm: realm, voicemailPilot },
       devices: [...devices.values()],
       lines: [...lines.values()],
+      ...hunting,
       endUsers: [...endUsers.values()],
       applicationUsers: [...applicationUsers.values()],
       groups: current.groups,
     },
     problems: [...new Set(problems)],
+  };
+}
+
+const defaultHuntOption = 'try-next-member-then-group';
+
+/**
+ * Line groups, hunt lists and hunt pilots the document asks for, merged over the current ones and
+ * checked: members are configured lines (not a CTI route point's, which cannot hunt), lists name
+ * existing groups, pilots existing lists and numbers no line already has.
+ */
+function buildHunting(
+  current: ConfigSnapshot,
+  doc: ConfigDocument,
+  prune: boolean,
+  lines: Map<string, LineConfig>,
+  devices: Map<string, DeviceConfig>,
+  problems: string[],
+): Pick<ConfigSnapshot, 'lineGroups' | 'huntLists' | 'huntPilots'> {
+  const keep = <T>(list: T[]): T[] => (prune ? [] : list);
+  const lineGroups = new Map(keep(current.lineGroups).map((group) => [group.name, group]));
+  for (const group of doc.lineGroups ?? []) {
+    lineGroups.set(group.name, {
+      name: group.name,
+      description: group.description,
+      algorithm: group.algorithm ?? 'longest-idle',
+      rnaTimeoutSeconds: group.rnaTimeoutSeconds ?? 10,
+      huntOptions: {
+        noAnswer: group.huntOptions?.noAnswer ?? defaultHuntOption,
+        busy: group.huntOptions?.busy ?? defaultHuntOption,
+        notAvailable: group.huntOptions?.notAvailable ?? defaultHuntOption,
+      },
+      members: [...group.members],
+    });
+  }
+  const huntLists = new Map(keep(current.huntLists).map((list) => [list.name, list]));
+  for (const list of doc.huntLists ?? []) {
+    huntLists.set(list.name, { name: list.name, description: list.description, lineGroups: [...list.lineGroups] });
+  }
+  const huntPilots = new Map(keep(current.huntPilots).map((pilot) => [pilot.pattern, pilot]));
+  for (const pilot of doc.huntPilots ?? []) {
+    huntPilots.set(pilot.pattern, {
+      pattern: pilot.pattern,
+      description: pilot.description,
+      huntList: pilot.huntList,
+      maxHuntSeconds: pilot.maxHuntSeconds ?? 1800,
+      forwardNoAnswer: pilot.forwardNoAnswer,
+      forwardBusy: pilot.forwardBusy,
+    });
+  }
+
+  const routePointLines = new Set(
+    [...devices.values()].filter((device) => device.type === 'cti-route-point').flatMap((device) => device.lines),
+  );
+  for (const group of lineGroups.values()) {
+    for (const dn of group.members) {
+      if (!lines.has(dn)) problems.push(`line group ${group.name}: member ${dn} is not a configured line`);
+      else if (routePointLines.has(dn)) {
+        problems.push(
+          `line group ${group.name}: member ${dn} is a CTI route point's line, which cannot be a line group member; use a CTI port's line`,
+        );
+      }
+    }
+  }
+  for (const list of huntLists.values()) {
+    for (const name of list.lineGroups) {
+      if (!lineGroups.has(name)) problems.push(`hunt list ${list.name}: line group ${name} does not exist`);
+    }
+  }
+  for (const pilot of huntPilots.values()) {
+    if (!huntLists.has(pilot.huntList)) {
+      problems.push(`hunt pilot ${pilot.pattern}: hunt list ${pilot.huntList} does not exist`);
+    }
+    if (lines.has(pilot.pattern)) {
+      problems.push(`hunt pilot ${pilot.pattern}: a line has the same number; give the pilot a number of its own`);
+    }
+  }
+  return {
+    lineGroups: [...lineGroups.values()],
+    huntLists: [...huntLists.values()],
+    huntPilots: [...huntPilots.values()],
   };
 }
 
@@ -289,15 +384,23 @@ export async function applyConfig(
     const devices = diff(current.devices, desired.devices, (d) => d.name);
     const endUsers = diff(current.endUsers, desired.endUsers, (u) => u.userId);
     const applicationUsers = diff(current.applicationUsers, desired.applicationUsers, (u) => u.userId);
+    const lineGroups = diff(current.lineGroups, desired.lineGroups, (g) => g.name);
+    const huntLists = diff(current.huntLists, desired.huntLists, (l) => l.name);
+    const huntPilots = diff(current.huntPilots, desired.huntPilots, (p) => p.pattern);
     const realmChanged = desired.settings.sipRealm !== current.settings.sipRealm;
     const pilotChanged = desired.settings.voicemailPilot !== current.settings.voicemailPilot;
     const changed =
       realmChanged ||
       pilotChanged ||
-      [lines, devices, endUsers, applicationUsers].some((d) => d.upsert.length > 0 || d.remove.length > 0);
+      [lines, devices, endUsers, applicationUsers, lineGroups, huntLists, huntPilots].some(
+        (d) => d.upsert.length > 0 || d.remove.length > 0,
+      );
     const counts = {
       devices: devices.counts,
       lines: lines.counts,
+      lineGroups: lineGroups.counts,
+      huntLists: huntLists.counts,
+      huntPilots: huntPilots.counts,
       endUsers: endUsers.counts,
       applicationUsers: applicationUsers.counts,
     };
@@ -312,6 +415,15 @@ export async function applyConfig(
     }
     await writeLines(database, lines.upsert);
     await writeDevices(database, devices.upsert);
+    // Pilots go before the lists they name, lists before their groups; then the new ones, in reverse.
+    if (huntPilots.remove.length > 0) {
+      await database.delete(t.huntPilots).where(inArray(t.huntPilots.pattern, huntPilots.remove));
+    }
+    if (huntLists.remove.length > 0)
+      await database.delete(t.huntLists).where(inArray(t.huntLists.name, huntLists.remove));
+    if (lineGroups.remove.length > 0) {
+      await database.delete(t.lineGroups).where(inArray(t.lineGroups.name, lineGroups.remove));
+    }
     if (endUsers.remove.length > 0)
       await database.delete(t.endUsers).where(inArray(t.endUsers.userId, endUsers.remove));
     if (applicationUsers.remove.length > 0) {
@@ -321,6 +433,9 @@ export async function applyConfig(
     if (lines.remove.length > 0) await database.delete(t.lines).where(inArray(t.lines.dn, lines.remove));
     await writeEndUsers(database, endUsers.upsert);
     await writeApplicationUsers(database, applicationUsers.upsert);
+    await writeLineGroups(database, lineGroups.upsert);
+    await writeHuntLists(database, huntLists.upsert);
+    await writeHuntPilots(database, huntPilots.upsert);
 
     let version = current.version;
     if (changed) {
@@ -409,5 +524,53 @@ async function writeApplicationUsers(db: Database, users: ApplicationUserConfig[
         .insert(t.applicationUserGroups)
         .values(user.groups.map((groupName) => ({ userId: user.userId, groupName })));
     }
+  }
+}
+
+async function writeLineGroups(db: Database, groups: LineGroupConfig[]): Promise<void> {
+  for (const group of groups) {
+    const row = {
+      name: group.name,
+      description: group.description ?? null,
+      algorithm: group.algorithm,
+      rnaTimeoutSeconds: group.rnaTimeoutSeconds,
+      huntNoAnswer: group.huntOptions.noAnswer,
+      huntBusy: group.huntOptions.busy,
+      huntNotAvailable: group.huntOptions.notAvailable,
+    };
+    await db.insert(t.lineGroups).values(row).onConflictDoUpdate({ target: t.lineGroups.name, set: row });
+    await db.delete(t.lineGroupMembers).where(eq(t.lineGroupMembers.lineGroup, group.name));
+    if (group.members.length > 0) {
+      await db
+        .insert(t.lineGroupMembers)
+        .values(group.members.map((dn, index) => ({ lineGroup: group.name, dn, position: index + 1 })));
+    }
+  }
+}
+
+async function writeHuntLists(db: Database, lists: HuntListConfig[]): Promise<void> {
+  for (const list of lists) {
+    const row = { name: list.name, description: list.description ?? null };
+    await db.insert(t.huntLists).values(row).onConflictDoUpdate({ target: t.huntLists.name, set: row });
+    await db.delete(t.huntListGroups).where(eq(t.huntListGroups.huntList, list.name));
+    if (list.lineGroups.length > 0) {
+      await db
+        .insert(t.huntListGroups)
+        .values(list.lineGroups.map((lineGroup, index) => ({ huntList: list.name, lineGroup, position: index + 1 })));
+    }
+  }
+}
+
+async function writeHuntPilots(db: Database, pilots: HuntPilotConfig[]): Promise<void> {
+  for (const pilot of pilots) {
+    const row = {
+      pattern: pilot.pattern,
+      description: pilot.description ?? null,
+      huntList: pilot.huntList,
+      maxHuntSeconds: pilot.maxHuntSeconds,
+      forwardNoAnswer: pilot.forwardNoAnswer ?? null,
+      forwardBusy: pilot.forwardBusy ?? null,
+    };
+    await db.insert(t.huntPilots).values(row).onConflictDoUpdate({ target: t.huntPilots.pattern, set: row });
   }
 }

@@ -1,7 +1,7 @@
 import { asc } from 'drizzle-orm';
 import type { Database } from './database.js';
 import * as t from './schema.js';
-import type { ConfigSnapshot, DeviceType } from './snapshot.js';
+import type { ConfigSnapshot, DeviceType, HuntAlgorithm, HuntOption } from './snapshot.js';
 
 function groupBy<T>(rows: T[], key: (row: T) => string, value: (row: T) => string): Map<string, string[]> {
   const map = new Map<string, string[]>();
@@ -29,6 +29,11 @@ export async function readConfig(db: Database): Promise<ConfigSnapshot> {
     auDevices,
     euGroups,
     auGroups,
+    lineGroupRows,
+    memberRows,
+    huntListRows,
+    huntListGroupRows,
+    pilotRows,
   ] = await inOrder([
     () => db.select().from(t.settings),
     () => db.select().from(t.devices).orderBy(asc(t.devices.name)),
@@ -41,7 +46,23 @@ export async function readConfig(db: Database): Promise<ConfigSnapshot> {
     () => db.select().from(t.applicationUserDevices).orderBy(asc(t.applicationUserDevices.deviceName)),
     () => db.select().from(t.endUserGroups).orderBy(asc(t.endUserGroups.groupName)),
     () => db.select().from(t.applicationUserGroups).orderBy(asc(t.applicationUserGroups.groupName)),
+    () => db.select().from(t.lineGroups).orderBy(asc(t.lineGroups.name)),
+    () =>
+      db.select().from(t.lineGroupMembers).orderBy(asc(t.lineGroupMembers.lineGroup), asc(t.lineGroupMembers.position)),
+    () => db.select().from(t.huntLists).orderBy(asc(t.huntLists.name)),
+    () => db.select().from(t.huntListGroups).orderBy(asc(t.huntListGroups.huntList), asc(t.huntListGroups.position)),
+    () => db.select().from(t.huntPilots).orderBy(asc(t.huntPilots.pattern)),
   ]);
+  const membersByGroup = groupBy(
+    memberRows,
+    (r) => r.lineGroup,
+    (r) => r.dn,
+  );
+  const groupsByList = groupBy(
+    huntListGroupRows,
+    (r) => r.huntList,
+    (r) => r.lineGroup,
+  );
   const settings = settingsRows[0] ?? { sipRealm: 'strowger', voicemailPilot: null, configVersion: 0 };
   const linesByDevice = groupBy(
     deviceLineRows,
@@ -93,6 +114,31 @@ export async function readConfig(db: Database): Promise<ConfigSnapshot> {
       noAnswerSeconds: row.noAnswerSeconds,
       maxCalls: row.maxCalls,
       busyTrigger: row.busyTrigger,
+    })),
+    lineGroups: lineGroupRows.map((row) => ({
+      name: row.name,
+      description: orUndefined(row.description),
+      algorithm: row.algorithm as HuntAlgorithm,
+      rnaTimeoutSeconds: row.rnaTimeoutSeconds,
+      huntOptions: {
+        noAnswer: row.huntNoAnswer as HuntOption,
+        busy: row.huntBusy as HuntOption,
+        notAvailable: row.huntNotAvailable as HuntOption,
+      },
+      members: membersByGroup.get(row.name) ?? [],
+    })),
+    huntLists: huntListRows.map((row) => ({
+      name: row.name,
+      description: orUndefined(row.description),
+      lineGroups: groupsByList.get(row.name) ?? [],
+    })),
+    huntPilots: pilotRows.map((row) => ({
+      pattern: row.pattern,
+      description: orUndefined(row.description),
+      huntList: row.huntList,
+      maxHuntSeconds: row.maxHuntSeconds,
+      forwardNoAnswer: orUndefined(row.forwardNoAnswer),
+      forwardBusy: orUndefined(row.forwardBusy),
     })),
     endUsers: endUserRows.map((row) => ({
       userId: row.userId,

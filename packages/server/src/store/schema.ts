@@ -164,6 +164,80 @@ export const applicationUserGroups = pgTable(
   (t) => [primaryKey({ columns: [t.userId, t.groupName] })],
 );
 
+/** Hunting (domain reference §4): line groups of member lines, hunt lists of line groups, pilots. */
+export const lineGroups = pgTable(
+  'line_groups',
+  {
+    name: text('name').primaryKey(),
+    description: text('description'),
+    algorithm: text('algorithm').notNull().default('longest-idle'),
+    rnaTimeoutSeconds: integer('rna_timeout_seconds').notNull().default(10),
+    huntNoAnswer: text('hunt_no_answer').notNull().default('try-next-member-then-group'),
+    huntBusy: text('hunt_busy').notNull().default('try-next-member-then-group'),
+    huntNotAvailable: text('hunt_not_available').notNull().default('try-next-member-then-group'),
+  },
+  (t) => [
+    check('line_groups_algorithm', sql`${t.algorithm} in ('top-down', 'circular', 'longest-idle', 'broadcast')`),
+    check('line_groups_rna_timeout', sql`${t.rnaTimeoutSeconds} between 1 and 300`),
+    check(
+      'line_groups_hunt_options',
+      sql`${t.huntNoAnswer} in ('try-next-member-then-group', 'try-next-member', 'skip-to-next-group', 'stop') and ${t.huntBusy} in ('try-next-member-then-group', 'try-next-member', 'skip-to-next-group', 'stop') and ${t.huntNotAvailable} in ('try-next-member-then-group', 'try-next-member', 'skip-to-next-group', 'stop')`,
+    ),
+  ],
+);
+
+export const lineGroupMembers = pgTable(
+  'line_group_members',
+  {
+    lineGroup: text('line_group')
+      .notNull()
+      .references(() => lineGroups.name, { onDelete: 'cascade', onUpdate: 'cascade' }),
+    dn: text('dn')
+      .notNull()
+      .references(() => lines.dn, { onDelete: 'cascade', onUpdate: 'cascade' }),
+    position: integer('position').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.lineGroup, t.position] }), unique('line_group_members_dn').on(t.lineGroup, t.dn)],
+);
+
+export const huntLists = pgTable('hunt_lists', {
+  name: text('name').primaryKey(),
+  description: text('description'),
+});
+
+export const huntListGroups = pgTable(
+  'hunt_list_groups',
+  {
+    huntList: text('hunt_list')
+      .notNull()
+      .references(() => huntLists.name, { onDelete: 'cascade', onUpdate: 'cascade' }),
+    lineGroup: text('line_group')
+      .notNull()
+      .references(() => lineGroups.name, { onDelete: 'cascade', onUpdate: 'cascade' }),
+    position: integer('position').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.huntList, t.position] }),
+    unique('hunt_list_groups_group').on(t.huntList, t.lineGroup),
+  ],
+);
+
+export const huntPilots = pgTable(
+  'hunt_pilots',
+  {
+    pattern: text('pattern').primaryKey(),
+    description: text('description'),
+    /** A pilot without its hunt list would route nowhere: the list cannot be removed under it. */
+    huntList: text('hunt_list')
+      .notNull()
+      .references(() => huntLists.name, { onUpdate: 'cascade' }),
+    maxHuntSeconds: integer('max_hunt_seconds').notNull().default(1800),
+    forwardNoAnswer: jsonb('forward_no_answer').$type<ForwardTarget>(),
+    forwardBusy: jsonb('forward_busy').$type<ForwardTarget>(),
+  },
+  (t) => [check('hunt_pilots_max_hunt', sql`${t.maxHuntSeconds} between 1 and 3600`)],
+);
+
 /**
  * Call detail records: one row per call, written when the call ends. Not configuration: they are
  * appended, never applied or exported with the YAML file.

@@ -6,6 +6,9 @@ export interface ConfigSnapshot {
   settings: { sipRealm: string; voicemailPilot: string | undefined };
   devices: DeviceConfig[];
   lines: LineConfig[];
+  lineGroups: LineGroupConfig[];
+  huntLists: HuntListConfig[];
+  huntPilots: HuntPilotConfig[];
   endUsers: EndUserConfig[];
   applicationUsers: ApplicationUserConfig[];
   groups: AccessControlGroup[];
@@ -31,6 +34,35 @@ export interface LineConfig {
   noAnswerSeconds: number;
   maxCalls: number;
   busyTrigger: number;
+}
+
+export type HuntAlgorithm = 'top-down' | 'circular' | 'longest-idle' | 'broadcast';
+export type HuntOption = 'try-next-member-then-group' | 'try-next-member' | 'skip-to-next-group' | 'stop';
+
+export interface LineGroupConfig {
+  name: string;
+  description: string | undefined;
+  algorithm: HuntAlgorithm;
+  rnaTimeoutSeconds: number;
+  huntOptions: { noAnswer: HuntOption; busy: HuntOption; notAvailable: HuntOption };
+  /** Member directory numbers in hunting order. */
+  members: string[];
+}
+
+export interface HuntListConfig {
+  name: string;
+  description: string | undefined;
+  /** Line group names in hunting order. */
+  lineGroups: string[];
+}
+
+export interface HuntPilotConfig {
+  pattern: string;
+  description: string | undefined;
+  huntList: string;
+  maxHuntSeconds: number;
+  forwardNoAnswer: ForwardTarget | undefined;
+  forwardBusy: ForwardTarget | undefined;
 }
 
 export interface EndUserConfig {

@@ -137,6 +137,58 @@ describe.each(backends)('store on $name', (backend) => {
     expect(await store.exportConfig()).toBe(before);
   });
 
+  it('hunt pilots, hunt lists and line groups MUST be stored in order, and their references checked', async () => {
+    await store.applyConfig(demo);
+    const config = await store.loadConfig();
+    expect(config.lineGroups.map((g) => `${g.name}: ${g.algorithm} ${g.members.join(',')}`)).toEqual([
+      'sales-desks: longest-idle 1001,1002',
+      'sales-overflow: top-down 1003',
+    ]);
+    expect(config.lineGroups[0]?.huntOptions).toEqual({
+      noAnswer: 'try-next-member-then-group',
+      busy: 'try-next-member-then-group',
+      notAvailable: 'try-next-member-then-group',
+    });
+    expect(config.huntLists).toEqual([
+      { name: 'sales', description: undefined, lineGroups: ['sales-desks', 'sales-overflow'] },
+    ]);
+    expect(config.huntPilots[0]).toMatchObject({
+      pattern: '2000',
+      maxHuntSeconds: 1800,
+      forwardNoAnswer: { voicemail: true },
+    });
+    // Reordering members is a change, and only that group is rewritten.
+    const reordered = await store.applyConfig(
+      parseConfigFile(
+        'lineGroups:\n  - { name: sales-desks, algorithm: longest-idle, members: ["1002", "1001"] }\n',
+        'r.yaml',
+      ),
+    );
+    expect(reordered.lineGroups).toMatchObject({ updated: 1, unchanged: 1 });
+    expect((await store.loadConfig()).lineGroups[0]?.members).toEqual(['1002', '1001']);
+
+    const broken = parseConfigFile(
+      [
+        'lineGroups:',
+        '  - { name: bad, members: ["7777", "5000"] }',
+        'huntLists:',
+        '  - { name: nowhere, lineGroups: [missing] }',
+        'huntPilots:',
+        '  - { pattern: "1001", huntList: nolist }',
+      ].join('\n'),
+      'hunt.yaml',
+    );
+    await expect(store.applyConfig(broken, { source: 'hunt.yaml' })).rejects.toSatisfy(
+      (error: unknown) =>
+        isStrowgerError(error, ErrorCode.ConfigInvalid) &&
+        error.message.includes('member 7777 is not a configured line') &&
+        error.message.includes("member 5000 is a CTI route point's line") &&
+        error.message.includes('line group missing does not exist') &&
+        error.message.includes('hunt list nolist does not exist') &&
+        error.message.includes('hunt pilot 1001: a line has the same number'),
+    );
+  });
+
   it('prune MUST remove objects the file does not mention', async () => {
     await store.applyConfig(demo);
     const result = await store.applyConfig(

@@ -87,7 +87,7 @@ describe('hunting', () => {
     await h.settle();
     expect(h.records[0]).toMatchObject({ dialledNumber: '5000', finalCalledNumber: '5000', calledDevice: 'SEP2002' });
     // JTAPI: each member offered is a connection of its own, disconnected when the call moves on.
-    const states = h.events.filter((e) => e.type === 'connection.state' && e.address === '2001').map((e) => e.state);
+    const states = h.events.flatMap((e) => (e.type === 'connection.state' && e.address === '2001' ? [e.state] : []));
     expect(states).toEqual(['ALERTING', 'DISCONNECTED']);
   });
 
@@ -172,14 +172,20 @@ describe('hunting', () => {
   });
 
   it('hunt options MUST decide: "try next member" stays in the group, "skip to next group" leaves it, "stop" ends hunting', async () => {
-    let h = start([group('agents', agents, 'top-down', { noAnswer: 'skip-to-next-group' }), group('overflow', overflow)]);
+    let h = start([
+      group('agents', agents, 'top-down', { noAnswer: 'skip-to-next-group' }),
+      group('overflow', overflow),
+    ]);
     let caller = await call(h);
     await after(h, 10);
     expect(alerted(h)).toEqual(['2001', '2101']);
     h.engine.released(caller);
     await h.settle();
 
-    h = start([group('agents', ['2001', '2002'], 'top-down', { noAnswer: 'try-next-member' }), group('overflow', overflow)]);
+    h = start([
+      group('agents', ['2001', '2002'], 'top-down', { noAnswer: 'try-next-member' }),
+      group('overflow', overflow),
+    ]);
     caller = await call(h);
     await after(h, 10);
     await after(h, 10);

@@ -57,8 +57,7 @@ export interface OriginateRequest {
 
 /** What a number reaches: a line, or a hunt pilot whose line groups are hunted. */
 type RouteTarget =
-  | { readonly kind: 'line'; readonly line: SwitchLine }
-  | { readonly kind: 'pilot'; readonly pilot: SwitchHuntPilot };
+  { readonly kind: 'line'; readonly line: SwitchLine } | { readonly kind: 'pilot'; readonly pilot: SwitchHuntPilot };
 
 function targetNumber(target: RouteTarget): string {
   return target.kind === 'line' ? target.line.dn : target.pilot.pattern;
@@ -182,8 +181,16 @@ export class Switch {
   updateConfig(config: SwitchConfig): void {
     const lines = new Map(config.lines.map((line) => [line.dn, line]));
     const analyzer = new DigitAnalyzer<RouteTarget>();
-    for (const line of config.lines) analyzer.add(line.dn, { kind: 'line', line });
-    for (const pilot of config.huntPilots ?? []) analyzer.add(pilot.pattern, { kind: 'pilot', pilot });
+    const route = (number: string, target: RouteTarget) => {
+      try {
+        analyzer.add(number, target);
+      } catch (error) {
+        // The store validates numbers; one that still cannot be routed must not stop the rest.
+        this.#logger.warn({ err: error, number }, 'a number in the configuration cannot be routed; it is skipped');
+      }
+    };
+    for (const line of config.lines) route(line.dn, { kind: 'line', line });
+    for (const pilot of config.huntPilots ?? []) route(pilot.pattern, { kind: 'pilot', pilot });
     const lineDevices = new Map<string, SwitchDevice[]>();
     for (const device of config.devices) {
       for (const dn of device.lines) {
@@ -617,7 +624,8 @@ export class Switch {
     const line = match.target.line;
     if (line.forward.all !== undefined && this.#redirect(context, line.dn, line.forward.all, 'forward-all')) return;
     if (this.#liveCallsOn(line.dn) >= line.busyTrigger) {
-      if (line.forward.busy !== undefined && this.#redirect(context, line.dn, line.forward.busy, 'forward-busy')) return;
+      if (line.forward.busy !== undefined && this.#redirect(context, line.dn, line.forward.busy, 'forward-busy'))
+        return;
       this.#fail(context, releaseCauses.busy, 'BUSY');
       return;
     }

@@ -20,6 +20,12 @@ lines:
   - { dn: '2005' }
   - { dn: '2006' }
   - { dn: '2007', forward: { all: { voicemail: true } } }
+lineGroups:
+  - { name: desk, algorithm: top-down, rnaTimeoutSeconds: 1, members: ['2002', '2003'] }
+huntLists:
+  - { name: desk, lineGroups: [desk] }
+huntPilots:
+  - { pattern: '2100', huntList: desk }
 devices:
 ${['2001', '2002', '2003', '2004', '2005', '2006']
   .map(
@@ -367,5 +373,18 @@ describe('calls between SIPp phones', () => {
     expect(notifiesSent).toEqual(['SIP/2.0 100 Trying', 'SIP/2.0 404 Not Found']);
     await waitFor(() => records.at(-1)?.releasedBy === 'callee' && records.at(-1)?.dialledNumber === '2002');
     expect(records.at(-1)).toMatchObject({ cause: { reason: 'normal' }, redirections: [] });
+  });
+
+  it('a hunt pilot rings its line group top down: the first member rings for the RNA timeout, the next answers', async () => {
+    const first = await phoneAnswering('2002', 'uas-ring-until-cancel.xml');
+    const second = await phoneAnswering('2003', 'uas-answer-wait-for-bye.xml');
+    const caller = await call('uac-call-caller-hangs-up.xml', '2001', '2100');
+    expect(caller.code, explain(caller)).toBe(0);
+    const cancelled = await first.finished;
+    expect(cancelled.code, explain(cancelled)).toBe(0);
+    const answered = await second.finished;
+    expect(answered.code, explain(answered)).toBe(0);
+    await waitFor(() => records.at(-1)?.dialledNumber === '2100');
+    expect(records.at(-1)).toMatchObject({ dialledNumber: '2100', calledDevice: 'SEP000000002003', redirections: [] });
   });
 });

@@ -64,9 +64,8 @@ async function readText(file: string): Promise<string> {
 }
 
 function summarize(result: ApplyResult): string {
-  const parts = (['devices', 'lines', 'endUsers', 'applicationUsers'] as const)
-    .map((kind) => describeCounts(kind, result[kind]))
-    .filter((text) => text !== undefined);
+  const kinds = ['devices', 'lines', 'lineGroups', 'huntLists', 'huntPilots', 'endUsers', 'applicationUsers'] as const;
+  const parts = kinds.map((kind) => describeCounts(kind, result[kind])).filter((text) => text !== undefined);
   return parts.length === 0 ? 'no changes' : parts.join('; ');
 }
 

@@ -11,8 +11,14 @@ export const DeviceName = Type.String({
   description: 'Letters, digits, "_", "-" and "." — at most 50 characters (CUCM device names).',
 });
 export const DirectoryNumber = Type.String({
-  pattern: '^[0-9*#+X!\\[\\]-]{1,32}$',
-  description: 'Digits, "*", "#", "+", and the pattern characters X ! [ ] -.',
+  // Digits and *#+, X for any digit, [1-5] or [147] for a set, and ! (one or more digits) only last.
+  pattern: '^(?=.{1,32}$)(?:[0-9*#+X]|\\[(?:[0-9](?:-[0-9])?)+\\])*!?$',
+  description:
+    'Digits, "*", "#", "+"; a pattern may use X (any digit), [1-5] or [147] (one digit of a set) and a final ! (one or more digits).',
+});
+export const ObjectName = Type.String({
+  pattern: '^[A-Za-z0-9_. -]{1,50}$',
+  description: 'Letters, digits, space, "_", "-" and "." — at most 50 characters.',
 });
 export const UserId = Type.String({
   pattern: '^[A-Za-z0-9_.@-]{1,64}$',
@@ -70,6 +76,63 @@ export const DeviceSchema = Type.Object(
   strict,
 );
 
+const HuntOptionSchema = Type.Union(
+  [
+    Type.Literal('try-next-member-then-group'),
+    Type.Literal('try-next-member'),
+    Type.Literal('skip-to-next-group'),
+    Type.Literal('stop'),
+  ],
+  { description: 'What hunting does when a member fails this way (default try-next-member-then-group).' },
+);
+
+export const LineGroupSchema = Type.Object(
+  {
+    name: ObjectName,
+    description: Type.Optional(Type.String({ maxLength: 200 })),
+    algorithm: Type.Optional(
+      Type.Union(
+        [Type.Literal('top-down'), Type.Literal('circular'), Type.Literal('longest-idle'), Type.Literal('broadcast')],
+        { description: 'How members are chosen (default longest-idle).' },
+      ),
+    ),
+    rnaTimeoutSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 300 })),
+    huntOptions: Type.Optional(
+      Type.Object(
+        {
+          noAnswer: Type.Optional(HuntOptionSchema),
+          busy: Type.Optional(HuntOptionSchema),
+          notAvailable: Type.Optional(HuntOptionSchema),
+        },
+        strict,
+      ),
+    ),
+    members: Type.Array(DirectoryNumber, { maxItems: 200, uniqueItems: true }),
+  },
+  strict,
+);
+
+export const HuntListSchema = Type.Object(
+  {
+    name: ObjectName,
+    description: Type.Optional(Type.String({ maxLength: 200 })),
+    lineGroups: Type.Array(ObjectName, { maxItems: 50, uniqueItems: true }),
+  },
+  strict,
+);
+
+export const HuntPilotSchema = Type.Object(
+  {
+    pattern: DirectoryNumber,
+    description: Type.Optional(Type.String({ maxLength: 200 })),
+    huntList: ObjectName,
+    maxHuntSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 3600 })),
+    forwardNoAnswer: Type.Optional(ForwardTargetSchema),
+    forwardBusy: Type.Optional(ForwardTargetSchema),
+  },
+  strict,
+);
+
 export const EndUserSchema = Type.Object(
   {
     userId: UserId,
@@ -109,6 +172,9 @@ export const ConfigDocumentSchema = Type.Object(
     ),
     devices: Type.Optional(Type.Array(DeviceSchema)),
     lines: Type.Optional(Type.Array(LineSchema)),
+    lineGroups: Type.Optional(Type.Array(LineGroupSchema)),
+    huntLists: Type.Optional(Type.Array(HuntListSchema)),
+    huntPilots: Type.Optional(Type.Array(HuntPilotSchema)),
     endUsers: Type.Optional(Type.Array(EndUserSchema)),
     applicationUsers: Type.Optional(Type.Array(ApplicationUserSchema)),
   },
@@ -118,5 +184,8 @@ export const ConfigDocumentSchema = Type.Object(
 export type ConfigDocument = Static<typeof ConfigDocumentSchema>;
 export type DeviceDocument = Static<typeof DeviceSchema>;
 export type LineDocument = Static<typeof LineSchema>;
+export type LineGroupDocument = Static<typeof LineGroupSchema>;
+export type HuntListDocument = Static<typeof HuntListSchema>;
+export type HuntPilotDocument = Static<typeof HuntPilotSchema>;
 export type EndUserDocument = Static<typeof EndUserSchema>;
 export type ApplicationUserDocument = Static<typeof ApplicationUserSchema>;

@@ -45,6 +45,27 @@ export function exportConfigYaml(snapshot: ConfigSnapshot): string {
         ...(line.busyTrigger === 1 ? {} : { busyTrigger: line.busyTrigger }),
       };
     }),
+    lineGroups: [...snapshot.lineGroups].sort(byKey((g) => g.name)).map((group) => ({
+      name: group.name,
+      ...(group.description === undefined ? {} : { description: group.description }),
+      algorithm: group.algorithm,
+      rnaTimeoutSeconds: group.rnaTimeoutSeconds,
+      huntOptions: group.huntOptions,
+      members: group.members,
+    })),
+    huntLists: [...snapshot.huntLists].sort(byKey((l) => l.name)).map((list) => ({
+      name: list.name,
+      ...(list.description === undefined ? {} : { description: list.description }),
+      lineGroups: list.lineGroups,
+    })),
+    huntPilots: [...snapshot.huntPilots].sort(byKey((p) => p.pattern)).map((pilot) => ({
+      pattern: pilot.pattern,
+      ...(pilot.description === undefined ? {} : { description: pilot.description }),
+      huntList: pilot.huntList,
+      ...(pilot.maxHuntSeconds === 1800 ? {} : { maxHuntSeconds: pilot.maxHuntSeconds }),
+      ...(pilot.forwardNoAnswer === undefined ? {} : { forwardNoAnswer: pilot.forwardNoAnswer }),
+      ...(pilot.forwardBusy === undefined ? {} : { forwardBusy: pilot.forwardBusy }),
+    })),
     endUsers: [...snapshot.endUsers].sort(byKey((u) => u.userId)).map((user) => ({
       userId: user.userId,
       ...(user.displayName === undefined ? {} : { displayName: user.displayName }),

@@ -478,6 +478,42 @@ describe('races', () => {
   });
 });
 
+describe('offer and answer', () => {
+  it("a caller without an offer MUST get the callee's offer on connection, and its answer MUST reach the callee", async () => {
+    const h = start(basic);
+    const caller = h.engine.originate({ device: 'SEP1001', dialled: '1002' });
+    await h.settle();
+    const callee = h.driver.alertFor('SEP1002');
+    expect(callee.request.offer).toBeUndefined();
+    h.engine.answered(callee.leg, { offer: 'offer of 1002' });
+    await h.settle();
+    expect(h.driver.take('connected')).toEqual([
+      { kind: 'connected', leg: caller, answer: 'offer of 1002', connectedNumber: '1002' },
+    ]);
+    h.engine.offerAnswered(caller, 'answer of 1001');
+    h.engine.offerAnswered(caller, 'a second answer is ignored');
+    await h.settle();
+    expect(h.driver.take('answerOffer')).toEqual([{ kind: 'answerOffer', leg: callee.leg, answer: 'answer of 1001' }]);
+    h.engine.released(caller);
+    await h.settle();
+  });
+
+  it('a caller that sends no answer MUST end the call, and the callee MUST get an empty answer before release', async () => {
+    const h = start(basic);
+    const caller = h.engine.originate({ device: 'SEP1001', dialled: '1002' });
+    await h.settle();
+    const callee = h.driver.alertFor('SEP1002').leg;
+    h.engine.answered(callee, { offer: 'offer of 1002' });
+    h.engine.offerAnswered(caller, undefined);
+    await h.settle();
+    expect(h.driver.commands.slice(-3).map((c) => `${c.kind} ${c.leg}`)).toEqual([
+      `answerOffer ${callee}`,
+      `release ${caller}`,
+      `release ${callee}`,
+    ]);
+  });
+});
+
 describe('call control', () => {
   it('redirect MUST move a ringing call to another number, and MUST be refused once the call is answered', async () => {
     const h = start(basic);

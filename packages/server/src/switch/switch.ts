@@ -96,6 +96,11 @@ interface CallContext {
   offer: SessionDescription | undefined;
   /** Whether the origin's device has been told of an answer; later answers re-join the media instead. */
   originConnected: boolean;
+  /**
+   * The leg whose device answered with an offer because the caller made none (a delayed offer):
+   * the caller's answer, in its ACK, goes back to it.
+   */
+  awaitingAnswer: LegEntry | undefined;
   /** When this leg of the call began (the call's start, or the transfer that made it). */
   legStartedAt: number;
   legAnsweredAt: number | undefined;
@@ -254,6 +259,7 @@ export class Switch {
       calling,
       offer: request.offer,
       originConnected: false,
+      awaitingAnswer: undefined,
       legStartedAt: call.startedAt,
       legAnsweredAt: undefined,
       offered: [],
@@ -341,6 +347,7 @@ export class Switch {
     } else {
       const device = entry.device;
       context.originConnected = true;
+      if (info.offer !== undefined) context.awaitingAnswer = entry;
       this.#command(context.origin, (driver) =>
         driver.connected(context.origin.leg, {
           answer: info.answer ?? info.offer,
@@ -350,6 +357,29 @@ export class Switch {
     }
     this.#flush();
     return true;
+  }
+
+  /**
+   * The caller answered the offer it was given on connection (it had made none itself): the answer
+   * goes to the device that made the offer. Without an answer the parties cannot hear each other,
+   * and the call ends.
+   */
+  offerAnswered(leg: LegId, answer: SessionDescription | undefined): void {
+    const entry = this.#legs.get(leg);
+    const context = entry?.context;
+    const offerer = context?.awaitingAnswer;
+    if (
+      context === undefined ||
+      offerer === undefined ||
+      context.ended ||
+      entry?.terminalConnection !== context.origin
+    ) {
+      return;
+    }
+    context.awaitingAnswer = undefined;
+    this.#command(offerer.terminalConnection, (driver) => driver.answerOffer(offerer.terminalConnection.leg, answer));
+    if (answer === undefined) this.#end(context, releaseCauses.rejected, 'system', 'NORMAL');
+    this.#flush();
   }
 
   /** A terminal declined before answering (busy, rejected, unreachable). */

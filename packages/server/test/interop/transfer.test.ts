@@ -78,6 +78,20 @@ function origin(sdp: string | undefined): string | undefined {
   return sdp?.match(/^o=(.*)$/m)?.[1]?.trim();
 }
 
+describe('offer and answer', () => {
+  it("a caller's INVITE without SDP (delayed offer): the callee's offer reaches it in the 200, its answer the callee in the ACK", async () => {
+    const [a, b] = [await phone('3001'), await phone('3002')];
+    const call = await a.call('3002', { offer: false });
+    const bCall = await answeredOn(b, 1);
+    expect(mediaOf(call.remoteSdp)).toBe('3002');
+    expect(await waitFor(() => bCall.acks[0] !== undefined)).toBe(true);
+    expect(mediaOf(bCall.acks[0])).toBe('3001');
+    expect(bCall.offersMade).toHaveLength(1);
+    expect((await call.hangUp()).status).toBe(200);
+    expect(await waitFor(() => bCall.ended)).toBe(true);
+  });
+});
+
 describe('transfer between test phones', () => {
   it('attended transfer: B holds A, consults C, and REFERs A with Replaces; A and C then talk', async () => {
     const [a, b, c] = [await phone('3001'), await phone('3002'), await phone('3003')];

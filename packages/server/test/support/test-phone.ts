@@ -99,9 +99,12 @@ export class TestPhone {
     if (response.status !== 200) throw new Error(`${this.dn} could not register: ${response.status}`);
   }
 
-  /** Calls a number with an offer; resolves once answered (rejects with the status otherwise). */
-  async call(number: string): Promise<PhoneCall> {
-    const offer = this.sdp('sendrecv');
+  /**
+   * Calls a number, with an offer or (`offer: false`) without one, answering the far end's offer in
+   * the ACK; resolves once answered (rejects with the status otherwise).
+   */
+  async call(number: string, options: { offer?: boolean } = {}): Promise<PhoneCall> {
+    const offer = options.offer === false ? undefined : this.sdp('sendrecv');
     const callId = `call-${this.dn}-${Date.now()}-${Math.random().toString(16).slice(2)}`;
     const fromTag = `t${Math.random().toString(16).slice(2)}`;
     let invite: SipRequest | undefined;
@@ -114,15 +117,17 @@ export class TestPhone {
         callId,
         cseq,
         contact: this.#contact(),
-        headers: [{ name: 'Content-Type', value: 'application/sdp' }, ...auth],
-        body: Buffer.from(offer),
+        headers: [...(offer === undefined ? [] : [{ name: 'Content-Type', value: 'application/sdp' }]), ...auth],
+        ...(offer === undefined ? {} : { body: Buffer.from(offer) }),
       });
       return invite;
     });
     if (invite === undefined || response.status >= 300) throw new Error(`call to ${number} failed: ${response.status}`);
     const dialog = Dialog.asUac(invite, response);
-    this.#sendAck(dialog, invite.cseq.seq);
+    const answer = offer === undefined ? this.sdp('sendrecv') : undefined;
+    this.#sendAck(dialog, invite.cseq.seq, answer);
     const call = new PhoneCall(this, dialog, bodyOf(response));
+    if (answer !== undefined) call.answersSent.push(answer);
     this.calls.push(call);
     return call;
   }
@@ -229,7 +234,9 @@ export class TestPhone {
       sentBy: this.#transport.sentBy('udp'),
       protocol: 'udp',
       cseq,
-      ...(body === undefined ? {} : { body: Buffer.from(body) }),
+      ...(body === undefined
+        ? {}
+        : { headers: [{ name: 'Content-Type', value: 'application/sdp' }], body: Buffer.from(body) }),
     });
     void this.#ua.transactions.sendStateless(ack, this.#server);
   }
@@ -300,6 +307,8 @@ export class PhoneCall {
   readonly reinvites: Array<string | undefined> = [];
   /** Offers this phone made when asked to (an INVITE or re-INVITE without SDP). */
   readonly offersMade: string[] = [];
+  /** Answers this phone sent in an ACK (to the offer in a 200, when it called without one). */
+  readonly answersSent: string[] = [];
   /** Bodies of the ACKs received for this phone's 2xx (the answer, when this phone offered). */
   readonly acks: Array<string | undefined> = [];
   /** sipfrag bodies of NOTIFYs received (transfer progress). */

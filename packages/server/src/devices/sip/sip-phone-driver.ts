@@ -39,7 +39,15 @@ import type { SipAccount } from './sip-accounts.js';
 /** What the driver needs of the engine: its inputs. */
 export type SwitchInputs = Pick<
   Switch,
-  'originate' | 'ringing' | 'answered' | 'refused' | 'released' | 'updateMedia' | 'transfer' | 'transferCalls'
+  | 'originate'
+  | 'ringing'
+  | 'answered'
+  | 'offerAnswered'
+  | 'refused'
+  | 'released'
+  | 'updateMedia'
+  | 'transfer'
+  | 'transferCalls'
 >;
 
 export interface SipPhoneDriverOptions {
@@ -86,6 +94,8 @@ interface LegBase {
 interface InboundLeg extends LegBase {
   readonly kind: 'inbound';
   readonly incoming: IncomingRequest;
+  /** The phone's INVITE carried no offer (a delayed offer): the ACK to our 200 brings its answer. */
+  awaitingAnswer: boolean;
 }
 
 /** We called the phone: we are the UAC of our INVITE. */
@@ -247,6 +257,7 @@ export class SipPhoneDriver implements DeviceDriver {
     const leg: InboundLeg = {
       kind: 'inbound',
       id: legId,
+      awaitingAnswer: request.body.length === 0,
       device: account.deviceName,
       incoming,
       dialog: undefined,
@@ -333,8 +344,15 @@ export class SipPhoneDriver implements DeviceDriver {
     if (leg === undefined) return;
     leg.retransmit?.cancel();
     leg.retransmit = undefined;
+    if (leg.kind !== 'inbound') return;
+    if (leg.awaitingAnswer && request.cseq.seq === leg.incoming.request.cseq.seq) {
+      // A delayed offer: our 200 carried the far end's offer, and this ACK the phone's answer.
+      leg.awaitingAnswer = false;
+      const answer = request.body.length > 0 ? Buffer.from(request.body).toString('utf8') : undefined;
+      this.#engine?.offerAnswered(leg.id, answer);
+    }
     // A call lasts minutes: what it keeps of its setup should be small (the dialog has what it needs).
-    if (leg.kind === 'inbound') leg.incoming.acknowledged();
+    leg.incoming.acknowledged();
   }
 
   #onMediaUpdate(leg: SipLeg, incoming: IncomingRequest): void {

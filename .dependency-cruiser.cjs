@@ -7,12 +7,13 @@ const allowed = {
   core: [],
   sip: ['core'],
   sdp: ['core'],
+  media: ['core'],
   store: ['core'],
   switch: ['core', 'sdp'],
   'devices/sip': ['core', 'sip', 'sdp', 'switch'],
   cti: ['core', 'switch', 'store'],
   admin: ['core', 'store', 'switch', 'cti'],
-  server: ['core', 'sip', 'sdp', 'store', 'switch', 'devices/sip', 'cti', 'admin'],
+  server: ['core', 'sip', 'sdp', 'media', 'store', 'switch', 'devices/sip', 'cti', 'admin'],
 };
 const parts = Object.keys(allowed);
 const escape = (s) => s.replace(/\//g, '\\/');

@@ -26,3 +26,41 @@ describe('one session origin per leg (RFC 3264 §8)', () => {
     expect(leg.present('v=0\r\ns=-\r\n')).toBe('v=0\r\ns=-\r\n');
   });
 });
+
+describe('audio descriptions', () => {
+  it('the first active audio stream MUST be read with its formats, static ones named without a rtpmap', async () => {
+    const { readAudio } = await import('./index.js');
+    const offer =
+      'v=0\r\no=a 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\nm=video 0 RTP/AVP 96\r\nm=audio 4000 RTP/AVP 8 0 101\r\na=rtpmap:101 telephone-event/8000\r\na=sendonly\r\n';
+    expect(readAudio(offer)).toEqual({
+      address: '192.0.2.1',
+      port: 4000,
+      direction: 'sendonly',
+      formats: [
+        { payloadType: 8, name: 'PCMA', rate: 8000 },
+        { payloadType: 0, name: 'PCMU', rate: 8000 },
+        { payloadType: 101, name: 'TELEPHONE-EVENT', rate: 8000 },
+      ],
+    });
+    expect(() => readAudio('v=0\r\ns=-\r\nt=0 0\r\n')).toThrow(/no active audio stream/);
+  });
+
+  it('a written description MUST read back the same', async () => {
+    const { readAudio, writeAudio } = await import('./index.js');
+    const sdp = writeAudio({
+      sessionId: '42',
+      version: 1,
+      address: '198.51.100.7',
+      port: 20000,
+      formats: [{ payloadType: 0, name: 'PCMU', rate: 8000 }],
+      direction: 'sendonly',
+    });
+    expect(sdp).toContain('o=strowger 42 1 IN IP4 198.51.100.7');
+    expect(readAudio(sdp)).toEqual({
+      address: '198.51.100.7',
+      port: 20000,
+      direction: 'sendonly',
+      formats: [{ payloadType: 0, name: 'PCMU', rate: 8000 }],
+    });
+  });
+});

@@ -1,0 +1,93 @@
+import type { FrameClock } from './frame-clock.js';
+import { samplesPerFrame } from './frame-clock.js';
+import { decodeG711, encodeG711, g711Silence, type G711Law } from './g711.js';
+import type { RtpStream } from './rtp-stream.js';
+
+/** Frames a party may run ahead of the mixer before the oldest are dropped (60 ms of jitter). */
+const maxQueued = 3;
+
+interface Party {
+  readonly stream: RtpStream;
+  law: G711Law | undefined;
+  readonly queue: Int16Array[];
+  /** This tick's frame from the party (silence when it sent none). */
+  current: Int16Array;
+}
+
+/**
+ * A G.711 conference mixer: every 20 ms it takes one frame from each party (a short queue absorbs
+ * jitter), and sends each party the sum of everyone else's audio, clipped to 16 bits, in the party's
+ * own law. A party that sends nothing contributes silence.
+ */
+export class Mixer {
+  readonly #parties = new Map<RtpStream, Party>();
+  readonly #unsubscribe: () => void;
+  readonly #sum = new Int32Array(samplesPerFrame);
+  readonly #out = new Int16Array(samplesPerFrame);
+
+  constructor(clock: FrameClock) {
+    this.#unsubscribe = clock.subscribe(() => this.#tick());
+  }
+
+  /** Adds a party; `law` may come later, once its device has answered. */
+  add(stream: RtpStream, law?: G711Law): void {
+    const party: Party = { stream, law, queue: [], current: new Int16Array(samplesPerFrame) };
+    stream.onPacket = (packet) => {
+      const law = packet.payloadType === 0 ? 'pcmu' : packet.payloadType === 8 ? 'pcma' : undefined;
+      if (law === undefined || packet.payload.length !== samplesPerFrame) return; // only 20 ms G.711 frames
+      party.queue.push(decodeG711(law, packet.payload));
+      if (party.queue.length > maxQueued) party.queue.shift();
+    };
+    this.#parties.set(stream, party);
+  }
+
+  setLaw(stream: RtpStream, law: G711Law): void {
+    const party = this.#parties.get(stream);
+    if (party !== undefined) party.law = law;
+  }
+
+  remove(stream: RtpStream): void {
+    stream.onPacket = undefined;
+    this.#parties.delete(stream);
+  }
+
+  get size(): number {
+    return this.#parties.size;
+  }
+
+  close(): void {
+    this.#unsubscribe();
+    for (const stream of [...this.#parties.keys()]) this.remove(stream);
+  }
+
+  #tick(): void {
+    const sum = this.#sum;
+    sum.fill(0);
+    for (const party of this.#parties.values()) {
+      const frame = party.queue.shift();
+      if (frame === undefined) party.current.fill(0);
+      else party.current.set(frame);
+      for (let i = 0; i < samplesPerFrame; i++) sum[i]! += party.current[i]!;
+    }
+    for (const party of this.#parties.values()) {
+      if (party.law === undefined) continue;
+      const out = this.#out;
+      for (let i = 0; i < samplesPerFrame; i++) {
+        const value = sum[i]! - party.current[i]!;
+        out[i] = value > 32767 ? 32767 : value < -32768 ? -32768 : value;
+      }
+      const payload = this.#parties.size > 1 ? encodeG711(party.law, out) : silence(party.law);
+      party.stream.send(payload, samplesPerFrame);
+    }
+  }
+}
+
+const silenceFrames = new Map<G711Law, Uint8Array>();
+function silence(law: G711Law): Uint8Array {
+  let frame = silenceFrames.get(law);
+  if (frame === undefined) {
+    frame = new Uint8Array(samplesPerFrame).fill(g711Silence[law]);
+    silenceFrames.set(law, frame);
+  }
+  return frame;
+}

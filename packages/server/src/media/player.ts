@@ -1,0 +1,59 @@
+import type { FrameClock } from './frame-clock.js';
+import { samplesPerFrame } from './frame-clock.js';
+import { encodeG711, type G711Law } from './g711.js';
+import type { RtpStream } from './rtp-stream.js';
+
+/**
+ * Plays audio into an RTP stream in a loop, one 20 ms frame per clock tick: music on hold. The
+ * audio is encoded once per law and shared by every player of it.
+ */
+export class LoopPlayer {
+  readonly #stream: RtpStream;
+  readonly #frames: readonly Uint8Array[];
+  #next = 0;
+  readonly #unsubscribe: () => void;
+
+  constructor(clock: FrameClock, stream: RtpStream, audio: EncodedAudio, law: G711Law) {
+    this.#stream = stream;
+    this.#frames = audio.frames(law);
+    this.#unsubscribe = clock.subscribe(() => this.#tick());
+  }
+
+  #tick(): void {
+    const frame = this.#frames[this.#next];
+    if (frame === undefined) return;
+    this.#stream.send(frame, samplesPerFrame);
+    this.#next = (this.#next + 1) % this.#frames.length;
+  }
+
+  stop(): void {
+    this.#unsubscribe();
+  }
+}
+
+/** Audio cut into 20 ms frames, encoded lazily per law and then kept. */
+export class EncodedAudio {
+  readonly #samples: Int16Array;
+  readonly #byLaw = new Map<G711Law, Uint8Array[]>();
+
+  constructor(samples: Int16Array) {
+    if (samples.length < samplesPerFrame) throw new Error('the audio is shorter than one 20 ms frame');
+    this.#samples = samples;
+  }
+
+  get seconds(): number {
+    return this.#samples.length / 8000;
+  }
+
+  frames(law: G711Law): Uint8Array[] {
+    let frames = this.#byLaw.get(law);
+    if (frames === undefined) {
+      frames = [];
+      for (let start = 0; start + samplesPerFrame <= this.#samples.length; start += samplesPerFrame) {
+        frames.push(encodeG711(law, this.#samples.subarray(start, start + samplesPerFrame)));
+      }
+      this.#byLaw.set(law, frames);
+    }
+    return frames;
+  }
+}

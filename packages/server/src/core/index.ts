@@ -4,3 +4,4 @@ export { systemClock, FakeClock } from './clock.js';
 export type { Logger } from './logger.js';
 export { silentLogger } from './logger.js';
 export { TypedEmitter } from './emitter.js';
+export { isWildcardAddress, primaryAddress } from './network.js';

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger as PinoLogger } from 'pino';
 import { createAdminServer, type DeviceView } from '../admin/index.js';
-import { ErrorCode, StrowgerError, systemClock, type Clock } from '../core/index.js';
+import { ErrorCode, StrowgerError, isWildcardAddress, primaryAddress, systemClock, type Clock } from '../core/index.js';
 import type { DigestAlgorithm, Endpoint, TimerSettings, TransportObserver } from '../sip/index.js';
 import {
   openStore,
@@ -15,6 +15,7 @@ import {
 } from '../store/index.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
 import { StrowgerMetrics } from './metrics.js';
+import { ServerMediaResources } from './media-resources.js';
 import { SipService } from './sip-service.js';
 import { switchConfigFrom } from './switch-config.js';
 import { Switch, type CallRecord, type CallRecordSink } from '../switch/index.js';
@@ -40,6 +41,10 @@ export interface StrowgerOptions {
   callRecords?: CallRecordSink;
   /** RFC 3261 timer values (T1, T2, T4); the defaults are the RFC's. */
   sipTimers?: Partial<TimerSettings>;
+  /** The WAV file held parties hear; the one shipped with Strowger by default. */
+  musicOnHold?: string;
+  /** The address this server's own RTP uses and announces (music on hold, conferences); the SIP address by default. */
+  mediaAddress?: string;
 }
 
 export interface StrowgerAddresses {
@@ -57,6 +62,8 @@ export class Strowger {
   readonly sip: SipService;
   /** The call-control engine. */
   readonly engine: Switch;
+  /** Music on hold and conference bridges: the server's own RTP. */
+  readonly media: ServerMediaResources;
   readonly http: FastifyInstance;
   readonly metrics: StrowgerMetrics;
   readonly logger: PinoLogger;
@@ -70,6 +77,7 @@ export class Strowger {
     store: Store;
     sip: SipService;
     engine: Switch;
+    media: ServerMediaResources;
     http: FastifyInstance;
     metrics: StrowgerMetrics;
     logger: PinoLogger;
@@ -79,6 +87,7 @@ export class Strowger {
     this.store = parts.store;
     this.sip = parts.sip;
     this.engine = parts.engine;
+    this.media = parts.media;
     this.http = parts.http;
     this.metrics = parts.metrics;
     this.logger = parts.logger;
@@ -146,9 +155,15 @@ export class Strowger {
       );
       late.sip = service;
       cleanups.unshift(() => service.close());
+      const media = await ServerMediaResources.create({
+        address: options.mediaAddress ?? (isWildcardAddress(options.bind) ? primaryAddress() : options.bind),
+        ...(options.musicOnHold === undefined ? {} : { musicOnHold: options.musicOnHold }),
+      });
+      cleanups.unshift(() => media.close());
       const engine = new Switch({
         clock,
         drivers: { 'sip-phone': service.phones },
+        media,
         logger: logger.child({ layer: 'switch' }),
         config: switchConfigFrom(snapshot),
         records: {
@@ -179,6 +194,7 @@ export class Strowger {
         store,
         sip: service,
         engine,
+        media,
         http,
         metrics,
         logger,
@@ -247,6 +263,7 @@ export class Strowger {
       this.#unsubscribe();
       await this.http.close().catch(() => undefined);
       this.engine.close();
+      this.media.close();
       // Let the engine's last commands (BYE, final responses) reach the phones before SIP closes.
       await new Promise((done) => setImmediate(done));
       await this.sip.close().catch(() => undefined);

@@ -126,3 +126,31 @@ export interface CallRecord {
 export interface CallRecordSink {
   write(record: CallRecord): void;
 }
+
+/**
+ * A media endpoint on the server (an RTP port of its own) that one party's device is connected to:
+ * music on hold plays into it, a conference bridge mixes through it. Session descriptions are the
+ * endpoint's own; the engine only passes them between it and the device.
+ */
+export interface MediaEndpoint {
+  /** An offer to a device, in the given direction, with every codec the endpoint can use. */
+  offer(direction: 'sendonly' | 'sendrecv'): SessionDescription;
+  /** The device's answer to `offer`: the endpoint starts sending. Throws when no usable codec was chosen. */
+  accept(answer: SessionDescription): void;
+  /** Answers a device's own offer (a holding phone's), or undefined when no codec in it is usable. */
+  answer(offer: SessionDescription, direction: 'recvonly' | 'sendrecv'): SessionDescription | undefined;
+  close(): void;
+}
+
+/** A conference bridge: each party joins through an endpoint of its own and hears the others. */
+export interface ConferenceBridge {
+  join(): Promise<MediaEndpoint>;
+  close(): void;
+}
+
+/** The server's media resources, as the engine needs them. */
+export interface MediaResources {
+  /** An endpoint that plays the music-on-hold source to the device it is connected to. */
+  musicOnHold(): Promise<MediaEndpoint>;
+  conferenceBridge(): ConferenceBridge;
+}

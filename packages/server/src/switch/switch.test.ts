@@ -11,7 +11,7 @@ const basic: SwitchConfig = {
 
 let current: Harness | undefined;
 
-function start(config: SwitchConfig, options?: { outOfService?: string[] }): Harness {
+function start(config: SwitchConfig, options?: { outOfService?: string[]; withoutMedia?: boolean }): Harness {
   current = harness(config, options);
   return current;
 }
@@ -475,6 +475,76 @@ describe('races', () => {
     expect(h.engine.callCount).toBe(1);
     h.engine.released(caller);
     await h.settle();
+  });
+});
+
+describe('music on hold', () => {
+  const sdp = (direction: string, codec = '0') =>
+    `v=0\r\no=a 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP ${codec}\r\na=${direction}\r\n`;
+
+  async function connected(h: Harness): Promise<{ caller: string; callee: string }> {
+    const caller = h.engine.originate({ device: 'SEP1001', dialled: '1002' });
+    await h.settle();
+    const callee = h.driver.alertFor('SEP1002').leg;
+    h.engine.answered(callee);
+    await h.settle();
+    return { caller, callee };
+  }
+
+  it('hold MUST connect the held party to music on hold, and resume MUST connect the parties again', async () => {
+    const h = start(basic);
+    const { caller, callee } = await connected(h);
+    await expect(h.engine.updateMedia(caller, sdp('sendonly'))).resolves.toBe('moh1 answer recvonly');
+    expect(h.driver.take('updateMedia')).toEqual([{ kind: 'updateMedia', leg: callee, offer: 'moh1 offer sendonly' }]);
+    const music = h.media.endpoints[0]!;
+    expect(music.accepted).toEqual(['answer to moh1 offer sendonly']);
+    expect(eventLine(h).at(-1)).toBe('tc SEP1001 HELD/ACTIVE');
+    await expect(h.engine.updateMedia(caller, sdp('sendrecv'))).resolves.toBe(`answer to ${sdp('sendrecv')}`);
+    expect(h.driver.take('updateMedia').at(-1)).toEqual({ kind: 'updateMedia', leg: callee, offer: sdp('sendrecv') });
+    expect(music.closed).toBe(true);
+    expect(eventLine(h).at(-1)).toBe('tc SEP1001 TALKING/ACTIVE');
+    h.engine.released(caller);
+    await h.settle();
+  });
+
+  it('a hold offer with no usable codec, or a server without media, MUST be passed to the other party instead', async () => {
+    let h = start(basic);
+    let legs = await connected(h);
+    await h.engine.updateMedia(legs.caller, sdp('sendonly', '18'));
+    expect(h.driver.take('updateMedia')).toEqual([
+      { kind: 'updateMedia', leg: legs.callee, offer: sdp('sendonly', '18') },
+    ]);
+    expect(h.media.endpoints[0]?.closed).toBe(true);
+    expect(eventLine(h).at(-1)).toBe('tc SEP1001 HELD/ACTIVE');
+    h.engine.released(legs.caller);
+    await h.settle();
+
+    h = start(basic, { withoutMedia: true });
+    legs = await connected(h);
+    await h.engine.updateMedia(legs.caller, sdp('sendonly'));
+    expect(h.driver.take('updateMedia')).toEqual([{ kind: 'updateMedia', leg: legs.callee, offer: sdp('sendonly') }]);
+    h.engine.released(legs.caller);
+    await h.settle();
+  });
+
+  it('the held party refusing the music MUST refuse the hold and leave the call as it was', async () => {
+    const h = start(basic);
+    const { caller } = await connected(h);
+    h.driver.refuseMediaUpdates = true;
+    await expect(h.engine.updateMedia(caller, sdp('sendonly'))).rejects.toThrow(/488/);
+    expect(h.media.endpoints[0]?.closed).toBe(true);
+    expect(eventLine(h).at(-1)).toBe('conn 1001 ESTABLISHED/CONNECTED');
+    h.engine.released(caller);
+    await h.settle();
+  });
+
+  it('hanging up while on hold MUST stop the music', async () => {
+    const h = start(basic);
+    const { caller, callee } = await connected(h);
+    await h.engine.updateMedia(caller, sdp('sendonly'));
+    h.engine.released(callee);
+    await h.settle();
+    expect(h.media.endpoints[0]?.closed).toBe(true);
   });
 });
 

@@ -26,6 +26,8 @@ import {
   type CallRecordSink,
   type DeviceDriver,
   type LegId,
+  type MediaEndpoint,
+  type MediaResources,
   type PartyInfo,
   type RedirectReason,
   type ReleaseCause,
@@ -42,6 +44,8 @@ export interface SwitchOptions {
   /** The driver for each device type; a type without one is never in service. */
   drivers: Partial<Record<SwitchDeviceType, DeviceDriver>>;
   records?: CallRecordSink;
+  /** Music on hold and conference bridges; without them a held party hears silence and conferences are refused. */
+  media?: MediaResources;
   logger?: Logger;
   config: SwitchConfig;
 }
@@ -116,6 +120,8 @@ interface CallContext {
   noAnswerTimer: TimerHandle | undefined;
   /** The device that answered, once one has. */
   answeredBy: SwitchDevice | undefined;
+  /** The party that put the call on hold, and the music its peer hears meanwhile. */
+  musicOnHold: { readonly holder: LegEntry; readonly endpoint: MediaEndpoint } | undefined;
   ended: boolean;
 }
 
@@ -154,6 +160,7 @@ export class Switch {
   readonly #clock: Clock;
   readonly #drivers: Partial<Record<SwitchDeviceType, DeviceDriver>>;
   readonly #records: CallRecordSink | undefined;
+  readonly #media: MediaResources | undefined;
   readonly #logger: Logger;
   #devices = new Map<string, SwitchDevice>();
   #lines = new Map<string, SwitchLine>();
@@ -177,6 +184,7 @@ export class Switch {
     this.#clock = options.clock;
     this.#drivers = options.drivers;
     this.#records = options.records;
+    this.#media = options.media;
     this.#logger = (options.logger ?? silentLogger).child({ layer: 'switch' });
     this.events = new TypedEmitter(this.#logger);
     this.updateConfig(options.config);
@@ -269,6 +277,7 @@ export class Switch {
       called: request.dialled,
       noAnswerTimer: undefined,
       answeredBy: undefined,
+      musicOnHold: undefined,
       ended: false,
     };
     this.#calls.set(call.id, context);
@@ -443,11 +452,12 @@ export class Switch {
   }
 
   /**
-   * A leg offers a new session description (hold, resume, codec change): it is passed to the other
-   * party's device, whose answer comes back. An offer that stops receiving audio puts the call on
-   * hold: the offering terminal's connection goes HELD (JTAPI CallCtlTermConnHeldEv) once the other
-   * side accepts, and back to TALKING when a later offer resumes. The call keeps going, unchanged, if
-   * the other side refuses (RFC 3261 §14.2).
+   * A leg offers a new session description (hold, resume, codec change). An offer that stops
+   * receiving audio puts the call on hold: the other party is connected to music on hold (when the
+   * server has it) and the holding terminal goes HELD (JTAPI CallCtlTermConnHeldEv); a later offer
+   * that resumes reconnects the two and brings it back to TALKING. Any other offer is passed to the
+   * other party's device, whose answer comes back. The call keeps going, unchanged, if the other
+   * side refuses (RFC 3261 §14.2).
    */
   async updateMedia(leg: LegId, offer: SessionDescription): Promise<SessionDescription> {
     const entry = this.#legs.get(leg);
@@ -456,14 +466,68 @@ export class Switch {
     }
     const peer = this.#peerOf(entry);
     if (peer === undefined) throw new StrowgerError(ErrorCode.InvalidState, `leg ${leg} has no connected party yet`);
+    const { context } = entry;
     const hold = holdIntent(offer);
+    if (hold === 'hold' && context.musicOnHold === undefined) {
+      const answer = await this.#holdWithMusic(context, entry, peer, offer);
+      if (answer !== undefined) return answer;
+    }
     const answer = await this.#driverFor(peer.device).updateMedia(peer.terminalConnection.leg, offer);
     const holder = entry.terminalConnection;
-    if (!entry.context.ended && this.#legs.has(leg)) {
+    if (!context.ended && this.#legs.has(leg)) {
       if (hold === 'hold' && holder.state === 'TALKING') holder.setState('HELD');
       else if (hold === 'resume' && holder.state === 'HELD') holder.setState('TALKING', 'UNHOLD');
+      // Resumed, or the media changed otherwise: the two parties hear each other again, not the music.
+      if (hold !== 'hold' && context.musicOnHold?.holder === entry) this.#stopMusic(context);
     }
     return answer;
+  }
+
+  /**
+   * Puts the peer on music on hold: the held party's device is offered the music endpoint, and the
+   * holding phone's offer is answered by that endpoint (it receives nothing the phone sends). Returns
+   * undefined, for the offer to be passed through instead, when there is no music to play or the
+   * holding phone's offer has no usable codec.
+   */
+  async #holdWithMusic(
+    context: CallContext,
+    holder: LegEntry,
+    held: LegEntry,
+    offer: SessionDescription,
+  ): Promise<SessionDescription | undefined> {
+    if (this.#media === undefined) return undefined;
+    let endpoint: MediaEndpoint;
+    try {
+      endpoint = await this.#media.musicOnHold();
+    } catch (error) {
+      this.#logger.warn({ err: error, callId: context.call.id }, 'no music on hold; the held party hears silence');
+      return undefined;
+    }
+    const answer = endpoint.answer(offer, 'recvonly');
+    if (answer === undefined) {
+      endpoint.close();
+      return undefined;
+    }
+    try {
+      endpoint.accept(
+        await this.#driverFor(held.device).updateMedia(held.terminalConnection.leg, endpoint.offer('sendonly')),
+      );
+    } catch (error) {
+      endpoint.close();
+      throw error;
+    }
+    if (context.ended || this.#legs.get(holder.terminalConnection.leg) !== holder) {
+      endpoint.close();
+      throw new StrowgerError(ErrorCode.NotFound, 'the call ended while it was being put on hold');
+    }
+    context.musicOnHold = { holder, endpoint };
+    if (holder.terminalConnection.state === 'TALKING') holder.terminalConnection.setState('HELD');
+    return answer;
+  }
+
+  #stopMusic(context: CallContext): void {
+    context.musicOnHold?.endpoint.close();
+    context.musicOnHold = undefined;
   }
 
   // --- call control (what the CTI layer will call) ---------------------------------------------
@@ -576,6 +640,7 @@ export class Switch {
     movedFrom.connection.setState('DISCONNECTED', 'TRANSFER');
     this.#untrack(movedFrom.connection);
     this.#stopNoAnswerTimer(second);
+    this.#stopMusic(second);
     second.ended = true;
     for (const connection of second.call.connections) {
       if (connection.isLive) connection.setState('DISCONNECTED', 'TRANSFER');
@@ -947,6 +1012,7 @@ export class Switch {
     context.ended = true;
     this.#stopNoAnswerTimer(context);
     this.#stopHunt(context);
+    this.#stopMusic(context);
     const { call } = context;
     for (const connection of call.connections) {
       for (const tc of connection.terminalConnections) {
@@ -1062,6 +1128,8 @@ export class Switch {
     }
     if (!live()) return;
     newcomerDriver.answerOffer(newcomer.terminalConnection.leg, answer);
+    // The party that stayed now hears the newcomer, not the music it was held with.
+    if (answer !== undefined) this.#stopMusic(context);
     if (answer === undefined) {
       this.#end(context, releaseCauses.rejected, 'system', 'NORMAL');
       this.#flush();

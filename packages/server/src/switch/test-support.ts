@@ -1,7 +1,17 @@
 import { FakeClock } from '../core/index.js';
 import type { SwitchConfig, SwitchDevice, SwitchLine } from './config.js';
 import type { CallEvent } from './events.js';
-import type { AlertRequest, CallRecord, DeviceDriver, LegId, ReleaseCause, SessionDescription } from './ports.js';
+import type {
+  AlertRequest,
+  CallRecord,
+  ConferenceBridge,
+  DeviceDriver,
+  LegId,
+  MediaEndpoint,
+  MediaResources,
+  ReleaseCause,
+  SessionDescription,
+} from './ports.js';
 import { Switch } from './switch.js';
 
 /** What a fake driver was told to do, in order. */
@@ -75,6 +85,60 @@ export class FakeDriver implements DeviceDriver {
   }
 }
 
+/** A media endpoint that records what it was asked; its descriptions name it. */
+export class FakeEndpoint implements MediaEndpoint {
+  readonly name: string;
+  readonly accepted: SessionDescription[] = [];
+  closed = false;
+
+  constructor(name: string) {
+    this.name = name;
+  }
+
+  offer(direction: 'sendonly' | 'sendrecv'): SessionDescription {
+    return `${this.name} offer ${direction}`;
+  }
+
+  accept(answer: SessionDescription): void {
+    this.accepted.push(answer);
+  }
+
+  answer(offer: SessionDescription, direction: 'recvonly' | 'sendrecv'): SessionDescription | undefined {
+    return /RTP\/AVP 18\r/.test(offer) ? undefined : `${this.name} answer ${direction}`; // G.729 only: unusable
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+}
+
+/** Media resources whose endpoints are fakes, kept for the test to look at. */
+export class FakeMedia implements MediaResources {
+  readonly endpoints: FakeEndpoint[] = [];
+  readonly bridges: Array<{ endpoints: FakeEndpoint[]; closed: boolean }> = [];
+
+  musicOnHold(): Promise<MediaEndpoint> {
+    const endpoint = new FakeEndpoint(`moh${this.endpoints.length + 1}`);
+    this.endpoints.push(endpoint);
+    return Promise.resolve(endpoint);
+  }
+
+  conferenceBridge(): ConferenceBridge {
+    const bridge = { endpoints: [] as FakeEndpoint[], closed: false };
+    this.bridges.push(bridge);
+    return {
+      join: () => {
+        const endpoint = new FakeEndpoint(`bridge${this.bridges.length}.${bridge.endpoints.length + 1}`);
+        bridge.endpoints.push(endpoint);
+        return Promise.resolve(endpoint);
+      },
+      close: () => {
+        bridge.closed = true;
+      },
+    };
+  }
+}
+
 export function line(dn: string, extra: Partial<SwitchLine> = {}): SwitchLine {
   return { dn, forward: {}, noAnswerSeconds: 12, maxCalls: 2, busyTrigger: 1, ...extra };
 }
@@ -89,24 +153,30 @@ export interface Harness {
   clock: FakeClock;
   events: CallEvent[];
   records: CallRecord[];
+  media: FakeMedia;
   /** Lets the engine's queued driver commands run. */
   settle(): Promise<void>;
 }
 
 /** An engine over a fake driver and clock; every phone of `config` is in service unless listed. */
-export function harness(config: SwitchConfig, options: { outOfService?: string[] } = {}): Harness {
+export function harness(
+  config: SwitchConfig,
+  options: { outOfService?: string[]; withoutMedia?: boolean } = {},
+): Harness {
   const clock = new FakeClock();
   const driver = new FakeDriver();
   for (const device of config.devices)
     if (!options.outOfService?.includes(device.name)) driver.inService.add(device.name);
   const records: CallRecord[] = [];
+  const media = new FakeMedia();
   const engine = new Switch({
     clock,
     drivers: { 'sip-phone': driver },
     records: { write: (r) => records.push(r) },
+    ...(options.withoutMedia === true ? {} : { media }),
     config,
   });
   const events: CallEvent[] = [];
   engine.events.on('call', (event) => events.push(event));
-  return { engine, driver, clock, events, records, settle: () => new Promise((done) => setImmediate(done)) };
+  return { engine, driver, clock, events, records, media, settle: () => new Promise((done) => setImmediate(done)) };
 }

@@ -1,4 +1,6 @@
+import { createSocket } from 'node:dgram';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { decodeRtp, type RtpPacket } from '../../src/media/index.js';
 import type { CallRecord } from '../../src/switch/index.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { TestPhone, type PhoneCall } from '../support/test-phone.js';
@@ -43,6 +45,7 @@ afterEach(async () => {
   expect(server.strowger.engine.callCount, 'calls left in the engine').toBe(0);
   expect(server.strowger.engine.legCount, 'legs left in the engine').toBe(0);
   expect(server.strowger.sip.phones.legCount, 'legs left in the SIP driver').toBe(0);
+  expect(server.strowger.media.openEndpoints, 'media endpoints left open').toBe(0);
   for (const phone of phones) phone.close();
   phones = [];
 });
@@ -77,6 +80,50 @@ function mediaOf(sdp: string | undefined): string | undefined {
 function origin(sdp: string | undefined): string | undefined {
   return sdp?.match(/^o=(.*)$/m)?.[1]?.trim();
 }
+
+/** Listens where a test phone says its audio goes (port 40000 + 2 × its number) and keeps the RTP. */
+async function mediaPortOf(dn: string): Promise<{ packets: RtpPacket[]; close: () => void }> {
+  const socket = createSocket('udp4');
+  const packets: RtpPacket[] = [];
+  socket.on('message', (data) => {
+    const packet = decodeRtp(data);
+    if (packet !== undefined) packets.push({ ...packet, payload: Uint8Array.from(packet.payload) });
+  });
+  await new Promise<void>((done) => socket.bind(40000 + Number(dn) * 2, '127.0.0.1', done));
+  return { packets, close: () => socket.close() };
+}
+
+describe('music on hold', () => {
+  it('the held phone is re-INVITEd to the server and gets looped G.711 RTP until the holder resumes', async () => {
+    const [a, b] = [await phone('3001'), await phone('3002')];
+    const media = await mediaPortOf('3002');
+    try {
+      const call = await a.call('3002');
+      const bCall = await answeredOn(b, 1);
+      expect((await call.hold()).status).toBe(200);
+      // B's re-INVITE points it at the server's RTP, sending only; A's answer receives only.
+      expect(bCall.reinvites.at(-1)).toMatch(/a=sendonly/);
+      expect(bCall.reinvites.at(-1)).toMatch(/m=audio \d+ RTP\/AVP 0 8/);
+      expect(call.remoteSdp).toMatch(/a=recvonly/);
+      expect(await waitFor(() => media.packets.length >= 10)).toBe(true);
+      const [first, second] = media.packets;
+      expect(first?.payloadType).toBe(0);
+      expect(first?.payload.length).toBe(160);
+      expect(second!.timestamp - first!.timestamp).toBe(160);
+      expect(server.strowger.media.openEndpoints).toBe(1);
+
+      expect((await call.resume()).status).toBe(200);
+      expect(mediaOf(bCall.reinvites.at(-1))).toBe('3001');
+      expect(server.strowger.media.openEndpoints).toBe(0);
+      const sent = media.packets.length;
+      await new Promise((done) => setTimeout(done, 100));
+      expect(media.packets.length - sent).toBeLessThanOrEqual(1);
+      expect((await call.hangUp()).status).toBe(200);
+    } finally {
+      media.close();
+    }
+  });
+});
 
 describe('offer and answer', () => {
   it("a caller's INVITE without SDP (delayed offer): the callee's offer reaches it in the 200, its answer the callee in the ACK", async () => {

@@ -22,6 +22,8 @@ interface StartOptions extends StoreLocation {
   httpBind: string;
   logLevel: string;
   digestAlgorithms: DigestAlgorithm[];
+  musicOnHold?: string;
+  mediaAddress?: string;
 }
 
 export function parseDigestAlgorithms(value: string): DigestAlgorithm[] {
@@ -80,6 +82,17 @@ export function registerStartCommand(program: Command): void {
           .argParser(parseDigestAlgorithms),
       )
       .addOption(
+        new Option('--music-on-hold <file>', 'WAV file (8 kHz mono, PCM or G.711) played to held parties, looped').env(
+          'STROWGER_MUSIC_ON_HOLD',
+        ),
+      )
+      .addOption(
+        new Option(
+          '--media-address <address>',
+          "this server's address in SDP for its own RTP (music on hold, conferences); the SIP address by default",
+        ).env('STROWGER_MEDIA_ADDRESS'),
+      )
+      .addOption(
         new Option('--log-level <level>', 'log level')
           .env('STROWGER_LOG_LEVEL')
           .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
@@ -100,6 +113,8 @@ export function registerStartCommand(program: Command): void {
       httpPort: options.httpPort,
       httpBind: options.httpBind,
       digestAlgorithms: options.digestAlgorithms,
+      ...(options.musicOnHold === undefined ? {} : { musicOnHold: options.musicOnHold }),
+      ...(options.mediaAddress === undefined ? {} : { mediaAddress: options.mediaAddress }),
       logger,
     });
     printBanner(strowger, options, options.demo === true);

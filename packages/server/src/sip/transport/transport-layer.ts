@@ -1,7 +1,14 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createConnection, createServer, isIPv6, type Server, type Socket } from 'node:net';
 import type { Clock, Logger, TimerHandle } from '../../core/index.js';
-import { ErrorCode, StrowgerError, TypedEmitter, silentLogger } from '../../core/index.js';
+import {
+  ErrorCode,
+  StrowgerError,
+  TypedEmitter,
+  isWildcardAddress,
+  primaryAddress,
+  silentLogger,
+} from '../../core/index.js';
 import { createResponse, serializeMessage, type SipRequest, type SipResponse } from '../message/index.js';
 import { acceptIncoming } from './incoming.js';
 import { StreamFramer } from './stream-framer.js';
@@ -89,8 +96,8 @@ export class TransportLayer implements SipTransport {
     tcpPort?: number;
     advertise?: string;
   }): Promise<{ udp?: Endpoint; tcp?: Endpoint }> {
-    const wildcard = options.host === '0.0.0.0' || options.host === '::';
-    this.#advertisedHost = options.advertise ?? (wildcard ? '127.0.0.1' : options.host);
+    // Bound to every interface, headers carry an address phones can reach, not a wildcard.
+    this.#advertisedHost = options.advertise ?? (isWildcardAddress(options.host) ? primaryAddress() : options.host);
     if (options.udpPort !== undefined) {
       // A large receive buffer rides out a pause of the event loop (a GC, a database write) at
       // thousands of datagrams per second; the kernel default drops them after a few hundred kB.

@@ -1,0 +1,173 @@
+import { randomInt } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import {
+  EncodedAudio,
+  FrameClock,
+  LoopPlayer,
+  Mixer,
+  RtpStream,
+  g711PayloadType,
+  readWav,
+  type G711Law,
+} from '../media/index.js';
+import { readAudio, writeAudio, type AudioFormat } from '../sdp/index.js';
+import type { ConferenceBridge, MediaEndpoint, MediaResources } from '../switch/index.js';
+
+/** The music on hold that ships with Strowger: a six-second G.711 loop. */
+export const defaultMusicOnHold = fileURLToPath(new URL('../../media/music-on-hold.wav', import.meta.url));
+
+const formats: Readonly<Record<G711Law, AudioFormat>> = {
+  pcmu: { payloadType: g711PayloadType.pcmu, name: 'PCMU', rate: 8000 },
+  pcma: { payloadType: g711PayloadType.pcma, name: 'PCMA', rate: 8000 },
+};
+
+/** The G.711 law of a format the device chose, if it is one. */
+function lawOf(format: AudioFormat): G711Law | undefined {
+  if (format.rate !== 8000) return undefined;
+  if (format.name === 'PCMU') return 'pcmu';
+  if (format.name === 'PCMA') return 'pcma';
+  return undefined;
+}
+
+/**
+ * The engine's media resources on this server: music on hold played from a WAV file, and G.711
+ * conference bridges. Every endpoint is an RTP port of its own on the media address; one frame clock
+ * paces them all.
+ */
+export class ServerMediaResources implements MediaResources {
+  readonly #address: string;
+  readonly #music: EncodedAudio;
+  readonly #clock = new FrameClock();
+  readonly #open = new Set<ServerEndpoint>();
+
+  private constructor(address: string, music: EncodedAudio) {
+    this.#address = address;
+    this.#music = music;
+  }
+
+  /** Loads the music-on-hold file; a file that cannot be used is refused here, at start, saying why. */
+  static async create(options: { address: string; musicOnHold?: string }): Promise<ServerMediaResources> {
+    const file = options.musicOnHold ?? defaultMusicOnHold;
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(file);
+    } catch (error) {
+      throw new Error(`cannot read the music-on-hold file ${file} (${(error as Error).message}); check the path`);
+    }
+    return new ServerMediaResources(options.address, new EncodedAudio(readWav(bytes, file)));
+  }
+
+  async musicOnHold(): Promise<MediaEndpoint> {
+    const stream = await RtpStream.open(this.#address);
+    return this.#track(
+      new ServerEndpoint(stream, (law) => {
+        const player = new LoopPlayer(this.#clock, stream, this.#music, law);
+        return () => player.stop();
+      }),
+    );
+  }
+
+  conferenceBridge(): ConferenceBridge {
+    const mixer = new Mixer(this.#clock);
+    return {
+      join: async () => {
+        const stream = await RtpStream.open(this.#address);
+        mixer.add(stream);
+        return this.#track(
+          new ServerEndpoint(stream, (law) => {
+            mixer.setLaw(stream, law);
+            return () => mixer.remove(stream);
+          }),
+        );
+      },
+      close: () => mixer.close(),
+    };
+  }
+
+  /** Endpoints open now: tests check none is left, and it is a gauge worth having. */
+  get openEndpoints(): number {
+    return this.#open.size;
+  }
+
+  close(): void {
+    for (const endpoint of [...this.#open]) endpoint.close();
+  }
+
+  #track(endpoint: ServerEndpoint): ServerEndpoint {
+    this.#open.add(endpoint);
+    endpoint.onClose = () => this.#open.delete(endpoint);
+    return endpoint;
+  }
+}
+
+/**
+ * One party's endpoint: it describes itself in SDP, learns from the device's description where to
+ * send and in which law, and then starts what it is for (playing, or mixing).
+ */
+class ServerEndpoint implements MediaEndpoint {
+  readonly #stream: RtpStream;
+  readonly #start: (law: G711Law) => () => void;
+  readonly #sessionId = String(randomInt(1, 2 ** 31));
+  #version = 0;
+  #stop: (() => void) | undefined;
+  onClose: (() => void) | undefined;
+
+  constructor(stream: RtpStream, start: (law: G711Law) => () => void) {
+    this.#stream = stream;
+    this.#start = start;
+  }
+
+  offer(direction: 'sendonly' | 'sendrecv'): string {
+    return this.#describe([formats.pcmu, formats.pcma], direction);
+  }
+
+  accept(answer: string): void {
+    const description = readAudio(answer);
+    const chosen = description.formats.map((format) => ({ format, law: lawOf(format) })).find((f) => f.law);
+    if (chosen?.law === undefined) throw new Error('the device answered without PCMU or PCMA');
+    this.#connect(description.address, description.port, chosen.format.payloadType, chosen.law);
+  }
+
+  answer(offer: string, direction: 'recvonly' | 'sendrecv'): string | undefined {
+    let description;
+    try {
+      description = readAudio(offer);
+    } catch {
+      return undefined;
+    }
+    const chosen = description.formats.map((format) => ({ format, law: lawOf(format) })).find((f) => f.law);
+    if (chosen?.law === undefined) return undefined;
+    // A receive-only answer (to a holding phone) sends nothing back; a two-way one starts at once.
+    if (direction === 'sendrecv') {
+      this.#connect(description.address, description.port, chosen.format.payloadType, chosen.law);
+    }
+    return this.#describe([chosen.format], direction);
+  }
+
+  close(): void {
+    this.#stop?.();
+    this.#stop = undefined;
+    this.#stream.close();
+    this.onClose?.();
+    this.onClose = undefined;
+  }
+
+  #connect(address: string, port: number, payloadType: number, law: G711Law): void {
+    this.#stream.target = { address, port, payloadType };
+    this.#stop?.();
+    this.#stop = this.#start(law);
+  }
+
+  #describe(offered: readonly AudioFormat[], direction: 'sendonly' | 'sendrecv' | 'recvonly'): string {
+    this.#version += 1;
+    return writeAudio({
+      sessionId: this.#sessionId,
+      version: this.#version,
+      address: this.#stream.localAddress,
+      port: this.#stream.localPort,
+      formats: offered,
+      direction,
+    });
+  }
+}

@@ -40,7 +40,8 @@ export interface ReleaseCause {
     | 'forwarded'
     | 'rejected'
     | 'congestion'
-    | 'transferred';
+    | 'transferred'
+    | 'conferenced';
   readonly q850: number;
   readonly sipStatus: number;
 }
@@ -58,6 +59,8 @@ export const releaseCauses = {
   congestion: { reason: 'congestion', q850: 34, sipStatus: 503 },
   /** The leg left because its party transferred the call; the other parties go on. */
   transferred: { reason: 'transferred', q850: 16, sipStatus: 200 },
+  /** The leg's call was merged into another as a conference; its parties go on there. */
+  conferenced: { reason: 'conferenced', q850: 16, sipStatus: 200 },
 } as const satisfies Record<string, ReleaseCause>;
 
 export interface AlertRequest {

@@ -813,7 +813,7 @@ describe('transfer', () => {
     const secondEvents = h.events.filter((e) => e.callId === secondCall);
     expect(secondEvents.at(-1)).toMatchObject({ type: 'call.state', state: 'INVALID', cause: 'TRANSFER' });
     expect(
-      h.events.filter((e) => e.callId === firstCall && e.type === 'terminalConnection.state').at(-1),
+      h.events.find((e) => e.callId === firstCall && e.type === 'terminalConnection.state' && e.terminal === 'SEP1003'),
     ).toMatchObject({
       terminal: 'SEP1003',
       state: 'TALKING',
@@ -844,5 +844,119 @@ describe('transfer', () => {
     h.engine.released(ringingCaller);
     h.engine.released(first.caller);
     await h.settle();
+  });
+});
+
+describe('conference', () => {
+  const four: SwitchConfig = {
+    devices: [...basic.devices, phone('SEP1004', ['1004'])],
+    lines: [line('1001'), line('1002', { maxCalls: 4, busyTrigger: 4 }), line('1003'), line('1004')],
+  };
+
+  async function connect(h: Harness, from: string, dialled: string): Promise<{ caller: string; callee: string }> {
+    const caller = h.engine.originate({ device: `SEP${from}`, dialled, offer: `offer of ${from}` });
+    await h.settle();
+    const callee = h.driver.alertFor(`SEP${dialled}`).leg;
+    h.engine.answered(callee, { answer: `answer of ${dialled}` });
+    await h.settle();
+    return { caller, callee };
+  }
+
+  it('conference MUST bring the consulted party into the first call and connect all three to one bridge', async () => {
+    const h = start(four);
+    const first = await connect(h, '1001', '1002');
+    const second = await connect(h, '1002', '1003');
+    const [firstCall, secondCall] = h.engine.listCalls().map((c) => c.id);
+    h.driver.commands.length = 0;
+    await h.engine.conference(first.callee, second.caller);
+    await h.settle();
+    // The controller's leg in the second call is released; the three others are re-INVITEd to the bridge.
+    expect(h.driver.take('release')).toEqual([
+      { kind: 'release', leg: second.caller, cause: releaseCauses.conferenced },
+    ]);
+    const bridge = h.media.bridges[0]!;
+    expect(bridge.endpoints).toHaveLength(3);
+    expect(
+      h.driver
+        .take('updateMedia')
+        .map((c) => c.leg)
+        .sort(),
+    ).toEqual([first.caller, first.callee, second.callee].sort());
+    expect(bridge.endpoints.map((e) => e.accepted.length)).toEqual([1, 1, 1]);
+    const calls = h.engine.listCalls();
+    expect(calls.map((c) => c.id)).toEqual([firstCall]);
+    expect(calls[0]?.connections.filter((c) => c.state === 'ESTABLISHED').map((c) => c.address)).toEqual([
+      '1001',
+      '1002',
+      '1003',
+    ]);
+    expect(h.events.filter((e) => e.callId === secondCall).at(-1)).toMatchObject({
+      type: 'call.state',
+      state: 'INVALID',
+      cause: 'CONFERENCE',
+    });
+
+    // One party leaves: the other two stay in the bridge; the next to leave ends the call.
+    h.driver.commands.length = 0;
+    h.engine.released(first.caller);
+    await h.settle();
+    expect(h.engine.callCount).toBe(1);
+    expect(bridge.endpoints.filter((e) => e.closed)).toHaveLength(1);
+    expect(h.driver.take('release')).toEqual([]);
+    h.engine.released(second.callee);
+    await h.settle();
+    expect(h.driver.take('release')).toEqual([{ kind: 'release', leg: first.callee, cause: releaseCauses.normal }]);
+    expect(bridge.closed).toBe(true);
+    expect(bridge.endpoints.every((e) => e.closed)).toBe(true);
+    expect(h.records.map((r) => r.cause.reason)).toEqual(['conferenced', 'normal']);
+  });
+
+  it("a party's hold in a conference MUST be answered by its bridge endpoint, not passed on", async () => {
+    const sdp = (direction: string) =>
+      `v=0\r\no=a 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\na=${direction}\r\n`;
+    const h = start(four);
+    const first = await connect(h, '1001', '1002');
+    const second = await connect(h, '1002', '1003');
+    await h.engine.conference(first.callee, second.caller);
+    h.driver.commands.length = 0;
+    await expect(h.engine.updateMedia(second.callee, sdp('sendonly'))).resolves.toMatch(/answer recvonly/);
+    expect(h.driver.take('updateMedia')).toEqual([]);
+    expect(eventLine(h).at(-1)).toBe('tc SEP1003 HELD/ACTIVE');
+    h.engine.drop(h.engine.listCalls()[0]!.id);
+    await h.settle();
+  });
+
+  it('conference MUST be refused without media resources, for one call, or when already a conference', async () => {
+    let h = start(four, { withoutMedia: true });
+    let first = await connect(h, '1001', '1002');
+    let second = await connect(h, '1002', '1003');
+    await expect(h.engine.conference(first.callee, second.caller)).rejects.toThrow(/media resources/);
+    h.engine.released(first.caller);
+    h.engine.released(second.callee);
+    await h.settle();
+
+    h = start(four);
+    first = await connect(h, '1001', '1002');
+    await expect(h.engine.conference(first.callee, first.caller)).rejects.toThrow(/same call/);
+    second = await connect(h, '1002', '1003');
+    await h.engine.conference(first.callee, second.caller);
+    const third = await connect(h, '1002', '1004');
+    await expect(h.engine.conference(first.callee, third.caller)).rejects.toThrow(/already a conference/);
+    expect(() => h.engine.transfer(first.callee, '1004')).toThrow(/in a conference/);
+    h.engine.released(third.callee);
+    h.engine.drop(h.engine.listCalls()[0]!.id);
+    await h.settle();
+  });
+
+  it('a party whose device refuses the bridge MUST be released, and the others MUST stay', async () => {
+    const h = start(four);
+    const first = await connect(h, '1001', '1002');
+    const second = await connect(h, '1002', '1003');
+    h.driver.refuseMediaUpdates = true;
+    await h.engine.conference(first.callee, second.caller);
+    await h.settle();
+    // All three refused: the first two to fail leave, the call ends with the last.
+    expect(h.engine.callCount).toBe(0);
+    expect(h.media.bridges[0]?.closed).toBe(true);
   });
 });

@@ -25,6 +25,7 @@ import {
   releaseCauses,
   type CallRecordSink,
   type DeviceDriver,
+  type ConferenceBridge,
   type LegId,
   type MediaEndpoint,
   type MediaResources,
@@ -84,6 +85,12 @@ interface HuntState {
   maxTimer: TimerHandle | undefined;
 }
 
+/** A call whose parties talk through a server conference bridge, each through its own endpoint. */
+interface Conference {
+  readonly bridge: ConferenceBridge;
+  readonly endpoints: Map<LegEntry, MediaEndpoint>;
+}
+
 interface CallContext {
   readonly call: Call;
   /**
@@ -122,6 +129,7 @@ interface CallContext {
   answeredBy: SwitchDevice | undefined;
   /** The party that put the call on hold, and the music its peer hears meanwhile. */
   musicOnHold: { readonly holder: LegEntry; readonly endpoint: MediaEndpoint } | undefined;
+  conference: Conference | undefined;
   ended: boolean;
 }
 
@@ -278,6 +286,7 @@ export class Switch {
       noAnswerTimer: undefined,
       answeredBy: undefined,
       musicOnHold: undefined,
+      conference: undefined,
       ended: false,
     };
     this.#calls.set(call.id, context);
@@ -431,6 +440,11 @@ export class Switch {
     if (entry === undefined) return;
     const { context, terminalConnection } = entry;
     if (context.ended) return;
+    if (context.conference !== undefined) {
+      this.#leaveConference(context, context.conference, entry);
+      this.#flush();
+      return;
+    }
     if (terminalConnection === context.origin) {
       this.#legs.delete(leg);
       const answered = context.destination?.state === 'ESTABLISHED';
@@ -464,10 +478,11 @@ export class Switch {
     if (entry === undefined || entry.context.ended) {
       throw new StrowgerError(ErrorCode.NotFound, `leg ${leg} is not in a call`);
     }
-    const peer = this.#peerOf(entry);
-    if (peer === undefined) throw new StrowgerError(ErrorCode.InvalidState, `leg ${leg} has no connected party yet`);
     const { context } = entry;
+    const peer = context.conference === undefined ? this.#peerOf(entry) : entry;
+    if (peer === undefined) throw new StrowgerError(ErrorCode.InvalidState, `leg ${leg} has no connected party yet`);
     const hold = holdIntent(offer);
+    if (context.conference !== undefined) return this.#conferenceMedia(context.conference, entry, offer, hold);
     if (hold === 'hold' && context.musicOnHold === undefined) {
       const answer = await this.#holdWithMusic(context, entry, peer, offer);
       if (answer !== undefined) return answer;
@@ -525,6 +540,45 @@ export class Switch {
     return answer;
   }
 
+  /** In a conference a party's new offer is answered by its own bridge endpoint; hold stops the party hearing it. */
+  #conferenceMedia(
+    conference: Conference,
+    entry: LegEntry,
+    offer: SessionDescription,
+    hold: 'hold' | 'resume' | 'unknown',
+  ): SessionDescription {
+    const endpoint = conference.endpoints.get(entry);
+    const answer = endpoint?.answer(offer, hold === 'hold' ? 'recvonly' : 'sendrecv');
+    if (answer === undefined) {
+      throw new StrowgerError(ErrorCode.InvalidArgument, 'the conference bridge cannot take this session description');
+    }
+    const tc = entry.terminalConnection;
+    if (hold === 'hold' && tc.state === 'TALKING') tc.setState('HELD');
+    else if (hold === 'resume' && tc.state === 'HELD') tc.setState('TALKING', 'UNHOLD');
+    return answer;
+  }
+
+  /** A party hangs up in a conference: it leaves the bridge; the call ends when one party is left. */
+  #leaveConference(context: CallContext, conference: Conference, entry: LegEntry): void {
+    const tc = entry.terminalConnection;
+    this.#legs.delete(tc.leg);
+    conference.endpoints.get(entry)?.close();
+    conference.endpoints.delete(entry);
+    tc.setState('DROPPED', 'NORMAL');
+    tc.connection.setState('DISCONNECTED', 'NORMAL');
+    this.#untrack(tc.connection);
+    const remaining = context.call.connections.filter((connection) => connection.isLive);
+    if (remaining.length <= 1) this.#end(context, releaseCauses.normal, this.#roleOf(entry), 'NORMAL');
+  }
+
+  #endConference(context: CallContext): void {
+    const conference = context.conference;
+    if (conference === undefined) return;
+    context.conference = undefined;
+    for (const endpoint of conference.endpoints.values()) endpoint.close();
+    conference.bridge.close();
+  }
+
   #stopMusic(context: CallContext): void {
     context.musicOnHold?.endpoint.close();
     context.musicOnHold = undefined;
@@ -574,6 +628,9 @@ export class Switch {
    */
   transfer(leg: LegId, destination: string): void {
     const entry = this.#connectedLeg(leg);
+    if (entry.context.conference !== undefined) {
+      throw new StrowgerError(ErrorCode.InvalidState, `leg ${leg} is in a conference; leave it to transfer`);
+    }
     const peer = this.#peerOf(entry);
     if (peer === undefined) {
       throw new StrowgerError(
@@ -609,61 +666,127 @@ export class Switch {
    * REFER with Replaces (RFC 3891) arrives here.
    */
   transferCalls(heldLeg: LegId, consultLeg: LegId): void {
+    const { held, consult, stayer, joiner, target } = this.#mergeable(heldLeg, consultLeg, 'transferred');
+    target.call.redirections.push({
+      from: held.terminalConnection.connection.address,
+      to: joiner.terminalConnection.connection.address,
+      reason: 'transfer',
+    });
+    this.#writeRecord(target, releaseCauses.transferred, this.#roleOf(held));
+    this.#writeRecord(consult.context, releaseCauses.transferred, this.#roleOf(consult));
+    this.#leave(consult);
+    this.#moveIntoCall(joiner, target, 'TRANSFER');
+
+    // The first call: the transferring party leaves, the consulted party arrives already talking.
+    this.#leave(held);
+    const connection = joiner.terminalConnection.connection;
+    this.#routeFrom(target, stayer);
+    target.destination = connection;
+    target.called = connection.address;
+    target.answeredBy = joiner.device;
+    target.legAnsweredAt = target.legStartedAt;
+    this.#outbox.push(() => void this.#join(target, stayer, joiner, undefined));
+    this.#flush();
+  }
+
+  /**
+   * Ad-hoc conference, JTAPI CallControlCall.conference(Call): the controlling party, on `heldLeg` in
+   * one call and `consultLeg` in another, brings the other call's party into the first call, and the
+   * three talk through a server conference bridge — each party's device is re-INVITEd to a port of
+   * the G.711 mixer. The second call ends; its party's connection moves to the first with cause
+   * CONFERENCE. Resolves once every party is connected to the bridge; a party whose device refuses
+   * the bridge is released.
+   */
+  async conference(heldLeg: LegId, consultLeg: LegId): Promise<void> {
+    const media = this.#media;
+    if (media === undefined) {
+      throw new StrowgerError(
+        ErrorCode.InvalidState,
+        'conferences need the media resources this server was started without',
+      );
+    }
+    const { held, consult, stayer, joiner, target } = this.#mergeable(heldLeg, consultLeg, 'conferenced');
+    this.#writeRecord(consult.context, releaseCauses.conferenced, this.#roleOf(consult));
+    this.#leave(consult, releaseCauses.conferenced, 'CONFERENCE');
+    this.#moveIntoCall(joiner, target, 'CONFERENCE');
+    this.#stopMusic(target);
+    const conference: Conference = { bridge: media.conferenceBridge(), endpoints: new Map() };
+    target.conference = conference;
+    this.#flush();
+    await Promise.all(
+      [stayer, held, joiner].map(async (party) => {
+        let endpoint: MediaEndpoint | undefined;
+        try {
+          endpoint = await conference.bridge.join();
+          const answer = await this.#driverFor(party.device).updateMedia(
+            party.terminalConnection.leg,
+            endpoint.offer('sendrecv'),
+          );
+          if (target.ended || target.conference !== conference) throw new Error('the conference ended meanwhile');
+          endpoint.accept(answer);
+          conference.endpoints.set(party, endpoint);
+          if (party.terminalConnection.state === 'HELD') party.terminalConnection.setState('TALKING', 'CONFERENCE');
+        } catch (error) {
+          endpoint?.close();
+          if (target.ended || target.conference !== conference) return;
+          this.#logger.warn({ err: error, callId: target.call.id }, 'a party could not join the conference bridge');
+          this.released(party.terminalConnection.leg, releaseCauses.rejected);
+        }
+      }),
+    );
+  }
+
+  /** Two connected legs of one terminal in two calls, and the parties they talk to: checked, ready to merge. */
+  #mergeable(
+    heldLeg: LegId,
+    consultLeg: LegId,
+    why: 'transferred' | 'conferenced',
+  ): { held: LegEntry; consult: LegEntry; stayer: LegEntry; joiner: LegEntry; target: CallContext } {
     const held = this.#connectedLeg(heldLeg);
     const consult = this.#connectedLeg(consultLeg);
     if (held.context === consult.context) {
       throw new StrowgerError(ErrorCode.InvalidArgument, `legs ${heldLeg} and ${consultLeg} are in the same call`);
+    }
+    if (held.context.conference !== undefined || consult.context.conference !== undefined) {
+      throw new StrowgerError(ErrorCode.InvalidState, 'a call that is already a conference cannot be merged again');
     }
     const stayer = this.#peerOf(held);
     const joiner = this.#peerOf(consult);
     if (stayer === undefined || joiner === undefined) {
       throw new StrowgerError(
         ErrorCode.InvalidState,
-        'both calls must be connected to another party before they can be transferred together',
+        `both calls must be connected to another party before they can be ${why === 'transferred' ? 'transferred' : 'conferenced'} together`,
       );
     }
-    const target = held.context;
-    const second = consult.context;
-    const joinerAddress = joiner.terminalConnection.connection.address;
-    target.call.redirections.push({
-      from: held.terminalConnection.connection.address,
-      to: joinerAddress,
-      reason: 'transfer',
-    });
-    this.#writeRecord(target, releaseCauses.transferred, this.#roleOf(held));
-    this.#writeRecord(second, releaseCauses.transferred, this.#roleOf(consult));
+    return { held, consult, stayer, joiner, target: held.context };
+  }
 
-    // The second call ends: the transferring party leaves it, and the consulted party moves out.
-    this.#leave(consult);
-    const movedFrom = joiner.terminalConnection;
-    movedFrom.setState('DROPPED', 'TRANSFER');
-    movedFrom.connection.setState('DISCONNECTED', 'TRANSFER');
-    this.#untrack(movedFrom.connection);
-    this.#stopNoAnswerTimer(second);
-    this.#stopMusic(second);
-    second.ended = true;
-    for (const connection of second.call.connections) {
-      if (connection.isLive) connection.setState('DISCONNECTED', 'TRANSFER');
+  /**
+   * Moves a party out of its call (which then ends: its connections disconnect, it goes INVALID) into
+   * `target`, where it appears as a new connection, already talking, keeping its leg.
+   */
+  #moveIntoCall(party: LegEntry, target: CallContext, cause: 'TRANSFER' | 'CONFERENCE'): void {
+    const source = party.context;
+    const from = party.terminalConnection;
+    from.setState('DROPPED', cause);
+    from.connection.setState('DISCONNECTED', cause);
+    this.#untrack(from.connection);
+    this.#stopNoAnswerTimer(source);
+    this.#stopMusic(source);
+    source.ended = true;
+    for (const connection of source.call.connections) {
+      if (connection.isLive) connection.setState('DISCONNECTED', cause);
     }
-    second.call.setState('INVALID', 'TRANSFER');
-    this.#calls.delete(second.call.id);
+    source.call.setState('INVALID', cause);
+    this.#calls.delete(source.call.id);
 
-    // The first call: the transferring party leaves, the consulted party arrives already talking.
-    this.#leave(held);
-    this.#routeFrom(target, stayer);
-    const connection = target.call.addConnection(joinerAddress, 'terminating');
+    const connection = target.call.addConnection(from.connection.address, 'terminating');
     this.#track(connection);
-    const moved = connection.addTerminalConnection(movedFrom.terminal, movedFrom.leg);
-    connection.setState('ESTABLISHED', 'TRANSFER');
-    moved.setState('TALKING', 'TRANSFER');
-    joiner.context = target;
-    joiner.terminalConnection = moved;
-    target.destination = connection;
-    target.called = joinerAddress;
-    target.answeredBy = joiner.device;
-    target.legAnsweredAt = target.legStartedAt;
-    this.#outbox.push(() => void this.#join(target, stayer, joiner, undefined));
-    this.#flush();
+    const moved = connection.addTerminalConnection(from.terminal, from.leg);
+    connection.setState('ESTABLISHED', cause);
+    moved.setState('TALKING', cause);
+    party.context = target;
+    party.terminalConnection = moved;
   }
 
   // --- queries ---------------------------------------------------------------------------------
@@ -1013,6 +1136,7 @@ export class Switch {
     this.#stopNoAnswerTimer(context);
     this.#stopHunt(context);
     this.#stopMusic(context);
+    this.#endConference(context);
     const { call } = context;
     for (const connection of call.connections) {
       for (const tc of connection.terminalConnections) {
@@ -1086,13 +1210,17 @@ export class Switch {
     return entry.terminalConnection === entry.context.origin ? 'caller' : 'callee';
   }
 
-  /** A transferring party leaves its call: its device is released, its connection disconnected. */
-  #leave(entry: LegEntry): void {
+  /** A transferring (or conferencing) party leaves a call: its device is released, its connection disconnected. */
+  #leave(
+    entry: LegEntry,
+    cause: ReleaseCause = releaseCauses.transferred,
+    eventCause: 'TRANSFER' | 'CONFERENCE' = 'TRANSFER',
+  ): void {
     const tc = entry.terminalConnection;
-    this.#command(tc, (driver) => driver.release(tc.leg, releaseCauses.transferred));
+    this.#command(tc, (driver) => driver.release(tc.leg, cause));
     this.#legs.delete(tc.leg);
-    tc.setState('DROPPED', 'TRANSFER');
-    tc.connection.setState('DISCONNECTED', 'TRANSFER');
+    tc.setState('DROPPED', eventCause);
+    tc.connection.setState('DISCONNECTED', eventCause);
     this.#untrack(tc.connection);
   }
 

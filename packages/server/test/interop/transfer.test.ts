@@ -1,6 +1,6 @@
 import { createSocket } from 'node:dgram';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { decodeRtp, type RtpPacket } from '../../src/media/index.js';
+import { decodeG711, decodeRtp, encodeG711, encodeRtp, type RtpPacket } from '../../src/media/index.js';
 import type { CallRecord } from '../../src/switch/index.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { TestPhone, type PhoneCall } from '../support/test-phone.js';
@@ -82,15 +82,35 @@ function origin(sdp: string | undefined): string | undefined {
 }
 
 /** Listens where a test phone says its audio goes (port 40000 + 2 × its number) and keeps the RTP. */
-async function mediaPortOf(dn: string): Promise<{ packets: RtpPacket[]; close: () => void }> {
+async function mediaPortOf(
+  dn: string,
+): Promise<{ packets: RtpPacket[]; send: (port: number, level: number) => void; close: () => void }> {
   const socket = createSocket('udp4');
+  let sequence = 0;
   const packets: RtpPacket[] = [];
   socket.on('message', (data) => {
     const packet = decodeRtp(data);
     if (packet !== undefined) packets.push({ ...packet, payload: Uint8Array.from(packet.payload) });
   });
   await new Promise<void>((done) => socket.bind(40000 + Number(dn) * 2, '127.0.0.1', done));
-  return { packets, close: () => socket.close() };
+  return {
+    packets,
+    // One 20 ms PCMU frame at a steady level, as a phone's microphone would send it.
+    send: (port, level) => {
+      sequence += 1;
+      const payload = encodeG711('pcmu', new Int16Array(160).fill(level));
+      socket.send(
+        encodeRtp({ payloadType: 0, sequence, timestamp: sequence * 160, ssrc: Number(dn), marker: false, payload }),
+        port,
+        '127.0.0.1',
+      );
+    },
+    close: () => socket.close(),
+  };
+}
+
+function audioPort(sdp: string | undefined): number {
+  return Number(sdp?.match(/^m=audio (\d+)/m)?.[1]);
 }
 
 describe('music on hold', () => {
@@ -121,6 +141,54 @@ describe('music on hold', () => {
       expect((await call.hangUp()).status).toBe(200);
     } finally {
       media.close();
+    }
+  });
+});
+
+describe('conference', () => {
+  it('three phones talk through the server bridge: each hears the sum of the other two', async () => {
+    const [a, b, c] = [await phone('3001'), await phone('3002'), await phone('3003')];
+    const ports = [await mediaPortOf('3001'), await mediaPortOf('3002'), await mediaPortOf('3003')];
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const first = await a.call('3002');
+      const bFirst = await answeredOn(b, 1);
+      await bFirst.hold();
+      const consult = await b.call('3003');
+      const cCall = await answeredOn(c, 1);
+      const legOf = (index: number) =>
+        server.strowger.engine.listCalls()[index]?.connections.find((conn) => conn.address === '3002')
+          ?.terminalConnections[0]?.id ?? '';
+      await server.strowger.engine.conference(legOf(0), legOf(1));
+      expect(server.strowger.engine.listCalls()).toHaveLength(1);
+      expect(server.strowger.media.openEndpoints).toBe(3);
+      // B's consultation call is ended by the server; each phone was re-INVITEd to its own bridge port.
+      expect(await waitFor(() => consult.ended)).toBe(true);
+      const bridgePorts = [first.reinvites.at(-1), bFirst.reinvites.at(-1), cCall.reinvites.at(-1)].map(audioPort);
+      expect(new Set(bridgePorts).size).toBe(3);
+
+      // A speaks at 2000, C at 3000, B is silent.
+      timer = setInterval(() => {
+        ports[0]!.send(bridgePorts[0]!, 2000);
+        ports[2]!.send(bridgePorts[2]!, 3000);
+      }, 20);
+      await new Promise((done) => setTimeout(done, 500));
+      const level = (packets: RtpPacket[]) =>
+        Math.max(...packets.slice(-5).map((p) => decodeG711('pcmu', p.payload)[80]!));
+      expect(level(ports[1]!.packets)).toBeGreaterThan(4700);
+      expect(level(ports[0]!.packets)).toBeGreaterThan(2800);
+      expect(level(ports[0]!.packets)).toBeLessThan(3300);
+      expect(level(ports[2]!.packets)).toBeGreaterThan(1800);
+      expect(level(ports[2]!.packets)).toBeLessThan(2300);
+
+      // A leaves; B and C stay; C leaves and the call ends for B.
+      await first.hangUp();
+      expect(server.strowger.engine.callCount).toBe(1);
+      await cCall.hangUp();
+      expect(await waitFor(() => bFirst.ended)).toBe(true);
+    } finally {
+      clearInterval(timer);
+      for (const port of ports) port.close();
     }
   });
 });

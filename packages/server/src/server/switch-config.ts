@@ -3,6 +3,7 @@ import type { ConfigSnapshot } from '../store/index.js';
 
 /** The engine's view of the stored configuration: devices, their lines, each line's call handling, hunting. */
 export function switchConfigFrom(snapshot: ConfigSnapshot): SwitchConfig {
+  const pilots = new Map(snapshot.voicemailProfiles.map((profile) => [profile.name, profile.pilot]));
   return {
     devices: snapshot.devices.map((device) => ({ name: device.name, type: device.type, lines: device.lines })),
     lines: snapshot.lines.map((line) => ({
@@ -11,6 +12,9 @@ export function switchConfigFrom(snapshot: ConfigSnapshot): SwitchConfig {
       noAnswerSeconds: line.noAnswerSeconds,
       maxCalls: line.maxCalls,
       busyTrigger: line.busyTrigger,
+      ...(line.voicemailProfile === undefined || !pilots.has(line.voicemailProfile)
+        ? {}
+        : { voicemailPilot: pilots.get(line.voicemailProfile) }),
     })),
     lineGroups: snapshot.lineGroups.map((group) => ({
       name: group.name,

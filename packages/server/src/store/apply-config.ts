@@ -27,6 +27,7 @@ export interface ApplyResult {
   version: number;
   devices: KindCounts;
   lines: KindCounts;
+  voicemailProfiles: KindCounts;
   lineGroups: KindCounts;
   huntLists: KindCounts;
   huntPilots: KindCounts;
@@ -56,6 +57,7 @@ function defaultLine(dn: string): LineConfig {
     noAnswerSeconds: 12,
     maxCalls: 2,
     busyTrigger: 1,
+    voicemailProfile: undefined,
   };
 }
 
@@ -88,6 +90,7 @@ async function buildDesired(current: ConfigSnapshot, doc: ConfigDocument, prune:
       noAnswerSeconds: forward.noAnswerSeconds ?? 12,
       maxCalls: line.maxCalls ?? 2,
       busyTrigger: line.busyTrigger ?? 1,
+      voicemailProfile: line.voicemailProfile,
     };
     if (config.busyTrigger > config.maxCalls) {
       problems.push(
@@ -153,6 +156,25 @@ async function buildDesired(current: ConfigSnapshot, doc: ConfigDocument, prune:
   }
 
   const hunting = buildHunting(current, doc, prune, lines, devices, problems);
+
+  const voicemailProfiles = new Map(keep(current.voicemailProfiles).map((profile) => [profile.name, profile]));
+  for (const profile of doc.voicemailProfiles ?? []) {
+    voicemailProfiles.set(profile.name, { name: profile.name, description: profile.description, pilot: profile.pilot });
+  }
+  for (const profile of voicemailProfiles.values()) {
+    if (!lines.has(profile.pilot)) {
+      problems.push(
+        `voicemail profile ${profile.name}: pilot ${profile.pilot} is not a configured line; add the voicemail system's number under lines:`,
+      );
+    }
+  }
+  for (const line of lines.values()) {
+    if (line.voicemailProfile !== undefined && !voicemailProfiles.has(line.voicemailProfile)) {
+      problems.push(
+        `line ${line.dn}: voicemail profile ${line.voicemailProfile} does not exist; add it under voicemailProfiles:`,
+      );
+    }
+  }
 
   const groupNames = new Set(current.groups.map((group) => group.name));
   const checkRefs = (what: string, list: string[] | undefined, groups: string[] | undefined) => {
@@ -241,6 +263,7 @@ async function buildDesired(current: ConfigSnapshot, doc: ConfigDocument, prune:
       settings: { sipRealm: realm, voicemailPilot },
       devices: [...devices.values()],
       lines: [...lines.values()],
+      voicemailProfiles: [...voicemailProfiles.values()],
       ...hunting,
       endUsers: [...endUsers.values()],
       applicationUsers: [...applicationUsers.values()],
@@ -385,6 +408,7 @@ export async function applyConfig(
     const endUsers = diff(current.endUsers, desired.endUsers, (u) => u.userId);
     const applicationUsers = diff(current.applicationUsers, desired.applicationUsers, (u) => u.userId);
     const lineGroups = diff(current.lineGroups, desired.lineGroups, (g) => g.name);
+    const voicemailProfiles = diff(current.voicemailProfiles, desired.voicemailProfiles, (p) => p.name);
     const huntLists = diff(current.huntLists, desired.huntLists, (l) => l.name);
     const huntPilots = diff(current.huntPilots, desired.huntPilots, (p) => p.pattern);
     const realmChanged = desired.settings.sipRealm !== current.settings.sipRealm;
@@ -392,12 +416,13 @@ export async function applyConfig(
     const changed =
       realmChanged ||
       pilotChanged ||
-      [lines, devices, endUsers, applicationUsers, lineGroups, huntLists, huntPilots].some(
+      [lines, devices, endUsers, applicationUsers, lineGroups, huntLists, huntPilots, voicemailProfiles].some(
         (d) => d.upsert.length > 0 || d.remove.length > 0,
       );
     const counts = {
       devices: devices.counts,
       lines: lines.counts,
+      voicemailProfiles: voicemailProfiles.counts,
       lineGroups: lineGroups.counts,
       huntLists: huntLists.counts,
       huntPilots: huntPilots.counts,
@@ -433,6 +458,16 @@ export async function applyConfig(
     if (lines.remove.length > 0) await database.delete(t.lines).where(inArray(t.lines.dn, lines.remove));
     await writeEndUsers(database, endUsers.upsert);
     await writeApplicationUsers(database, applicationUsers.upsert);
+    if (voicemailProfiles.remove.length > 0) {
+      await database.delete(t.voicemailProfiles).where(inArray(t.voicemailProfiles.name, voicemailProfiles.remove));
+    }
+    for (const profile of voicemailProfiles.upsert) {
+      const row = { name: profile.name, description: profile.description ?? null, pilot: profile.pilot };
+      await database
+        .insert(t.voicemailProfiles)
+        .values(row)
+        .onConflictDoUpdate({ target: t.voicemailProfiles.name, set: row });
+    }
     await writeLineGroups(database, lineGroups.upsert);
     await writeHuntLists(database, huntLists.upsert);
     await writeHuntPilots(database, huntPilots.upsert);
@@ -462,6 +497,7 @@ async function writeLines(db: Database, lines: LineConfig[]): Promise<void> {
       noAnswerSeconds: line.noAnswerSeconds,
       maxCalls: line.maxCalls,
       busyTrigger: line.busyTrigger,
+      voicemailProfile: line.voicemailProfile ?? null,
     };
     await db.insert(t.lines).values(row).onConflictDoUpdate({ target: t.lines.dn, set: row });
   }

@@ -7,6 +7,7 @@ export type {
   DeviceType,
   LineConfig,
   LineGroupConfig,
+  VoicemailProfileConfig,
   HuntListConfig,
   HuntPilotConfig,
   HuntAlgorithm,

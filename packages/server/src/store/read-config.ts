@@ -34,6 +34,7 @@ export async function readConfig(db: Database): Promise<ConfigSnapshot> {
     huntListRows,
     huntListGroupRows,
     pilotRows,
+    profileRows,
   ] = await inOrder([
     () => db.select().from(t.settings),
     () => db.select().from(t.devices).orderBy(asc(t.devices.name)),
@@ -52,6 +53,7 @@ export async function readConfig(db: Database): Promise<ConfigSnapshot> {
     () => db.select().from(t.huntLists).orderBy(asc(t.huntLists.name)),
     () => db.select().from(t.huntListGroups).orderBy(asc(t.huntListGroups.huntList), asc(t.huntListGroups.position)),
     () => db.select().from(t.huntPilots).orderBy(asc(t.huntPilots.pattern)),
+    () => db.select().from(t.voicemailProfiles).orderBy(asc(t.voicemailProfiles.name)),
   ]);
   const membersByGroup = groupBy(
     memberRows,
@@ -114,6 +116,12 @@ export async function readConfig(db: Database): Promise<ConfigSnapshot> {
       noAnswerSeconds: row.noAnswerSeconds,
       maxCalls: row.maxCalls,
       busyTrigger: row.busyTrigger,
+      voicemailProfile: orUndefined(row.voicemailProfile),
+    })),
+    voicemailProfiles: profileRows.map((row) => ({
+      name: row.name,
+      description: orUndefined(row.description),
+      pilot: row.pilot,
     })),
     lineGroups: lineGroupRows.map((row) => ({
       name: row.name,

@@ -68,6 +68,8 @@ export const lines = pgTable(
     noAnswerSeconds: integer('no_answer_seconds').notNull().default(12),
     maxCalls: integer('max_calls').notNull().default(2),
     busyTrigger: integer('busy_trigger').notNull().default(1),
+    /** A voicemail profile's name; checked when the configuration is applied. */
+    voicemailProfile: text('voicemail_profile'),
   },
   (t) => [
     check('lines_no_answer_seconds', sql`${t.noAnswerSeconds} between 1 and 300`),
@@ -163,6 +165,13 @@ export const applicationUserGroups = pgTable(
   },
   (t) => [primaryKey({ columns: [t.userId, t.groupName] })],
 );
+
+/** Voicemail profiles: which voicemail pilot a line's "forward to voicemail" reaches. */
+export const voicemailProfiles = pgTable('voicemail_profiles', {
+  name: text('name').primaryKey(),
+  description: text('description'),
+  pilot: text('pilot').notNull(),
+});
 
 /** Hunting (domain reference §4): line groups of member lines, hunt lists of line groups, pilots. */
 export const lineGroups = pgTable(

@@ -6,6 +6,7 @@ export interface ConfigSnapshot {
   settings: { sipRealm: string; voicemailPilot: string | undefined };
   devices: DeviceConfig[];
   lines: LineConfig[];
+  voicemailProfiles: VoicemailProfileConfig[];
   lineGroups: LineGroupConfig[];
   huntLists: HuntListConfig[];
   huntPilots: HuntPilotConfig[];
@@ -34,6 +35,15 @@ export interface LineConfig {
   noAnswerSeconds: number;
   maxCalls: number;
   busyTrigger: number;
+  /** Whose pilot this line's "forward to voicemail" reaches; the default pilot when undefined. */
+  voicemailProfile: string | undefined;
+}
+
+export interface VoicemailProfileConfig {
+  name: string;
+  description: string | undefined;
+  /** The number the voicemail system answers for lines of this profile. */
+  pilot: string;
 }
 
 export type HuntAlgorithm = 'top-down' | 'circular' | 'longest-idle' | 'broadcast';

@@ -189,6 +189,34 @@ describe.each(backends)('store on $name', (backend) => {
     );
   });
 
+  it('voicemail profiles MUST name a configured pilot, lines MUST name an existing profile, and both MUST round-trip', async () => {
+    await store.applyConfig(demo);
+    const file = [
+      'voicemailProfiles:',
+      '  - { name: sales-vm, pilot: "6100" }',
+      'lines:',
+      '  - { dn: "6100" }',
+      '  - { dn: "1002", voicemailProfile: sales-vm }',
+    ].join('\n');
+    expect((await store.applyConfig(parseConfigFile(file, 'vm.yaml'))).voicemailProfiles.created).toBe(1);
+    const config = await store.loadConfig();
+    expect(config.voicemailProfiles).toEqual([{ name: 'sales-vm', description: undefined, pilot: '6100' }]);
+    expect(config.lines.find((l) => l.dn === '1002')?.voicemailProfile).toBe('sales-vm');
+    const exported = await store.exportConfig();
+    expect(exported).toContain('voicemailProfile: sales-vm');
+    expect(exported).toMatch(/voicemailProfiles:\n {2}- name: sales-vm\n {4}pilot: "6100"/);
+    const broken = parseConfigFile(
+      'voicemailProfiles:\n  - { name: gone, pilot: "6999" }\nlines:\n  - { dn: "1004", voicemailProfile: nope }\n',
+      'bad.yaml',
+    );
+    await expect(store.applyConfig(broken)).rejects.toSatisfy(
+      (error: unknown) =>
+        isStrowgerError(error, ErrorCode.ConfigInvalid) &&
+        error.message.includes('voicemail profile gone: pilot 6999 is not a configured line') &&
+        error.message.includes('line 1004: voicemail profile nope does not exist'),
+    );
+  });
+
   it('prune MUST remove objects the file does not mention', async () => {
     await store.applyConfig(demo);
     const result = await store.applyConfig(

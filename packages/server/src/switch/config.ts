@@ -19,6 +19,8 @@ export interface SwitchLine {
   readonly maxCalls: number;
   /** Calls at which a new incoming call is treated as busy. */
   readonly busyTrigger: number;
+  /** Where this line's "forward to voicemail" goes (its voicemail profile's pilot); the default pilot when absent. */
+  readonly voicemailPilot?: string;
 }
 
 export type SwitchDeviceType = 'sip-phone' | 'cti-route-point' | 'cti-port';

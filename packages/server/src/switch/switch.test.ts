@@ -336,6 +336,27 @@ describe('forwarding', () => {
     await h.settle();
   });
 
+  it("forward to voicemail MUST reach the line's voicemail profile pilot when it has one", async () => {
+    const config: SwitchConfig = {
+      devices: [...basic.devices, phone('SEPVM2', ['6100'])],
+      lines: [
+        line('1001'),
+        line('1002', { forward: { all: { voicemail: true } }, voicemailPilot: '6100' }),
+        line('1003'),
+        line('6100'),
+      ],
+      voicemailPilot: '1003',
+    };
+    const h = start(config);
+    const caller = h.engine.originate({ device: 'SEP1001', dialled: '1002' });
+    await h.settle();
+    expect(h.driver.alertFor('SEPVM2').request.redirections).toEqual([
+      { from: '1002', to: '6100', reason: 'forward-all' },
+    ]);
+    h.engine.released(caller);
+    await h.settle();
+  });
+
   it('forward to voicemail without a voicemail pilot MUST NOT be taken', async () => {
     const config: SwitchConfig = {
       ...basic,

@@ -1097,7 +1097,9 @@ export class Switch {
    * passed, or too many hops.
    */
   #redirect(context: CallContext, from: string, target: ForwardTarget, reason: RedirectReason): boolean {
-    const number = 'voicemail' in target ? this.#voicemailPilot : target.destination;
+    // A line's voicemail profile names its own pilot; everything else uses the default one.
+    const number =
+      'voicemail' in target ? (this.#lines.get(from)?.voicemailPilot ?? this.#voicemailPilot) : target.destination;
     if (number === undefined) {
       this.#logger.warn({ from, reason }, 'forward to voicemail, but no voicemail pilot is configured');
       return false;

@@ -64,7 +64,16 @@ async function readText(file: string): Promise<string> {
 }
 
 function summarize(result: ApplyResult): string {
-  const kinds = ['devices', 'lines', 'lineGroups', 'huntLists', 'huntPilots', 'endUsers', 'applicationUsers'] as const;
+  const kinds = [
+    'devices',
+    'lines',
+    'voicemailProfiles',
+    'lineGroups',
+    'huntLists',
+    'huntPilots',
+    'endUsers',
+    'applicationUsers',
+  ] as const;
   const parts = kinds.map((kind) => describeCounts(kind, result[kind])).filter((text) => text !== undefined);
   return parts.length === 0 ? 'no changes' : parts.join('; ');
 }

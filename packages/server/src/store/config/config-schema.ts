@@ -51,6 +51,16 @@ export const LineSchema = Type.Object(
     ),
     maxCalls: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
     busyTrigger: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
+    voicemailProfile: Type.Optional(ObjectName),
+  },
+  strict,
+);
+
+export const VoicemailProfileSchema = Type.Object(
+  {
+    name: ObjectName,
+    description: Type.Optional(Type.String({ maxLength: 200 })),
+    pilot: DirectoryNumber,
   },
   strict,
 );
@@ -172,6 +182,7 @@ export const ConfigDocumentSchema = Type.Object(
     ),
     devices: Type.Optional(Type.Array(DeviceSchema)),
     lines: Type.Optional(Type.Array(LineSchema)),
+    voicemailProfiles: Type.Optional(Type.Array(VoicemailProfileSchema)),
     lineGroups: Type.Optional(Type.Array(LineGroupSchema)),
     huntLists: Type.Optional(Type.Array(HuntListSchema)),
     huntPilots: Type.Optional(Type.Array(HuntPilotSchema)),

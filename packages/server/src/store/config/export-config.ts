@@ -43,8 +43,14 @@ export function exportConfigYaml(snapshot: ConfigSnapshot): string {
         ...(Object.keys(forward).length === 0 ? {} : { forward }),
         ...(line.maxCalls === 2 ? {} : { maxCalls: line.maxCalls }),
         ...(line.busyTrigger === 1 ? {} : { busyTrigger: line.busyTrigger }),
+        ...(line.voicemailProfile === undefined ? {} : { voicemailProfile: line.voicemailProfile }),
       };
     }),
+    voicemailProfiles: [...snapshot.voicemailProfiles].sort(byKey((p) => p.name)).map((profile) => ({
+      name: profile.name,
+      ...(profile.description === undefined ? {} : { description: profile.description }),
+      pilot: profile.pilot,
+    })),
     lineGroups: [...snapshot.lineGroups].sort(byKey((g) => g.name)).map((group) => ({
       name: group.name,
       ...(group.description === undefined ? {} : { description: group.description }),

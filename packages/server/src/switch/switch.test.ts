@@ -462,6 +462,40 @@ describe('races', () => {
     expect(h.events.filter((e) => e.type === 'call.state' && e.state === 'INVALID')).toHaveLength(1);
   });
 
+  it('a BYE crossing a re-INVITE MUST end the call once, and the late answer MUST change nothing', async () => {
+    const sdp = (direction: string) =>
+      `v=0\r\no=a 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\na=${direction}\r\n`;
+    for (const withoutMedia of [true, false]) {
+      const h = start(basic, { withoutMedia });
+      const caller = h.engine.originate({ device: 'SEP1001', dialled: '1002' });
+      await h.settle();
+      const callee = h.driver.alertFor('SEP1002').leg;
+      h.engine.answered(callee);
+      await h.settle();
+      h.driver.deferredMediaUpdates = [];
+      const hold = h.engine.updateMedia(caller, sdp('sendonly'));
+      await h.settle();
+      expect(h.driver.deferredMediaUpdates).toHaveLength(1);
+      h.engine.released(callee); // the callee's BYE crosses the re-INVITE sent to it
+      await h.settle();
+      expect(h.driver.take('release')).toEqual([{ kind: 'release', leg: caller, cause: releaseCauses.normal }]);
+      h.driver.deferredMediaUpdates[0]?.resolve('a late 200 to the re-INVITE');
+      const outcome = await hold.then(
+        () => 'answered',
+        (error: unknown) => String(error),
+      );
+      // Passed through, the late answer is returned (the driver drops it: its dialog is gone); with music
+      // on hold the endpoint is closed and the hold refused. Either way no state moves after the end.
+      expect(outcome).toMatch(withoutMedia ? /answered/ : /ended while it was being put on hold/);
+      expect(h.events.filter((e) => e.type === 'call.state' && e.state === 'INVALID')).toHaveLength(1);
+      expect(h.events.some((e) => e.type === 'terminalConnection.state' && e.state === 'HELD')).toBe(false);
+      expect(h.media.endpoints.every((endpoint) => endpoint.closed)).toBe(true);
+      expect(h.records).toHaveLength(1);
+      expect(h.engine.callCount).toBe(0);
+      expect(h.engine.legCount).toBe(0);
+    }
+  });
+
   it('an offer that stops receiving audio MUST put the offering terminal on HELD, and a resume MUST bring it back', async () => {
     const sdp = (direction: string) =>
       `v=0\r\no=a 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\na=${direction}\r\n`;

@@ -31,6 +31,9 @@ export class FakeDriver implements DeviceDriver {
   readonly commands: DriverCommand[] = [];
   refuseMediaUpdates = false;
   refuseOfferRequests = false;
+  /** When set, media updates wait here for the test to settle them (a re-INVITE in flight). */
+  deferredMediaUpdates:
+    Array<{ leg: LegId; resolve: (answer: string) => void; reject: (error: Error) => void }> | undefined;
 
   isInService(device: string): boolean {
     return this.inService.has(device);
@@ -58,6 +61,8 @@ export class FakeDriver implements DeviceDriver {
 
   updateMedia(leg: LegId, offer: SessionDescription): Promise<SessionDescription> {
     this.commands.push({ kind: 'updateMedia', leg, offer });
+    const deferred = this.deferredMediaUpdates;
+    if (deferred !== undefined) return new Promise((resolve, reject) => deferred.push({ leg, resolve, reject }));
     if (this.refuseMediaUpdates) return Promise.reject(new Error('488 Not Acceptable Here'));
     return Promise.resolve(`answer to ${offer}`);
   }

@@ -193,6 +193,21 @@ describe('conference', () => {
   });
 });
 
+describe('races', () => {
+  it("a BYE crossing a re-INVITE: the hold's re-INVITE gets 487, both dialogs end, no transaction is left", async () => {
+    const [a, b] = [await phone('3001'), await phone('3002')];
+    const call = await a.call('3002');
+    const bCall = await answeredOn(b, 1);
+    a.holdReinvites = true;
+    const hold = bCall.hold(); // B's re-INVITE; the server re-INVITEs A, which does not answer yet
+    expect(await waitFor(() => call.pendingReinvites.length === 1)).toBe(true);
+    expect((await call.hangUp()).status).toBe(200); // A hangs up instead, answering the re-INVITE 487
+    expect((await hold).status).toBe(487);
+    expect(await waitFor(() => bCall.ended)).toBe(true);
+    expect(server.strowger.engine.callCount).toBe(0);
+  });
+});
+
 describe('offer and answer', () => {
   it("a caller's INVITE without SDP (delayed offer): the callee's offer reaches it in the 200, its answer the callee in the ACK", async () => {
     const [a, b] = [await phone('3001'), await phone('3002')];

@@ -25,6 +25,8 @@ import {
 export class TestPhone {
   readonly dn: string;
   readonly calls: PhoneCall[] = [];
+  /** When set, re-INVITEs are kept unanswered (on their call's `pendingReinvites`) until the test acts. */
+  holdReinvites = false;
   readonly #ua: SipUserAgent;
   readonly #transport: TransportLayer;
   readonly #server: Endpoint;
@@ -193,6 +195,10 @@ export class TestPhone {
       case 'INVITE': {
         const offer = bodyOf(request);
         call.reinvites.push(offer);
+        if (this.holdReinvites) {
+          call.pendingReinvites.push(incoming);
+          return;
+        }
         if (offer !== undefined) call.remoteSdp = offer;
         // A re-INVITE without SDP asks us to offer (RFC 3261 §14.1); the answer comes in the ACK.
         const held = offer !== undefined && /a=(sendonly|inactive)/.test(offer);
@@ -313,6 +319,10 @@ export class PhoneCall {
   readonly acks: Array<string | undefined> = [];
   /** sipfrag bodies of NOTIFYs received (transfer progress). */
   readonly notifies: string[] = [];
+  /** Re-INVITEs received and not answered yet (see TestPhone.holdReinvites). */
+  readonly pendingReinvites: IncomingRequest[] = [];
+  /** Final statuses of this phone's own re-INVITEs and BYEs, in order. */
+  readonly responses: number[] = [];
   ended = false;
 
   constructor(phone: TestPhone, dialog: Dialog, remoteSdp: string | undefined) {
@@ -348,7 +358,10 @@ export class PhoneCall {
 
   async hangUp(): Promise<SipResponse> {
     this.ended = true;
-    const response = await this.phone.send(this.dialog, 'BYE');
+    const bye = this.phone.send(this.dialog, 'BYE');
+    // RFC 3261 §15.1.2: requests still pending in the dialog are answered 487 (here after the BYE left).
+    for (const pending of this.pendingReinvites.splice(0)) void pending.respond(487, 'Request Terminated');
+    const response = await bye;
     this.dialog.terminate();
     return response;
   }

@@ -86,6 +86,8 @@ interface LegBase {
   /** Our last ACK, sent again if the phone repeats the 2xx it acknowledges. */
   lastAck: SipRequest | undefined;
   referral: Referral | undefined;
+  /** The phone's re-INVITE or UPDATE waiting for the other party's answer; 487 if the call ends first. */
+  pendingUpdate: IncomingRequest | undefined;
   /** The session this phone sees: every description we send it carries one origin (RFC 3264 §8). */
   readonly origin: SessionOrigin;
 }
@@ -270,6 +272,7 @@ export class SipPhoneDriver implements DeviceDriver {
       pendingAck: undefined,
       lastAck: undefined,
       referral: undefined,
+      pendingUpdate: undefined,
       ended: false,
     };
     this.#legs.set(legId, leg);
@@ -363,9 +366,16 @@ export class SipPhoneDriver implements DeviceDriver {
       void incoming.respond(488, 'Not Acceptable Here');
       return;
     }
+    if (leg.pendingUpdate !== undefined) {
+      // RFC 3261 §14.2: one offer at a time; the phone tries again after a random wait.
+      void incoming.respond(491, 'Request Pending');
+      return;
+    }
+    leg.pendingUpdate = incoming;
     engine.updateMedia(leg.id, offer).then(
       (answer) => {
-        if (leg.ended) return;
+        if (leg.pendingUpdate === incoming) leg.pendingUpdate = undefined;
+        if (leg.ended || incoming.answered) return;
         void incoming.respond(200, 'OK', {
           toTag: leg.dialog?.id.localTag,
           headers: [this.#contactHeader(leg.target.protocol), sdpType],
@@ -377,6 +387,7 @@ export class SipPhoneDriver implements DeviceDriver {
         }
       },
       (error: unknown) => {
+        if (leg.pendingUpdate === incoming) leg.pendingUpdate = undefined;
         // RFC 3261 §14.2: a failed re-INVITE leaves the session as it was.
         this.#logger.info({ err: error, leg: leg.id }, 'media update refused by the other party');
         if (!incoming.answered) void incoming.respond(488, 'Not Acceptable Here');
@@ -565,6 +576,7 @@ export class SipPhoneDriver implements DeviceDriver {
       pendingAck: undefined,
       lastAck: undefined,
       referral: undefined,
+      pendingUpdate: undefined,
     };
     this.#legs.set(leg.id, leg);
     this.#ua
@@ -801,6 +813,11 @@ export class SipPhoneDriver implements DeviceDriver {
 
   #forget(leg: SipLeg): void {
     leg.ended = true;
+    // A re-INVITE of the phone's still waiting is answered now: the dialog ends (RFC 3261 §15.1.2).
+    if (leg.pendingUpdate !== undefined && !leg.pendingUpdate.answered) {
+      void leg.pendingUpdate.respond(487, 'Request Terminated');
+    }
+    leg.pendingUpdate = undefined;
     this.#legs.delete(leg.id);
     if (leg.dialog !== undefined) this.#byDialog.delete(dialogKey(leg.dialog.id));
     leg.retransmit?.cancel();

@@ -1,4 +1,5 @@
-export { Switch, type SwitchOptions, type OriginateRequest, type CallView } from './switch.js';
+export { Switch, type SwitchOptions, type OriginateRequest } from './switch.js';
+export type { CallView } from './call-view.js';
 export type { SwitchConfig, SwitchDevice, SwitchDeviceType, SwitchLine, ForwardTarget } from './config.js';
 export type { CallEvent, SwitchEvents } from './events.js';
 export {

@@ -1,12 +1,4 @@
-import {
-  ErrorCode,
-  StrowgerError,
-  TypedEmitter,
-  silentLogger,
-  type Clock,
-  type Logger,
-  type TimerHandle,
-} from '../core/index.js';
+import { ErrorCode, StrowgerError, TypedEmitter, silentLogger, type Clock, type Logger } from '../core/index.js';
 import { Call, type Connection, type TerminalConnection } from './call-model.js';
 import type {
   ForwardTarget,
@@ -20,12 +12,20 @@ import type {
 } from './config.js';
 import { DigitAnalyzer } from './digit-analysis.js';
 import type { SwitchEvents } from './events.js';
-import { huntOrder } from './hunt-order.js';
+import { Hunting, memberFailureOf, type HuntHost } from './hunting.js';
+import {
+  holdIntent,
+  targetNumber,
+  type CallContext,
+  type Conference,
+  type LegEntry,
+  type RouteTarget,
+} from './call-context.js';
+import { viewOfCall, type CallView } from './call-view.js';
 import {
   releaseCauses,
   type CallRecordSink,
   type DeviceDriver,
-  type ConferenceBridge,
   type LegId,
   type MediaEndpoint,
   type MediaResources,
@@ -35,7 +35,6 @@ import {
   type SessionDescription,
 } from './ports.js';
 import type { EventCause } from './states.js';
-import { isHoldOffer } from '../sdp/index.js';
 
 /** Forwarding stops after this many hops even without a loop, as CUCM's forward hop limit does. */
 const maxRedirections = 10;
@@ -60,102 +59,6 @@ export interface OriginateRequest {
   offer?: SessionDescription;
 }
 
-/** What a number reaches: a line, or a hunt pilot whose line groups are hunted. */
-type RouteTarget =
-  { readonly kind: 'line'; readonly line: SwitchLine } | { readonly kind: 'pilot'; readonly pilot: SwitchHuntPilot };
-
-function targetNumber(target: RouteTarget): string {
-  return target.kind === 'line' ? target.line.dn : target.pilot.pattern;
-}
-
-/** Why a hunt member did not take the call, which selects the line group's hunt option. */
-type MemberFailure = 'noAnswer' | 'busy' | 'notAvailable';
-
-/** A call hunting through a pilot's line groups. */
-interface HuntState {
-  readonly pilot: SwitchHuntPilot;
-  readonly groups: readonly SwitchLineGroup[];
-  groupIndex: number;
-  /** Members of the current group still to try, in the group's order. */
-  queue: string[];
-  /** Whether any member was rung (else every member was busy or unavailable). */
-  rang: boolean;
-  sawBusy: boolean;
-  rnaTimer: TimerHandle | undefined;
-  maxTimer: TimerHandle | undefined;
-}
-
-/** A call whose parties talk through a server conference bridge, each through its own endpoint. */
-interface Conference {
-  readonly bridge: ConferenceBridge;
-  readonly endpoints: Map<LegEntry, MediaEndpoint>;
-}
-
-interface CallContext {
-  readonly call: Call;
-  /**
-   * The party the call is routed from: the caller's terminal, or after a transfer the party that
-   * stayed. Its device learns of progress and answer (until it is connected once).
-   */
-  origin: TerminalConnection;
-  /** Who the routed-to terminals are told is calling. */
-  calling: PartyInfo;
-  /**
-   * The origin's session description, offered to every terminal the call is routed to. Undefined
-   * once the origin is connected (after a transfer): the new party then offers, and the origin answers.
-   */
-  offer: SessionDescription | undefined;
-  /** Whether the origin's device has been told of an answer; later answers re-join the media instead. */
-  originConnected: boolean;
-  /**
-   * The leg whose device answered with an offer because the caller made none (a delayed offer):
-   * the caller's answer, in its ACK, goes back to it.
-   */
-  awaitingAnswer: LegEntry | undefined;
-  /** When this leg of the call began (the call's start, or the transfer that made it). */
-  legStartedAt: number;
-  legAnsweredAt: number | undefined;
-  /** Connections offered the call and not yet answered: one, or a broadcast line group's several. */
-  offered: Connection[];
-  /** The line offered outside hunting, whose forwarding applies while it rings. */
-  offeredLine: SwitchLine | undefined;
-  /** The connection that answered. */
-  destination: Connection | undefined;
-  hunt: HuntState | undefined;
-  /** The number offered to now (after forwarding). */
-  called: string;
-  noAnswerTimer: TimerHandle | undefined;
-  /** The device that answered, once one has. */
-  answeredBy: SwitchDevice | undefined;
-  /** The party that put the call on hold, and the music its peer hears meanwhile. */
-  musicOnHold: { readonly holder: LegEntry; readonly endpoint: MediaEndpoint } | undefined;
-  conference: Conference | undefined;
-  ended: boolean;
-}
-
-/** A device's part in a call. A transfer may move it to another call and terminal connection. */
-interface LegEntry {
-  context: CallContext;
-  terminalConnection: TerminalConnection;
-  readonly device: SwitchDevice;
-}
-
-/** A read-only view of a live call, for the API and the command line. */
-export interface CallView {
-  id: string;
-  state: string;
-  startedAt: string;
-  answeredAt?: string;
-  dialled: string;
-  connections: Array<{
-    id: string;
-    address: string;
-    role: 'originating' | 'terminating';
-    state: string;
-    terminalConnections: Array<{ id: string; terminal: string; state: string }>;
-  }>;
-}
-
 /**
  * The call-control engine: routes calls between devices by directory number, with forwarding, busy
  * handling, shared lines and no-answer timers, and keeps each call as JTAPI's Call → Connection →
@@ -169,6 +72,7 @@ export class Switch {
   readonly #drivers: Partial<Record<SwitchDeviceType, DeviceDriver>>;
   readonly #records: CallRecordSink | undefined;
   readonly #media: MediaResources | undefined;
+  readonly #hunting: Hunting<CallContext>;
   readonly #logger: Logger;
   #devices = new Map<string, SwitchDevice>();
   #lines = new Map<string, SwitchLine>();
@@ -177,8 +81,6 @@ export class Switch {
   #voicemailPilot: string | undefined;
   #lineGroups = new Map<string, SwitchLineGroup>();
   #huntLists = new Map<string, SwitchHuntList>();
-  /** Per line group, the member that last got a call (where circular distribution goes on from). */
-  readonly #lastHunted = new Map<string, string>();
   /** When each line's last call ended: what longest-idle distribution orders by. */
   readonly #idleSince = new Map<string, number>();
   readonly #calls = new Map<string, CallContext>();
@@ -193,6 +95,7 @@ export class Switch {
     this.#drivers = options.drivers;
     this.#records = options.records;
     this.#media = options.media;
+    this.#hunting = new Hunting(this.#huntHost());
     this.#logger = (options.logger ?? silentLogger).child({ layer: 'switch' });
     this.events = new TypedEmitter(this.#logger);
     this.updateConfig(options.config);
@@ -336,7 +239,7 @@ export class Switch {
       return false;
     }
     this.#stopNoAnswerTimer(context);
-    this.#stopHunt(context);
+    this.#hunting.stop(context);
     terminalConnection.setState('TALKING');
     for (const other of connection.terminalConnections) {
       if (other === terminalConnection || other.state === 'DROPPED') continue;
@@ -415,10 +318,7 @@ export class Switch {
     if (context.hunt !== undefined) {
       // A hunt member failed: the group's hunt option says where the call goes next.
       this.#withdraw(context, connection, cause, cause.reason === 'busy' ? 'BUSY' : 'NORMAL');
-      if (context.offered.length === 0) {
-        this.#stopTimer(context.hunt, 'rnaTimer');
-        this.#huntAfterFailure(context, memberFailureOf(cause));
-      }
+      if (context.offered.length === 0) this.#hunting.memberFailed(context, memberFailureOf(cause));
       this.#flush();
       return;
     }
@@ -800,24 +700,7 @@ export class Switch {
   }
 
   listCalls(): CallView[] {
-    return [...this.#calls.values()].map(({ call }) => ({
-      id: call.id,
-      state: call.state,
-      startedAt: new Date(call.startedAt).toISOString(),
-      ...(call.answeredAt === undefined ? {} : { answeredAt: new Date(call.answeredAt).toISOString() }),
-      dialled: call.dialled,
-      connections: call.connections.map((connection) => ({
-        id: connection.id,
-        address: connection.address,
-        role: connection.role,
-        state: connection.state,
-        terminalConnections: connection.terminalConnections.map((tc) => ({
-          id: tc.id,
-          terminal: tc.terminal,
-          state: tc.state,
-        })),
-      })),
-    }));
+    return [...this.#calls.values()].map(({ call }) => viewOfCall(call));
   }
 
   /** Ends every call (shutdown): each leg is released and each call recorded. */
@@ -836,7 +719,7 @@ export class Switch {
       return;
     }
     if (match.target.kind === 'pilot') {
-      this.#startHunt(context, match.target.pilot);
+      this.#hunting.start(context, match.target.pilot);
       return;
     }
     const line = match.target.line;
@@ -918,177 +801,43 @@ export class Switch {
 
   // --- hunting ---------------------------------------------------------------------------------
 
-  /**
-   * A call reached a hunt pilot: its hunt list's line groups are tried in order, each group's
-   * members in the order its distribution algorithm gives, each member for the group's RNA
-   * timeout; the members' own forwarding does not apply. The pilot's maximum hunt timer bounds it.
-   */
-  #startHunt(context: CallContext, pilot: SwitchHuntPilot): void {
-    const groups = (this.#huntLists.get(pilot.huntList)?.lineGroups ?? [])
-      .map((name) => this.#lineGroups.get(name))
-      .filter((group): group is SwitchLineGroup => group !== undefined);
-    const hunt: HuntState = {
-      pilot,
-      groups,
-      groupIndex: -1,
-      queue: [],
-      rang: false,
-      sawBusy: false,
-      rnaTimer: undefined,
-      maxTimer: undefined,
+  /** Hunting's view of the engine (see hunting.ts). */
+  #huntHost(): HuntHost<CallContext> {
+    return {
+      clock: this.#clock,
+      huntList: (name) => this.#huntLists.get(name),
+      lineGroup: (name) => this.#lineGroups.get(name),
+      line: (dn) => this.#lines.get(dn),
+      memberState: (dn) => ({ liveCalls: this.#liveCallsOn(dn), idleSince: this.#idleSince.get(dn) ?? 0 }),
+      memberFailure: (context, line) => {
+        if (this.#liveCallsOn(line.dn) >= line.busyTrigger) return 'busy';
+        if (this.#reachableDevices(context, line.dn).length === 0) return 'notAvailable';
+        return undefined;
+      },
+      offer: (context, line) => {
+        this.#offer(context, line, this.#reachableDevices(context, line.dn));
+      },
+      withdrawAll: (context) => {
+        for (const connection of [...context.offered]) {
+          this.#withdraw(context, connection, releaseCauses.noAnswer, 'NORMAL');
+        }
+      },
+      exhausted: (context, outcome) => this.#huntExhausted(context, outcome),
+      flush: () => this.#flush(),
     };
-    context.hunt = hunt;
-    hunt.maxTimer = this.#clock.setTimer(pilot.maxHuntSeconds * 1000, () => {
-      hunt.maxTimer = undefined;
-      if (context.hunt !== hunt || context.ended) return;
-      for (const connection of [...context.offered]) {
-        this.#withdraw(context, connection, releaseCauses.noAnswer, 'NORMAL');
-      }
-      this.#huntExhausted(context);
-      this.#flush();
-    });
-    this.#huntNextGroup(context);
-  }
-
-  #huntNextGroup(context: CallContext): void {
-    const hunt = context.hunt;
-    if (hunt === undefined) return;
-    hunt.groupIndex += 1;
-    const group = hunt.groups[hunt.groupIndex];
-    // The end of the list, or an empty line group, ends hunting (as CUCM's does).
-    if (group === undefined || group.members.length === 0) {
-      this.#huntExhausted(context);
-      return;
-    }
-    hunt.queue = huntOrder(
-      group,
-      (dn) => ({ liveCalls: this.#liveCallsOn(dn), idleSince: this.#idleSince.get(dn) ?? 0 }),
-      this.#lastHunted.get(group.name),
-    );
-    if (group.algorithm === 'broadcast') this.#huntBroadcast(context, group);
-    else this.#huntNextMember(context);
-  }
-
-  #huntNextMember(context: CallContext): void {
-    const hunt = context.hunt;
-    const group = hunt?.groups[hunt.groupIndex];
-    if (hunt === undefined || group === undefined) return;
-    const dn = hunt.queue.shift();
-    if (dn === undefined) {
-      this.#huntNextGroup(context); // no member to try (longest idle with none idle)
-      return;
-    }
-    const line = this.#lines.get(dn);
-    const failure = line === undefined ? 'notAvailable' : this.#memberFailure(context, line);
-    if (line === undefined || failure !== undefined) {
-      if (failure === 'busy') hunt.sawBusy = true;
-      this.#huntAfterFailure(context, failure ?? 'notAvailable');
-      return;
-    }
-    this.#offer(context, line, this.#reachableDevices(context, dn));
-    this.#lastHunted.set(group.name, dn);
-    hunt.rang = true;
-    this.#startRnaTimer(context, hunt, group);
-  }
-
-  /** A broadcast group rings every member that can take the call at once. */
-  #huntBroadcast(context: CallContext, group: SwitchLineGroup): void {
-    const hunt = context.hunt;
-    if (hunt === undefined) return;
-    const members = hunt.queue;
-    hunt.queue = [];
-    let offered = false;
-    let busy = false;
-    for (const dn of members) {
-      const line = this.#lines.get(dn);
-      const failure = line === undefined ? 'notAvailable' : this.#memberFailure(context, line);
-      if (line === undefined || failure !== undefined) {
-        busy ||= failure === 'busy';
-        continue;
-      }
-      this.#offer(context, line, this.#reachableDevices(context, dn));
-      offered = true;
-    }
-    hunt.sawBusy ||= busy;
-    if (!offered) {
-      this.#huntAfterFailure(context, busy ? 'busy' : 'notAvailable');
-      return;
-    }
-    hunt.rang = true;
-    this.#startRnaTimer(context, hunt, group);
-  }
-
-  #startRnaTimer(context: CallContext, hunt: HuntState, group: SwitchLineGroup): void {
-    hunt.rnaTimer = this.#clock.setTimer(group.rnaTimeoutSeconds * 1000, () => {
-      hunt.rnaTimer = undefined;
-      if (context.hunt !== hunt || context.ended) return;
-      for (const connection of [...context.offered]) {
-        this.#withdraw(context, connection, releaseCauses.noAnswer, 'NORMAL');
-      }
-      this.#huntAfterFailure(context, 'noAnswer');
-      this.#flush();
-    });
-  }
-
-  /** Why a member cannot be offered the call now, if it cannot. */
-  #memberFailure(context: CallContext, line: SwitchLine): MemberFailure | undefined {
-    if (this.#liveCallsOn(line.dn) >= line.busyTrigger) return 'busy';
-    if (this.#reachableDevices(context, line.dn).length === 0) return 'notAvailable';
-    return undefined;
-  }
-
-  /** The current group's hunt option for how the member failed decides where hunting goes. */
-  #huntAfterFailure(context: CallContext, failure: MemberFailure): void {
-    const hunt = context.hunt;
-    const group = hunt?.groups[hunt.groupIndex];
-    if (hunt === undefined || group === undefined) return;
-    const more = hunt.queue.length > 0;
-    switch (group.huntOptions[failure]) {
-      case 'try-next-member-then-group':
-        if (more) this.#huntNextMember(context);
-        else this.#huntNextGroup(context);
-        return;
-      case 'try-next-member':
-        if (more) this.#huntNextMember(context);
-        else this.#huntExhausted(context);
-        return;
-      case 'skip-to-next-group':
-        this.#huntNextGroup(context);
-        return;
-      case 'stop':
-        this.#huntExhausted(context);
-        return;
-    }
   }
 
   /**
    * Hunting ended with no member answering: the pilot's final treatment — forward hunt busy when
    * every member tried was busy, forward hunt no answer otherwise — or the call fails.
    */
-  #huntExhausted(context: CallContext): void {
-    const hunt = context.hunt;
-    if (hunt === undefined) return;
-    this.#stopHunt(context);
-    const allBusy = !hunt.rang && hunt.sawBusy;
-    const forward = allBusy ? hunt.pilot.forwardBusy : hunt.pilot.forwardNoAnswer;
-    const reason = allBusy ? 'forward-busy' : 'forward-no-answer';
+  #huntExhausted(context: CallContext, outcome: { pilot: SwitchHuntPilot; rang: boolean; allBusy: boolean }): void {
+    const forward = outcome.allBusy ? outcome.pilot.forwardBusy : outcome.pilot.forwardNoAnswer;
+    const reason = outcome.allBusy ? 'forward-busy' : 'forward-no-answer';
     if (forward !== undefined && this.#redirect(context, context.called, forward, reason)) return;
-    if (allBusy) this.#fail(context, releaseCauses.busy, 'BUSY');
-    else if (hunt.rang) this.#fail(context, releaseCauses.noAnswer, 'NORMAL');
+    if (outcome.allBusy) this.#fail(context, releaseCauses.busy, 'BUSY');
+    else if (outcome.rang) this.#fail(context, releaseCauses.noAnswer, 'NORMAL');
     else this.#fail(context, releaseCauses.unavailable, 'DEST_NOT_OBTAINABLE');
-  }
-
-  #stopHunt(context: CallContext): void {
-    const hunt = context.hunt;
-    if (hunt === undefined) return;
-    this.#stopTimer(hunt, 'rnaTimer');
-    this.#stopTimer(hunt, 'maxTimer');
-    context.hunt = undefined;
-  }
-
-  #stopTimer(hunt: HuntState, which: 'rnaTimer' | 'maxTimer'): void {
-    hunt[which]?.cancel();
-    hunt[which] = undefined;
   }
 
   /**
@@ -1114,7 +863,7 @@ export class Switch {
     }
     redirections.push({ from, to: number, reason });
     this.#stopNoAnswerTimer(context);
-    this.#stopHunt(context);
+    this.#hunting.stop(context);
     for (const connection of [...context.offered]) {
       this.#withdraw(context, connection, releaseCauses.forwarded, 'REDIRECTED');
     }
@@ -1136,7 +885,7 @@ export class Switch {
     if (context.ended) return;
     context.ended = true;
     this.#stopNoAnswerTimer(context);
-    this.#stopHunt(context);
+    this.#hunting.stop(context);
     this.#stopMusic(context);
     this.#endConference(context);
     const { call } = context;
@@ -1330,20 +1079,4 @@ export class Switch {
       }
     });
   }
-}
-
-/** What an offer means for hold; an offer that cannot be read changes nothing. */
-function holdIntent(offer: SessionDescription): 'hold' | 'resume' | 'unknown' {
-  try {
-    return isHoldOffer(offer) ? 'hold' : 'resume';
-  } catch {
-    return 'unknown';
-  }
-}
-
-/** How a member's refusal reads for the hunt options: busy, not answering, or not reachable. */
-function memberFailureOf(cause: ReleaseCause): MemberFailure {
-  if (cause.reason === 'busy') return 'busy';
-  if (cause.reason === 'no-answer') return 'noAnswer';
-  return 'notAvailable';
 }

@@ -32,5 +32,8 @@ export function switchConfigFrom(snapshot: ConfigSnapshot): SwitchConfig {
       ...(pilot.forwardBusy === undefined ? {} : { forwardBusy: pilot.forwardBusy }),
     })),
     ...(snapshot.settings.voicemailPilot === undefined ? {} : { voicemailPilot: snapshot.settings.voicemailPilot }),
+    ...(snapshot.settings.conferenceNumber === undefined
+      ? {}
+      : { conferenceNumber: snapshot.settings.conferenceNumber }),
   };
 }

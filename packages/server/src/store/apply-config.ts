@@ -72,6 +72,7 @@ async function buildDesired(current: ConfigSnapshot, doc: ConfigDocument, prune:
   const realm = doc.settings?.sipRealm ?? current.settings.sipRealm;
   // Absent from the file: kept as it is, unless the file is the whole configuration (--prune).
   const voicemailPilot = doc.settings?.voicemailPilot ?? (prune ? undefined : current.settings.voicemailPilot);
+  const conferenceNumber = doc.settings?.conferenceNumber ?? (prune ? undefined : current.settings.conferenceNumber);
   const keep = <T>(list: T[]): T[] => (prune ? [] : list);
 
   const lines = new Map(keep(current.lines).map((line) => [line.dn, line]));
@@ -257,10 +258,18 @@ async function buildDesired(current: ConfigSnapshot, doc: ConfigDocument, prune:
     );
   }
 
+  if (conferenceNumber !== undefined) {
+    if (lines.has(conferenceNumber) || hunting.huntPilots.some((pilot) => pilot.pattern === conferenceNumber)) {
+      problems.push(
+        `settings.conferenceNumber: ${conferenceNumber} is already a line or a hunt pilot; give the conference a number of its own`,
+      );
+    }
+  }
+
   return {
     snapshot: {
       version: current.version,
-      settings: { sipRealm: realm, voicemailPilot },
+      settings: { sipRealm: realm, voicemailPilot, conferenceNumber },
       devices: [...devices.values()],
       lines: [...lines.values()],
       voicemailProfiles: [...voicemailProfiles.values()],
@@ -412,7 +421,9 @@ export async function applyConfig(
     const huntLists = diff(current.huntLists, desired.huntLists, (l) => l.name);
     const huntPilots = diff(current.huntPilots, desired.huntPilots, (p) => p.pattern);
     const realmChanged = desired.settings.sipRealm !== current.settings.sipRealm;
-    const pilotChanged = desired.settings.voicemailPilot !== current.settings.voicemailPilot;
+    const pilotChanged =
+      desired.settings.voicemailPilot !== current.settings.voicemailPilot ||
+      desired.settings.conferenceNumber !== current.settings.conferenceNumber;
     const changed =
       realmChanged ||
       pilotChanged ||
@@ -435,7 +446,11 @@ export async function applyConfig(
     if (realmChanged || pilotChanged) {
       await database
         .update(t.settings)
-        .set({ sipRealm: desired.settings.sipRealm, voicemailPilot: desired.settings.voicemailPilot ?? null })
+        .set({
+          sipRealm: desired.settings.sipRealm,
+          voicemailPilot: desired.settings.voicemailPilot ?? null,
+          conferenceNumber: desired.settings.conferenceNumber ?? null,
+        })
         .where(eq(t.settings.id, 1));
     }
     await writeLines(database, lines.upsert);

@@ -65,7 +65,12 @@ export async function readConfig(db: Database): Promise<ConfigSnapshot> {
     (r) => r.huntList,
     (r) => r.lineGroup,
   );
-  const settings = settingsRows[0] ?? { sipRealm: 'strowger', voicemailPilot: null, configVersion: 0 };
+  const settings = settingsRows[0] ?? {
+    sipRealm: 'strowger',
+    voicemailPilot: null,
+    conferenceNumber: null,
+    configVersion: 0,
+  };
   const linesByDevice = groupBy(
     deviceLineRows,
     (r) => r.deviceName,
@@ -93,7 +98,11 @@ export async function readConfig(db: Database): Promise<ConfigSnapshot> {
   );
   return {
     version: settings.configVersion,
-    settings: { sipRealm: settings.sipRealm, voicemailPilot: settings.voicemailPilot ?? undefined },
+    settings: {
+      sipRealm: settings.sipRealm,
+      voicemailPilot: settings.voicemailPilot ?? undefined,
+      conferenceNumber: settings.conferenceNumber ?? undefined,
+    },
     devices: deviceRows.map((row) => ({
       name: row.name,
       type: row.type as DeviceType,

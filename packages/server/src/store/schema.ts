@@ -28,6 +28,8 @@ export const settings = pgTable(
     sipRealm: text('sip_realm').notNull().default('strowger'),
     /** The number "forward to voicemail" reaches; null when there is no voicemail. */
     voicemailPilot: text('voicemail_pilot'),
+    /** The number phones call to start a conference on the server's bridge; null when there is none. */
+    conferenceNumber: text('conference_number'),
     configVersion: bigint('config_version', { mode: 'number' }).notNull().default(0),
   },
   (t) => [check('settings_single_row', sql`${t.id} = 1`)],

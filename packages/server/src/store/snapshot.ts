@@ -3,7 +3,7 @@ import type { ForwardTarget, LineForwarding } from './schema.js';
 /** The whole configuration as plain objects: what the engine and the registrar serve from. */
 export interface ConfigSnapshot {
   version: number;
-  settings: { sipRealm: string; voicemailPilot: string | undefined };
+  settings: { sipRealm: string; voicemailPilot: string | undefined; conferenceNumber: string | undefined };
   devices: DeviceConfig[];
   lines: LineConfig[];
   voicemailProfiles: VoicemailProfileConfig[];

@@ -12,10 +12,19 @@ import { isHoldOffer } from '../sdp/index.js';
 
 /** What a number reaches: a line, or a hunt pilot whose line groups are hunted. */
 export type RouteTarget =
-  { readonly kind: 'line'; readonly line: SwitchLine } | { readonly kind: 'pilot'; readonly pilot: SwitchHuntPilot };
+  | { readonly kind: 'line'; readonly line: SwitchLine }
+  | { readonly kind: 'pilot'; readonly pilot: SwitchHuntPilot }
+  | { readonly kind: 'conference'; readonly number: string };
 
 export function targetNumber(target: RouteTarget): string {
-  return target.kind === 'line' ? target.line.dn : target.pilot.pattern;
+  switch (target.kind) {
+    case 'line':
+      return target.line.dn;
+    case 'pilot':
+      return target.pilot.pattern;
+    case 'conference':
+      return target.number;
+  }
 }
 
 /** A call whose parties talk through a server conference bridge, each through its own endpoint. */

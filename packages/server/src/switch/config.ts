@@ -37,6 +37,11 @@ export interface SwitchConfig {
   readonly lines: readonly SwitchLine[];
   /** The number "forward to voicemail" reaches; without it such a forward is not taken. */
   readonly voicemailPilot?: string;
+  /**
+   * The number phones call to start a conference on the server's bridge (a conference factory,
+   * RFC 4579): they then bring their other calls in with REFER and Replaces.
+   */
+  readonly conferenceNumber?: string;
   readonly lineGroups?: readonly SwitchLineGroup[];
   readonly huntLists?: readonly SwitchHuntList[];
   readonly huntPilots?: readonly SwitchHuntPilot[];

@@ -93,7 +93,15 @@ export interface DeviceDriver {
   /** Tell the caller's leg that the far end is ringing, with early media when there is some. */
   progress(leg: LegId, info: { earlyMedia?: SessionDescription }): void;
   /** Tell the caller's leg that the call was answered. */
-  connected(leg: LegId, info: { answer: SessionDescription | undefined; connectedParty: PartyInfo }): void;
+  connected(
+    leg: LegId,
+    info: {
+      answer: SessionDescription | undefined;
+      connectedParty: PartyInfo;
+      /** The leg reached a conference bridge (a SIP phone is told with Contact ";isfocus", RFC 4579). */
+      focus?: boolean;
+    },
+  ): void;
   /** Ask a leg's device to take a new session description (hold, resume, codec change). */
   updateMedia(leg: LegId, offer: SessionDescription): Promise<SessionDescription>;
   /**

@@ -1014,4 +1014,65 @@ describe('conference', () => {
     expect(h.engine.callCount).toBe(0);
     expect(h.media.bridges[0]?.closed).toBe(true);
   });
+
+  it('a call to the conference number MUST be answered by a bridge port as a focus, and REFER-style joins MUST bring other calls in', async () => {
+    const h = start({ ...four, conferenceNumber: '8000' });
+    const withA = await connect(h, '1001', '1002');
+    const withC = await connect(h, '1003', '1002');
+    h.driver.commands.length = 0;
+    const focus = h.engine.originate({ device: 'SEP1002', dialled: '8000', offer: 'offer of 1002' });
+    await h.settle();
+    await h.settle();
+    expect(h.driver.take('connected')).toEqual([
+      { kind: 'connected', leg: focus, answer: 'bridge1.1 answer sendrecv', connectedNumber: '8000', focus: true },
+    ]);
+    expect(h.engine.inConference(focus)).toBe(true);
+    expect(h.engine.inConference(withA.callee)).toBe(false);
+
+    await h.engine.joinConference(focus, withA.callee);
+    await h.engine.joinConference(focus, withC.callee);
+    await h.settle();
+    expect(h.driver.take('release').map((c) => `${c.leg} ${c.cause.reason}`)).toEqual([
+      `${withA.callee} conferenced`,
+      `${withC.callee} conferenced`,
+    ]);
+    expect(h.driver.take('updateMedia')).toEqual([
+      { kind: 'updateMedia', leg: withA.caller, offer: 'bridge1.2 offer sendrecv' },
+      { kind: 'updateMedia', leg: withC.caller, offer: 'bridge1.3 offer sendrecv' },
+    ]);
+    const [call] = h.engine.listCalls();
+    expect(h.engine.callCount).toBe(1);
+    expect(call?.connections.filter((c) => c.state === 'ESTABLISHED').map((c) => c.address)).toEqual([
+      '1002',
+      '8000',
+      '1001',
+      '1003',
+    ]);
+    // The phone that made the conference leaves; the two it brought in go on talking.
+    h.driver.commands.length = 0;
+    h.engine.released(focus);
+    await h.settle();
+    expect(h.engine.callCount).toBe(1);
+    h.engine.released(withA.caller);
+    await h.settle();
+    expect(h.driver.take('release')).toEqual([{ kind: 'release', leg: withC.caller, cause: releaseCauses.normal }]);
+    expect(h.media.bridges[0]?.closed).toBe(true);
+  });
+
+  it('joining MUST be refused from a call that is not a conference, and the conference number MUST need an offer', async () => {
+    const h = start({ ...four, conferenceNumber: '8000' });
+    const withA = await connect(h, '1001', '1002');
+    const withC = await connect(h, '1003', '1002');
+    await expect(h.engine.joinConference(withA.callee, withC.callee)).rejects.toThrow(/not in a conference/);
+    const noOffer = h.engine.originate({ device: 'SEP1004', dialled: '8000' });
+    await h.settle();
+    expect(h.driver.take('release').at(-1)).toEqual({
+      kind: 'release',
+      leg: noOffer,
+      cause: releaseCauses.unavailable,
+    });
+    h.engine.released(withA.caller);
+    h.engine.released(withC.caller);
+    await h.settle();
+  });
 });

@@ -115,6 +115,9 @@ export class Switch {
     };
     for (const line of config.lines) route(line.dn, { kind: 'line', line });
     for (const pilot of config.huntPilots ?? []) route(pilot.pattern, { kind: 'pilot', pilot });
+    if (config.conferenceNumber !== undefined) {
+      route(config.conferenceNumber, { kind: 'conference', number: config.conferenceNumber });
+    }
     const lineDevices = new Map<string, SwitchDevice[]>();
     for (const device of config.devices) {
       for (const dn of device.lines) {
@@ -467,7 +470,10 @@ export class Switch {
     tc.setState('DROPPED', 'NORMAL');
     tc.connection.setState('DISCONNECTED', 'NORMAL');
     this.#untrack(tc.connection);
-    const remaining = context.call.connections.filter((connection) => connection.isLive);
+    // The parties left: live connections with a terminal (a conference number's own connection has none).
+    const remaining = context.call.connections.filter(
+      (connection) => connection.isLive && connection.liveTerminalConnections.length > 0,
+    );
     if (remaining.length <= 1) this.#end(context, releaseCauses.normal, this.#roleOf(entry), 'NORMAL');
   }
 
@@ -613,27 +619,121 @@ export class Switch {
     const conference: Conference = { bridge: media.conferenceBridge(), endpoints: new Map() };
     target.conference = conference;
     this.#flush();
-    await Promise.all(
-      [stayer, held, joiner].map(async (party) => {
-        let endpoint: MediaEndpoint | undefined;
-        try {
-          endpoint = await conference.bridge.join();
-          const answer = await this.#driverFor(party.device).updateMedia(
-            party.terminalConnection.leg,
-            endpoint.offer('sendrecv'),
-          );
-          if (target.ended || target.conference !== conference) throw new Error('the conference ended meanwhile');
-          endpoint.accept(answer);
-          conference.endpoints.set(party, endpoint);
-          if (party.terminalConnection.state === 'HELD') party.terminalConnection.setState('TALKING', 'CONFERENCE');
-        } catch (error) {
-          endpoint?.close();
-          if (target.ended || target.conference !== conference) return;
-          this.#logger.warn({ err: error, callId: target.call.id }, 'a party could not join the conference bridge');
-          this.released(party.terminalConnection.leg, releaseCauses.rejected);
-        }
+    await Promise.all([stayer, held, joiner].map((party) => this.#bridgeParty(target, conference, party)));
+  }
+
+  /**
+   * Brings the party on `replacedLeg` into the conference `focusLeg` is in: the controlling phone's
+   * call with that party ends, the party moves into the conference call (cause CONFERENCE) and is
+   * re-INVITEd to a bridge port of its own. This is how a phone that called the conference number
+   * adds its other calls (RFC 4579's REFER with Replaces to the focus).
+   */
+  async joinConference(focusLeg: LegId, replacedLeg: LegId): Promise<void> {
+    const focus = this.#connectedLeg(focusLeg);
+    const conference = focus.context.conference;
+    if (conference === undefined) {
+      throw new StrowgerError(ErrorCode.InvalidState, `leg ${focusLeg} is not in a conference`);
+    }
+    const replaced = this.#connectedLeg(replacedLeg);
+    if (replaced.context === focus.context || replaced.context.conference !== undefined) {
+      throw new StrowgerError(ErrorCode.InvalidArgument, `leg ${replacedLeg} is not a separate two-party call`);
+    }
+    const joiner = this.#peerOf(replaced);
+    if (joiner === undefined) {
+      throw new StrowgerError(ErrorCode.InvalidState, `leg ${replacedLeg} is not connected to anyone`);
+    }
+    this.#writeRecord(replaced.context, releaseCauses.conferenced, this.#roleOf(replaced));
+    this.#leave(replaced, releaseCauses.conferenced, 'CONFERENCE');
+    this.#moveIntoCall(joiner, focus.context, 'CONFERENCE');
+    this.#flush();
+    await this.#bridgeParty(focus.context, conference, joiner);
+  }
+
+  /** Whether a leg is in a call on the conference bridge. */
+  inConference(leg: LegId): boolean {
+    return this.#legs.get(leg)?.context.conference !== undefined;
+  }
+
+  /** Connects one party's device to a port of the bridge; a device that refuses is released. */
+  async #bridgeParty(context: CallContext, conference: Conference, party: LegEntry): Promise<void> {
+    let endpoint: MediaEndpoint | undefined;
+    try {
+      endpoint = await conference.bridge.join();
+      const answer = await this.#driverFor(party.device).updateMedia(
+        party.terminalConnection.leg,
+        endpoint.offer('sendrecv'),
+      );
+      if (context.ended || context.conference !== conference) throw new Error('the conference ended meanwhile');
+      endpoint.accept(answer);
+      conference.endpoints.set(party, endpoint);
+      if (party.terminalConnection.state === 'HELD') party.terminalConnection.setState('TALKING', 'CONFERENCE');
+    } catch (error) {
+      endpoint?.close();
+      if (context.ended || context.conference !== conference) return;
+      this.#logger.warn({ err: error, callId: context.call.id }, 'a party could not join the conference bridge');
+      this.released(party.terminalConnection.leg, releaseCauses.rejected);
+    }
+  }
+
+  /**
+   * A phone called the conference number: the call is answered by a port of a new conference bridge,
+   * and the phone is told it reached a focus, to which it can then bring its other calls.
+   */
+  #openConference(context: CallContext, number: string): void {
+    const media = this.#media;
+    const offer = context.offer;
+    const origin = this.#legs.get(context.origin.leg);
+    // A bridge answers an offer; a call arriving without one (or by transfer) cannot start a conference.
+    if (media === undefined || offer === undefined || context.originConnected || origin === undefined) {
+      this.#fail(context, releaseCauses.unavailable, 'DEST_NOT_OBTAINABLE');
+      return;
+    }
+    const conference: Conference = { bridge: media.conferenceBridge(), endpoints: new Map() };
+    context.conference = conference;
+    // The conference itself is the connection the call reached: an address with no terminal.
+    const connection = context.call.addConnection(number, 'terminating');
+    connection.setState('ESTABLISHED');
+    context.destination = connection;
+    this.#outbox.push(() => void this.#answerFromBridge(context, conference, origin, offer));
+  }
+
+  async #answerFromBridge(
+    context: CallContext,
+    conference: Conference,
+    origin: LegEntry,
+    offer: SessionDescription,
+  ): Promise<void> {
+    let endpoint: MediaEndpoint | undefined;
+    try {
+      endpoint = await conference.bridge.join();
+    } catch (error) {
+      this.#logger.warn({ err: error, callId: context.call.id }, 'no conference bridge port');
+    }
+    if (context.ended || context.conference !== conference) {
+      endpoint?.close();
+      return;
+    }
+    const answer = endpoint?.answer(offer, 'sendrecv');
+    if (endpoint === undefined || answer === undefined) {
+      endpoint?.close();
+      this.#fail(context, endpoint === undefined ? releaseCauses.congestion : releaseCauses.rejected, 'NORMAL');
+      this.#flush();
+      return;
+    }
+    conference.endpoints.set(origin, endpoint);
+    const now = this.#clock.now();
+    context.call.answeredAt = now;
+    context.legAnsweredAt = now;
+    context.originConnected = true;
+    context.origin.connection.setState('ESTABLISHED');
+    this.#command(context.origin, (driver) =>
+      driver.connected(context.origin.leg, {
+        answer,
+        connectedParty: { number: context.called },
+        focus: true,
       }),
     );
+    this.#flush();
   }
 
   /** Two connected legs of one terminal in two calls, and the parties they talk to: checked, ready to merge. */
@@ -720,6 +820,10 @@ export class Switch {
     }
     if (match.target.kind === 'pilot') {
       this.#hunting.start(context, match.target.pilot);
+      return;
+    }
+    if (match.target.kind === 'conference') {
+      this.#openConference(context, match.target.number);
       return;
     }
     const line = match.target.line;

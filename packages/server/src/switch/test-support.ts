@@ -20,7 +20,13 @@ export type DriverCommand =
   | { kind: 'cancel'; leg: LegId; cause: ReleaseCause }
   | { kind: 'release'; leg: LegId; cause: ReleaseCause }
   | { kind: 'progress'; leg: LegId; earlyMedia: SessionDescription | undefined }
-  | { kind: 'connected'; leg: LegId; answer: SessionDescription | undefined; connectedNumber: string }
+  | {
+      kind: 'connected';
+      leg: LegId;
+      answer: SessionDescription | undefined;
+      connectedNumber: string;
+      focus?: boolean;
+    }
   | { kind: 'updateMedia'; leg: LegId; offer: SessionDescription }
   | { kind: 'requestOffer'; leg: LegId }
   | { kind: 'answerOffer'; leg: LegId; answer: SessionDescription | undefined };
@@ -55,8 +61,17 @@ export class FakeDriver implements DeviceDriver {
     this.commands.push({ kind: 'progress', leg, earlyMedia: info.earlyMedia });
   }
 
-  connected(leg: LegId, info: { answer: SessionDescription | undefined; connectedParty: { number: string } }): void {
-    this.commands.push({ kind: 'connected', leg, answer: info.answer, connectedNumber: info.connectedParty.number });
+  connected(
+    leg: LegId,
+    info: { answer: SessionDescription | undefined; connectedParty: { number: string }; focus?: boolean },
+  ): void {
+    this.commands.push({
+      kind: 'connected',
+      leg,
+      answer: info.answer,
+      connectedNumber: info.connectedParty.number,
+      ...(info.focus === true ? { focus: true } : {}),
+    });
   }
 
   updateMedia(leg: LegId, offer: SessionDescription): Promise<SessionDescription> {

@@ -8,7 +8,7 @@ import { TestPhone, type PhoneCall } from '../support/test-phone.js';
 // Transfers between phones that hold several calls at once, which SIPp cannot play: Strowger's own
 // test phone (its SIP stack, scripted) on three lines.
 const config = `
-settings: { sipRealm: strowger }
+settings: { sipRealm: strowger, conferenceNumber: '3900' }
 lines:
   - { dn: '3001' }
   - { dn: '3002', maxCalls: 4, busyTrigger: 4 }
@@ -205,6 +205,52 @@ describe('races', () => {
     expect((await hold).status).toBe(487);
     expect(await waitFor(() => bCall.ended)).toBe(true);
     expect(server.strowger.engine.callCount).toBe(0);
+  });
+});
+
+describe('conference started by a phone', () => {
+  it('B calls the conference number, then REFERs its calls with A and C to the focus: all three are bridged', async () => {
+    const [a, b, c] = [await phone('3001'), await phone('3002'), await phone('3003')];
+    const ports = [await mediaPortOf('3001'), await mediaPortOf('3002'), await mediaPortOf('3003')];
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const fromA = await a.call('3002');
+      const bWithA = await answeredOn(b, 1);
+      const fromC = await c.call('3002');
+      const bWithC = await answeredOn(b, 2);
+      const focus = await b.call('3900');
+      expect(focus.contact).toMatch(/;isfocus/);
+      for (const other of [bWithA, bWithC]) {
+        expect((await focus.refer(other)).status).toBe(202);
+      }
+      expect(await waitFor(() => focus.notifies.length === 4)).toBe(true);
+      // Two subscriptions, one per REFER; their NOTIFYs may interleave.
+      expect([...focus.notifies].sort()).toEqual([
+        'SIP/2.0 100 Trying',
+        'SIP/2.0 100 Trying',
+        'SIP/2.0 200 OK',
+        'SIP/2.0 200 OK',
+      ]);
+      // B's own calls with A and C are ended by the server; A and C were re-INVITEd to the bridge.
+      expect(await waitFor(() => bWithA.ended && bWithC.ended)).toBe(true);
+      expect(server.strowger.engine.listCalls()).toHaveLength(1);
+      expect(server.strowger.media.openEndpoints).toBe(3);
+      const bridgePorts = [fromA.reinvites.at(-1), focus.remoteSdp, fromC.reinvites.at(-1)].map(audioPort);
+      timer = setInterval(() => {
+        ports[0]!.send(bridgePorts[0]!, 2000);
+        ports[2]!.send(bridgePorts[2]!, 3000);
+      }, 20);
+      await new Promise((done) => setTimeout(done, 500));
+      const level = (packets: RtpPacket[]) =>
+        Math.max(...packets.slice(-5).map((p) => decodeG711('pcmu', p.payload)[80]!));
+      expect(level(ports[1]!.packets)).toBeGreaterThan(4700);
+      await focus.hangUp();
+      await fromA.hangUp();
+      expect(await waitFor(() => fromC.ended)).toBe(true);
+    } finally {
+      clearInterval(timer);
+      for (const port of ports) port.close();
+    }
   });
 });
 

@@ -129,6 +129,7 @@ export class TestPhone {
     const answer = offer === undefined ? this.sdp('sendrecv') : undefined;
     this.#sendAck(dialog, invite.cseq.seq, answer);
     const call = new PhoneCall(this, dialog, bodyOf(response));
+    call.contact = response.getHeader('Contact');
     if (answer !== undefined) call.answersSent.push(answer);
     this.calls.push(call);
     return call;
@@ -309,6 +310,8 @@ export class PhoneCall {
   readonly dialog: Dialog;
   /** The session description last received from the other side. */
   remoteSdp: string | undefined;
+  /** The Contact of the server's 200 to this phone's INVITE (";isfocus" for a conference). */
+  contact: string | undefined;
   /** Bodies of re-INVITEs received (undefined for one without SDP). */
   readonly reinvites: Array<string | undefined> = [];
   /** Offers this phone made when asked to (an INVITE or re-INVITE without SDP). */

@@ -48,6 +48,8 @@ export type SwitchInputs = Pick<
   | 'updateMedia'
   | 'transfer'
   | 'transferCalls'
+  | 'joinConference'
+  | 'inConference'
 >;
 
 export interface SipPhoneDriverOptions {
@@ -427,7 +429,9 @@ export class SipPhoneDriver implements DeviceDriver {
       void incoming.respond(400, 'Bad Request - Refer-To names no number to transfer to');
       return;
     }
-    if (leg.referral !== undefined) {
+    // Joins to a conference may follow each other; a transfer is one at a time.
+    const joining = replaces !== undefined && engine.inConference(leg.id);
+    if (leg.referral !== undefined && !joining) {
       void incoming.respond(491, 'Request Pending');
       return;
     }
@@ -435,14 +439,27 @@ export class SipPhoneDriver implements DeviceDriver {
     void incoming.respond(202, 'Accepted', {
       headers: [this.#contactHeader(leg.target.protocol), ...(notify ? [] : [{ name: 'Refer-Sub', value: 'false' }])],
     });
-    const referral: Referral = { cseq: request.cseq.seq, notify, sent: Promise.resolve() };
-    leg.referral = referral;
+    // Each REFER is its own subscription; NOTIFYs of one dialog still go one after another.
+    const referral: Referral = { cseq: request.cseq.seq, notify, sent: leg.referral?.sent ?? Promise.resolve() };
+    if (!joining) leg.referral = referral;
     void this.#notify(leg, referral, '100 Trying', false);
     try {
       if (replaces !== undefined) {
         const replaced = this.#legReplacedBy(replaces);
         if (replaced === undefined || replaced === leg) {
           throw Object.assign(new Error(`Replaces names no call of this phone: ${replaces}`), { sipStatus: 481 });
+        }
+        if (joining) {
+          // A REFER to the conference focus brings the phone's other call into the conference
+          // (RFC 4579 §5.10); the phone stays, so the outcome is reported here, not on leaving.
+          engine.joinConference(leg.id, replaced.id).then(
+            () => void this.#notify(leg, referral, '200 OK', true),
+            (error: unknown) => {
+              this.#logger.info({ err: error, leg: leg.id }, 'joining the conference failed');
+              void this.#notify(leg, referral, transferFailureStatus(error), true);
+            },
+          );
+          return;
         }
         engine.transferCalls(leg.id, replaced.id);
       } else {
@@ -451,7 +468,7 @@ export class SipPhoneDriver implements DeviceDriver {
     } catch (error) {
       // The transfer was not taken: the call goes on, and the phone hears why (RFC 3515 §2.4.5).
       this.#logger.info({ err: error, leg: leg.id }, 'transfer refused');
-      leg.referral = undefined;
+      if (leg.referral === referral) leg.referral = undefined;
       void this.#notify(leg, referral, transferFailureStatus(error), true);
     }
   }
@@ -640,12 +657,18 @@ export class SipPhoneDriver implements DeviceDriver {
     }
   }
 
-  connected(legId: LegId, info: { answer: SessionDescription | undefined; connectedParty: PartyInfo }): void {
+  connected(
+    legId: LegId,
+    info: { answer: SessionDescription | undefined; connectedParty: PartyInfo; focus?: boolean },
+  ): void {
     const leg = this.#legs.get(legId);
     if (leg?.kind !== 'inbound' || leg.incoming.answered) return;
     const incoming = leg.incoming;
     void incoming.respond(200, 'OK', {
-      headers: [this.#contactHeader(leg.target.protocol), ...(info.answer === undefined ? [] : [sdpType])],
+      headers: [
+        this.#contactHeader(leg.target.protocol, info.focus === true),
+        ...(info.answer === undefined ? [] : [sdpType]),
+      ],
       ...(info.answer === undefined ? {} : { body: Buffer.from(leg.origin.present(info.answer)) }),
     });
     const toTag = incoming.toTag;
@@ -858,18 +881,19 @@ export class SipPhoneDriver implements DeviceDriver {
     };
   }
 
-  #contactOf(protocol: TransportProtocol) {
+  #contactOf(protocol: TransportProtocol, focus = false) {
     const sentBy = this.#ua.transport.sentBy(protocol);
     const params = new Map<string, string | null>(protocol === 'tcp' ? [['transport', 'tcp']] : []);
     return {
       displayName: undefined,
       uri: { ...this.#uri('strowger', sentBy.host), port: sentBy.port, params },
-      params: new Map<string, string | null>(),
+      // RFC 4579 §3.3: a conference focus says so with the "isfocus" Contact parameter.
+      params: new Map<string, string | null>(focus ? [['isfocus', null]] : []),
     };
   }
 
-  #contactHeader(protocol: TransportProtocol): HeaderField {
-    return { name: 'Contact', value: formatNameAddress(this.#contactOf(protocol)) };
+  #contactHeader(protocol: TransportProtocol, focus = false): HeaderField {
+    return { name: 'Contact', value: formatNameAddress(this.#contactOf(protocol, focus)) };
   }
 }
 

@@ -176,6 +176,7 @@ export const ConfigDocumentSchema = Type.Object(
         {
           sipRealm: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,100}$' })),
           voicemailPilot: Type.Optional(DirectoryNumber),
+          conferenceNumber: Type.Optional(DirectoryNumber),
         },
         strict,
       ),

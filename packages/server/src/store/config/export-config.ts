@@ -19,6 +19,9 @@ export function exportConfigYaml(snapshot: ConfigSnapshot): string {
     settings: {
       sipRealm: snapshot.settings.sipRealm,
       ...(snapshot.settings.voicemailPilot === undefined ? {} : { voicemailPilot: snapshot.settings.voicemailPilot }),
+      ...(snapshot.settings.conferenceNumber === undefined
+        ? {}
+        : { conferenceNumber: snapshot.settings.conferenceNumber }),
     },
     devices: [...snapshot.devices].sort(byKey((d) => d.name)).map((device) => ({
       name: device.name,

@@ -13,4 +13,5 @@ export {
   type RegistrationTableEvents,
 } from './registration-table.js';
 export type { SipAccount, SipAccountDirectory } from './sip-accounts.js';
-export { SipPhoneDriver, causeFromStatus, type SipPhoneDriverOptions, type SwitchInputs } from './sip-phone-driver.js';
+export { SipPhoneDriver, type SipPhoneDriverOptions, type SwitchInputs } from './sip-phone-driver.js';
+export { causeFromStatus } from './sip-causes.js';

@@ -1,4 +1,4 @@
-import type { Clock, Logger, TimerHandle } from '../../core/index.js';
+import type { Clock, Logger } from '../../core/index.js';
 import { isStrowgerError, silentLogger } from '../../core/index.js';
 import {
   Dialog,
@@ -15,7 +15,6 @@ import {
   type IncomingSource,
   type SipRequest,
   type SipResponse,
-  type SipUri,
   type SipUserAgent,
   type TimerSettings,
   type TransportProtocol,
@@ -27,13 +26,15 @@ import {
   type DeviceDriver,
   type LegId,
   type PartyInfo,
-  type Redirection,
   type ReleaseCause,
   type SessionDescription,
   type Switch,
 } from '../../switch/index.js';
 import { SessionOrigin } from '../../sdp/index.js';
+import { headerParam, parseReplaces, transferFailureStatus } from './refer.js';
 import type { RegistrationTable } from './registration-table.js';
+import { causeFromStatus, diversionReason, finalStatusFor } from './sip-causes.js';
+import type { InboundLeg, OutboundLeg, Referral, SipLeg } from './sip-leg.js';
 import type { SipAccount } from './sip-accounts.js';
 
 /** What the driver needs of the engine: its inputs. */
@@ -64,78 +65,6 @@ export interface SipPhoneDriverOptions {
 
 const sdpType: HeaderField = { name: 'Content-Type', value: 'application/sdp' };
 const sipfragType: HeaderField = { name: 'Content-Type', value: 'message/sipfrag;version=2.0' };
-
-/** A REFER we accepted (RFC 3515): its progress is reported by NOTIFY unless the phone asked not (RFC 4488). */
-interface Referral {
-  /** The REFER's CSeq, which names the subscription (the Event header's id). */
-  readonly cseq: number;
-  readonly notify: boolean;
-  /** The last NOTIFY sent: the next waits for its answer (RFC 6665 §4.2.2), so none overtakes another. */
-  sent: Promise<void>;
-}
-
-interface LegBase {
-  readonly id: LegId;
-  readonly device: string;
-  dialog: Dialog | undefined;
-  /** Where in-dialog requests to this phone go. */
-  target: Endpoint & { connectionId?: string };
-  ended: boolean;
-  /** Our 2xx to an INVITE (the first or a re-INVITE) is sent again until its ACK arrives. */
-  retransmit: TimerHandle | undefined;
-  /** The CSeq of our INVITE whose 2xx carried the phone's offer: its ACK waits for the answer. */
-  pendingAck: number | undefined;
-  /** Our last ACK, sent again if the phone repeats the 2xx it acknowledges. */
-  lastAck: SipRequest | undefined;
-  referral: Referral | undefined;
-  /** The phone's re-INVITE or UPDATE waiting for the other party's answer; 487 if the call ends first. */
-  pendingUpdate: IncomingRequest | undefined;
-  /** The session this phone sees: every description we send it carries one origin (RFC 3264 §8). */
-  readonly origin: SessionOrigin;
-}
-
-/** The phone called us: we are the UAS of its INVITE. */
-interface InboundLeg extends LegBase {
-  readonly kind: 'inbound';
-  readonly incoming: IncomingRequest;
-  /** The phone's INVITE carried no offer (a delayed offer): the ACK to our 200 brings its answer. */
-  awaitingAnswer: boolean;
-}
-
-/** We called the phone: we are the UAC of our INVITE. */
-interface OutboundLeg extends LegBase {
-  readonly kind: 'outbound';
-  readonly invite: SipRequest;
-  /** Whether our INVITE carried an offer; without one, the phone's 2xx brings its offer. */
-  readonly offered: boolean;
-  readonly abort: AbortController;
-}
-
-type SipLeg = InboundLeg | OutboundLeg;
-
-/** The SIP status that best tells a caller why its call did not complete. */
-function finalStatusFor(cause: ReleaseCause): number {
-  return cause.sipStatus >= 300 ? cause.sipStatus : 480;
-}
-
-/** How a phone's final answer to our INVITE reads as an engine cause. */
-export function causeFromStatus(status: number): ReleaseCause {
-  if (status === 486 || status === 600) return releaseCauses.busy;
-  if (status === 603) return releaseCauses.rejected;
-  if (status === 404 || status === 484 || status === 604) return releaseCauses.unallocated;
-  if (status === 408 || status === 480) return releaseCauses.unavailable;
-  if (status === 487) return releaseCauses.cancelled;
-  return { reason: 'congestion', q850: 41, sipStatus: status };
-}
-
-const diversionReason: Readonly<Record<Redirection['reason'], string>> = {
-  'forward-all': 'unconditional',
-  'forward-busy': 'user-busy',
-  'forward-no-answer': 'no-answer',
-  'forward-unregistered': 'unavailable',
-  redirect: 'deflection',
-  transfer: 'deflection',
-};
 
 /**
  * The SIP phone driver: a back-to-back user agent. Each phone's side of a call is its own SIP dialog
@@ -473,20 +402,11 @@ export class SipPhoneDriver implements DeviceDriver {
     }
   }
 
-  /** The leg a Replaces value (RFC 3891 §6.1: Call-ID;to-tag;from-tag, as the sender sees the dialog) names. */
+  /** The leg a Replaces value names: the phone's from-tag is its own tag, the to-tag ours. */
   #legReplacedBy(replaces: string): SipLeg | undefined {
-    const [callId, ...params] = replaces.split(';');
-    const tags = new Map(
-      params.map((param) => {
-        const [name = '', value = ''] = param.split('=');
-        return [name.trim().toLowerCase(), value.trim()];
-      }),
-    );
-    const toTag = tags.get('to-tag');
-    const fromTag = tags.get('from-tag');
-    if (callId === undefined || toTag === undefined || fromTag === undefined) return undefined;
-    // The phone's from-tag is its own tag; the to-tag is ours.
-    return this.#byDialog.get(dialogKey({ callId: callId.trim(), localTag: toTag, remoteTag: fromTag }));
+    const parsed = parseReplaces(replaces);
+    if (parsed === undefined) return undefined;
+    return this.#byDialog.get(dialogKey({ callId: parsed.callId, localTag: parsed.toTag, remoteTag: parsed.fromTag }));
   }
 
   /**
@@ -895,27 +815,4 @@ export class SipPhoneDriver implements DeviceDriver {
   #contactHeader(protocol: TransportProtocol, focus = false): HeaderField {
     return { name: 'Contact', value: formatNameAddress(this.#contactOf(protocol, focus)) };
   }
-}
-
-/** A header of a URI (`?Replaces=…`), its %-escapes decoded; names compare case-insensitively. */
-function headerParam(uri: SipUri, name: string): string | undefined {
-  for (const [key, value] of uri.headers) {
-    if (key.toLowerCase() !== name.toLowerCase()) continue;
-    try {
-      return decodeURIComponent(value ?? '');
-    } catch {
-      return undefined;
-    }
-  }
-  return undefined;
-}
-
-/** The status line a failed transfer is reported with in the final NOTIFY. */
-function transferFailureStatus(error: unknown): string {
-  if (typeof error === 'object' && error !== null && 'sipStatus' in error && error.sipStatus === 481) {
-    return '481 Call/Transaction Does Not Exist';
-  }
-  if (isStrowgerError(error, 'INVALID_ARGUMENT') || isStrowgerError(error, 'NOT_FOUND')) return '404 Not Found';
-  if (isStrowgerError(error, 'INVALID_STATE')) return '403 Forbidden';
-  return '503 Service Unavailable';
 }

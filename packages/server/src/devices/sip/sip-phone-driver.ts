@@ -480,7 +480,8 @@ export class SipPhoneDriver implements DeviceDriver {
     });
     const host = this.#ua.transport.sentBy(target.protocol).host;
     const headers: HeaderField[] = [];
-    for (const redirection of [...request.redirections].reverse()) {
+    // Diversion is for forwarding (RFC 5806); a transfer is the REFER's business, not a diversion.
+    for (const redirection of [...request.redirections].reverse().filter((r) => r.reason !== 'transfer')) {
       headers.push({
         name: 'Diversion',
         value: `<sip:${redirection.from}@${host}>;reason=${diversionReason[redirection.reason]};counter=1`,

@@ -7,6 +7,11 @@
  *   npm run bench:calls
  *   RATE=300 CALLS=18000 HOLD_MS=1000 npm run bench:calls
  *
+ * Alongside SIPp's setup time (which includes SIPp's own scheduling), the server's own part is
+ * measured from its side: an authenticated INVITE in to the INVITE out to the callee ("routing"), and
+ * the callee's 200 in to the 200 out to the caller ("answer"), each handled within one turn of the
+ * event loop.
+ *
  * Memory per concurrent call: hold calls long enough that their setup transactions have ended, and
  * weigh the heap while they are all up (MEASURE_AT_MS after the first call):
  *   RATE=20 CALLS=190 HOLD_MS=50000 MEASURE_AT_MS=44000 npm run bench:calls
@@ -40,6 +45,12 @@ devices:
 
 const workDir = await mkdtemp(join(tmpdir(), 'strowger-bench-calls-'));
 const callRecords: number[] = [];
+/** Server-side handling times in ms: INVITE in → INVITE out, and 200 in → 200 out. */
+const routing: number[] = [];
+const answering: number[] = [];
+let inviteInAt: bigint | undefined;
+let okInAt: bigint | undefined;
+const since = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
 try {
   const configFile = join(workDir, 'bench.yaml');
   await writeFile(configFile, config);
@@ -53,6 +64,24 @@ try {
     digestAlgorithms: ['MD5'], // SIPp answers only MD5 challenges
     logger: pino({ level: 'warn' }),
     callRecords: { write: (record) => callRecords.push(record.answeredAt === undefined ? 0 : 1) },
+    sipObserver: {
+      messageReceived: (message) => {
+        if (message.kind === 'request' && message.method === 'INVITE' && message.hasHeader('Proxy-Authorization')) {
+          inviteInAt = process.hrtime.bigint();
+        } else if (message.kind === 'response' && message.status === 200 && message.cseq.method === 'INVITE') {
+          okInAt = process.hrtime.bigint();
+        }
+      },
+      messageSent: (message) => {
+        if (message.kind === 'request' && message.method === 'INVITE' && inviteInAt !== undefined) {
+          routing.push(since(inviteInAt));
+          inviteInAt = undefined;
+        } else if (message.kind === 'response' && message.status === 200 && message.cseq.method === 'INVITE') {
+          if (okInAt !== undefined) answering.push(since(okInAt));
+          okInAt = undefined;
+        }
+      },
+    },
   });
   const server = `127.0.0.1:${strowger.addresses.sipUdp.port}`;
 
@@ -198,6 +227,11 @@ try {
   );
   console.log(
     `setup time (ms)               p50 ${percentile(times, 50).toFixed(1)}  p99 ${percentile(times, 99).toFixed(1)}  (${times.length} samples)`,
+  );
+  routing.sort((a, b) => a - b);
+  answering.sort((a, b) => a - b);
+  console.log(
+    `server handling (ms)          INVITE in→out p50 ${percentile(routing, 50).toFixed(2)}  p99 ${percentile(routing, 99).toFixed(2)};  200 in→out p50 ${percentile(answering, 50).toFixed(2)}  p99 ${percentile(answering, 99).toFixed(2)}`,
   );
   console.log(
     `server CPU                    ${cpuSeconds.toFixed(2)} s: ${((cpuSeconds / successful) * 1000).toFixed(2)} ms per call`,

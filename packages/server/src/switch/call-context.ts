@@ -64,6 +64,11 @@ export interface CallContext {
   /** The connection that answered. */
   destination: Connection | undefined;
   hunt: HuntState | undefined;
+  /**
+   * The hunt pilot's own connection while the call hunts: JTAPI shows a call to a pilot as a
+   * connection at the pilot's address beside those of the members offered.
+   */
+  pilotConnection: Connection | undefined;
   /** The number offered to now (after forwarding). */
   called: string;
   noAnswerTimer: TimerHandle | undefined;

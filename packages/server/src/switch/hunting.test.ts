@@ -89,6 +89,9 @@ describe('hunting', () => {
     // JTAPI: each member offered is a connection of its own, disconnected when the call moves on.
     const states = h.events.flatMap((e) => (e.type === 'connection.state' && e.address === '2001' ? [e.state] : []));
     expect(states).toEqual(['ALERTING', 'DISCONNECTED']);
+    // …and the pilot has a connection of its own while the call hunts, gone once a member answers.
+    const pilot = h.events.flatMap((e) => (e.type === 'connection.state' && e.address === '5000' ? [e.state] : []));
+    expect(pilot).toEqual(['OFFERED', 'DISCONNECTED']);
   });
 
   it('a busy member MUST be skipped, and one that refuses MUST move the call on at once', async () => {
@@ -209,6 +212,11 @@ describe('hunting', () => {
     await after(h, 10);
     const voicemail = h.driver.alertFor('SEP2999');
     expect(voicemail.request.redirections).toEqual([{ from: '5000', to: '2999', reason: 'forward-no-answer' }]);
+    expect(
+      h.events.find((e) => e.type === 'connection.state' && e.address === '5000' && e.state === 'DISCONNECTED'),
+    ).toMatchObject({
+      cause: 'REDIRECTED',
+    });
     h.engine.released(caller);
     await h.settle();
 

@@ -188,6 +188,7 @@ export class Switch {
       offeredLine: undefined,
       destination: undefined,
       hunt: undefined,
+      pilotConnection: undefined,
       called: request.dialled,
       noAnswerTimer: undefined,
       answeredBy: undefined,
@@ -243,6 +244,7 @@ export class Switch {
     }
     this.#stopNoAnswerTimer(context);
     this.#hunting.stop(context);
+    this.#pilotDone(context, 'NORMAL');
     terminalConnection.setState('TALKING');
     for (const other of connection.terminalConnections) {
       if (other === terminalConnection || other.state === 'DROPPED') continue;
@@ -483,6 +485,13 @@ export class Switch {
     context.conference = undefined;
     for (const endpoint of conference.endpoints.values()) endpoint.close();
     conference.bridge.close();
+  }
+
+  /** Hunting is over: the pilot's connection leaves the call. */
+  #pilotDone(context: CallContext, cause: EventCause): void {
+    const connection = context.pilotConnection;
+    context.pilotConnection = undefined;
+    if (connection?.isLive === true) connection.setState('DISCONNECTED', cause);
   }
 
   #stopMusic(context: CallContext): void {
@@ -819,6 +828,9 @@ export class Switch {
       return;
     }
     if (match.target.kind === 'pilot') {
+      const pilotConnection = context.call.addConnection(number, 'terminating');
+      pilotConnection.setState('OFFERED');
+      context.pilotConnection = pilotConnection;
       this.#hunting.start(context, match.target.pilot);
       return;
     }
@@ -939,6 +951,7 @@ export class Switch {
     const forward = outcome.allBusy ? outcome.pilot.forwardBusy : outcome.pilot.forwardNoAnswer;
     const reason = outcome.allBusy ? 'forward-busy' : 'forward-no-answer';
     if (forward !== undefined && this.#redirect(context, context.called, forward, reason)) return;
+    this.#pilotDone(context, outcome.allBusy ? 'BUSY' : 'NORMAL');
     if (outcome.allBusy) this.#fail(context, releaseCauses.busy, 'BUSY');
     else if (outcome.rang) this.#fail(context, releaseCauses.noAnswer, 'NORMAL');
     else this.#fail(context, releaseCauses.unavailable, 'DEST_NOT_OBTAINABLE');
@@ -968,6 +981,7 @@ export class Switch {
     redirections.push({ from, to: number, reason });
     this.#stopNoAnswerTimer(context);
     this.#hunting.stop(context);
+    this.#pilotDone(context, 'REDIRECTED');
     for (const connection of [...context.offered]) {
       this.#withdraw(context, connection, releaseCauses.forwarded, 'REDIRECTED');
     }

@@ -152,7 +152,8 @@ function printBanner(strowger: Strowger, options: StartOptions, demo: boolean): 
   if (demo) {
     // The stored configuration keeps only hashes; the public demo passwords come from the file.
     const doc = parseConfigFile(readFileSync(demoConfigPath, 'utf8'), demoConfigPath);
-    const registrar = sipUdp.address === '0.0.0.0' ? '127.0.0.1' : sipUdp.address;
+    // Listening on every interface, the address phones on the network reach is the machine's own.
+    const registrar = strowger.sip.transport.sentBy('udp').host;
     lines.push('', `Demo phones (register a softphone to ${registrar}:${sipUdp.port}, UDP or TCP):`);
     for (const device of doc.devices ?? []) {
       if (device.sip === undefined) continue;

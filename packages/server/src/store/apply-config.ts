@@ -258,6 +258,15 @@ async function buildDesired(current: ConfigSnapshot, doc: ConfigDocument, prune:
     );
   }
 
+  const numbers: Array<[string, string | undefined]> = [
+    ...[...lines.values()].map((line): [string, string] => [`line ${line.dn}`, line.dn]),
+    ...hunting.huntPilots.map((pilot): [string, string] => [`hunt pilot ${pilot.pattern}`, pilot.pattern]),
+    ['settings.conferenceNumber', conferenceNumber],
+  ];
+  for (const [what, number] of numbers) {
+    const problem = number === undefined ? undefined : patternProblem(number);
+    if (problem !== undefined) problems.push(`${what}: ${problem}`);
+  }
   if (conferenceNumber !== undefined) {
     if (lines.has(conferenceNumber) || hunting.huntPilots.some((pilot) => pilot.pattern === conferenceNumber)) {
       problems.push(
@@ -283,6 +292,17 @@ async function buildDesired(current: ConfigSnapshot, doc: ConfigDocument, prune:
 }
 
 const defaultHuntOption = 'try-next-member-then-group';
+
+/**
+ * What is wrong with a number or pattern the schema's grammar let through: a range that runs
+ * backwards ("[5-3]") matches nothing, and routing would skip it.
+ */
+function patternProblem(pattern: string): string | undefined {
+  for (const [, from, to] of pattern.matchAll(/([0-9])-([0-9])/g)) {
+    if (to! < from!) return `"${from}-${to}" runs backwards; write "${to}-${from}"`;
+  }
+  return undefined;
+}
 
 /**
  * Line groups, hunt lists and hunt pilots the document asks for, merged over the current ones and

@@ -175,6 +175,7 @@ describe.each(backends)('store on $name', (backend) => {
         '  - { name: nowhere, lineGroups: [missing] }',
         'huntPilots:',
         '  - { pattern: "1001", huntList: nolist }',
+        '  - { pattern: "9[5-3]X", huntList: nolist }',
       ].join('\n'),
       'hunt.yaml',
     );
@@ -185,7 +186,8 @@ describe.each(backends)('store on $name', (backend) => {
         error.message.includes("member 5000 is a CTI route point's line") &&
         error.message.includes('line group missing does not exist') &&
         error.message.includes('hunt list nolist does not exist') &&
-        error.message.includes('hunt pilot 1001: a line has the same number'),
+        error.message.includes('hunt pilot 1001: a line has the same number') &&
+        error.message.includes('hunt pilot 9[5-3]X: "5-3" runs backwards; write "3-5"'),
     );
   });
 

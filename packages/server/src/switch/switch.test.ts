@@ -287,6 +287,19 @@ describe('busy, unregistered and no answer', () => {
   });
 });
 
+describe('configuration', () => {
+  it('a number that cannot be routed MUST be skipped, the rest of the configuration still applied', async () => {
+    const h = start(basic);
+    // "5-3" is no range of digits: the store refuses it, and the engine must survive it anyway.
+    h.engine.updateConfig({ ...basic, lines: [...basic.lines, line('7[5-3]')] });
+    const caller = h.engine.originate({ device: 'SEP1001', dialled: '1002' });
+    await h.settle();
+    expect(h.driver.alertFor('SEP1002')).toBeDefined();
+    h.engine.released(caller);
+    await h.settle();
+  });
+});
+
 describe('forwarding', () => {
   it('forward-all MUST send the call on before any phone of the line rings', async () => {
     const config: SwitchConfig = {

@@ -8,7 +8,7 @@ const maxQueued = 3;
 
 interface Party {
   readonly stream: RtpStream;
-  law: G711Law | undefined;
+  readonly law: G711Law;
   readonly queue: Int16Array[];
   /** This tick's frame from the party (silence when it sent none). */
   current: Int16Array;
@@ -29,8 +29,8 @@ export class Mixer {
     this.#unsubscribe = clock.subscribe(() => this.#tick());
   }
 
-  /** Adds a party; `law` may come later, once its device has answered. */
-  add(stream: RtpStream, law?: G711Law): void {
+  /** Adds a party, whose audio is sent back in `law`. */
+  add(stream: RtpStream, law: G711Law): void {
     const party: Party = { stream, law, queue: [], current: new Int16Array(samplesPerFrame) };
     stream.onPacket = (packet) => {
       const law = packet.payloadType === 0 ? 'pcmu' : packet.payloadType === 8 ? 'pcma' : undefined;
@@ -39,11 +39,6 @@ export class Mixer {
       if (party.queue.length > maxQueued) party.queue.shift();
     };
     this.#parties.set(stream, party);
-  }
-
-  setLaw(stream: RtpStream, law: G711Law): void {
-    const party = this.#parties.get(stream);
-    if (party !== undefined) party.law = law;
   }
 
   remove(stream: RtpStream): void {
@@ -70,7 +65,6 @@ export class Mixer {
       for (let i = 0; i < samplesPerFrame; i++) sum[i]! += party.current[i]!;
     }
     for (const party of this.#parties.values()) {
-      if (party.law === undefined) continue;
       const out = this.#out;
       for (let i = 0; i < samplesPerFrame; i++) {
         const value = sum[i]! - party.current[i]!;

@@ -73,10 +73,11 @@ export class ServerMediaResources implements MediaResources {
     return {
       join: async () => {
         const stream = await RtpStream.open(this.#address);
-        mixer.add(stream);
+        // The party is mixed from the moment its device says where to send, in its law; a new
+        // description (a resume, a codec change) takes it out and puts it back in with the new one.
         return this.#track(
           new ServerEndpoint(stream, (law) => {
-            mixer.setLaw(stream, law);
+            mixer.add(stream, law);
             return () => mixer.remove(stream);
           }),
         );

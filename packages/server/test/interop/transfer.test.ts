@@ -181,6 +181,16 @@ describe('conference', () => {
       expect(level(ports[2]!.packets)).toBeGreaterThan(1800);
       expect(level(ports[2]!.packets)).toBeLessThan(2300);
 
+      // C holds and resumes: the bridge answers both itself, and C is mixed again afterwards.
+      expect((await cCall.hold()).status).toBe(200);
+      expect(cCall.remoteSdp).toMatch(/a=recvonly/);
+      expect((await cCall.resume()).status).toBe(200);
+      expect(audioPort(cCall.remoteSdp)).toBe(bridgePorts[2]);
+      const before = ports[1]!.packets.length;
+      await new Promise((done) => setTimeout(done, 300));
+      expect(ports[1]!.packets.length).toBeGreaterThan(before + 5);
+      expect(level(ports[1]!.packets)).toBeGreaterThan(4700);
+
       // A leaves; B and C stay; C leaves and the call ends for B.
       await first.hangUp();
       expect(server.strowger.engine.callCount).toBe(1);

@@ -55,7 +55,16 @@ export class ServerMediaResources implements MediaResources {
     } catch (error) {
       throw new Error(`cannot read the music-on-hold file ${file} (${(error as Error).message}); check the path`);
     }
-    return new ServerMediaResources(options.address, new EncodedAudio(readWav(bytes, file)));
+    const music = new EncodedAudio(readWav(bytes, file));
+    // Fail at start, not at the first hold, when the media address is not one of this machine's.
+    try {
+      (await RtpStream.open(options.address)).close();
+    } catch {
+      throw new Error(
+        `cannot open RTP ports on ${options.address}; give --media-address one of this machine's addresses`,
+      );
+    }
+    return new ServerMediaResources(options.address, music);
   }
 
   async musicOnHold(): Promise<MediaEndpoint> {

@@ -340,6 +340,32 @@ describe('transfer between test phones', () => {
     expect(await waitFor(() => bCall.ended)).toBe(true);
   });
 
+  it('a REFER without exactly one Refer-To gets 400; with "Refer-Sub: false" it gets 202 and no NOTIFY (RFC 4488)', async () => {
+    const [a, b, c] = [await phone('3001'), await phone('3002'), await phone('3003')];
+    const call = await a.call('3002');
+    const bCall = await answeredOn(b, 1);
+    const none = await a.send(call.dialog, 'REFER', []);
+    expect(none.status).toBe(400);
+    expect(none.reason).toMatch(/exactly one Refer-To/);
+    const two = await a.send(call.dialog, 'REFER', [
+      { name: 'Refer-To', value: '<sip:3003@127.0.0.1>' },
+      { name: 'Refer-To', value: '<sip:3001@127.0.0.1>' },
+    ]);
+    expect(two.status).toBe(400);
+    const quiet = await a.send(call.dialog, 'REFER', [
+      { name: 'Refer-To', value: '<sip:3003@127.0.0.1>' },
+      { name: 'Refer-Sub', value: 'false' },
+    ]);
+    expect(quiet.status).toBe(202);
+    expect(quiet.getHeader('Refer-Sub')).toBe('false');
+    const cCall = await answeredOn(c, 1);
+    expect(await waitFor(() => call.ended, 3000)).toBe(true);
+    expect(call.notifies).toEqual([]);
+    expect(mediaOf(bCall.remoteSdp)).toBe('3003');
+    await cCall.hangUp();
+    expect(await waitFor(() => bCall.ended)).toBe(true);
+  });
+
   it('a REFER whose Replaces names no call of the phone is refused with NOTIFY 481, and the call goes on', async () => {
     const [a] = [await phone('3001'), await phone('3002')];
     const call = await a.call('3002');

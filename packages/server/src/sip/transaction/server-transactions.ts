@@ -61,14 +61,18 @@ const inviteServerTable: TransitionTable<InviteServerState, InviteServerInput> =
 };
 
 export class InviteServerTransaction extends TransactionMachine<InviteServerState, InviteServerInput> {
-  readonly request: SipRequest;
+  readonly method: string;
+  readonly callId: string;
   readonly #context: ServerTransactionContext;
+  #request: SipRequest | undefined;
   #lastResponse: SipResponse | undefined;
   #intervalG: number;
 
   constructor(request: SipRequest, context: ServerTransactionContext) {
     super('Proceeding', inviteServerTable, context.clock);
-    this.request = request;
+    this.#request = request;
+    this.method = request.method;
+    this.callId = request.callId;
     this.#context = context;
     this.#intervalG = context.timers.t1;
     this.startTimer('100', 200, () => {
@@ -80,6 +84,12 @@ export class InviteServerTransaction extends TransactionMachine<InviteServerStat
 
   protected get terminatedState(): InviteServerState {
     return 'Terminated';
+  }
+
+  /** The INVITE, until a final response is sent; the transaction does not need it after that. */
+  get request(): SipRequest {
+    if (this.#request === undefined) throw new Error(`the ${this.method} of ${this.callId} was answered and let go`);
+    return this.#request;
   }
 
   get lastResponse(): SipResponse | undefined {
@@ -124,6 +134,7 @@ export class InviteServerTransaction extends TransactionMachine<InviteServerStat
     } else if (from === 'Completed') {
       this.cancelTimer('G');
       this.cancelTimer('H');
+      this.#lastResponse = undefined; // Confirmed only absorbs: nothing is sent again
       // §17.2.1: Timer I = T4 for unreliable transports, zero for reliable ones.
       this.startTimer('I', this.#context.reliable ? 0 : this.#context.timers.t4, () => this.#fire('timerI'));
     }
@@ -150,11 +161,13 @@ export class InviteServerTransaction extends TransactionMachine<InviteServerStat
   #transmit(response: SipResponse): void {
     this.#lastResponse = response;
     this.#context.send(response).catch((error: unknown) => this.transportError(error));
-    // The transport has read what it needs; a final response is kept only for retransmission, for
-    // up to 32 s, so its parsed views and the request's are let go (they are made again if read).
+    // The transaction lives on for up to 32 s after its final response (Timer H/L) while thousands of
+    // others do too, so it keeps only what it may send again: a non-2xx response (until its ACK);
+    // never the INVITE, and never a 2xx, which the TU retransmits itself (RFC 6026 §7.1).
     if (response.status >= 200) {
-      response.compact();
-      this.request.compact();
+      this.#request = undefined;
+      if (response.status < 300) this.#lastResponse = undefined;
+      else response.compact();
     }
   }
 }
@@ -187,18 +200,28 @@ const nonInviteServerTable: TransitionTable<NonInviteServerState, NonInviteServe
 };
 
 export class NonInviteServerTransaction extends TransactionMachine<NonInviteServerState, NonInviteServerInput> {
-  readonly request: SipRequest;
+  readonly method: string;
+  readonly callId: string;
   readonly #context: ServerTransactionContext;
+  #request: SipRequest | undefined;
   #lastResponse: SipResponse | undefined;
 
   constructor(request: SipRequest, context: ServerTransactionContext) {
     super('Trying', nonInviteServerTable, context.clock);
-    this.request = request;
+    this.#request = request;
+    this.method = request.method;
+    this.callId = request.callId;
     this.#context = context;
   }
 
   protected get terminatedState(): NonInviteServerState {
     return 'Terminated';
+  }
+
+  /** The request, until the final response is sent; the transaction does not need it after that. */
+  get request(): SipRequest {
+    if (this.#request === undefined) throw new Error(`the ${this.method} of ${this.callId} was answered and let go`);
+    return this.#request;
   }
 
   get lastResponse(): SipResponse | undefined {
@@ -235,11 +258,11 @@ export class NonInviteServerTransaction extends TransactionMachine<NonInviteServ
   #transmit(response: SipResponse): void {
     this.#lastResponse = response;
     this.#context.send(response).catch((error: unknown) => this.transportError(error));
-    // The transport has read what it needs; a final response is kept only for retransmission, for
-    // up to 32 s, so its parsed views and the request's are let go (they are made again if read).
+    // Completed, the transaction lives 32 s more (Timer J) only to answer retransmissions with this
+    // response: the request is let go, and the response keeps little more than its text.
     if (response.status >= 200) {
+      this.#request = undefined;
       response.compact();
-      this.request.compact();
     }
   }
 }

@@ -71,9 +71,9 @@ export class TransactionLayer {
   describeLive(): Array<{ side: 'client' | 'server'; method: string; state: string; callId: string }> {
     const describe = (side: 'client' | 'server', t: ServerTransaction | ClientTransaction) => ({
       side,
-      method: t.request.method,
+      method: 'method' in t ? t.method : t.request.method,
       state: t.state,
-      callId: t.request.getHeader('Call-ID') ?? '',
+      callId: 'callId' in t ? t.callId : (t.request.getHeader('Call-ID') ?? ''),
     });
     return [
       ...[...this.#servers.values()].map((t) => describe('server', t)),

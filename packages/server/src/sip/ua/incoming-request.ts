@@ -23,12 +23,20 @@ export class IncomingRequest {
   #cancelListeners: Array<() => void> = [];
   #finalSent = false;
   #final2xx: SipResponse | undefined;
+  readonly #onAnswered: (() => void) | undefined;
 
-  constructor(transaction: ServerTransaction, source: IncomingSource, extraHeaders: () => HeaderField[]) {
+  constructor(
+    transaction: ServerTransaction,
+    source: IncomingSource,
+    extraHeaders: () => HeaderField[],
+    /** Told once a final response has been sent (the UA stops matching CANCELs to it then). */
+    onAnswered?: () => void,
+  ) {
     this.#transaction = transaction;
     this.request = transaction.request;
     this.source = source;
     this.#extraHeaders = extraHeaders;
+    this.#onAnswered = onAnswered;
   }
 
   get method(): string {
@@ -62,6 +70,7 @@ export class IncomingRequest {
     if (status >= 200 && status < 300 && this.#transaction instanceof InviteServerTransaction)
       this.#final2xx = response;
     this.#transaction.respond(response);
+    if (status >= 200) this.#onAnswered?.();
   }
 
   /**

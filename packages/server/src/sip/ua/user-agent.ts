@@ -220,7 +220,14 @@ export class SipUserAgent {
   }
 
   #onRequest(transaction: ServerTransaction, source: IncomingSource): void {
-    const incoming = new IncomingRequest(transaction, source, () => this.serverHeaders);
+    // An INVITE is matched to CANCELs only until it is answered (§9.2: a CANCEL after the final
+    // response changes nothing), so the UA does not keep it for the 32 s its transaction lives on.
+    const incoming = new IncomingRequest(
+      transaction,
+      source,
+      () => this.serverHeaders,
+      transaction instanceof InviteServerTransaction ? () => this.#invites.delete(transaction) : undefined,
+    );
     const request = transaction.request;
     if (transaction instanceof InviteServerTransaction) {
       this.#invites.set(transaction, incoming);

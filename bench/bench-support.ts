@@ -1,5 +1,33 @@
-/** What the benchmarks share: running SIPp to completion, and reading its figures. */
+/** What the benchmarks share: a server to measure, running SIPp to completion, and reading its figures. */
 import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { Strowger, type StrowgerOptions } from '../packages/server/dist/server/index.js';
+
+/**
+ * Strowger in this process on loopback with free ports, the embedded database in `workDir` and the
+ * YAML `config` applied, offering MD5 only (SIPp answers only MD5 challenges, and only the first).
+ */
+export async function startBenchServer(
+  workDir: string,
+  config: string,
+  options: Pick<StrowgerOptions, 'callRecords' | 'sipObserver'> = {},
+): Promise<Strowger> {
+  const configFile = join(workDir, 'bench.yaml');
+  await writeFile(configFile, config);
+  return Strowger.start({
+    store: { dataDir: join(workDir, 'data') },
+    configFile,
+    bind: '127.0.0.1',
+    sipPort: 0,
+    httpBind: '127.0.0.1',
+    httpPort: 0,
+    digestAlgorithms: ['MD5'],
+    logger: pino({ level: 'warn' }),
+    ...options,
+  });
+}
 
 /** Runs SIPp with `args` in `cwd`; exit code 0 means every call of the scenario passed. */
 export function runSipp(

@@ -17,13 +17,11 @@
  *   RATE=20 CALLS=190 HOLD_MS=50000 MEASURE_AT_MS=44000 npm run bench:calls
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pino } from 'pino';
-import { percentile, runSipp, sippCallCounts } from './bench-support.js';
-import { Strowger } from '../packages/server/dist/server/index.js';
+import { percentile, runSipp, sippCallCounts, startBenchServer } from './bench-support.js';
 
 const rate = Number(process.env.RATE ?? 100);
 const calls = Number(process.env.CALLS ?? rate * 20);
@@ -52,17 +50,7 @@ let inviteInAt: bigint | undefined;
 let okInAt: bigint | undefined;
 const since = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
 try {
-  const configFile = join(workDir, 'bench.yaml');
-  await writeFile(configFile, config);
-  const strowger = await Strowger.start({
-    store: { dataDir: join(workDir, 'data') },
-    configFile,
-    bind: '127.0.0.1',
-    sipPort: 0,
-    httpBind: '127.0.0.1',
-    httpPort: 0,
-    digestAlgorithms: ['MD5'], // SIPp answers only MD5 challenges
-    logger: pino({ level: 'warn' }),
+  const strowger = await startBenchServer(workDir, config, {
     callRecords: { write: (record) => callRecords.push(record.answeredAt === undefined ? 0 : 1) },
     sipObserver: {
       messageReceived: (message) => {

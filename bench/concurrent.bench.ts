@@ -9,13 +9,11 @@
  *   LINES=5 PER_LINE=100 npm run bench:concurrent # a quicker look
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pino } from 'pino';
-import { runSipp, sippCallCounts } from './bench-support.js';
-import { Strowger } from '../packages/server/dist/server/index.js';
+import { runSipp, sippCallCounts, startBenchServer } from './bench-support.js';
 
 const lines = Number(process.env.LINES ?? 25);
 const perLine = Number(process.env.PER_LINE ?? 200);
@@ -49,18 +47,7 @@ const basePort = 21_000 + Math.floor(Math.random() * 20_000);
 const workDir = await mkdtemp(join(tmpdir(), 'strowger-bench-concurrent-'));
 const processes: ChildProcess[] = [];
 try {
-  const configFile = join(workDir, 'bench.yaml');
-  await writeFile(configFile, config);
-  const strowger = await Strowger.start({
-    store: { dataDir: join(workDir, 'data') },
-    configFile,
-    bind: '127.0.0.1',
-    sipPort: 0,
-    httpBind: '127.0.0.1',
-    httpPort: 0,
-    digestAlgorithms: ['MD5'], // SIPp answers only MD5 challenges
-    logger: pino({ level: 'warn' }),
-  });
+  const strowger = await startBenchServer(workDir, config);
   const server = `127.0.0.1:${strowger.addresses.sipUdp.port}`;
   const common = ['-i', '127.0.0.1', '-t', 'u1', '-nostdin'];
 

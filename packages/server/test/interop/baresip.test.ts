@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CallView } from '../../src/admin/index.js';
 import type { CallRecord } from '../../src/switch/index.js';
 import { Baresip, requireBaresip } from '../support/baresip.js';
+import { phoneDevices } from '../support/leftovers.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 // Real phones: Debian's baresip, headless, calling each other through Strowger.
@@ -12,12 +13,7 @@ lines:
   - { dn: '4002' }
   - { dn: '4003' }
 devices:
-${['4001', '4002', '4003']
-  .map(
-    (dn) =>
-      `  - { name: SEP00000000${dn}, type: sip-phone, lines: ['${dn}'], sip: { username: '${dn}', password: 'pw-${dn}' } }`,
-  )
-  .join('\n')}
+${phoneDevices(['4001', '4002', '4003'])}
 `;
 
 let server: TestServer;

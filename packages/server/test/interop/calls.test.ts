@@ -6,6 +6,7 @@ import { formatCallTable } from '../../src/server/commands/calls.js';
 import { callRecordCsvColumns } from '../../src/store/index.js';
 import type { CallRecord } from '../../src/switch/index.js';
 import { freeUdpPort, requireSipp, runSipp, waitForUdpListener, type SippRun } from '../support/sipp.js';
+import { expectNoCallLeft, expectNoTransactionLeft, phoneDevices, waitUntil } from '../support/leftovers.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 // Phone-to-phone calls through the B2BUA, with SIPp playing both phones: the caller authenticates its
@@ -27,12 +28,7 @@ huntLists:
 huntPilots:
   - { pattern: '2100', huntList: desk }
 devices:
-${['2001', '2002', '2003', '2004', '2005', '2006']
-  .map(
-    (dn) =>
-      `  - { name: SEP00000000${dn}, type: sip-phone, lines: ['${dn}'], sip: { username: '${dn}', password: 'pw-${dn}' } }`,
-  )
-  .join('\n')}
+${phoneDevices(['2001', '2002', '2003', '2004', '2005', '2006'])}
 `;
 
 let server: TestServer;
@@ -65,27 +61,12 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // Every SIP transaction of every call has ended: nothing is left behind in the stack either.
-  await waitFor(() => server.strowger.sipTransactionCount() === 0, 10_000);
-  expect(server.strowger.sip.ua.transactions.describeLive(), 'SIP transactions left behind').toEqual([]);
+  await expectNoTransactionLeft(server);
   await server?.stop();
 }, 20_000);
 
-afterEach(async () => {
-  // After every call: nothing is left in the engine or the SIP driver.
-  await waitFor(() => server.strowger.engine.callCount === 0 && server.strowger.sip.phones.legCount === 0);
-  expect(server.strowger.engine.callCount, 'calls left in the engine').toBe(0);
-  expect(server.strowger.engine.legCount, 'legs left in the engine').toBe(0);
-  expect(server.strowger.sip.phones.legCount, 'legs left in the SIP driver').toBe(0);
-});
-
-async function waitFor(condition: () => boolean, timeoutMs = 3000, poll?: () => Promise<void>): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    await poll?.();
-    if (condition() || Date.now() >= until) return;
-    await new Promise((done) => setTimeout(done, 20));
-  }
-}
+// After every call: nothing is left in the engine, the SIP driver or the media resources.
+afterEach(() => expectNoCallLeft(server));
 
 function explain(run: SippRun): string {
   return `sipp exited ${run.code}\n${run.errors}\n${run.output.slice(-3000)}`;
@@ -161,7 +142,7 @@ describe('calls between SIPp phones', () => {
     expect(caller.code, explain(caller)).toBe(0);
     const answered = await callee.finished;
     expect(answered.code, explain(answered)).toBe(0);
-    await waitFor(() => records.length > 0);
+    await waitUntil(() => records.length > 0);
     expect(records.at(-1)).toMatchObject({
       callingNumber: '2001',
       callingDevice: 'SEP000000002001',
@@ -177,7 +158,7 @@ describe('calls between SIPp phones', () => {
     const callee = await phoneAnswering('2002', 'uas-answer-wait-for-bye.xml');
     const caller = call('uac-call-caller-hangs-up.xml', '2001', '2002', 2000);
     let listed: CallView[] = [];
-    await waitFor(
+    await waitUntil(
       () => listed.some((c) => c.answeredAt !== undefined),
       4000,
       async () => {
@@ -227,7 +208,7 @@ describe('calls between SIPp phones', () => {
     const callee = await phoneAnswering('2002', 'uas-answer-hold-resume.xml');
     const caller = call('uac-call-hold-resume.xml', '2001', '2002', 1500);
     let held = false;
-    await waitFor(
+    await waitUntil(
       () => held,
       6000,
       async () => {
@@ -261,7 +242,7 @@ describe('calls between SIPp phones', () => {
     const caller = await call('uac-call-callee-hangs-up.xml', '2001', '2002');
     expect(caller.code, explain(caller)).toBe(0);
     expect((await callee.finished).code).toBe(0);
-    await waitFor(() => records.at(-1)?.releasedBy === 'callee');
+    await waitUntil(() => records.at(-1)?.releasedBy === 'callee');
     expect(records.at(-1)).toMatchObject({ releasedBy: 'callee', calledDevice: 'SEP000000002002' });
   });
 
@@ -270,7 +251,7 @@ describe('calls between SIPp phones', () => {
     const caller = await call('uac-call-cancel-before-answer.xml', '2001', '2006');
     expect(caller.code, explain(caller)).toBe(0);
     expect((await callee.finished).code).toBe(0);
-    await waitFor(() => records.at(-1)?.dialledNumber === '2006');
+    await waitUntil(() => records.at(-1)?.dialledNumber === '2006');
     expect(records.at(-1)).toMatchObject({ answeredAt: undefined, releasedBy: 'caller' });
   });
 
@@ -301,7 +282,7 @@ describe('calls between SIPp phones', () => {
     expect(cancelled.code, explain(cancelled)).toBe(0);
     const answered = await second.finished;
     expect(answered.code, explain(answered)).toBe(0);
-    await waitFor(() => records.at(-1)?.finalCalledNumber === '2003');
+    await waitUntil(() => records.at(-1)?.finalCalledNumber === '2003');
     expect(records.at(-1)).toMatchObject({
       originalCalledNumber: '2002',
       finalCalledNumber: '2003',
@@ -315,7 +296,7 @@ describe('calls between SIPp phones', () => {
     const caller = await call('uac-call-caller-hangs-up.xml', '2001', '2007');
     expect(caller.code, explain(caller)).toBe(0);
     expect((await voicemail.finished).code).toBe(0);
-    await waitFor(() => records.at(-1)?.dialledNumber === '2007');
+    await waitUntil(() => records.at(-1)?.dialledNumber === '2007');
     expect(records.at(-1)).toMatchObject({
       originalCalledNumber: '2007',
       finalCalledNumber: '2003',
@@ -328,7 +309,7 @@ describe('calls between SIPp phones', () => {
     const caller = await call('uac-call-caller-hangs-up.xml', '2001', '2004');
     expect(caller.code, explain(caller)).toBe(0);
     expect((await target.finished).code).toBe(0);
-    await waitFor(() => records.at(-1)?.dialledNumber === '2004');
+    await waitUntil(() => records.at(-1)?.dialledNumber === '2004');
     expect(records.at(-1)?.redirections).toEqual([{ from: '2004', to: '2003', reason: 'forward-unregistered' }]);
   });
 
@@ -346,7 +327,7 @@ describe('calls between SIPp phones', () => {
     const reached = await target.finished;
     expect(reached.code, explain(reached)).toBe(0);
     expect(notifiesSent).toEqual(['SIP/2.0 100 Trying', 'SIP/2.0 200 OK']);
-    await waitFor(() => records.at(-1)?.finalCalledNumber === '2003' && records.at(-1)?.dialledNumber === '2002');
+    await waitUntil(() => records.at(-1)?.finalCalledNumber === '2003' && records.at(-1)?.dialledNumber === '2002');
     // One record per leg: 2001 with 2002 until the transfer, then 2001 with 2003.
     expect(records.slice(-2)).toMatchObject([
       { callingNumber: '2001', finalCalledNumber: '2002', cause: { reason: 'transferred' }, releasedBy: 'callee' },
@@ -371,7 +352,7 @@ describe('calls between SIPp phones', () => {
     const referred = await transferor.finished;
     expect(referred.code, explain(referred)).toBe(0);
     expect(notifiesSent).toEqual(['SIP/2.0 100 Trying', 'SIP/2.0 404 Not Found']);
-    await waitFor(() => records.at(-1)?.releasedBy === 'callee' && records.at(-1)?.dialledNumber === '2002');
+    await waitUntil(() => records.at(-1)?.releasedBy === 'callee' && records.at(-1)?.dialledNumber === '2002');
     expect(records.at(-1)).toMatchObject({ cause: { reason: 'normal' }, redirections: [] });
   });
 
@@ -384,7 +365,7 @@ describe('calls between SIPp phones', () => {
     expect(cancelled.code, explain(cancelled)).toBe(0);
     const answered = await second.finished;
     expect(answered.code, explain(answered)).toBe(0);
-    await waitFor(() => records.at(-1)?.dialledNumber === '2100');
+    await waitUntil(() => records.at(-1)?.dialledNumber === '2100');
     expect(records.at(-1)).toMatchObject({ dialledNumber: '2100', calledDevice: 'SEP000000002003', redirections: [] });
   });
 });

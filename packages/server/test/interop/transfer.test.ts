@@ -2,6 +2,7 @@ import { createSocket } from 'node:dgram';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { decodeG711, decodeRtp, encodeG711, encodeRtp, type RtpPacket } from '../../src/media/index.js';
 import type { CallRecord } from '../../src/switch/index.js';
+import { expectNoCallLeft, expectNoTransactionLeft, phoneDevices, waitUntil } from '../support/leftovers.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { TestPhone, type PhoneCall } from '../support/test-phone.js';
 
@@ -14,12 +15,7 @@ lines:
   - { dn: '3002', maxCalls: 4, busyTrigger: 4 }
   - { dn: '3003' }
 devices:
-${['3001', '3002', '3003']
-  .map(
-    (dn) =>
-      `  - { name: SEP00000000${dn}, type: sip-phone, lines: ['${dn}'], sip: { username: '${dn}', password: 'pw-${dn}' } }`,
-  )
-  .join('\n')}
+${phoneDevices(['3001', '3002', '3003'])}
 `;
 
 let server: TestServer;
@@ -35,29 +31,15 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await waitFor(() => server.strowger.sipTransactionCount() === 0, 10_000);
-  expect(server.strowger.sip.ua.transactions.describeLive(), 'SIP transactions left behind').toEqual([]);
+  await expectNoTransactionLeft(server);
   await server?.stop();
 }, 20_000);
 
 afterEach(async () => {
-  await waitFor(() => server.strowger.engine.callCount === 0 && server.strowger.sip.phones.legCount === 0);
-  expect(server.strowger.engine.callCount, 'calls left in the engine').toBe(0);
-  expect(server.strowger.engine.legCount, 'legs left in the engine').toBe(0);
-  expect(server.strowger.sip.phones.legCount, 'legs left in the SIP driver').toBe(0);
-  expect(server.strowger.media.openEndpoints, 'media endpoints left open').toBe(0);
+  await expectNoCallLeft(server);
   for (const phone of phones) phone.close();
   phones = [];
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 3000): Promise<boolean> {
-  const until = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() >= until) return false;
-    await new Promise((done) => setTimeout(done, 10));
-  }
-  return true;
-}
 
 async function phone(dn: string): Promise<TestPhone> {
   const started = await TestPhone.start({ dn, password: `pw-${dn}`, serverPort: server.sipPort });
@@ -67,7 +49,7 @@ async function phone(dn: string): Promise<TestPhone> {
 
 /** The call a phone was given most recently (it answers at once). */
 async function answeredOn(p: TestPhone, count: number): Promise<PhoneCall> {
-  expect(await waitFor(() => p.calls.length >= count), `${p.dn} was never called`).toBe(true);
+  expect(await waitUntil(() => p.calls.length >= count), `${p.dn} was never called`).toBe(true);
   return p.calls[count - 1]!;
 }
 
@@ -125,7 +107,7 @@ describe('music on hold', () => {
       expect(bCall.reinvites.at(-1)).toMatch(/a=sendonly/);
       expect(bCall.reinvites.at(-1)).toMatch(/m=audio \d+ RTP\/AVP 0 8/);
       expect(call.remoteSdp).toMatch(/a=recvonly/);
-      expect(await waitFor(() => media.packets.length >= 10)).toBe(true);
+      expect(await waitUntil(() => media.packets.length >= 10)).toBe(true);
       const [first, second] = media.packets;
       expect(first?.payloadType).toBe(0);
       expect(first?.payload.length).toBe(160);
@@ -163,7 +145,7 @@ describe('conference', () => {
       expect(server.strowger.engine.listCalls()).toHaveLength(1);
       expect(server.strowger.media.openEndpoints).toBe(3);
       // B's consultation call is ended by the server; each phone was re-INVITEd to its own bridge port.
-      expect(await waitFor(() => consult.ended)).toBe(true);
+      expect(await waitUntil(() => consult.ended)).toBe(true);
       const bridgePorts = [first.reinvites.at(-1), bFirst.reinvites.at(-1), cCall.reinvites.at(-1)].map(audioPort);
       expect(new Set(bridgePorts).size).toBe(3);
 
@@ -195,7 +177,7 @@ describe('conference', () => {
       await first.hangUp();
       expect(server.strowger.engine.callCount).toBe(1);
       await cCall.hangUp();
-      expect(await waitFor(() => bFirst.ended)).toBe(true);
+      expect(await waitUntil(() => bFirst.ended)).toBe(true);
     } finally {
       clearInterval(timer);
       for (const port of ports) port.close();
@@ -210,10 +192,10 @@ describe('races', () => {
     const bCall = await answeredOn(b, 1);
     a.holdReinvites = true;
     const hold = bCall.hold(); // B's re-INVITE; the server re-INVITEs A, which does not answer yet
-    expect(await waitFor(() => call.pendingReinvites.length === 1)).toBe(true);
+    expect(await waitUntil(() => call.pendingReinvites.length === 1)).toBe(true);
     expect((await call.hangUp()).status).toBe(200); // A hangs up instead, answering the re-INVITE 487
     expect((await hold).status).toBe(487);
-    expect(await waitFor(() => bCall.ended)).toBe(true);
+    expect(await waitUntil(() => bCall.ended)).toBe(true);
     expect(server.strowger.engine.callCount).toBe(0);
   });
 });
@@ -233,7 +215,7 @@ describe('conference started by a phone', () => {
       for (const other of [bWithA, bWithC]) {
         expect((await focus.refer(other)).status).toBe(202);
       }
-      expect(await waitFor(() => focus.notifies.length === 4)).toBe(true);
+      expect(await waitUntil(() => focus.notifies.length === 4)).toBe(true);
       // Two subscriptions, one per REFER; their NOTIFYs may interleave.
       expect([...focus.notifies].sort()).toEqual([
         'SIP/2.0 100 Trying',
@@ -242,7 +224,7 @@ describe('conference started by a phone', () => {
         'SIP/2.0 200 OK',
       ]);
       // B's own calls with A and C are ended by the server; A and C were re-INVITEd to the bridge.
-      expect(await waitFor(() => bWithA.ended && bWithC.ended)).toBe(true);
+      expect(await waitUntil(() => bWithA.ended && bWithC.ended)).toBe(true);
       expect(server.strowger.engine.listCalls()).toHaveLength(1);
       expect(server.strowger.media.openEndpoints).toBe(3);
       const bridgePorts = [fromA.reinvites.at(-1), focus.remoteSdp, fromC.reinvites.at(-1)].map(audioPort);
@@ -256,7 +238,7 @@ describe('conference started by a phone', () => {
       expect(level(ports[1]!.packets)).toBeGreaterThan(4700);
       await focus.hangUp();
       await fromA.hangUp();
-      expect(await waitFor(() => fromC.ended)).toBe(true);
+      expect(await waitUntil(() => fromC.ended)).toBe(true);
     } finally {
       clearInterval(timer);
       for (const port of ports) port.close();
@@ -270,11 +252,11 @@ describe('offer and answer', () => {
     const call = await a.call('3002', { offer: false });
     const bCall = await answeredOn(b, 1);
     expect(mediaOf(call.remoteSdp)).toBe('3002');
-    expect(await waitFor(() => bCall.acks[0] !== undefined)).toBe(true);
+    expect(await waitUntil(() => bCall.acks[0] !== undefined)).toBe(true);
     expect(mediaOf(bCall.acks[0])).toBe('3001');
     expect(bCall.offersMade).toHaveLength(1);
     expect((await call.hangUp()).status).toBe(200);
-    expect(await waitFor(() => bCall.ended)).toBe(true);
+    expect(await waitUntil(() => bCall.ended)).toBe(true);
   });
 });
 
@@ -290,11 +272,11 @@ describe('transfer between test phones', () => {
 
     const referred = await bFirst.refer(consult);
     expect(referred.status).toBe(202);
-    expect(await waitFor(() => bFirst.notifies.length === 2)).toBe(true);
+    expect(await waitUntil(() => bFirst.notifies.length === 2)).toBe(true);
     expect(bFirst.notifies).toEqual(['SIP/2.0 100 Trying', 'SIP/2.0 200 OK']);
 
     // C is asked for an offer (re-INVITE without SDP); A gets it in a re-INVITE; C gets A's answer in the ACK.
-    expect(await waitFor(() => cCall.acks.length === 2)).toBe(true);
+    expect(await waitUntil(() => cCall.acks.length === 2)).toBe(true);
     expect(cCall.reinvites).toEqual([undefined]);
     expect(mediaOf(first.remoteSdp)).toBe('3003');
     expect(mediaOf(cCall.acks[1])).toBe('3001');
@@ -304,7 +286,7 @@ describe('transfer between test phones', () => {
 
     // B hangs up both calls as a phone does after a transfer; the server does not wait for it.
     await bFirst.hangUp();
-    await waitFor(() => consult.ended, 2000);
+    await waitUntil(() => consult.ended, 2000);
     if (!consult.ended) await consult.hangUp();
 
     const calls = server.strowger.engine.listCalls();
@@ -314,7 +296,7 @@ describe('transfer between test phones', () => {
       '3003',
     ]);
     expect((await first.hangUp()).status).toBe(200);
-    expect(await waitFor(() => cCall.ended)).toBe(true);
+    expect(await waitUntil(() => cCall.ended)).toBe(true);
     expect(records.slice(-3).map((r) => `${r.callingNumber}→${r.finalCalledNumber} ${r.cause.reason}`)).toEqual([
       '3001→3002 transferred',
       '3002→3003 transferred',
@@ -327,17 +309,17 @@ describe('transfer between test phones', () => {
     const call = await a.call('3002');
     const bCall = await answeredOn(b, 1);
     expect((await call.refer('3003')).status).toBe(202);
-    expect(await waitFor(() => call.notifies.length === 2)).toBe(true);
+    expect(await waitUntil(() => call.notifies.length === 2)).toBe(true);
     expect(call.notifies.at(-1)).toBe('SIP/2.0 200 OK');
     const cCall = await answeredOn(c, 1);
-    expect(await waitFor(() => cCall.acks.length === 1 && cCall.acks[0] !== undefined)).toBe(true);
+    expect(await waitUntil(() => cCall.acks.length === 1 && cCall.acks[0] !== undefined)).toBe(true);
     expect(mediaOf(bCall.remoteSdp)).toBe('3003');
     expect(mediaOf(cCall.acks[0])).toBe('3002');
     expect(origin(bCall.remoteSdp)).toMatch(/^phone3001 /);
     // A does not hang up: the server ends its dialog after a short wait.
-    expect(await waitFor(() => call.ended, 3000)).toBe(true);
+    expect(await waitUntil(() => call.ended, 3000)).toBe(true);
     expect((await cCall.hangUp()).status).toBe(200);
-    expect(await waitFor(() => bCall.ended)).toBe(true);
+    expect(await waitUntil(() => bCall.ended)).toBe(true);
   });
 
   it('a REFER without exactly one Refer-To gets 400; with "Refer-Sub: false" it gets 202 and no NOTIFY (RFC 4488)', async () => {
@@ -359,11 +341,11 @@ describe('transfer between test phones', () => {
     expect(quiet.status).toBe(202);
     expect(quiet.getHeader('Refer-Sub')).toBe('false');
     const cCall = await answeredOn(c, 1);
-    expect(await waitFor(() => call.ended, 3000)).toBe(true);
+    expect(await waitUntil(() => call.ended, 3000)).toBe(true);
     expect(call.notifies).toEqual([]);
     expect(mediaOf(bCall.remoteSdp)).toBe('3003');
     await cCall.hangUp();
-    expect(await waitFor(() => bCall.ended)).toBe(true);
+    expect(await waitUntil(() => bCall.ended)).toBe(true);
   });
 
   it('a REFER whose Replaces names no call of the phone is refused with NOTIFY 481, and the call goes on', async () => {
@@ -374,7 +356,7 @@ describe('transfer between test phones', () => {
       dialog: { id: { callId: 'nope', localTag: 'x', remoteTag: 'y' } },
     } as unknown as PhoneCall;
     expect((await call.refer(fake)).status).toBe(202);
-    expect(await waitFor(() => call.notifies.length === 2)).toBe(true);
+    expect(await waitUntil(() => call.notifies.length === 2)).toBe(true);
     expect(call.notifies.at(-1)).toBe('SIP/2.0 481 Call/Transaction Does Not Exist');
     expect(server.strowger.engine.callCount).toBe(1);
     expect((await call.hangUp()).status).toBe(200);

@@ -95,6 +95,25 @@ function audioPort(sdp: string | undefined): number {
   return Number(sdp?.match(/^m=audio (\d+)/m)?.[1]);
 }
 
+/**
+ * Plays the two outer phones of a conference into their bridge ports — A steadily at 2000, C at
+ * 3000, B silent — until `stop()`. `level` reads the loudest of the last five frames a phone got.
+ */
+function speak(
+  ports: ReadonlyArray<{ send: (port: number, level: number) => void }>,
+  bridgePorts: readonly number[],
+): () => void {
+  const timer = setInterval(() => {
+    ports[0]!.send(bridgePorts[0]!, 2000);
+    ports[2]!.send(bridgePorts[2]!, 3000);
+  }, 20);
+  return () => clearInterval(timer);
+}
+
+function level(packets: readonly RtpPacket[]): number {
+  return Math.max(...packets.slice(-5).map((p) => decodeG711('pcmu', p.payload)[80]!));
+}
+
 describe('music on hold', () => {
   it('the held phone is re-INVITEd to the server and gets looped G.711 RTP until the holder resumes', async () => {
     const [a, b] = [await phone('3001'), await phone('3002')];
@@ -131,7 +150,7 @@ describe('conference', () => {
   it('three phones talk through the server bridge: each hears the sum of the other two', async () => {
     const [a, b, c] = [await phone('3001'), await phone('3002'), await phone('3003')];
     const ports = [await mediaPortOf('3001'), await mediaPortOf('3002'), await mediaPortOf('3003')];
-    let timer: NodeJS.Timeout | undefined;
+    let stop: () => void = () => undefined;
     try {
       const first = await a.call('3002');
       const bFirst = await answeredOn(b, 1);
@@ -149,14 +168,8 @@ describe('conference', () => {
       const bridgePorts = [first.reinvites.at(-1), bFirst.reinvites.at(-1), cCall.reinvites.at(-1)].map(audioPort);
       expect(new Set(bridgePorts).size).toBe(3);
 
-      // A speaks at 2000, C at 3000, B is silent.
-      timer = setInterval(() => {
-        ports[0]!.send(bridgePorts[0]!, 2000);
-        ports[2]!.send(bridgePorts[2]!, 3000);
-      }, 20);
+      stop = speak(ports, bridgePorts);
       await new Promise((done) => setTimeout(done, 500));
-      const level = (packets: RtpPacket[]) =>
-        Math.max(...packets.slice(-5).map((p) => decodeG711('pcmu', p.payload)[80]!));
       expect(level(ports[1]!.packets)).toBeGreaterThan(4700);
       expect(level(ports[0]!.packets)).toBeGreaterThan(2800);
       expect(level(ports[0]!.packets)).toBeLessThan(3300);
@@ -179,7 +192,7 @@ describe('conference', () => {
       await cCall.hangUp();
       expect(await waitUntil(() => bFirst.ended)).toBe(true);
     } finally {
-      clearInterval(timer);
+      stop();
       for (const port of ports) port.close();
     }
   });
@@ -204,7 +217,7 @@ describe('conference started by a phone', () => {
   it('B calls the conference number, then REFERs its calls with A and C to the focus: all three are bridged', async () => {
     const [a, b, c] = [await phone('3001'), await phone('3002'), await phone('3003')];
     const ports = [await mediaPortOf('3001'), await mediaPortOf('3002'), await mediaPortOf('3003')];
-    let timer: NodeJS.Timeout | undefined;
+    let stop: () => void = () => undefined;
     try {
       const fromA = await a.call('3002');
       const bWithA = await answeredOn(b, 1);
@@ -228,19 +241,14 @@ describe('conference started by a phone', () => {
       expect(server.strowger.engine.listCalls()).toHaveLength(1);
       expect(server.strowger.media.openEndpoints).toBe(3);
       const bridgePorts = [fromA.reinvites.at(-1), focus.remoteSdp, fromC.reinvites.at(-1)].map(audioPort);
-      timer = setInterval(() => {
-        ports[0]!.send(bridgePorts[0]!, 2000);
-        ports[2]!.send(bridgePorts[2]!, 3000);
-      }, 20);
+      stop = speak(ports, bridgePorts);
       await new Promise((done) => setTimeout(done, 500));
-      const level = (packets: RtpPacket[]) =>
-        Math.max(...packets.slice(-5).map((p) => decodeG711('pcmu', p.payload)[80]!));
       expect(level(ports[1]!.packets)).toBeGreaterThan(4700);
       await focus.hangUp();
       await fromA.hangUp();
       expect(await waitUntil(() => fromC.ended)).toBe(true);
     } finally {
-      clearInterval(timer);
+      stop();
       for (const port of ports) port.close();
     }
   });

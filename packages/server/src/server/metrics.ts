@@ -20,8 +20,15 @@ export class StrowgerMetrics {
   readonly #sipOut: Counter<'method' | 'class' | 'transport'>;
   readonly #parseErrors: Counter<'transport'>;
   readonly #registerOutcomes: Counter<'outcome'>;
+  readonly #callLegs: Counter<'cause'>;
 
-  constructor(sources: { registeredDevices: () => number; bindings: () => number; liveTransactions: () => number }) {
+  constructor(sources: {
+    registeredDevices: () => number;
+    bindings: () => number;
+    liveTransactions: () => number;
+    activeCalls: () => number;
+    mediaEndpoints: () => number;
+  }) {
     collectDefaultMetrics({ register: this.registry, prefix: 'strowger_process_' });
     this.#sipIn = new Counter({
       name: 'strowger_sip_messages_received_total',
@@ -63,6 +70,28 @@ export class StrowgerMetrics {
         this.set(sources.bindings());
       },
     });
+    this.#callLegs = new Counter({
+      name: 'strowger_call_legs_total',
+      help: 'Call legs ended (one per call record), by cause: normal, busy, no-answer, unallocated, transferred, …',
+      labelNames: ['cause'],
+      registers: [this.registry],
+    });
+    new Gauge({
+      name: 'strowger_calls_active',
+      help: 'Calls in progress in the call-control engine',
+      registers: [this.registry],
+      collect() {
+        this.set(sources.activeCalls());
+      },
+    });
+    new Gauge({
+      name: 'strowger_media_endpoints',
+      help: 'RTP endpoints open on the server (music on hold, conference bridge ports)',
+      registers: [this.registry],
+      collect() {
+        this.set(sources.mediaEndpoints());
+      },
+    });
     new Gauge({
       name: 'strowger_sip_transactions',
       help: 'Live SIP transactions (client and server)',
@@ -71,6 +100,10 @@ export class StrowgerMetrics {
         this.set(sources.liveTransactions());
       },
     });
+  }
+
+  callLegEnded(cause: string): void {
+    this.#callLegs.inc({ cause });
   }
 
   sipReceived(

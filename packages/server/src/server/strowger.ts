@@ -116,7 +116,7 @@ export class Strowger {
       }
       const snapshot = await store.loadConfig();
       // The metrics and the HTTP routes read parts built after them, so they look them up when called.
-      const late: { sip?: SipService; instance?: Strowger; engine?: Switch } = {};
+      const late: { sip?: SipService; instance?: Strowger; engine?: Switch; media?: ServerMediaResources } = {};
       const metrics = new StrowgerMetrics({
         registeredDevices: () => late.sip?.table.registeredDeviceCount ?? 0,
         bindings: () => late.sip?.table.bindingCount ?? 0,
@@ -124,6 +124,8 @@ export class Strowger {
           const size = late.sip?.ua.transactions.size;
           return size === undefined ? 0 : size.client + size.server;
         },
+        activeCalls: () => late.engine?.callCount ?? 0,
+        mediaEndpoints: () => late.media?.openEndpoints ?? 0,
       });
       const service = new SipService(
         {
@@ -160,6 +162,7 @@ export class Strowger {
         ...(options.musicOnHold === undefined ? {} : { musicOnHold: options.musicOnHold }),
       });
       cleanups.unshift(() => media.close());
+      late.media = media;
       const engine = new Switch({
         clock,
         drivers: { 'sip-phone': service.phones },
@@ -168,6 +171,7 @@ export class Strowger {
         config: switchConfigFrom(snapshot),
         records: {
           write: (record) => {
+            metrics.callLegEnded(record.cause.reason);
             store.callRecords.write(storedRecordFrom(record));
             options.callRecords?.write(record);
           },

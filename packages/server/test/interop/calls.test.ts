@@ -190,6 +190,13 @@ describe('calls between SIPp phones', () => {
     expect(after.calls).toEqual([]);
   });
 
+  it('/metrics counts ended call legs by cause and shows the calls in progress', async () => {
+    const text = await (await fetch(`${server.httpUrl}/metrics`)).text();
+    expect(text).toMatch(/^strowger_call_legs_total\{cause="normal"\} [1-9]/m);
+    expect(text).toMatch(/^strowger_calls_active 0$/m);
+    expect(text).toMatch(/^strowger_media_endpoints 0$/m);
+  });
+
   it('finished calls are stored as call detail records, served as CSV by GET /api/v1/call-records', async () => {
     const response = await fetch(`${server.httpUrl}/api/v1/call-records?format=csv`);
     expect(response.headers.get('content-type')).toMatch(/^text\/csv/);

@@ -13,6 +13,7 @@ import type {
 import { DigitAnalyzer } from './digit-analysis.js';
 import type { SwitchEvents } from './events.js';
 import { Hunting, memberFailureOf, type HuntHost } from './hunting.js';
+import { MediaControl } from './media-control.js';
 import {
   holdIntent,
   targetNumber,
@@ -73,6 +74,7 @@ export class Switch {
   readonly #records: CallRecordSink | undefined;
   readonly #media: MediaResources | undefined;
   readonly #hunting: Hunting<CallContext>;
+  readonly #mediaControl: MediaControl;
   readonly #logger: Logger;
   #devices = new Map<string, SwitchDevice>();
   #lines = new Map<string, SwitchLine>();
@@ -95,9 +97,16 @@ export class Switch {
     this.#drivers = options.drivers;
     this.#records = options.records;
     this.#media = options.media;
-    this.#hunting = new Hunting(this.#huntHost());
     this.#logger = (options.logger ?? silentLogger).child({ layer: 'switch' });
     this.events = new TypedEmitter(this.#logger);
+    this.#hunting = new Hunting(this.#huntHost());
+    this.#mediaControl = new MediaControl({
+      media: this.#media,
+      logger: this.#logger,
+      driverFor: (device) => this.#driverFor(device),
+      holds: (entry) => !entry.context.ended && this.#legs.get(entry.terminalConnection.leg) === entry,
+      release: (leg, cause) => this.released(leg, cause),
+    });
     this.updateConfig(options.config);
   }
 
@@ -387,9 +396,10 @@ export class Switch {
     const peer = context.conference === undefined ? this.#peerOf(entry) : entry;
     if (peer === undefined) throw new StrowgerError(ErrorCode.InvalidState, `leg ${leg} has no connected party yet`);
     const hold = holdIntent(offer);
-    if (context.conference !== undefined) return this.#conferenceMedia(context.conference, entry, offer, hold);
+    if (context.conference !== undefined)
+      return this.#mediaControl.answerInConference(context.conference, entry, offer, hold);
     if (hold === 'hold' && context.musicOnHold === undefined) {
-      const answer = await this.#holdWithMusic(context, entry, peer, offer);
+      const answer = await this.#mediaControl.holdWithMusic(context, entry, peer, offer);
       if (answer !== undefined) return answer;
     }
     const answer = await this.#driverFor(peer.device).updateMedia(peer.terminalConnection.leg, offer);
@@ -398,68 +408,8 @@ export class Switch {
       if (hold === 'hold' && holder.state === 'TALKING') holder.setState('HELD');
       else if (hold === 'resume' && holder.state === 'HELD') holder.setState('TALKING', 'UNHOLD');
       // Resumed, or the media changed otherwise: the two parties hear each other again, not the music.
-      if (hold !== 'hold' && context.musicOnHold?.holder === entry) this.#stopMusic(context);
+      if (hold !== 'hold' && context.musicOnHold?.holder === entry) this.#mediaControl.stopMusic(context);
     }
-    return answer;
-  }
-
-  /**
-   * Puts the peer on music on hold: the held party's device is offered the music endpoint, and the
-   * holding phone's offer is answered by that endpoint (it receives nothing the phone sends). Returns
-   * undefined, for the offer to be passed through instead, when there is no music to play or the
-   * holding phone's offer has no usable codec.
-   */
-  async #holdWithMusic(
-    context: CallContext,
-    holder: LegEntry,
-    held: LegEntry,
-    offer: SessionDescription,
-  ): Promise<SessionDescription | undefined> {
-    if (this.#media === undefined) return undefined;
-    let endpoint: MediaEndpoint;
-    try {
-      endpoint = await this.#media.musicOnHold();
-    } catch (error) {
-      this.#logger.warn({ err: error, callId: context.call.id }, 'no music on hold; the held party hears silence');
-      return undefined;
-    }
-    const answer = endpoint.answer(offer, 'recvonly');
-    if (answer === undefined) {
-      endpoint.close();
-      return undefined;
-    }
-    try {
-      endpoint.accept(
-        await this.#driverFor(held.device).updateMedia(held.terminalConnection.leg, endpoint.offer('sendonly')),
-      );
-    } catch (error) {
-      endpoint.close();
-      throw error;
-    }
-    if (context.ended || this.#legs.get(holder.terminalConnection.leg) !== holder) {
-      endpoint.close();
-      throw new StrowgerError(ErrorCode.NotFound, 'the call ended while it was being put on hold');
-    }
-    context.musicOnHold = { holder, endpoint };
-    if (holder.terminalConnection.state === 'TALKING') holder.terminalConnection.setState('HELD');
-    return answer;
-  }
-
-  /** In a conference a party's new offer is answered by its own bridge endpoint; hold stops the party hearing it. */
-  #conferenceMedia(
-    conference: Conference,
-    entry: LegEntry,
-    offer: SessionDescription,
-    hold: 'hold' | 'resume' | 'unknown',
-  ): SessionDescription {
-    const endpoint = conference.endpoints.get(entry);
-    const answer = endpoint?.answer(offer, hold === 'hold' ? 'recvonly' : 'sendrecv');
-    if (answer === undefined) {
-      throw new StrowgerError(ErrorCode.InvalidArgument, 'the conference bridge cannot take this session description');
-    }
-    const tc = entry.terminalConnection;
-    if (hold === 'hold' && tc.state === 'TALKING') tc.setState('HELD');
-    else if (hold === 'resume' && tc.state === 'HELD') tc.setState('TALKING', 'UNHOLD');
     return answer;
   }
 
@@ -479,24 +429,11 @@ export class Switch {
     if (remaining.length <= 1) this.#end(context, releaseCauses.normal, this.#roleOf(entry), 'NORMAL');
   }
 
-  #endConference(context: CallContext): void {
-    const conference = context.conference;
-    if (conference === undefined) return;
-    context.conference = undefined;
-    for (const endpoint of conference.endpoints.values()) endpoint.close();
-    conference.bridge.close();
-  }
-
   /** Hunting is over: the pilot's connection leaves the call. */
   #pilotDone(context: CallContext, cause: EventCause): void {
     const connection = context.pilotConnection;
     context.pilotConnection = undefined;
     if (connection?.isLive === true) connection.setState('DISCONNECTED', cause);
-  }
-
-  #stopMusic(context: CallContext): void {
-    context.musicOnHold?.endpoint.close();
-    context.musicOnHold = undefined;
   }
 
   // --- call control (what the CTI layer will call) ---------------------------------------------
@@ -624,11 +561,11 @@ export class Switch {
     this.#writeRecord(consult.context, releaseCauses.conferenced, this.#roleOf(consult));
     this.#leave(consult, releaseCauses.conferenced, 'CONFERENCE');
     this.#moveIntoCall(joiner, target, 'CONFERENCE');
-    this.#stopMusic(target);
+    this.#mediaControl.stopMusic(target);
     const conference: Conference = { bridge: media.conferenceBridge(), endpoints: new Map() };
     target.conference = conference;
     this.#flush();
-    await Promise.all([stayer, held, joiner].map((party) => this.#bridgeParty(target, conference, party)));
+    await Promise.all([stayer, held, joiner].map((party) => this.#mediaControl.bridgeParty(target, conference, party)));
   }
 
   /**
@@ -655,33 +592,12 @@ export class Switch {
     this.#leave(replaced, releaseCauses.conferenced, 'CONFERENCE');
     this.#moveIntoCall(joiner, focus.context, 'CONFERENCE');
     this.#flush();
-    await this.#bridgeParty(focus.context, conference, joiner);
+    await this.#mediaControl.bridgeParty(focus.context, conference, joiner);
   }
 
   /** Whether a leg is in a call on the conference bridge. */
   inConference(leg: LegId): boolean {
     return this.#legs.get(leg)?.context.conference !== undefined;
-  }
-
-  /** Connects one party's device to a port of the bridge; a device that refuses is released. */
-  async #bridgeParty(context: CallContext, conference: Conference, party: LegEntry): Promise<void> {
-    let endpoint: MediaEndpoint | undefined;
-    try {
-      endpoint = await conference.bridge.join();
-      const answer = await this.#driverFor(party.device).updateMedia(
-        party.terminalConnection.leg,
-        endpoint.offer('sendrecv'),
-      );
-      if (context.ended || context.conference !== conference) throw new Error('the conference ended meanwhile');
-      endpoint.accept(answer);
-      conference.endpoints.set(party, endpoint);
-      if (party.terminalConnection.state === 'HELD') party.terminalConnection.setState('TALKING', 'CONFERENCE');
-    } catch (error) {
-      endpoint?.close();
-      if (context.ended || context.conference !== conference) return;
-      this.#logger.warn({ err: error, callId: context.call.id }, 'a party could not join the conference bridge');
-      this.released(party.terminalConnection.leg, releaseCauses.rejected);
-    }
   }
 
   /**
@@ -781,7 +697,7 @@ export class Switch {
     from.connection.setState('DISCONNECTED', cause);
     this.#untrack(from.connection);
     this.#stopNoAnswerTimer(source);
-    this.#stopMusic(source);
+    this.#mediaControl.stopMusic(source);
     source.ended = true;
     for (const connection of source.call.connections) {
       if (connection.isLive) connection.setState('DISCONNECTED', cause);
@@ -1004,8 +920,8 @@ export class Switch {
     context.ended = true;
     this.#stopNoAnswerTimer(context);
     this.#hunting.stop(context);
-    this.#stopMusic(context);
-    this.#endConference(context);
+    this.#mediaControl.stopMusic(context);
+    this.#mediaControl.closeConference(context);
     const { call } = context;
     for (const connection of call.connections) {
       for (const tc of connection.terminalConnections) {
@@ -1126,7 +1042,7 @@ export class Switch {
     if (!live()) return;
     newcomerDriver.answerOffer(newcomer.terminalConnection.leg, answer);
     // The party that stayed now hears the newcomer, not the music it was held with.
-    if (answer !== undefined) this.#stopMusic(context);
+    if (answer !== undefined) this.#mediaControl.stopMusic(context);
     if (answer === undefined) {
       this.#end(context, releaseCauses.rejected, 'system', 'NORMAL');
       this.#flush();

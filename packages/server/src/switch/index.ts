@@ -10,6 +10,7 @@ export {
   type DeviceDriver,
   type LegId,
   type MediaEndpoint,
+  type MidCallInfo,
   type MediaResources,
   type ConferenceBridge,
   type PartyInfo,

@@ -114,6 +114,18 @@ export interface DeviceDriver {
    * that carried none. `undefined` when no answer could be had; the leg is released next.
    */
   answerOffer(leg: LegId, answer: SessionDescription | undefined): void;
+  /**
+   * Passes mid-call information from the other party (SIP INFO: DTMF relay, for one) to this leg's
+   * device; resolves with the device's status (200 when it took it). Drivers without it drop such
+   * information.
+   */
+  sendInfo?(leg: LegId, info: MidCallInfo): Promise<number>;
+}
+
+/** Mid-call information a device sends its peer: a body and its type (application/dtmf-relay, …). */
+export interface MidCallInfo {
+  readonly contentType: string;
+  readonly body: string;
 }
 
 /** One call detail record: a caller's leg and the leg it finally reached (or failed to). */

@@ -652,6 +652,23 @@ describe('offer and answer', () => {
   });
 });
 
+describe('mid-call information', () => {
+  it('INFO MUST go to the connected party and its status come back; without a party it MUST be taken and dropped', async () => {
+    const h = start(basic);
+    const caller = h.engine.originate({ device: 'SEP1001', dialled: '1002' });
+    await h.settle();
+    const callee = h.driver.alertFor('SEP1002').leg;
+    const dtmf = { contentType: 'application/dtmf-relay', body: 'Signal=5\r\n' };
+    await expect(h.engine.relayInfo(caller, dtmf)).resolves.toBe(200);
+    expect(h.driver.take('sendInfo')).toEqual([]);
+    h.engine.answered(callee);
+    await expect(h.engine.relayInfo(caller, dtmf)).resolves.toBe(415);
+    expect(h.driver.take('sendInfo')).toEqual([{ kind: 'sendInfo', leg: callee, info: dtmf }]);
+    h.engine.released(caller);
+    await h.settle();
+  });
+});
+
 describe('call control', () => {
   it('redirect MUST move a ringing call to another number, and MUST be refused once the call is answered', async () => {
     const h = start(basic);

@@ -30,6 +30,7 @@ import {
   type LegId,
   type MediaEndpoint,
   type MediaResources,
+  type MidCallInfo,
   type PartyInfo,
   type RedirectReason,
   type ReleaseCause,
@@ -434,6 +435,20 @@ export class Switch {
     const connection = context.pilotConnection;
     context.pilotConnection = undefined;
     if (connection?.isLive === true) connection.setState('DISCONNECTED', cause);
+  }
+
+  /**
+   * A leg's device sends mid-call information (DTMF as SIP INFO, for one): it goes to the party it
+   * talks to, whose status comes back (200 when taken). With nobody to take it — no connected party,
+   * a conference, a device that cannot — it is accepted and dropped, as a SIP INFO nobody reads.
+   */
+  async relayInfo(leg: LegId, info: MidCallInfo): Promise<number> {
+    const entry = this.#legs.get(leg);
+    if (entry === undefined || entry.context.ended || entry.context.conference !== undefined) return 200;
+    const peer = this.#peerOf(entry);
+    const driver = peer === undefined ? undefined : this.#driverFor(peer.device);
+    if (peer === undefined || driver?.sendInfo === undefined) return 200;
+    return driver.sendInfo(peer.terminalConnection.leg, info);
   }
 
   // --- call control (what the CTI layer will call) ---------------------------------------------

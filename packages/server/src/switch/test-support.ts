@@ -9,6 +9,7 @@ import type {
   LegId,
   MediaEndpoint,
   MediaResources,
+  MidCallInfo,
   ReleaseCause,
   SessionDescription,
 } from './ports.js';
@@ -29,6 +30,7 @@ export type DriverCommand =
     }
   | { kind: 'updateMedia'; leg: LegId; offer: SessionDescription }
   | { kind: 'requestOffer'; leg: LegId }
+  | { kind: 'sendInfo'; leg: LegId; info: MidCallInfo }
   | { kind: 'answerOffer'; leg: LegId; answer: SessionDescription | undefined };
 
 /** A device driver that records the engine's commands; tests play the devices' part by hand. */
@@ -90,6 +92,11 @@ export class FakeDriver implements DeviceDriver {
 
   answerOffer(leg: LegId, answer: SessionDescription | undefined): void {
     this.commands.push({ kind: 'answerOffer', leg, answer });
+  }
+
+  sendInfo(leg: LegId, info: MidCallInfo): Promise<number> {
+    this.commands.push({ kind: 'sendInfo', leg, info });
+    return Promise.resolve(415);
   }
 
   /** The commands of one kind, narrowed. */

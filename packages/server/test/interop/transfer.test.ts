@@ -254,6 +254,23 @@ describe('conference started by a phone', () => {
   });
 });
 
+describe('mid-call information', () => {
+  it("a phone's INFO (DTMF relay) reaches the other phone, and the other phone's answer comes back", async () => {
+    const [a, b] = [await phone('3001'), await phone('3002')];
+    const call = await a.call('3002');
+    const bCall = await answeredOn(b, 1);
+    const dtmf = await a.send(
+      call.dialog,
+      'INFO',
+      [{ name: 'Content-Type', value: 'application/dtmf-relay' }],
+      'Signal=5\r\nDuration=160\r\n',
+    );
+    expect(dtmf.status).toBe(200);
+    expect(bCall.infos).toEqual(['application/dtmf-relay\nSignal=5\r\nDuration=160\r\n']);
+    expect((await call.hangUp()).status).toBe(200);
+  });
+});
+
 describe('offer and answer', () => {
   it("a caller's INVITE without SDP (delayed offer): the callee's offer reaches it in the 200, its answer the callee in the ACK", async () => {
     const [a, b] = [await phone('3001'), await phone('3002')];

@@ -69,7 +69,7 @@ export class TestPhone {
     const ua = new SipUserAgent({
       transport,
       clock,
-      allow: ['INVITE', 'ACK', 'CANCEL', 'BYE', 'NOTIFY', 'REFER'],
+      allow: ['INVITE', 'ACK', 'CANCEL', 'BYE', 'NOTIFY', 'REFER', 'INFO'],
       userAgentHeader: 'Strowger test phone',
       ...(options.timers === undefined ? {} : { timers: options.timers }),
     });
@@ -215,6 +215,10 @@ export class TestPhone {
         call.notifies.push(bodyOf(request)?.trim() ?? '');
         void incoming.respond(200, 'OK');
         return;
+      case 'INFO':
+        call.infos.push(`${request.getHeader('Content-Type') ?? ''}\n${bodyOf(request) ?? ''}`);
+        void incoming.respond(200, 'OK');
+        return;
       case 'BYE':
         call.ended = true;
         call.dialog.terminate();
@@ -322,6 +326,8 @@ export class PhoneCall {
   readonly acks: Array<string | undefined> = [];
   /** sipfrag bodies of NOTIFYs received (transfer progress). */
   readonly notifies: string[] = [];
+  /** INFO requests received, as "content type, newline, body". */
+  readonly infos: string[] = [];
   /** Re-INVITEs received and not answered yet (see TestPhone.holdReinvites). */
   readonly pendingReinvites: IncomingRequest[] = [];
   /** Final statuses of this phone's own re-INVITEs and BYEs, in order. */

@@ -25,6 +25,7 @@ import {
   type AlertRequest,
   type DeviceDriver,
   type LegId,
+  type MidCallInfo,
   type PartyInfo,
   type ReleaseCause,
   type SessionDescription,
@@ -47,6 +48,7 @@ export type SwitchInputs = Pick<
   | 'refused'
   | 'released'
   | 'updateMedia'
+  | 'relayInfo'
   | 'transfer'
   | 'transferCalls'
   | 'joinConference'
@@ -135,7 +137,7 @@ export class SipPhoneDriver implements DeviceDriver {
         this.#onMediaUpdate(leg, incoming);
         return true;
       case 'INFO':
-        void incoming.respond(200, 'OK');
+        this.#onInfo(leg, incoming);
         return true;
       case 'REFER':
         this.#onRefer(leg, incoming);
@@ -322,6 +324,31 @@ export class SipPhoneDriver implements DeviceDriver {
         // RFC 3261 §14.2: a failed re-INVITE leaves the session as it was.
         this.#logger.info({ err: error, leg: leg.id }, 'media update refused by the other party');
         if (!incoming.answered) void incoming.respond(488, 'Not Acceptable Here');
+      },
+    );
+  }
+
+  /**
+   * Mid-call INFO (RFC 6086; DTMF relay is the common one) goes to the other party, and its answer
+   * comes back: a phone pressing keys towards a voicemail system or an IVR is heard there.
+   */
+  #onInfo(leg: SipLeg, incoming: IncomingRequest): void {
+    const engine = this.#engine;
+    const body = Buffer.from(incoming.request.body).toString('utf8');
+    const contentType = incoming.request.getHeader('Content-Type');
+    if (engine === undefined || contentType === undefined || body.length === 0) {
+      void incoming.respond(200, 'OK');
+      return;
+    }
+    engine.relayInfo(leg.id, { contentType, body }).then(
+      (status) => {
+        if (incoming.answered) return;
+        // The other party's 481 is about its own dialog, not this one: it must not end this phone's call.
+        void incoming.respond(status === 481 || status < 200 || status >= 700 ? 500 : status);
+      },
+      (error: unknown) => {
+        this.#logger.info({ err: error, leg: leg.id }, 'INFO could not be passed on');
+        if (!incoming.answered) void incoming.respond(500, 'Server Internal Error - the other party did not answer');
       },
     );
   }
@@ -617,6 +644,18 @@ export class SipPhoneDriver implements DeviceDriver {
     if (response.status >= 300) throw new Error(`the phone refused the new session description: ${response.status}`);
     this.#sendAck(leg, reinvite.cseq.seq);
     return Buffer.from(response.body).toString('utf8');
+  }
+
+  async sendInfo(legId: LegId, info: MidCallInfo): Promise<number> {
+    const leg = this.#legs.get(legId);
+    if (leg?.dialog === undefined || leg.ended || leg.dialog.state === 'terminated') return 481;
+    const request = leg.dialog.createRequest('INFO', {
+      sentBy: this.#ua.transport.sentBy(leg.target.protocol),
+      protocol: leg.target.protocol,
+      headers: [{ name: 'Content-Type', value: info.contentType }],
+      body: Buffer.from(info.body),
+    });
+    return (await this.#ua.sendRequest(request, { target: leg.target })).status;
   }
 
   async requestOffer(legId: LegId): Promise<SessionDescription> {

@@ -37,7 +37,7 @@ afterAll(async () => {
 
 afterEach(async () => {
   await expectNoCallLeft(server);
-  for (const phone of phones) phone.close();
+  await Promise.all(phones.map((phone) => phone.close()));
   phones = [];
 });
 
@@ -211,6 +211,23 @@ describe('races', () => {
     expect(await waitUntil(() => bCall.ended)).toBe(true);
     expect(server.strowger.engine.callCount).toBe(0);
   });
+});
+
+describe('glare', () => {
+  it("a re-INVITE refused with 491 (it crossed the phone's own) is sent once more after the RFC 3261 wait", async () => {
+    const [a, b] = [await phone('3001'), await phone('3002')];
+    const call = await a.call('3002');
+    const bCall = await answeredOn(b, 1);
+    b.glares = 1;
+    // A holds: the server's re-INVITE to B (music on hold) meets a 491, waits 2.1–4 s (it called B), retries.
+    expect((await call.hold()).status).toBe(200);
+    expect(b.reinviteTimes).toHaveLength(2);
+    const waited = b.reinviteTimes[1]! - b.reinviteTimes[0]!;
+    expect(waited).toBeGreaterThanOrEqual(2000);
+    expect(waited).toBeLessThan(4500);
+    expect(bCall.reinvites.at(-1)).toMatch(/a=sendonly/);
+    expect((await call.hangUp()).status).toBe(200);
+  }, 15_000);
 });
 
 describe('conference started by a phone', () => {

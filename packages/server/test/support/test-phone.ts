@@ -27,12 +27,20 @@ export class TestPhone {
   readonly calls: PhoneCall[] = [];
   /** When set, re-INVITEs are kept unanswered (on their call's `pendingReinvites`) until the test acts. */
   holdReinvites = false;
+  /** Re-INVITEs still to refuse with 491 Request Pending, as if each crossed one of this phone's own. */
+  glares = 0;
+  /** When the refused re-INVITEs arrived, and when each answered one did (ms since the epoch). */
+  readonly reinviteTimes: number[] = [];
   readonly #ua: SipUserAgent;
   readonly #transport: TransportLayer;
   readonly #server: Endpoint;
   readonly #password: string;
   readonly #local: { host: string; port: number };
   #sdpVersion = 1;
+  /** One Call-ID for all of this phone's REGISTERs (RFC 3261 §10.2.4), never one an earlier phone used. */
+  readonly #registrationCallId = `reg-${Math.random().toString(16).slice(2)}`;
+  /** REGISTERs of one Call-ID need rising CSeqs (§10.3 step 7). */
+  #registrationSeq = 0;
 
   private constructor(options: {
     dn: string;
@@ -86,19 +94,23 @@ export class TestPhone {
   }
 
   async register(expires = 300): Promise<void> {
-    const response = await this.#withAuth('REGISTER', 'WWW-Authenticate', 'Authorization', (cseq, auth) =>
+    const base = this.#registrationSeq;
+    this.#registrationSeq += 2;
+    const response = await this.#withAuth('REGISTER', 'WWW-Authenticate', 'Authorization', (attempt, auth) =>
       this.#ua.createRequest({
         method: 'REGISTER',
         uri: this.#serverUri(),
         from: this.#me(),
         to: this.#me(),
-        callId: `reg-${this.dn}-${this.#local.port}`,
-        cseq,
+        callId: this.#registrationCallId,
+        cseq: base + attempt,
         contact: this.#contact(),
         headers: [{ name: 'Expires', value: String(expires) }, ...auth],
       }),
     );
-    if (response.status !== 200) throw new Error(`${this.dn} could not register: ${response.status}`);
+    if (response.status !== 200) {
+      throw new Error(`${this.dn} could not ${expires === 0 ? 'unregister' : 'register'}: ${response.status}`);
+    }
   }
 
   /**
@@ -165,9 +177,11 @@ export class TestPhone {
     });
   }
 
-  close(): void {
+  /** Unregisters (a registrar keeps a few contacts per device, not one per test) and closes. */
+  async close(): Promise<void> {
+    await this.register(0).catch(() => undefined);
     this.#ua.close();
-    void this.#transport.close();
+    await this.#transport.close();
   }
 
   #onRequest(incoming: IncomingRequest): void {
@@ -195,6 +209,12 @@ export class TestPhone {
     switch (request.method) {
       case 'INVITE': {
         const offer = bodyOf(request);
+        this.reinviteTimes.push(Date.now());
+        if (this.glares > 0) {
+          this.glares -= 1;
+          void incoming.respond(491, 'Request Pending');
+          return;
+        }
         call.reinvites.push(offer);
         if (this.holdReinvites) {
           call.pendingReinvites.push(incoming);

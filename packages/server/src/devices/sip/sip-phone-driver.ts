@@ -631,19 +631,36 @@ export class SipPhoneDriver implements DeviceDriver {
   async updateMedia(legId: LegId, offer: SessionDescription): Promise<SessionDescription> {
     const leg = this.#legs.get(legId);
     if (leg?.dialog === undefined || leg.ended) throw new Error(`leg ${legId} has no dialog`);
-    const reinvite = leg.dialog.createRequest('INVITE', {
-      sentBy: this.#ua.transport.sentBy(leg.target.protocol),
-      protocol: leg.target.protocol,
-      headers: [this.#contactHeader(leg.target.protocol), sdpType],
-      body: Buffer.from(leg.origin.present(offer)),
-    });
-    const response = await this.#ua.sendRequest(reinvite, {
-      target: leg.target,
-      onRetransmitted2xx: (repeat) => this.#ack(leg, repeat),
-    });
+    const { response, cseq } = await this.#reinvite(leg, leg.origin.present(offer));
     if (response.status >= 300) throw new Error(`the phone refused the new session description: ${response.status}`);
-    this.#sendAck(leg, reinvite.cseq.seq);
+    this.#sendAck(leg, cseq);
     return Buffer.from(response.body).toString('utf8');
+  }
+
+  /**
+   * Sends a re-INVITE (with an offer, or without to ask for one). If it crosses the phone's own
+   * (491 Request Pending, RFC 3261 §14.1) it is sent once more after the wait the RFC gives: 2.1–4 s
+   * when we chose the Call-ID (we called the phone), up to 2 s when the phone did.
+   */
+  async #reinvite(leg: SipLeg, offer: string | undefined): Promise<{ response: SipResponse; cseq: number }> {
+    for (let attempt = 1; ; attempt++) {
+      const dialog = leg.dialog;
+      if (dialog === undefined || leg.ended || dialog.state === 'terminated')
+        throw new Error(`leg ${leg.id} has no dialog`);
+      const reinvite = dialog.createRequest('INVITE', {
+        sentBy: this.#ua.transport.sentBy(leg.target.protocol),
+        protocol: leg.target.protocol,
+        headers: [this.#contactHeader(leg.target.protocol), ...(offer === undefined ? [] : [sdpType])],
+        ...(offer === undefined ? {} : { body: Buffer.from(offer) }),
+      });
+      const response = await this.#ua.sendRequest(reinvite, {
+        target: leg.target,
+        onRetransmitted2xx: (repeat) => this.#ack(leg, repeat),
+      });
+      if (response.status !== 491 || attempt > 1) return { response, cseq: reinvite.cseq.seq };
+      const waitMs = leg.kind === 'outbound' ? 2100 + Math.random() * 1900 : Math.random() * 2000;
+      await new Promise<void>((done) => this.#options.clock.setTimer(waitMs, done));
+    }
   }
 
   async sendInfo(legId: LegId, info: MidCallInfo): Promise<number> {
@@ -661,21 +678,13 @@ export class SipPhoneDriver implements DeviceDriver {
   async requestOffer(legId: LegId): Promise<SessionDescription> {
     const leg = this.#legs.get(legId);
     if (leg?.dialog === undefined || leg.ended) throw new Error(`leg ${legId} has no dialog`);
-    const reinvite = leg.dialog.createRequest('INVITE', {
-      sentBy: this.#ua.transport.sentBy(leg.target.protocol),
-      protocol: leg.target.protocol,
-      headers: [this.#contactHeader(leg.target.protocol)],
-    });
-    const response = await this.#ua.sendRequest(reinvite, {
-      target: leg.target,
-      onRetransmitted2xx: (repeat) => this.#ack(leg, repeat),
-    });
+    const { response, cseq } = await this.#reinvite(leg, undefined);
     if (response.status >= 300) throw new Error(`the phone refused to make an offer: ${response.status}`);
     if (response.body.length === 0) {
-      this.#sendAck(leg, reinvite.cseq.seq);
+      this.#sendAck(leg, cseq);
       throw new Error('the phone answered a re-INVITE without SDP with no offer');
     }
-    leg.pendingAck = reinvite.cseq.seq;
+    leg.pendingAck = cseq;
     return Buffer.from(response.body).toString('utf8');
   }
 

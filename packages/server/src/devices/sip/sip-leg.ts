@@ -1,7 +1,7 @@
 import type { TimerHandle } from '../../core/index.js';
 import type { Dialog, Endpoint, IncomingRequest, SipRequest } from '../../sip/index.js';
 import type { SessionOrigin } from '../../sdp/index.js';
-import type { LegId } from '../../switch/index.js';
+import type { LegId, Switch } from '../../switch/index.js';
 
 /** One phone's side of a call as the SIP driver keeps it: a dialog with us, and what is in flight on it. */
 
@@ -52,3 +52,20 @@ export interface OutboundLeg extends LegBase {
 }
 
 export type SipLeg = InboundLeg | OutboundLeg;
+
+/** What the driver needs of the engine: its inputs. */
+export type SwitchInputs = Pick<
+  Switch,
+  | 'originate'
+  | 'ringing'
+  | 'answered'
+  | 'offerAnswered'
+  | 'refused'
+  | 'released'
+  | 'updateMedia'
+  | 'relayInfo'
+  | 'transfer'
+  | 'transferCalls'
+  | 'joinConference'
+  | 'inConference'
+>;

@@ -5,7 +5,6 @@ import {
   dialogKey,
   formatNameAddress,
   isSipUri,
-  parseNameAddress,
   isTelUri,
   type DigestAlgorithm,
   type DigestAuthenticator,
@@ -29,31 +28,14 @@ import {
   type PartyInfo,
   type ReleaseCause,
   type SessionDescription,
-  type Switch,
 } from '../../switch/index.js';
 import { SessionOrigin } from '../../sdp/index.js';
-import { headerParam, parseReplaces, transferFailureStatus } from './refer.js';
+import { parseReplaces } from './refer.js';
 import type { RegistrationTable } from './registration-table.js';
 import { causeFromStatus, diversionReason, finalStatusFor } from './sip-causes.js';
-import type { InboundLeg, OutboundLeg, Referral, SipLeg } from './sip-leg.js';
+import type { InboundLeg, OutboundLeg, SipLeg, SwitchInputs } from './sip-leg.js';
+import { SipReferrals } from './sip-referrals.js';
 import type { SipAccount } from './sip-accounts.js';
-
-/** What the driver needs of the engine: its inputs. */
-export type SwitchInputs = Pick<
-  Switch,
-  | 'originate'
-  | 'ringing'
-  | 'answered'
-  | 'offerAnswered'
-  | 'refused'
-  | 'released'
-  | 'updateMedia'
-  | 'relayInfo'
-  | 'transfer'
-  | 'transferCalls'
-  | 'joinConference'
-  | 'inConference'
->;
 
 export interface SipPhoneDriverOptions {
   ua: SipUserAgent;
@@ -66,7 +48,6 @@ export interface SipPhoneDriverOptions {
 }
 
 const sdpType: HeaderField = { name: 'Content-Type', value: 'application/sdp' };
-const sipfragType: HeaderField = { name: 'Content-Type', value: 'message/sipfrag;version=2.0' };
 
 /**
  * The SIP phone driver: a back-to-back user agent. Each phone's side of a call is its own SIP dialog
@@ -82,6 +63,7 @@ export class SipPhoneDriver implements DeviceDriver {
   readonly #legs = new Map<LegId, SipLeg>();
   readonly #byDialog = new Map<string, SipLeg>();
   readonly #offHook: Array<() => void> = [];
+  readonly #referrals: SipReferrals;
 
   constructor(options: SipPhoneDriverOptions) {
     this.#options = options;
@@ -89,6 +71,17 @@ export class SipPhoneDriver implements DeviceDriver {
     this.#table = options.table;
     this.#logger = (options.logger ?? silentLogger).child({ layer: 'sip-phones' });
     this.#offHook.push(this.#ua.transactions.events.on('ack', ({ request }) => this.#onAck(request)));
+    this.#referrals = new SipReferrals({
+      ua: this.#ua,
+      logger: this.#logger,
+      clock: options.clock,
+      timers: options.timers,
+      engine: () => this.#engine,
+      contactHeader: (protocol) => this.#contactHeader(protocol),
+      legReplacedBy: (replaces) => this.#legReplacedBy(replaces),
+      isCurrent: (leg) => this.#legs.get(leg.id) === leg,
+      bye: (leg) => this.#bye(leg),
+    });
   }
 
   /** Connects the driver to the engine it reports to. */
@@ -140,7 +133,7 @@ export class SipPhoneDriver implements DeviceDriver {
         this.#onInfo(leg, incoming);
         return true;
       case 'REFER':
-        this.#onRefer(leg, incoming);
+        this.#referrals.onRefer(leg, incoming);
         return true;
       default:
         void incoming.respond(405, 'Method Not Allowed', {
@@ -353,133 +346,11 @@ export class SipPhoneDriver implements DeviceDriver {
     );
   }
 
-  /**
-   * A phone transfers its call (RFC 3515). A Refer-To with a number is a blind transfer; one with
-   * Replaces (RFC 3891) naming another of this phone's calls with us is an attended transfer, which
-   * joins the two other parties. We accept with 202 and report with NOTIFY: 100 Trying at once, then
-   * 200 OK once the engine has taken the transfer — the phone then leaves, and is sent BYE if it
-   * does not hang up itself — or the failure, in which case the call stays as it was.
-   */
-  #onRefer(leg: SipLeg, incoming: IncomingRequest): void {
-    const engine = this.#engine;
-    const request = incoming.request;
-    if (engine === undefined) {
-      void incoming.respond(503, 'Service Unavailable');
-      return;
-    }
-    const referTo = request.getHeaders('Refer-To');
-    if (referTo.length !== 1) {
-      void incoming.respond(400, 'Bad Request - a REFER needs exactly one Refer-To');
-      return;
-    }
-    let target: Uri;
-    try {
-      target = parseNameAddress(referTo[0] ?? '').uri;
-    } catch {
-      void incoming.respond(400, 'Bad Request - Refer-To is not a SIP or tel URI');
-      return;
-    }
-    const number = isSipUri(target) ? target.user : isTelUri(target) ? target.number : undefined;
-    const replaces = isSipUri(target) ? headerParam(target, 'Replaces') : undefined;
-    if (replaces === undefined && (number === undefined || number.length === 0)) {
-      void incoming.respond(400, 'Bad Request - Refer-To names no number to transfer to');
-      return;
-    }
-    // Joins to a conference may follow each other; a transfer is one at a time.
-    const joining = replaces !== undefined && engine.inConference(leg.id);
-    if (leg.referral !== undefined && !joining) {
-      void incoming.respond(491, 'Request Pending');
-      return;
-    }
-    const notify = request.getHeader('Refer-Sub')?.trim().toLowerCase() !== 'false';
-    void incoming.respond(202, 'Accepted', {
-      headers: [this.#contactHeader(leg.target.protocol), ...(notify ? [] : [{ name: 'Refer-Sub', value: 'false' }])],
-    });
-    // Each REFER is its own subscription; NOTIFYs of one dialog still go one after another.
-    const referral: Referral = { cseq: request.cseq.seq, notify, sent: leg.referral?.sent ?? Promise.resolve() };
-    if (!joining) leg.referral = referral;
-    void this.#notify(leg, referral, '100 Trying', false);
-    try {
-      if (replaces !== undefined) {
-        const replaced = this.#legReplacedBy(replaces);
-        if (replaced === undefined || replaced === leg) {
-          throw Object.assign(new Error(`Replaces names no call of this phone: ${replaces}`), { sipStatus: 481 });
-        }
-        if (joining) {
-          // A REFER to the conference focus brings the phone's other call into the conference
-          // (RFC 4579 §5.10); the phone stays, so the outcome is reported here, not on leaving.
-          engine.joinConference(leg.id, replaced.id).then(
-            () => void this.#notify(leg, referral, '200 OK', true),
-            (error: unknown) => {
-              this.#logger.info({ err: error, leg: leg.id }, 'joining the conference failed');
-              void this.#notify(leg, referral, transferFailureStatus(error), true);
-            },
-          );
-          return;
-        }
-        engine.transferCalls(leg.id, replaced.id);
-      } else {
-        engine.transfer(leg.id, decodeURIComponent(number ?? ''));
-      }
-    } catch (error) {
-      // The transfer was not taken: the call goes on, and the phone hears why (RFC 3515 §2.4.5).
-      this.#logger.info({ err: error, leg: leg.id }, 'transfer refused');
-      if (leg.referral === referral) leg.referral = undefined;
-      void this.#notify(leg, referral, transferFailureStatus(error), true);
-    }
-  }
-
   /** The leg a Replaces value names: the phone's from-tag is its own tag, the to-tag ours. */
   #legReplacedBy(replaces: string): SipLeg | undefined {
     const parsed = parseReplaces(replaces);
     if (parsed === undefined) return undefined;
     return this.#byDialog.get(dialogKey({ callId: parsed.callId, localTag: parsed.toTag, remoteTag: parsed.fromTag }));
-  }
-
-  /**
-   * Reports a referral's progress in a sipfrag NOTIFY (RFC 3515 §2.4.4), unless the phone asked not,
-   * after the previous NOTIFY has its answer. Resolves when this one has.
-   */
-  #notify(leg: SipLeg, referral: Referral, status: string, final: boolean): Promise<void> {
-    if (!referral.notify) return referral.sent;
-    referral.sent = referral.sent.then(() => {
-      const dialog = leg.dialog;
-      if (dialog === undefined || dialog.state === 'terminated') return;
-      const notify = dialog.createRequest('NOTIFY', {
-        sentBy: this.#ua.transport.sentBy(leg.target.protocol),
-        protocol: leg.target.protocol,
-        headers: [
-          { name: 'Event', value: `refer;id=${referral.cseq}` },
-          { name: 'Subscription-State', value: final ? 'terminated;reason=noresource' : 'active;expires=60' },
-          this.#contactHeader(leg.target.protocol),
-          sipfragType,
-        ],
-        body: Buffer.from(`SIP/2.0 ${status}\r\n`),
-      });
-      return this.#ua.sendRequest(notify, { target: leg.target }).then(
-        () => undefined,
-        (error: unknown) => this.#logger.info({ err: error, leg: leg.id }, 'NOTIFY got no answer'),
-      );
-    });
-    return referral.sent;
-  }
-
-  /**
-   * The phone transferred its call away. It hears that the transfer succeeded and is expected to hang
-   * up (RFC 5589 §6); if it has not after 4·T1, we end its dialog ourselves.
-   */
-  #leaveAfterTransfer(leg: SipLeg): void {
-    const referral = leg.referral;
-    leg.referral = undefined;
-    leg.ended = true;
-    const notified = referral === undefined ? Promise.resolve() : this.#notify(leg, referral, '200 OK', true);
-    void notified.then(() => {
-      leg.retransmit?.cancel();
-      leg.retransmit = this.#options.clock.setTimer(4 * this.#options.timers.t1, () => {
-        leg.retransmit = undefined;
-        if (this.#legs.get(leg.id) === leg) this.#bye(leg);
-      });
-    });
   }
 
   // --- commands from the engine --------------------------------------------------------------------
@@ -577,7 +448,7 @@ export class SipPhoneDriver implements DeviceDriver {
     const leg = this.#legs.get(legId);
     if (leg === undefined) return;
     if (cause.reason === 'transferred' && leg.dialog !== undefined) {
-      this.#leaveAfterTransfer(leg);
+      this.#referrals.leaveAfterTransfer(leg);
       return;
     }
     if (leg.kind === 'inbound' && !leg.incoming.answered) {

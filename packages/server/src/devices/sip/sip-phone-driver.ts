@@ -420,7 +420,8 @@ export class SipPhoneDriver implements DeviceDriver {
         target,
         signal: leg.abort.signal,
         onProvisional: (response) => this.#onProvisional(leg, response),
-        onRetransmitted2xx: (response) => this.#ack(leg, response),
+        // By id, not the leg itself: the transaction lives 32 s (Timer M) and must not keep an ended call.
+        onRetransmitted2xx: (response) => this.#ackById(leg.id, response),
       })
       .then(
         (response) => this.#onFinal(leg, response),
@@ -526,7 +527,7 @@ export class SipPhoneDriver implements DeviceDriver {
       });
       const response = await this.#ua.sendRequest(reinvite, {
         target: leg.target,
-        onRetransmitted2xx: (repeat) => this.#ack(leg, repeat),
+        onRetransmitted2xx: (repeat) => this.#ackById(leg.id, repeat),
       });
       if (response.status !== 491 || attempt > 1) return { response, cseq: reinvite.cseq.seq };
       const waitMs = leg.kind === 'outbound' ? 2100 + Math.random() * 1900 : Math.random() * 2000;
@@ -614,6 +615,11 @@ export class SipPhoneDriver implements DeviceDriver {
       this.#sendAck(leg, leg.invite.cseq.seq);
       this.#bye(leg);
     }
+  }
+
+  #ackById(legId: LegId, response: SipResponse): void {
+    const leg = this.#legs.get(legId);
+    if (leg !== undefined) this.#ack(leg, response);
   }
 
   /** A repeated 2xx to one of our INVITEs: our ACK was lost, so it is sent again (unless still pending). */

@@ -58,19 +58,29 @@ const inviteClientTable: TransitionTable<InviteClientState, InviteClientInput> =
 };
 
 export class InviteClientTransaction extends TransactionMachine<InviteClientState, InviteClientInput> {
-  readonly request: SipRequest;
+  readonly method: string;
+  readonly callId: string;
   readonly #context: ClientTransactionContext;
+  /** Kept while it may be sent again or ACKed (non-2xx); let go once a 2xx makes it the TU's business. */
+  #request: SipRequest | undefined;
   #intervalA: number;
 
   constructor(request: SipRequest, context: ClientTransactionContext) {
     super('Calling', inviteClientTable, context.clock);
-    this.request = request;
+    this.#request = request;
+    this.method = request.method;
+    this.callId = request.callId;
     this.#context = context;
     this.#intervalA = context.timers.t1;
   }
 
   protected get terminatedState(): InviteClientState {
     return 'Terminated';
+  }
+
+  get request(): SipRequest {
+    if (this.#request === undefined) throw new Error(`the ${this.method} of ${this.callId} was answered and let go`);
+    return this.#request;
   }
 
   start(): void {
@@ -88,6 +98,9 @@ export class InviteClientTransaction extends TransactionMachine<InviteClientStat
     if (input === '1xx') {
       if (from !== 'Accepted') this.#context.onResponse(response);
     } else if (input === '2xx') {
+      // RFC 6026 §8.4: in Accepted the transaction only passes 2xx retransmissions up; the INVITE
+      // itself is the TU's (it holds it for the dialog's life) and is not kept here for 32 s more.
+      this.#request = undefined;
       this.#context.onResponse(response);
       if (from !== 'Accepted') this.startTimer('M', 64 * this.#context.timers.t1, () => this.#fire('timerM'));
     } else {
@@ -177,19 +190,29 @@ const nonInviteClientTable: TransitionTable<NonInviteClientState, NonInviteClien
 };
 
 export class NonInviteClientTransaction extends TransactionMachine<NonInviteClientState, NonInviteClientInput> {
-  readonly request: SipRequest;
+  readonly method: string;
+  readonly callId: string;
   readonly #context: ClientTransactionContext;
+  /** Kept while it may be sent again; let go once a final response completes the transaction. */
+  #request: SipRequest | undefined;
   #intervalE: number;
 
   constructor(request: SipRequest, context: ClientTransactionContext) {
     super('Trying', nonInviteClientTable, context.clock);
-    this.request = request;
+    this.#request = request;
+    this.method = request.method;
+    this.callId = request.callId;
     this.#context = context;
     this.#intervalE = context.timers.t1;
   }
 
   protected get terminatedState(): NonInviteClientState {
     return 'Terminated';
+  }
+
+  get request(): SipRequest {
+    if (this.#request === undefined) throw new Error(`the ${this.method} of ${this.callId} was answered and let go`);
+    return this.#request;
   }
 
   start(): void {
@@ -204,6 +227,7 @@ export class NonInviteClientTransaction extends TransactionMachine<NonInviteClie
     const { from } = this.transition(input);
     if (from === 'Completed') return;
     if (input === '200-699') {
+      this.#request = undefined; // Completed only absorbs retransmitted responses
       this.cancelTimer('E');
       this.cancelTimer('F');
       // §17.1.2.2: Timer K = T4 on unreliable transports, zero on reliable ones.

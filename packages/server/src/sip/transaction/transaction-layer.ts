@@ -71,9 +71,9 @@ export class TransactionLayer {
   describeLive(): Array<{ side: 'client' | 'server'; method: string; state: string; callId: string }> {
     const describe = (side: 'client' | 'server', t: ServerTransaction | ClientTransaction) => ({
       side,
-      method: 'method' in t ? t.method : t.request.method,
+      method: t.method,
       state: t.state,
-      callId: 'callId' in t ? t.callId : (t.request.getHeader('Call-ID') ?? ''),
+      callId: t.callId,
     });
     return [
       ...[...this.#servers.values()].map((t) => describe('server', t)),

@@ -155,10 +155,12 @@ export class SipUserAgent {
       let provisional = false;
       let cancelSent = false;
       let settled = false;
+      // Only CANCEL needs the request once it is sent; a settled request is let go (see finish).
+      let cancellable: SipRequest | undefined = request;
       const sendCancel = () => {
-        if (cancelSent || !provisional || settled) return;
+        if (cancelSent || !provisional || settled || cancellable === undefined) return;
         cancelSent = true;
-        const cancel = buildCancel(request);
+        const cancel = buildCancel(cancellable);
         this.transactions.sendRequest(cancel, options.target, {
           onResponse: () => undefined,
           onTimeout: () => undefined,
@@ -169,6 +171,7 @@ export class SipUserAgent {
       options.signal?.addEventListener('abort', abort, { once: true });
       const finish = () => {
         settled = true;
+        cancellable = undefined;
         options.signal?.removeEventListener('abort', abort);
       };
       this.transactions.sendRequest(request, options.target, {

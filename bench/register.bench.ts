@@ -12,9 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Session } from 'node:inspector/promises';
-import { pino } from 'pino';
-import { percentile, runSipp, sippCallCounts } from './bench-support.js';
-import { Strowger } from '../packages/server/dist/server/index.js';
+import { percentile, runSipp, sippCallCounts, startBenchServer } from './bench-support.js';
 import type { SipRequest, SipResponse } from '../packages/server/dist/sip/index.js';
 
 const phones = Number(process.env.PHONES ?? 1000);
@@ -40,9 +38,6 @@ function phoneConfig(count: number): string {
 
 const workDir = await mkdtemp(join(tmpdir(), 'strowger-bench-register-'));
 try {
-  const configFile = join(workDir, 'phones.yaml');
-  await writeFile(configFile, phoneConfig(phones));
-
   // Time each REGISTER from its arrival to the 200 that answers it, inside the server.
   const arrivals = new Map<string, bigint>();
   const serviceTimesUs: number[] = [];
@@ -54,16 +49,7 @@ try {
   const key = (m: SipRequest | SipResponse): string => `${m.callId} ${m.cseq.seq}`;
 
   console.log(`applying a configuration of ${phones} phones…`);
-  const strowger = await Strowger.start({
-    store: { dataDir: join(workDir, 'data') },
-    configFile,
-    bind: '127.0.0.1',
-    sipPort: 0,
-    httpBind: '127.0.0.1',
-    httpPort: 0,
-    // SIPp answers only MD5 challenges, and only the first one offered.
-    digestAlgorithms: ['MD5'],
-    logger: pino({ level: 'warn' }),
+  const strowger = await startBenchServer(workDir, phoneConfig(phones), {
     sipObserver: {
       messageReceived(message) {
         if (message.kind === 'request' && message.method === 'REGISTER')

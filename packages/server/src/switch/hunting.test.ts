@@ -1,16 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HuntAlgorithm, HuntOption, SwitchConfig, SwitchLineGroup } from './config.js';
 import { releaseCauses } from './ports.js';
-import { harness, line, phone, type Harness } from './test-support.js';
+import { harness, leftovers, line, phone, type Harness } from './test-support.js';
 
 // Hunt pilots → hunt lists → line groups → members (domain reference §4), engine only.
 let current: Harness | undefined;
 
 afterEach(() => {
   if (current === undefined) return;
-  expect(current.engine.callCount, 'calls left behind').toBe(0);
-  expect(current.engine.legCount, 'legs left behind').toBe(0);
-  expect(current.clock.pendingTimers, 'timers left behind').toBe(0);
+  expect(leftovers(current), 'calls, legs or timers left behind').toEqual({ calls: 0, legs: 0, timers: 0 });
   current = undefined;
 });
 

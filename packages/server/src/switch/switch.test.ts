@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isStrowgerError } from '../core/index.js';
 import type { SwitchConfig } from './config.js';
 import { releaseCauses } from './ports.js';
-import { harness, line, phone, type Harness } from './test-support.js';
+import { harness, leftovers, line, phone, type Harness } from './test-support.js';
 
 const basic: SwitchConfig = {
   devices: [phone('SEP1001', ['1001']), phone('SEP1002', ['1002']), phone('SEP1003', ['1003'])],
@@ -19,9 +19,7 @@ function start(config: SwitchConfig, options?: { outOfService?: string[]; withou
 afterEach(() => {
   // After every test: no call, leg or timer is left behind.
   if (current === undefined) return;
-  expect(current.engine.callCount, 'calls left behind').toBe(0);
-  expect(current.engine.legCount, 'legs left behind').toBe(0);
-  expect(current.clock.pendingTimers, 'timers left behind').toBe(0);
+  expect(leftovers(current), 'calls, legs or timers left behind').toEqual({ calls: 0, legs: 0, timers: 0 });
   current = undefined;
 });
 

@@ -207,3 +207,8 @@ export function harness(
   engine.events.on('call', (event) => events.push(event));
   return { engine, driver, clock, events, records, media, settle: () => new Promise((done) => setImmediate(done)) };
 }
+
+/** What an engine test may leave behind; every count must be zero when it ends. */
+export function leftovers(h: Harness): { calls: number; legs: number; timers: number } {
+  return { calls: h.engine.callCount, legs: h.engine.legCount, timers: h.clock.pendingTimers };
+}

@@ -24,6 +24,7 @@ export default tseslint.config(
       'packages/server/src/server/cli*.ts',
       'packages/server/src/server/commands/**',
       'bench/**',
+      'packages/*/scripts/**',
       '**/*.test.ts',
       '**/test-support/**',
     ],

@@ -87,8 +87,7 @@ export function explainLine(
   const appearances = configuration
     .appearancesOf(dn)
     .map((device) => evaluateAccess({ configuration, user, device, line: dn, acquired }));
-  const verdict =
-    appearances.find((v) => v.mayObserve) ?? appearances.find((v) => v.inDomain) ?? appearances[0];
+  const verdict = appearances.find((v) => v.mayObserve) ?? appearances.find((v) => v.inDomain) ?? appearances[0];
   return { line: dn, verdict, appearances };
 }
 

@@ -1,4 +1,4 @@
-import { ErrorCode } from '../../core/index.js';
+import type { ErrorCode } from '../../core/index.js';
 import type { CtiUser } from './cti-configuration.js';
 
 /**

@@ -81,7 +81,12 @@ export function evaluateAccess(query: AccessQuery): AccessVerdict {
   const mayOpenProvider = user.roles.has(CtiRole.Enabled);
   const enabledRule = rule(
     mayOpenProvider
-      ? groupRule(CtiRole.Enabled, true, 'required', `${who} is in "${CtiRole.Enabled}", which every CTI user needs to open a provider.`)
+      ? groupRule(
+          CtiRole.Enabled,
+          true,
+          'required',
+          `${who} is in "${CtiRole.Enabled}", which every CTI user needs to open a provider.`,
+        )
       : groupRule(
           CtiRole.Enabled,
           false,
@@ -279,7 +284,11 @@ export function isDeviceRestricted(configuration: CtiConfiguration, user: CtiUse
 /** The phone-class roles (§3.2): a rule for each the device needs or the user holds. */
 function deviceClassRules(user: CtiUser, device: CtiDevice, who: string): AccessRule[] {
   const classes = [
-    { role: CtiRole.ConnectedTransferConference, needed: device.connectedTransferConference, title: 'connected transfer and conference' },
+    {
+      role: CtiRole.ConnectedTransferConference,
+      needed: device.connectedTransferConference,
+      title: 'connected transfer and conference',
+    },
     { role: CtiRole.RolloverMode, needed: device.rolloverMode, title: 'line rollover' },
   ];
   const rules: AccessRule[] = [];

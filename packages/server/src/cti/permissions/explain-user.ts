@@ -92,7 +92,11 @@ export function explainUser(
         const rollover = name === CtiRole.RolloverMode;
         const needing = domain.terminals.filter((t) => {
           const device = configuration.devices.get(t.name);
-          return device !== undefined && device.allowCtiControl && (rollover ? device.rolloverMode : device.connectedTransferConference);
+          return (
+            device !== undefined &&
+            device.allowCtiControl &&
+            (rollover ? device.rolloverMode : device.connectedTransferConference)
+          );
         });
         group(
           name,
@@ -133,13 +137,19 @@ export function explainUser(
   const terminalsByName = new Map(domain.terminals.map((t) => [t.name, t]));
   for (const name of [...user.controlledDevices].sort()) {
     const terminal = terminalsByName.get(name);
-    const assess = (status: SettingStatus, sentence: string) => add(CtiSetting.ControlledDevice, name, true, status, sentence);
+    const assess = (status: SettingStatus, sentence: string) =>
+      add(CtiSetting.ControlledDevice, name, true, status, sentence);
     if (!domain.mayOpenProvider) assess('unneeded', `Reaches nothing while ${who} cannot open a provider.`);
     else if (terminal === undefined) assess('unneeded', `${name} is not configured.`);
-    else if (terminal.restricted) assess('unneeded', `Reaches nothing while ${name} is restricted: ${terminal.restriction?.reason ?? ''}`);
+    else if (terminal.restricted)
+      assess('unneeded', `Reaches nothing while ${name} is restricted: ${terminal.restriction?.reason ?? ''}`);
     else if (acquired.has(name) && user.roles.has(CtiRole.AllowControlOfAllDevices))
       assess('unneeded', `${name} is acquired by name as well, so the association adds nothing.`);
-    else assess('needed', `Puts ${name} and its lines (${configuration.devices.get(name)?.lines.join(', ') || 'none'}) in the domain.`);
+    else
+      assess(
+        'needed',
+        `Puts ${name} and its lines (${configuration.devices.get(name)?.lines.join(', ') || 'none'}) in the domain.`,
+      );
   }
 
   for (const terminal of domain.terminals) assessDeviceFlag(configuration, terminal, add);
@@ -191,18 +201,45 @@ function assessDeviceFlag(
   const flag = device.allowCtiControl;
   const replaced = configuration.extensionMobilityLogin(device.name) !== undefined;
   if (replaced) {
-    add(CtiSetting.DeviceCtiFlag, device.name, flag, 'unneeded', `Replaced by the Extension Mobility flag while a user is logged in on ${device.name}.`);
+    add(
+      CtiSetting.DeviceCtiFlag,
+      device.name,
+      flag,
+      'unneeded',
+      `Replaced by the Extension Mobility flag while a user is logged in on ${device.name}.`,
+    );
   } else if (!flag) {
-    add(CtiSetting.DeviceCtiFlag, device.name, flag, 'blocking', `${device.name}'s "Allow Control of Device from CTI" is off, so the device and its lines are restricted.`);
+    add(
+      CtiSetting.DeviceCtiFlag,
+      device.name,
+      flag,
+      'blocking',
+      `${device.name}'s "Allow Control of Device from CTI" is off, so the device and its lines are restricted.`,
+    );
   } else if (terminal.restricted) {
-    add(CtiSetting.DeviceCtiFlag, device.name, flag, 'unneeded', `Makes no difference while ${device.name} is restricted: ${terminal.restriction?.reason ?? ''}`);
+    add(
+      CtiSetting.DeviceCtiFlag,
+      device.name,
+      flag,
+      'unneeded',
+      `Makes no difference while ${device.name} is restricted: ${terminal.restriction?.reason ?? ''}`,
+    );
   } else {
-    add(CtiSetting.DeviceCtiFlag, device.name, flag, 'needed', `Must stay on: ${device.name} is observable only while its flag is on.`);
+    add(
+      CtiSetting.DeviceCtiFlag,
+      device.name,
+      flag,
+      'needed',
+      `Must stay on: ${device.name} is observable only while its flag is on.`,
+    );
   }
 }
 
 const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 function names(terminals: readonly { name: string }[]): string {
-  const shown = terminals.slice(0, 5).map((t) => t.name).join(', ');
+  const shown = terminals
+    .slice(0, 5)
+    .map((t) => t.name)
+    .join(', ');
   return terminals.length > 5 ? `${shown} and ${terminals.length - 5} more` : shown;
 }

@@ -42,18 +42,32 @@ export const ErrorCode = {
   HandshakeRequired: 'HANDSHAKE_REQUIRED',
   /** CTI: none of the protocol versions the client offered is spoken here; `details.supported` lists ours. */
   UnsupportedVersion: 'UNSUPPORTED_VERSION',
-  /** CTI: the user authenticated but is not in "Standard CTI Enabled" (Cisco DIRECTORY_LOGIN_NOT_ALLOWED). */
+  /**
+   * CTI provider open refused: the user is in no access control group holding "Standard CTI Enabled"
+   * (CiscoJtapiException DIRECTORY_LOGIN_NOT_ALLOWED, domain reference §2.11).
+   */
   LoginNotAllowed: 'LOGIN_NOT_ALLOWED',
   /** Too many failed logins; `details.retryAfterMs` says when the next attempt is accepted. */
   AccountLocked: 'ACCOUNT_LOCKED',
   /** CTI: the request names a provider that is not open in this session (Cisco PROVIDER_NOT_OPEN). */
   ProviderNotOpen: 'PROVIDER_NOT_OPEN',
-  /** CTI: the device or line is outside the provider's domain (Cisco CTIERR_ACCESS_TO_DEVICE_DENIED). */
+  /**
+   * The device is outside the CTI provider's domain: not a controlled device of the user, and not
+   * acquired with the all-devices role (CTIERR_ACCESS_TO_DEVICE_DENIED).
+   */
   AccessToDeviceDenied: 'ACCESS_TO_DEVICE_DENIED',
-  /** CTI: the device's "Allow Control of Device from CTI" is off, or a role it needs is missing (CTIERR_DEVICE_RESTRICTED). */
+  /**
+   * The device is in the domain but restricted: its "Allow Control of Device from CTI" is off, or it
+   * needs a role the user lacks (CTIERR_DEVICE_RESTRICTED).
+   */
   DeviceRestricted: 'DEVICE_RESTRICTED',
-  /** CTI: the line's "Allow Control of Device from CTI" is off (CTIERR_LINE_RESTRICTED). */
+  /** The line's "Allow Control of Device from CTI" is off on every reachable appearance (CTIERR_LINE_RESTRICTED). */
   LineRestricted: 'LINE_RESTRICTED',
+  /**
+   * A secure CTI feature (SRTP key material) without the security roles or without TLS
+   * (CTIERR_USER_NOT_AUTH_FOR_SECURITY).
+   */
+  UserNotAuthorizedForSecurity: 'USER_NOT_AUTHORIZED_FOR_SECURITY',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -31,6 +31,7 @@ export const ciscoErrorNames: Partial<Record<ErrorCode, string>> = {
   [ErrorCode.AccessToDeviceDenied]: 'CTIERR_ACCESS_TO_DEVICE_DENIED',
   [ErrorCode.DeviceRestricted]: 'CTIERR_DEVICE_RESTRICTED',
   [ErrorCode.LineRestricted]: 'CTIERR_LINE_RESTRICTED',
+  [ErrorCode.UserNotAuthorizedForSecurity]: 'CTIERR_USER_NOT_AUTH_FOR_SECURITY',
   [ErrorCode.PrivilegeViolation]: 'PrivilegeViolationException',
   [ErrorCode.InvalidArgument]: 'InvalidArgumentException',
   [ErrorCode.InvalidState]: 'InvalidStateException',

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger as PinoLogger } from 'pino';
 import { createAdminServer, type DeviceView } from '../admin/index.js';
+import { CtiConfiguration } from '../cti/index.js';
 import { ErrorCode, StrowgerError, isWildcardAddress, primaryAddress, systemClock, type Clock } from '../core/index.js';
 import type { DigestAlgorithm, Endpoint, TimerSettings, TransportObserver } from '../sip/index.js';
 import {
@@ -184,6 +185,8 @@ export class Strowger {
         devices: { listDevices: () => late.instance?.listDevices() ?? [] },
         calls: { listCalls: () => late.engine?.listCalls() ?? [] },
         callRecords: { listCallRecords: (query) => store.listCallRecords(query) },
+        // Indexed once per snapshot, so the explainer follows configuration changes as they commit.
+        cti: { configuration: () => CtiConfiguration.fromSnapshot(late.instance?.snapshot ?? snapshot) },
         health: {
           check: () => ({
             sip: { ok: service.endpoints !== undefined, detail: endpointsText(service.endpoints) },

@@ -170,9 +170,7 @@ export class CallMerging {
     const conference: Conference = { bridge: media.conferenceBridge(), endpoints: new Map() };
     target.conference = conference;
     host.flush();
-    await Promise.all(
-      [stayer, held, joiner].map((party) => host.mediaControl.bridgeParty(target, conference, party)),
-    );
+    await Promise.all([stayer, held, joiner].map((party) => host.mediaControl.bridgeParty(target, conference, party)));
   }
 
   /**
@@ -200,7 +198,13 @@ export class CallMerging {
     this.#bracket('conference', focus.context.call, source.call, focus.terminalConnection, () => {
       host.writeRecord(source, releaseCauses.conferenced, roleOf(replaced));
       host.leave(replaced, releaseCauses.conferenced, featureCauses.conferenced);
-      this.#moveIntoCall(joiner, focus.context, 'DIRECTCALL', featureCauses.conferencedOut, progressCauses.conferencedIn);
+      this.#moveIntoCall(
+        joiner,
+        focus.context,
+        'DIRECTCALL',
+        featureCauses.conferencedOut,
+        progressCauses.conferencedIn,
+      );
     });
     host.flush();
     await host.mediaControl.bridgeParty(focus.context, conference, joiner);

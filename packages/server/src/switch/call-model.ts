@@ -67,6 +67,7 @@ export class Call {
   #nextChild = 1;
   #meta: MetaCode = 'CALL_PROGRESS';
   #featureReason: FeatureReason = 'NORMAL';
+  #depth = 0;
   readonly #sink: CallSink;
 
   constructor(options: { id: string; dialled: string; calling: PartyInfo; sink: CallSink }) {
@@ -102,17 +103,27 @@ export class Call {
 
   /**
    * Runs a change whose events belong to one larger happening (JTAPI's meta code) and, where a
-   * feature made it, carry that feature's reason. Nested runs restore what was there before.
+   * feature made it, carry that feature's reason. The outermost run names the happening: the
+   * parties a transfer removes and adds are still part of the transfer.
    */
-  during<T>(meta: MetaCode, run: () => T, featureReason: FeatureReason = this.#featureReason): T {
-    const before = { meta: this.#meta, featureReason: this.#featureReason };
+  during<T>(meta: MetaCode, run: () => T, featureReason?: FeatureReason): T {
+    if (this.#depth > 0) {
+      this.#depth += 1;
+      try {
+        return run();
+      } finally {
+        this.#depth -= 1;
+      }
+    }
     this.#meta = meta;
-    this.#featureReason = featureReason;
+    this.#featureReason = featureReason ?? 'NORMAL';
+    this.#depth = 1;
     try {
       return run();
     } finally {
-      this.#meta = before.meta;
-      this.#featureReason = before.featureReason;
+      this.#depth = 0;
+      this.#meta = 'CALL_PROGRESS';
+      this.#featureReason = 'NORMAL';
     }
   }
 
@@ -167,13 +178,7 @@ export class Connection {
   readonly terminalConnections: TerminalConnection[] = [];
   #state: ConnectionState = 'IDLE';
 
-  constructor(
-    call: Call,
-    id: string,
-    address: string,
-    role: 'originating' | 'terminating',
-    reason: ConnectionReason,
-  ) {
+  constructor(call: Call, id: string, address: string, role: 'originating' | 'terminating', reason: ConnectionReason) {
     this.call = call;
     this.id = id;
     this.address = address;

@@ -37,7 +37,8 @@ export function configChangeEvents(before: SwitchConfig, after: SwitchConfig): D
     const old = oldLines.get(dn);
     const wasAllowed = old === undefined ? true : old.allowCtiControl !== false;
     const allowed = line.allowCtiControl !== false;
-    if (wasAllowed !== allowed) events.push({ type: allowed ? 'address.activated' : 'address.restricted', address: dn });
+    if (wasAllowed !== allowed)
+      events.push({ type: allowed ? 'address.activated' : 'address.restricted', address: dn });
   }
   for (const [name, device] of newDevices) {
     const old = oldDevices.get(name);

@@ -13,7 +13,13 @@ export type {
   TerminalConnectionEventFields,
 } from './events.js';
 export type { EventCauses } from './causes.js';
-export type { AddressSnapshot, CallSnapshot, ConnectionSnapshot, TerminalConnectionSnapshot, TerminalSnapshot } from './call-snapshot.js';
+export type {
+  AddressSnapshot,
+  CallSnapshot,
+  ConnectionSnapshot,
+  TerminalConnectionSnapshot,
+  TerminalSnapshot,
+} from './call-snapshot.js';
 export {
   releaseCauses,
   type AlertRequest,

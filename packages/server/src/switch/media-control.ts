@@ -120,7 +120,8 @@ export class MediaControl {
       if (context.ended || context.conference !== conference) throw new Error('the conference ended meanwhile');
       endpoint.accept(answer);
       conference.endpoints.set(party, endpoint);
-      if (party.terminalConnection.state === 'HELD') party.terminalConnection.setState('TALKING', progressCauses.conference);
+      if (party.terminalConnection.state === 'HELD')
+        party.terminalConnection.setState('TALKING', progressCauses.conference);
     } catch (error) {
       endpoint?.close();
       if (context.ended || context.conference !== conference) return;

@@ -1,11 +1,6 @@
 import { ErrorCode, StrowgerError, TypedEmitter, silentLogger, type Clock, type Logger } from '../core/index.js';
 import { Call, type Connection, type TerminalConnection } from './call-model.js';
-import {
-  progressCauses,
-  redirectEventCauses,
-  releaseEventCauses,
-  type EventCauses,
-} from './causes.js';
+import { progressCauses, redirectEventCauses, releaseEventCauses, type EventCauses } from './causes.js';
 import type {
   ForwardTarget,
   SwitchConfig,
@@ -347,14 +342,14 @@ export class Switch {
     const connection = terminalConnection.connection;
     if (context.ended || !context.offered.includes(connection)) {
       this.#legs.delete(leg);
-      if (terminalConnection.state !== 'DROPPED') terminalConnection.setState('DROPPED', releaseEventCauses(releaseCauses.answeredElsewhere));
+      if (terminalConnection.state !== 'DROPPED')
+        terminalConnection.setState('DROPPED', releaseEventCauses(releaseCauses.answeredElsewhere));
       this.#flush();
       return false;
     }
     this.#stopNoAnswerTimer(context);
     this.#hunting.stop(context);
-    const { call } = context;
-    call.during('CALL_PROGRESS', () => this.#pilotDone(context, releaseEventCauses(releaseCauses.answeredElsewhere)));
+    this.#pilotDone(context, releaseEventCauses(releaseCauses.normal));
     // §2.7 step 3: the Connection goes ESTABLISHED, then its TerminalConnection TALKING.
     this.#originReached(context);
     connection.setState('ESTABLISHED');

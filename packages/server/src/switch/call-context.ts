@@ -98,3 +98,9 @@ export function holdIntent(offer: SessionDescription): 'hold' | 'resume' | 'unkn
     return 'unknown';
   }
 }
+
+/** The no-answer timer of the line offered stops (answered, forwarded, ended). */
+export function stopNoAnswerTimer(context: CallContext): void {
+  context.noAnswerTimer?.cancel();
+  context.noAnswerTimer = undefined;
+}

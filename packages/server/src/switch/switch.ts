@@ -1,36 +1,21 @@
 import { ErrorCode, StrowgerError, TypedEmitter, silentLogger, type Clock, type Logger } from '../core/index.js';
 import { Call, type Connection, type TerminalConnection } from './call-model.js';
-import { progressCauses, redirectEventCauses, releaseEventCauses, type EventCauses } from './causes.js';
-import type {
-  ForwardTarget,
-  SwitchConfig,
-  SwitchDevice,
-  SwitchDeviceType,
-  SwitchHuntList,
-  SwitchHuntPilot,
-  SwitchLine,
-  SwitchLineGroup,
-} from './config.js';
-import { DigitAnalyzer } from './digit-analysis.js';
+import { progressCauses, releaseEventCauses, type EventCauses } from './causes.js';
+import type { SwitchConfig, SwitchDevice, SwitchDeviceType } from './config.js';
 import type { CallEvent, SwitchEvents } from './events.js';
-import { Hunting, memberFailureOf, type HuntHost } from './hunting.js';
+import { memberFailureOf } from './hunting.js';
 import { MediaControl } from './media-control.js';
-import {
-  holdIntent,
-  targetNumber,
-  type CallContext,
-  type Conference,
-  type LegEntry,
-  type RouteTarget,
-} from './call-context.js';
+import { holdIntent, stopNoAnswerTimer, type CallContext, type Conference, type LegEntry } from './call-context.js';
 import { viewOfCall, type CallView } from './call-view.js';
 import { newCallId } from './call-id.js';
 import { CallMerging, roleOf } from './call-merging.js';
 import { callRecordOf } from './call-record.js';
 import { snapshotOfCall, type AddressSnapshot, type CallSnapshot, type TerminalSnapshot } from './call-snapshot.js';
 import { configChangeEvents, serviceEvents, type DeviceEventBody } from './device-events.js';
+import { directoryOf, type Directory } from './directory.js';
 import { DriverOutbox } from './driver-outbox.js';
 import { LineOccupancy } from './line-occupancy.js';
+import { Routing } from './routing.js';
 import {
   releaseCauses,
   type CallRecordSink,
@@ -40,28 +25,9 @@ import {
   type MediaResources,
   type MidCallInfo,
   type PartyInfo,
-  type RedirectReason,
   type ReleaseCause,
   type SessionDescription,
 } from './ports.js';
-import type { ConnectionReason } from './states.js';
-
-/** Forwarding stops after this many hops even without a loop, as CUCM's forward hop limit does. */
-const maxRedirections = 10;
-
-/**
- * The reason a connection reached by each kind of diversion carries (CiscoConnection.getReason()).
- * NOTE: Cisco's reasons have no value for forward-on-unregistered; the caller's experience is the
- * same as no answer, so it reads FORWARDNOANSWER.
- */
-const reasonOfRedirect: Readonly<Record<RedirectReason, ConnectionReason>> = {
-  'forward-all': 'FORWARDALL',
-  'forward-busy': 'FORWARDBUSY',
-  'forward-no-answer': 'FORWARDNOANSWER',
-  'forward-unregistered': 'FORWARDNOANSWER',
-  redirect: 'REDIRECT',
-  transfer: 'TRANSFERREDCALL',
-};
 
 export interface SwitchOptions {
   clock: Clock;
@@ -97,20 +63,13 @@ export class Switch {
   readonly #drivers: Partial<Record<SwitchDeviceType, DeviceDriver>>;
   readonly #records: CallRecordSink | undefined;
   readonly #media: MediaResources | undefined;
-  readonly #hunting: Hunting<CallContext>;
+  readonly #routing: Routing;
   readonly #mediaControl: MediaControl;
   readonly #merging: CallMerging;
   readonly #outbox: DriverOutbox;
   readonly #occupancy: LineOccupancy;
   readonly #logger: Logger;
-  #config: SwitchConfig = { devices: [], lines: [] };
-  #devices = new Map<string, SwitchDevice>();
-  #lines = new Map<string, SwitchLine>();
-  #lineDevices = new Map<string, SwitchDevice[]>();
-  #analyzer = new DigitAnalyzer<RouteTarget>();
-  #voicemailPilot: string | undefined;
-  #lineGroups = new Map<string, SwitchLineGroup>();
-  #huntLists = new Map<string, SwitchHuntList>();
+  #directory: Directory;
   readonly #calls = new Map<string, CallContext>();
   readonly #legs = new Map<LegId, LegEntry>();
   /** Whether each device was in service when last looked at: what a service change is measured against. */
@@ -129,7 +88,19 @@ export class Switch {
     this.events = new TypedEmitter(this.#logger);
     this.#outbox = new DriverOutbox(this.#logger);
     this.#occupancy = new LineOccupancy(() => this.#clock.now());
-    this.#hunting = new Hunting(this.#huntHost());
+    this.#directory = directoryOf(options.config, this.#logger);
+    this.#routing = new Routing({
+      clock: this.#clock,
+      logger: this.#logger,
+      occupancy: this.#occupancy,
+      legs: this.#legs,
+      directory: () => this.#directory,
+      inService: (device) => this.#inService(device),
+      command: (tc, run) => this.#command(tc, run),
+      end: (context, cause, by, first) => this.#end(context, cause, by, first),
+      openConference: (context, number) => this.#openConference(context, number),
+      flush: () => this.#flush(),
+    });
     this.#mediaControl = new MediaControl({
       media: this.#media,
       logger: this.#logger,
@@ -147,12 +118,12 @@ export class Switch {
       driverFor: (entry) => this.#driverFor(entry.device),
       connectedLeg: (leg) => this.#connectedLeg(leg),
       peerOf: (entry) => this.#peerOf(entry),
-      analyse: (number) => this.#analyzer.analyse(number)?.target,
+      analyse: (number) => this.#directory.analyzer.analyse(number)?.target,
       writeRecord: (context, cause, by) => this.#writeRecord(context, cause, by),
       leave: (entry, cause, causes) => this.#leave(entry, cause, causes),
-      route: (context, number, reason) => this.#route(context, number, reason),
+      route: (context, number, reason) => this.#routing.route(context, number, reason),
       retire: (context) => {
-        this.#stopNoAnswerTimer(context);
+        stopNoAnswerTimer(context);
         this.#mediaControl.stopMusic(context);
         context.ended = true;
         this.#calls.delete(context.call.id);
@@ -160,7 +131,6 @@ export class Switch {
       end: (context, cause) => this.#end(context, cause, 'system'),
       flush: () => this.#flush(),
     });
-    this.#applyConfig(options.config);
     for (const device of options.config.devices) this.#inServiceKnown.set(device.name, this.#inService(device));
   }
 
@@ -169,47 +139,13 @@ export class Switch {
    * and lines added, removed, restricted or activated are reported as device events.
    */
   updateConfig(config: SwitchConfig): void {
-    const before = this.#config;
-    this.#applyConfig(config);
+    const before = this.#directory.config;
+    this.#directory = directoryOf(config, this.#logger);
     for (const body of configChangeEvents(before, config)) this.#emitDevice(body);
     for (const name of [...this.#inServiceKnown.keys()])
-      if (!this.#devices.has(name)) this.#inServiceKnown.delete(name);
+      if (!this.#directory.devices.has(name)) this.#inServiceKnown.delete(name);
     // A device new to the configuration may already be registered: it comes into service now.
     for (const device of config.devices) this.deviceServiceChanged(device.name);
-  }
-
-  #applyConfig(config: SwitchConfig): void {
-    const lines = new Map(config.lines.map((line) => [line.dn, line]));
-    const analyzer = new DigitAnalyzer<RouteTarget>();
-    const route = (number: string, target: RouteTarget) => {
-      try {
-        analyzer.add(number, target);
-      } catch (error) {
-        // The store validates numbers; one that still cannot be routed must not stop the rest.
-        this.#logger.warn({ err: error, number }, 'a number in the configuration cannot be routed; it is skipped');
-      }
-    };
-    for (const line of config.lines) route(line.dn, { kind: 'line', line });
-    for (const pilot of config.huntPilots ?? []) route(pilot.pattern, { kind: 'pilot', pilot });
-    if (config.conferenceNumber !== undefined) {
-      route(config.conferenceNumber, { kind: 'conference', number: config.conferenceNumber });
-    }
-    const lineDevices = new Map<string, SwitchDevice[]>();
-    for (const device of config.devices) {
-      for (const dn of device.lines) {
-        const list = lineDevices.get(dn) ?? [];
-        list.push(device);
-        lineDevices.set(dn, list);
-      }
-    }
-    this.#config = config;
-    this.#devices = new Map(config.devices.map((device) => [device.name, device]));
-    this.#lines = lines;
-    this.#analyzer = analyzer;
-    this.#lineDevices = lineDevices;
-    this.#voicemailPilot = config.voicemailPilot;
-    this.#lineGroups = new Map((config.lineGroups ?? []).map((group) => [group.name, group]));
-    this.#huntLists = new Map((config.huntLists ?? []).map((list) => [list.name, list]));
   }
 
   // --- inputs from drivers ---------------------------------------------------------------------
@@ -220,7 +156,7 @@ export class Switch {
    * emits the device's in-service or out-of-service event and one for each of its lines.
    */
   deviceServiceChanged(name: string): void {
-    const device = this.#devices.get(name);
+    const device = this.#directory.devices.get(name);
     if (device === undefined) return;
     const inService = this.#inService(device);
     const before = this.#inServiceKnown.get(name) ?? false;
@@ -234,7 +170,7 @@ export class Switch {
    * device's driver (progress, connected, or release with a cause).
    */
   originate(request: OriginateRequest): LegId {
-    const device = this.#devices.get(request.device);
+    const device = this.#directory.devices.get(request.device);
     if (device === undefined) throw new StrowgerError(ErrorCode.NotFound, `device ${request.device} is not configured`);
     const dn = request.line ?? device.lines[0];
     if (dn === undefined || !device.lines.includes(dn)) {
@@ -243,7 +179,7 @@ export class Switch {
         `device ${device.name} has no line ${request.line ?? '(none)'}`,
       );
     }
-    const line = this.#lines.get(dn);
+    const line = this.#directory.lines.get(dn);
     if (line === undefined) throw new StrowgerError(ErrorCode.NotFound, `line ${dn} is not configured`);
 
     const calling: PartyInfo = {
@@ -301,9 +237,9 @@ export class Switch {
     this.#legs.set(origin.leg, { context, terminalConnection: origin, device });
 
     if (atLimit) {
-      this.#fail(context, releaseCauses.congestion);
+      this.#routing.fail(context, releaseCauses.congestion);
     } else {
-      this.#route(context, request.dialled, 'DIRECTCALL');
+      this.#routing.route(context, request.dialled, 'DIRECTCALL');
     }
     this.#flush();
     return origin.leg;
@@ -347,11 +283,11 @@ export class Switch {
       this.#flush();
       return false;
     }
-    this.#stopNoAnswerTimer(context);
-    this.#hunting.stop(context);
-    this.#pilotDone(context, releaseEventCauses(releaseCauses.normal));
+    stopNoAnswerTimer(context);
+    this.#routing.hunting.stop(context);
+    this.#routing.pilotDone(context, releaseEventCauses(releaseCauses.normal));
     // §2.7 step 3: the Connection goes ESTABLISHED, then its TerminalConnection TALKING.
-    this.#originReached(context);
+    this.#routing.originReached(context);
     connection.setState('ESTABLISHED');
     terminalConnection.setState('TALKING');
     for (const other of connection.terminalConnections) {
@@ -363,7 +299,7 @@ export class Switch {
     }
     // The other members of a broadcast line group stop ringing.
     for (const other of context.offered) {
-      if (other !== connection) this.#withdraw(context, other, releaseCauses.answeredElsewhere);
+      if (other !== connection) this.#routing.withdraw(context, other, releaseCauses.answeredElsewhere);
     }
     context.offered = [];
     context.offeredLine = undefined;
@@ -434,20 +370,20 @@ export class Switch {
     }
     if (context.hunt !== undefined) {
       // A hunt member failed: the group's hunt option says where the call goes next.
-      this.#withdraw(context, connection, cause, causes);
-      if (context.offered.length === 0) this.#hunting.memberFailed(context, memberFailureOf(cause));
+      this.#routing.withdraw(context, connection, cause, causes);
+      if (context.offered.length === 0) this.#routing.hunting.memberFailed(context, memberFailureOf(cause));
       this.#flush();
       return;
     }
-    this.#stopNoAnswerTimer(context);
+    stopNoAnswerTimer(context);
     const line = context.offeredLine;
     if (cause.reason === 'busy' && line?.forward.busy !== undefined) {
-      if (this.#redirect(context, line.dn, line.forward.busy, 'forward-busy')) {
+      if (this.#routing.redirect(context, line.dn, line.forward.busy, 'forward-busy')) {
         this.#flush();
         return;
       }
     }
-    this.#fail(context, cause);
+    this.#routing.fail(context, cause);
     this.#flush();
   }
 
@@ -533,12 +469,6 @@ export class Switch {
     if (remaining.length <= 1) this.#end(context, releaseCauses.normal, roleOf(entry));
   }
 
-  /** Hunting is over: the pilot's connection leaves the call. */
-  #pilotDone(context: CallContext, causes: EventCauses): void {
-    const connection = context.pilotConnection;
-    context.pilotConnection = undefined;
-    if (connection?.isLive === true) connection.setState('DISCONNECTED', causes);
-  }
   /**
    * A leg's device sends mid-call information (DTMF as SIP INFO, for one): it goes to the party it
    * talks to, whose status comes back (200 when taken). With nobody to take it — no connected party,
@@ -574,46 +504,13 @@ export class Switch {
         { details: { ciscoError: 'REDIRECT_CALL_INCOMPATIBLE_STATE' } },
       );
     }
-    this.#checkRedirectDestination(context, destination);
-    if (!this.#redirect(context, context.offeredLine?.dn ?? context.called, { destination }, 'redirect')) {
+    this.#routing.checkRedirectDestination(context, destination);
+    if (!this.#routing.redirect(context, context.offeredLine?.dn ?? context.called, { destination }, 'redirect')) {
       throw new StrowgerError(ErrorCode.InvalidArgument, `redirecting call ${callId} to ${destination} would loop`, {
         details: { ciscoError: 'REDIRECT_CALL_UNKNOWN_DESTINATION' },
       });
     }
     this.#flush();
-  }
-
-  /**
-   * Whether a redirect's destination can take the call now (CiscoJtapiException's
-   * REDIRECT_CALL_UNKNOWN_DESTINATION, _DESTINATION_BUSY, _DESTINATION_OUT_OF_ORDER). A line that
-   * forwards all calls, or forwards in the case that applies, is reachable.
-   */
-  #checkRedirectDestination(context: CallContext, destination: string): void {
-    const match = this.#analyzer.analyse(destination);
-    if (match === undefined) {
-      throw new StrowgerError(
-        ErrorCode.InvalidArgument,
-        `${destination} is not a routable number; redirect to a configured line, hunt pilot or voicemail pilot`,
-        { details: { ciscoError: 'REDIRECT_CALL_UNKNOWN_DESTINATION' } },
-      );
-    }
-    if (match.target.kind !== 'line') return;
-    const line = match.target.line;
-    if (line.forward.all !== undefined) return;
-    if (this.#occupancy.liveCallsOn(line.dn) >= line.busyTrigger && line.forward.busy === undefined) {
-      throw new StrowgerError(
-        ErrorCode.ResourceUnavailable,
-        `${destination} is busy; the call stays where it was — try again later or redirect elsewhere`,
-        { details: { ciscoError: 'REDIRECT_CALL_DESTINATION_BUSY' } },
-      );
-    }
-    if (this.#reachableDevices(context, line.dn).length === 0 && line.forward.unregistered === undefined) {
-      throw new StrowgerError(
-        ErrorCode.ResourceUnavailable,
-        `no device of ${destination} is in service; the call stays where it was — redirect elsewhere`,
-        { details: { ciscoError: 'REDIRECT_CALL_DESTINATION_OUT_OF_ORDER' } },
-      );
-    }
   }
 
   /** JTAPI CallControlCall.drop: ends the call for every party. */
@@ -658,13 +555,13 @@ export class Switch {
     const origin = this.#legs.get(context.origin.leg);
     // A bridge answers an offer; a call arriving without one (or by transfer) cannot start a conference.
     if (media === undefined || offer === undefined || context.originConnected || origin === undefined) {
-      this.#fail(context, releaseCauses.unavailable);
+      this.#routing.fail(context, releaseCauses.unavailable);
       return;
     }
     const conference: Conference = { bridge: media.conferenceBridge(), endpoints: new Map() };
     context.conference = conference;
     // The conference itself is the connection the call reached: an address with no terminal.
-    this.#originReached(context);
+    this.#routing.originReached(context);
     const connection = context.call.addConnection(number, 'terminating', context.routeReason);
     connection.setState('ESTABLISHED');
     context.destination = connection;
@@ -690,7 +587,7 @@ export class Switch {
     const answer = endpoint?.answer(offer, 'sendrecv');
     if (endpoint === undefined || answer === undefined) {
       endpoint?.close();
-      this.#fail(context, endpoint === undefined ? releaseCauses.congestion : releaseCauses.rejected);
+      this.#routing.fail(context, endpoint === undefined ? releaseCauses.congestion : releaseCauses.rejected);
       this.#flush();
       return;
     }
@@ -739,7 +636,7 @@ export class Switch {
 
   /** A device (JTAPI Terminal) as it is now, with its calls; undefined when it is not configured. */
   snapshotDevice(name: string): TerminalSnapshot | undefined {
-    const device = this.#devices.get(name);
+    const device = this.#directory.devices.get(name);
     if (device === undefined) return undefined;
     const calls = [...this.#calls.values()].filter(({ call }) =>
       call.connections.some((connection) => connection.liveTerminalConnections.some((tc) => tc.terminal === name)),
@@ -757,7 +654,7 @@ export class Switch {
 
   /** A line (JTAPI Address) as it is now, with its devices and calls; undefined when it is not configured. */
   snapshotLine(dn: string): AddressSnapshot | undefined {
-    const line = this.#lines.get(dn);
+    const line = this.#directory.lines.get(dn);
     if (line === undefined) return undefined;
     const calls = [...this.#calls.values()].filter(({ call }) =>
       call.connections.some((connection) => connection.isLive && connection.address === dn),
@@ -766,7 +663,7 @@ export class Switch {
       engineSeq: this.#engineSeq,
       dn,
       restricted: line.allowCtiControl === false,
-      terminals: (this.#lineDevices.get(dn) ?? []).map((device) => ({
+      terminals: (this.#directory.lineDevices.get(dn) ?? []).map((device) => ({
         name: device.name,
         inService: this.#inService(device),
       })),
@@ -779,241 +676,6 @@ export class Switch {
     for (const context of [...this.#calls.values()]) this.#end(context, releaseCauses.congestion, 'system');
     this.#flush();
   }
-  // --- routing ---------------------------------------------------------------------------------
-
-  /** Routes the call to a number; the connections it makes there are in the call for `reason`. */
-  #route(context: CallContext, number: string, reason: ConnectionReason): void {
-    context.called = number;
-    context.call.currentCalled = number;
-    context.routeReason = reason;
-    const match = this.#analyzer.analyse(number);
-    if (match === undefined) {
-      this.#fail(context, releaseCauses.unallocated);
-      return;
-    }
-    if (match.target.kind === 'pilot') {
-      this.#originReached(context);
-      const pilotConnection = context.call.addConnection(number, 'terminating', reason);
-      pilotConnection.setState('OFFERED');
-      context.pilotConnection = pilotConnection;
-      this.#hunting.start(context, match.target.pilot);
-      return;
-    }
-    if (match.target.kind === 'conference') {
-      this.#openConference(context, match.target.number);
-      return;
-    }
-    const line = match.target.line;
-    if (line.forward.all !== undefined && this.#redirect(context, line.dn, line.forward.all, 'forward-all')) return;
-    if (this.#occupancy.liveCallsOn(line.dn) >= line.busyTrigger) {
-      if (line.forward.busy !== undefined && this.#redirect(context, line.dn, line.forward.busy, 'forward-busy'))
-        return;
-      this.#failAt(context, line, releaseCauses.busy);
-      return;
-    }
-    const devices = this.#reachableDevices(context, line.dn);
-    if (devices.length === 0) {
-      const target = line.forward.unregistered;
-      if (target !== undefined && this.#redirect(context, line.dn, target, 'forward-unregistered')) return;
-      this.#failAt(context, line, releaseCauses.unavailable);
-      return;
-    }
-    const connection = this.#offer(context, line, devices);
-    context.offeredLine = line;
-    context.noAnswerTimer = this.#clock.setTimer(line.noAnswerSeconds * 1000, () => {
-      context.noAnswerTimer = undefined;
-      this.#noAnswer(context, connection);
-      this.#flush();
-    });
-  }
-
-  /**
-   * The call reached a destination: the caller's connection, dialling until now, is ESTABLISHED
-   * (JTAPI: the originating side is connected; the far end's progress shows on its own connection).
-   */
-  #originReached(context: CallContext): void {
-    const origin = context.origin.connection;
-    if (origin.state === 'DIALING') origin.setState('ESTABLISHED');
-  }
-
-  /** The devices a call to a line rings: those in service, never the caller's own phone. */
-  #reachableDevices(context: CallContext, dn: string): SwitchDevice[] {
-    return (this.#lineDevices.get(dn) ?? []).filter(
-      (device) => device.name !== context.origin.terminal && this.#inService(device),
-    );
-  }
-
-  /**
-   * Offers the call to a line (§2.7 step 2): a new connection, ALERTING at once, then a terminal
-   * connection RINGING for each device, whose driver is told to alert it.
-   */
-  #offer(context: CallContext, line: SwitchLine, devices: readonly SwitchDevice[]): Connection {
-    const { call } = context;
-    this.#originReached(context);
-    const meta = call.redirections.length > 0 ? 'CALL_ADDITIONAL_PARTY' : 'CALL_PROGRESS';
-    return call.during(meta, () => {
-      const connection = call.addConnection(line.dn, 'terminating', context.routeReason);
-      this.#occupancy.track(connection);
-      context.offered.push(connection);
-      connection.setState('ALERTING');
-      for (const device of devices) {
-        const terminalConnection = connection.addTerminalConnection(device.name);
-        this.#legs.set(terminalConnection.leg, { context, terminalConnection, device });
-        terminalConnection.setState('RINGING');
-        this.#command(terminalConnection, (driver) =>
-          driver.alert({
-            leg: terminalConnection.leg,
-            callId: call.id,
-            device: device.name,
-            line: line.dn,
-            calling: context.calling,
-            dialled: call.dialled,
-            called: context.called,
-            redirections: [...call.redirections],
-            offer: context.offer,
-          }),
-        );
-      }
-      return connection;
-    });
-  }
-
-  /** Takes an offered connection back: its terminals stop ringing and it is disconnected with `causes`. */
-  #withdraw(
-    context: CallContext,
-    connection: Connection,
-    cause: ReleaseCause,
-    causes: EventCauses = releaseEventCauses(cause),
-  ): void {
-    context.call.during('CALL_REMOVING_PARTY', () => {
-      for (const tc of connection.liveTerminalConnections) {
-        if (this.#legs.get(tc.leg)?.terminalConnection === tc) {
-          this.#command(tc, (driver) => driver.cancel(tc.leg, cause));
-          this.#legs.delete(tc.leg);
-        }
-        tc.setState('DROPPED', causes);
-      }
-      if (connection.isLive) connection.setState('DISCONNECTED', causes);
-    });
-    this.#occupancy.untrack(connection);
-    context.offered = context.offered.filter((other) => other !== connection);
-  }
-
-  #noAnswer(context: CallContext, connection: Connection): void {
-    if (context.ended || !context.offered.includes(connection)) return;
-    const line = context.offeredLine;
-    if (line?.forward.noAnswer === undefined) return; // no forward: it keeps ringing until the caller gives up
-    this.#redirect(context, line.dn, line.forward.noAnswer, 'forward-no-answer');
-  }
-
-  // --- hunting ---------------------------------------------------------------------------------
-
-  /** Hunting's view of the engine (see hunting.ts). */
-  #huntHost(): HuntHost<CallContext> {
-    return {
-      clock: this.#clock,
-      huntList: (name) => this.#huntLists.get(name),
-      lineGroup: (name) => this.#lineGroups.get(name),
-      line: (dn) => this.#lines.get(dn),
-      memberState: (dn) => ({ liveCalls: this.#occupancy.liveCallsOn(dn), idleSince: this.#occupancy.idleSince(dn) }),
-      memberFailure: (context, line) => {
-        if (this.#occupancy.liveCallsOn(line.dn) >= line.busyTrigger) return 'busy';
-        if (this.#reachableDevices(context, line.dn).length === 0) return 'notAvailable';
-        return undefined;
-      },
-      offer: (context, line) => {
-        this.#offer(context, line, this.#reachableDevices(context, line.dn));
-      },
-      withdrawAll: (context) => {
-        for (const connection of [...context.offered]) this.#withdraw(context, connection, releaseCauses.noAnswer);
-      },
-      exhausted: (context, outcome) => this.#huntExhausted(context, outcome),
-      flush: () => this.#flush(),
-    };
-  }
-
-  /**
-   * Hunting ended with no member answering: the pilot's final treatment — forward hunt busy when
-   * every member tried was busy, forward hunt no answer otherwise — or the call fails.
-   */
-  #huntExhausted(context: CallContext, outcome: { pilot: SwitchHuntPilot; rang: boolean; allBusy: boolean }): void {
-    const forward = outcome.allBusy ? outcome.pilot.forwardBusy : outcome.pilot.forwardNoAnswer;
-    const reason = outcome.allBusy ? 'forward-busy' : 'forward-no-answer';
-    if (forward !== undefined && this.#redirect(context, context.called, forward, reason)) return;
-    const cause = outcome.allBusy
-      ? releaseCauses.busy
-      : outcome.rang
-        ? releaseCauses.noAnswer
-        : releaseCauses.unavailable;
-    // The pilot's own connection is the one that could not be completed.
-    const pilot = context.pilotConnection;
-    context.pilotConnection = undefined;
-    if (pilot?.isLive === true) pilot.setState('FAILED', releaseEventCauses(cause));
-    this.#fail(context, cause);
-  }
-
-  /**
-   * Sends the call on from number `from` to a forward target. Returns false, leaving the call where
-   * it is, when the target is unusable: voicemail without a pilot, a loop back to a number already
-   * passed, or too many hops. The connections taken back are DISCONNECTED with call-control cause
-   * REDIRECTED; the new ones carry the forward's reason, and the events the number that redirected.
-   */
-  #redirect(context: CallContext, from: string, target: ForwardTarget, reason: RedirectReason): boolean {
-    // A line's voicemail profile names its own pilot; everything else uses the default one.
-    const number =
-      'voicemail' in target ? (this.#lines.get(from)?.voicemailPilot ?? this.#voicemailPilot) : target.destination;
-    if (number === undefined) {
-      this.#logger.warn({ from, reason }, 'forward to voicemail, but no voicemail pilot is configured');
-      return false;
-    }
-    const redirections = context.call.redirections;
-    const visited = new Set([context.origin.connection.address, ...redirections.map((r) => r.from), from]);
-    const match = this.#analyzer.analyse(number);
-    const reached = match === undefined ? undefined : targetNumber(match.target);
-    if (redirections.length >= maxRedirections || (reached !== undefined && visited.has(reached))) {
-      this.#logger.info({ callId: context.call.id, from, to: number, reason }, 'forward loop stopped');
-      return false;
-    }
-    redirections.push({ from, to: number, reason });
-    this.#stopNoAnswerTimer(context);
-    this.#hunting.stop(context);
-    const causes = redirectEventCauses(reason);
-    this.#pilotDone(context, causes);
-    for (const connection of [...context.offered]) {
-      this.#withdraw(context, connection, releaseCauses.forwarded, causes);
-    }
-    context.offeredLine = undefined;
-    this.#route(context, number, reasonOfRedirect[reason]);
-    return true;
-  }
-
-  /**
-   * The call reached a line that cannot take it (busy, nothing in service): a connection for the
-   * line appears and FAILS with the cause (§2.7: the called connection, not the caller's), and the
-   * call ends.
-   */
-  #failAt(context: CallContext, line: SwitchLine, cause: ReleaseCause): void {
-    this.#originReached(context);
-    const connection = context.call.addConnection(line.dn, 'terminating', context.routeReason);
-    connection.setState('FAILED', releaseEventCauses(cause));
-    this.#fail(context, cause);
-  }
-
-  /**
-   * The call cannot be completed: the connection offered fails with the cause (or, with none, the
-   * caller's: a number that reaches nothing, a line at its maximum calls), then the caller's leg is
-   * released by the system and the call ends.
-   */
-  #fail(context: CallContext, cause: ReleaseCause): void {
-    const offered = context.offered[0];
-    const failing = offered?.isLive === true ? offered : undefined;
-    const causes = releaseEventCauses(cause);
-    if (failing !== undefined) failing.setState('FAILED', causes);
-    else if (!context.call.connections.some((connection) => connection.state === 'FAILED'))
-      context.origin.connection.setState('FAILED', causes);
-    this.#end(context, cause, 'system', context.origin);
-  }
-
   /**
    * Ends the call for every party. The party that ended it (`first`) is released first — its
    * terminal connection DROPPED, then its connection DISCONNECTED, with cause NORMAL when it hung up
@@ -1027,8 +689,8 @@ export class Switch {
   ): void {
     if (context.ended) return;
     context.ended = true;
-    this.#stopNoAnswerTimer(context);
-    this.#hunting.stop(context);
+    stopNoAnswerTimer(context);
+    this.#routing.hunting.stop(context);
     this.#mediaControl.stopMusic(context);
     this.#mediaControl.closeConference(context);
     const { call } = context;
@@ -1099,11 +761,6 @@ export class Switch {
     tc.setState('DROPPED', causes);
     tc.connection.setState('DISCONNECTED', causes);
     this.#occupancy.untrack(tc.connection);
-  }
-
-  #stopNoAnswerTimer(context: CallContext): void {
-    context.noAnswerTimer?.cancel();
-    context.noAnswerTimer = undefined;
   }
 
   #inService(device: SwitchDevice): boolean {

@@ -403,5 +403,7 @@ function featureRules(f: Facts): AccessRule[] {
 }
 
 function groupRule(role: CtiRole, member: boolean, effect: AccessRule['effect'], sentence: string): AccessRule {
-  return { setting: CtiSetting.AccessControlGroup, subject: role, value: member, effect, sentence };
+  // Sentences about a group start with the user ("end user alice is in …"): a capital to start.
+  const capitalised = sentence.replace(/^(end|application) user/, (start) => start[0]?.toUpperCase() + start.slice(1));
+  return { setting: CtiSetting.AccessControlGroup, subject: role, value: member, effect, sentence: capitalised };
 }

@@ -104,4 +104,6 @@ const { ms } = time(() => {
     evaluateAccess({ configuration, user, device: `SEP${String(i % 10_000).padStart(12, '0')}`, acquired });
   }
 });
-console.log(`evaluateAccess (one device, every rule):  ${Math.round(count / (ms / 1000)).toLocaleString('en-US')} per second`);
+console.log(
+  `evaluateAccess (one device, every rule):  ${Math.round(count / (ms / 1000)).toLocaleString('en-US')} per second`,
+);

@@ -186,6 +186,15 @@ export class Strowger {
       service.phones.attach(engine);
       late.engine = engine;
       cleanups.unshift(() => engine.close());
+      // A phone registering or losing its last registration is a device coming into or going out
+      // of service: the engine reports it (CiscoTermInServiceEv and friends for the CTI layer).
+      const serviceChanged = ({ deviceName }: { deviceName: string }) => engine.deviceServiceChanged(deviceName);
+      const offRegistered = service.table.events.on('registered', serviceChanged);
+      const offUnregistered = service.table.events.on('unregistered', serviceChanged);
+      cleanups.unshift(() => {
+        offRegistered();
+        offUnregistered();
+      });
       const http = await createAdminServer({
         devices: { listDevices: () => late.instance?.listDevices() ?? [] },
         calls: { listCalls: () => late.engine?.listCalls() ?? [] },

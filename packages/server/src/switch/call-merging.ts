@@ -138,7 +138,7 @@ export class CallMerging {
     target.call.currentCalled = connection.address;
     target.answeredBy = joiner.device;
     target.legAnsweredAt = target.legStartedAt;
-    host.outbox.push(() => void this.join(target, stayer, joiner, undefined));
+    host.outbox.push(() => this.joinInBackground(target, stayer, joiner, undefined));
     host.flush();
   }
 
@@ -208,6 +208,18 @@ export class CallMerging {
     });
     host.flush();
     await host.mediaControl.bridgeParty(focus.context, conference, joiner);
+  }
+
+  /** `join` from the driver queue, where nobody awaits it: whatever escapes it is logged. */
+  joinInBackground(
+    context: CallContext,
+    stayer: LegEntry,
+    newcomer: LegEntry,
+    offer: SessionDescription | undefined,
+  ): void {
+    this.join(context, stayer, newcomer, offer).catch((error: unknown) => {
+      this.#host.logger.error({ err: error, call: context.call.id }, 'joining the parties failed');
+    });
   }
 
   /**

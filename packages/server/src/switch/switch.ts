@@ -311,7 +311,7 @@ export class Switch {
     const origin = this.#legs.get(context.origin.leg);
     if (context.originConnected && origin !== undefined) {
       // The origin already talks (to the party that transferred it): it takes the new party's offer.
-      this.#outbox.push(() => void this.#merging.join(context, origin, entry, info.offer));
+      this.#outbox.push(() => this.#merging.joinInBackground(context, origin, entry, info.offer));
     } else {
       const device = entry.device;
       context.originConnected = true;
@@ -565,7 +565,11 @@ export class Switch {
     const connection = context.call.addConnection(number, 'terminating', context.routeReason);
     connection.setState('ESTABLISHED');
     context.destination = connection;
-    this.#outbox.push(() => void this.#answerFromBridge(context, conference, origin, offer));
+    this.#outbox.push(() => {
+      this.#answerFromBridge(context, conference, origin, offer).catch((error: unknown) => {
+        this.#logger.error({ err: error, call: context.call.id }, 'answering from the conference bridge failed');
+      });
+    });
   }
 
   async #answerFromBridge(

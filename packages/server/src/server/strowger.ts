@@ -1,13 +1,13 @@
-import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger as PinoLogger } from 'pino';
 import { createAdminServer, type DeviceView } from '../admin/index.js';
-import { ErrorCode, StrowgerError, isWildcardAddress, primaryAddress, systemClock, type Clock } from '../core/index.js';
+import { isWildcardAddress, primaryAddress, systemClock, type Clock } from '../core/index.js';
 import type { DigestAlgorithm, Endpoint, TimerSettings, TransportObserver } from '../sip/index.js';
 import {
   openStore,
   parseConfigFile,
+  readConfigFile,
   type ConfigSnapshot,
   type Store,
   type StoreLocation,
@@ -111,7 +111,7 @@ export class Strowger {
       const store = await openStore(options.store, { logger });
       cleanups.unshift(() => store.close());
       if (options.configFile !== undefined) {
-        const text = await readConfigText(options.configFile);
+        const text = await readConfigFile(options.configFile, 'the configuration file given to --config');
         const doc = parseConfigFile(text, options.configFile);
         const result = await store.applyConfig(doc, { prune: options.prune === true, source: options.configFile });
         logger.info(
@@ -295,18 +295,6 @@ export class Strowger {
     } catch (error) {
       this.logger.error({ err: error, version }, 'could not reload the configuration; still serving the previous one');
     }
-  }
-}
-
-async function readConfigText(path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    throw new StrowgerError(
-      ErrorCode.InvalidArgument,
-      `cannot read the configuration file ${path}: ${(error as Error).message}; check the path given to --config`,
-      { cause: error },
-    );
   }
 }
 

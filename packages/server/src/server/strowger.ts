@@ -197,6 +197,7 @@ export class Strowger {
         },
         metrics: metrics.registry,
         logger: false,
+        errorLog: logger.child({ layer: 'admin' }),
       });
       cleanups.unshift(() => http.close());
       const instance = new Strowger({

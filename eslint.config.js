@@ -37,6 +37,7 @@ export default tseslint.config(
     files: [
       'packages/server/src/server/cli*.ts',
       'packages/server/src/server/commands/**',
+      'packages/server/bin/**',
       'bench/**',
       '**/*.test.ts',
       '**/test-support/**',

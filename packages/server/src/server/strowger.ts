@@ -28,6 +28,11 @@ export interface StrowgerOptions {
   configFile?: string;
   /** Prune configuration that the file does not mention, like `config apply --prune`. */
   prune?: boolean;
+  /**
+   * Apply `configFile` only to a store that has never been configured (configuration version 0),
+   * as `--demo` does, so that restarting never undoes what an administrator changed since.
+   */
+  configOnlyWhenNew?: boolean;
   bind: string;
   sipPort: number;
   httpPort: number;
@@ -45,6 +50,15 @@ export interface StrowgerOptions {
   musicOnHold?: string;
   /** The address this server's own RTP uses and announces (music on hold, conferences); the SIP address by default. */
   mediaAddress?: string;
+}
+
+/** What became of the configuration file at start. */
+export interface StartupConfig {
+  /** applied: it changed the store; unchanged: the store already matched; kept: not applied, since the
+   * store was configured before (configOnlyWhenNew); none: no file was given. */
+  outcome: 'applied' | 'unchanged' | 'kept' | 'none';
+  /** The configuration version being served. */
+  version: number;
 }
 
 export interface StrowgerAddresses {
@@ -67,6 +81,8 @@ export class Strowger {
   readonly http: FastifyInstance;
   readonly metrics: StrowgerMetrics;
   readonly logger: PinoLogger;
+  /** What became of the configuration file given at start (for the start banner). */
+  readonly startupConfig: StartupConfig;
   #snapshot: ConfigSnapshot;
   readonly #release: () => void;
   readonly #unsubscribe: () => void;
@@ -83,7 +99,9 @@ export class Strowger {
     logger: PinoLogger;
     snapshot: ConfigSnapshot;
     release: () => void;
+    startupConfig: StartupConfig;
   }) {
+    this.startupConfig = parts.startupConfig;
     this.store = parts.store;
     this.sip = parts.sip;
     this.engine = parts.engine;
@@ -110,14 +128,25 @@ export class Strowger {
     try {
       const store = await openStore(options.store, { logger });
       cleanups.unshift(() => store.close());
+      let outcome: StartupConfig['outcome'] = 'none';
       if (options.configFile !== undefined) {
-        const text = await readConfigFile(options.configFile, 'the configuration file given to --config');
-        const doc = parseConfigFile(text, options.configFile);
-        const result = await store.applyConfig(doc, { prune: options.prune === true, source: options.configFile });
-        logger.info(
-          { file: options.configFile, version: result.version, changed: result.changed },
-          result.changed ? 'configuration applied' : 'configuration already up to date',
-        );
+        const existing = options.configOnlyWhenNew === true ? (await store.loadConfig()).version : 0;
+        if (existing > 0) {
+          outcome = 'kept';
+          logger.info(
+            { file: options.configFile, version: existing },
+            'configuration file not applied: the store is already configured, and its configuration is kept',
+          );
+        } else {
+          const text = await readConfigFile(options.configFile, 'the configuration file given to --config');
+          const doc = parseConfigFile(text, options.configFile);
+          const result = await store.applyConfig(doc, { prune: options.prune === true, source: options.configFile });
+          outcome = result.changed ? 'applied' : 'unchanged';
+          logger.info(
+            { file: options.configFile, version: result.version, changed: result.changed },
+            result.changed ? 'configuration applied' : 'configuration already up to date',
+          );
+        }
       }
       const snapshot = await store.loadConfig();
       // The metrics and the HTTP routes read parts built after them, so they look them up when called.
@@ -210,6 +239,7 @@ export class Strowger {
         logger,
         snapshot,
         release: () => lock.release(),
+        startupConfig: { outcome, version: snapshot.version },
       });
       late.instance = instance;
       const endpoints = await service.listen();

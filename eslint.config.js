@@ -6,6 +6,11 @@ export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', 'data/**', 'coverage/**', '.bench-tmp/**'] },
   js.configs.recommended,
   {
+    // The command's entry point is plain JavaScript run by Node.
+    files: ['packages/*/bin/**/*.js'],
+    languageOptions: { globals: { URL: 'readonly', console: 'readonly', process: 'readonly' } },
+  },
+  {
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
   },

@@ -18,6 +18,7 @@ import { StrowgerMetrics } from './metrics.js';
 import { ServerMediaResources } from './media-resources.js';
 import { SipService } from './sip-service.js';
 import { switchConfigFrom } from './switch-config.js';
+import { logActivity } from './activity-log.js';
 import { Switch, type CallRecord, type CallRecordSink } from '../switch/index.js';
 
 export const strowgerVersion = '0.1.0';
@@ -213,6 +214,14 @@ export class Strowger {
       });
       service.phones.attach(engine);
       late.engine = engine;
+      // Registrations and calls, one line each at info, for an operator tailing the log.
+      cleanups.unshift(
+        logActivity({
+          calls: engine.events,
+          registrations: service.table,
+          logger: logger.child({ layer: 'activity' }),
+        }),
+      );
       cleanups.unshift(() => engine.close());
       const http = await createAdminServer({
         devices: { listDevices: () => late.instance?.listDevices() ?? [] },

@@ -48,7 +48,7 @@ export function logActivity(options: {
     options.calls.on('call', (event) => {
       let call = calls.get(event.callId);
       if (call === undefined) {
-        call = { startedAt: event.at, parties: new Map(), answered: false, started: false };
+        call = { startedAt: event.at, answered: false, started: false };
         calls.set(event.callId, call);
       }
       onCallEvent(event, call, logger);
@@ -62,10 +62,6 @@ export function logActivity(options: {
 
 interface CallProgress {
   startedAt: number;
-  /** Live connections: id → address, in the order they appeared (the first is the caller). */
-  parties: Map<string, string>;
-  caller?: string;
-  called?: string;
   answered: boolean;
   started: boolean;
 }
@@ -73,51 +69,61 @@ interface CallProgress {
 function onCallEvent(event: CallEvent, call: CallProgress, logger: Logger): void {
   const id = event.callId;
   switch (event.type) {
-    case 'connection.created': {
-      call.parties.set(event.connectionId, event.address);
-      if (call.caller === undefined) {
-        call.caller = event.address;
-      } else if (!call.started) {
+    case 'connection.created':
+      // The caller's connection comes first; the call has started once a called party appears.
+      if (!call.started && event.address !== event.callingAddress) {
         call.started = true;
-        call.called = event.address;
-        logger.info({ call: id, from: call.caller, to: event.address }, 'call started');
-      }
-      return;
-    }
-    case 'connection.state': {
-      if (event.cause === 'TRANSFER' && event.state === 'DISCONNECTED') {
-        call.parties.delete(event.connectionId);
         logger.info(
-          { call: id, transferredBy: event.address, parties: [...call.parties.values()], cause: event.cause },
-          'call transferred',
+          { call: id, from: event.callingAddress, to: event.calledAddress, offeredTo: event.address },
+          'call started',
         );
-        return;
-      }
-      if (event.state === 'DISCONNECTED' || event.state === 'FAILED') {
-        call.parties.delete(event.connectionId);
-        return;
-      }
-      if (event.state === 'ESTABLISHED' && !call.answered && event.address !== call.caller) {
-        call.answered = true;
-        logger.info({ call: id, from: call.caller, to: event.address }, 'call answered');
       }
       return;
-    }
-    case 'call.state': {
+    case 'connection.state':
+      if (event.state === 'ESTABLISHED' && !call.answered && event.address !== event.callingAddress) {
+        call.answered = true;
+        logger.info({ call: id, from: event.callingAddress, to: event.address }, 'call answered');
+      }
+      return;
+    case 'call.transferEnd':
+      // A consult transfer reports to both calls; the line belongs to the call the parties end up in.
+      if (event.callId !== event.finalCallId) return;
+      logger.info(
+        {
+          call: id,
+          transferredCall: event.transferredCallId,
+          transferredBy: event.controllerAddress,
+          from: event.currentCallingAddress,
+          to: event.currentCalledAddress,
+          // TRANSFER (consult) or BLINDTRANSFER: CiscoCallEv's feature reason.
+          cause: event.featureReason,
+        },
+        'call transferred',
+      );
+      return;
+    case 'call.conferenceEnd':
+      if (event.callId !== event.finalCallId) return;
+      logger.info(
+        { call: id, consultCall: event.consultCallId, conferencedBy: event.controllerAddress },
+        'call conferenced',
+      );
+      return;
+    case 'call.state':
       if (event.state !== 'INVALID') return;
       logger.info(
         {
           call: id,
-          from: call.caller,
-          to: call.called,
+          from: event.callingAddress,
+          to: event.currentCalledAddress,
+          dialled: event.calledAddress,
           answered: call.answered,
-          cause: event.cause,
+          cause: event.callControlCause ?? event.cause,
+          q850: event.ciscoCause,
           durationMs: event.at - call.startedAt,
         },
         'call ended',
       );
       return;
-    }
     default:
       return;
   }

@@ -68,7 +68,12 @@ describe('the activity log', () => {
     expect((await call.refer('6003')).status).toBe(202);
     expect(await waitUntil(() => c!.calls.length === 1)).toBe(true);
     expect(await waitUntil(() => activity('call transferred').length >= 1)).toBe(true);
-    expect(activity('call transferred')[0]).toMatchObject({ level: info, transferredBy: '6001', cause: 'TRANSFER' });
+    expect(activity('call transferred')[0]).toMatchObject({
+      level: info,
+      call: started?.call,
+      transferredBy: '6001',
+      cause: 'BLINDTRANSFER',
+    });
 
     expect(await waitUntil(() => call.ended, 5000)).toBe(true);
     expect((await c!.calls[0]!.hangUp()).status).toBe(200);

@@ -13,7 +13,8 @@ const root = resolve(fileURLToPath(new URL('../../../..', import.meta.url)));
 const isGitCheckout = spawnSync('git', ['rev-parse', '--is-inside-work-tree'], { cwd: root }).status === 0;
 const work = mkdtempSync(join(tmpdir(), 'strowger-fresh-clone-'));
 const clone = join(work, 'strowger');
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+// Removing a node_modules tree takes a while on a busy machine.
+afterAll(() => rmSync(work, { recursive: true, force: true }), 180_000);
 
 function run(command: string, args: string[]): { status: number | null; output: string } {
   const result = spawnSync(command, args, { cwd: clone, env: plainEnv(), encoding: 'utf8', timeout: 300_000 });

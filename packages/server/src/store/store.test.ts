@@ -25,7 +25,7 @@ interface Backend {
 
 const backends: Backend[] = [
   {
-    name: 'embedded PostgreSQL (PGlite)',
+    name: 'embedded PostgreSQL',
     location: async () => {
       const dataDir = mkdtempSync(join(tmpdir(), 'strowger-store-'));
       return { dataDir, cleanup: async () => rmSync(dataDir, { recursive: true, force: true }) };

@@ -32,7 +32,7 @@ export class Store {
 
   static async open(location: StoreLocation, deps: { logger?: Logger } = {}): Promise<Store> {
     const logger = (deps.logger ?? silentLogger).child({ layer: 'store' });
-    const database = await openDatabase(location);
+    const database = await openDatabase(location, logger);
     const store = new Store(database, logger);
     await database.listen((version) => store.#announce(version));
     return store;

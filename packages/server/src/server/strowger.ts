@@ -16,6 +16,7 @@ import {
 import { acquireDataDirLock } from './data-dir-lock.js';
 import { StrowgerMetrics } from './metrics.js';
 import { ServerMediaResources } from './media-resources.js';
+import { persistRegistrations } from './registration-persistence.js';
 import { SipService } from './sip-service.js';
 import { switchConfigFrom } from './switch-config.js';
 import { Switch, type CallRecord, type CallRecordSink } from '../switch/index.js';
@@ -69,6 +70,7 @@ export class Strowger {
   readonly logger: PinoLogger;
   #snapshot: ConfigSnapshot;
   readonly #release: () => void;
+  readonly #detachRegistrations: () => void;
   readonly #unsubscribe: () => void;
   #addresses: StrowgerAddresses | undefined;
   #stopping: Promise<void> | undefined;
@@ -83,6 +85,7 @@ export class Strowger {
     logger: PinoLogger;
     snapshot: ConfigSnapshot;
     release: () => void;
+    detachRegistrations: () => void;
   }) {
     this.store = parts.store;
     this.sip = parts.sip;
@@ -93,6 +96,7 @@ export class Strowger {
     this.logger = parts.logger;
     this.#snapshot = parts.snapshot;
     this.#release = parts.release;
+    this.#detachRegistrations = parts.detachRegistrations;
     this.#unsubscribe = this.store.onChange((version) => void this.#reload(version));
   }
 
@@ -157,6 +161,11 @@ export class Strowger {
       );
       late.sip = service;
       cleanups.unshift(() => service.close());
+      const registrations = await persistRegistrations(service.table, store, clock, logger.child({ layer: 'sip' }));
+      cleanups.unshift(() => registrations.detach());
+      if (registrations.restored > 0) {
+        logger.info({ bindings: registrations.restored }, 'registrations restored from before the restart');
+      }
       const media = await ServerMediaResources.create({
         address: options.mediaAddress ?? (isWildcardAddress(options.bind) ? primaryAddress() : options.bind),
         ...(options.musicOnHold === undefined ? {} : { musicOnHold: options.musicOnHold }),
@@ -204,6 +213,7 @@ export class Strowger {
         logger,
         snapshot,
         release: () => lock.release(),
+        detachRegistrations: registrations.detach,
       });
       late.instance = instance;
       const endpoints = await service.listen();
@@ -270,6 +280,8 @@ export class Strowger {
       this.media.close();
       // Let the engine's last commands (BYE, final responses) reach the phones before SIP closes.
       await new Promise((done) => setImmediate(done));
+      // Closing SIP empties the registration table; the stored bindings must outlive it.
+      this.#detachRegistrations();
       await this.sip.close().catch(() => undefined);
       await this.store.close().catch(() => undefined);
       this.#release();

@@ -136,7 +136,10 @@ async function loadBinaries(): Promise<Binaries> {
     );
   }
   if (typeof module.initdb !== 'string' || typeof module.postgres !== 'string') {
-    throw new StrowgerError(ErrorCode.Internal, `${name} does not name its initdb and postgres programs; reinstall Strowger`);
+    throw new StrowgerError(
+      ErrorCode.Internal,
+      `${name} does not name its initdb and postgres programs; reinstall Strowger`,
+    );
   }
   restoreLibraryLinks(dirname(dirname(module.postgres)));
   return { initdb: module.initdb, postgres: module.postgres };
@@ -190,15 +193,15 @@ function refuseLegacyDirectory(directory: string, cluster: string): void {
  * usually forbid user namespaces) it runs as an unprivileged account that owns the cluster.
  */
 type Account =
-  | { kind: 'namespace'; uid: number; gid: number }
-  | { kind: 'user'; name: string; uid: number; gid: number };
+  { kind: 'namespace'; uid: number; gid: number } | { kind: 'user'; name: string; uid: number; gid: number };
 
 function serviceAccount(cluster: string): Account | undefined {
   if (typeof process.getuid !== 'function' || process.getuid() !== 0) return undefined;
   const nobody = lookupNobody();
   // A cluster made for an unprivileged account stays with that account.
   const owner = statSync(cluster, { throwIfNoEntry: false });
-  if (owner !== undefined && owner.uid !== 0) return { kind: 'user', name: `uid ${owner.uid}`, uid: owner.uid, gid: owner.gid };
+  if (owner !== undefined && owner.uid !== 0)
+    return { kind: 'user', name: `uid ${owner.uid}`, uid: owner.uid, gid: owner.gid };
   if (userNamespacesWork(nobody)) return { kind: 'namespace', uid: nobody.uid, gid: nobody.gid };
   return { kind: 'user', ...nobody };
 }
@@ -340,7 +343,11 @@ async function initCluster(
   renameSync(staging, cluster);
 }
 
-function run(program: string, args: string[], account: Account | undefined): Promise<{ code: number | null; output: string }> {
+function run(
+  program: string,
+  args: string[],
+  account: Account | undefined,
+): Promise<{ code: number | null; output: string }> {
   return new Promise((done) => {
     const command = commandFor(program, args, account);
     const child = spawn(command.program, command.args, {
@@ -402,8 +409,10 @@ function spawnKeeper(
   createInterface({ input: child.stderr! }).on('line', (line) => {
     recent.push(line);
     if (recent.length > 20) recent.shift();
-    // PostgreSQL's own severity: warnings and errors (a full disk, a corrupt page) matter to the operator.
-    if (/\b(PANIC|FATAL|ERROR):/.test(line)) log.error({ line }, 'PostgreSQL reported an error');
+    // PostgreSQL's own severity: warnings and errors (a full disk, a corrupt page) matter to the operator;
+    // sessions ended by our own shutdown do not.
+    if (/due to administrator command/.test(line)) log.debug({ line }, 'PostgreSQL');
+    else if (/\b(PANIC|FATAL|ERROR):/.test(line)) log.error({ line }, 'PostgreSQL reported an error');
     else if (/\bWARNING:/.test(line)) log.warn({ line }, 'PostgreSQL reported a warning');
     else log.debug({ line }, 'PostgreSQL');
   });
@@ -470,6 +479,9 @@ async function stopKeeper(child: ChildProcess): Promise<void> {
 }
 
 function lastLines(text: string): string {
-  const lines = text.trim().split('\n').filter((line) => line.trim() !== '');
+  const lines = text
+    .trim()
+    .split('\n')
+    .filter((line) => line.trim() !== '');
   return lines.slice(-3).join(' / ') || 'no output';
 }

@@ -35,9 +35,11 @@ export async function startTestServer(
     config?: string;
     callRecords?: CallRecordSink;
     sipTimers?: Partial<TimerSettings>;
+    /** A directory the test keeps (to restart on the same data); by default a temporary one, removed on stop. */
+    dataDir?: string;
   } = {},
 ): Promise<TestServer> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'strowger-test-'));
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'strowger-test-')));
   let configFile = demoConfigPath;
   if (options.config !== undefined) {
     configFile = join(dataDir, 'test-config.yaml');
@@ -79,7 +81,7 @@ export async function startTestServer(
     httpUrl: `http://127.0.0.1:${strowger.addresses.http.port}`,
     async stop() {
       await strowger.stop();
-      await rm(dataDir, { recursive: true, force: true });
+      if (options.dataDir === undefined) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

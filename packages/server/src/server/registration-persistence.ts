@@ -15,9 +15,16 @@ export async function persistRegistrations(
   store: Store,
   clock: Clock,
   logger: Logger,
+  /** Whether a device is still configured as a SIP phone; bindings of others are not restored. */
+  isSipPhone: (deviceName: string) => boolean,
 ): Promise<{ restored: number; detach(): void }> {
   let restored = 0;
+  const dropped = new Set<string>();
   for (const stored of await store.loadRegistrations(new Date(clock.now()))) {
+    if (!isSipPhone(stored.deviceName)) {
+      dropped.add(stored.deviceName);
+      continue;
+    }
     let contact;
     try {
       contact = parseUri(stored.contact);
@@ -41,6 +48,8 @@ export async function persistRegistrations(
     });
     if (put) restored += 1;
   }
+  // A device deleted (or made another type) while the server was down keeps no stored binding.
+  for (const deviceName of dropped) store.registrations.saveDevice(deviceName, []);
   const detach = table.events.on('changed', ({ deviceName }) => {
     store.registrations.saveDevice(deviceName, table.bindings(deviceName).map(storedBinding));
   });

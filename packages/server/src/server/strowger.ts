@@ -161,7 +161,14 @@ export class Strowger {
       );
       late.sip = service;
       cleanups.unshift(() => service.close());
-      const registrations = await persistRegistrations(service.table, store, clock, logger.child({ layer: 'sip' }));
+      const sipPhones = new Set(snapshot.devices.filter((d) => d.type === 'sip-phone').map((d) => d.name));
+      const registrations = await persistRegistrations(
+        service.table,
+        store,
+        clock,
+        logger.child({ layer: 'sip' }),
+        (name) => sipPhones.has(name),
+      );
       cleanups.unshift(() => registrations.detach());
       if (registrations.restored > 0) {
         logger.info({ bindings: registrations.restored }, 'registrations restored from before the restart');

@@ -7,7 +7,6 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
-  readlinkSync,
   renameSync,
   rmSync,
   statSync,
@@ -162,14 +161,11 @@ function restoreLibraryLinks(nativeDirectory: string): void {
   }
   for (const { source, target } of links) {
     const linkPath = join(packageRoot, target);
+    if (lstatSync(linkPath, { throwIfNoEntry: false }) !== undefined) continue;
     try {
-      if (lstatSync(linkPath, { throwIfNoEntry: false }) !== undefined) {
-        readlinkSync(linkPath);
-        continue;
-      }
       symlinkSync(relative(dirname(linkPath), join(packageRoot, source)), linkPath);
     } catch {
-      // A read-only install that already has its links, or a regular file where a link was: nothing to do.
+      // A read-only install: PostgreSQL's own error on start then names the missing library.
     }
   }
 }

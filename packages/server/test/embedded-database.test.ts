@@ -145,6 +145,7 @@ describe('embedded PostgreSQL', () => {
     postmasters.add(second.pid);
     try {
       expect(isAlive(first.pid)).toBe(false);
+      expect(existsSync(first.connection.host), 'the orphan’s socket directory').toBe(false);
       const client = new pg.Client(second.connection);
       await client.connect();
       const { rows } = await client.query<{ one: number }>('select 1 as one');

@@ -269,6 +269,7 @@ function checkReachable(directory: string, account: Account & { kind: 'user' }):
 async function stopOrphanedPostmaster(cluster: string, logger: Logger): Promise<void> {
   const pid = readPostmasterPid(cluster);
   if (pid === undefined || !isAlive(pid) || !isPostgres(pid)) return;
+  const sockets = readPostmasterFile(cluster)[4];
   logger.warn({ pid, cluster }, 'stopping a PostgreSQL left running on this data directory by an earlier Strowger');
   try {
     process.kill(pid, 'SIGINT');
@@ -283,15 +284,24 @@ async function stopOrphanedPostmaster(cluster: string, logger: Logger): Promise<
       `PostgreSQL (pid ${pid}) still runs on ${cluster} and did not stop when asked; stop it, then start Strowger again`,
     );
   }
+  // Its keeper, which would have removed the socket directory, is gone: postmaster.pid names it (line 5).
+  if (sockets !== undefined && dirname(sockets) === resolve(tmpdir()) && sockets.includes('strowger-pg-')) {
+    rmSync(sockets, { recursive: true, force: true });
+  }
+}
+
+/** postmaster.pid's lines: pid, data directory, start time, port, socket directory, … */
+function readPostmasterFile(cluster: string): string[] {
+  try {
+    return readFileSync(join(cluster, 'postmaster.pid'), 'utf8').split('\n');
+  } catch {
+    return [];
+  }
 }
 
 function readPostmasterPid(cluster: string): number | undefined {
-  try {
-    const pid = Number(readFileSync(join(cluster, 'postmaster.pid'), 'utf8').split('\n')[0]);
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
-  }
+  const pid = Number(readPostmasterFile(cluster)[0]);
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
 
 function isAlive(pid: number): boolean {

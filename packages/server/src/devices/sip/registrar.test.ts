@@ -64,7 +64,7 @@ function setup(limits = {}) {
       const pending = registrar.handle({
         request,
         source: { protocol: 'udp', remote: { address: '192.0.2.7', port: 5062 } },
-        respond: async (status, reason, opts) => {
+        respond: (status, reason, opts) => {
           answers.push({ status, ...(reason === undefined ? {} : { reason }), headers: opts?.headers ?? [] });
         },
       });

@@ -9,7 +9,7 @@ import type { SipAccountDirectory } from './sip-accounts.js';
 export interface RegisterExchange {
   readonly request: SipRequest;
   readonly source: { protocol: string; remote: { address: string; port: number }; connectionId?: string };
-  respond(status: number, reason?: string, options?: { headers?: HeaderField[] }): Promise<void>;
+  respond(status: number, reason?: string, options?: { headers?: HeaderField[] }): void;
 }
 
 export interface RegistrarLimits {

@@ -6,6 +6,7 @@ import { isDigestAlgorithm, type DigestAlgorithm } from '../../sip/index.js';
 import { parseConfigFile } from '../../store/index.js';
 import { portOption } from '../options.js';
 import { Strowger } from '../strowger.js';
+import { installCrashPolicy } from '../crash-policy.js';
 import { addStoreOptions, describeStore, type StoreLocation } from './store-options.js';
 
 /** The demo configuration shipped with the package (outside `dist`, so one copy serves source and build). */
@@ -103,6 +104,9 @@ export function registerStartCommand(program: Command): void {
       throw new InvalidArgumentError('use either --demo or --config, not both');
     }
     const logger = pino({ name: 'strowger', level: options.logLevel });
+    // Installed before starting, so a crash during start is logged the same way; it stops what is up.
+    const running: { strowger?: Strowger } = {};
+    installCrashPolicy({ logger, stop: () => running.strowger?.stop() ?? Promise.resolve() });
     const configFile = options.demo === true ? demoConfigPath : options.config;
     const strowger = await Strowger.start({
       store: options.db === undefined ? { dataDir: options.data } : { url: options.db },
@@ -117,6 +121,7 @@ export function registerStartCommand(program: Command): void {
       ...(options.mediaAddress === undefined ? {} : { mediaAddress: options.mediaAddress }),
       logger,
     });
+    running.strowger = strowger;
     printBanner(strowger, options, options.demo === true);
 
     let signals = 0;

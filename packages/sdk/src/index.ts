@@ -17,3 +17,5 @@ export type { Clock, TimerHandle } from './clock.js';
 export type { Backoff } from './fail-over.js';
 export type { WebSocketConstructor, WebSocketLike } from './transport.js';
 export * from './errors.js';
+// What applications need from the shared core, so that they depend on the SDK alone.
+export { StrowgerError, ErrorCode, isStrowgerError, silentLogger, type Logger } from '@strowger/core';

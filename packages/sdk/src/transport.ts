@@ -22,6 +22,7 @@ export type WebSocketConstructor = new (url: string) => WebSocketLike;
 export const OPEN = 1;
 
 let cached: WebSocketConstructor | undefined;
+const WS_PACKAGE = 'ws';
 
 /** The WebSocket constructor of this runtime: the global one if present, else `ws`. */
 export async function webSocketConstructor(): Promise<WebSocketConstructor> {
@@ -30,7 +31,9 @@ export async function webSocketConstructor(): Promise<WebSocketConstructor> {
   if (global !== undefined) {
     cached = global;
   } else {
-    const ws = (await import('ws')) as unknown as { WebSocket: WebSocketConstructor };
+    // The specifier is held in a variable so that neither the compiler (which would pull in Node's
+    // types) nor a browser bundler (which would try to bundle it) follows it.
+    const ws = (await import(/* @vite-ignore */ WS_PACKAGE)) as { WebSocket: WebSocketConstructor };
     cached = ws.WebSocket;
   }
   return cached;

@@ -110,7 +110,9 @@ export class FakeBackend {
         this.provider(params);
         const name = String(params.name);
         if (name !== 'SEP5555') throw new FakeError('INVALID_ARGUMENT', `no device ${name}`);
-        return { name, type: 'sip-phone', restricted: false, inService: true, acquired: true, addresses: ['5555'] };
+        const terminal: FakeTerminal = { name, type: 'sip-phone', restricted: false, inService: true, acquired: true, addresses: ['5555'] };
+        if (!this.terminals.some((t) => t.name === name)) this.terminals.push(terminal);
+        return terminal;
       }
       case 'observer.add': {
         const provider = this.provider(params);

@@ -291,6 +291,11 @@ export class Provider {
   /** Waits for ProvInServiceEv (a provider may open OUT_OF_SERVICE and come into service later). */
   #inService(signal: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
+      // ProvInServiceEv may already have been applied, if it came in the same read as the response.
+      if (this.#domain.state === 'IN_SERVICE') {
+        resolve();
+        return;
+      }
       const off = this.#emitter.on('providerEvent', (event) => {
         if (event.type !== 'ProvInServiceEv') return;
         off();
@@ -356,7 +361,10 @@ export class Provider {
    * events that follow it (the missed ones after a resume) find the provider already in place.
    */
   #adopt(session: CtiSession, index: number, result: ProviderOpened): void {
-    if (this.#shutdown) return;
+    if (this.#shutdown) {
+      session.close();
+      return;
+    }
     this.#session = session;
     this.#serverIndex = index;
     const server = session.url;

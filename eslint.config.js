@@ -45,6 +45,7 @@ export default tseslint.config(
       'packages/server/src/server/cli*.ts',
       'packages/server/src/server/commands/**',
       'bench/**',
+      'packages/*/scripts/**',
       '**/*.test.ts',
       '**/test-support/**',
       'packages/*/test/**',

@@ -1,6 +1,16 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+/** Tests import our packages from their sources, so a test run needs no build first. */
+const source = (pkg: string): string => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+
 export default defineConfig({
+  resolve: {
+    alias: {
+      '@strowger/core': source('core'),
+      '@strowger/protocol': source('protocol'),
+    },
+  },
   test: {
     include: [
       'packages/*/src/**/*.test.ts',

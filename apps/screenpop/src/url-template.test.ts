@@ -15,7 +15,10 @@ const fields = {
 describe('URL templates', () => {
   it('fills every placeholder URL-encoded', () => {
     expect(
-      fillTemplate('https://crm.example/lookup?number={calling}&name={callingName}&called={called}&user={user}', fields),
+      fillTemplate(
+        'https://crm.example/lookup?number={calling}&name={callingName}&called={called}&user={user}',
+        fields,
+      ),
     ).toBe('https://crm.example/lookup?number=%2B1%20555%201234&name=Zo%C3%AB%20%26%20Co&called=1001&user=screenpop');
   });
 
@@ -27,7 +30,10 @@ describe('URL templates', () => {
 
 describe('the default browser', () => {
   it('is xdg-open on Linux, open on macOS and start on Windows', () => {
-    expect(browserCommand('linux', 'https://x/?a=1&b=2')).toEqual({ command: 'xdg-open', args: ['https://x/?a=1&b=2'] });
+    expect(browserCommand('linux', 'https://x/?a=1&b=2')).toEqual({
+      command: 'xdg-open',
+      args: ['https://x/?a=1&b=2'],
+    });
     expect(browserCommand('darwin', 'https://x/')).toEqual({ command: 'open', args: ['https://x/'] });
     expect(browserCommand('win32', 'https://x/?a=1&b=2')).toEqual({
       command: 'cmd',

@@ -75,7 +75,7 @@ describe('screen pop', () => {
     expect(pops.map((p) => [p.callId, p.line])).toEqual([['c-2', '2000']]);
   });
 
-  it('the caller\'s own phone ringing back is not a pop: only alerting at a watched line counts', async () => {
+  it("the caller's own phone ringing back is not a pop: only alerting at a watched line counts", async () => {
     const { server, pops } = await setUp();
     // 1001 calls an outside number: 1001 is the caller (CONNECTED), the far end alerts.
     const c = callEvents('c-3', { callingAddress: '1001', callingTerminal: 'SEP1001', calledAddress: '5550000' });

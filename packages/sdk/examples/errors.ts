@@ -1,4 +1,10 @@
-import { AccessToDeviceDeniedError, CtiError, InvalidArgumentError, LineRestrictedError, openProvider } from '@strowger/sdk';
+import {
+  AccessToDeviceDeniedError,
+  CtiError,
+  InvalidArgumentError,
+  LineRestrictedError,
+  openProvider,
+} from '@strowger/sdk';
 
 const provider = await openProvider({
   servers: [process.env.CTI_SERVER ?? 'ws://localhost:2748'],

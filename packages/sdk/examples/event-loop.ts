@@ -5,10 +5,11 @@ const provider = await openProvider({
   user: process.env.CTI_USER ?? 'crm',
   password: process.env.CTI_PASSWORD ?? '',
 });
+// Every event of the provider, in order, from the moment events() is called (so call it before
+// adding observers); the loop ends when the provider shuts down.
+const events = provider.events();
 await provider.getAddress(process.env.LINE ?? '1001').addCallObserver(() => {});
-
-// Every event of the provider, in order; the loop ends when the provider shuts down.
-for await (const ev of provider.events()) {
+for await (const ev of events) {
   if (ev.type === 'CallCtlConnAlertingEv') {
     console.log(`ringing: ${ev.address} called by ${ev.callingAddress ?? 'unknown'} (event id ${ev.id})`);
   }

@@ -12,7 +12,9 @@ await line.addCallObserver((ev) => {
     const tc = ev.terminalConnection;
     console.log(`${ev.seq} ${ev.type} ${tc.terminal.name} ${tc.state}/${tc.callControlState}`);
   } else if ('connection' in ev) {
-    console.log(`${ev.seq} ${ev.type} ${ev.connection.address.name} ${ev.connection.state}/${ev.connection.callControlState}`);
+    console.log(
+      `${ev.seq} ${ev.type} ${ev.connection.address.name} ${ev.connection.state}/${ev.connection.callControlState}`,
+    );
   } else {
     console.log(`${ev.seq} ${ev.type} call ${ev.call.callId} ${ev.call.state}`);
   }

@@ -244,14 +244,15 @@ const byCode: Record<string, new (message: string, options?: ErrorOptions) => Ct
 };
 
 /** The protocol error codes that have a class of their own, with that class. */
-export const errorClasses: Readonly<Record<string, new (message: string, options?: ErrorOptions) => CtiError>> =
-  byCode;
+export const errorClasses: Readonly<Record<string, new (message: string, options?: ErrorOptions) => CtiError>> = byCode;
 
 /** The SDK's error for an error the server answered with: the class of its code, else CtiError. */
 export function errorFromWire(error: WireError, method?: string): CtiError {
   const details = { ...error.details, ...(method === undefined ? {} : { method }) };
   const Class = byCode[error.code];
-  return Class === undefined ? new CtiError(error.code, error.message, { details }) : new Class(error.message, { details });
+  return Class === undefined
+    ? new CtiError(error.code, error.message, { details })
+    : new Class(error.message, { details });
 }
 
 /** A request got no answer in time (requestTimeoutMs, or the request's own timeoutMs). */

@@ -315,8 +315,10 @@ export class Provider {
   /** Connects to one server and opens (or resumes) the provider there. */
   async #connect(server: string, index: number, signal: AbortSignal): Promise<ProviderOpened> {
     const s = this.#settings;
-    let session: CtiSession | undefined;
-    session = await CtiSession.connect(
+    // The callbacks may run before connect() returns (a close during the hello): they then find no
+    // session yet, and ignore what they are told.
+    const current: { session?: CtiSession } = {};
+    const session = await CtiSession.connect(
       {
         url: server,
         clock: s.clock,
@@ -327,19 +329,19 @@ export class Provider {
         client: s.appInfo ?? 'strowger-sdk',
         webSocket: s.webSocket,
         onPush: (frame) => {
-          if (session !== undefined && session === this.#session) this.#onPush(frame);
+          if (current.session !== undefined && current.session === this.#session) this.#onPush(frame);
         },
         onLost: (error) => {
-          if (session !== undefined && session === this.#session) this.#onLost(error);
+          if (current.session !== undefined && current.session === this.#session) this.#onLost(error);
         },
       },
       signal,
     );
+    current.session = session;
     const resume =
       this.#providerId === undefined ? undefined : { providerId: this.#providerId, afterSeq: this.#lastSeq };
-    const opened = session;
     try {
-      return await opened.request(
+      return await session.request(
         'provider.open',
         {
           user: s.user,
@@ -347,11 +349,11 @@ export class Provider {
           ...(s.appInfo === undefined ? {} : { appInfo: s.appInfo }),
           ...(resume === undefined ? {} : { resume }),
         },
-        { signal, onResult: (result) => this.#adopt(opened, index, result) },
+        { signal, onResult: (result) => this.#adopt(session, index, result) },
       );
     } catch (err) {
-      if (this.#session === opened) this.#session = undefined;
-      opened.close();
+      if (this.#session === session) this.#session = undefined;
+      session.close();
       throw err;
     }
   }
@@ -561,7 +563,7 @@ export class Provider {
     this.#lastSeq = wire.seq;
     const event = this.#domain.apply(wire);
     const isCall = 'callId' in event && typeof event.callId === 'string' && 'call' in event;
-    if (wire.observerId !== undefined) {
+    if (typeof wire.observerId === 'string') {
       const registration = this.#observers.byId(wire.observerId);
       if (registration !== undefined && registration.callEvents === isCall) this.#tell(registration.listener, event);
     }

@@ -5,6 +5,7 @@ import { OPEN, webSocketConstructor, type WebSocketConstructor, type WebSocketLi
 import {
   PROTOCOL_VERSION,
   parseServerFrame,
+  resultProblem,
   type HelloResult,
   type MethodName,
   type MethodParams,
@@ -43,7 +44,7 @@ export interface RequestOptions<R> {
 }
 
 interface Pending {
-  readonly method: string;
+  readonly method: MethodName;
   readonly resolve: (result: unknown) => void;
   readonly reject: (error: unknown) => void;
   readonly onResult: ((result: never) => void) | undefined;
@@ -175,7 +176,11 @@ export class CtiSession {
     try {
       this.#hello = await this.request(
         'hello',
-        { protocols: [PROTOCOL_VERSION], client: this.#options.client, keepAliveSeconds: this.#options.keepAliveSeconds },
+        {
+          protocols: [PROTOCOL_VERSION],
+          client: this.#options.client,
+          keepAliveSeconds: this.#options.keepAliveSeconds,
+        },
         { signal, timeoutMs: connectTimeoutMs },
       );
     } catch (err) {
@@ -285,8 +290,13 @@ export class CtiSession {
         const pending = this.#pending.get(frame.id);
         if (pending === undefined) return; // timed out or aborted: the caller has already been told
         pending.cleanup();
-        if (frame.error !== undefined) {
+        if ('error' in frame) {
           pending.reject(errorFromWire(frame.error, pending.method));
+          return;
+        }
+        const problem = resultProblem(pending.method, frame.result);
+        if (problem !== undefined) {
+          pending.reject(protocolViolation(`the result of ${pending.method} is malformed (${problem})`));
           return;
         }
         try {

@@ -11,17 +11,20 @@ export function applySnapshotCalls(domain: Domain, calls: readonly CallSnapshot[
     callInternals.setState(call, snapshot.state);
     callInternals.setParties(call, {
       callingAddress: snapshot.callingAddress === null ? null : domain.address(snapshot.callingAddress),
-      callingTerminal: snapshot.callingTerminal === null ? null : domain.terminal(snapshot.callingTerminal),
       calledAddress: snapshot.calledAddress === null ? null : domain.address(snapshot.calledAddress),
       lastRedirectedAddress:
         snapshot.lastRedirectedAddress === null ? null : domain.address(snapshot.lastRedirectedAddress),
+      currentCallingAddress:
+        snapshot.currentCallingAddress === null ? null : domain.address(snapshot.currentCallingAddress),
+      currentCalledAddress:
+        snapshot.currentCalledAddress === null ? null : domain.address(snapshot.currentCalledAddress),
     });
     for (const c of snapshot.connections) {
       const connection = callInternals.connection(call, domain.address(c.address));
-      connectionInternals.setState(connection, c.state, c.callControlState, c.reason);
+      connectionInternals.setState(connection, c.connectionState, c.callControlState, c.reason);
       for (const t of c.terminalConnections) {
         const tc = connectionInternals.terminalConnection(connection, domain.terminal(t.terminal));
-        terminalConnectionInternals.setState(tc, t.state, t.callControlState);
+        terminalConnectionInternals.setState(tc, t.terminalConnectionState, t.callControlTerminalConnectionState);
       }
     }
   }

@@ -1,164 +1,76 @@
 /**
- * The protocol as the SDK uses it. Provisional: replaced by @strowger/protocol's types once it lands.
+ * The protocol as the SDK uses it: the types derived from @strowger/protocol's schemas, and the
+ * validation of what arrives, at the edge, with the same schemas the server validates with.
  */
-export const PROTOCOL_VERSION = 1;
+import {
+  validators,
+  type CallControlConnectionStateName,
+  type CallControlTerminalConnectionStateName,
+  type CallStateName,
+  type ConnectionStateName,
+  type EventsFrame,
+  type MethodName,
+  type ProviderStateName,
+  type ResyncFrame,
+  type ServerFrame,
+  type TerminalConnectionStateName,
+  type Terminal as TerminalInfoType,
+} from '@strowger/protocol';
 
-export interface WireError {
-  code: string;
-  message: string;
-  details?: Record<string, unknown>;
-}
+export { PROTOCOL_VERSION } from '@strowger/protocol';
+export type {
+  Address as AddressInfo,
+  CallSnapshot,
+  Capabilities,
+  ErrorBody as WireError,
+  Event as WireEvent,
+  EventsFrame,
+  Excluded,
+  HelloResult,
+  MethodName,
+  MethodParams,
+  MethodResult,
+  ProviderOpened,
+  ProviderSnapshot,
+  ResyncFrame,
+  Target as ObserverTarget,
+  Terminal as TerminalInfo,
+} from '@strowger/protocol';
 
-export interface HelloResult {
-  protocol: number;
-  server: string;
-  sessionId: string;
-  keepAliveSeconds: number;
-  limits: { maxFrameBytes: number; maxPendingRequests: number; requestsPerSecond: number };
-}
+export type CallState = CallStateName;
+export type ConnectionState = ConnectionStateName;
+export type CallControlConnectionState = CallControlConnectionStateName;
+export type TerminalConnectionState = TerminalConnectionStateName;
+export type CallControlTerminalConnectionState = CallControlTerminalConnectionStateName;
+export type ProviderState = ProviderStateName;
+export type TerminalType = TerminalInfoType['type'];
 
-export type WireEvent = { seq: number; id: number; type: string; at: number; observerId?: string } & Record<string, unknown>;
-
-export interface EventsFrame {
-  kind: 'events';
-  providerId: string;
-  events: WireEvent[];
-}
-export interface ResyncFrame {
-  kind: 'resync';
-  providerId: string;
-  reason: 'slow-consumer' | 'gap';
-  dropped: number;
-  snapshot: Record<string, unknown>;
-}
+/** Frames the server sends on its own: event batches and resyncs. */
 export type PushFrame = EventsFrame | ResyncFrame;
 
-export type ServerFrame =
-  | { kind: 'response'; id: number; result?: unknown; error?: WireError }
-  | { kind: 'error'; error: WireError }
-  | { kind: 'ping'; nonce: number }
-  | { kind: 'pong'; nonce: number }
-  | PushFrame;
+export type ParsedFrame = ServerFrame | { kind: 'invalid'; problem: string };
 
-export interface Capabilities {
-  observeAnyTerminal: boolean;
-  modifyCallingParty: boolean;
-  monitor: boolean;
-  record: boolean;
-  monitorParkDns: boolean;
-  secureConnection: boolean;
-}
-export interface Excluded {
-  kind: 'terminal' | 'address';
-  name: string;
-  code: string;
-  reason: string;
-}
-export interface ProviderOpened {
-  providerId: string;
-  state: ProviderState;
-  user: { userId: string; kind: 'application-user' | 'end-user' };
-  capabilities: Capabilities;
-  terminals: TerminalInfo[];
-  addresses: AddressInfo[];
-  excluded: Excluded[];
-  seq: number;
-  resumed: boolean;
-}
-export interface ProviderSnapshot extends ProviderOpened {
-  calls: CallSnapshot[];
-}
-export interface Methods {
-  hello: { params: { protocols: number[]; client: string; keepAliveSeconds: number }; result: HelloResult };
-  'provider.open': {
-    params: { user: string; password: string; appInfo?: string; resume?: { providerId: string; afterSeq: number } };
-    result: ProviderOpened;
-  };
-  'provider.shutdown': { params: { providerId: string }; result: Record<string, never> };
-  'provider.snapshot': { params: { providerId: string }; result: ProviderSnapshot };
-  'provider.createTerminal': { params: { providerId: string; name: string }; result: TerminalInfo };
-  'provider.deleteTerminal': { params: { providerId: string; name: string }; result: Record<string, never> };
-  'observer.add': {
-    params: { providerId: string; target: ObserverTarget; callEvents?: boolean };
-    result: { observerId: string; seq: number };
-  };
-  'observer.remove': { params: { providerId: string; observerId: string }; result: Record<string, never> };
-}
-export type MethodName = keyof Methods;
-export type MethodParams<M extends MethodName> = Methods[M]['params'];
-export type MethodResult<M extends MethodName> = Methods[M]['result'];
-
-export function parseServerFrame(data: unknown): ServerFrame | { kind: 'invalid'; problem: string } {
-  if (typeof data !== 'string') return { kind: 'invalid', problem: 'binary frame' };
+/** Reads one WebSocket message as a server frame, checked against the protocol's schema. */
+export function parseServerFrame(data: unknown): ParsedFrame {
+  if (typeof data !== 'string') return { kind: 'invalid', problem: 'a binary frame (the protocol sends text)' };
+  let value: unknown;
   try {
-    return JSON.parse(data) as ServerFrame;
+    value = JSON.parse(data);
   } catch {
     return { kind: 'invalid', problem: 'not JSON' };
   }
+  if (validators.serverFrame.check(value)) return value;
+  const problem = validators.serverFrame.problem(value);
+  return {
+    kind: 'invalid',
+    problem: problem === undefined ? 'not a server frame' : `${problem.path}: ${problem.message}`,
+  };
 }
 
-export type CallState = 'IDLE' | 'ACTIVE' | 'INVALID';
-export type ConnectionState = 'IDLE' | 'INPROGRESS' | 'ALERTING' | 'CONNECTED' | 'DISCONNECTED' | 'FAILED' | 'UNKNOWN';
-export type CallControlConnectionState =
-  | 'IDLE'
-  | 'OFFERED'
-  | 'QUEUED'
-  | 'ALERTING'
-  | 'INITIATED'
-  | 'DIALING'
-  | 'NETWORK_REACHED'
-  | 'NETWORK_ALERTING'
-  | 'ESTABLISHED'
-  | 'DISCONNECTED'
-  | 'FAILED'
-  | 'UNKNOWN';
-export type TerminalConnectionState = 'IDLE' | 'RINGING' | 'PASSIVE' | 'ACTIVE' | 'DROPPED' | 'UNKNOWN';
-export type CallControlTerminalConnectionState =
-  | 'IDLE'
-  | 'RINGING'
-  | 'TALKING'
-  | 'HELD'
-  | 'BRIDGED'
-  | 'INUSE'
-  | 'DROPPED'
-  | 'UNKNOWN';
-export type ProviderState = 'IN_SERVICE' | 'OUT_OF_SERVICE' | 'SHUTDOWN';
-export type TerminalType = 'sip-phone' | 'cti-route-point' | 'cti-port';
-export interface TerminalInfo {
-  name: string;
-  type: TerminalType;
-  restricted: boolean;
-  inService: boolean;
-  acquired: boolean;
-  addresses: string[];
-}
-export interface AddressInfo {
-  name: string;
-  restricted: boolean;
-  inService: boolean;
-  terminals: { terminal: string; restricted: boolean; inService: boolean }[];
-}
-export type ObserverTarget =
-  | { kind: 'provider' }
-  | { kind: 'terminal'; name: string }
-  | { kind: 'address'; name: string }
-  | { kind: 'call'; callId: string };
-export interface CallSnapshot {
-  callId: string;
-  state: CallState;
-  callingAddress: string | null;
-  callingTerminal: string | null;
-  calledAddress: string | null;
-  lastRedirectedAddress: string | null;
-  connections: {
-    address: string;
-    state: ConnectionState;
-    callControlState: CallControlConnectionState;
-    reason: number | null;
-    terminalConnections: {
-      terminal: string;
-      state: TerminalConnectionState;
-      callControlState: CallControlTerminalConnectionState;
-    }[];
-  }[];
+/** Why `result` is not what `method` answers, or undefined when it is. */
+export function resultProblem(method: MethodName, result: unknown): string | undefined {
+  const validator = validators.methods[method].result;
+  if (validator.check(result)) return undefined;
+  const problem = validator.problem(result);
+  return problem === undefined ? 'invalid' : `${problem.path}: ${problem.message}`;
 }

@@ -220,11 +220,11 @@ describe('observers and the object model', () => {
       ...c3.established('1001'),
       c3.created('1002'),
       ...c3.established('1002'),
-      { type: 'CiscoTransferStartEv', id: 1020, callId: 'c-3', consultCallId: 'c-4', controller: '1002' },
+      c3.transfer(false, '1002', 'SEP1002', 'c-4'),
       c3.created('2000'),
       ...c3.established('2000', { reason: 2, callControlCause: 212 }),
       ...c3.disconnected('1002'),
-      { type: 'CiscoTransferEndEv', id: 1021, callId: 'c-3', consultCallId: 'c-4', controller: '1002' },
+      c3.transfer(true, '1002', 'SEP1002', 'c-4'),
     ]);
     await until(() => events.some((e) => e.type === 'CiscoTransferEndEv'), 'the transfer end');
     const call = provider.getCall('c-3');
@@ -258,7 +258,9 @@ describe('observers and the object model', () => {
     await address.addCallObserver(listener);
     await address.removeCallObserver(listener);
     expect(s.backend.requests.at(-1)?.method).toBe('observer.remove');
-    s.backend.emit(s.backend.onlyProvider.providerId, [{ ...inboundRinging('c-5', '1002', '1001', 'SEP1001')[0]!, observerId: 'o-1' }]);
+    s.backend.emit(s.backend.onlyProvider.providerId, [
+      { ...inboundRinging('c-5', '1002', '1001', 'SEP1001')[0]!, observerId: 'o-1' },
+    ]);
     await new Promise((r) => setTimeout(r, 50));
     expect(events).toEqual([]);
   });
@@ -379,7 +381,10 @@ describe('keep-alive, reconnect and resume', () => {
     // Emitted while no session is attached: kept in the ring for the resume.
     backend.emit(p, ringing.slice(4));
     await until(() => seqs.length === ringing.length, 'the missed events');
-    backend.emit(p, callEvents('c-7', { callingAddress: '1002', callingTerminal: null, calledAddress: '1001' }).established('1001'));
+    backend.emit(
+      p,
+      callEvents('c-7', { callingAddress: '1002', callingTerminal: null, calledAddress: '1001' }).established('1001'),
+    );
     await until(() => seqs.length === ringing.length + 2, 'events after the resume');
     expect(restored).toEqual([true]);
     expect(provider.providerId).toBe(p);
@@ -442,17 +447,30 @@ describe('keep-alive, reconnect and resume', () => {
             callId: 'c-11',
             state: 'ACTIVE',
             callingAddress: '1002',
-            callingTerminal: 'SEP1002',
             calledAddress: '1001',
             lastRedirectedAddress: null,
+            currentCallingAddress: '1002',
+            currentCalledAddress: '1001',
             connections: [
-              { address: '1002', state: 'CONNECTED', callControlState: 'ESTABLISHED', reason: 1, terminalConnections: [] },
               {
-                address: '1001',
-                state: 'CONNECTED',
+                address: '1002',
+                connectionState: 'CONNECTED',
                 callControlState: 'ESTABLISHED',
                 reason: 1,
-                terminalConnections: [{ terminal: 'SEP1001', state: 'ACTIVE', callControlState: 'TALKING' }],
+                terminalConnections: [],
+              },
+              {
+                address: '1001',
+                connectionState: 'CONNECTED',
+                callControlState: 'ESTABLISHED',
+                reason: 1,
+                terminalConnections: [
+                  {
+                    terminal: 'SEP1001',
+                    terminalConnectionState: 'ACTIVE',
+                    callControlTerminalConnectionState: 'TALKING',
+                  },
+                ],
               },
             ],
           },

@@ -1,6 +1,7 @@
 import type { CallState } from '../wire.js';
 import type { Address } from './address.js';
-import { Connection, connectionInternals } from './connection.js';
+import type { Connection } from './connection.js';
+import { connectionInternals } from './connection.js';
 import type { Terminal } from './terminal.js';
 
 export interface CallParties {
@@ -8,6 +9,8 @@ export interface CallParties {
   callingTerminal?: Terminal | null | undefined;
   calledAddress?: Address | null | undefined;
   lastRedirectedAddress?: Address | null | undefined;
+  currentCallingAddress?: Address | null | undefined;
+  currentCalledAddress?: Address | null | undefined;
 }
 
 export interface CallInternals {
@@ -33,6 +36,8 @@ export class Call {
   #callingTerminal: Terminal | null = null;
   #calledAddress: Address | null = null;
   #lastRedirectedAddress: Address | null = null;
+  #currentCallingAddress: Address | null = null;
+  #currentCalledAddress: Address | null = null;
   /** Ids of the observers that currently report this call. */
   readonly #observedBy = new Set<string>();
 
@@ -51,6 +56,8 @@ export class Call {
         if (parties.callingTerminal !== undefined) call.#callingTerminal = parties.callingTerminal;
         if (parties.calledAddress !== undefined) call.#calledAddress = parties.calledAddress;
         if (parties.lastRedirectedAddress !== undefined) call.#lastRedirectedAddress = parties.lastRedirectedAddress;
+        if (parties.currentCallingAddress !== undefined) call.#currentCallingAddress = parties.currentCallingAddress;
+        if (parties.currentCalledAddress !== undefined) call.#currentCalledAddress = parties.currentCalledAddress;
       },
       connection(call, address) {
         let connection = call.#connections.get(address.name);
@@ -89,6 +96,16 @@ export class Call {
   /** The number that was dialled. */
   get calledAddress(): Address | null {
     return this.#calledAddress;
+  }
+
+  /** CiscoCall.getCurrentCallingAddress: after a transfer, the party that stayed. */
+  get currentCallingAddress(): Address | null {
+    return this.#currentCallingAddress;
+  }
+
+  /** CiscoCall.getCurrentCalledAddress: after forwarding, where the call is offered now. */
+  get currentCalledAddress(): Address | null {
+    return this.#currentCalledAddress;
   }
 
   /** The address that last forwarded or redirected the call, if any did. */

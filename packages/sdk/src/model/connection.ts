@@ -2,7 +2,8 @@ import type { CallControlConnectionState, ConnectionState } from '../wire.js';
 import type { Address } from './address.js';
 import type { Call } from './call.js';
 import type { Terminal } from './terminal.js';
-import { TerminalConnection, terminalConnectionInternals } from './terminal-connection.js';
+import type { TerminalConnection } from './terminal-connection.js';
+import { terminalConnectionInternals } from './terminal-connection.js';
 
 export interface ConnectionInternals {
   create(call: Call, address: Address): Connection;

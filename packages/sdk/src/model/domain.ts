@@ -1,9 +1,12 @@
 import type { CtiEvent } from '../events.js';
 import type { AddressInfo, ProviderState, TerminalInfo, WireEvent } from '../wire.js';
-import { Address, addressInternals } from './address.js';
-import { Call, callInternals } from './call.js';
+import type { Address } from './address.js';
+import { addressInternals } from './address.js';
+import type { Call } from './call.js';
+import { callInternals } from './call.js';
 import type { ProviderHost } from './host.js';
-import { Terminal, terminalInternals } from './terminal.js';
+import type { Terminal } from './terminal.js';
+import { terminalInternals } from './terminal.js';
 import { connectionInternals } from './connection.js';
 import { terminalConnectionInternals } from './terminal-connection.js';
 
@@ -113,7 +116,6 @@ export class Domain {
     this.#calls.clear();
   }
 
-
   /** A live call for a snapshot: the one the application may already hold, else a new one. */
   restoreCall(callId: string): Call {
     this.#ended.delete(callId);
@@ -155,12 +157,7 @@ export class Domain {
   /** Updates the model from one event and returns the event with its objects attached. */
   apply(event: WireEvent): CtiEvent {
     const e = event as WireEvent & Record<string, unknown>;
-    if (typeof e.callId === 'string' && e.type !== 'CiscoTransferStartEv' && e.type !== 'CiscoTransferEndEv' && e.type !== 'CiscoConferenceStartEv' && e.type !== 'CiscoConferenceEndEv') {
-      return this.#applyCallEvent(e, e.callId);
-    }
-    if (typeof e.callId === 'string') {
-      return Object.freeze({ ...e, call: this.#call(e.callId) }) as unknown as CtiEvent;
-    }
+    if (typeof e.callId === 'string') return this.#applyCallEvent(e, e.callId);
     this.#applyProviderEvent(e);
     return Object.freeze({ ...e }) as unknown as CtiEvent;
   }
@@ -174,6 +171,8 @@ export class Domain {
       callingTerminal: this.#optionalTerminal(e.callingTerminal),
       calledAddress: this.#optionalAddress(e.calledAddress),
       lastRedirectedAddress: this.#optionalAddress(e.lastRedirectedAddress),
+      currentCallingAddress: this.#optionalAddress(e.currentCallingAddress),
+      currentCalledAddress: this.#optionalAddress(e.currentCalledAddress),
     });
     if (call.state === 'IDLE' && e.type !== 'CallInvalidEv') callInternals.setState(call, 'ACTIVE');
     const extra: Record<string, unknown> = { call };
@@ -187,7 +186,11 @@ export class Domain {
       );
       extra.connection = connection;
     }
-    if (typeof e.address === 'string' && typeof e.terminal === 'string' && typeof e.terminalConnectionState === 'string') {
+    if (
+      typeof e.address === 'string' &&
+      typeof e.terminal === 'string' &&
+      typeof e.terminalConnectionState === 'string'
+    ) {
       const connection = callInternals.connection(call, this.address(e.address));
       const tc = connectionInternals.terminalConnection(connection, this.terminal(e.terminal));
       terminalConnectionInternals.setState(

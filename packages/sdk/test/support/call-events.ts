@@ -13,12 +13,15 @@ export function callEvents(callId: string, parties: Parties) {
     callId,
     cause: 100,
     callControlCause: null,
-    ciscoCause: null,
+    ciscoCause: 0,
     metaCode: 129,
+    featureReason: 12,
     callingAddress: parties.callingAddress,
     callingTerminal: parties.callingTerminal,
     calledAddress: parties.calledAddress,
     lastRedirectedAddress: parties.lastRedirectedAddress ?? null,
+    currentCallingAddress: parties.callingAddress,
+    currentCalledAddress: parties.calledAddress,
   };
   const conn = (
     type: string,
@@ -35,11 +38,35 @@ export function callEvents(callId: string, parties: Parties) {
     terminal: string,
     terminalConnectionState: string,
     callControlTerminalConnectionState: string,
-  ): FakeEvent => ({ ...base, type, id, address, terminal, terminalConnectionState, callControlTerminalConnectionState });
+  ): FakeEvent => ({
+    ...base,
+    type,
+    id,
+    address,
+    terminal,
+    terminalConnectionState,
+    callControlTerminalConnectionState,
+  });
   return {
     active: (): FakeEvent => ({ ...base, type: 'CallActiveEv', id: 101, metaCode: 128 }),
     invalid: (): FakeEvent => ({ ...base, type: 'CallInvalidEv', id: 102, metaCode: 132 }),
     observationEnded: (): FakeEvent => ({ ...base, type: 'CallObservationEndedEv', id: 103, metaCode: 132 }),
+    /** Cisco's transfer bracket: start or end, with the controller's line and phone. */
+    transfer: (
+      end: boolean,
+      controllerAddress: string,
+      controllerTerminal: string,
+      consultCallId: string,
+    ): FakeEvent => ({
+      ...base,
+      type: end ? 'CiscoTransferEndEv' : 'CiscoTransferStartEv',
+      id: end ? 1021 : 1020,
+      metaCode: 134,
+      controllerAddress,
+      controllerTerminal,
+      transferredCallId: consultCallId,
+      finalCallId: callId,
+    }),
     created: (address: string) => conn('ConnCreatedEv', 106, address, 'IDLE', 'IDLE'),
     /** The caller's side as it appears at an observed callee: already connected (§2.7 step 1). */
     established: (address: string, extra: Record<string, unknown> = {}) => [

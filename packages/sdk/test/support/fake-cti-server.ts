@@ -63,13 +63,30 @@ export class FakeBackend {
   constructor() {
     this.terminals = [
       { name: 'SEP1001', type: 'sip-phone', restricted: false, inService: true, acquired: false, addresses: ['1001'] },
-      { name: 'SEP1002', type: 'sip-phone', restricted: false, inService: true, acquired: false, addresses: ['1002', '2000'] },
+      {
+        name: 'SEP1002',
+        type: 'sip-phone',
+        restricted: false,
+        inService: true,
+        acquired: false,
+        addresses: ['1002', '2000'],
+      },
       { name: 'SEP1003', type: 'sip-phone', restricted: false, inService: true, acquired: false, addresses: ['2000'] },
       { name: 'SEP1009', type: 'sip-phone', restricted: true, inService: true, acquired: false, addresses: ['1009'] },
     ];
     this.addresses = [
-      { name: '1001', restricted: false, inService: true, terminals: [{ terminal: 'SEP1001', restricted: false, inService: true }] },
-      { name: '1002', restricted: false, inService: true, terminals: [{ terminal: 'SEP1002', restricted: false, inService: true }] },
+      {
+        name: '1001',
+        restricted: false,
+        inService: true,
+        terminals: [{ terminal: 'SEP1001', restricted: false, inService: true }],
+      },
+      {
+        name: '1002',
+        restricted: false,
+        inService: true,
+        terminals: [{ terminal: 'SEP1002', restricted: false, inService: true }],
+      },
       {
         name: '2000',
         restricted: false,
@@ -79,7 +96,12 @@ export class FakeBackend {
           { terminal: 'SEP1003', restricted: false, inService: true },
         ],
       },
-      { name: '1009', restricted: true, inService: true, terminals: [{ terminal: 'SEP1009', restricted: true, inService: true }] },
+      {
+        name: '1009',
+        restricted: true,
+        inService: true,
+        terminals: [{ terminal: 'SEP1009', restricted: true, inService: true }],
+      },
     ];
   }
 
@@ -110,7 +132,14 @@ export class FakeBackend {
         this.provider(params);
         const name = String(params.name);
         if (name !== 'SEP5555') throw new FakeError('INVALID_ARGUMENT', `no device ${name}`);
-        const terminal: FakeTerminal = { name, type: 'sip-phone', restricted: false, inService: true, acquired: true, addresses: ['5555'] };
+        const terminal: FakeTerminal = {
+          name,
+          type: 'sip-phone',
+          restricted: false,
+          inService: true,
+          acquired: true,
+          addresses: ['5555'],
+        };
         if (!this.terminals.some((t) => t.name === name)) this.terminals.push(terminal);
         return terminal;
       }
@@ -119,12 +148,17 @@ export class FakeBackend {
         const target = params.target as Record<string, unknown>;
         if (target.kind === 'address') {
           const address = this.addresses.find((a) => a.name === target.name);
-          if (address === undefined) throw new FakeError('ACCESS_TO_DEVICE_DENIED', `${String(target.name)} is not in the domain`);
-          if (address.restricted) throw new FakeError('LINE_RESTRICTED', `${address.name} is restricted`, { cisco: 'CTIERR_LINE_RESTRICTED' });
+          if (address === undefined)
+            throw new FakeError('ACCESS_TO_DEVICE_DENIED', `${String(target.name)} is not in the domain`);
+          if (address.restricted)
+            throw new FakeError('LINE_RESTRICTED', `${address.name} is restricted`, {
+              cisco: 'CTIERR_LINE_RESTRICTED',
+            });
         }
         if (target.kind === 'terminal') {
           const terminal = this.terminals.find((t) => t.name === target.name);
-          if (terminal === undefined) throw new FakeError('ACCESS_TO_DEVICE_DENIED', `${String(target.name)} is not in the domain`);
+          if (terminal === undefined)
+            throw new FakeError('ACCESS_TO_DEVICE_DENIED', `${String(target.name)} is not in the domain`);
           if (terminal.restricted) throw new FakeError('DEVICE_RESTRICTED', `${terminal.name} is restricted`);
         }
         const observerId = `o-${this.#nextObserver++}`;
@@ -154,6 +188,7 @@ export class FakeBackend {
     return {
       providerId: provider.providerId,
       state: 'IN_SERVICE',
+      stateId: 16,
       user: { userId: provider.user, kind: 'application-user' },
       capabilities: {
         observeAnyTerminal: true,
@@ -165,7 +200,14 @@ export class FakeBackend {
       },
       terminals: this.terminals,
       addresses: this.addresses,
-      excluded: [{ kind: 'terminal', name: 'SEP7777', code: 'ACCESS_TO_DEVICE_DENIED', reason: 'SEP7777 is not among app\'s controlled devices' }],
+      excluded: [
+        {
+          kind: 'terminal',
+          name: 'SEP7777',
+          code: 'ACCESS_TO_DEVICE_DENIED',
+          reason: "SEP7777 is not among app's controlled devices",
+        },
+      ],
       seq: resumed ? provider.seq : provider.seq,
       resumed,
     };
@@ -286,15 +328,24 @@ export class FakeCtiServer {
       if (frame.kind !== 'request') return;
       const id = frame.id as number;
       try {
-        const result = this.backend.handle(String(frame.method), (frame.params ?? {}) as Record<string, unknown>, session);
+        const result = this.backend.handle(
+          String(frame.method),
+          (frame.params ?? {}) as Record<string, unknown>,
+          session,
+        );
         if (result !== undefined) session.send({ kind: 'response', id, result });
       } catch (err) {
         const e = err instanceof FakeError ? err : new FakeError('INTERNAL', String(err));
-        session.send({ kind: 'response', id, error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } });
+        session.send({
+          kind: 'response',
+          id,
+          error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) },
+        });
       }
     });
     socket.on('close', () => {
-      for (const provider of this.backend.providers.values()) if (provider.session === session) provider.session = undefined;
+      for (const provider of this.backend.providers.values())
+        if (provider.session === session) provider.session = undefined;
     });
   }
 

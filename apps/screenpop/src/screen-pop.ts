@@ -4,7 +4,7 @@ import { fillTemplate } from './url-template.js';
 
 export interface ScreenPopOptions {
   readonly provider: Provider;
-  /** The URL template, with {calling}, {callingName}, {called}, {user}, {device}, {line}, {callId}. */
+  /** The URL template, with {calling}, {called}, {user}, {device}, {line}, {callId}. */
   readonly template: string;
   readonly action: PopAction;
   /**
@@ -47,7 +47,6 @@ export async function startScreenPop(options: ScreenPopOptions): Promise<ScreenP
     const call = ev.call;
     const fields = {
       calling: call.callingAddress?.name ?? '',
-      callingName: callingNameOf(ev),
       called: call.calledAddress?.name ?? line,
       user: provider.user.userId,
       device: terminal.name,
@@ -103,10 +102,4 @@ export async function startScreenPop(options: ScreenPopOptions): Promise<ScreenP
       listeners.clear();
     },
   };
-}
-
-/** The caller's display name, when the event carries one. */
-function callingNameOf(ev: CallEvent): string {
-  const name = (ev as { callingName?: unknown }).callingName;
-  return typeof name === 'string' ? name : '';
 }

@@ -4,7 +4,6 @@ import { browserCommand } from './actions.js';
 
 const fields = {
   calling: '+1 555 1234',
-  callingName: 'Zoë & Co',
   called: '1001',
   user: 'screenpop',
   device: 'SEP000000001001',
@@ -15,15 +14,16 @@ const fields = {
 describe('URL templates', () => {
   it('fills every placeholder URL-encoded', () => {
     expect(
-      fillTemplate(
-        'https://crm.example/lookup?number={calling}&name={callingName}&called={called}&user={user}',
-        fields,
-      ),
-    ).toBe('https://crm.example/lookup?number=%2B1%20555%201234&name=Zo%C3%AB%20%26%20Co&called=1001&user=screenpop');
+      fillTemplate('https://crm.example/lookup?number={calling}&called={called}&user={user}&d={device}', {
+        ...fields,
+        device: 'SEP 1&2',
+      }),
+    ).toBe('https://crm.example/lookup?number=%2B1%20555%201234&called=1001&user=screenpop&d=SEP%201%262');
   });
 
   it('names the unknown placeholder and the known ones', () => {
     expect(templateProblem('https://x/?n={number}')).toMatch(/\{number\}.*\{calling\}/);
+    expect(templateProblem('https://x/?n={callingName}')).toMatch(/\{callingName\}/);
     expect(templateProblem('https://x/?n={calling}&d={device}&l={line}&c={callId}')).toBeUndefined();
   });
 });

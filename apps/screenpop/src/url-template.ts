@@ -2,8 +2,6 @@
 export interface PopFields {
   /** The calling number (who rings). */
   readonly calling: string;
-  /** The caller's display name, empty when the call manager knows none. */
-  readonly callingName: string;
   /** The number that was dialled. */
   readonly called: string;
   /** The user the provider is opened for. */
@@ -17,7 +15,7 @@ export interface PopFields {
 }
 
 const FIELD = /\{(\w+)\}/g;
-const names: readonly (keyof PopFields)[] = ['calling', 'callingName', 'called', 'user', 'device', 'line', 'callId'];
+const names: readonly (keyof PopFields)[] = ['calling', 'called', 'user', 'device', 'line', 'callId'];
 
 /** Checks a template names only known fields; returns the problem for the command line to report. */
 export function templateProblem(template: string): string | undefined {

@@ -7,7 +7,7 @@ const provider = await openProvider({
   password: process.env.CTI_PASSWORD ?? '',
   keepAliveSeconds: 15,
 });
-provider.on('connectionLost', ({ server, error }) => console.log(`lost ${server}: ${error.code}`));
+provider.on('connectionLost', ({ server, error }) => console.log(`lost ${server}: ${error.name}`));
 provider.on('connectionRestored', ({ server, resumed }) =>
   console.log(`restored on ${server}, ${resumed ? 'resumed: no event missed' : 'opened anew'}`),
 );

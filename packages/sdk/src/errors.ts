@@ -1,4 +1,4 @@
-import { StrowgerError, type ErrorCode } from '@strowger/core';
+import { ErrorCode, StrowgerError } from '@strowger/core';
 import type { WireError } from './wire.js';
 
 interface ErrorOptions {
@@ -12,8 +12,8 @@ interface ErrorOptions {
  * JTAPI developer recognises it.
  */
 export class CtiError extends StrowgerError {
-  constructor(code: string, message: string, options?: ErrorOptions) {
-    super(code as ErrorCode, message, options);
+  constructor(code: ErrorCode, message: string, options?: ErrorOptions) {
+    super(code, message, options);
     this.name = 'CtiError';
   }
 
@@ -149,6 +149,15 @@ export class LineRestrictedError extends CtiError {
   }
 }
 
+/** A secure feature (SRTP keys) without the security roles or TLS (Cisco: CTIERR_USER_NOT_AUTH_FOR_SECURITY). */
+export class UserNotAuthorizedForSecurityError extends CtiError {
+  static readonly code = 'USER_NOT_AUTHORIZED_FOR_SECURITY';
+  constructor(message: string, options?: ErrorOptions) {
+    super('USER_NOT_AUTHORIZED_FOR_SECURITY', message, options);
+    this.name = 'UserNotAuthorizedForSecurityError';
+  }
+}
+
 /** A parameter has the wrong shape or value; `details.path` names it (JTAPI InvalidArgumentException). */
 export class InvalidArgumentError extends CtiError {
   static readonly code = 'INVALID_ARGUMENT';
@@ -219,7 +228,7 @@ export function retryAfterMs(error: unknown): number | undefined {
   return typeof value === 'number' ? value : undefined;
 }
 
-const byCode: Record<string, new (message: string, options?: ErrorOptions) => CtiError> = {
+const byCode: Partial<Record<ErrorCode, new (message: string, options?: ErrorOptions) => CtiError>> = {
   MALFORMED_FRAME: MalformedFrameError,
   UNKNOWN_METHOD: UnknownMethodError,
   FRAME_TOO_LARGE: FrameTooLargeError,
@@ -234,6 +243,7 @@ const byCode: Record<string, new (message: string, options?: ErrorOptions) => Ct
   ACCESS_TO_DEVICE_DENIED: AccessToDeviceDeniedError,
   DEVICE_RESTRICTED: DeviceRestrictedError,
   LINE_RESTRICTED: LineRestrictedError,
+  USER_NOT_AUTHORIZED_FOR_SECURITY: UserNotAuthorizedForSecurityError,
   INVALID_ARGUMENT: InvalidArgumentError,
   INVALID_STATE: InvalidStateError,
   NOT_FOUND: NotFoundError,
@@ -244,22 +254,38 @@ const byCode: Record<string, new (message: string, options?: ErrorOptions) => Ct
 };
 
 /** The protocol error codes that have a class of their own, with that class. */
-export const errorClasses: Readonly<Record<string, new (message: string, options?: ErrorOptions) => CtiError>> = byCode;
+export const errorClasses: Readonly<
+  Partial<Record<ErrorCode, new (message: string, options?: ErrorOptions) => CtiError>>
+> = byCode;
 
-/** The SDK's error for an error the server answered with: the class of its code, else CtiError. */
+const knownCodes = new Set<string>(Object.values(ErrorCode));
+
+function isErrorCode(code: string): code is ErrorCode {
+  return knownCodes.has(code);
+}
+
+/**
+ * The SDK's error for an error the server answered with: the class of its code. A code this SDK
+ * does not know (a newer server's) is treated as INTERNAL, as the protocol asks, with the code kept
+ * in `details.code`.
+ */
 export function errorFromWire(error: WireError, method?: string): CtiError {
   const details = { ...error.details, ...(method === undefined ? {} : { method }) };
+  if (!isErrorCode(error.code)) return new InternalError(error.message, { details: { ...details, code: error.code } });
   const Class = byCode[error.code];
   return Class === undefined
     ? new CtiError(error.code, error.message, { details })
     : new Class(error.message, { details });
 }
 
-/** A request got no answer in time (requestTimeoutMs, or the request's own timeoutMs). */
-export class RequestTimeoutError extends CtiError {
-  static readonly code = 'REQUEST_TIMEOUT';
+/**
+ * A request got no answer in time (requestTimeoutMs, or the request's own timeoutMs). One of the
+ * SDK's own refinements of RESOURCE_UNAVAILABLE (the server was not there for it), as JTAPI's
+ * PlatformException covers TIMEOUT.
+ */
+export class RequestTimeoutError extends ResourceUnavailableError {
   constructor(message: string, options?: ErrorOptions) {
-    super('REQUEST_TIMEOUT', message, options);
+    super(message, options);
     this.name = 'RequestTimeoutError';
   }
 }
@@ -268,17 +294,16 @@ export class RequestTimeoutError extends CtiError {
  * The connection to the CTI server could not be opened or was lost (closed, or silent for two
  * keep-alive intervals). A provider reconnects by itself; a request that was under way rejects with this.
  */
-export class ConnectionLostError extends CtiError {
-  static readonly code = 'CONNECTION_LOST';
+export class ConnectionLostError extends ResourceUnavailableError {
   constructor(message: string, options?: ErrorOptions) {
-    super('CONNECTION_LOST', message, options);
+    super(message, options);
     this.name = 'ConnectionLostError';
   }
 }
 
 /** The server sent something the protocol does not allow; the SDK cannot go on with it. */
 export function protocolViolation(what: string, details?: Record<string, unknown>): CtiError {
-  return new CtiError('INTERNAL', `CTI protocol violation: ${what}. Report this with the server and SDK versions.`, {
+  return new InternalError(`CTI protocol violation: ${what}. Report this with the server and SDK versions.`, {
     ...(details === undefined ? {} : { details }),
   });
 }

@@ -6,6 +6,7 @@ import {
   AuthenticationFailedError,
   ConnectionLostError,
   CtiError,
+  InternalError,
   InvalidArgumentError,
   InvalidStateError,
   LoginNotAllowedError,
@@ -421,7 +422,7 @@ export class Provider {
       } catch (err) {
         if (isConnectionError(err)) return;
         this.#observers.remove(registration);
-        const error = err instanceof CtiError ? err : new CtiError('INTERNAL', String(err));
+        const error = err instanceof CtiError ? err : new InternalError(String(err));
         this.#queue.enqueue(() => this.#emitter.emit('observerLost', { target: registration.target, error }));
       }
     }
@@ -438,7 +439,7 @@ export class Provider {
     });
     this.#reconnect().catch((err: unknown) => {
       if (this.#shutdown) return;
-      const final = err instanceof CtiError ? err : new CtiError('INTERNAL', String(err));
+      const final = err instanceof CtiError ? err : new InternalError(String(err));
       this.#settings.logger.error({ err }, 'the provider cannot reconnect and shuts down');
       this.#finish(final);
     });

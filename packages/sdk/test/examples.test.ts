@@ -165,7 +165,7 @@ describe('the documentation examples', () => {
     a!.backend.emit(a!.backend.onlyProvider.providerId, inboundRinging('c-1', '1002', '1001', 'SEP1001').slice(0, 1));
     await until(() => r.stdout().includes('1 CallActiveEv'), 'an event after the resume');
     expect(r.stdout()).toBe(
-      `lost ${a!.url}: CONNECTION_LOST\nrestored on ${b!.url}, resumed: no event missed\n1 CallActiveEv\n`,
+      `lost ${a!.url}: ConnectionLostError\nrestored on ${b!.url}, resumed: no event missed\n1 CallActiveEv\n`,
     );
   });
 

@@ -413,6 +413,7 @@ describe('keep-alive, reconnect and resume', () => {
       target.name === '1001' ? inboundRinging('c-8', '1002', '1001', 'SEP1001').map((e) => ({ ...e, cause: 110 })) : [];
     first.cut();
     await until(() => events.length === 12, 'the snapshot after the re-add');
+    await until(() => backend.requests.filter((r) => r.method === 'observer.add').length === 4, 'both re-adds');
     expect(provider.providerId).not.toBe(oldId);
     expect(resyncs).toEqual([{ reason: 'reopened', dropped: undefined, seq: 0 }]);
     const adds = backend.requests.filter((r) => r.method === 'observer.add').slice(2);
@@ -422,6 +423,37 @@ describe('keep-alive, reconnect and resume', () => {
     ]);
     expect(adds.every((r) => r.params.providerId === provider.providerId)).toBe(true);
     expect(provider.getCall('c-8')?.getConnection('1001')?.state).toBe('ALERTING');
+  });
+
+  it('an event whose seq was already applied is dropped, so a replay overlapping the stream is told once', async () => {
+    const s = await server();
+    const provider = await open([s.url]);
+    const seqs: number[] = [];
+    await provider.getAddress('1001').addCallObserver((ev) => void seqs.push(ev.seq));
+    const p = s.backend.onlyProvider;
+    const sent = s.backend.emit(p.providerId, inboundRinging('c-12', '1002', '1001', 'SEP1001').slice(0, 3));
+    p.session?.send({ kind: 'events', providerId: p.providerId, events: sent.slice(1) });
+    s.backend.emit(p.providerId, inboundRinging('c-12', '1002', '1001', 'SEP1001').slice(3, 4));
+    await until(() => seqs.includes(4), 'the fourth event');
+    expect(seqs).toEqual([1, 2, 3, 4]);
+  });
+
+  it('a gap in the sequence is filled with provider.snapshot and surfaced as resync (gap)', async () => {
+    const s = await server();
+    const provider = await open([s.url]);
+    await provider.getAddress('1001').addCallObserver(() => {});
+    const resyncs: ResyncEvent[] = [];
+    provider.on('resync', (e) => resyncs.push(e));
+    const p = s.backend.onlyProvider;
+    const events = inboundRinging('c-13', '1002', '1001', 'SEP1001');
+    s.backend.emit(p.providerId, events.slice(0, 2));
+    p.session = undefined; // the next two are lost on the way
+    s.backend.emit(p.providerId, events.slice(2, 4));
+    p.session = s.sessions[0];
+    s.backend.emit(p.providerId, events.slice(4, 5));
+    await until(() => resyncs.length === 1, 'the resync');
+    expect(resyncs[0]).toEqual({ reason: 'gap', dropped: 2, seq: 5 });
+    expect(s.backend.requests.at(-1)?.method).toBe('provider.snapshot');
   });
 
   it('a resync frame rebuilds the model from its snapshot and is surfaced as a resync event', async () => {

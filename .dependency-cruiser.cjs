@@ -66,14 +66,15 @@ const forbidden = [
     name: `package-${pkg}-imports`,
     comment: `@strowger/${pkg} may import only: ${may.map((p) => `@strowger/${p}`).join(', ') || 'nothing of ours'}`,
     severity: 'error',
-    from: { path: `^packages/${pkg}/` },
+    // A package's tests may drive the others (the SDK's against a live server); its code may not.
+    from: { path: `^packages/${pkg}/`, pathNot: `^packages/${pkg}/test/` },
     to: { path: '^(packages|apps)/', pathNot: [`^packages/(${[pkg, ...may].join('|')})/`] },
   })),
   {
     name: 'apps-use-the-sdk-only',
     comment: 'Applications are built on the public SDK alone.',
     severity: 'error',
-    from: { path: '^apps/([^/]+)/' },
+    from: { path: '^apps/([^/]+)/', pathNot: '^apps/[^/]+/test/' },
     to: { path: '^(packages|apps)/', pathNot: ['^packages/sdk/', '^apps/$1/'] },
   },
   {
@@ -83,8 +84,9 @@ const forbidden = [
     from: { path: '^(packages|apps)/([^/]+)/' },
     to: {
       path: '^packages/([^/]+)/',
-      // The SDK's fake CTI server and call scripts serve the applications' tests as well.
-      pathNot: ['^packages/$2/', '^packages/[^/]+/src/index\\.ts$', '^packages/sdk/test/support/'],
+      // Test support (the SDK's fake CTI server, the server's test server and phones) serves the
+      // other packages' tests as well.
+      pathNot: ['^packages/$2/', '^packages/[^/]+/src/index\\.ts$', '^packages/[^/]+/test/support/'],
     },
   },
   {

@@ -42,3 +42,8 @@ export {
 export { CtiSetting, type AccessRule, type RuleEffect, type AccessDeniedCode } from './permissions/access-rule.js';
 export { CtiRole, CtiFeature, featureRoles, rolesOfGroups } from './permissions/roles.js';
 export { findCtiUser, explainDevice, explainLine, type LineExplanation } from './explain.js';
+export { CtiServer, defaultSessionLimits, defaultKeepAlive, type CtiServerOptions } from './server/cti-server.js';
+export type { SessionLimits, KeepAliveRange } from './server/session.js';
+export { ProviderService, type ProviderServiceOptions, type CtiEngine } from './provider/provider-service.js';
+export { BackoffLoginGuard, type LoginGuard } from './provider/login-guard.js';
+export { asyncApiDocument as ctiAsyncApiDocument } from '@strowger/protocol';

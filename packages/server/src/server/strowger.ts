@@ -3,7 +3,16 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger as PinoLogger } from 'pino';
 import { createAdminServer, type DeviceView } from '../admin/index.js';
-import { CtiConfiguration } from '../cti/index.js';
+import {
+  BackoffLoginGuard,
+  CtiConfiguration,
+  CtiServer,
+  ProviderService,
+  ctiAsyncApiDocument,
+  type KeepAliveRange,
+  type LoginGuard,
+  type SessionLimits,
+} from '../cti/index.js';
 import { ErrorCode, StrowgerError, isWildcardAddress, primaryAddress, systemClock, type Clock } from '../core/index.js';
 import type { DigestAlgorithm, Endpoint, TimerSettings, TransportObserver } from '../sip/index.js';
 import {
@@ -46,12 +55,25 @@ export interface StrowgerOptions {
   musicOnHold?: string;
   /** The address this server's own RTP uses and announces (music on hold, conferences); the SIP address by default. */
   mediaAddress?: string;
+  /** The CTI WebSocket port; 0 (the default here) picks a free one. The command line defaults to 2748. */
+  ctiPort?: number;
+  /** PEM files: the CTI port speaks wss instead of ws. */
+  tls?: { certFile: string; keyFile: string };
+  /** CTI session limits, keep-alive range, resume grace and ring size, and the failed-login guard. */
+  cti?: {
+    limits?: Partial<SessionLimits>;
+    keepAlive?: Partial<KeepAliveRange>;
+    graceMs?: number;
+    ringSize?: number;
+    loginGuard?: LoginGuard;
+  };
 }
 
 export interface StrowgerAddresses {
   sipUdp: Endpoint;
   sipTcp: Endpoint;
   http: { address: string; port: number };
+  cti: { address: string; port: number; protocol: 'ws' | 'wss' };
 }
 
 /**
@@ -66,6 +88,9 @@ export class Strowger {
   /** Music on hold and conference bridges: the server's own RTP. */
   readonly media: ServerMediaResources;
   readonly http: FastifyInstance;
+  /** The CTI WebSocket server and the providers its sessions open. */
+  readonly cti: CtiServer;
+  readonly providers: ProviderService;
   readonly metrics: StrowgerMetrics;
   readonly logger: PinoLogger;
   #snapshot: ConfigSnapshot;
@@ -80,6 +105,8 @@ export class Strowger {
     engine: Switch;
     media: ServerMediaResources;
     http: FastifyInstance;
+    cti: CtiServer;
+    providers: ProviderService;
     metrics: StrowgerMetrics;
     logger: PinoLogger;
     snapshot: ConfigSnapshot;
@@ -90,6 +117,8 @@ export class Strowger {
     this.engine = parts.engine;
     this.media = parts.media;
     this.http = parts.http;
+    this.cti = parts.cti;
+    this.providers = parts.providers;
     this.metrics = parts.metrics;
     this.logger = parts.logger;
     this.#snapshot = parts.snapshot;
@@ -201,6 +230,7 @@ export class Strowger {
         callRecords: { listCallRecords: (query) => store.listCallRecords(query) },
         // Indexed once per snapshot, so the explainer follows configuration changes as they commit.
         cti: { configuration: () => CtiConfiguration.fromSnapshot(late.instance?.snapshot ?? snapshot) },
+        ctiAsyncApi: ctiAsyncApiDocument,
         health: {
           check: () => ({
             sip: { ok: service.endpoints !== undefined, detail: endpointsText(service.endpoints) },
@@ -211,12 +241,36 @@ export class Strowger {
         logger: false,
       });
       cleanups.unshift(() => http.close());
+      const providers = new ProviderService({
+        clock,
+        logger: logger.child({ layer: 'cti' }),
+        engine,
+        configuration: snapshot,
+        loginGuard: options.cti?.loginGuard ?? new BackoffLoginGuard({ clock }),
+        graceMs: options.cti?.graceMs ?? 60_000,
+        ringSize: options.cti?.ringSize ?? 10_000,
+      });
+      cleanups.unshift(() => providers.close());
+      const cti = await CtiServer.start({
+        host: options.bind,
+        port: options.ctiPort ?? 0,
+        ...(options.tls === undefined ? {} : { tls: await readTls(options.tls) }),
+        clock,
+        logger: logger.child({ layer: 'cti' }),
+        providers,
+        serverName: `Strowger/${strowgerVersion}`,
+        ...(options.cti?.limits === undefined ? {} : { limits: options.cti.limits }),
+        ...(options.cti?.keepAlive === undefined ? {} : { keepAlive: options.cti.keepAlive }),
+      });
+      cleanups.unshift(() => cti.close());
       const instance = new Strowger({
         store,
         sip: service,
         engine,
         media,
         http,
+        cti,
+        providers,
         metrics,
         logger,
         snapshot,
@@ -230,8 +284,16 @@ export class Strowger {
         sipUdp: endpoints.udp,
         sipTcp: endpoints.tcp,
         http: { address: address.address, port: address.port },
+        cti: cti.address,
       };
-      logger.info({ sip: endpointsText(endpoints), http: `${address.address}:${address.port}` }, 'Strowger is serving');
+      logger.info(
+        {
+          sip: endpointsText(endpoints),
+          http: `${address.address}:${address.port}`,
+          cti: `${cti.address.protocol}://${cti.address.address}:${cti.address.port}`,
+        },
+        'Strowger is serving',
+      );
       return instance;
     } catch (error) {
       for (const cleanup of cleanups) {
@@ -283,6 +345,8 @@ export class Strowger {
     this.#stopping ??= (async () => {
       this.#unsubscribe();
       await this.http.close().catch(() => undefined);
+      await this.cti.close().catch(() => undefined);
+      this.providers.close();
       this.engine.close();
       this.media.close();
       // Let the engine's last commands (BYE, final responses) reach the phones before SIP closes.
@@ -303,6 +367,7 @@ export class Strowger {
       this.#snapshot = snapshot;
       this.sip.update(snapshot);
       this.engine.updateConfig(switchConfigFrom(snapshot));
+      this.providers.updateConfiguration(snapshot);
       this.logger.info({ version }, 'configuration reloaded');
     } catch (error) {
       this.logger.error({ err: error, version }, 'could not reload the configuration; still serving the previous one');
@@ -320,6 +385,21 @@ async function readConfigText(path: string): Promise<string> {
       { cause: error },
     );
   }
+}
+
+async function readTls(tls: { certFile: string; keyFile: string }): Promise<{ cert: Buffer; key: Buffer }> {
+  const read = async (path: string, flag: string): Promise<Buffer> => {
+    try {
+      return await readFile(path);
+    } catch (error) {
+      throw new StrowgerError(
+        ErrorCode.InvalidArgument,
+        `cannot read ${flag} ${path}: ${(error as Error).message}; give a PEM file this process can read`,
+        { cause: error },
+      );
+    }
+  };
+  return { cert: await read(tls.certFile, '--tls-cert'), key: await read(tls.keyFile, '--tls-key') };
 }
 
 function describe(

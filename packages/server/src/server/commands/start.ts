@@ -19,6 +19,8 @@ interface StartOptions extends StoreLocation {
   bind: string;
   sipPort: number;
   ctiPort: number;
+  tlsCert?: string;
+  tlsKey?: string;
   httpPort: number;
   httpBind: string;
   logLevel: string;
@@ -60,11 +62,15 @@ export function registerStartCommand(program: Command): void {
           .argParser(portOption('--sip-port')),
       )
       .addOption(
-        new Option('--cti-port <port>', 'CTI port (reserved: the CTI server is not part of this release)')
+        new Option('--cti-port <port>', 'CTI port: WebSocket, wss with --tls-cert/--tls-key (0 picks a free port)')
           .env('STROWGER_CTI_PORT')
           .default(2748)
           .argParser(portOption('--cti-port')),
       )
+      .addOption(
+        new Option('--tls-cert <file>', 'PEM certificate chain: the CTI port speaks wss').env('STROWGER_TLS_CERT'),
+      )
+      .addOption(new Option('--tls-key <file>', 'PEM private key for --tls-cert').env('STROWGER_TLS_KEY'))
       .addOption(
         new Option('--http-port <port>', 'HTTP port for /healthz, /metrics and the REST API (0 picks a free port)')
           .env('STROWGER_HTTP_PORT')
@@ -103,6 +109,9 @@ export function registerStartCommand(program: Command): void {
     if (options.demo === true && options.config !== undefined) {
       throw new InvalidArgumentError('use either --demo or --config, not both');
     }
+    if ((options.tlsCert === undefined) !== (options.tlsKey === undefined)) {
+      throw new InvalidArgumentError('give --tls-cert and --tls-key together (or neither for plain ws)');
+    }
     const logger = pino({ name: 'strowger', level: options.logLevel });
     // Installed before starting, so a crash during start is logged the same way; it stops what is up.
     const running: { strowger?: Strowger } = {};
@@ -114,6 +123,10 @@ export function registerStartCommand(program: Command): void {
       prune: options.prune === true,
       bind: options.bind,
       sipPort: options.sipPort,
+      ctiPort: options.ctiPort,
+      ...(options.tlsCert === undefined || options.tlsKey === undefined
+        ? {}
+        : { tls: { certFile: options.tlsCert, keyFile: options.tlsKey } }),
       httpPort: options.httpPort,
       httpBind: options.httpBind,
       digestAlgorithms: options.digestAlgorithms,
@@ -146,13 +159,13 @@ export function registerStartCommand(program: Command): void {
 }
 
 function printBanner(strowger: Strowger, options: StartOptions, demo: boolean): void {
-  const { sipUdp, sipTcp, http } = strowger.addresses;
+  const { sipUdp, sipTcp, http, cti } = strowger.addresses;
   const lines = [
     '',
     `Strowger is running (${describeStore(options)})`,
     `  SIP   udp ${sipUdp.address}:${sipUdp.port}   tcp ${sipTcp.address}:${sipTcp.port}   realm "${strowger.sip.realm}"`,
     `  HTTP  http://${http.address}:${http.port}   (/healthz, /metrics, /api/v1/devices, /api/v1/calls, /api/v1/call-records)`,
-    `  CTI   not yet served (--cti-port ${options.ctiPort} is reserved for it)`,
+    `  CTI   ${cti.protocol}://${cti.address}:${cti.port}   (protocol reference: /api/v1/cti/asyncapi.json)`,
   ];
   if (demo) {
     // The stored configuration keeps only hashes; the public demo passwords come from the file.

@@ -52,6 +52,11 @@ async function provider(servers: string[]): Promise<Provider> {
   return opened;
 }
 
+const talkingAt =
+  (terminal: string) =>
+  (ev: CallEvent): boolean =>
+    ev.type === 'CallCtlTermConnTalkingEv' && ev.terminal === terminal;
+
 /** "type(address or terminal)" for each event, the way the sequences of §2.7 are written. */
 function describeEvent(ev: CtiEvent): string {
   if ('terminalConnection' in ev) return `${ev.type}(${ev.terminalConnection.terminal.name})`;
@@ -79,7 +84,7 @@ describe('the SDK against a live server', () => {
     const seen: CallEvent[] = [];
     await p.getAddress('6002').addCallObserver((ev) => void seen.push(ev));
     const call = await caller.call('6002');
-    await waitUntil(() => seen.some((e) => e.type === 'CallCtlTermConnTalkingEv'), 5000);
+    await waitUntil(() => seen.some(talkingAt('SEP000000006002')), 5000);
     await call.hangUp();
     await waitUntil(() => seen.some((e) => e.type === 'CallObservationEndedEv'), 5000);
     expect(callee.calls).toHaveLength(1);
@@ -88,6 +93,10 @@ describe('the SDK against a live server', () => {
       'ConnCreatedEv(6001)',
       'ConnConnectedEv(6001)',
       'CallCtlConnEstablishedEv(6001)',
+      // The caller's phone is in the domain too, so its terminal connection is reported.
+      'TermConnCreatedEv(SEP000000006001)',
+      'TermConnActiveEv(SEP000000006001)',
+      'CallCtlTermConnTalkingEv(SEP000000006001)',
       'ConnCreatedEv(6002)',
       'ConnAlertingEv(6002)',
       'CallCtlConnAlertingEv(6002)',
@@ -98,6 +107,9 @@ describe('the SDK against a live server', () => {
       'CallCtlConnEstablishedEv(6002)',
       'TermConnActiveEv(SEP000000006002)',
       'CallCtlTermConnTalkingEv(SEP000000006002)',
+      // The caller hangs up: its side leaves first.
+      'TermConnDroppedEv(SEP000000006001)',
+      'CallCtlTermConnDroppedEv(SEP000000006001)',
       'ConnDisconnectedEv(6001)',
       'CallCtlConnDisconnectedEv(6001)',
       'TermConnDroppedEv(SEP000000006002)',
@@ -127,18 +139,20 @@ describe('the SDK against a live server', () => {
     p.on('connectionRestored', (e) => restored.push(e.resumed));
     await p.getAddress('6002').addCallObserver((ev) => void seen.push(ev));
     const call = await caller.call('6002');
-    await waitUntil(() => seen.some((e) => e.type === 'CallCtlTermConnTalkingEv'), 5000);
+    await waitUntil(() => seen.some(talkingAt('SEP000000006002')), 5000);
     const before = seen.length;
     await proxy.cut();
     await call.hangUp(); // released while the application is disconnected
     await waitUntil(() => seen.some((e) => e.type === 'CallObservationEndedEv'), 15_000);
     expect(restored).toEqual([true]);
     expect(p.server).toBe(live.ctiUrl);
-    expect(before).toBeGreaterThanOrEqual(14);
+    expect(before).toBe(17);
     const seqs = seen.map((e) => e.seq);
     expect(new Set(seqs).size, 'no event twice').toBe(seqs.length);
     expect(seqs, 'no gap').toEqual(Array.from({ length: seqs.length }, (_, i) => seqs[0]! + i));
-    expect(seen.map((e) => e.type).slice(-8)).toEqual([
+    expect(seen.map((e) => e.type).slice(-10)).toEqual([
+      'TermConnDroppedEv',
+      'CallCtlTermConnDroppedEv',
       'ConnDisconnectedEv',
       'CallCtlConnDisconnectedEv',
       'TermConnDroppedEv',

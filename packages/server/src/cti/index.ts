@@ -20,10 +20,12 @@ export {
 } from './permissions/cti-configuration.js';
 export {
   evaluateAccess,
+  decideAccess,
   featuresFor,
   isDeviceRestricted,
   type AccessQuery,
   type AccessVerdict,
+  type AccessDecision,
   type DomainSource,
 } from './permissions/evaluate-access.js';
 export {

@@ -210,7 +210,7 @@ export class CallMerging {
     await host.mediaControl.bridgeParty(focus.context, conference, joiner);
   }
 
-  /** join from the driver queue, where nobody awaits it: whatever escapes it is logged. */
+  /** `join` from the driver queue, where nobody awaits it: whatever escapes it is logged. */
   joinInBackground(
     context: CallContext,
     stayer: LegEntry,

@@ -21,7 +21,8 @@ import type {
  * as the point they are consistent with. Within a call the order is JTAPI's: a Connection's event
  * before its TerminalConnections' when something starts (created, alerting, answered), the
  * TerminalConnection's DROPPED before its Connection's DISCONNECTED when something ends, the party
- * that hung up before the other, and `call.state` INVALID last.
+ * that hung up before the other, and `call.state` INVALID last (only Cisco's TransferEnd or
+ * ConferenceEnd follows it, in the stream of a consult call that was merged away).
  *
  * Mapping a state event to JTAPI: a `connection.state` event is the core event for `coreState`
  * (ConnAlertingEv 104, ConnConnectedEv 105, ConnDisconnectedEv 107, ConnFailedEv 108,

@@ -76,8 +76,8 @@ export class CtiConfiguration {
     users: readonly CtiUser[];
     extensionMobilityLogins?: readonly ExtensionMobilityLogin[];
   }) {
-    this.devices = new Map([...parts.devices].sort(byKey((d) => d.name)).map((device) => [device.name, device]));
-    this.lines = new Map([...parts.lines].sort(byKey((l) => l.dn)).map((line) => [line.dn, line]));
+    this.devices = new Map(inOrder(parts.devices, (d) => d.name).map((device) => [device.name, device]));
+    this.lines = new Map(inOrder(parts.lines, (l) => l.dn).map((line) => [line.dn, line]));
     this.#appearances = new Map();
     for (const device of this.devices.values()) {
       for (const dn of device.lines) {
@@ -160,7 +160,13 @@ export class CtiConfiguration {
 const bySnapshot = new WeakMap<ConfigSnapshot, CtiConfiguration>();
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-const byKey =
-  <T>(key: (item: T) => string) =>
-  (a: T, b: T) =>
-    compare(key(a), key(b));
+
+/** The items in key order; a store snapshot is in that order already, so usually no sort is needed. */
+function inOrder<T>(items: readonly T[], key: (item: T) => string): readonly T[] {
+  for (let i = 1; i < items.length; i++) {
+    if (compare(key(items[i - 1] as T), key(items[i] as T)) > 0) {
+      return [...items].sort((a, b) => compare(key(a), key(b)));
+    }
+  }
+  return items;
+}

@@ -1,6 +1,6 @@
 import { ErrorCode, StrowgerError } from '../../core/index.js';
 import { CtiSetting, describeUser, type AccessDeniedCode, type AccessRule } from './access-rule.js';
-import type { CtiConfiguration, CtiDevice, CtiLine, CtiUser } from './cti-configuration.js';
+import type { CtiConfiguration, CtiDevice, CtiLine, CtiUser, ExtensionMobilityLogin } from './cti-configuration.js';
 import { CtiFeature, CtiRole, featureRoles } from './roles.js';
 
 /** How a device came into a provider's domain (§3.3). */
@@ -17,8 +17,8 @@ export interface AccessQuery {
   readonly acquired: ReadonlySet<string>;
 }
 
-/** The answer for one user and one device or device–line appearance, with every rule that decided. */
-export interface AccessVerdict {
+/** The decision alone: what `decideAccess` answers, and the core of every `AccessVerdict`. */
+export interface AccessDecision {
   readonly device: string;
   readonly line: string | undefined;
   /** The user may open a provider at all ("Standard CTI Enabled"). */
@@ -28,18 +28,22 @@ export interface AccessVerdict {
   readonly source: DomainSource | undefined;
   /** In the domain but restricted: listed as restricted, and observing it fails. */
   readonly restricted: boolean;
-  /** Outside the domain, but the all-devices role would bring it in by createTerminal (and it is not restricted). */
-  readonly acquirable: boolean;
   readonly mayObserve: boolean;
+  /** The code an observe or control request fails with; undefined when it is allowed. */
+  readonly code: AccessDeniedCode | undefined;
+  /** The rule that decided: the first that blocks, or, when allowed, the one that grants the domain. */
+  readonly decidedBy: AccessRule;
+}
+
+/** The answer for one user and one device or device–line appearance, with every rule that decided. */
+export interface AccessVerdict extends AccessDecision {
+  /** Outside the domain, but the all-devices role would bring it in, observable, by createTerminal. */
+  readonly acquirable: boolean;
   /**
    * CUCM has no separate observe and control privileges: a device in the domain, unrestricted, may be
    * observed and controlled; the optional roles gate single features (see `features`).
    */
   readonly mayControl: boolean;
-  /** The code an observe or control request fails with; undefined when it is allowed. */
-  readonly code: AccessDeniedCode | undefined;
-  /** The rule that decided: the first that blocks, or, when allowed, the one that grants the domain. */
-  readonly decidedBy: AccessRule;
   /** In the order §3.8 checks them. */
   readonly rules: readonly AccessRule[];
   /** Which role-gated features the user may use on this device. */
@@ -56,6 +60,75 @@ export interface AccessVerdict {
  * its effect; the first that blocks gives the error code.
  */
 export function evaluateAccess(query: AccessQuery): AccessVerdict {
+  const f = factsOf(query);
+  const rules: AccessRule[] = [enabledRule(f), associationRule(f)];
+  if (f.login !== undefined) rules.push(loginRule(f, f.login));
+  rules.push(acquireRule(f), extensionMobilityFlagRule(f), deviceFlagRule(f), ...deviceClassRules(f));
+  if (f.line !== undefined) rules.push(lineRule(f, f.line));
+  rules.push(...featureRules(f));
+  return {
+    ...decisionOf(f),
+    acquirable: !f.inDomain && f.superprovider && !f.deviceRestricted && !f.lineRestricted,
+    mayControl: f.mayObserve,
+    rules,
+    features: featuresFor(f.user, f.mayOpenProvider, f.mayObserve),
+  };
+}
+
+/**
+ * The same decision as `evaluateAccess`, without building the rules that did not decide: what a
+ * provider open needs for each device and line it leaves out or lists as restricted.
+ */
+export function decideAccess(query: AccessQuery): AccessDecision {
+  return decisionOf(factsOf(query));
+}
+
+/**
+ * Whether a device is restricted for this user whatever its domain: its flag (or the Extension
+ * Mobility flag standing in for it) is off, or it is of a phone class whose role the user lacks.
+ */
+export function isDeviceRestricted(configuration: CtiConfiguration, user: CtiUser, device: CtiDevice): boolean {
+  const login = configuration.extensionMobilityLogin(device.name);
+  if (!(login?.allowCtiControl ?? device.allowCtiControl)) return true;
+  if (device.connectedTransferConference && !user.roles.has(CtiRole.ConnectedTransferConference)) return true;
+  return device.rolloverMode && !user.roles.has(CtiRole.RolloverMode);
+}
+
+/** The role-gated features (§3.2): all but call-park monitoring act on a device the provider may observe. */
+export function featuresFor(user: CtiUser, mayOpenProvider: boolean, mayObserve: boolean): Record<CtiFeature, boolean> {
+  const has = (role: CtiRole) => user.roles.has(role);
+  return {
+    'call-monitoring': mayObserve && has(CtiRole.CallMonitoring),
+    'call-recording': mayObserve && has(CtiRole.CallRecording),
+    'call-park-monitoring': mayOpenProvider && has(CtiRole.CallParkMonitoring),
+    'calling-number-modification': mayObserve && has(CtiRole.CallingNumberModification),
+    // Keys travel only over TLS and only with the secure-connection role as well ([SEC-15]).
+    'srtp-key-material': mayObserve && has(CtiRole.SrtpKeyMaterial) && has(CtiRole.SecureConnection),
+  };
+}
+
+/** Everything the rules are judged from, worked out once per question. */
+interface Facts {
+  readonly configuration: CtiConfiguration;
+  readonly user: CtiUser;
+  readonly who: string;
+  readonly device: CtiDevice;
+  readonly line: CtiLine | undefined;
+  readonly mayOpenProvider: boolean;
+  readonly controlled: boolean;
+  readonly login: ExtensionMobilityLogin | undefined;
+  readonly viaLogin: boolean;
+  readonly superprovider: boolean;
+  readonly source: DomainSource | undefined;
+  readonly inDomain: boolean;
+  /** The device's flag, or the Extension Mobility flag standing in for it during a login. */
+  readonly deviceFlag: boolean;
+  readonly deviceRestricted: boolean;
+  readonly lineRestricted: boolean;
+  readonly mayObserve: boolean;
+}
+
+function factsOf(query: AccessQuery): Facts {
   const { configuration, user, acquired } = query;
   const device = configuration.devices.get(query.device);
   if (device === undefined) {
@@ -71,95 +144,157 @@ export function evaluateAccess(query: AccessQuery): AccessVerdict {
       );
     }
   }
-  const who = describeUser(user);
-  const rules: AccessRule[] = [];
-  const rule = (r: AccessRule) => {
-    rules.push(r);
-    return r;
-  };
-
   const mayOpenProvider = user.roles.has(CtiRole.Enabled);
-  const enabledRule = rule(
-    mayOpenProvider
-      ? groupRule(
-          CtiRole.Enabled,
-          true,
-          'required',
-          `${who} is in "${CtiRole.Enabled}", which every CTI user needs to open a provider.`,
-        )
-      : groupRule(
-          CtiRole.Enabled,
-          false,
-          'blocks',
-          `${who} is not in "${CtiRole.Enabled}", so it cannot open a provider at all; add the group.`,
-        ),
-  );
-
   // The domain (§3.3): controlled devices, Extension Mobility logins, and acquisitions by a superprovider.
   const controlled = user.controlledDevices.has(device.name);
   const login = configuration.extensionMobilityLogin(device.name);
   const viaLogin =
     login !== undefined && (login.userId === user.userId || user.controlledProfiles.includes(login.profile));
   const superprovider = user.roles.has(CtiRole.AllowControlOfAllDevices);
-  const wasAcquired = superprovider && acquired.has(device.name);
   const source: DomainSource | undefined = controlled
     ? 'controlled-device'
     : viaLogin
       ? 'extension-mobility'
-      : wasAcquired
+      : superprovider && acquired.has(device.name)
         ? 'acquired'
         : undefined;
   const inDomain = source !== undefined;
+  const deviceRestricted = isDeviceRestricted(configuration, user, device);
+  const lineRestricted = line !== undefined && !line.allowCtiControl;
+  return {
+    configuration,
+    user,
+    who: describeUser(user),
+    device,
+    line,
+    mayOpenProvider,
+    controlled,
+    login,
+    viaLogin,
+    superprovider,
+    source,
+    inDomain,
+    deviceFlag: login?.allowCtiControl ?? device.allowCtiControl,
+    deviceRestricted,
+    lineRestricted,
+    mayObserve: mayOpenProvider && inDomain && !deviceRestricted && !lineRestricted,
+  };
+}
 
-  const associationRule = rule({
-    setting: CtiSetting.ControlledDevice,
-    subject: device.name,
-    value: controlled,
-    effect: controlled ? 'grants' : inDomain ? 'no-effect' : 'blocks',
-    sentence: controlled
-      ? `${device.name} is one of ${who}'s controlled devices, which puts it and all its lines in the provider's domain.`
-      : inDomain
-        ? `${device.name} is not one of ${who}'s controlled devices; it is in the domain all the same (${source === 'acquired' ? 'acquired by name' : 'through an Extension Mobility login'}).`
-        : `${device.name} is not one of ${who}'s controlled devices, so it is outside the provider's domain; associate it with the user${superprovider ? ', or acquire it by name (createTerminal)' : ''}.`,
-  });
-
-  let loginRule: AccessRule | undefined;
-  if (login !== undefined) {
-    loginRule = rule({
-      setting: CtiSetting.ControlledDevice,
-      subject: login.profile,
-      value: viaLogin,
-      effect: viaLogin ? (controlled ? 'no-effect' : 'grants') : 'no-effect',
-      sentence: viaLogin
-        ? `${login.userId} is logged in on ${device.name} with Extension Mobility profile ${login.profile}, ${login.userId === user.userId ? 'the same user id as the provider' : `a profile among ${who}'s CTI-controlled profiles`}, which ${controlled ? 'would also put' : 'puts'} the device in the domain.`
-        : `${login.userId} is logged in on ${device.name} with Extension Mobility profile ${login.profile}, which is not among ${who}'s CTI-controlled profiles.`,
-    });
+/** §3.8's order: login, domain, device restriction, line restriction. */
+function decisionOf(f: Facts): AccessDecision {
+  let code: AccessDeniedCode | undefined;
+  let decidedBy: AccessRule;
+  if (!f.mayOpenProvider) {
+    code = ErrorCode.LoginNotAllowed;
+    decidedBy = enabledRule(f);
+  } else if (!f.inDomain) {
+    code = ErrorCode.AccessToDeviceDenied;
+    decidedBy = associationRule(f);
+  } else if (f.deviceRestricted) {
+    code = ErrorCode.DeviceRestricted;
+    decidedBy = !f.deviceFlag
+      ? f.login !== undefined
+        ? extensionMobilityFlagRule(f)
+        : deviceFlagRule(f)
+      : (deviceClassRules(f).find((r) => r.effect === 'blocks') ?? deviceFlagRule(f));
+  } else if (f.lineRestricted && f.line !== undefined) {
+    code = ErrorCode.LineRestricted;
+    decidedBy = lineRule(f, f.line);
+  } else {
+    decidedBy =
+      f.source === 'controlled-device'
+        ? associationRule(f)
+        : f.source === 'extension-mobility' && f.login !== undefined
+          ? loginRule(f, f.login)
+          : acquireRule(f);
   }
+  return {
+    device: f.device.name,
+    line: f.line?.dn,
+    mayOpenProvider: f.mayOpenProvider,
+    inDomain: f.inDomain,
+    source: f.source,
+    restricted: f.inDomain && (f.deviceRestricted || f.lineRestricted),
+    mayObserve: f.mayObserve,
+    code,
+    decidedBy,
+  };
+}
 
-  const acquireRule = rule(
-    superprovider
-      ? groupRule(
-          CtiRole.AllowControlOfAllDevices,
-          true,
-          source === 'acquired' ? 'grants' : 'no-effect',
-          source === 'acquired'
-            ? `${who} is in "${CtiRole.AllowControlOfAllDevices}" and acquired ${device.name} by name (createTerminal), which puts it in the domain.`
-            : inDomain
-              ? `${who} is in "${CtiRole.AllowControlOfAllDevices}", which made no difference here: ${device.name} is in the domain already.`
-              : `${who} is in "${CtiRole.AllowControlOfAllDevices}" and may acquire ${device.name} by name (createTerminal); it has not, so the device is outside the domain until it does.`,
-        )
-      : groupRule(
-          CtiRole.AllowControlOfAllDevices,
-          false,
-          'no-effect',
-          inDomain
-            ? `${who} is not in "${CtiRole.AllowControlOfAllDevices}", which it does not need for ${device.name}.`
-            : `${who} is not in "${CtiRole.AllowControlOfAllDevices}", so it cannot acquire devices outside its controlled devices either.`,
-        ),
+function enabledRule(f: Facts): AccessRule {
+  return f.mayOpenProvider
+    ? groupRule(
+        CtiRole.Enabled,
+        true,
+        'required',
+        `${f.who} is in "${CtiRole.Enabled}", which every CTI user needs to open a provider.`,
+      )
+    : groupRule(
+        CtiRole.Enabled,
+        false,
+        'blocks',
+        `${f.who} is not in "${CtiRole.Enabled}", so it cannot open a provider at all; add the group.`,
+      );
+}
+
+function associationRule(f: Facts): AccessRule {
+  const name = f.device.name;
+  return {
+    setting: CtiSetting.ControlledDevice,
+    subject: name,
+    value: f.controlled,
+    effect: f.controlled ? 'grants' : f.inDomain ? 'no-effect' : 'blocks',
+    sentence: f.controlled
+      ? `${name} is one of ${f.who}'s controlled devices, which puts it and all its lines in the provider's domain.`
+      : f.inDomain
+        ? `${name} is not one of ${f.who}'s controlled devices; it is in the domain all the same (${f.source === 'acquired' ? 'acquired by name' : 'through an Extension Mobility login'}).`
+        : `${name} is not one of ${f.who}'s controlled devices, so it is outside the provider's domain; associate it with the user${f.superprovider ? ', or acquire it by name (createTerminal)' : ''}.`,
+  };
+}
+
+function loginRule(f: Facts, login: ExtensionMobilityLogin): AccessRule {
+  const sameUser = login.userId === f.user.userId;
+  return {
+    setting: CtiSetting.ControlledDevice,
+    subject: login.profile,
+    value: f.viaLogin,
+    effect: f.viaLogin && !f.controlled ? 'grants' : 'no-effect',
+    sentence: f.viaLogin
+      ? `${login.userId} is logged in on ${f.device.name} with Extension Mobility profile ${login.profile}, ${sameUser ? 'the same user id as the provider' : `a profile among ${f.who}'s CTI-controlled profiles`}, which ${f.controlled ? 'would also put' : 'puts'} the device in the domain.`
+      : `${login.userId} is logged in on ${f.device.name} with Extension Mobility profile ${login.profile}, which is not among ${f.who}'s CTI-controlled profiles.`,
+  };
+}
+
+function acquireRule(f: Facts): AccessRule {
+  const role = CtiRole.AllowControlOfAllDevices;
+  const name = f.device.name;
+  if (!f.superprovider) {
+    return groupRule(
+      role,
+      false,
+      'no-effect',
+      f.inDomain
+        ? `${f.who} is not in "${role}", which it does not need for ${name}.`
+        : `${f.who} is not in "${role}", so it cannot acquire devices outside its controlled devices either.`,
+    );
+  }
+  return groupRule(
+    role,
+    true,
+    f.source === 'acquired' ? 'grants' : 'no-effect',
+    f.source === 'acquired'
+      ? `${f.who} is in "${role}" and acquired ${name} by name (createTerminal), which puts it in the domain.`
+      : f.inDomain
+        ? `${f.who} is in "${role}", which made no difference here: ${name} is in the domain already.`
+        : `${f.who} is in "${role}" and may acquire ${name} by name (createTerminal); it has not, so the device is outside the domain until it does.`,
   );
+}
 
-  // The device flag, replaced by the logged-in user's Extension Mobility flag while a login lasts (§3.4).
-  rule({
+/** The end user's Extension Mobility flag stands in for the device's while a login lasts (§3.4). */
+function extensionMobilityFlagRule(f: Facts): AccessRule {
+  const { login, device } = f;
+  return {
     setting: CtiSetting.ExtensionMobilityFlag,
     subject: login?.userId ?? device.name,
     value: login?.allowCtiControl ?? null,
@@ -170,119 +305,28 @@ export function evaluateAccess(query: AccessQuery): AccessVerdict {
         : login.allowCtiControl
           ? `${login.userId} is logged in on ${device.name} with "Allow Control of Device from CTI" on in Extension Mobility, which stands in for the device's flag while the login lasts.`
           : `${login.userId} is logged in on ${device.name} with "Allow Control of Device from CTI" off in Extension Mobility, so the device is restricted while the login lasts.`,
-  });
-  const deviceFlag = login?.allowCtiControl ?? device.allowCtiControl;
-  const deviceFlagRule = rule({
+  };
+}
+
+function deviceFlagRule(f: Facts): AccessRule {
+  const { login, device } = f;
+  return {
     setting: CtiSetting.DeviceCtiFlag,
     subject: device.name,
     value: device.allowCtiControl,
     effect: login !== undefined ? 'no-effect' : device.allowCtiControl ? 'required' : 'blocks',
     sentence:
       login !== undefined
-        ? `${device.name}'s own "Allow Control of Device from CTI" (${onOff(device.allowCtiControl)}) is replaced by the Extension Mobility flag while ${login.userId} is logged in.`
+        ? `${device.name}'s own "Allow Control of Device from CTI" (${device.allowCtiControl ? 'on' : 'off'}) is replaced by the Extension Mobility flag while ${login.userId} is logged in.`
         : device.allowCtiControl
           ? `${device.name}'s "Allow Control of Device from CTI" is on; it must stay on, since the flag restricts every user, the all-devices role included.`
           : `${device.name}'s "Allow Control of Device from CTI" is off, so the device and all its lines are restricted for every user, the all-devices role included.`,
-  });
-  const classRules = deviceClassRules(user, device, who);
-  rules.push(...classRules);
-  const deviceRestricted = !deviceFlag || classRules.some((r) => r.effect === 'blocks');
-
-  let lineRule: AccessRule | undefined;
-  if (line !== undefined) {
-    const shared = configuration.appearancesOf(line.dn).length > 1;
-    lineRule = rule({
-      setting: CtiSetting.LineCtiFlag,
-      subject: line.dn,
-      value: line.allowCtiControl,
-      effect: line.allowCtiControl ? 'required' : 'blocks',
-      sentence: line.allowCtiControl
-        ? `Line ${line.dn}'s "Allow Control of Device from CTI" is on; it must stay on${shared ? ' (the line is shared, and the flag covers every appearance)' : ''}.`
-        : `Line ${line.dn}'s "Allow Control of Device from CTI" is off, so the line is restricted on ${device.name}${shared ? ' and on every other device it appears on' : ''}, for every user.`,
-    });
-  }
-  const lineRestricted = line !== undefined && !line.allowCtiControl;
-
-  const mayObserve = mayOpenProvider && inDomain && !deviceRestricted && !lineRestricted;
-  const features = featuresFor(user, mayOpenProvider, mayObserve);
-  for (const [feature, { role, title }] of Object.entries(featureRoles)) {
-    if (!user.roles.has(role)) continue;
-    const allowed = features[feature as CtiFeature];
-    rules.push(
-      groupRule(
-        role,
-        true,
-        allowed ? 'grants' : 'no-effect',
-        allowed
-          ? `${who} is in "${role}", which allows ${title}${feature === CtiFeature.CallParkMonitoring ? ' on every call-park number' : ` on ${device.name}`}${feature === CtiFeature.SrtpKeyMaterial ? ' over a TLS connection' : ''}.`
-          : `${who} is in "${role}", which gives nothing here: ${feature === CtiFeature.SrtpKeyMaterial && mayObserve ? `it also needs "${CtiRole.SecureConnection}"` : `${title} works only on devices the provider may observe`}.`,
-      ),
-    );
-  }
-  if (user.roles.has(CtiRole.SecureConnection)) {
-    rules.push(
-      groupRule(
-        CtiRole.SecureConnection,
-        true,
-        user.roles.has(CtiRole.SrtpKeyMaterial) && mayObserve ? 'required' : 'no-effect',
-        `${who} is in "${CtiRole.SecureConnection}", so it must connect over TLS; it grants no device${user.roles.has(CtiRole.SrtpKeyMaterial) ? ', and SRTP key material needs it' : ''}.`,
-      ),
-    );
-  }
-
-  const code: AccessDeniedCode | undefined = !mayOpenProvider
-    ? ErrorCode.LoginNotAllowed
-    : !inDomain
-      ? ErrorCode.AccessToDeviceDenied
-      : deviceRestricted
-        ? ErrorCode.DeviceRestricted
-        : lineRestricted
-          ? ErrorCode.LineRestricted
-          : undefined;
-  const decidedBy =
-    code === ErrorCode.LoginNotAllowed
-      ? enabledRule
-      : code === ErrorCode.AccessToDeviceDenied
-        ? associationRule
-        : code === ErrorCode.DeviceRestricted
-          ? (rules.find((r) => r.effect === 'blocks' && r !== enabledRule && r !== associationRule) ?? deviceFlagRule)
-          : code === ErrorCode.LineRestricted
-            ? (lineRule ?? deviceFlagRule)
-            : source === 'controlled-device'
-              ? associationRule
-              : source === 'extension-mobility'
-                ? (loginRule ?? associationRule)
-                : acquireRule;
-  return {
-    device: device.name,
-    line: line?.dn,
-    mayOpenProvider,
-    inDomain,
-    source,
-    restricted: inDomain && (deviceRestricted || lineRestricted),
-    acquirable: !inDomain && superprovider && !deviceRestricted && !lineRestricted,
-    mayObserve,
-    mayControl: mayObserve,
-    code,
-    decidedBy,
-    rules,
-    features,
   };
 }
 
-/**
- * Whether a device is restricted for this user whatever its domain: its flag (or the Extension
- * Mobility flag standing in for it) is off, or it is of a phone class whose role the user lacks.
- */
-export function isDeviceRestricted(configuration: CtiConfiguration, user: CtiUser, device: CtiDevice): boolean {
-  const login = configuration.extensionMobilityLogin(device.name);
-  if (!(login?.allowCtiControl ?? device.allowCtiControl)) return true;
-  if (device.connectedTransferConference && !user.roles.has(CtiRole.ConnectedTransferConference)) return true;
-  return device.rolloverMode && !user.roles.has(CtiRole.RolloverMode);
-}
-
 /** The phone-class roles (§3.2): a rule for each the device needs or the user holds. */
-function deviceClassRules(user: CtiUser, device: CtiDevice, who: string): AccessRule[] {
+function deviceClassRules(f: Facts): AccessRule[] {
+  const { device, user, who } = f;
   const classes = [
     {
       role: CtiRole.ConnectedTransferConference,
@@ -311,21 +355,55 @@ function deviceClassRules(user: CtiUser, device: CtiDevice, who: string): Access
   return rules;
 }
 
-/** The role-gated features (§3.2): all but call-park monitoring act on a device the provider may observe. */
-export function featuresFor(user: CtiUser, mayOpenProvider: boolean, mayObserve: boolean): Record<CtiFeature, boolean> {
-  const has = (role: CtiRole) => user.roles.has(role);
+function lineRule(f: Facts, line: CtiLine): AccessRule {
+  const shared = f.configuration.appearancesOf(line.dn).length > 1;
   return {
-    'call-monitoring': mayObserve && has(CtiRole.CallMonitoring),
-    'call-recording': mayObserve && has(CtiRole.CallRecording),
-    'call-park-monitoring': mayOpenProvider && has(CtiRole.CallParkMonitoring),
-    'calling-number-modification': mayObserve && has(CtiRole.CallingNumberModification),
-    // Keys travel only over TLS and only with the secure-connection role as well ([SEC-15]).
-    'srtp-key-material': mayObserve && has(CtiRole.SrtpKeyMaterial) && has(CtiRole.SecureConnection),
+    setting: CtiSetting.LineCtiFlag,
+    subject: line.dn,
+    value: line.allowCtiControl,
+    effect: line.allowCtiControl ? 'required' : 'blocks',
+    sentence: line.allowCtiControl
+      ? `Line ${line.dn}'s "Allow Control of Device from CTI" is on; it must stay on${shared ? ' (the line is shared, and the flag covers every appearance)' : ''}.`
+      : `Line ${line.dn}'s "Allow Control of Device from CTI" is off, so the line is restricted on ${f.device.name}${shared ? ' and on every other device it appears on' : ''}, for every user.`,
   };
 }
 
-function groupRule(role: CtiRole, member: boolean, effect: AccessRule['effect'], sentence: string): AccessRule {
-  return { setting: CtiSetting.AccessControlGroup, subject: role, value: member, effect, sentence };
+/** The feature roles the user holds, each with what it allows on this device. */
+function featureRules(f: Facts): AccessRule[] {
+  const { user, who, device } = f;
+  const features = featuresFor(user, f.mayOpenProvider, f.mayObserve);
+  const rules: AccessRule[] = [];
+  for (const [feature, { role, title }] of Object.entries(featureRoles)) {
+    if (!user.roles.has(role)) continue;
+    const allowed = features[feature as CtiFeature];
+    const where = feature === CtiFeature.CallParkMonitoring ? ' on every call-park number' : ` on ${device.name}`;
+    rules.push(
+      groupRule(
+        role,
+        true,
+        allowed ? 'grants' : 'no-effect',
+        allowed
+          ? `${who} is in "${role}", which allows ${title}${where}${feature === CtiFeature.SrtpKeyMaterial ? ' over a TLS connection' : ''}.`
+          : `${who} is in "${role}", which gives nothing here: ${feature === CtiFeature.SrtpKeyMaterial && f.mayObserve ? `it also needs "${CtiRole.SecureConnection}"` : `${title} works only on devices the provider may observe`}.`,
+      ),
+    );
+  }
+  if (user.roles.has(CtiRole.SecureConnection)) {
+    const needed = user.roles.has(CtiRole.SrtpKeyMaterial);
+    rules.push(
+      groupRule(
+        CtiRole.SecureConnection,
+        true,
+        needed && f.mayObserve ? 'required' : 'no-effect',
+        `${who} is in "${CtiRole.SecureConnection}", so it must connect over TLS; it grants no device${needed ? ', and SRTP key material needs it' : ''}.`,
+      ),
+    );
+  }
+  return rules;
 }
 
-const onOff = (flag: boolean) => (flag ? 'on' : 'off');
+function groupRule(role: CtiRole, member: boolean, effect: AccessRule['effect'], sentence: string): AccessRule {
+  // Sentences about a group start with the user ("end user alice is in …"): a capital to start.
+  const capitalised = sentence.replace(/^(end|application) user/, (start) => start[0]?.toUpperCase() + start.slice(1));
+  return { setting: CtiSetting.AccessControlGroup, subject: role, value: member, effect, sentence: capitalised };
+}

@@ -61,7 +61,10 @@ export function explainUser(
     add(CtiSetting.AccessControlGroup, subject, true, status, sentence);
   const seesNothing = observable.length === 0;
 
-  for (const name of user.groups) {
+  // The roles in CUCM's order ("Standard CTI Enabled" first), then any other group.
+  const roleOrder: readonly string[] = Object.values(CtiRole);
+  const rank = (group: string) => (roleOrder.includes(group) ? roleOrder.indexOf(group) : roleOrder.length);
+  for (const name of [...user.groups].sort((a, b) => rank(a) - rank(b))) {
     if (!isCtiRole(name) || !user.roles.has(name)) {
       group(name, 'unneeded', `"${name}" holds no CTI role.`);
       continue;
@@ -72,7 +75,7 @@ export function explainUser(
           name,
           'needed',
           seesNothing
-            ? `Needed to open a provider at all; that provider reaches no device today${user.roles.has(CtiRole.AllowControlOfAllDevices) ? ' until it acquires one by name' : ''}.`
+            ? `Needed to open a provider at all, though that provider reaches no device${user.roles.has(CtiRole.AllowControlOfAllDevices) ? ' until it acquires one by name (createTerminal)' : ''}.`
             : `Needed to open a provider at all, without which ${who} reaches nothing.`,
         );
         break;

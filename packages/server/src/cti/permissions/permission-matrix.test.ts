@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CtiConfiguration, type CtiUser, type CtiUserKind } from './cti-configuration.js';
-import { evaluateAccess } from './evaluate-access.js';
+import { decideAccess, evaluateAccess } from './evaluate-access.js';
 import { computeProviderDomain } from './provider-domain.js';
 import { explainUser } from './explain-user.js';
 import { rolesOfGroups } from './roles.js';
@@ -176,6 +176,9 @@ describe('the CTI permission matrix (domain reference §3.8)', () => {
     expect(onLine.mayObserve).toBe(want.lineCode === undefined);
     expect({ setting: onLine.decidedBy.setting, subject: onLine.decidedBy.subject }).toEqual(want.decider);
     expect(onLine.decidedBy.effect).toBe(want.lineCode === undefined ? 'grants' : 'blocks');
+    // The short form a provider open uses decides the same, by the same rule.
+    const { acquirable: _a, mayControl: _c, rules: _r, features: _f, ...decision } = onLine;
+    expect(decideAccess({ configuration, user, device: DEVICE, line: LINE, acquired })).toEqual(decision);
 
     // Every one of the settings appears with its value and effect.
     const ruleFor = (setting: string, subject: string) =>

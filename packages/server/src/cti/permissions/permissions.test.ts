@@ -68,6 +68,17 @@ describe('the provider domain', () => {
     ]);
   });
 
+  it('MUST list terminals in device-name order whatever order the configuration came in', () => {
+    const app = user('app', [CtiRole.Enabled], ['SEP_C', 'SEP_A', 'SEP_B']);
+    const configuration = new CtiConfiguration({
+      devices: [phone('SEP_C', ['3']), phone('SEP_A', ['1']), phone('SEP_B', ['2'])],
+      lines: lines('3', '1', '2'),
+      users: [app],
+    });
+    expect(computeProviderDomain(configuration, app).terminals.map((t) => t.name)).toEqual(['SEP_A', 'SEP_B', 'SEP_C']);
+    expect([...configuration.lines.keys()]).toEqual(['1', '2', '3']);
+  });
+
   it('a line on no device MUST be listed as excluded, saying so', () => {
     const app = user('app', [CtiRole.Enabled], []);
     const configuration = new CtiConfiguration({ devices: [], lines: lines('4000'), users: [app] });

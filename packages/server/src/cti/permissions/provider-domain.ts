@@ -2,7 +2,7 @@ import { ErrorCode } from '../../core/index.js';
 import type { DeviceType } from '../../store/index.js';
 import { describeUser, type AccessDeniedCode } from './access-rule.js';
 import type { CtiConfiguration, CtiDevice, CtiUser, CtiUserKind } from './cti-configuration.js';
-import { evaluateAccess, isDeviceRestricted, type DomainSource } from './evaluate-access.js';
+import { decideAccess, isDeviceRestricted, type DomainSource } from './evaluate-access.js';
 import { CtiRole } from './roles.js';
 
 /** A device in the provider's domain: a JTAPI Terminal. */
@@ -92,7 +92,7 @@ export function computeProviderDomain(
   const excludedDevices: Exclusion[] = [];
   const reachedLines = new Set<string>();
   const verdict = (device: CtiDevice, line?: string) => {
-    const result = evaluateAccess({
+    const result = decideAccess({
       configuration,
       user,
       device: device.name,

@@ -50,7 +50,7 @@ export function formatAccessExplanation(answer: AccessExplanation): string {
   const rows = answer.rules.map((rule) => [
     rule.setting,
     rule.subject,
-    valueText(rule.value),
+    valueText(rule.setting, rule.value),
     rule.effect,
     rule.sentence,
   ]);
@@ -80,12 +80,12 @@ export function formatAccessExplanation(answer: AccessExplanation): string {
 
 /** What the user reaches, then every setting with whether it is needed. */
 export function formatUserAccessReport(report: UserAccessReportView): string {
-  const who = `${report.user.kind === 'end-user' ? 'end user' : 'application user'} ${report.user.userId}`;
+  const who = `${report.user.kind === 'end-user' ? 'End user' : 'Application user'} ${report.user.userId}`;
   const { reach } = report;
   const head = report.mayOpenProvider
     ? `${who} may open a provider; its domain has ${reach.terminals} terminal(s) (${reach.observableTerminals} observable) and ${reach.addresses} address(es) (${reach.observableAddresses} observable).`
     : `${who} may not open a provider (${report.refusal?.code ?? ''}): ${report.refusal?.reason ?? ''}`;
-  const rows = report.settings.map((s) => [s.setting, s.subject, valueText(s.value), s.status, s.sentence]);
+  const rows = report.settings.map((s) => [s.setting, s.subject, valueText(s.setting, s.value), s.status, s.sentence]);
   return [
     head,
     '',
@@ -96,7 +96,9 @@ export function formatUserAccessReport(report: UserAccessReportView): string {
 }
 
 const yesNo = (flag: boolean) => (flag ? 'yes' : 'no');
-const valueText = (value: boolean | null) => (value === null ? '-' : yesNo(value));
+/** Group membership and association read yes/no; the three flags read on/off, as on CUCM's pages. */
+const valueText = (setting: string, value: boolean | null) =>
+  value === null ? '-' : setting.endsWith('-flag') ? (value ? 'on' : 'off') : yesNo(value);
 
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]?.length ?? 0)));

@@ -224,6 +224,16 @@ export class Provider {
     return this.#domain.putTerminal({ ...info, acquired: true });
   }
 
+  /**
+   * Releases a device acquired with createTerminal (JTAPI CiscoProvider.deleteTerminal); its
+   * observers end and CiscoTermRemovedEv follows.
+   */
+  async deleteTerminal(terminal: Terminal | string, options: { signal?: AbortSignal } = {}): Promise<void> {
+    const name = typeof terminal === 'string' ? terminal : terminal.name;
+    await this.#request('provider.deleteTerminal', { providerId: this.providerId, name }, options);
+    this.#acquired.delete(name);
+  }
+
   on<K extends keyof ProviderEvents>(event: K, listener: (payload: ProviderEvents[K]) => void): () => void {
     return this.#emitter.on(event, listener);
   }

@@ -292,6 +292,9 @@ describe('observers and the object model', () => {
     expect(terminal.acquired).toBe(true);
     expect(provider.getTerminal('SEP5555')).toBe(terminal);
     await expect(provider.createTerminal('SEP0000')).rejects.toBeInstanceOf(InvalidArgumentError);
+    await provider.deleteTerminal(terminal);
+    await until(() => !provider.terminals.includes(terminal), 'CiscoTermRemovedEv');
+    expect(() => provider.getTerminal('SEP5555')).toThrow(InvalidArgumentError);
   });
 });
 

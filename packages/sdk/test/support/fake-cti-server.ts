@@ -143,6 +143,13 @@ export class FakeBackend {
         if (!this.terminals.some((t) => t.name === name)) this.terminals.push(terminal);
         return terminal;
       }
+      case 'provider.deleteTerminal': {
+        const provider = this.provider(params);
+        const name = String(params.name);
+        this.terminals = this.terminals.filter((t) => t.name !== name);
+        queueMicrotask(() => this.emit(provider.providerId, [{ type: 'CiscoTermRemovedEv', id: 1002, name }]));
+        return {};
+      }
       case 'observer.add': {
         const provider = this.provider(params);
         const target = params.target as Record<string, unknown>;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { asyncApiDocument } from './asyncapi.js';
+import { EventId } from './jtapi.js';
 import { methods } from './methods.js';
 
 describe('the AsyncAPI document', () => {
@@ -23,5 +24,16 @@ describe('the AsyncAPI document', () => {
   it('MUST describe every method as an operation with a reply', () => {
     const operations = asyncApiDocument().operations as Record<string, { reply?: unknown }>;
     for (const name of Object.keys(methods)) expect(operations[name]?.reply, name).toBeDefined();
+  });
+});
+
+describe('docs/cti-protocol.md', () => {
+  const reference = readFileSync(new URL('../../../docs/cti-protocol.md', import.meta.url), 'utf8');
+
+  it('MUST describe every method and every event of the protocol', () => {
+    for (const name of Object.keys(methods)) expect(reference, name).toContain(`\`${name}\``);
+    for (const [type, id] of Object.entries(EventId)) {
+      expect(reference, type).toMatch(new RegExp(`\\| ${id} \\| \`${type}\``));
+    }
   });
 });

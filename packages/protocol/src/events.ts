@@ -199,10 +199,6 @@ export const CiscoAddrActivatedOnTerminalEv = event('CiscoAddrActivatedOnTermina
   name: DirectoryNumber,
   terminal: DeviceName,
 });
-export const CiscoTermDeviceStateIdleEv = event('CiscoTermDeviceStateIdleEv', { name: DeviceName });
-export const CiscoTermDeviceStateActiveEv = event('CiscoTermDeviceStateActiveEv', { name: DeviceName });
-export const CiscoTermDeviceStateAlertingEv = event('CiscoTermDeviceStateAlertingEv', { name: DeviceName });
-export const CiscoTermDeviceStateHeldEv = event('CiscoTermDeviceStateHeldEv', { name: DeviceName });
 
 /** Every event schema, by its JTAPI name. */
 export const eventSchemas = {
@@ -267,10 +263,6 @@ export const eventSchemas = {
   CiscoAddrActivatedEv,
   CiscoAddrRestrictedOnTerminalEv,
   CiscoAddrActivatedOnTerminalEv,
-  CiscoTermDeviceStateIdleEv,
-  CiscoTermDeviceStateActiveEv,
-  CiscoTermDeviceStateAlertingEv,
-  CiscoTermDeviceStateHeldEv,
 } as const satisfies { [K in EventType]: TObject };
 
 /** Any event: a union discriminated on `type` (and `id`). */

@@ -222,9 +222,5 @@ export const EventId = {
   CiscoTransferEndEv: 1021,
   CiscoConferenceStartEv: 1022,
   CiscoConferenceEndEv: 1023,
-  CiscoTermDeviceStateIdleEv: 1030,
-  CiscoTermDeviceStateActiveEv: 1031,
-  CiscoTermDeviceStateAlertingEv: 1033,
-  CiscoTermDeviceStateHeldEv: 1034,
 } as const;
 export type EventType = keyof typeof EventId;

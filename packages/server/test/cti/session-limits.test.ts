@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Event } from '@strowger/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BackoffLoginGuard, CtiServer, ProviderService, type SessionLimits } from '../../src/cti/index.js';
@@ -11,7 +12,7 @@ import { WireClient } from './wire-client.js';
  * The session's own machinery — keep-alive and the bounded outbound queue — against a CTI server on
  * an engine stand-in and a fake clock, so time is driven by the test and never waited for.
  */
-async function start(limits: Partial<SessionLimits> = {}) {
+async function start(limits: Partial<SessionLimits> = {}, tls?: { cert: string; key: string }) {
   const clock = new FakeClock();
   const events = new TypedEmitter<SwitchEvents>();
   const device = { inService: false };
@@ -78,6 +79,7 @@ async function start(limits: Partial<SessionLimits> = {}) {
     providers,
     serverName: 'Strowger/test',
     limits,
+    ...(tls === undefined ? {} : { tls }),
   });
   const flip = (): void => {
     device.inService = !device.inService;
@@ -89,7 +91,7 @@ async function start(limits: Partial<SessionLimits> = {}) {
     });
   };
   running.push({ server, providers });
-  return { clock, server, flip, url: `ws://127.0.0.1:${server.address.port}` };
+  return { clock, server, flip, url: `${server.address.protocol}://127.0.0.1:${server.address.port}` };
 }
 
 const running: Array<{ server: CtiServer; providers: ProviderService }> = [];
@@ -136,6 +138,22 @@ describe('CTI keep-alive', () => {
     }
     expect(client.closed).toBeUndefined();
     expect(server.sessionCount).toBe(1);
+  });
+});
+
+describe('CTI over TLS', () => {
+  it('with a certificate and key the CTI port MUST speak wss', async () => {
+    // A self-signed certificate for localhost, made once for the tests (valid for a century).
+    const tls = {
+      cert: readFileSync(new URL('testdata/localhost-cert.pem', import.meta.url), 'utf8'),
+      key: readFileSync(new URL('testdata/localhost-key.pem', import.meta.url), 'utf8'),
+    };
+    const { url, server } = await start({}, tls);
+    expect(server.address.protocol).toBe('wss');
+    expect(url.startsWith('wss://')).toBe(true);
+    const client = await WireClient.connect(url, { rejectUnauthorized: false });
+    clients.push(client);
+    expect((await client.request('hello', { protocols: [1] })).result.protocol).toBe(1);
   });
 });
 

@@ -32,9 +32,9 @@ export class WireClient {
     });
   }
 
-  static connect(url: string): Promise<WireClient> {
+  static connect(url: string, options: WebSocket.ClientOptions = {}): Promise<WireClient> {
     return new Promise((resolve, reject) => {
-      const socket = new WebSocket(url);
+      const socket = new WebSocket(url, options);
       socket.once('open', () => resolve(new WireClient(socket)));
       socket.once('error', reject);
     });

@@ -246,24 +246,29 @@ export class CtiSession implements ProviderHolder {
       return;
     }
     this.#pending.add(id);
-    this.#dispatch(method, params as never).then(
-      (outcome) => {
-        this.#pending.delete(id);
-        this.#respond(id, { result: outcome.result });
-        outcome.after?.();
-      },
-      (error: unknown) => {
-        this.#pending.delete(id);
-        if (isStrowgerError(error)) {
-          this.#respond(id, { error: errorBody(error.code, error.message, error.details) });
-        } else {
-          this.#options.logger.error({ err: error, session: this.id, method }, 'CTI request failed unexpectedly');
-          this.#respond(id, {
-            error: errorBody(ErrorCode.Internal, `${method} failed inside the server; the log has the details.`),
-          });
-        }
-      },
-    );
+    this.#dispatch(method, params as never)
+      .then(
+        (outcome) => {
+          this.#pending.delete(id);
+          this.#respond(id, { result: outcome.result });
+          outcome.after?.();
+        },
+        (error: unknown) => {
+          this.#pending.delete(id);
+          if (isStrowgerError(error)) {
+            this.#respond(id, { error: errorBody(error.code, error.message, error.details) });
+          } else {
+            this.#options.logger.error({ err: error, session: this.id, method }, 'CTI request failed unexpectedly');
+            this.#respond(id, {
+              error: errorBody(ErrorCode.Internal, `${method} failed inside the server; the log has the details.`),
+            });
+          }
+        },
+      )
+      // What follows a response (snapshot events, ProvInServiceEv) must not end the process if it fails.
+      .catch((error: unknown) =>
+        this.#options.logger.error({ err: error, session: this.id, method }, 'CTI events after a response failed'),
+      );
   }
 
   async #dispatch<M extends MethodName>(method: M, params: MethodParams<M>): Promise<Outcome> {
@@ -410,7 +415,15 @@ export class CtiSession implements ProviderHolder {
     this.#socket.send(text, () => {
       this.#queuedBytes -= bytes;
       this.#queuedFrames -= 1;
-      if (this.#resyncPending.size > 0 && this.#queuedFrames === 0) this.#flushResyncs();
+      // Drained to half the budget: room again for the snapshot and the events after it.
+      const { maxQueuedBytes, maxQueuedFrames } = this.#options.limits;
+      if (
+        this.#resyncPending.size > 0 &&
+        this.#queuedBytes <= maxQueuedBytes / 2 &&
+        this.#queuedFrames <= maxQueuedFrames / 2
+      ) {
+        this.#flushResyncs();
+      }
     });
   }
 

@@ -54,7 +54,7 @@ beforeAll(async () => {
     },
   });
   url = `ws://127.0.0.1:${server.strowger.addresses.cti.port}`;
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   await Promise.all(clients.map((client) => client.close()));

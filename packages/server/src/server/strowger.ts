@@ -3,8 +3,17 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger as PinoLogger } from 'pino';
 import { createAdminServer, type DeviceView } from '../admin/index.js';
-import { ErrorCode, StrowgerError, isWildcardAddress, primaryAddress, systemClock, type Clock } from '../core/index.js';
-import type { DigestAlgorithm, Endpoint, TimerSettings, TransportObserver } from '../sip/index.js';
+import {
+  ErrorCode,
+  LoginThrottle,
+  StrowgerError,
+  isWildcardAddress,
+  primaryAddress,
+  systemClock,
+  type Clock,
+  type LoginThrottleOptions,
+} from '../core/index.js';
+import type { DigestAlgorithm, Endpoint, TcpLimits, TimerSettings, TransportObserver } from '../sip/index.js';
 import {
   openStore,
   parseConfigFile,
@@ -14,6 +23,7 @@ import {
   type StoredCallRecord,
 } from '../store/index.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
+import { defaultTcpConnectionLimit, openFilesSoftLimit } from './fd-limit.js';
 import { StrowgerMetrics } from './metrics.js';
 import { ServerMediaResources } from './media-resources.js';
 import { SipService } from './sip-service.js';
@@ -45,6 +55,16 @@ export interface StrowgerOptions {
   musicOnHold?: string;
   /** The address this server's own RTP uses and announces (music on hold, conferences); the SIP address by default. */
   mediaAddress?: string;
+  /** The SIP Server and User-Agent header; `Strowger/<version>` by default, empty to send none. */
+  sipServerHeader?: string;
+  /** Bounds on SIP over TCP; the total connection limit defaults to what the open-files limit leaves room for. */
+  sipTcpLimits?: Partial<TcpLimits>;
+  /** Challenges (401/407) per source: a burst, then a rate per second. */
+  sipChallengeLimit?: { burst: number; perSecond: number };
+  /** Tuning of the SIP login throttle (thresholds, lock-out lengths, decay); the defaults suit production. */
+  sipLoginThrottle?: Partial<
+    Pick<LoginThrottleOptions, 'thresholds' | 'firstLockoutMs' | 'maxLockoutMs' | 'decayMs' | 'trustMs'>
+  >;
 }
 
 export interface StrowgerAddresses {
@@ -126,7 +146,24 @@ export class Strowger {
         },
         activeCalls: () => late.engine?.callCount ?? 0,
         mediaEndpoints: () => late.media?.openEndpoints ?? 0,
+        tcpConnections: () => late.sip?.transport.openConnections ?? 0,
+        tcpBufferedBytes: () => late.sip?.transport.bufferedBytes ?? 0,
       });
+      const sipLogins = new LoginThrottle({
+        clock,
+        service: 'sip',
+        logger: logger.child({ layer: 'sip' }),
+        ...options.sipLoginThrottle,
+        observer: {
+          lockedOut: (lockout) => metrics.loginLockedOut(lockout),
+          refused: (scope) => metrics.loginRefused('sip', scope),
+        },
+      });
+      metrics.watchLoginThrottle(sipLogins);
+      const tcpLimits: Partial<TcpLimits> = {
+        maxConnections: defaultTcpConnectionLimit(openFilesSoftLimit()),
+        ...options.sipTcpLimits,
+      };
       const service = new SipService(
         {
           clock,
@@ -134,7 +171,11 @@ export class Strowger {
           bind: options.bind,
           port: options.sipPort,
           digestAlgorithms: options.digestAlgorithms,
-          userAgent: `Strowger/${strowgerVersion}`,
+          userAgent: options.sipServerHeader ?? `Strowger/${strowgerVersion}`,
+          loginThrottle: sipLogins,
+          tcpLimits,
+          ...(options.sipChallengeLimit === undefined ? {} : { challengeLimit: options.sipChallengeLimit }),
+          onChallengeDropped: () => metrics.challengeDropped(),
           ...(options.sipTimers === undefined ? {} : { timers: options.sipTimers }),
           observer: {
             messageReceived: (message, source) => {
@@ -150,6 +191,14 @@ export class Strowger {
               options.sipObserver?.parseError?.(source, error);
             },
             dropped: (source, reason) => options.sipObserver?.dropped?.(source, reason),
+            connectionRefused: (remote, reason) => {
+              metrics.tcpConnectionRefused(reason);
+              options.sipObserver?.connectionRefused?.(remote, reason);
+            },
+            connectionClosed: (remote, reason) => {
+              metrics.tcpConnectionClosed(reason);
+              options.sipObserver?.connectionClosed?.(remote, reason);
+            },
           },
           onRegisterOutcome: (outcome) => metrics.registerOutcome(outcome),
         },

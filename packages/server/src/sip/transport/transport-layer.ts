@@ -24,14 +24,46 @@ import type {
 /** Asked of the kernel for the UDP socket (capped by net.core.rmem_max / wmem_max). */
 const udpReceiveBufferBytes = 8 * 1024 * 1024;
 
+/**
+ * What one peer, and all of them together, may hold of the server over TCP. Every limit exists
+ * because a peer can otherwise take the resource from everyone else: file descriptors (the HTTP and
+ * CTI listeners need some too), memory for unfinished messages, and time.
+ */
+export interface TcpLimits {
+  /** Open connections at once, both directions; new ones beyond it are refused at accept. */
+  maxConnections: number;
+  /** Open connections from one address; a NAT with many phones behind it needs headroom. */
+  maxConnectionsPerSource: number;
+  /** A message must be complete this long after its first byte, however slowly its bytes come. */
+  messageDeadlineMs: number;
+  /** A connection with nothing in progress is closed after this long without traffic. */
+  idleTimeoutMs: number;
+  maxHeaderBytes: number;
+  maxBodyBytes: number;
+  /** Bytes of unfinished messages held over all connections; the one that would go over is closed. */
+  bufferBudgetBytes: number;
+}
+
+export const defaultTcpLimits: TcpLimits = {
+  maxConnections: 4096,
+  maxConnectionsPerSource: 256,
+  messageDeadlineMs: 32_000,
+  idleTimeoutMs: 300_000,
+  maxHeaderBytes: 65_536,
+  maxBodyBytes: 65_536,
+  bufferBudgetBytes: 32 * 1024 * 1024,
+};
+
+/** How often a refusal from one source is logged at most. */
+const refusalLogIntervalMs = 60_000;
+
 export interface TransportLayerOptions {
   clock: Clock;
   logger?: Logger;
   observer?: TransportObserver;
   /** RFC 3261 §18.1.1: a request larger than this (path MTU − 200) must not go over UDP. */
   maxUdpSize?: number;
-  tcpIdleTimeoutMs?: number;
-  maxTcpHeaderBytes?: number;
+  tcp?: Partial<TcpLimits>;
 }
 
 interface Connection {
@@ -41,7 +73,16 @@ interface Connection {
   readonly remote: { address: string; port: number };
   readonly local: { address: string; port: number };
   idleTimer: TimerHandle | undefined;
+  /** Runs from the first byte of a message until it is complete (§18.3 framing). */
+  deadline: TimerHandle | undefined;
+  /** The framer's holding as last counted into the budget. */
+  buffered: number;
+  closing: boolean;
 }
+
+/** Why the server closed or refused a connection, as metrics and logs name it. */
+export type TcpCloseReason = 'framing-error' | 'message-deadline' | 'buffer-budget';
+export type TcpRefusalReason = 'per-source-limit' | 'total-limit';
 
 const CRLF = Buffer.from('\r\n');
 
@@ -60,8 +101,7 @@ export class TransportLayer implements SipTransport {
   readonly #logger: Logger;
   readonly #observer: TransportObserver;
   readonly #maxUdpSize: number;
-  readonly #idleMs: number;
-  readonly #maxHeaderBytes: number;
+  readonly #tcpLimits: TcpLimits;
   #udp: UdpSocket | undefined;
   #tcp: Server | undefined;
   #udpEndpoint: Endpoint | undefined;
@@ -69,6 +109,9 @@ export class TransportLayer implements SipTransport {
   #advertisedHost = '127.0.0.1';
   readonly #connections = new Map<string, Connection>();
   readonly #byRemote = new Map<string, Connection>();
+  readonly #perSource = new Map<string, number>();
+  readonly #refusalLogged = new Map<string, number>();
+  #bufferedTotal = 0;
   #nextConnectionId = 1;
   #closed = false;
 
@@ -78,8 +121,11 @@ export class TransportLayer implements SipTransport {
     this.#events = new TypedEmitter(this.#logger);
     this.#observer = options.observer ?? {};
     this.#maxUdpSize = options.maxUdpSize ?? 1300;
-    this.#idleMs = options.tcpIdleTimeoutMs ?? 300_000;
-    this.#maxHeaderBytes = options.maxTcpHeaderBytes ?? 65_536;
+    this.#tcpLimits = { ...defaultTcpLimits, ...options.tcp };
+  }
+
+  get tcpLimits(): Readonly<TcpLimits> {
+    return this.#tcpLimits;
   }
 
   on<K extends keyof SipTransportEvents>(event: K, listener: (payload: SipTransportEvents[K]) => void): () => void {
@@ -118,7 +164,7 @@ export class TransportLayer implements SipTransport {
       this.#udpEndpoint = { protocol: 'udp', address: address.address, port: address.port };
     }
     if (options.tcpPort !== undefined) {
-      const server = createServer((socket) => this.#adopt(socket));
+      const server = createServer((socket) => this.#accept(socket));
       await new Promise<void>((resolve, reject) => {
         server.once('error', (error) => reject(bindError('TCP', options.host, options.tcpPort ?? 0, error)));
         server.listen(options.tcpPort, options.host, () => resolve());
@@ -147,6 +193,11 @@ export class TransportLayer implements SipTransport {
 
   get openConnections(): number {
     return this.#connections.size;
+  }
+
+  /** Bytes of unfinished messages held over all TCP connections (bounded by the buffer budget). */
+  get bufferedBytes(): number {
+    return this.#bufferedTotal;
   }
 
   async send(message: SipRequest | SipResponse, target: Endpoint & { connectionId?: string }): Promise<void> {
@@ -279,17 +330,72 @@ export class TransportLayer implements SipTransport {
     }
   }
 
+  /**
+   * A connection from a peer: refused (destroyed unread) when its source or everyone together is at
+   * the limit, so a flood of idle connections cannot take the file descriptors the HTTP and CTI
+   * listeners need.
+   */
+  #accept(socket: Socket): void {
+    const address = socket.remoteAddress ?? '';
+    const limits = this.#tcpLimits;
+    const refusal: TcpRefusalReason | undefined =
+      this.#connections.size >= limits.maxConnections
+        ? 'total-limit'
+        : (this.#perSource.get(address) ?? 0) >= limits.maxConnectionsPerSource
+          ? 'per-source-limit'
+          : undefined;
+    if (refusal !== undefined) {
+      socket.destroy();
+      this.#observer.connectionRefused?.({ address, port: socket.remotePort ?? 0 }, refusal);
+      this.#logRefusal(address, refusal);
+      return;
+    }
+    this.#adopt(socket);
+  }
+
+  /** One line per source per interval, however many connections it tries. */
+  #logRefusal(address: string, reason: TcpRefusalReason): void {
+    const now = this.#clock.now();
+    const last = this.#refusalLogged.get(address);
+    if (last !== undefined && now - last < refusalLogIntervalMs) return;
+    this.#refusalLogged.delete(address);
+    this.#refusalLogged.set(address, now);
+    for (const [key, at] of this.#refusalLogged) {
+      if (now - at < refusalLogIntervalMs && this.#refusalLogged.size <= 10_000) break;
+      this.#refusalLogged.delete(key);
+    }
+    const limits = this.#tcpLimits;
+    this.#logger.warn(
+      {
+        source: address,
+        reason,
+        fromSource: this.#perSource.get(address) ?? 0,
+        open: this.#connections.size,
+        maxConnections: limits.maxConnections,
+        maxConnectionsPerSource: limits.maxConnectionsPerSource,
+      },
+      reason === 'total-limit'
+        ? `refusing SIP TCP connections: ${limits.maxConnections} are open (raise --sip-tcp-max-connections if this is real load); logged once a minute per source`
+        : `refusing SIP TCP connections from ${address}: it has ${limits.maxConnectionsPerSource} open (raise --sip-tcp-max-per-source for a large NAT); logged once a minute per source`,
+    );
+  }
+
   #adopt(socket: Socket): Connection {
+    const limits = this.#tcpLimits;
     const connection: Connection = {
       id: `tcp-${this.#nextConnectionId++}`,
       socket,
-      framer: new StreamFramer({ maxHeaderBytes: this.#maxHeaderBytes }),
+      framer: new StreamFramer({ maxHeaderBytes: limits.maxHeaderBytes, maxBodyBytes: limits.maxBodyBytes }),
       remote: { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 },
       local: { address: socket.localAddress ?? '', port: socket.localPort ?? 0 },
       idleTimer: undefined,
+      deadline: undefined,
+      buffered: 0,
+      closing: false,
     };
     this.#connections.set(connection.id, connection);
     this.#byRemote.set(endpointKey(connection.remote.address, connection.remote.port), connection);
+    this.#perSource.set(connection.remote.address, (this.#perSource.get(connection.remote.address) ?? 0) + 1);
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.#onStreamData(connection, chunk));
     socket.on('error', (error) =>
@@ -301,6 +407,7 @@ export class TransportLayer implements SipTransport {
   }
 
   #onStreamData(connection: Connection, chunk: Buffer): void {
+    if (connection.closing) return;
     this.#touch(connection);
     const source: IncomingSource = {
       protocol: 'tcp',
@@ -308,26 +415,90 @@ export class TransportLayer implements SipTransport {
       local: connection.local,
       connectionId: connection.id,
     };
-    for (const event of connection.framer.push(chunk)) {
+    const wasHolding = connection.framer.bufferedBytes > 0;
+    const events = connection.framer.push(chunk);
+    const completed = events.some((event) => event.kind === 'message');
+    this.#account(connection);
+    if (this.#bufferedTotal > this.#tcpLimits.bufferBudgetBytes) {
+      this.#abandon(connection, 'buffer-budget');
+      return;
+    }
+    for (const event of events) {
+      if (connection.closing) return;
       if (event.kind === 'ping') {
         connection.socket.write(CRLF);
       } else if (event.kind === 'message') {
         this.#deliver(event.bytes, source);
       } else {
         this.#logger.info(
-          { connection: connection.id, reason: event.reason },
+          { connection: connection.id, source: connection.remote.address, reason: event.reason },
           'closing a TCP connection that broke SIP framing',
         );
         const answer =
           event.headerBytes === undefined ? undefined : badRequestFor(event.headerBytes, source, event.reason);
-        if (answer !== undefined) {
-          connection.socket.write(serializeMessage(answer));
-          this.#observer.messageSent?.(answer, { protocol: 'tcp', ...connection.remote });
-        }
-        connection.socket.end();
+        this.#abandon(connection, 'framing-error', answer === undefined ? undefined : serializeMessage(answer));
+        if (answer !== undefined) this.#observer.messageSent?.(answer, { protocol: 'tcp', ...connection.remote });
         return;
       }
     }
+    this.#watchDeadline(connection, wasHolding && !completed);
+  }
+
+  /**
+   * §18.3 gives a stream no time limit, but a peer that trickles bytes would otherwise hold its
+   * connection and buffer for ever (slowloris): a message must be complete within the deadline from
+   * its first byte, and further bytes of the same message do not extend it.
+   */
+  #watchDeadline(connection: Connection, sameMessage: boolean): void {
+    const holding = connection.framer.bufferedBytes > 0;
+    if (!holding) {
+      connection.deadline?.cancel();
+      connection.deadline = undefined;
+      return;
+    }
+    if (sameMessage && connection.deadline !== undefined) return;
+    connection.deadline?.cancel();
+    connection.deadline = this.#clock.setTimer(this.#tcpLimits.messageDeadlineMs, () => {
+      connection.deadline = undefined;
+      this.#logger.info(
+        { connection: connection.id, source: connection.remote.address, held: connection.framer.bufferedBytes },
+        `closing a TCP connection whose message was not complete within ${this.#tcpLimits.messageDeadlineMs} ms`,
+      );
+      this.#abandon(connection, 'message-deadline');
+    });
+  }
+
+  /** Keeps the total of bytes held for unfinished messages in step with one connection's framer. */
+  #account(connection: Connection): void {
+    const now = connection.framer.bufferedBytes;
+    this.#bufferedTotal += now - connection.buffered;
+    connection.buffered = now;
+  }
+
+  /**
+   * Closes a connection for abuse: nothing more is read or scanned, what it held is let go at once,
+   * and `last` (a 400) is written before the socket is destroyed.
+   */
+  #abandon(connection: Connection, reason: TcpCloseReason, last?: Buffer): void {
+    if (connection.closing) return;
+    connection.closing = true;
+    connection.framer.close();
+    this.#account(connection);
+    connection.deadline?.cancel();
+    connection.deadline = undefined;
+    connection.socket.pause();
+    connection.socket.removeAllListeners('data');
+    this.#observer.connectionClosed?.(connection.remote, reason);
+    if (last === undefined) {
+      connection.socket.destroy();
+      return;
+    }
+    // The 400 gets a moment to leave; a peer that does not read it does not keep the socket.
+    const fallback = this.#clock.setTimer(1000, () => connection.socket.destroy());
+    connection.socket.write(last, () => {
+      fallback.cancel();
+      connection.socket.destroy();
+    });
   }
 
   async #connectionFor(target: Endpoint & { connectionId?: string }): Promise<Connection> {
@@ -370,11 +541,18 @@ export class TransportLayer implements SipTransport {
 
   #touch(connection: Connection): void {
     connection.idleTimer?.cancel();
-    connection.idleTimer = this.#clock.setTimer(this.#idleMs, () => connection.socket.destroy());
+    connection.idleTimer = this.#clock.setTimer(this.#tcpLimits.idleTimeoutMs, () => connection.socket.destroy());
   }
 
   #forget(connection: Connection): void {
+    if (!this.#connections.has(connection.id)) return;
     connection.idleTimer?.cancel();
+    connection.deadline?.cancel();
+    connection.framer.close();
+    this.#account(connection);
+    const fromSource = (this.#perSource.get(connection.remote.address) ?? 1) - 1;
+    if (fromSource <= 0) this.#perSource.delete(connection.remote.address);
+    else this.#perSource.set(connection.remote.address, fromSource);
     this.#connections.delete(connection.id);
     const key = endpointKey(connection.remote.address, connection.remote.port);
     if (this.#byRemote.get(key) === connection) this.#byRemote.delete(key);

@@ -59,7 +59,7 @@ export type LoginAdmission =
   | { readonly admitted: false; readonly scope: LoginScope; readonly retryAfterMs: number };
 
 interface Penalty {
-  /** Failures, decayed to `updatedAt`. */
+  /** Failures not yet forgiven as of `updatedAt`. */
   score: number;
   updatedAt: number;
   lockedUntil: number;
@@ -233,6 +233,7 @@ export class LoginThrottle {
       const map = this.#penalties[scope];
       const penalty = this.#current(scope, key, now) ?? { score: 0, updatedAt: now, lockedUntil: 0 };
       const threshold = this.#thresholds[scope];
+      // A failure restarts the interval: forgiveness begins once the failures stop.
       penalty.score = Math.min(penalty.score + 1, threshold + maxScoreAboveThreshold);
       penalty.updatedAt = now;
       map.delete(key);
@@ -241,7 +242,7 @@ export class LoginThrottle {
       if (penalty.score < threshold) continue;
       const lockedForMs = Math.min(
         this.#maxLockoutMs,
-        this.#firstLockoutMs * 2 ** Math.min(Math.round(penalty.score - threshold), 30),
+        this.#firstLockoutMs * 2 ** Math.min(penalty.score - threshold, 30),
       );
       const wasLocked = penalty.lockedUntil > now;
       penalty.lockedUntil = Math.max(penalty.lockedUntil, now + lockedForMs);
@@ -252,7 +253,7 @@ export class LoginThrottle {
         scope,
         user,
         source,
-        failures: Math.round(penalty.score),
+        failures: penalty.score,
         lockedForMs,
       };
       this.#logger.warn(
@@ -268,10 +269,11 @@ export class LoginThrottle {
     const map = this.#penalties[scope];
     const penalty = map.get(key);
     if (penalty === undefined) return undefined;
-    const elapsed = now - penalty.updatedAt;
-    if (elapsed > 0) {
-      penalty.score = Math.max(0, penalty.score - elapsed / this.#decayMs);
-      penalty.updatedAt = now;
+    // Whole failures are forgiven, one per interval, so the count compares exactly with the thresholds.
+    const steps = Math.floor((now - penalty.updatedAt) / this.#decayMs);
+    if (steps > 0) {
+      penalty.score = Math.max(0, penalty.score - steps);
+      penalty.updatedAt += steps * this.#decayMs;
     }
     if (penalty.score === 0 && penalty.lockedUntil <= now) {
       map.delete(key);

@@ -179,8 +179,9 @@ export class SipService {
   }
 
   /**
-   * Answers what nothing here serves: a request inside a dialog we do not have gets 481 (§12.2.2), a
-   * method we recognise 405 with Allow, and one we do not 501 (§8.2.1).
+   * Answers what nothing here serves: a request inside a dialog we do not have gets 481 (§12.2.2), and
+   * so does a BYE without a To tag, which can belong to no dialog at all (§15.1.2); a method we
+   * recognise 405 with Allow, and one we do not 501 (§8.2.1).
    */
   #refuse(incoming: IncomingRequest): void {
     let inDialog = false;
@@ -189,7 +190,7 @@ export class SipService {
     } catch {
       // The transport already rejects a request whose To cannot be read; nothing to decide here.
     }
-    if (inDialog) {
+    if (inDialog || incoming.method === 'BYE') {
       void incoming.respond(481, 'Call/Transaction Does Not Exist');
       return;
     }

@@ -210,7 +210,8 @@ export class Switch {
     this.#legs.set(origin.leg, { context, terminalConnection: origin, device });
 
     if (atLimit) {
-      this.#fail(context, releaseCauses.congestion, 'RESOURCES_NOT_AVAILABLE');
+      const text = `line ${dn} is already in ${line.maxCalls} call${line.maxCalls === 1 ? '' : 's'}, its maximum`;
+      this.#fail(context, { ...releaseCauses.congestion, text }, 'RESOURCES_NOT_AVAILABLE');
     } else {
       this.#route(context, request.dialled);
     }

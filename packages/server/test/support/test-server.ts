@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { Strowger } from '../../src/server/index.js';
+import { Strowger, type StrowgerOptions } from '../../src/server/index.js';
 import { demoConfigPath } from '../../src/server/commands/start.js';
 import {
   formatUri,
@@ -35,6 +35,8 @@ export async function startTestServer(
     config?: string;
     callRecords?: CallRecordSink;
     sipTimers?: Partial<TimerSettings>;
+    /** Limits and headers as `strowger start` flags set them. */
+    sip?: Pick<StrowgerOptions, 'sipServerHeader' | 'sipTcpLimits' | 'sipChallengeLimit' | 'sipLoginThrottle'>;
   } = {},
 ): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'strowger-test-'));
@@ -72,6 +74,7 @@ export async function startTestServer(
     ...(trace === undefined ? {} : { sipObserver: trace }),
     ...(options.callRecords === undefined ? {} : { callRecords: options.callRecords }),
     ...(options.sipTimers === undefined ? {} : { sipTimers: options.sipTimers }),
+    ...options.sip,
   });
   return {
     strowger,

@@ -30,7 +30,7 @@ import {
 import { SessionOrigin } from '../../sdp/index.js';
 import { parseReplaces } from './refer.js';
 import type { RegistrationTable } from './registration-table.js';
-import { causeFromStatus, diversionReason, finalStatusFor } from './sip-causes.js';
+import { causeFromStatus, diversionReason, explanationHeaders, finalStatusFor } from './sip-causes.js';
 import type { InboundLeg, OutboundLeg, SipLeg, SwitchInputs } from './sip-leg.js';
 import { SipReferrals } from './sip-referrals.js';
 import type { DigestGate } from './digest-gate.js';
@@ -421,7 +421,9 @@ export class SipPhoneDriver implements DeviceDriver {
     }
     if (leg.kind === 'inbound' && !leg.incoming.answered) {
       this.#forget(leg);
-      void leg.incoming.respond(finalStatusFor(cause));
+      void leg.incoming.respond(finalStatusFor(cause), undefined, {
+        headers: explanationHeaders(cause, this.#ua.transport.sentBy(leg.target.protocol).host),
+      });
       return;
     }
     if (leg.kind === 'outbound' && leg.dialog === undefined) {

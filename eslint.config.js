@@ -19,6 +19,20 @@ export default tseslint.config(
     },
   },
   {
+    // A promise nobody awaits or handles rejects into the void, and on Node 20 an unhandled rejection
+    // ends the process: every promise is awaited, returned, or given a handler that logs. `void` does
+    // not count as handling (ignoreVoid: false), since it silences the rule without catching anything.
+    files: ['packages/*/src/**/*.ts', 'packages/*/test/**/*.ts', 'bench/**/*.ts'],
+    languageOptions: {
+      // tsconfig.check.json covers sources, tests and benchmarks alike (the package's own excludes tests).
+      parserOptions: { project: ['./tsconfig.check.json'], tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': ['error', { ignoreVoid: false }],
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
+  {
     // The command line, benchmarks and test helpers talk to a person on a terminal.
     files: [
       'packages/server/src/server/cli*.ts',
@@ -26,6 +40,7 @@ export default tseslint.config(
       'bench/**',
       '**/*.test.ts',
       '**/test-support/**',
+      'packages/*/test/**',
     ],
     rules: { 'no-console': 'off' },
   },

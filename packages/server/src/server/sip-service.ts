@@ -191,16 +191,16 @@ export class SipService {
       // The transport already rejects a request whose To cannot be read; nothing to decide here.
     }
     if (inDialog || incoming.method === 'BYE') {
-      void incoming.respond(481, 'Call/Transaction Does Not Exist');
+      incoming.respond(481, 'Call/Transaction Does Not Exist');
       return;
     }
     if (knownSipMethods.has(incoming.method)) {
-      void incoming.respond(405, 'Method Not Allowed', {
+      incoming.respond(405, 'Method Not Allowed', {
         headers: [{ name: 'Allow', value: allowedMethods.join(', ') }],
       });
       return;
     }
-    void incoming.respond(501, 'Not Implemented', { headers: [{ name: 'Allow', value: allowedMethods.join(', ') }] });
+    incoming.respond(501, 'Not Implemented', { headers: [{ name: 'Allow', value: allowedMethods.join(', ') }] });
   }
 
   #route(incoming: IncomingRequest, registrar: Registrar): void {
@@ -209,11 +209,11 @@ export class SipService {
       case 'REGISTER':
         registrar.handle(incoming).catch((error: unknown) => {
           this.#options.logger.error({ err: error }, 'REGISTER failed');
-          if (!incoming.answered) void incoming.respond(500, 'Server Internal Error');
+          if (!incoming.answered) incoming.respond(500, 'Server Internal Error');
         });
         return;
       case 'OPTIONS':
-        void incoming.respond(200, 'OK', {
+        incoming.respond(200, 'OK', {
           headers: [
             { name: 'Allow', value: allowedMethods.join(', ') },
             { name: 'Accept', value: 'application/sdp' },

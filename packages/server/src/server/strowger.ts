@@ -113,7 +113,12 @@ export class Strowger {
     this.logger = parts.logger;
     this.#snapshot = parts.snapshot;
     this.#release = parts.release;
-    this.#unsubscribe = this.store.onChange((version) => void this.#reload(version));
+    // #reload logs its own failures; the catch is for anything that escapes it.
+    this.#unsubscribe = this.store.onChange((version) => {
+      this.#reload(version).catch((error: unknown) => {
+        this.logger.error({ err: error, version }, 'configuration reload failed');
+      });
+    });
   }
 
   /** Opens everything and starts listening; on any failure what was opened is closed again. */

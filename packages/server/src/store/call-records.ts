@@ -51,8 +51,8 @@ export class CallRecordWriter {
         'call records dropped: the database has not taken them for too long',
       );
     }
-    if (this.#pending.length >= batchSize) void this.flush();
-    else this.#timer ??= setTimeout(() => void this.flush(), flushDelayMs).unref();
+    if (this.#pending.length >= batchSize) this.#flushInBackground();
+    else this.#timer ??= setTimeout(() => this.#flushInBackground(), flushDelayMs).unref();
   }
 
   get pending(): number {
@@ -66,6 +66,13 @@ export class CallRecordWriter {
     // Flushes run one after another, so a flush resolves only after every record queued before it.
     this.#chain = this.#chain.then(() => this.#drain());
     return this.#chain;
+  }
+
+  /** A flush nobody waits for: #insert keeps failed batches queued, so anything else is only logged. */
+  #flushInBackground(): void {
+    this.flush().catch((error: unknown) => {
+      this.#logger.error({ err: error }, 'call records could not be flushed');
+    });
   }
 
   async #drain(): Promise<void> {
@@ -100,7 +107,7 @@ export class CallRecordWriter {
     } catch (error) {
       this.#logger.error({ err: error, records: batch.length }, 'call records could not be stored; they stay queued');
       this.#pending.unshift(...batch);
-      this.#timer ??= setTimeout(() => void this.flush(), 5000).unref();
+      this.#timer ??= setTimeout(() => this.#flushInBackground(), 5000).unref();
       return false;
     }
   }

@@ -280,7 +280,7 @@ export class Switch {
     const origin = this.#legs.get(context.origin.leg);
     if (context.originConnected && origin !== undefined) {
       // The origin already talks (to the party that transferred it): it takes the new party's offer.
-      this.#outbox.push(() => void this.#join(context, origin, entry, info.offer));
+      this.#outbox.push(() => this.#joinInBackground(context, origin, entry, info.offer));
     } else {
       const device = entry.device;
       context.originConnected = true;
@@ -553,7 +553,7 @@ export class Switch {
     target.called = connection.address;
     target.answeredBy = joiner.device;
     target.legAnsweredAt = target.legStartedAt;
-    this.#outbox.push(() => void this.#join(target, stayer, joiner, undefined));
+    this.#outbox.push(() => this.#joinInBackground(target, stayer, joiner, undefined));
     this.#flush();
   }
 
@@ -635,7 +635,11 @@ export class Switch {
     const connection = context.call.addConnection(number, 'terminating');
     connection.setState('ESTABLISHED');
     context.destination = connection;
-    this.#outbox.push(() => void this.#answerFromBridge(context, conference, origin, offer));
+    this.#outbox.push(() => {
+      this.#answerFromBridge(context, conference, origin, offer).catch((error: unknown) => {
+        this.#logger.error({ err: error, call: context.call.id }, 'answering from the conference bridge failed');
+      });
+    });
   }
 
   async #answerFromBridge(
@@ -1044,6 +1048,13 @@ export class Switch {
    * (made when it answered, or asked for now) goes to the party already in the call, whose answer
    * goes back to the newcomer. If either refuses, they cannot hear each other, and the call ends.
    */
+  /** #join from the driver queue, where nobody awaits it: whatever escapes it is logged. */
+  #joinInBackground(context: CallContext, stayer: LegEntry, newcomer: LegEntry, offer: SessionDescription | undefined) {
+    this.#join(context, stayer, newcomer, offer).catch((error: unknown) => {
+      this.#logger.error({ err: error, call: context.call.id }, 'joining the parties failed');
+    });
+  }
+
   async #join(context: CallContext, stayer: LegEntry, newcomer: LegEntry, offer: SessionDescription | undefined) {
     const newcomerDriver = this.#driverFor(newcomer.device);
     const live = () => !context.ended && newcomer.context === context && stayer.context === context;

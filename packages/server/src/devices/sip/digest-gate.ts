@@ -13,7 +13,7 @@ import type { SipAccount, SipAccountDirectory } from './sip-accounts.js';
 export interface GatedExchange {
   readonly request: SipRequest;
   readonly source: { remote: { address: string; port: number } };
-  respond(status: number, reason?: string, options?: { headers?: HeaderField[]; stateless?: boolean }): Promise<void>;
+  respond(status: number, reason?: string, options?: { headers?: HeaderField[]; stateless?: boolean }): void;
   /** Drops the request unanswered (its transaction ends at once). */
   discard(): void;
 }
@@ -84,7 +84,7 @@ export class DigestGate {
     }
     const admission = this.#options.throttle.admit({ user: usernameOf(credentials), source: address });
     if (!admission.admitted) {
-      this.#send(exchange, 503, 'Service Unavailable - too many failed logins, try again later', {
+      exchange.respond(503, 'Service Unavailable - too many failed logins, try again later', {
         headers: [{ name: 'Retry-After', value: String(Math.max(1, Math.ceil(admission.retryAfterMs / 1000))) }],
         stateless: true,
       });
@@ -108,7 +108,7 @@ export class DigestGate {
       }
       // The account went away between the lookup and now (a configuration change).
       attempt.abandoned();
-      this.#send(exchange, 403, 'Forbidden', { stateless: true });
+      exchange.respond(403, 'Forbidden', { stateless: true });
       return { ok: false, refusal: 'rejected' };
     }
     if (result.reason === 'stale') {
@@ -133,7 +133,7 @@ export class DigestGate {
     );
     // The same answer for an unknown user, a wrong password and a replayed nonce, so nobody can learn
     // which accounts exist.
-    this.#send(exchange, 403, 'Forbidden', { stateless: true });
+    exchange.respond(403, 'Forbidden', { stateless: true });
     return { ok: false, refusal: 'rejected' };
   }
 
@@ -144,22 +144,11 @@ export class DigestGate {
       return { ok: false, refusal: 'dropped' };
     }
     const headers = names[kind];
-    this.#send(exchange, headers.status, headers.reason, {
+    exchange.respond(headers.status, headers.reason, {
       headers: this.#options.authenticator.challenge({ stale }).map((value) => ({ name: headers.challenge, value })),
       stateless: true,
     });
     return { ok: false, refusal: stale ? 'stale' : 'challenged' };
-  }
-
-  #send(
-    exchange: GatedExchange,
-    status: number,
-    reason: string,
-    options: { headers?: HeaderField[]; stateless: boolean },
-  ): void {
-    exchange.respond(status, reason, options).catch((error: unknown) => {
-      this.#logger.warn({ err: error, status }, 'could not answer a request that did not authenticate');
-    });
   }
 
   /**

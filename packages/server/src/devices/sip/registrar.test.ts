@@ -76,7 +76,7 @@ function setup(limits = {}) {
       await registrar.handle({
         request,
         source: { protocol: 'udp', remote: { address: options.source ?? '192.0.2.7', port: 5062 } },
-        respond: async (status, reason, opts) => {
+        respond: (status, reason, opts) => {
           answers.push({
             status,
             ...(reason === undefined ? {} : { reason }),

@@ -10,7 +10,7 @@ import type { SipAccountDirectory } from './sip-accounts.js';
 export interface RegisterExchange {
   readonly request: SipRequest;
   readonly source: { protocol: string; remote: { address: string; port: number }; connectionId?: string };
-  respond(status: number, reason?: string, options?: { headers?: HeaderField[]; stateless?: boolean }): Promise<void>;
+  respond(status: number, reason?: string, options?: { headers?: HeaderField[]; stateless?: boolean }): void;
   discard(): void;
 }
 

@@ -114,12 +114,12 @@ export class SipPhoneDriver implements DeviceDriver {
     if (leg === undefined || leg.dialog === undefined) return false;
     const check = leg.dialog.receiveRequest(request);
     if (!check.ok) {
-      void incoming.respond(check.status, check.reason);
+      incoming.respond(check.status, check.reason);
       return true;
     }
     switch (request.method) {
       case 'BYE':
-        void incoming.respond(200, 'OK');
+        incoming.respond(200, 'OK');
         this.#forget(leg);
         this.#engine?.released(leg.id, releaseCauses.normal);
         return true;
@@ -134,7 +134,7 @@ export class SipPhoneDriver implements DeviceDriver {
         this.#referrals.onRefer(leg, incoming);
         return true;
       default:
-        void incoming.respond(405, 'Method Not Allowed', {
+        incoming.respond(405, 'Method Not Allowed', {
           headers: [{ name: 'Allow', value: this.#ua.allow.join(', ') }],
         });
         return true;
@@ -150,12 +150,12 @@ export class SipPhoneDriver implements DeviceDriver {
     const { account } = gate;
     const engine = this.#engine;
     if (engine === undefined) {
-      void incoming.respond(503, 'Service Unavailable');
+      incoming.respond(503, 'Service Unavailable');
       return;
     }
     const dialled = isSipUri(request.uri) ? request.uri.user : isTelUri(request.uri) ? request.uri.number : undefined;
     if (dialled === undefined || dialled.length === 0) {
-      void incoming.respond(404, 'Not Found');
+      incoming.respond(404, 'Not Found');
       return;
     }
     let number: string;
@@ -163,10 +163,10 @@ export class SipPhoneDriver implements DeviceDriver {
       number = decodeURIComponent(dialled);
     } catch {
       // The parser checked the %-escapes; what is left is an escape that is not UTF-8.
-      void incoming.respond(400, 'Bad Request - the dialled number is not valid UTF-8');
+      incoming.respond(400, 'Bad Request - the dialled number is not valid UTF-8');
       return;
     }
-    void incoming.respond(100, 'Trying');
+    incoming.respond(100, 'Trying');
     const displayName = request.from.displayName;
     let legId: LegId;
     try {
@@ -178,7 +178,7 @@ export class SipPhoneDriver implements DeviceDriver {
       });
     } catch (error) {
       this.#logger.warn({ err: error, device: account.deviceName }, 'call refused before routing');
-      void incoming.respond(isStrowgerError(error, 'INVALID_ARGUMENT') ? 403 : 404);
+      incoming.respond(isStrowgerError(error, 'INVALID_ARGUMENT') ? 403 : 404);
       return;
     }
     const contact = request.contacts[0];
@@ -217,7 +217,7 @@ export class SipPhoneDriver implements DeviceDriver {
     const request = incoming.request;
     const type = request.getHeader('Content-Type')?.split(';')[0]?.trim().toLowerCase();
     if (request.body.length > 0 && type !== undefined && type !== 'application/sdp') {
-      void incoming.respond(415, 'Unsupported Media Type', { headers: [{ name: 'Accept', value: 'application/sdp' }] });
+      incoming.respond(415, 'Unsupported Media Type', { headers: [{ name: 'Accept', value: 'application/sdp' }] });
       return false;
     }
     const accept = request.getList('Accept').map((value) => value.split(';')[0]?.trim().toLowerCase());
@@ -225,7 +225,7 @@ export class SipPhoneDriver implements DeviceDriver {
       accept.length > 0 &&
       !accept.some((value) => value === 'application/sdp' || value === 'application/*' || value === '*/*')
     ) {
-      void incoming.respond(406, 'Not Acceptable', { headers: [{ name: 'Accept', value: 'application/sdp' }] });
+      incoming.respond(406, 'Not Acceptable', { headers: [{ name: 'Accept', value: 'application/sdp' }] });
       return false;
     }
     return true;
@@ -256,12 +256,12 @@ export class SipPhoneDriver implements DeviceDriver {
     const offer = Buffer.from(incoming.request.body).toString('utf8');
     if (engine === undefined || offer.length === 0) {
       // Without an offer there is nothing to pass on; answering with our last view is not possible.
-      void incoming.respond(488, 'Not Acceptable Here');
+      incoming.respond(488, 'Not Acceptable Here');
       return;
     }
     if (leg.pendingUpdate !== undefined) {
       // RFC 3261 §14.2: one offer at a time; the phone tries again after a random wait.
-      void incoming.respond(491, 'Request Pending');
+      incoming.respond(491, 'Request Pending');
       return;
     }
     leg.pendingUpdate = incoming;
@@ -269,7 +269,7 @@ export class SipPhoneDriver implements DeviceDriver {
       (answer) => {
         if (leg.pendingUpdate === incoming) leg.pendingUpdate = undefined;
         if (leg.ended || incoming.answered) return;
-        void incoming.respond(200, 'OK', {
+        incoming.respond(200, 'OK', {
           toTag: leg.dialog?.id.localTag,
           headers: [this.#contactHeader(leg.target.protocol), sdpType],
           body: Buffer.from(leg.origin.present(answer)),
@@ -283,7 +283,7 @@ export class SipPhoneDriver implements DeviceDriver {
         if (leg.pendingUpdate === incoming) leg.pendingUpdate = undefined;
         // RFC 3261 §14.2: a failed re-INVITE leaves the session as it was.
         this.#logger.info({ err: error, leg: leg.id }, 'media update refused by the other party');
-        if (!incoming.answered) void incoming.respond(488, 'Not Acceptable Here');
+        if (!incoming.answered) incoming.respond(488, 'Not Acceptable Here');
       },
     );
   }
@@ -297,18 +297,18 @@ export class SipPhoneDriver implements DeviceDriver {
     const body = Buffer.from(incoming.request.body).toString('utf8');
     const contentType = incoming.request.getHeader('Content-Type');
     if (engine === undefined || contentType === undefined || body.length === 0) {
-      void incoming.respond(200, 'OK');
+      incoming.respond(200, 'OK');
       return;
     }
     engine.relayInfo(leg.id, { contentType, body }).then(
       (status) => {
         if (incoming.answered) return;
         // The other party's 481 is about its own dialog, not this one: it must not end this phone's call.
-        void incoming.respond(status === 481 || status < 200 || status >= 700 ? 500 : status);
+        incoming.respond(status === 481 || status < 200 || status >= 700 ? 500 : status);
       },
       (error: unknown) => {
         this.#logger.info({ err: error, leg: leg.id }, 'INFO could not be passed on');
-        if (!incoming.answered) void incoming.respond(500, 'Server Internal Error - the other party did not answer');
+        if (!incoming.answered) incoming.respond(500, 'Server Internal Error - the other party did not answer');
       },
     );
   }
@@ -421,7 +421,7 @@ export class SipPhoneDriver implements DeviceDriver {
     }
     if (leg.kind === 'inbound' && !leg.incoming.answered) {
       this.#forget(leg);
-      void leg.incoming.respond(finalStatusFor(cause), undefined, {
+      leg.incoming.respond(finalStatusFor(cause), undefined, {
         headers: explanationHeaders(cause, this.#ua.transport.sentBy(leg.target.protocol).host),
       });
       return;
@@ -437,12 +437,12 @@ export class SipPhoneDriver implements DeviceDriver {
     const leg = this.#legs.get(legId);
     if (leg?.kind !== 'inbound' || leg.incoming.answered) return;
     if (info.earlyMedia !== undefined) {
-      void leg.incoming.respond(183, 'Session Progress', {
+      leg.incoming.respond(183, 'Session Progress', {
         headers: [this.#contactHeader(leg.target.protocol), sdpType],
         body: Buffer.from(leg.origin.present(info.earlyMedia)),
       });
     } else {
-      void leg.incoming.respond(180, 'Ringing', { headers: [this.#contactHeader(leg.target.protocol)] });
+      leg.incoming.respond(180, 'Ringing', { headers: [this.#contactHeader(leg.target.protocol)] });
     }
   }
 
@@ -453,7 +453,7 @@ export class SipPhoneDriver implements DeviceDriver {
     const leg = this.#legs.get(legId);
     if (leg?.kind !== 'inbound' || leg.incoming.answered) return;
     const incoming = leg.incoming;
-    void incoming.respond(200, 'OK', {
+    incoming.respond(200, 'OK', {
       headers: [
         this.#contactHeader(leg.target.protocol, info.focus === true),
         ...(info.answer === undefined ? [] : [sdpType]),
@@ -653,7 +653,7 @@ export class SipPhoneDriver implements DeviceDriver {
     leg.ended = true;
     // A re-INVITE of the phone's still waiting is answered now: the dialog ends (RFC 3261 §15.1.2).
     if (leg.pendingUpdate !== undefined && !leg.pendingUpdate.answered) {
-      void leg.pendingUpdate.respond(487, 'Request Terminated');
+      leg.pendingUpdate.respond(487, 'Request Terminated');
     }
     leg.pendingUpdate = undefined;
     this.#legs.delete(leg.id);

@@ -53,35 +53,35 @@ export class SipReferrals {
     const engine = this.#host.engine();
     const request = incoming.request;
     if (engine === undefined) {
-      void incoming.respond(503, 'Service Unavailable');
+      incoming.respond(503, 'Service Unavailable');
       return;
     }
     const referTo = request.getHeaders('Refer-To');
     if (referTo.length !== 1) {
-      void incoming.respond(400, 'Bad Request - a REFER needs exactly one Refer-To');
+      incoming.respond(400, 'Bad Request - a REFER needs exactly one Refer-To');
       return;
     }
     let target: Uri;
     try {
       target = parseNameAddress(referTo[0] ?? '').uri;
     } catch {
-      void incoming.respond(400, 'Bad Request - Refer-To is not a SIP or tel URI');
+      incoming.respond(400, 'Bad Request - Refer-To is not a SIP or tel URI');
       return;
     }
     const number = isSipUri(target) ? target.user : isTelUri(target) ? target.number : undefined;
     const replaces = isSipUri(target) ? headerParam(target, 'Replaces') : undefined;
     if (replaces === undefined && (number === undefined || number.length === 0)) {
-      void incoming.respond(400, 'Bad Request - Refer-To names no number to transfer to');
+      incoming.respond(400, 'Bad Request - Refer-To names no number to transfer to');
       return;
     }
     // Joins to a conference may follow each other; a transfer is one at a time.
     const joining = replaces !== undefined && engine.inConference(leg.id);
     if (leg.referral !== undefined && !joining) {
-      void incoming.respond(491, 'Request Pending');
+      incoming.respond(491, 'Request Pending');
       return;
     }
     const notify = request.getHeader('Refer-Sub')?.trim().toLowerCase() !== 'false';
-    void incoming.respond(202, 'Accepted', {
+    incoming.respond(202, 'Accepted', {
       headers: [
         this.#host.contactHeader(leg.target.protocol),
         ...(notify ? [] : [{ name: 'Refer-Sub', value: 'false' }]),
@@ -90,7 +90,7 @@ export class SipReferrals {
     // Each REFER is its own subscription; NOTIFYs of one dialog still go one after another.
     const referral: Referral = { cseq: request.cseq.seq, notify, sent: leg.referral?.sent ?? Promise.resolve() };
     if (!joining) leg.referral = referral;
-    void this.#notify(leg, referral, '100 Trying', false);
+    this.#notify(leg, referral, '100 Trying', false);
     try {
       if (replaces !== undefined) {
         const replaced = this.#host.legReplacedBy(replaces);
@@ -101,10 +101,10 @@ export class SipReferrals {
           // A REFER to the conference focus brings the phone's other call into the conference
           // (RFC 4579 §5.10); the phone stays, so the outcome is reported here, not on leaving.
           engine.joinConference(leg.id, replaced.id).then(
-            () => void this.#notify(leg, referral, '200 OK', true),
+            () => this.#notify(leg, referral, '200 OK', true),
             (error: unknown) => {
               this.#host.logger.info({ err: error, leg: leg.id }, 'joining the conference failed');
-              void this.#notify(leg, referral, transferFailureStatus(error), true);
+              this.#notify(leg, referral, transferFailureStatus(error), true);
             },
           );
           return;
@@ -117,36 +117,40 @@ export class SipReferrals {
       // The transfer was not taken: the call goes on, and the phone hears why (RFC 3515 §2.4.5).
       this.#host.logger.info({ err: error, leg: leg.id }, 'transfer refused');
       if (leg.referral === referral) leg.referral = undefined;
-      void this.#notify(leg, referral, transferFailureStatus(error), true);
+      this.#notify(leg, referral, transferFailureStatus(error), true);
     }
   }
 
   /**
    * Reports a referral's progress in a sipfrag NOTIFY (RFC 3515 §2.4.4), unless the phone asked not,
-   * after the previous NOTIFY has its answer. Resolves when this one has.
+   * after the previous NOTIFY has its answer. `referral.sent` resolves when this one has; it never
+   * rejects, since a NOTIFY that cannot be built or sent is logged here.
    */
-  #notify(leg: SipLeg, referral: Referral, status: string, final: boolean): Promise<void> {
-    if (!referral.notify) return referral.sent;
-    referral.sent = referral.sent.then(() => {
-      const dialog = leg.dialog;
-      if (dialog === undefined || dialog.state === 'terminated') return;
-      const notify = dialog.createRequest('NOTIFY', {
-        sentBy: this.#host.ua.transport.sentBy(leg.target.protocol),
-        protocol: leg.target.protocol,
-        headers: [
-          { name: 'Event', value: `refer;id=${referral.cseq}` },
-          { name: 'Subscription-State', value: final ? 'terminated;reason=noresource' : 'active;expires=60' },
-          this.#host.contactHeader(leg.target.protocol),
-          sipfragType,
-        ],
-        body: Buffer.from(`SIP/2.0 ${status}\r\n`),
+  #notify(leg: SipLeg, referral: Referral, status: string, final: boolean): void {
+    if (!referral.notify) return;
+    referral.sent = referral.sent
+      .then(() => {
+        const dialog = leg.dialog;
+        if (dialog === undefined || dialog.state === 'terminated') return;
+        const notify = dialog.createRequest('NOTIFY', {
+          sentBy: this.#host.ua.transport.sentBy(leg.target.protocol),
+          protocol: leg.target.protocol,
+          headers: [
+            { name: 'Event', value: `refer;id=${referral.cseq}` },
+            { name: 'Subscription-State', value: final ? 'terminated;reason=noresource' : 'active;expires=60' },
+            this.#host.contactHeader(leg.target.protocol),
+            sipfragType,
+          ],
+          body: Buffer.from(`SIP/2.0 ${status}\r\n`),
+        });
+        return this.#host.ua.sendRequest(notify, { target: leg.target }).then(
+          () => undefined,
+          (error: unknown) => this.#host.logger.info({ err: error, leg: leg.id }, 'NOTIFY got no answer'),
+        );
+      })
+      .catch((error: unknown) => {
+        this.#host.logger.error({ err: error, leg: leg.id }, 'the transfer NOTIFY could not be sent');
       });
-      return this.#host.ua.sendRequest(notify, { target: leg.target }).then(
-        () => undefined,
-        (error: unknown) => this.#host.logger.info({ err: error, leg: leg.id }, 'NOTIFY got no answer'),
-      );
-    });
-    return referral.sent;
   }
 
   /**
@@ -157,13 +161,18 @@ export class SipReferrals {
     const referral = leg.referral;
     leg.referral = undefined;
     leg.ended = true;
-    const notified = referral === undefined ? Promise.resolve() : this.#notify(leg, referral, '200 OK', true);
-    void notified.then(() => {
-      leg.retransmit?.cancel();
-      leg.retransmit = this.#host.clock.setTimer(4 * this.#host.timers.t1, () => {
-        leg.retransmit = undefined;
-        if (this.#host.isCurrent(leg)) this.#host.bye(leg);
+    if (referral !== undefined) this.#notify(leg, referral, '200 OK', true);
+    const notified = referral === undefined ? Promise.resolve() : referral.sent;
+    notified
+      .then(() => {
+        leg.retransmit?.cancel();
+        leg.retransmit = this.#host.clock.setTimer(4 * this.#host.timers.t1, () => {
+          leg.retransmit = undefined;
+          if (this.#host.isCurrent(leg)) this.#host.bye(leg);
+        });
+      })
+      .catch((error: unknown) => {
+        this.#host.logger.error({ err: error, leg: leg.id }, 'could not arm the BYE after a transfer');
       });
-    });
   }
 }

@@ -6,6 +6,7 @@ import { isDigestAlgorithm, type DigestAlgorithm } from '../../sip/index.js';
 import { parseConfigFile } from '../../store/index.js';
 import { positiveIntegerOption, portOption } from '../options.js';
 import { Strowger } from '../strowger.js';
+import { installCrashPolicy } from '../crash-policy.js';
 import { addStoreOptions, describeStore, type StoreLocation } from './store-options.js';
 
 /** The demo configuration shipped with the package (outside `dist`, so one copy serves source and build). */
@@ -137,6 +138,9 @@ export function registerStartCommand(program: Command): void {
       throw new InvalidArgumentError('use either --demo or --config, not both');
     }
     const logger = pino({ name: 'strowger', level: options.logLevel });
+    // Installed before starting, so a crash during start is logged the same way; it stops what is up.
+    const running: { strowger?: Strowger } = {};
+    installCrashPolicy({ logger, stop: () => running.strowger?.stop() ?? Promise.resolve() });
     const configFile = options.demo === true ? demoConfigPath : options.config;
     const strowger = await Strowger.start({
       store: options.db === undefined ? { dataDir: options.data } : { url: options.db },
@@ -159,6 +163,7 @@ export function registerStartCommand(program: Command): void {
       },
       logger,
     });
+    running.strowger = strowger;
     printBanner(strowger, options, options.demo === true);
 
     let signals = 0;

@@ -83,7 +83,10 @@ describe('TransportLayer over real sockets', () => {
 
   it('over TCP, a response MUST return on the request connection, and a CRLF ping MUST get a pong', async () => {
     const { transport, tcpPort } = await startTransport();
-    transport.on('request', ({ request, source }) => void transport.sendResponse(createResponse(request, 200), source));
+    const sent: Array<Promise<void>> = [];
+    transport.on('request', ({ request, source }) => {
+      sent.push(transport.sendResponse(createResponse(request, 200), source));
+    });
     const socket = connect(tcpPort, '127.0.0.1');
     await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
     let data = Buffer.alloc(0);
@@ -96,6 +99,7 @@ describe('TransportLayer over real sockets', () => {
     socket.write(text.slice(40));
     await until(() => (data.includes('\r\n\r\n') ? true : undefined));
     expect(parseMessage(data)).toMatchObject({ status: 200 });
+    await Promise.all(sent);
     expect(transport.openConnections).toBe(1);
     socket.destroy();
     await until(() => (transport.openConnections === 0 ? true : undefined));

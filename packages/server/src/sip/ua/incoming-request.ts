@@ -1,3 +1,4 @@
+import { ErrorCode, StrowgerError } from '../../core/index.js';
 import { createResponse, generateTag, type HeaderField, type SipRequest, type SipResponse } from '../message/index.js';
 import type { IncomingSource } from '../transport/index.js';
 import type { ServerTransaction } from '../transaction/index.js';
@@ -58,9 +59,14 @@ export class IncomingRequest {
     return this.#toTag;
   }
 
-  async respond(status: number, reason?: string, options: RespondOptions = {}): Promise<void> {
+  /**
+   * Sends a response through the server transaction. It is synchronous on purpose: the transaction
+   * queues the bytes, so there is nothing to wait for, and a caller cannot leave a rejection unhandled.
+   */
+  respond(status: number, reason?: string, options: RespondOptions = {}): void {
     if (this.#finalSent) {
-      throw new Error(
+      throw new StrowgerError(
+        ErrorCode.InvalidState,
         `${this.request.method} was already answered; a second final response (${status}) cannot be sent`,
       );
     }
@@ -120,7 +126,7 @@ export class IncomingRequest {
   /** The core's CANCEL handling: 487 the INVITE if it is still unanswered, then tell the listeners. */
   cancel(): boolean {
     if (!(this.#transaction instanceof InviteServerTransaction) || this.#finalSent) return false;
-    void this.respond(487);
+    this.respond(487);
     for (const listener of this.#cancelListeners) listener();
     this.#cancelListeners = [];
     return true;

@@ -93,7 +93,7 @@ describe('SipUserAgent as a UAS (RFC 3261 §8.2)', () => {
     const seen: string[] = [];
     const { transport } = setup((incoming) => {
       seen.push(incoming.method);
-      void incoming.respond(200);
+      incoming.respond(200);
     });
     transport.receive(request('BYE', '', 'z9hG4bKa').replace('Max-Forwards: 70', 'Max-Forwards: 0'));
     expect(seen).toEqual(['BYE']);
@@ -103,7 +103,7 @@ describe('SipUserAgent as a UAS (RFC 3261 §8.2)', () => {
     const seen: string[] = [];
     const { transport, statuses } = setup((incoming) => {
       seen.push(incoming.method);
-      void incoming.respond(200);
+      incoming.respond(200);
     });
     transport.receive(request('MESSAGE', '', 'z9hG4bKfirst'));
     transport.receive(request('MESSAGE', '', 'z9hG4bKsecond'));
@@ -114,7 +114,7 @@ describe('SipUserAgent as a UAS (RFC 3261 §8.2)', () => {
   it('a CANCEL MUST get 200 and its INVITE 487 with onCancel told; a CANCEL matching nothing MUST get 481', () => {
     let cancelled = false;
     const { transport, statuses } = setup((incoming) => {
-      void incoming.respond(180);
+      incoming.respond(180);
       incoming.onCancel(() => (cancelled = true));
     });
     transport.receive(request('INVITE', 'Contact: <sip:a@192.0.2.10:5062>\r\n'));
@@ -127,8 +127,8 @@ describe('SipUserAgent as a UAS (RFC 3261 §8.2)', () => {
 
   it('a responding handler MUST give every response of one request the same To tag', () => {
     const { transport } = setup((incoming) => {
-      void incoming.respond(180);
-      void incoming.respond(486);
+      incoming.respond(180);
+      incoming.respond(486);
     });
     transport.receive(request('INVITE', 'Contact: <sip:a@192.0.2.10:5062>\r\n'));
     const tags = transport.sent.map(({ message }) => message.to.params.get('tag'));

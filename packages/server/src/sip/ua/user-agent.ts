@@ -242,17 +242,17 @@ export class SipUserAgent {
     try {
       const refusal = this.#precheck(request);
       if (refusal !== undefined) {
-        void incoming.respond(refusal.status, refusal.reason, { headers: refusal.headers ?? [] });
+        incoming.respond(refusal.status, refusal.reason, { headers: refusal.headers ?? [] });
         return;
       }
     } catch (error) {
       this.#logger.debug({ err: error }, 'request failed the UAS checks');
-      void incoming.respond(400, 'Bad Request');
+      incoming.respond(400, 'Bad Request');
       return;
     }
     if (this.#handler === undefined) {
       const known = this.#allow.includes(request.method);
-      void incoming.respond(known ? 405 : 501, undefined, {
+      incoming.respond(known ? 405 : 501, undefined, {
         headers: [{ name: 'Allow', value: this.#allow.join(', ') }],
       });
       return;
@@ -261,7 +261,7 @@ export class SipUserAgent {
       this.#handler(incoming);
     } catch (error) {
       this.#logger.error({ err: error, method: request.method }, 'request handler threw; answering 500');
-      if (!incoming.answered) void incoming.respond(500, 'Server Internal Error');
+      if (!incoming.answered) incoming.respond(500, 'Server Internal Error');
     }
   }
 

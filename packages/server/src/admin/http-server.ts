@@ -5,6 +5,7 @@ import type { DeviceDirectoryView } from './device-view.js';
 import { sendProblem } from './problem.js';
 import { registerCallRecordRoutes, type CallRecordSource } from './routes/call-records.js';
 import { registerCallRoutes } from './routes/calls.js';
+import { registerCtiExplainRoute, type CtiExplainSource } from './routes/cti-explain.js';
 import { registerDeviceRoutes } from './routes/devices.js';
 import { registerHealthRoute, type HealthSource } from './routes/health.js';
 import { registerMetricsRoute } from './routes/metrics.js';
@@ -13,6 +14,8 @@ export interface AdminServerOptions {
   devices: DeviceDirectoryView;
   calls?: CallDirectoryView;
   callRecords?: CallRecordSource;
+  /** The CTI access explainer's view of the configuration; without it the explain route is not served. */
+  cti?: CtiExplainSource;
   health: HealthSource;
   metrics: Registry;
   /** A pino logger instance for request logs, or false to keep requests out of the log. */
@@ -44,6 +47,7 @@ export async function createAdminServer(options: AdminServerOptions): Promise<Fa
   registerDeviceRoutes(app, options.devices);
   registerCallRoutes(app, options.calls ?? { listCalls: () => [] });
   if (options.callRecords !== undefined) registerCallRecordRoutes(app, options.callRecords);
+  if (options.cti !== undefined) registerCtiExplainRoute(app, options.cti);
   await app.ready();
   return app;
 }

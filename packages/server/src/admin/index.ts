@@ -6,3 +6,10 @@ export { problemFor, type Problem } from './problem.js';
 export type { CallView, CallDirectoryView } from './call-view.js';
 export { CallViewSchema } from './call-view.js';
 export type { CallRecordSource } from './routes/call-records.js';
+export type { CtiExplainSource } from './routes/cti-explain.js';
+export {
+  AccessExplanationSchema,
+  UserAccessReportSchema,
+  type AccessExplanation,
+  type UserAccessReportView,
+} from './cti-explain-view.js';

@@ -12,6 +12,28 @@ export const ErrorCode = {
   NotFound: 'NOT_FOUND',
   /** The caller is authenticated but not allowed to do this. */
   PrivilegeViolation: 'PRIVILEGE_VIOLATION',
+  /**
+   * CTI provider open refused: the user is in no access control group holding "Standard CTI Enabled"
+   * (CiscoJtapiException DIRECTORY_LOGIN_NOT_ALLOWED, domain reference §2.11).
+   */
+  LoginNotAllowed: 'LOGIN_NOT_ALLOWED',
+  /**
+   * The device is outside the CTI provider's domain: not a controlled device of the user, and not
+   * acquired with the all-devices role (CTIERR_ACCESS_TO_DEVICE_DENIED).
+   */
+  AccessToDeviceDenied: 'ACCESS_TO_DEVICE_DENIED',
+  /**
+   * The device is in the domain but restricted: its "Allow Control of Device from CTI" is off, or it
+   * needs a role the user lacks (CTIERR_DEVICE_RESTRICTED).
+   */
+  DeviceRestricted: 'DEVICE_RESTRICTED',
+  /** The line's "Allow Control of Device from CTI" is off on every reachable appearance (CTIERR_LINE_RESTRICTED). */
+  LineRestricted: 'LINE_RESTRICTED',
+  /**
+   * A secure CTI feature (SRTP key material) without the security roles or without TLS
+   * (CTIERR_USER_NOT_AUTH_FOR_SECURITY).
+   */
+  UserNotAuthorizedForSecurity: 'USER_NOT_AUTHORIZED_FOR_SECURITY',
   /** The caller could not be authenticated. */
   AuthenticationFailed: 'AUTHENTICATION_FAILED',
   /** A limit was reached or a resource is missing (port in use, database unreachable). */

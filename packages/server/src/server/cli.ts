@@ -4,6 +4,7 @@ import { registerConfigCommands } from './commands/config.js';
 import { registerDevicesCommand } from './commands/devices.js';
 import { registerCallsCommand } from './commands/calls.js';
 import { registerCdrCommands } from './commands/cdr.js';
+import { registerCtiCommands } from './commands/cti.js';
 import { registerStartCommand } from './commands/start.js';
 import { isStrowgerError } from '../core/index.js';
 
@@ -17,6 +18,7 @@ registerConfigCommands(program);
 registerDevicesCommand(program);
 registerCallsCommand(program);
 registerCdrCommands(program);
+registerCtiCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger as PinoLogger } from 'pino';
 import { createAdminServer, type DeviceView } from '../admin/index.js';
+import { CtiConfiguration } from '../cti/index.js';
 import {
   ErrorCode,
   LoginThrottle,
@@ -234,10 +235,21 @@ export class Strowger {
       service.phones.attach(engine);
       late.engine = engine;
       cleanups.unshift(() => engine.close());
+      // A phone registering or losing its last registration is a device coming into or going out
+      // of service: the engine reports it (CiscoTermInServiceEv and friends for the CTI layer).
+      const serviceChanged = ({ deviceName }: { deviceName: string }) => engine.deviceServiceChanged(deviceName);
+      const offRegistered = service.table.events.on('registered', serviceChanged);
+      const offUnregistered = service.table.events.on('unregistered', serviceChanged);
+      cleanups.unshift(() => {
+        offRegistered();
+        offUnregistered();
+      });
       const http = await createAdminServer({
         devices: { listDevices: () => late.instance?.listDevices() ?? [] },
         calls: { listCalls: () => late.engine?.listCalls() ?? [] },
         callRecords: { listCallRecords: (query) => store.listCallRecords(query) },
+        // Indexed once per snapshot, so the explainer follows configuration changes as they commit.
+        cti: { configuration: () => CtiConfiguration.fromSnapshot(late.instance?.snapshot ?? snapshot) },
         health: {
           check: () => ({
             sip: { ok: service.endpoints !== undefined, detail: endpointsText(service.endpoints) },

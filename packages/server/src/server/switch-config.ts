@@ -5,13 +5,19 @@ import type { ConfigSnapshot } from '../store/index.js';
 export function switchConfigFrom(snapshot: ConfigSnapshot): SwitchConfig {
   const pilots = new Map(snapshot.voicemailProfiles.map((profile) => [profile.name, profile.pilot]));
   return {
-    devices: snapshot.devices.map((device) => ({ name: device.name, type: device.type, lines: device.lines })),
+    devices: snapshot.devices.map((device) => ({
+      name: device.name,
+      type: device.type,
+      lines: device.lines,
+      allowCtiControl: device.allowCtiControl,
+    })),
     lines: snapshot.lines.map((line) => ({
       dn: line.dn,
       forward: line.forward,
       noAnswerSeconds: line.noAnswerSeconds,
       maxCalls: line.maxCalls,
       busyTrigger: line.busyTrigger,
+      allowCtiControl: line.allowCtiControl,
       ...(line.voicemailProfile === undefined || !pilots.has(line.voicemailProfile)
         ? {}
         : { voicemailPilot: pilots.get(line.voicemailProfile) }),

@@ -4,6 +4,7 @@ import type { SwitchDevice, SwitchHuntPilot, SwitchLine } from './config.js';
 import type { HuntState } from './hunting.js';
 import type { ConferenceBridge, MediaEndpoint, PartyInfo, SessionDescription } from './ports.js';
 import { isHoldOffer } from '../sdp/index.js';
+import type { ConnectionReason } from './states.js';
 
 /**
  * The engine's bookkeeping around a JTAPI call: who the call is routed from and to, its timers,
@@ -71,6 +72,8 @@ export interface CallContext {
   pilotConnection: Connection | undefined;
   /** The number offered to now (after forwarding). */
   called: string;
+  /** Why the connections offered now are in the call (CiscoConnection.getReason()): direct, forwarded, redirected, transferred. */
+  routeReason: ConnectionReason;
   noAnswerTimer: TimerHandle | undefined;
   /** The device that answered, once one has. */
   answeredBy: SwitchDevice | undefined;
@@ -94,4 +97,10 @@ export function holdIntent(offer: SessionDescription): 'hold' | 'resume' | 'unkn
   } catch {
     return 'unknown';
   }
+}
+
+/** The no-answer timer of the line offered stops (answered, forwarded, ended). */
+export function stopNoAnswerTimer(context: CallContext): void {
+  context.noAnswerTimer?.cancel();
+  context.noAnswerTimer = undefined;
 }

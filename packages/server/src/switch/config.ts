@@ -19,6 +19,8 @@ export interface SwitchLine {
   readonly maxCalls: number;
   /** Calls at which a new incoming call is treated as busy. */
   readonly busyTrigger: number;
+  /** "Allow control from CTI": off restricts the line for every application (§3.4); on when absent. */
+  readonly allowCtiControl?: boolean;
   /** Where this line's "forward to voicemail" goes (its voicemail profile's pilot); the default pilot when absent. */
   readonly voicemailPilot?: string;
 }
@@ -30,6 +32,8 @@ export interface SwitchDevice {
   readonly type: SwitchDeviceType;
   /** Directory numbers in button order. */
   readonly lines: readonly string[];
+  /** "Allow control of device from CTI": off restricts the device for every application (§3.4); on when absent. */
+  readonly allowCtiControl?: boolean;
 }
 
 export interface SwitchConfig {

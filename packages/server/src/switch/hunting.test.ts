@@ -213,7 +213,9 @@ describe('hunting', () => {
     expect(
       h.events.find((e) => e.type === 'connection.state' && e.address === '5000' && e.state === 'DISCONNECTED'),
     ).toMatchObject({
-      cause: 'REDIRECTED',
+      cause: 'NORMAL',
+      callControlCause: 'REDIRECTED',
+      ciscoCause: 19,
     });
     h.engine.released(caller);
     await h.settle();

@@ -1,7 +1,25 @@
 export { Switch, type SwitchOptions, type OriginateRequest } from './switch.js';
 export type { CallView } from './call-view.js';
 export type { SwitchConfig, SwitchDevice, SwitchDeviceType, SwitchLine, ForwardTarget } from './config.js';
-export type { CallEvent, SwitchEvents } from './events.js';
+export type {
+  CallEvent,
+  CallEventBase,
+  CallParties,
+  ConnectionEventFields,
+  DeviceEvent,
+  EngineEventBase,
+  FeatureController,
+  SwitchEvents,
+  TerminalConnectionEventFields,
+} from './events.js';
+export type { EventCauses } from './causes.js';
+export type {
+  AddressSnapshot,
+  CallSnapshot,
+  ConnectionSnapshot,
+  TerminalConnectionSnapshot,
+  TerminalSnapshot,
+} from './call-snapshot.js';
 export {
   releaseCauses,
   type AlertRequest,

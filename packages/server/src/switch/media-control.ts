@@ -1,5 +1,6 @@
 import { ErrorCode, StrowgerError, type Logger } from '../core/index.js';
 import type { CallContext, Conference, LegEntry } from './call-context.js';
+import { progressCauses } from './causes.js';
 import type { SwitchDevice } from './config.js';
 import {
   releaseCauses,
@@ -89,7 +90,7 @@ export class MediaControl {
     }
     const tc = entry.terminalConnection;
     if (hold === 'hold' && tc.state === 'TALKING') tc.setState('HELD');
-    else if (hold === 'resume' && tc.state === 'HELD') tc.setState('TALKING', 'UNHOLD');
+    else if (hold === 'resume' && tc.state === 'HELD') tc.setState('TALKING', progressCauses.unhold);
     return answer;
   }
 
@@ -119,7 +120,8 @@ export class MediaControl {
       if (context.ended || context.conference !== conference) throw new Error('the conference ended meanwhile');
       endpoint.accept(answer);
       conference.endpoints.set(party, endpoint);
-      if (party.terminalConnection.state === 'HELD') party.terminalConnection.setState('TALKING', 'CONFERENCE');
+      if (party.terminalConnection.state === 'HELD')
+        party.terminalConnection.setState('TALKING', progressCauses.conference);
     } catch (error) {
       endpoint?.close();
       if (context.ended || context.conference !== conference) return;

@@ -84,7 +84,11 @@ export interface AlertRequest {
 }
 
 export interface DeviceDriver {
-  /** Whether the device can take a call now (a phone registered, a CTI port opened). */
+  /**
+   * Whether the device can take a call now (a phone registered, a CTI port opened). When the answer
+   * changes, the engine is told with `Switch.deviceServiceChanged(device)` (by the driver or the
+   * composition root), and reports the device and its lines in or out of service.
+   */
   isInService(device: string): boolean;
   /** Ring a terminal; the driver later reports ringing, answer or refusal for `request.leg`. */
   alert(request: AlertRequest): void;

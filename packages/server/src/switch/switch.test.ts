@@ -36,6 +36,11 @@ function eventLine(h: Harness): string[] {
         return `tc ${e.terminal} created`;
       case 'terminalConnection.state':
         return `tc ${e.terminal} ${e.state}/${e.coreState}`;
+      case 'call.transferStart':
+      case 'call.transferEnd':
+      case 'call.conferenceStart':
+      case 'call.conferenceEnd':
+        return e.type.slice('call.'.length);
     }
   });
 }
@@ -65,24 +70,25 @@ describe('basic call', () => {
     await h.settle();
     expect(h.driver.take('release')).toEqual([{ kind: 'release', leg: caller, cause: releaseCauses.normal }]);
 
+    // §2.7: each Connection's event before its TerminalConnection's; the callee, who hung up, first.
     expect(eventLine(h)).toEqual([
       'call ACTIVE',
       'conn 1001 created',
-      'tc SEP1001 created',
       'conn 1001 INITIATED/CONNECTED',
+      'tc SEP1001 created',
       'tc SEP1001 TALKING/ACTIVE',
       'conn 1001 DIALING/CONNECTED',
+      'conn 1001 ESTABLISHED/CONNECTED',
       'conn 1002 created',
+      'conn 1002 ALERTING/ALERTING',
       'tc SEP1002 created',
       'tc SEP1002 RINGING/RINGING',
-      'conn 1002 ALERTING/ALERTING',
-      'tc SEP1002 TALKING/ACTIVE',
       'conn 1002 ESTABLISHED/CONNECTED',
-      'conn 1001 ESTABLISHED/CONNECTED',
-      'tc SEP1001 DROPPED/DROPPED',
-      'conn 1001 DISCONNECTED/DISCONNECTED',
+      'tc SEP1002 TALKING/ACTIVE',
       'tc SEP1002 DROPPED/DROPPED',
       'conn 1002 DISCONNECTED/DISCONNECTED',
+      'tc SEP1001 DROPPED/DROPPED',
+      'conn 1001 DISCONNECTED/DISCONNECTED',
       'call INVALID',
     ]);
     expect(h.events.map((e) => e.seq)).toEqual(h.events.map((_, i) => i + 1));
@@ -247,7 +253,7 @@ describe('busy, unregistered and no answer', () => {
     expect(second.request.redirections).toEqual([{ from: '1002', to: '1003', reason: 'forward-no-answer' }]);
     expect(
       h.events.find((e) => e.type === 'connection.state' && e.address === '1002' && e.state === 'DISCONNECTED'),
-    ).toMatchObject({ cause: 'REDIRECTED' });
+    ).toMatchObject({ cause: 'NORMAL', callControlCause: 'REDIRECTED', ciscoCause: 19 });
 
     // A late answer from the phone that was forwarded away is not wanted: its driver clears it.
     expect(h.engine.answered(first)).toBe(false);
@@ -528,7 +534,12 @@ describe('races', () => {
     expect(eventLine(h).at(-1)).toBe('tc SEP1001 HELD/ACTIVE');
     h.driver.refuseMediaUpdates = false;
     await h.engine.updateMedia(caller, sdp('sendrecv'));
-    expect(h.events.at(-1)).toMatchObject({ type: 'terminalConnection.state', state: 'TALKING', cause: 'UNHOLD' });
+    expect(h.events.at(-1)).toMatchObject({
+      type: 'terminalConnection.state',
+      state: 'TALKING',
+      cause: 'NORMAL',
+      callControlCause: 'UNHOLD',
+    });
     h.engine.released(callee);
     await h.settle();
   });
@@ -605,7 +616,7 @@ describe('music on hold', () => {
     h.driver.refuseMediaUpdates = true;
     await expect(h.engine.updateMedia(caller, sdp('sendonly'))).rejects.toThrow(/488/);
     expect(h.media.endpoints[0]?.closed).toBe(true);
-    expect(eventLine(h).at(-1)).toBe('conn 1001 ESTABLISHED/CONNECTED');
+    expect(eventLine(h).at(-1)).toBe('tc SEP1002 TALKING/ACTIVE');
     h.engine.released(caller);
     await h.settle();
   });
@@ -749,12 +760,13 @@ describe('transfer', () => {
       calling: { number: '1001', device: 'SEP1001' },
       redirections: [{ from: '1002', to: '1003', reason: 'transfer' }],
     });
-    expect(eventLine(h).slice(0, 3)).toEqual([
+    expect(eventLine(h).slice(0, 4)).toEqual([
+      'transferStart',
       'tc SEP1002 DROPPED/DROPPED',
       'conn 1002 DISCONNECTED/DISCONNECTED',
       'conn 1003 created',
     ]);
-    expect(h.events[1]).toMatchObject({ cause: 'TRANSFER' });
+    expect(h.events[2]).toMatchObject({ cause: 'NORMAL', callControlCause: 'TRANSFER' });
     h.engine.ringing(target.leg);
     await h.settle();
     expect(h.driver.take('progress'), 'the caller is connected already; no second ringing').toEqual([]);
@@ -900,13 +912,14 @@ describe('transfer', () => {
       '1003 ESTABLISHED',
     ]);
     const secondEvents = h.events.filter((e) => e.callId === secondCall);
-    expect(secondEvents.at(-1)).toMatchObject({ type: 'call.state', state: 'INVALID', cause: 'TRANSFER' });
+    expect(secondEvents.at(-2)).toMatchObject({ type: 'call.state', state: 'INVALID', callControlCause: 'TRANSFER' });
+    expect(secondEvents.at(-1)).toMatchObject({ type: 'call.transferEnd', transferredCallId: secondCall });
     expect(
       h.events.find((e) => e.callId === firstCall && e.type === 'terminalConnection.state' && e.terminal === 'SEP1003'),
     ).toMatchObject({
       terminal: 'SEP1003',
       state: 'TALKING',
-      cause: 'TRANSFER',
+      callControlCause: 'TRANSFER',
     });
     // The moved party keeps its leg: hanging it up ends the first call.
     h.engine.released(second.callee);
@@ -979,10 +992,10 @@ describe('conference', () => {
       '1002',
       '1003',
     ]);
-    expect(h.events.filter((e) => e.callId === secondCall).at(-1)).toMatchObject({
+    expect(h.events.filter((e) => e.callId === secondCall).at(-2)).toMatchObject({
       type: 'call.state',
       state: 'INVALID',
-      cause: 'CONFERENCE',
+      callControlCause: 'CONFERENCE',
     });
 
     // One party leaves: the other two stay in the bridge; the next to leave ends the call.

@@ -1,28 +1,21 @@
 import { ErrorCode, StrowgerError, TypedEmitter, silentLogger, type Clock, type Logger } from '../core/index.js';
 import { Call, type Connection, type TerminalConnection } from './call-model.js';
-import type {
-  ForwardTarget,
-  SwitchConfig,
-  SwitchDevice,
-  SwitchDeviceType,
-  SwitchHuntList,
-  SwitchHuntPilot,
-  SwitchLine,
-  SwitchLineGroup,
-} from './config.js';
-import { DigitAnalyzer } from './digit-analysis.js';
-import type { SwitchEvents } from './events.js';
-import { Hunting, memberFailureOf, type HuntHost } from './hunting.js';
+import { progressCauses, releaseEventCauses, type EventCauses } from './causes.js';
+import type { SwitchConfig, SwitchDevice, SwitchDeviceType } from './config.js';
+import type { CallEvent, SwitchEvents } from './events.js';
+import { memberFailureOf } from './hunting.js';
 import { MediaControl } from './media-control.js';
-import {
-  holdIntent,
-  targetNumber,
-  type CallContext,
-  type Conference,
-  type LegEntry,
-  type RouteTarget,
-} from './call-context.js';
+import { holdIntent, stopNoAnswerTimer, type CallContext, type Conference, type LegEntry } from './call-context.js';
 import { viewOfCall, type CallView } from './call-view.js';
+import { newCallId } from './call-id.js';
+import { CallMerging, roleOf } from './call-merging.js';
+import { callRecordOf } from './call-record.js';
+import { snapshotOfCall, type AddressSnapshot, type CallSnapshot, type TerminalSnapshot } from './call-snapshot.js';
+import { configChangeEvents, serviceEvents, type DeviceEventBody } from './device-events.js';
+import { directoryOf, type Directory } from './directory.js';
+import { DriverOutbox } from './driver-outbox.js';
+import { LineOccupancy } from './line-occupancy.js';
+import { Routing } from './routing.js';
 import {
   releaseCauses,
   type CallRecordSink,
@@ -32,14 +25,9 @@ import {
   type MediaResources,
   type MidCallInfo,
   type PartyInfo,
-  type RedirectReason,
   type ReleaseCause,
   type SessionDescription,
 } from './ports.js';
-import type { EventCause } from './states.js';
-
-/** Forwarding stops after this many hops even without a loop, as CUCM's forward hop limit does. */
-const maxRedirections = 10;
 
 export interface SwitchOptions {
   clock: Clock;
@@ -64,9 +52,10 @@ export interface OriginateRequest {
 /**
  * The call-control engine: routes calls between devices by directory number, with forwarding, busy
  * handling, shared lines and no-answer timers, and keeps each call as JTAPI's Call → Connection →
- * TerminalConnection model. It talks to devices only through drivers, and to time only through the
- * clock. Commands to drivers run after the engine's own state change completes (a microtask later),
- * so a driver may report back at once without re-entering a half-made change.
+ * TerminalConnection model, whose every change is an event (events.ts). It talks to devices only
+ * through drivers, and to time only through the clock. Commands to drivers run after the engine's
+ * own state change completes (driver-outbox.ts). Transfer and conference live in call-merging.ts,
+ * hunting in hunting.ts, music on hold and bridges in media-control.ts.
  */
 export class Switch {
   readonly events: TypedEmitter<SwitchEvents>;
@@ -74,24 +63,21 @@ export class Switch {
   readonly #drivers: Partial<Record<SwitchDeviceType, DeviceDriver>>;
   readonly #records: CallRecordSink | undefined;
   readonly #media: MediaResources | undefined;
-  readonly #hunting: Hunting<CallContext>;
+  readonly #routing: Routing;
   readonly #mediaControl: MediaControl;
+  readonly #merging: CallMerging;
+  readonly #outbox: DriverOutbox;
+  readonly #occupancy: LineOccupancy;
   readonly #logger: Logger;
-  #devices = new Map<string, SwitchDevice>();
-  #lines = new Map<string, SwitchLine>();
-  #lineDevices = new Map<string, SwitchDevice[]>();
-  #analyzer = new DigitAnalyzer<RouteTarget>();
-  #voicemailPilot: string | undefined;
-  #lineGroups = new Map<string, SwitchLineGroup>();
-  #huntLists = new Map<string, SwitchHuntList>();
-  /** When each line's last call ended: what longest-idle distribution orders by. */
-  readonly #idleSince = new Map<string, number>();
+  #directory: Directory;
   readonly #calls = new Map<string, CallContext>();
   readonly #legs = new Map<LegId, LegEntry>();
-  /** Live connections per directory number: what busy trigger and maximum calls count. */
-  readonly #lineConnections = new Map<string, Set<Connection>>();
-  #outbox: Array<() => void> = [];
-  #nextCall = 1;
+  /** Whether each device was in service when last looked at: what a service change is measured against. */
+  readonly #inServiceKnown = new Map<string, boolean>();
+  /** Connections whose ringing the caller has been told of (a 180 reaches the caller once). */
+  readonly #progressSent = new WeakSet<Connection>();
+  /** The engine-wide event sequence (events.ts): one counter for call, device and line events. */
+  #engineSeq = 0;
 
   constructor(options: SwitchOptions) {
     this.#clock = options.clock;
@@ -100,7 +86,21 @@ export class Switch {
     this.#media = options.media;
     this.#logger = (options.logger ?? silentLogger).child({ layer: 'switch' });
     this.events = new TypedEmitter(this.#logger);
-    this.#hunting = new Hunting(this.#huntHost());
+    this.#outbox = new DriverOutbox(this.#logger);
+    this.#occupancy = new LineOccupancy(() => this.#clock.now());
+    this.#directory = directoryOf(options.config, this.#logger);
+    this.#routing = new Routing({
+      clock: this.#clock,
+      logger: this.#logger,
+      occupancy: this.#occupancy,
+      legs: this.#legs,
+      directory: () => this.#directory,
+      inService: (device) => this.#inService(device),
+      command: (tc, run) => this.#command(tc, run),
+      end: (context, cause, by, first) => this.#end(context, cause, by, first),
+      openConference: (context, number) => this.#openConference(context, number),
+      flush: () => this.#flush(),
+    });
     this.#mediaControl = new MediaControl({
       media: this.#media,
       logger: this.#logger,
@@ -108,51 +108,69 @@ export class Switch {
       holds: (entry) => !entry.context.ended && this.#legs.get(entry.terminalConnection.leg) === entry,
       release: (leg, cause) => this.released(leg, cause),
     });
-    this.updateConfig(options.config);
+    this.#merging = new CallMerging({
+      clock: this.#clock,
+      logger: this.#logger,
+      media: this.#media,
+      mediaControl: this.#mediaControl,
+      outbox: this.#outbox,
+      occupancy: this.#occupancy,
+      driverFor: (entry) => this.#driverFor(entry.device),
+      connectedLeg: (leg) => this.#connectedLeg(leg),
+      peerOf: (entry) => this.#peerOf(entry),
+      analyse: (number) => this.#directory.analyzer.analyse(number)?.target,
+      writeRecord: (context, cause, by) => this.#writeRecord(context, cause, by),
+      leave: (entry, cause, causes) => this.#leave(entry, cause, causes),
+      route: (context, number, reason) => this.#routing.route(context, number, reason),
+      retire: (context) => {
+        stopNoAnswerTimer(context);
+        this.#mediaControl.stopMusic(context);
+        context.ended = true;
+        this.#calls.delete(context.call.id);
+      },
+      end: (context, cause) => this.#end(context, cause, 'system'),
+      flush: () => this.#flush(),
+    });
+    for (const device of options.config.devices) this.#inServiceKnown.set(device.name, this.#inService(device));
   }
 
-  /** Follows a configuration change; calls in progress keep the settings they started with. */
+  /**
+   * Follows a configuration change; calls in progress keep the settings they started with. Devices
+   * and lines added, removed, restricted or activated are reported as device events.
+   */
   updateConfig(config: SwitchConfig): void {
-    const lines = new Map(config.lines.map((line) => [line.dn, line]));
-    const analyzer = new DigitAnalyzer<RouteTarget>();
-    const route = (number: string, target: RouteTarget) => {
-      try {
-        analyzer.add(number, target);
-      } catch (error) {
-        // The store validates numbers; one that still cannot be routed must not stop the rest.
-        this.#logger.warn({ err: error, number }, 'a number in the configuration cannot be routed; it is skipped');
-      }
-    };
-    for (const line of config.lines) route(line.dn, { kind: 'line', line });
-    for (const pilot of config.huntPilots ?? []) route(pilot.pattern, { kind: 'pilot', pilot });
-    if (config.conferenceNumber !== undefined) {
-      route(config.conferenceNumber, { kind: 'conference', number: config.conferenceNumber });
-    }
-    const lineDevices = new Map<string, SwitchDevice[]>();
-    for (const device of config.devices) {
-      for (const dn of device.lines) {
-        const list = lineDevices.get(dn) ?? [];
-        list.push(device);
-        lineDevices.set(dn, list);
-      }
-    }
-    this.#devices = new Map(config.devices.map((device) => [device.name, device]));
-    this.#lines = lines;
-    this.#analyzer = analyzer;
-    this.#lineDevices = lineDevices;
-    this.#voicemailPilot = config.voicemailPilot;
-    this.#lineGroups = new Map((config.lineGroups ?? []).map((group) => [group.name, group]));
-    this.#huntLists = new Map((config.huntLists ?? []).map((list) => [list.name, list]));
+    const before = this.#directory.config;
+    this.#directory = directoryOf(config, this.#logger);
+    for (const body of configChangeEvents(before, config)) this.#emitDevice(body);
+    for (const name of [...this.#inServiceKnown.keys()])
+      if (!this.#directory.devices.has(name)) this.#inServiceKnown.delete(name);
+    // A device new to the configuration may already be registered: it comes into service now.
+    for (const device of config.devices) this.deviceServiceChanged(device.name);
   }
 
   // --- inputs from drivers ---------------------------------------------------------------------
+
+  /**
+   * A device's availability may have changed (a phone registered or lost its last registration, a
+   * CTI port opened or closed): the engine asks its driver, and when the answer differs from before
+   * emits the device's in-service or out-of-service event and one for each of its lines.
+   */
+  deviceServiceChanged(name: string): void {
+    const device = this.#directory.devices.get(name);
+    if (device === undefined) return;
+    const inService = this.#inService(device);
+    const before = this.#inServiceKnown.get(name) ?? false;
+    this.#inServiceKnown.set(name, inService);
+    if (inService === before) return;
+    for (const body of serviceEvents(device, inService)) this.#emitDevice(body);
+  }
 
   /**
    * A device places a call. Returns the caller's leg at once; how the call fares is reported to the
    * device's driver (progress, connected, or release with a cause).
    */
   originate(request: OriginateRequest): LegId {
-    const device = this.#devices.get(request.device);
+    const device = this.#directory.devices.get(request.device);
     if (device === undefined) throw new StrowgerError(ErrorCode.NotFound, `device ${request.device} is not configured`);
     const dn = request.line ?? device.lines[0];
     if (dn === undefined || !device.lines.includes(dn)) {
@@ -161,7 +179,7 @@ export class Switch {
         `device ${device.name} has no line ${request.line ?? '(none)'}`,
       );
     }
-    const line = this.#lines.get(dn);
+    const line = this.#directory.lines.get(dn);
     if (line === undefined) throw new StrowgerError(ErrorCode.NotFound, `line ${dn} is not configured`);
 
     const calling: PartyInfo = {
@@ -170,20 +188,28 @@ export class Switch {
       ...(request.displayName === undefined ? {} : { displayName: request.displayName }),
     };
     const call = new Call({
-      id: `c${this.#nextCall++}`,
+      id: newCallId(this.#clock.now()),
       dialled: request.dialled,
       calling,
-      now: () => this.#clock.now(),
-      emit: (event) => this.events.emit('call', event),
+      sink: {
+        now: () => this.#clock.now(),
+        nextEngineSeq: () => ++this.#engineSeq,
+        emit: (event: CallEvent) => this.events.emit('call', event),
+      },
     });
-    call.setState('ACTIVE', 'NEW_CALL');
-    const originConnection = call.addConnection(dn, 'originating');
-    const atLimit = this.#liveCallsOn(dn) >= line.maxCalls;
-    this.#track(originConnection);
-    const origin = originConnection.addTerminalConnection(device.name);
-    originConnection.setState('INITIATED');
-    origin.setState('TALKING');
-    originConnection.setState('DIALING');
+    // §2.7: the originating connection is connected at once (INITIATED), its terminal talking (off
+    // hook), then DIALING; a SIP phone dials en bloc, so all of it happens together.
+    const origin = call.during('CALL_STARTING', () => {
+      call.setState('ACTIVE', progressCauses.newCall);
+      const originConnection = call.addConnection(dn, 'originating', 'DIRECTCALL');
+      originConnection.setState('INITIATED');
+      const tc = originConnection.addTerminalConnection(device.name);
+      tc.setState('TALKING');
+      originConnection.setState('DIALING');
+      return tc;
+    });
+    const atLimit = this.#occupancy.liveCallsOn(dn) >= line.maxCalls;
+    this.#occupancy.track(origin.connection);
 
     const context: CallContext = {
       call,
@@ -200,6 +226,7 @@ export class Switch {
       hunt: undefined,
       pilotConnection: undefined,
       called: request.dialled,
+      routeReason: 'DIRECTCALL',
       noAnswerTimer: undefined,
       answeredBy: undefined,
       musicOnHold: undefined,
@@ -211,23 +238,27 @@ export class Switch {
 
     if (atLimit) {
       const text = `line ${dn} is already in ${line.maxCalls} call${line.maxCalls === 1 ? '' : 's'}, its maximum`;
-      this.#fail(context, { ...releaseCauses.congestion, text }, 'RESOURCES_NOT_AVAILABLE');
+      this.#routing.fail(context, { ...releaseCauses.congestion, text });
     } else {
-      this.#route(context, request.dialled);
+      this.#routing.route(context, request.dialled, 'DIRECTCALL');
     }
     this.#flush();
     return origin.leg;
   }
 
-  /** A terminal that was alerted is ringing (a 180), perhaps with early media (a 183 with SDP). */
+  /**
+   * A terminal that was alerted is ringing (a 180), perhaps with early media (a 183 with SDP). Its
+   * connection is ALERTING already (since it was offered); the caller is told once, and again for
+   * early media.
+   */
   ringing(leg: LegId, info: { earlyMedia?: SessionDescription } = {}): void {
     const entry = this.#legs.get(leg);
     if (entry === undefined || entry.context.ended) return;
     const { context, terminalConnection } = entry;
-    if (!context.offered.includes(terminalConnection.connection)) return;
-    const first = terminalConnection.connection.state !== 'ALERTING';
-    if (terminalConnection.state === 'IDLE') terminalConnection.setState('RINGING');
-    if (first && terminalConnection.connection.state === 'IDLE') terminalConnection.connection.setState('ALERTING');
+    const connection = terminalConnection.connection;
+    if (!context.offered.includes(connection)) return;
+    const first = !this.#progressSent.has(connection);
+    this.#progressSent.add(connection);
     if (!context.originConnected && (first || info.earlyMedia !== undefined)) {
       this.#command(context.origin, (driver) =>
         driver.progress(context.origin.leg, info.earlyMedia === undefined ? {} : { earlyMedia: info.earlyMedia }),
@@ -235,7 +266,6 @@ export class Switch {
     }
     this.#flush();
   }
-
   /**
    * A terminal answered, with the answer to the offer it was alerted with, or with its own `offer`
    * when it was alerted without one. Returns false when the answer is not wanted — the call ended,
@@ -249,13 +279,17 @@ export class Switch {
     const connection = terminalConnection.connection;
     if (context.ended || !context.offered.includes(connection)) {
       this.#legs.delete(leg);
-      if (terminalConnection.state !== 'DROPPED') terminalConnection.setState('DROPPED');
+      if (terminalConnection.state !== 'DROPPED')
+        terminalConnection.setState('DROPPED', releaseEventCauses(releaseCauses.answeredElsewhere));
       this.#flush();
       return false;
     }
-    this.#stopNoAnswerTimer(context);
-    this.#hunting.stop(context);
-    this.#pilotDone(context, 'NORMAL');
+    stopNoAnswerTimer(context);
+    this.#routing.hunting.stop(context);
+    this.#routing.pilotDone(context, releaseEventCauses(releaseCauses.normal));
+    // §2.7 step 3: the Connection goes ESTABLISHED, then its TerminalConnection TALKING.
+    this.#routing.originReached(context);
+    connection.setState('ESTABLISHED');
     terminalConnection.setState('TALKING');
     for (const other of connection.terminalConnections) {
       if (other === terminalConnection || other.state === 'DROPPED') continue;
@@ -266,21 +300,19 @@ export class Switch {
     }
     // The other members of a broadcast line group stop ringing.
     for (const other of context.offered) {
-      if (other !== connection) this.#withdraw(context, other, releaseCauses.answeredElsewhere, 'NORMAL');
+      if (other !== connection) this.#routing.withdraw(context, other, releaseCauses.answeredElsewhere);
     }
     context.offered = [];
     context.offeredLine = undefined;
     context.destination = connection;
-    connection.setState('ESTABLISHED');
     const now = this.#clock.now();
     context.call.answeredAt ??= now;
     context.legAnsweredAt = now;
     context.answeredBy = entry.device;
-    context.origin.connection.setState('ESTABLISHED');
     const origin = this.#legs.get(context.origin.leg);
     if (context.originConnected && origin !== undefined) {
       // The origin already talks (to the party that transferred it): it takes the new party's offer.
-      this.#outbox.push(() => this.#joinInBackground(context, origin, entry, info.offer));
+      this.#outbox.push(() => this.#merging.joinInBackground(context, origin, entry, info.offer));
     } else {
       const device = entry.device;
       context.originConnected = true;
@@ -315,17 +347,23 @@ export class Switch {
     }
     context.awaitingAnswer = undefined;
     this.#command(offerer.terminalConnection, (driver) => driver.answerOffer(offerer.terminalConnection.leg, answer));
-    if (answer === undefined) this.#end(context, releaseCauses.rejected, 'system', 'NORMAL');
+    if (answer === undefined) this.#end(context, releaseCauses.rejected, 'system');
     this.#flush();
   }
 
-  /** A terminal declined before answering (busy, rejected, unreachable). */
+  /**
+   * A terminal declined before answering (busy, rejected, unreachable). When it was the last
+   * terminal of its connection, the connection is taken back (hunting moves on, forward busy
+   * applies) or fails with the refusal's causes (§2.7: the called connection FAILED, with
+   * call-control cause BUSY and Cisco cause 17 for a busy phone), and the caller is released.
+   */
   refused(leg: LegId, cause: ReleaseCause): void {
     const entry = this.#legs.get(leg);
     if (entry === undefined) return;
     this.#legs.delete(leg);
     const { context, terminalConnection } = entry;
-    if (terminalConnection.state !== 'DROPPED') terminalConnection.setState('DROPPED');
+    const causes = releaseEventCauses(cause);
+    if (terminalConnection.state !== 'DROPPED') terminalConnection.setState('DROPPED', causes);
     const connection = terminalConnection.connection;
     if (context.ended || !context.offered.includes(connection) || connection.liveTerminalConnections.length > 0) {
       this.#flush(); // not offered any more, or another appearance of the line still rings
@@ -333,24 +371,28 @@ export class Switch {
     }
     if (context.hunt !== undefined) {
       // A hunt member failed: the group's hunt option says where the call goes next.
-      this.#withdraw(context, connection, cause, cause.reason === 'busy' ? 'BUSY' : 'NORMAL');
-      if (context.offered.length === 0) this.#hunting.memberFailed(context, memberFailureOf(cause));
+      this.#routing.withdraw(context, connection, cause, causes);
+      if (context.offered.length === 0) this.#routing.hunting.memberFailed(context, memberFailureOf(cause));
       this.#flush();
       return;
     }
-    this.#stopNoAnswerTimer(context);
+    stopNoAnswerTimer(context);
     const line = context.offeredLine;
     if (cause.reason === 'busy' && line?.forward.busy !== undefined) {
-      if (this.#redirect(context, line.dn, line.forward.busy, 'forward-busy')) {
+      if (this.#routing.redirect(context, line.dn, line.forward.busy, 'forward-busy')) {
         this.#flush();
         return;
       }
     }
-    this.#fail(context, cause, cause.reason === 'busy' ? 'BUSY' : 'DEST_NOT_OBTAINABLE');
+    this.#routing.fail(context, cause);
     this.#flush();
   }
 
-  /** A leg's device left the call: the caller hung up or cancelled, or the callee hung up. */
+  /**
+   * A leg's device left the call: the caller hung up or cancelled, or the callee hung up. The party
+   * that hung up disconnects first, with cause NORMAL; the others follow with the release's causes
+   * (CALL_CANCELLED for a caller who gave up before answer), and the call goes INVALID last.
+   */
   released(leg: LegId, cause: ReleaseCause = releaseCauses.normal): void {
     const entry = this.#legs.get(leg);
     if (entry === undefined) return;
@@ -364,15 +406,10 @@ export class Switch {
     if (terminalConnection === context.origin) {
       this.#legs.delete(leg);
       const answered = context.destination?.state === 'ESTABLISHED';
-      this.#end(
-        context,
-        answered ? releaseCauses.normal : releaseCauses.cancelled,
-        'caller',
-        answered ? 'NORMAL' : 'CALL_CANCELLED',
-      );
+      this.#end(context, answered ? releaseCauses.normal : releaseCauses.cancelled, 'caller', terminalConnection);
     } else if (terminalConnection.state === 'TALKING' || terminalConnection.state === 'HELD') {
       this.#legs.delete(leg);
-      this.#end(context, cause.reason === 'normal' ? releaseCauses.normal : cause, 'callee', 'NORMAL');
+      this.#end(context, cause.reason === 'normal' ? releaseCauses.normal : cause, 'callee', terminalConnection);
     } else {
       // A ringing terminal went away without answering: the same as a refusal.
       this.refused(leg, cause.reason === 'normal' ? releaseCauses.unavailable : cause);
@@ -380,7 +417,6 @@ export class Switch {
     }
     this.#flush();
   }
-
   /**
    * A leg offers a new session description (hold, resume, codec change). An offer that stops
    * receiving audio puts the call on hold: the other party is connected to music on hold (when the
@@ -408,7 +444,7 @@ export class Switch {
     const holder = entry.terminalConnection;
     if (!context.ended && this.#legs.has(leg)) {
       if (hold === 'hold' && holder.state === 'TALKING') holder.setState('HELD');
-      else if (hold === 'resume' && holder.state === 'HELD') holder.setState('TALKING', 'UNHOLD');
+      else if (hold === 'resume' && holder.state === 'HELD') holder.setState('TALKING', progressCauses.unhold);
       // Resumed, or the media changed otherwise: the two parties hear each other again, not the music.
       if (hold !== 'hold' && context.musicOnHold?.holder === entry) this.#mediaControl.stopMusic(context);
     }
@@ -421,21 +457,17 @@ export class Switch {
     this.#legs.delete(tc.leg);
     conference.endpoints.get(entry)?.close();
     conference.endpoints.delete(entry);
-    tc.setState('DROPPED', 'NORMAL');
-    tc.connection.setState('DISCONNECTED', 'NORMAL');
-    this.#untrack(tc.connection);
+    const causes = releaseEventCauses(releaseCauses.normal);
+    context.call.during('CALL_REMOVING_PARTY', () => {
+      tc.setState('DROPPED', causes);
+      tc.connection.setState('DISCONNECTED', causes);
+    });
+    this.#occupancy.untrack(tc.connection);
     // The parties left: live connections with a terminal (a conference number's own connection has none).
     const remaining = context.call.connections.filter(
       (connection) => connection.isLive && connection.liveTerminalConnections.length > 0,
     );
-    if (remaining.length <= 1) this.#end(context, releaseCauses.normal, this.#roleOf(entry), 'NORMAL');
-  }
-
-  /** Hunting is over: the pilot's connection leaves the call. */
-  #pilotDone(context: CallContext, cause: EventCause): void {
-    const connection = context.pilotConnection;
-    context.pilotConnection = undefined;
-    if (connection?.isLive === true) connection.setState('DISCONNECTED', cause);
+    if (remaining.length <= 1) this.#end(context, releaseCauses.normal, roleOf(entry));
   }
 
   /**
@@ -455,9 +487,12 @@ export class Switch {
   // --- call control (what the CTI layer will call) ---------------------------------------------
 
   /**
-   * JTAPI CallControlConnection.redirect: sends a call that is offered or ringing at a number on to
-   * another number, as a forward would (the history records it with reason "redirect"). Refused
-   * once the call is answered, when the destination is not routable, or when it would loop.
+   * JTAPI CallControlConnection.redirect with CiscoConnection's REDIRECT_NORMAL: sends a call that is
+   * offered or ringing at a number on to another number, as a forward would (the history records
+   * it with reason "redirect", the new connection's reason is REDIRECT). When the destination cannot
+   * take the call — unknown, busy, with nothing in service, or a loop — the request fails with a
+   * coded error and the call stays where it was. A destination that forwards on is followed as
+   * any call is.
    */
   redirect(callId: string, destination: string): void {
     const context = this.#calls.get(callId);
@@ -467,13 +502,14 @@ export class Switch {
       throw new StrowgerError(
         ErrorCode.InvalidState,
         `call ${callId} is ${context.destination?.state ?? 'not offered anywhere'}; only an offered or ringing call can be redirected`,
+        { details: { ciscoError: 'REDIRECT_CALL_INCOMPATIBLE_STATE' } },
       );
     }
-    if (this.#analyzer.analyse(destination) === undefined) {
-      throw new StrowgerError(ErrorCode.InvalidArgument, `${destination} is not a routable number`);
-    }
-    if (!this.#redirect(context, context.offeredLine?.dn ?? context.called, { destination }, 'redirect')) {
-      throw new StrowgerError(ErrorCode.InvalidArgument, `redirecting call ${callId} to ${destination} would loop`);
+    this.#routing.checkRedirectDestination(context, destination);
+    if (!this.#routing.redirect(context, context.offeredLine?.dn ?? context.called, { destination }, 'redirect')) {
+      throw new StrowgerError(ErrorCode.InvalidArgument, `redirecting call ${callId} to ${destination} would loop`, {
+        details: { ciscoError: 'REDIRECT_CALL_UNKNOWN_DESTINATION' },
+      });
     }
     this.#flush();
   }
@@ -482,140 +518,34 @@ export class Switch {
   drop(callId: string): void {
     const context = this.#calls.get(callId);
     if (context === undefined) throw new StrowgerError(ErrorCode.NotFound, `call ${callId} is not in progress`);
-    this.#end(context, releaseCauses.normal, 'system', 'NORMAL');
+    this.#end(context, releaseCauses.normal, 'system');
     this.#flush();
   }
 
-  /**
-   * Blind (single-step) transfer, JTAPI CallControlCall.transfer(String): the party on `leg` leaves
-   * the call (its connection DISCONNECTED with cause TRANSFER) and the party it was talking to is
-   * routed to `destination` as a new call leg, with forwarding and busy handling as for any call.
-   * When the destination answers, the two are joined with a fresh offer from the new party
-   * (RFC 3725 flow III). Refused, leaving the call as it was, when the leg is not connected to
-   * anyone or the destination is not routable.
-   */
+  /** Blind transfer, JTAPI CallControlCall.transfer(String): see CallMerging.transfer. */
   transfer(leg: LegId, destination: string): void {
-    const entry = this.#connectedLeg(leg);
-    if (entry.context.conference !== undefined) {
-      throw new StrowgerError(ErrorCode.InvalidState, `leg ${leg} is in a conference; leave it to transfer`);
-    }
-    const peer = this.#peerOf(entry);
-    if (peer === undefined) {
-      throw new StrowgerError(
-        ErrorCode.InvalidState,
-        `leg ${leg} is not connected to anyone; only a connected call can be transferred (redirect a ringing one)`,
-      );
-    }
-    const reached = this.#analyzer.analyse(destination);
-    if (reached === undefined) {
-      throw new StrowgerError(ErrorCode.InvalidArgument, `${destination} is not a routable number`);
-    }
-    if (targetNumber(reached.target) === peer.terminalConnection.connection.address) {
-      throw new StrowgerError(
-        ErrorCode.InvalidArgument,
-        `transferring ${peer.terminalConnection.connection.address} to ${destination} would connect it to itself`,
-      );
-    }
-    const { context } = entry;
-    const from = entry.terminalConnection.connection.address;
-    context.call.redirections.push({ from, to: destination, reason: 'transfer' });
-    this.#writeRecord(context, releaseCauses.transferred, this.#roleOf(entry));
-    this.#leave(entry);
-    this.#routeFrom(context, peer);
-    this.#route(context, destination);
-    this.#flush();
+    this.#merging.transfer(leg, destination);
   }
 
-  /**
-   * Consult (attended) transfer, JTAPI CallControlCall.transfer(Call): the transferring party, on
-   * `heldLeg` in one call and `consultLeg` in another, leaves both, and the party it consulted joins
-   * the first call, talking to the party there (its connection in the second call goes DISCONNECTED
-   * with cause TRANSFER, a new one appears ESTABLISHED in the first). The second call ends. SIP's
-   * REFER with Replaces (RFC 3891) arrives here.
-   */
+  /** Consult transfer, JTAPI CallControlCall.transfer(Call): see CallMerging.transferCalls. */
   transferCalls(heldLeg: LegId, consultLeg: LegId): void {
-    const { held, consult, stayer, joiner, target } = this.#mergeable(heldLeg, consultLeg, 'transferred');
-    target.call.redirections.push({
-      from: held.terminalConnection.connection.address,
-      to: joiner.terminalConnection.connection.address,
-      reason: 'transfer',
-    });
-    this.#writeRecord(target, releaseCauses.transferred, this.#roleOf(held));
-    this.#writeRecord(consult.context, releaseCauses.transferred, this.#roleOf(consult));
-    this.#leave(consult);
-    this.#moveIntoCall(joiner, target, 'TRANSFER');
-
-    // The first call: the transferring party leaves, the consulted party arrives already talking.
-    this.#leave(held);
-    const connection = joiner.terminalConnection.connection;
-    this.#routeFrom(target, stayer);
-    target.destination = connection;
-    target.called = connection.address;
-    target.answeredBy = joiner.device;
-    target.legAnsweredAt = target.legStartedAt;
-    this.#outbox.push(() => this.#joinInBackground(target, stayer, joiner, undefined));
-    this.#flush();
+    this.#merging.transferCalls(heldLeg, consultLeg);
   }
 
-  /**
-   * Ad-hoc conference, JTAPI CallControlCall.conference(Call): the controlling party, on `heldLeg` in
-   * one call and `consultLeg` in another, brings the other call's party into the first call, and the
-   * three talk through a server conference bridge — each party's device is re-INVITEd to a port of
-   * the G.711 mixer. The second call ends; its party's connection moves to the first with cause
-   * CONFERENCE. Resolves once every party is connected to the bridge; a party whose device refuses
-   * the bridge is released.
-   */
-  async conference(heldLeg: LegId, consultLeg: LegId): Promise<void> {
-    const media = this.#media;
-    if (media === undefined) {
-      throw new StrowgerError(
-        ErrorCode.InvalidState,
-        'conferences need the media resources this server was started without',
-      );
-    }
-    const { held, consult, stayer, joiner, target } = this.#mergeable(heldLeg, consultLeg, 'conferenced');
-    this.#writeRecord(consult.context, releaseCauses.conferenced, this.#roleOf(consult));
-    this.#leave(consult, releaseCauses.conferenced, 'CONFERENCE');
-    this.#moveIntoCall(joiner, target, 'CONFERENCE');
-    this.#mediaControl.stopMusic(target);
-    const conference: Conference = { bridge: media.conferenceBridge(), endpoints: new Map() };
-    target.conference = conference;
-    this.#flush();
-    await Promise.all([stayer, held, joiner].map((party) => this.#mediaControl.bridgeParty(target, conference, party)));
+  /** Ad-hoc conference, JTAPI CallControlCall.conference(Call): see CallMerging.conference. */
+  conference(heldLeg: LegId, consultLeg: LegId): Promise<void> {
+    return this.#merging.conference(heldLeg, consultLeg);
   }
 
-  /**
-   * Brings the party on `replacedLeg` into the conference `focusLeg` is in: the controlling phone's
-   * call with that party ends, the party moves into the conference call (cause CONFERENCE) and is
-   * re-INVITEd to a bridge port of its own. This is how a phone that called the conference number
-   * adds its other calls (RFC 4579's REFER with Replaces to the focus).
-   */
-  async joinConference(focusLeg: LegId, replacedLeg: LegId): Promise<void> {
-    const focus = this.#connectedLeg(focusLeg);
-    const conference = focus.context.conference;
-    if (conference === undefined) {
-      throw new StrowgerError(ErrorCode.InvalidState, `leg ${focusLeg} is not in a conference`);
-    }
-    const replaced = this.#connectedLeg(replacedLeg);
-    if (replaced.context === focus.context || replaced.context.conference !== undefined) {
-      throw new StrowgerError(ErrorCode.InvalidArgument, `leg ${replacedLeg} is not a separate two-party call`);
-    }
-    const joiner = this.#peerOf(replaced);
-    if (joiner === undefined) {
-      throw new StrowgerError(ErrorCode.InvalidState, `leg ${replacedLeg} is not connected to anyone`);
-    }
-    this.#writeRecord(replaced.context, releaseCauses.conferenced, this.#roleOf(replaced));
-    this.#leave(replaced, releaseCauses.conferenced, 'CONFERENCE');
-    this.#moveIntoCall(joiner, focus.context, 'CONFERENCE');
-    this.#flush();
-    await this.#mediaControl.bridgeParty(focus.context, conference, joiner);
+  /** Brings another call's party into a conference (RFC 4579): see CallMerging.joinConference. */
+  joinConference(focusLeg: LegId, replacedLeg: LegId): Promise<void> {
+    return this.#merging.joinConference(focusLeg, replacedLeg);
   }
 
   /** Whether a leg is in a call on the conference bridge. */
   inConference(leg: LegId): boolean {
     return this.#legs.get(leg)?.context.conference !== undefined;
   }
-
   /**
    * A phone called the conference number: the call is answered by a port of a new conference bridge,
    * and the phone is told it reached a focus, to which it can then bring its other calls.
@@ -626,13 +556,14 @@ export class Switch {
     const origin = this.#legs.get(context.origin.leg);
     // A bridge answers an offer; a call arriving without one (or by transfer) cannot start a conference.
     if (media === undefined || offer === undefined || context.originConnected || origin === undefined) {
-      this.#fail(context, releaseCauses.unavailable, 'DEST_NOT_OBTAINABLE');
+      this.#routing.fail(context, releaseCauses.unavailable);
       return;
     }
     const conference: Conference = { bridge: media.conferenceBridge(), endpoints: new Map() };
     context.conference = conference;
     // The conference itself is the connection the call reached: an address with no terminal.
-    const connection = context.call.addConnection(number, 'terminating');
+    this.#routing.originReached(context);
+    const connection = context.call.addConnection(number, 'terminating', context.routeReason);
     connection.setState('ESTABLISHED');
     context.destination = connection;
     this.#outbox.push(() => {
@@ -661,7 +592,7 @@ export class Switch {
     const answer = endpoint?.answer(offer, 'sendrecv');
     if (endpoint === undefined || answer === undefined) {
       endpoint?.close();
-      this.#fail(context, endpoint === undefined ? releaseCauses.congestion : releaseCauses.rejected, 'NORMAL');
+      this.#routing.fail(context, endpoint === undefined ? releaseCauses.congestion : releaseCauses.rejected);
       this.#flush();
       return;
     }
@@ -670,7 +601,6 @@ export class Switch {
     context.call.answeredAt = now;
     context.legAnsweredAt = now;
     context.originConnected = true;
-    context.origin.connection.setState('ESTABLISHED');
     this.#command(context.origin, (driver) =>
       driver.connected(context.origin.leg, {
         answer,
@@ -681,60 +611,7 @@ export class Switch {
     this.#flush();
   }
 
-  /** Two connected legs of one terminal in two calls, and the parties they talk to: checked, ready to merge. */
-  #mergeable(
-    heldLeg: LegId,
-    consultLeg: LegId,
-    why: 'transferred' | 'conferenced',
-  ): { held: LegEntry; consult: LegEntry; stayer: LegEntry; joiner: LegEntry; target: CallContext } {
-    const held = this.#connectedLeg(heldLeg);
-    const consult = this.#connectedLeg(consultLeg);
-    if (held.context === consult.context) {
-      throw new StrowgerError(ErrorCode.InvalidArgument, `legs ${heldLeg} and ${consultLeg} are in the same call`);
-    }
-    if (held.context.conference !== undefined || consult.context.conference !== undefined) {
-      throw new StrowgerError(ErrorCode.InvalidState, 'a call that is already a conference cannot be merged again');
-    }
-    const stayer = this.#peerOf(held);
-    const joiner = this.#peerOf(consult);
-    if (stayer === undefined || joiner === undefined) {
-      throw new StrowgerError(
-        ErrorCode.InvalidState,
-        `both calls must be connected to another party before they can be ${why === 'transferred' ? 'transferred' : 'conferenced'} together`,
-      );
-    }
-    return { held, consult, stayer, joiner, target: held.context };
-  }
-
-  /**
-   * Moves a party out of its call (which then ends: its connections disconnect, it goes INVALID) into
-   * `target`, where it appears as a new connection, already talking, keeping its leg.
-   */
-  #moveIntoCall(party: LegEntry, target: CallContext, cause: 'TRANSFER' | 'CONFERENCE'): void {
-    const source = party.context;
-    const from = party.terminalConnection;
-    from.setState('DROPPED', cause);
-    from.connection.setState('DISCONNECTED', cause);
-    this.#untrack(from.connection);
-    this.#stopNoAnswerTimer(source);
-    this.#mediaControl.stopMusic(source);
-    source.ended = true;
-    for (const connection of source.call.connections) {
-      if (connection.isLive) connection.setState('DISCONNECTED', cause);
-    }
-    source.call.setState('INVALID', cause);
-    this.#calls.delete(source.call.id);
-
-    const connection = target.call.addConnection(from.connection.address, 'terminating');
-    this.#track(connection);
-    const moved = connection.addTerminalConnection(from.terminal, from.leg);
-    connection.setState('ESTABLISHED', cause);
-    moved.setState('TALKING', cause);
-    party.context = target;
-    party.terminalConnection = moved;
-  }
-
-  // --- queries ---------------------------------------------------------------------------------
+  // --- queries and snapshots ---------------------------------------------------------------------
 
   get callCount(): number {
     return this.#calls.size;
@@ -744,246 +621,117 @@ export class Switch {
     return this.#legs.size;
   }
 
+  /** The engine sequence number of the last event emitted (0 before any). */
+  get engineSeq(): number {
+    return this.#engineSeq;
+  }
+
   listCalls(): CallView[] {
     return [...this.#calls.values()].map(({ call }) => viewOfCall(call));
   }
 
-  /** Ends every call (shutdown): each leg is released and each call recorded. */
-  close(): void {
-    for (const context of [...this.#calls.values()]) this.#end(context, releaseCauses.congestion, 'system', 'NORMAL');
-    this.#flush();
+  /**
+   * A call as it is now (call-snapshot.ts), with the engine sequence number it is consistent with;
+   * undefined once the call is over.
+   */
+  snapshotCall(callId: string): { readonly engineSeq: number; readonly call: CallSnapshot } | undefined {
+    const context = this.#calls.get(callId);
+    return context === undefined ? undefined : { engineSeq: this.#engineSeq, call: snapshotOfCall(context.call) };
   }
 
-  // --- routing ---------------------------------------------------------------------------------
-
-  #route(context: CallContext, number: string): void {
-    context.called = number;
-    const match = this.#analyzer.analyse(number);
-    if (match === undefined) {
-      this.#fail(context, releaseCauses.unallocated, 'DEST_NOT_OBTAINABLE');
-      return;
-    }
-    if (match.target.kind === 'pilot') {
-      const pilotConnection = context.call.addConnection(number, 'terminating');
-      pilotConnection.setState('OFFERED');
-      context.pilotConnection = pilotConnection;
-      this.#hunting.start(context, match.target.pilot);
-      return;
-    }
-    if (match.target.kind === 'conference') {
-      this.#openConference(context, match.target.number);
-      return;
-    }
-    const line = match.target.line;
-    if (line.forward.all !== undefined && this.#redirect(context, line.dn, line.forward.all, 'forward-all')) return;
-    if (this.#liveCallsOn(line.dn) >= line.busyTrigger) {
-      if (line.forward.busy !== undefined && this.#redirect(context, line.dn, line.forward.busy, 'forward-busy'))
-        return;
-      this.#fail(context, releaseCauses.busy, 'BUSY');
-      return;
-    }
-    const devices = this.#reachableDevices(context, line.dn);
-    if (devices.length === 0) {
-      const target = line.forward.unregistered;
-      if (target !== undefined && this.#redirect(context, line.dn, target, 'forward-unregistered')) return;
-      this.#fail(context, releaseCauses.unavailable, 'DEST_NOT_OBTAINABLE');
-      return;
-    }
-    const connection = this.#offer(context, line, devices);
-    context.offeredLine = line;
-    context.noAnswerTimer = this.#clock.setTimer(line.noAnswerSeconds * 1000, () => {
-      context.noAnswerTimer = undefined;
-      this.#noAnswer(context, connection);
-      this.#flush();
-    });
-  }
-
-  /** The devices a call to a line rings: those in service, never the caller's own phone. */
-  #reachableDevices(context: CallContext, dn: string): SwitchDevice[] {
-    return (this.#lineDevices.get(dn) ?? []).filter(
-      (device) => device.name !== context.origin.terminal && this.#inService(device),
+  /** A device (JTAPI Terminal) as it is now, with its calls; undefined when it is not configured. */
+  snapshotDevice(name: string): TerminalSnapshot | undefined {
+    const device = this.#directory.devices.get(name);
+    if (device === undefined) return undefined;
+    const calls = [...this.#calls.values()].filter(({ call }) =>
+      call.connections.some((connection) => connection.liveTerminalConnections.some((tc) => tc.terminal === name)),
     );
-  }
-
-  /** Offers the call to a line: a new connection whose terminals are alerted. */
-  #offer(context: CallContext, line: SwitchLine, devices: readonly SwitchDevice[]): Connection {
-    const connection = context.call.addConnection(line.dn, 'terminating');
-    this.#track(connection);
-    context.offered.push(connection);
-    for (const device of devices) {
-      const terminalConnection = connection.addTerminalConnection(device.name);
-      this.#legs.set(terminalConnection.leg, { context, terminalConnection, device });
-      this.#command(terminalConnection, (driver) =>
-        driver.alert({
-          leg: terminalConnection.leg,
-          callId: context.call.id,
-          device: device.name,
-          line: line.dn,
-          calling: context.calling,
-          dialled: context.call.dialled,
-          called: context.called,
-          redirections: [...context.call.redirections],
-          offer: context.offer,
-        }),
-      );
-    }
-    return connection;
-  }
-
-  /** Takes an offered connection back: its terminals stop ringing and it is disconnected. */
-  #withdraw(context: CallContext, connection: Connection, cause: ReleaseCause, eventCause: EventCause): void {
-    for (const tc of connection.liveTerminalConnections) {
-      if (this.#legs.get(tc.leg)?.terminalConnection === tc) {
-        this.#command(tc, (driver) => driver.cancel(tc.leg, cause));
-        this.#legs.delete(tc.leg);
-      }
-      tc.setState('DROPPED', eventCause);
-    }
-    if (connection.isLive) connection.setState('DISCONNECTED', eventCause);
-    this.#untrack(connection);
-    context.offered = context.offered.filter((other) => other !== connection);
-  }
-
-  #noAnswer(context: CallContext, connection: Connection): void {
-    if (context.ended || !context.offered.includes(connection)) return;
-    const line = context.offeredLine;
-    if (line?.forward.noAnswer === undefined) return; // no forward: it keeps ringing until the caller gives up
-    this.#redirect(context, line.dn, line.forward.noAnswer, 'forward-no-answer');
-  }
-
-  // --- hunting ---------------------------------------------------------------------------------
-
-  /** Hunting's view of the engine (see hunting.ts). */
-  #huntHost(): HuntHost<CallContext> {
     return {
-      clock: this.#clock,
-      huntList: (name) => this.#huntLists.get(name),
-      lineGroup: (name) => this.#lineGroups.get(name),
-      line: (dn) => this.#lines.get(dn),
-      memberState: (dn) => ({ liveCalls: this.#liveCallsOn(dn), idleSince: this.#idleSince.get(dn) ?? 0 }),
-      memberFailure: (context, line) => {
-        if (this.#liveCallsOn(line.dn) >= line.busyTrigger) return 'busy';
-        if (this.#reachableDevices(context, line.dn).length === 0) return 'notAvailable';
-        return undefined;
-      },
-      offer: (context, line) => {
-        this.#offer(context, line, this.#reachableDevices(context, line.dn));
-      },
-      withdrawAll: (context) => {
-        for (const connection of [...context.offered]) {
-          this.#withdraw(context, connection, releaseCauses.noAnswer, 'NORMAL');
-        }
-      },
-      exhausted: (context, outcome) => this.#huntExhausted(context, outcome),
-      flush: () => this.#flush(),
+      engineSeq: this.#engineSeq,
+      name,
+      type: device.type,
+      inService: this.#inService(device),
+      restricted: device.allowCtiControl === false,
+      lines: [...device.lines],
+      calls: calls.map(({ call }) => snapshotOfCall(call)),
     };
   }
 
+  /** A line (JTAPI Address) as it is now, with its devices and calls; undefined when it is not configured. */
+  snapshotLine(dn: string): AddressSnapshot | undefined {
+    const line = this.#directory.lines.get(dn);
+    if (line === undefined) return undefined;
+    const calls = [...this.#calls.values()].filter(({ call }) =>
+      call.connections.some((connection) => connection.isLive && connection.address === dn),
+    );
+    return {
+      engineSeq: this.#engineSeq,
+      dn,
+      restricted: line.allowCtiControl === false,
+      terminals: (this.#directory.lineDevices.get(dn) ?? []).map((device) => ({
+        name: device.name,
+        inService: this.#inService(device),
+      })),
+      calls: calls.map(({ call }) => snapshotOfCall(call)),
+    };
+  }
+
+  /** Ends every call (shutdown): each leg is released and each call recorded. */
+  close(): void {
+    for (const context of [...this.#calls.values()]) this.#end(context, releaseCauses.congestion, 'system');
+    this.#flush();
+  }
   /**
-   * Hunting ended with no member answering: the pilot's final treatment — forward hunt busy when
-   * every member tried was busy, forward hunt no answer otherwise — or the call fails.
+   * Ends the call for every party. The party that ended it (`first`) is released first — its
+   * terminal connection DROPPED, then its connection DISCONNECTED, with cause NORMAL when it hung up
+   * itself — then the others in the order they joined, with the release's causes; CALL_INVALID last.
    */
-  #huntExhausted(context: CallContext, outcome: { pilot: SwitchHuntPilot; rang: boolean; allBusy: boolean }): void {
-    const forward = outcome.allBusy ? outcome.pilot.forwardBusy : outcome.pilot.forwardNoAnswer;
-    const reason = outcome.allBusy ? 'forward-busy' : 'forward-no-answer';
-    if (forward !== undefined && this.#redirect(context, context.called, forward, reason)) return;
-    this.#pilotDone(context, outcome.allBusy ? 'BUSY' : 'NORMAL');
-    if (outcome.allBusy) this.#fail(context, releaseCauses.busy, 'BUSY');
-    else if (outcome.rang) this.#fail(context, releaseCauses.noAnswer, 'NORMAL');
-    else this.#fail(context, releaseCauses.unavailable, 'DEST_NOT_OBTAINABLE');
-  }
-
-  /**
-   * Sends the call on from number `from` to a forward target. Returns false, leaving the call where
-   * it is, when the target is unusable: voicemail without a pilot, a loop back to a number already
-   * passed, or too many hops.
-   */
-  #redirect(context: CallContext, from: string, target: ForwardTarget, reason: RedirectReason): boolean {
-    // A line's voicemail profile names its own pilot; everything else uses the default one.
-    const number =
-      'voicemail' in target ? (this.#lines.get(from)?.voicemailPilot ?? this.#voicemailPilot) : target.destination;
-    if (number === undefined) {
-      this.#logger.warn({ from, reason }, 'forward to voicemail, but no voicemail pilot is configured');
-      return false;
-    }
-    const redirections = context.call.redirections;
-    const visited = new Set([context.origin.connection.address, ...redirections.map((r) => r.from), from]);
-    const match = this.#analyzer.analyse(number);
-    const reached = match === undefined ? undefined : targetNumber(match.target);
-    if (redirections.length >= maxRedirections || (reached !== undefined && visited.has(reached))) {
-      this.#logger.info({ callId: context.call.id, from, to: number, reason }, 'forward loop stopped');
-      return false;
-    }
-    redirections.push({ from, to: number, reason });
-    this.#stopNoAnswerTimer(context);
-    this.#hunting.stop(context);
-    this.#pilotDone(context, 'REDIRECTED');
-    for (const connection of [...context.offered]) {
-      this.#withdraw(context, connection, releaseCauses.forwarded, 'REDIRECTED');
-    }
-    context.offeredLine = undefined;
-    this.#route(context, number);
-    return true;
-  }
-
-  /** The call cannot be completed: the caller's leg is released with the cause. */
-  #fail(context: CallContext, cause: ReleaseCause, eventCause: EventCause): void {
-    // The leg that could not be completed fails: the one offered when there is one, else the caller's.
-    const offered = context.offered[0];
-    const failing = offered?.isLive === true ? offered : context.origin.connection;
-    if (failing.isLive) failing.setState('FAILED', eventCause);
-    this.#end(context, cause, 'system', eventCause);
-  }
-
-  #end(context: CallContext, cause: ReleaseCause, by: 'caller' | 'callee' | 'system', eventCause: EventCause): void {
+  #end(
+    context: CallContext,
+    cause: ReleaseCause,
+    by: 'caller' | 'callee' | 'system',
+    first?: TerminalConnection,
+  ): void {
     if (context.ended) return;
     context.ended = true;
-    this.#stopNoAnswerTimer(context);
-    this.#hunting.stop(context);
+    stopNoAnswerTimer(context);
+    this.#routing.hunting.stop(context);
     this.#mediaControl.stopMusic(context);
     this.#mediaControl.closeConference(context);
     const { call } = context;
-    for (const connection of call.connections) {
-      for (const tc of connection.terminalConnections) {
-        if (tc.state === 'DROPPED') continue;
-        if (this.#legs.get(tc.leg)?.terminalConnection === tc) {
-          if (tc.state === 'IDLE' || tc.state === 'RINGING') {
-            this.#command(tc, (driver) => driver.cancel(tc.leg, by === 'caller' ? releaseCauses.cancelled : cause));
-          } else {
-            this.#command(tc, (driver) => driver.release(tc.leg, cause));
+    const causes = releaseEventCauses(cause);
+    const ownCauses = by === 'system' ? causes : releaseEventCauses(releaseCauses.normal);
+    const ordered =
+      first === undefined
+        ? call.connections
+        : [first.connection, ...call.connections.filter((connection) => connection !== first.connection)];
+    call.during('CALL_ENDING', () => {
+      for (const connection of ordered) {
+        const connectionCauses = connection === first?.connection ? ownCauses : causes;
+        for (const tc of connection.terminalConnections) {
+          if (tc.state === 'DROPPED') continue;
+          if (this.#legs.get(tc.leg)?.terminalConnection === tc) {
+            if (tc.state === 'IDLE' || tc.state === 'RINGING') {
+              this.#command(tc, (driver) => driver.cancel(tc.leg, by === 'caller' ? releaseCauses.cancelled : cause));
+            } else {
+              this.#command(tc, (driver) => driver.release(tc.leg, cause));
+            }
+            this.#legs.delete(tc.leg);
           }
-          this.#legs.delete(tc.leg);
+          tc.setState('DROPPED', connectionCauses);
         }
-        tc.setState('DROPPED', eventCause);
+        if (connection.state !== 'DISCONNECTED') connection.setState('DISCONNECTED', connectionCauses);
+        this.#occupancy.untrack(connection);
       }
-      if (connection.state !== 'DISCONNECTED') connection.setState('DISCONNECTED', eventCause);
-      this.#untrack(connection);
-    }
-    call.setState('INVALID', eventCause);
+      call.setState('INVALID', causes);
+    });
     this.#calls.delete(call.id);
     this.#writeRecord(context, cause, by);
   }
 
-  /** The call record of the context's current leg: from its origin to the number it reached. */
   #writeRecord(context: CallContext, cause: ReleaseCause, by: 'caller' | 'callee' | 'system'): void {
-    const { call } = context;
-    this.#records?.write({
-      callId: call.id,
-      callingNumber: context.calling.number,
-      callingDevice: context.calling.device,
-      dialledNumber: call.dialled,
-      originalCalledNumber: call.redirections[0]?.from ?? context.called,
-      finalCalledNumber: context.called,
-      calledDevice: context.answeredBy?.name,
-      startedAt: context.legStartedAt,
-      answeredAt: context.legAnsweredAt,
-      endedAt: this.#clock.now(),
-      cause,
-      releasedBy: by,
-      redirections: [...call.redirections],
-    });
+    this.#records?.write(callRecordOf(context, cause, by, this.#clock.now()));
   }
-
   // --- helpers ---------------------------------------------------------------------------------
 
   #peerOf(entry: LegEntry): LegEntry | undefined {
@@ -1010,98 +758,14 @@ export class Switch {
     return entry;
   }
 
-  /** Whether a leg is its call's caller side or callee side, for the call record. */
-  #roleOf(entry: LegEntry): 'caller' | 'callee' {
-    return entry.terminalConnection === entry.context.origin ? 'caller' : 'callee';
-  }
-
   /** A transferring (or conferencing) party leaves a call: its device is released, its connection disconnected. */
-  #leave(
-    entry: LegEntry,
-    cause: ReleaseCause = releaseCauses.transferred,
-    eventCause: 'TRANSFER' | 'CONFERENCE' = 'TRANSFER',
-  ): void {
+  #leave(entry: LegEntry, cause: ReleaseCause, causes: EventCauses): void {
     const tc = entry.terminalConnection;
     this.#command(tc, (driver) => driver.release(tc.leg, cause));
     this.#legs.delete(tc.leg);
-    tc.setState('DROPPED', eventCause);
-    tc.connection.setState('DISCONNECTED', eventCause);
-    this.#untrack(tc.connection);
-  }
-
-  /** After a transfer the party that stayed is where the call is routed from, and it starts a new leg. */
-  #routeFrom(context: CallContext, stayer: LegEntry): void {
-    context.origin = stayer.terminalConnection;
-    context.calling = { number: stayer.terminalConnection.connection.address, device: stayer.device.name };
-    context.offer = undefined;
-    context.originConnected = true;
-    context.offered = [];
-    context.offeredLine = undefined;
-    context.destination = undefined;
-    context.answeredBy = undefined;
-    context.legStartedAt = this.#clock.now();
-    context.legAnsweredAt = undefined;
-  }
-
-  /**
-   * Joins the media of two parties that never spoke, as RFC 3725 flow III does: the newcomer's offer
-   * (made when it answered, or asked for now) goes to the party already in the call, whose answer
-   * goes back to the newcomer. If either refuses, they cannot hear each other, and the call ends.
-   */
-  /** #join from the driver queue, where nobody awaits it: whatever escapes it is logged. */
-  #joinInBackground(context: CallContext, stayer: LegEntry, newcomer: LegEntry, offer: SessionDescription | undefined) {
-    this.#join(context, stayer, newcomer, offer).catch((error: unknown) => {
-      this.#logger.error({ err: error, call: context.call.id }, 'joining the parties failed');
-    });
-  }
-
-  async #join(context: CallContext, stayer: LegEntry, newcomer: LegEntry, offer: SessionDescription | undefined) {
-    const newcomerDriver = this.#driverFor(newcomer.device);
-    const live = () => !context.ended && newcomer.context === context && stayer.context === context;
-    let answer: SessionDescription | undefined;
-    try {
-      const made = offer ?? (await newcomerDriver.requestOffer(newcomer.terminalConnection.leg));
-      if (!live()) return;
-      answer = await this.#driverFor(stayer.device).updateMedia(stayer.terminalConnection.leg, made);
-    } catch (error) {
-      this.#logger.warn({ err: error, callId: context.call.id }, 'the transferred parties could not agree on media');
-    }
-    if (!live()) return;
-    newcomerDriver.answerOffer(newcomer.terminalConnection.leg, answer);
-    // The party that stayed now hears the newcomer, not the music it was held with.
-    if (answer !== undefined) this.#mediaControl.stopMusic(context);
-    if (answer === undefined) {
-      this.#end(context, releaseCauses.rejected, 'system', 'NORMAL');
-      this.#flush();
-    }
-  }
-
-  #stopNoAnswerTimer(context: CallContext): void {
-    context.noAnswerTimer?.cancel();
-    context.noAnswerTimer = undefined;
-  }
-
-  #liveCallsOn(dn: string): number {
-    return this.#lineConnections.get(dn)?.size ?? 0;
-  }
-
-  #track(connection: Connection): void {
-    let set = this.#lineConnections.get(connection.address);
-    if (set === undefined) {
-      set = new Set();
-      this.#lineConnections.set(connection.address, set);
-    }
-    set.add(connection);
-  }
-
-  #untrack(connection: Connection): void {
-    const set = this.#lineConnections.get(connection.address);
-    if (set === undefined) return;
-    if (!set.delete(connection)) return;
-    if (set.size === 0) {
-      this.#lineConnections.delete(connection.address);
-      this.#idleSince.set(connection.address, this.#clock.now());
-    }
+    tc.setState('DROPPED', causes);
+    tc.connection.setState('DISCONNECTED', causes);
+    this.#occupancy.untrack(tc.connection);
   }
 
   #inService(device: SwitchDevice): boolean {
@@ -1115,29 +779,20 @@ export class Switch {
     return driver;
   }
 
+  #emitDevice(body: DeviceEventBody): void {
+    this.events.emit('device', { ...body, engineSeq: ++this.#engineSeq, at: this.#clock.now() });
+  }
+
   /**
    * Queues a driver command for a live leg's device, run by #flush in order. The device is the one
    * the leg was made with, so a configuration change mid-call cannot strand a leg in its driver.
    */
   #command(terminalConnection: TerminalConnection, run: (driver: DeviceDriver) => void): void {
     const device = this.#legs.get(terminalConnection.leg)?.device;
-    const driver = device === undefined ? undefined : this.#drivers[device.type];
-    if (driver === undefined) return;
-    this.#outbox.push(() => run(driver));
+    this.#outbox.command(device === undefined ? undefined : this.#drivers[device.type], run);
   }
 
   #flush(): void {
-    if (this.#outbox.length === 0) return;
-    const commands = this.#outbox;
-    this.#outbox = [];
-    queueMicrotask(() => {
-      for (const command of commands) {
-        try {
-          command();
-        } catch (error) {
-          this.#logger.error({ err: error }, 'a device driver failed a command');
-        }
-      }
-    });
+    this.#outbox.flush();
   }
 }

@@ -1,6 +1,6 @@
 import { FakeClock } from '../core/index.js';
 import type { SwitchConfig, SwitchDevice, SwitchLine } from './config.js';
-import type { CallEvent } from './events.js';
+import type { CallEvent, DeviceEvent } from './events.js';
 import type {
   AlertRequest,
   CallRecord,
@@ -179,6 +179,8 @@ export interface Harness {
   driver: FakeDriver;
   clock: FakeClock;
   events: CallEvent[];
+  /** Device and line events (service, configuration), in order. */
+  deviceEvents: DeviceEvent[];
   records: CallRecord[];
   media: FakeMedia;
   /** Lets the engine's queued driver commands run. */
@@ -205,7 +207,18 @@ export function harness(
   });
   const events: CallEvent[] = [];
   engine.events.on('call', (event) => events.push(event));
-  return { engine, driver, clock, events, records, media, settle: () => new Promise((done) => setImmediate(done)) };
+  const deviceEvents: DeviceEvent[] = [];
+  engine.events.on('device', (event) => deviceEvents.push(event));
+  return {
+    engine,
+    driver,
+    clock,
+    events,
+    deviceEvents,
+    records,
+    media,
+    settle: () => new Promise((done) => setImmediate(done)),
+  };
 }
 
 /** What an engine test may leave behind; every count must be zero when it ends. */

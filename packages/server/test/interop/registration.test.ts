@@ -29,6 +29,11 @@ describe.each(['udp', 'tcp'] as const)('SIPp over %s', (transport) => {
   it('registers a configured phone with digest authentication and gets 200', async () => {
     const name = transport === 'udp' ? 'SEP000000001001' : 'SEP000000001003';
     const user = transport === 'udp' ? '1001' : '1003';
+    const serviceEvents: string[] = [];
+    const off = server.strowger.engine.events.on('device', (event) => {
+      if (event.type === 'terminal.inService') serviceEvents.push(`${event.type} ${event.terminal}`);
+      if (event.type === 'address.inService') serviceEvents.push(`${event.type} ${event.address} on ${event.terminal}`);
+    });
     const run = await runSipp({
       scenario: 'uac-register-digest.xml',
       port: server.sipPort,
@@ -45,6 +50,12 @@ describe.each(['udp', 'tcp'] as const)('SIPp over %s', (transport) => {
     expect(binding?.userAgent).toBe('SIPp interop test');
     expect(binding?.source).toMatch(new RegExp(`^${transport}:127\\.0\\.0\\.1:\\d+$`));
     expect(binding?.expiresInSeconds).toBeGreaterThan(100);
+    // The engine reports the phone, and each of its lines, in service (CiscoTermInServiceEv for the CTI layer).
+    off();
+    expect(serviceEvents).toEqual([
+      `terminal.inService ${name}`,
+      ...view.lines.map((dn) => `address.inService ${dn} on ${name}`),
+    ]);
   });
 
   it('refuses a wrong password with 403 and never registers the phone', async () => {

@@ -27,10 +27,26 @@ export async function getFromServer<T>(
     );
   }
   if (!response.ok) {
+    // A problem+json answer carries a stable code and a sentence that says what to do: pass both on.
+    const problem = await problemOf(response);
+    if (problem !== undefined) throw new StrowgerError(problem.code, problem.detail);
     throw new StrowgerError(
       ErrorCode.ResourceUnavailable,
       `the server at ${baseUrl} answered ${response.status} to ${url.pathname}`,
     );
   }
   return (await response.json()) as T;
+}
+
+async function problemOf(response: Response): Promise<{ code: ErrorCode; detail: string } | undefined> {
+  if (!(response.headers.get('content-type') ?? '').includes('application/problem+json')) return undefined;
+  try {
+    const body = (await response.json()) as { code?: unknown; detail?: unknown };
+    const codes: readonly string[] = Object.values(ErrorCode);
+    if (typeof body.code !== 'string' || !codes.includes(body.code) || typeof body.detail !== 'string')
+      return undefined;
+    return { code: body.code as ErrorCode, detail: body.detail };
+  } catch {
+    return undefined;
+  }
 }

@@ -1,0 +1,336 @@
+import type { Clock, Logger } from '../core/index.js';
+import { ErrorCode, StrowgerError } from '../core/index.js';
+import { redirectEventCauses, releaseEventCauses, type EventCauses } from './causes.js';
+import { stopNoAnswerTimer, targetNumber, type CallContext, type LegEntry } from './call-context.js';
+import type { Connection, TerminalConnection } from './call-model.js';
+import type { ForwardTarget, SwitchDevice, SwitchHuntPilot, SwitchLine } from './config.js';
+import type { Directory } from './directory.js';
+import { Hunting, type HuntHost } from './hunting.js';
+import type { LineOccupancy } from './line-occupancy.js';
+import { releaseCauses, type DeviceDriver, type LegId, type RedirectReason, type ReleaseCause } from './ports.js';
+import type { ConnectionReason } from './states.js';
+
+/** Forwarding stops after this many hops even without a loop, as CUCM's forward hop limit does. */
+const maxRedirections = 10;
+
+/**
+ * The reason a connection reached by each kind of diversion carries (CiscoConnection.getReason()).
+ * NOTE: Cisco's reasons have no value for forward-on-unregistered; the caller's experience is the
+ * same as no answer, so it reads FORWARDNOANSWER.
+ */
+const reasonOfRedirect: Readonly<Record<RedirectReason, ConnectionReason>> = {
+  'forward-all': 'FORWARDALL',
+  'forward-busy': 'FORWARDBUSY',
+  'forward-no-answer': 'FORWARDNOANSWER',
+  'forward-unregistered': 'FORWARDNOANSWER',
+  redirect: 'REDIRECT',
+  transfer: 'TRANSFERREDCALL',
+};
+
+/** What routing needs of the engine. */
+export interface RoutingHost {
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly occupancy: LineOccupancy;
+  /** Every terminal connection a driver knows, by its leg. */
+  readonly legs: Map<LegId, LegEntry>;
+  directory(): Directory;
+  inService(device: SwitchDevice): boolean;
+  /** Queues a command for a leg's device. */
+  command(terminalConnection: TerminalConnection, run: (driver: DeviceDriver) => void): void;
+  /** Ends the call for every party, `first` released first. */
+  end(context: CallContext, cause: ReleaseCause, by: 'caller' | 'callee' | 'system', first?: TerminalConnection): void;
+  /** The call reached the conference number. */
+  openConference(context: CallContext, number: string): void;
+  flush(): void;
+}
+
+/**
+ * Routing (domain reference §2.7, §4): a dialled number to a line, a hunt pilot or the conference
+ * number; forwarding (all, busy, no answer, unregistered) and redirects; offering a line's devices
+ * the call; and failing a call that cannot be completed — each with the JTAPI events it makes.
+ */
+export class Routing {
+  readonly hunting: Hunting<CallContext>;
+  readonly #host: RoutingHost;
+
+  constructor(host: RoutingHost) {
+    this.#host = host;
+    this.hunting = new Hunting(this.#huntHost());
+  }
+
+  /** Routes the call to a number; the connections it makes there are in the call for `reason`. */
+  route(context: CallContext, number: string, reason: ConnectionReason): void {
+    context.called = number;
+    context.call.currentCalled = number;
+    context.routeReason = reason;
+    const match = this.#host.directory().analyzer.analyse(number);
+    if (match === undefined) {
+      this.fail(context, releaseCauses.unallocated);
+      return;
+    }
+    if (match.target.kind === 'pilot') {
+      this.originReached(context);
+      const pilotConnection = context.call.addConnection(number, 'terminating', reason);
+      pilotConnection.setState('OFFERED');
+      context.pilotConnection = pilotConnection;
+      this.hunting.start(context, match.target.pilot);
+      return;
+    }
+    if (match.target.kind === 'conference') {
+      this.#host.openConference(context, match.target.number);
+      return;
+    }
+    const line = match.target.line;
+    if (line.forward.all !== undefined && this.redirect(context, line.dn, line.forward.all, 'forward-all')) return;
+    if (this.#host.occupancy.liveCallsOn(line.dn) >= line.busyTrigger) {
+      if (line.forward.busy !== undefined && this.redirect(context, line.dn, line.forward.busy, 'forward-busy')) return;
+      this.#failAt(context, line, releaseCauses.busy);
+      return;
+    }
+    const devices = this.reachableDevices(context, line.dn);
+    if (devices.length === 0) {
+      const target = line.forward.unregistered;
+      if (target !== undefined && this.redirect(context, line.dn, target, 'forward-unregistered')) return;
+      this.#failAt(context, line, releaseCauses.unavailable);
+      return;
+    }
+    const connection = this.#offer(context, line, devices);
+    context.offeredLine = line;
+    context.noAnswerTimer = this.#host.clock.setTimer(line.noAnswerSeconds * 1000, () => {
+      context.noAnswerTimer = undefined;
+      this.#noAnswer(context, connection);
+      this.#host.flush();
+    });
+  }
+
+  /**
+   * The call reached a destination: the caller's connection, dialling until now, is ESTABLISHED
+   * (JTAPI: the originating side is connected; the far end's progress shows on its own connection).
+   */
+  originReached(context: CallContext): void {
+    const origin = context.origin.connection;
+    if (origin.state === 'DIALING') origin.setState('ESTABLISHED');
+  }
+
+  /** The devices a call to a line rings: those in service, never the caller's own phone. */
+  reachableDevices(context: CallContext, dn: string): SwitchDevice[] {
+    return (this.#host.directory().lineDevices.get(dn) ?? []).filter(
+      (device) => device.name !== context.origin.terminal && this.#host.inService(device),
+    );
+  }
+
+  /**
+   * Offers the call to a line (§2.7 step 2): a new connection, ALERTING at once, then a terminal
+   * connection RINGING for each device, whose driver is told to alert it.
+   */
+  #offer(context: CallContext, line: SwitchLine, devices: readonly SwitchDevice[]): Connection {
+    const { call } = context;
+    this.originReached(context);
+    const meta = call.redirections.length > 0 ? 'CALL_ADDITIONAL_PARTY' : 'CALL_PROGRESS';
+    return call.during(meta, () => {
+      const connection = call.addConnection(line.dn, 'terminating', context.routeReason);
+      this.#host.occupancy.track(connection);
+      context.offered.push(connection);
+      connection.setState('ALERTING');
+      for (const device of devices) {
+        const terminalConnection = connection.addTerminalConnection(device.name);
+        this.#host.legs.set(terminalConnection.leg, { context, terminalConnection, device });
+        terminalConnection.setState('RINGING');
+        this.#host.command(terminalConnection, (driver) =>
+          driver.alert({
+            leg: terminalConnection.leg,
+            callId: call.id,
+            device: device.name,
+            line: line.dn,
+            calling: context.calling,
+            dialled: call.dialled,
+            called: context.called,
+            redirections: [...call.redirections],
+            offer: context.offer,
+          }),
+        );
+      }
+      return connection;
+    });
+  }
+
+  /** Takes an offered connection back: its terminals stop ringing and it is disconnected with `causes`. */
+  withdraw(
+    context: CallContext,
+    connection: Connection,
+    cause: ReleaseCause,
+    causes: EventCauses = releaseEventCauses(cause),
+  ): void {
+    context.call.during('CALL_REMOVING_PARTY', () => {
+      for (const tc of connection.liveTerminalConnections) {
+        if (this.#host.legs.get(tc.leg)?.terminalConnection === tc) {
+          this.#host.command(tc, (driver) => driver.cancel(tc.leg, cause));
+          this.#host.legs.delete(tc.leg);
+        }
+        tc.setState('DROPPED', causes);
+      }
+      if (connection.isLive) connection.setState('DISCONNECTED', causes);
+    });
+    this.#host.occupancy.untrack(connection);
+    context.offered = context.offered.filter((other) => other !== connection);
+  }
+
+  #noAnswer(context: CallContext, connection: Connection): void {
+    if (context.ended || !context.offered.includes(connection)) return;
+    const line = context.offeredLine;
+    if (line?.forward.noAnswer === undefined) return; // no forward: it keeps ringing until the caller gives up
+    this.redirect(context, line.dn, line.forward.noAnswer, 'forward-no-answer');
+  }
+
+  /** Hunting's view of the engine (see hunting.ts). */
+  #huntHost(): HuntHost<CallContext> {
+    return {
+      clock: this.#host.clock,
+      huntList: (name) => this.#host.directory().huntLists.get(name),
+      lineGroup: (name) => this.#host.directory().lineGroups.get(name),
+      line: (dn) => this.#host.directory().lines.get(dn),
+      memberState: (dn) => ({
+        liveCalls: this.#host.occupancy.liveCallsOn(dn),
+        idleSince: this.#host.occupancy.idleSince(dn),
+      }),
+      memberFailure: (context, line) => {
+        if (this.#host.occupancy.liveCallsOn(line.dn) >= line.busyTrigger) return 'busy';
+        if (this.reachableDevices(context, line.dn).length === 0) return 'notAvailable';
+        return undefined;
+      },
+      offer: (context, line) => {
+        this.#offer(context, line, this.reachableDevices(context, line.dn));
+      },
+      withdrawAll: (context) => {
+        for (const connection of [...context.offered]) this.withdraw(context, connection, releaseCauses.noAnswer);
+      },
+      exhausted: (context, outcome) => this.#huntExhausted(context, outcome),
+      flush: () => this.#host.flush(),
+    };
+  }
+
+  /**
+   * Hunting ended with no member answering: the pilot's final treatment — forward hunt busy when
+   * every member tried was busy, forward hunt no answer otherwise — or the call fails.
+   */
+  #huntExhausted(context: CallContext, outcome: { pilot: SwitchHuntPilot; rang: boolean; allBusy: boolean }): void {
+    const forward = outcome.allBusy ? outcome.pilot.forwardBusy : outcome.pilot.forwardNoAnswer;
+    const reason = outcome.allBusy ? 'forward-busy' : 'forward-no-answer';
+    if (forward !== undefined && this.redirect(context, context.called, forward, reason)) return;
+    const cause = outcome.allBusy
+      ? releaseCauses.busy
+      : outcome.rang
+        ? releaseCauses.noAnswer
+        : releaseCauses.unavailable;
+    // The pilot's own connection is the one that could not be completed.
+    const pilot = context.pilotConnection;
+    context.pilotConnection = undefined;
+    if (pilot?.isLive === true) pilot.setState('FAILED', releaseEventCauses(cause));
+    this.fail(context, cause);
+  }
+
+  /**
+   * Sends the call on from number `from` to a forward target. Returns false, leaving the call where
+   * it is, when the target is unusable: voicemail without a pilot, a loop back to a number already
+   * passed, or too many hops. The connections taken back are DISCONNECTED with call-control cause
+   * REDIRECTED; the new ones carry the forward's reason, and the events the number that redirected.
+   */
+  redirect(context: CallContext, from: string, target: ForwardTarget, reason: RedirectReason): boolean {
+    // A line's voicemail profile names its own pilot; everything else uses the default one.
+    const number =
+      'voicemail' in target
+        ? (this.#host.directory().lines.get(from)?.voicemailPilot ?? this.#host.directory().voicemailPilot)
+        : target.destination;
+    if (number === undefined) {
+      this.#host.logger.warn({ from, reason }, 'forward to voicemail, but no voicemail pilot is configured');
+      return false;
+    }
+    const redirections = context.call.redirections;
+    const visited = new Set([context.origin.connection.address, ...redirections.map((r) => r.from), from]);
+    const match = this.#host.directory().analyzer.analyse(number);
+    const reached = match === undefined ? undefined : targetNumber(match.target);
+    if (redirections.length >= maxRedirections || (reached !== undefined && visited.has(reached))) {
+      this.#host.logger.info({ callId: context.call.id, from, to: number, reason }, 'forward loop stopped');
+      return false;
+    }
+    redirections.push({ from, to: number, reason });
+    stopNoAnswerTimer(context);
+    this.hunting.stop(context);
+    const causes = redirectEventCauses(reason);
+    this.pilotDone(context, causes);
+    for (const connection of [...context.offered]) {
+      this.withdraw(context, connection, releaseCauses.forwarded, causes);
+    }
+    context.offeredLine = undefined;
+    this.route(context, number, reasonOfRedirect[reason]);
+    return true;
+  }
+
+  /**
+   * The call reached a line that cannot take it (busy, nothing in service): a connection for the
+   * line appears and FAILS with the cause (§2.7: the called connection, not the caller's), and the
+   * call ends.
+   */
+  #failAt(context: CallContext, line: SwitchLine, cause: ReleaseCause): void {
+    this.originReached(context);
+    const connection = context.call.addConnection(line.dn, 'terminating', context.routeReason);
+    connection.setState('FAILED', releaseEventCauses(cause));
+    this.fail(context, cause);
+  }
+
+  /**
+   * The call cannot be completed: the connection offered fails with the cause (or, with none, the
+   * caller's: a number that reaches nothing, a line at its maximum calls), then the caller's leg is
+   * released by the system and the call ends.
+   */
+  fail(context: CallContext, cause: ReleaseCause): void {
+    const offered = context.offered[0];
+    const failing = offered?.isLive === true ? offered : undefined;
+    const causes = releaseEventCauses(cause);
+    if (failing !== undefined) failing.setState('FAILED', causes);
+    else if (!context.call.connections.some((connection) => connection.state === 'FAILED'))
+      context.origin.connection.setState('FAILED', causes);
+    this.#host.end(context, cause, 'system', context.origin);
+  }
+
+  /**
+   * Whether a redirect's destination can take the call now (CiscoJtapiException's
+   * REDIRECT_CALL_UNKNOWN_DESTINATION, _DESTINATION_BUSY, _DESTINATION_OUT_OF_ORDER). A line that
+   * forwards all calls, or forwards in the case that applies, is reachable.
+   */
+  checkRedirectDestination(context: CallContext, destination: string): void {
+    const match = this.#host.directory().analyzer.analyse(destination);
+    if (match === undefined) {
+      throw new StrowgerError(
+        ErrorCode.InvalidArgument,
+        `${destination} is not a routable number; redirect to a configured line, hunt pilot or voicemail pilot`,
+        { details: { ciscoError: 'REDIRECT_CALL_UNKNOWN_DESTINATION' } },
+      );
+    }
+    if (match.target.kind !== 'line') return;
+    const line = match.target.line;
+    if (line.forward.all !== undefined) return;
+    if (this.#host.occupancy.liveCallsOn(line.dn) >= line.busyTrigger && line.forward.busy === undefined) {
+      throw new StrowgerError(
+        ErrorCode.ResourceUnavailable,
+        `${destination} is busy; the call stays where it was — try again later or redirect elsewhere`,
+        { details: { ciscoError: 'REDIRECT_CALL_DESTINATION_BUSY' } },
+      );
+    }
+    if (this.reachableDevices(context, line.dn).length === 0 && line.forward.unregistered === undefined) {
+      throw new StrowgerError(
+        ErrorCode.ResourceUnavailable,
+        `no device of ${destination} is in service; the call stays where it was — redirect elsewhere`,
+        { details: { ciscoError: 'REDIRECT_CALL_DESTINATION_OUT_OF_ORDER' } },
+      );
+    }
+  }
+
+  /** Hunting is over: the pilot's connection leaves the call. */
+  pilotDone(context: CallContext, causes: EventCauses): void {
+    const connection = context.pilotConnection;
+    context.pilotConnection = undefined;
+    if (connection?.isLive === true) connection.setState('DISCONNECTED', causes);
+  }
+}

@@ -6,13 +6,7 @@ export type {
   SipTransportEvents,
   TransportObserver,
 } from './types.js';
-export {
-  TransportLayer,
-  defaultTcpLimits,
-  type TransportLayerOptions,
-  type TcpLimits,
-  type TcpCloseReason,
-  type TcpRefusalReason,
-} from './transport-layer.js';
+export { TransportLayer, type TransportLayerOptions } from './transport-layer.js';
+export { defaultTcpLimits, type TcpLimits, type TcpCloseReason, type TcpRefusalReason } from './tcp-limits.js';
 export { StreamFramer, type FrameEvent } from './stream-framer.js';
 export { acceptIncoming, type IncomingOutcome } from './incoming.js';

@@ -12,6 +12,7 @@ import {
 import { createResponse, serializeMessage, type SipRequest, type SipResponse } from '../message/index.js';
 import { acceptIncoming } from './incoming.js';
 import { StreamFramer } from './stream-framer.js';
+import { TcpGuard, type TcpCloseReason, type TcpLimits } from './tcp-limits.js';
 import type {
   Endpoint,
   IncomingSource,
@@ -23,39 +24,6 @@ import type {
 
 /** Asked of the kernel for the UDP socket (capped by net.core.rmem_max / wmem_max). */
 const udpReceiveBufferBytes = 8 * 1024 * 1024;
-
-/**
- * What one peer, and all of them together, may hold of the server over TCP. Every limit exists
- * because a peer can otherwise take the resource from everyone else: file descriptors (the HTTP and
- * CTI listeners need some too), memory for unfinished messages, and time.
- */
-export interface TcpLimits {
-  /** Open connections at once, both directions; new ones beyond it are refused at accept. */
-  maxConnections: number;
-  /** Open connections from one address; a NAT with many phones behind it needs headroom. */
-  maxConnectionsPerSource: number;
-  /** A message must be complete this long after its first byte, however slowly its bytes come. */
-  messageDeadlineMs: number;
-  /** A connection with nothing in progress is closed after this long without traffic. */
-  idleTimeoutMs: number;
-  maxHeaderBytes: number;
-  maxBodyBytes: number;
-  /** Bytes of unfinished messages held over all connections; the one that would go over is closed. */
-  bufferBudgetBytes: number;
-}
-
-export const defaultTcpLimits: TcpLimits = {
-  maxConnections: 4096,
-  maxConnectionsPerSource: 256,
-  messageDeadlineMs: 32_000,
-  idleTimeoutMs: 300_000,
-  maxHeaderBytes: 65_536,
-  maxBodyBytes: 65_536,
-  bufferBudgetBytes: 32 * 1024 * 1024,
-};
-
-/** How often a refusal from one source is logged at most. */
-const refusalLogIntervalMs = 60_000;
 
 export interface TransportLayerOptions {
   clock: Clock;
@@ -80,10 +48,6 @@ interface Connection {
   closing: boolean;
 }
 
-/** Why the server closed or refused a connection, as metrics and logs name it. */
-export type TcpCloseReason = 'framing-error' | 'message-deadline' | 'buffer-budget';
-export type TcpRefusalReason = 'per-source-limit' | 'total-limit';
-
 const CRLF = Buffer.from('\r\n');
 
 function endpointKey(address: string, port: number): string {
@@ -102,6 +66,7 @@ export class TransportLayer implements SipTransport {
   readonly #observer: TransportObserver;
   readonly #maxUdpSize: number;
   readonly #tcpLimits: TcpLimits;
+  readonly #guard: TcpGuard;
   #udp: UdpSocket | undefined;
   #tcp: Server | undefined;
   #udpEndpoint: Endpoint | undefined;
@@ -109,9 +74,6 @@ export class TransportLayer implements SipTransport {
   #advertisedHost = '127.0.0.1';
   readonly #connections = new Map<string, Connection>();
   readonly #byRemote = new Map<string, Connection>();
-  readonly #perSource = new Map<string, number>();
-  readonly #refusalLogged = new Map<string, number>();
-  #bufferedTotal = 0;
   #nextConnectionId = 1;
   #closed = false;
 
@@ -121,7 +83,8 @@ export class TransportLayer implements SipTransport {
     this.#events = new TypedEmitter(this.#logger);
     this.#observer = options.observer ?? {};
     this.#maxUdpSize = options.maxUdpSize ?? 1300;
-    this.#tcpLimits = { ...defaultTcpLimits, ...options.tcp };
+    this.#guard = new TcpGuard({ clock: this.#clock, logger: this.#logger, limits: options.tcp ?? {} });
+    this.#tcpLimits = this.#guard.limits;
   }
 
   get tcpLimits(): Readonly<TcpLimits> {
@@ -197,7 +160,7 @@ export class TransportLayer implements SipTransport {
 
   /** Bytes of unfinished messages held over all TCP connections (bounded by the buffer budget). */
   get bufferedBytes(): number {
-    return this.#bufferedTotal;
+    return this.#guard.bufferedBytes;
   }
 
   async send(message: SipRequest | SipResponse, target: Endpoint & { connectionId?: string }): Promise<void> {
@@ -337,47 +300,13 @@ export class TransportLayer implements SipTransport {
    */
   #accept(socket: Socket): void {
     const address = socket.remoteAddress ?? '';
-    const limits = this.#tcpLimits;
-    const refusal: TcpRefusalReason | undefined =
-      this.#connections.size >= limits.maxConnections
-        ? 'total-limit'
-        : (this.#perSource.get(address) ?? 0) >= limits.maxConnectionsPerSource
-          ? 'per-source-limit'
-          : undefined;
+    const refusal = this.#guard.refusalFor(address);
     if (refusal !== undefined) {
       socket.destroy();
       this.#observer.connectionRefused?.({ address, port: socket.remotePort ?? 0 }, refusal);
-      this.#logRefusal(address, refusal);
       return;
     }
     this.#adopt(socket);
-  }
-
-  /** One line per source per interval, however many connections it tries. */
-  #logRefusal(address: string, reason: TcpRefusalReason): void {
-    const now = this.#clock.now();
-    const last = this.#refusalLogged.get(address);
-    if (last !== undefined && now - last < refusalLogIntervalMs) return;
-    this.#refusalLogged.delete(address);
-    this.#refusalLogged.set(address, now);
-    for (const [key, at] of this.#refusalLogged) {
-      if (now - at < refusalLogIntervalMs && this.#refusalLogged.size <= 10_000) break;
-      this.#refusalLogged.delete(key);
-    }
-    const limits = this.#tcpLimits;
-    this.#logger.warn(
-      {
-        source: address,
-        reason,
-        fromSource: this.#perSource.get(address) ?? 0,
-        open: this.#connections.size,
-        maxConnections: limits.maxConnections,
-        maxConnectionsPerSource: limits.maxConnectionsPerSource,
-      },
-      reason === 'total-limit'
-        ? `refusing SIP TCP connections: ${limits.maxConnections} are open (raise --sip-tcp-max-connections if this is real load); logged once a minute per source`
-        : `refusing SIP TCP connections from ${address}: it has ${limits.maxConnectionsPerSource} open (raise --sip-tcp-max-per-source for a large NAT); logged once a minute per source`,
-    );
   }
 
   #adopt(socket: Socket): Connection {
@@ -395,7 +324,7 @@ export class TransportLayer implements SipTransport {
     };
     this.#connections.set(connection.id, connection);
     this.#byRemote.set(endpointKey(connection.remote.address, connection.remote.port), connection);
-    this.#perSource.set(connection.remote.address, (this.#perSource.get(connection.remote.address) ?? 0) + 1);
+    this.#guard.opened(connection.remote.address);
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.#onStreamData(connection, chunk));
     socket.on('error', (error) =>
@@ -418,8 +347,7 @@ export class TransportLayer implements SipTransport {
     const wasHolding = connection.framer.bufferedBytes > 0;
     const events = connection.framer.push(chunk);
     const completed = events.some((event) => event.kind === 'message');
-    this.#account(connection);
-    if (this.#bufferedTotal > this.#tcpLimits.bufferBudgetBytes) {
+    if (this.#account(connection)) {
       this.#abandon(connection, 'buffer-budget');
       return;
     }
@@ -468,11 +396,12 @@ export class TransportLayer implements SipTransport {
     });
   }
 
-  /** Keeps the total of bytes held for unfinished messages in step with one connection's framer. */
-  #account(connection: Connection): void {
+  /** Counts a connection's framer's holding into the budget; true when the budget is now exceeded. */
+  #account(connection: Connection): boolean {
     const now = connection.framer.bufferedBytes;
-    this.#bufferedTotal += now - connection.buffered;
+    const over = this.#guard.held(now - connection.buffered);
     connection.buffered = now;
+    return over;
   }
 
   /**
@@ -550,9 +479,7 @@ export class TransportLayer implements SipTransport {
     connection.deadline?.cancel();
     connection.framer.close();
     this.#account(connection);
-    const fromSource = (this.#perSource.get(connection.remote.address) ?? 1) - 1;
-    if (fromSource <= 0) this.#perSource.delete(connection.remote.address);
-    else this.#perSource.set(connection.remote.address, fromSource);
+    this.#guard.closed(connection.remote.address);
     this.#connections.delete(connection.id);
     const key = endpointKey(connection.remote.address, connection.remote.port);
     if (this.#byRemote.get(key) === connection) this.#byRemote.delete(key);

@@ -25,6 +25,7 @@ import { acquireDataDirLock } from './data-dir-lock.js';
 import { defaultTcpConnectionLimit, openFilesSoftLimit } from './fd-limit.js';
 import { StrowgerMetrics } from './metrics.js';
 import { ServerMediaResources } from './media-resources.js';
+import { persistRegistrations } from './registration-persistence.js';
 import { SipService } from './sip-service.js';
 import { switchConfigFrom } from './switch-config.js';
 import { logActivity } from './activity-log.js';
@@ -105,6 +106,7 @@ export class Strowger {
   readonly startupConfig: StartupConfig;
   #snapshot: ConfigSnapshot;
   readonly #release: () => void;
+  readonly #detachRegistrations: () => void;
   readonly #unsubscribe: () => void;
   #addresses: StrowgerAddresses | undefined;
   #stopping: Promise<void> | undefined;
@@ -119,6 +121,7 @@ export class Strowger {
     logger: PinoLogger;
     snapshot: ConfigSnapshot;
     release: () => void;
+    detachRegistrations: () => void;
     startupConfig: StartupConfig;
   }) {
     this.startupConfig = parts.startupConfig;
@@ -131,6 +134,7 @@ export class Strowger {
     this.logger = parts.logger;
     this.#snapshot = parts.snapshot;
     this.#release = parts.release;
+    this.#detachRegistrations = parts.detachRegistrations;
     // #reload logs its own failures; the catch is for anything that escapes it.
     this.#unsubscribe = this.store.onChange((version) => {
       this.#reload(version).catch((error: unknown) => {
@@ -240,6 +244,18 @@ export class Strowger {
       );
       late.sip = service;
       cleanups.unshift(() => service.close());
+      const sipPhones = new Set(snapshot.devices.filter((d) => d.type === 'sip-phone').map((d) => d.name));
+      const registrations = await persistRegistrations(
+        service.table,
+        store,
+        clock,
+        logger.child({ layer: 'sip' }),
+        (name) => sipPhones.has(name),
+      );
+      cleanups.unshift(() => registrations.detach());
+      if (registrations.restored > 0) {
+        logger.info({ bindings: registrations.restored }, 'registrations restored from before the restart');
+      }
       const media = await ServerMediaResources.create({
         address: options.mediaAddress ?? (isWildcardAddress(options.bind) ? primaryAddress() : options.bind),
         ...(options.musicOnHold === undefined ? {} : { musicOnHold: options.musicOnHold }),
@@ -307,6 +323,7 @@ export class Strowger {
         logger,
         snapshot,
         release: () => lock.release(),
+        detachRegistrations: registrations.detach,
         startupConfig: { outcome, version: snapshot.version },
       });
       late.instance = instance;
@@ -374,6 +391,8 @@ export class Strowger {
       this.media.close();
       // Let the engine's last commands (BYE, final responses) reach the phones before SIP closes.
       await new Promise((done) => setImmediate(done));
+      // Closing SIP empties the registration table; the stored bindings must outlive it.
+      this.#detachRegistrations();
       await this.sip.close().catch(() => undefined);
       await this.store.close().catch(() => undefined);
       this.#release();

@@ -6,8 +6,8 @@
  * no call in progress, which is what the engine's own snapshots cost on an idle system.
  */
 import WebSocket from 'ws';
-import { BackoffLoginGuard, CtiServer, ProviderService } from '../packages/server/dist/cti/index.js';
-import { TypedEmitter, silentLogger, systemClock } from '../packages/server/dist/core/index.js';
+import { CtiServer, ProviderService } from '../packages/server/dist/cti/index.js';
+import { LoginThrottle, TypedEmitter, silentLogger, systemClock } from '../packages/server/dist/core/index.js';
 import { hashPassword, type ConfigSnapshot } from '../packages/server/dist/store/index.js';
 import type { SwitchEvents } from '../packages/server/dist/switch/index.js';
 
@@ -93,7 +93,7 @@ const providers = new ProviderService({
   logger: silentLogger,
   engine,
   configuration: await snapshot(),
-  loginGuard: new BackoffLoginGuard({ clock: systemClock }),
+  loginThrottle: new LoginThrottle({ clock: systemClock, service: 'cti' }),
   graceMs: 1000,
   ringSize: 1000,
 });

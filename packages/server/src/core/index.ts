@@ -5,3 +5,13 @@ export type { Logger } from './logger.js';
 export { silentLogger } from './logger.js';
 export { TypedEmitter } from './emitter.js';
 export { isWildcardAddress, primaryAddress } from './network.js';
+export {
+  LoginThrottle,
+  type LoginAdmission,
+  type LoginAttempt,
+  type LoginLockout,
+  type LoginScope,
+  type LoginThrottleObserver,
+  type LoginThrottleOptions,
+} from './login-throttle.js';
+export { KeyedRateLimiter, type KeyedRateLimiterOptions } from './rate-limiter.js';

@@ -53,5 +53,4 @@ export { findCtiUser, explainDevice, explainLine, type LineExplanation } from '.
 export { CtiServer, defaultSessionLimits, defaultKeepAlive, type CtiServerOptions } from './server/cti-server.js';
 export type { SessionLimits, KeepAliveRange } from './server/session.js';
 export { ProviderService, type ProviderServiceOptions, type CtiEngine } from './provider/provider-service.js';
-export { BackoffLoginGuard, type LoginGuard } from './provider/login-guard.js';
 export { asyncApiDocument as ctiAsyncApiDocument } from '@strowger/protocol';

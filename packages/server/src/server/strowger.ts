@@ -4,17 +4,24 @@ import type { FastifyInstance } from 'fastify';
 import { pino, type Logger as PinoLogger } from 'pino';
 import { createAdminServer, type DeviceView } from '../admin/index.js';
 import {
-  BackoffLoginGuard,
   CtiConfiguration,
   CtiServer,
   ProviderService,
   ctiAsyncApiDocument,
   type KeepAliveRange,
-  type LoginGuard,
   type SessionLimits,
 } from '../cti/index.js';
-import { ErrorCode, StrowgerError, isWildcardAddress, primaryAddress, systemClock, type Clock } from '../core/index.js';
-import type { DigestAlgorithm, Endpoint, TimerSettings, TransportObserver } from '../sip/index.js';
+import {
+  ErrorCode,
+  LoginThrottle,
+  StrowgerError,
+  isWildcardAddress,
+  primaryAddress,
+  systemClock,
+  type Clock,
+  type LoginThrottleOptions,
+} from '../core/index.js';
+import type { DigestAlgorithm, Endpoint, TcpLimits, TimerSettings, TransportObserver } from '../sip/index.js';
 import {
   openStore,
   parseConfigFile,
@@ -25,6 +32,7 @@ import {
   type StoredCallRecord,
 } from '../store/index.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
+import { defaultTcpConnectionLimit, openFilesSoftLimit } from './fd-limit.js';
 import { StrowgerMetrics } from './metrics.js';
 import { ServerMediaResources } from './media-resources.js';
 import { persistRegistrations } from './registration-persistence.js';
@@ -73,8 +81,21 @@ export interface StrowgerOptions {
     keepAlive?: Partial<KeepAliveRange>;
     graceMs?: number;
     ringSize?: number;
-    loginGuard?: LoginGuard;
+    /** Tuning of the CTI login throttle; the same rules and defaults as SIP's. */
+    loginThrottle?: Partial<
+      Pick<LoginThrottleOptions, 'thresholds' | 'firstLockoutMs' | 'maxLockoutMs' | 'decayMs' | 'trustMs'>
+    >;
   };
+  /** The SIP Server and User-Agent header; `Strowger/<version>` by default, empty to send none. */
+  sipServerHeader?: string;
+  /** Bounds on SIP over TCP; the total connection limit defaults to what the open-files limit leaves room for. */
+  sipTcpLimits?: Partial<TcpLimits>;
+  /** Challenges (401/407) per source: a burst, then a rate per second. */
+  sipChallengeLimit?: { burst: number; perSecond: number };
+  /** Tuning of the SIP login throttle (thresholds, lock-out lengths, decay); the defaults suit production. */
+  sipLoginThrottle?: Partial<
+    Pick<LoginThrottleOptions, 'thresholds' | 'firstLockoutMs' | 'maxLockoutMs' | 'decayMs' | 'trustMs'>
+  >;
 }
 
 /** What became of the configuration file at start. */
@@ -196,7 +217,24 @@ export class Strowger {
         },
         activeCalls: () => late.engine?.callCount ?? 0,
         mediaEndpoints: () => late.media?.openEndpoints ?? 0,
+        tcpConnections: () => late.sip?.transport.openConnections ?? 0,
+        tcpBufferedBytes: () => late.sip?.transport.bufferedBytes ?? 0,
       });
+      const sipLogins = new LoginThrottle({
+        clock,
+        service: 'sip',
+        logger: logger.child({ layer: 'sip' }),
+        ...options.sipLoginThrottle,
+        observer: {
+          lockedOut: (lockout) => metrics.loginLockedOut(lockout),
+          refused: (scope) => metrics.loginRefused('sip', scope),
+        },
+      });
+      metrics.watchLoginThrottle(sipLogins);
+      const tcpLimits: Partial<TcpLimits> = {
+        maxConnections: defaultTcpConnectionLimit(openFilesSoftLimit()),
+        ...options.sipTcpLimits,
+      };
       const service = new SipService(
         {
           clock,
@@ -204,7 +242,11 @@ export class Strowger {
           bind: options.bind,
           port: options.sipPort,
           digestAlgorithms: options.digestAlgorithms,
-          userAgent: `Strowger/${strowgerVersion}`,
+          userAgent: options.sipServerHeader ?? `Strowger/${strowgerVersion}`,
+          loginThrottle: sipLogins,
+          tcpLimits,
+          ...(options.sipChallengeLimit === undefined ? {} : { challengeLimit: options.sipChallengeLimit }),
+          onChallengeDropped: () => metrics.challengeDropped(),
           ...(options.sipTimers === undefined ? {} : { timers: options.sipTimers }),
           observer: {
             messageReceived: (message, source) => {
@@ -220,6 +262,14 @@ export class Strowger {
               options.sipObserver?.parseError?.(source, error);
             },
             dropped: (source, reason) => options.sipObserver?.dropped?.(source, reason),
+            connectionRefused: (remote, reason) => {
+              metrics.tcpConnectionRefused(reason);
+              options.sipObserver?.connectionRefused?.(remote, reason);
+            },
+            connectionClosed: (remote, reason) => {
+              metrics.tcpConnectionClosed(reason);
+              options.sipObserver?.connectionClosed?.(remote, reason);
+            },
           },
           onRegisterOutcome: (outcome) => metrics.registerOutcome(outcome),
         },
@@ -297,12 +347,23 @@ export class Strowger {
         errorLog: logger.child({ layer: 'admin' }),
       });
       cleanups.unshift(() => http.close());
+      const ctiLogins = new LoginThrottle({
+        clock,
+        service: 'cti',
+        logger: logger.child({ layer: 'cti' }),
+        ...options.cti?.loginThrottle,
+        observer: {
+          lockedOut: (lockout) => metrics.loginLockedOut(lockout),
+          refused: (scope) => metrics.loginRefused('cti', scope),
+        },
+      });
+      metrics.watchLoginThrottle(ctiLogins);
       const providers = new ProviderService({
         clock,
         logger: logger.child({ layer: 'cti' }),
         engine,
         configuration: snapshot,
-        loginGuard: options.cti?.loginGuard ?? new BackoffLoginGuard({ clock }),
+        loginThrottle: ctiLogins,
         graceMs: options.cti?.graceMs ?? 60_000,
         ringSize: options.cti?.ringSize ?? 10_000,
       });

@@ -1,7 +1,5 @@
 import type { Event } from '@strowger/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BackoffLoginGuard } from '../../src/cti/index.js';
-import { systemClock } from '../../src/core/index.js';
 import { parseConfigFile } from '../../src/store/index.js';
 import { expectNoCallLeft, waitUntil } from '../support/leftovers.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
@@ -50,7 +48,7 @@ beforeAll(async () => {
     sipTimers: { t1: 100, t2: 400, t4: 500, d: 3200 },
     cti: {
       limits: { maxPendingRequests: 4, requestsPerSecond: 50 },
-      loginGuard: new BackoffLoginGuard({ clock: systemClock, freeFailures: 2, baseDelayMs: 30_000 }),
+      loginThrottle: { thresholds: { user: 3, source: 3, pair: 3 }, firstLockoutMs: 30_000 },
     },
   });
   url = `ws://127.0.0.1:${server.strowger.addresses.cti.port}`;

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { Event } from '@strowger/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BackoffLoginGuard, CtiServer, ProviderService, type SessionLimits } from '../../src/cti/index.js';
-import { FakeClock, TypedEmitter, silentLogger } from '../../src/core/index.js';
+import { CtiServer, ProviderService, type SessionLimits } from '../../src/cti/index.js';
+import { FakeClock, LoginThrottle, TypedEmitter, silentLogger } from '../../src/core/index.js';
 import { hashPassword, type ConfigSnapshot } from '../../src/store/index.js';
 import type { SwitchEvents, TerminalSnapshot } from '../../src/switch/index.js';
 import { waitUntil } from '../support/leftovers.js';
@@ -67,7 +67,7 @@ async function start(limits: Partial<SessionLimits> = {}, tls?: { cert: string; 
     logger: silentLogger,
     engine,
     configuration: snapshot,
-    loginGuard: new BackoffLoginGuard({ clock }),
+    loginThrottle: new LoginThrottle({ clock, service: 'cti' }),
     graceMs: 60_000,
     ringSize: 100,
   });

@@ -37,6 +37,8 @@ export async function startTestServer(
     sipTimers?: Partial<TimerSettings>;
     /** CTI limits, keep-alive and resume settings. */
     cti?: StrowgerOptions['cti'];
+    /** Limits and headers as `strowger start` flags set them. */
+    sip?: Pick<StrowgerOptions, 'sipServerHeader' | 'sipTcpLimits' | 'sipChallengeLimit' | 'sipLoginThrottle'>;
     /** A directory the test keeps (to restart on the same data); by default a temporary one, removed on stop. */
     dataDir?: string;
     /** The server's logger; silent unless STROWGER_TEST_LOG names a level. */
@@ -79,6 +81,7 @@ export async function startTestServer(
     ...(options.callRecords === undefined ? {} : { callRecords: options.callRecords }),
     ...(options.sipTimers === undefined ? {} : { sipTimers: options.sipTimers }),
     ...(options.cti === undefined ? {} : { cti: options.cti }),
+    ...options.sip,
   });
   return {
     strowger,

@@ -15,6 +15,7 @@ import {
   StrowgerError,
   type Clock,
   type Logger,
+  type LoginThrottle,
   type TimerHandle,
   type TypedEmitter,
 } from '../../core/index.js';
@@ -36,7 +37,6 @@ import { CtiRole } from '../permissions/roles.js';
 import { CallTracker } from '../monitoring/call-tracker.js';
 import { eventsRecreating, jtapiEventsOf, observationEnded, type EventBody } from '../monitoring/jtapi-event-mapper.js';
 import { addressRefusal, buildDomainView, diffDomains, terminalRefusal, type DomainView } from './domain-view.js';
-import type { LoginGuard } from './login-guard.js';
 import { CtiProvider, type Addressed, type Observer, type ProviderSink } from './provider.js';
 
 /** What the CTI layer needs of the engine: its events and its snapshots. */
@@ -57,7 +57,8 @@ export interface ProviderServiceOptions {
   logger: Logger;
   engine: CtiEngine;
   configuration: ConfigSnapshot;
-  loginGuard: LoginGuard;
+  /** Slows down password guessing per user, per source and per pair, before the password is checked. */
+  loginThrottle: Pick<LoginThrottle, 'admit'>;
   /** How long a provider of a closed session waits for a resume. */
   graceMs: number;
   /** How many events per provider are kept for resume. */
@@ -108,24 +109,29 @@ export class ProviderService {
    * `resume`, the same provider and the events the client missed.
    */
   async open(params: ProviderOpenParams, context: { source: string; holder: ProviderHolder }): Promise<Opened> {
-    const attempt = { source: context.source, userId: params.user };
-    const gate = this.#options.loginGuard.check(attempt);
-    if (!gate.allowed) {
+    const gate = this.#options.loginThrottle.admit({ user: params.user, source: context.source });
+    if (!gate.admitted) {
       throw new StrowgerError(
         ErrorCode.AccountLocked,
         `Too many failed logins for ${params.user} or from ${context.source}; try again in ${Math.ceil(gate.retryAfterMs / 1000)} s.`,
         { details: { retryAfterMs: gate.retryAfterMs } },
       );
     }
-    const user = await this.#authenticate(params.user, params.password);
+    let user: CtiUser | undefined;
+    try {
+      user = await this.#authenticate(params.user, params.password);
+    } catch (err) {
+      gate.attempt.abandoned();
+      throw err;
+    }
     if (user === undefined) {
-      this.#options.loginGuard.failed(attempt);
+      gate.attempt.failed();
       throw new StrowgerError(
         ErrorCode.AuthenticationFailed,
         'The user id or password was not accepted; check both. Repeated failures are slowed down.',
       );
     }
-    this.#options.loginGuard.succeeded(attempt);
+    gate.attempt.succeeded();
     const resumed = params.resume === undefined ? undefined : this.#resume(user, params.resume, context.holder);
     if (resumed !== undefined) return resumed;
 

@@ -4,7 +4,7 @@ import { Option, InvalidArgumentError, type Command } from 'commander';
 import { pino } from 'pino';
 import { isDigestAlgorithm, type DigestAlgorithm } from '../../sip/index.js';
 import { parseConfigFile } from '../../store/index.js';
-import { portOption } from '../options.js';
+import { positiveIntegerOption, portOption } from '../options.js';
 import { Strowger } from '../strowger.js';
 import { installCrashPolicy } from '../crash-policy.js';
 import { followNpmParent } from '../parent-watch.js';
@@ -28,6 +28,10 @@ interface StartOptions extends StoreLocation {
   digestAlgorithms: DigestAlgorithm[];
   musicOnHold?: string;
   mediaAddress?: string;
+  sipServerHeader?: string;
+  sipTcpMaxConnections?: number;
+  sipTcpMaxPerSource?: number;
+  sipTcpMessageTimeout?: number;
 }
 
 export function parseDigestAlgorithms(value: string): DigestAlgorithm[] {
@@ -108,6 +112,36 @@ export function registerStartCommand(program: Command): void {
         ).env('STROWGER_MEDIA_ADDRESS'),
       )
       .addOption(
+        new Option(
+          '--sip-server-header <text>',
+          'Server and User-Agent header on SIP messages ("Strowger/<version>" by default; "" sends none)',
+        ).env('STROWGER_SIP_SERVER_HEADER'),
+      )
+      .addOption(
+        new Option(
+          '--sip-tcp-max-connections <count>',
+          'SIP TCP connections open at once, in all (default: half of what the open-files limit leaves, at most 4096)',
+        )
+          .env('STROWGER_SIP_TCP_MAX_CONNECTIONS')
+          .argParser(positiveIntegerOption('--sip-tcp-max-connections')),
+      )
+      .addOption(
+        new Option(
+          '--sip-tcp-max-per-source <count>',
+          'SIP TCP connections open at once from one address (default 256)',
+        )
+          .env('STROWGER_SIP_TCP_MAX_PER_SOURCE')
+          .argParser(positiveIntegerOption('--sip-tcp-max-per-source')),
+      )
+      .addOption(
+        new Option(
+          '--sip-tcp-message-timeout <seconds>',
+          'seconds a SIP message over TCP may take from its first byte to its last (default 32)',
+        )
+          .env('STROWGER_SIP_TCP_MESSAGE_TIMEOUT')
+          .argParser(positiveIntegerOption('--sip-tcp-message-timeout')),
+      )
+      .addOption(
         new Option('--log-level <level>', 'log level')
           .env('STROWGER_LOG_LEVEL')
           .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
@@ -142,6 +176,14 @@ export function registerStartCommand(program: Command): void {
       digestAlgorithms: options.digestAlgorithms,
       ...(options.musicOnHold === undefined ? {} : { musicOnHold: options.musicOnHold }),
       ...(options.mediaAddress === undefined ? {} : { mediaAddress: options.mediaAddress }),
+      ...(options.sipServerHeader === undefined ? {} : { sipServerHeader: options.sipServerHeader }),
+      sipTcpLimits: {
+        ...(options.sipTcpMaxConnections === undefined ? {} : { maxConnections: options.sipTcpMaxConnections }),
+        ...(options.sipTcpMaxPerSource === undefined ? {} : { maxConnectionsPerSource: options.sipTcpMaxPerSource }),
+        ...(options.sipTcpMessageTimeout === undefined
+          ? {}
+          : { messageDeadlineMs: options.sipTcpMessageTimeout * 1000 }),
+      },
       logger,
     });
     running.strowger = strowger;

@@ -8,6 +8,8 @@ import { Strowger, type StrowgerOptions } from '../packages/server/dist/server/i
 /**
  * Strowger in this process on loopback with free ports, the embedded database in `workDir` and the
  * YAML `config` applied, offering MD5 only (SIPp answers only MD5 challenges, and only the first).
+ * Every SIPp caller is one source, so the per-source challenge limit (20 a second by default, which
+ * guards against scanners) is lifted: each benchmark call is challenged once.
  */
 export async function startBenchServer(
   workDir: string,
@@ -24,6 +26,7 @@ export async function startBenchServer(
     httpBind: '127.0.0.1',
     httpPort: 0,
     digestAlgorithms: ['MD5'],
+    sipChallengeLimit: { burst: 1_000_000, perSecond: 1_000_000 },
     logger: pino({ level: 'warn' }),
     ...options,
   });

@@ -15,7 +15,7 @@
  * application process's CPU and event-loop delay, which say where the time goes.
  */
 import { fork, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -161,6 +161,7 @@ try {
       '-key',
       'dial',
       '3002',
+      '-trace_err',
       '-timeout',
       `${seconds + 30}s`,
       '-timeout_error',
@@ -216,7 +217,12 @@ try {
     `application CPU               ${report.cpuSeconds.toFixed(1)} s (${((report.cpuSeconds / wallSeconds) * 100).toFixed(0)} % of a core); event-loop delay p50 ${ms(report.loopDelayMs.p50)}  p99 ${ms(report.loopDelayMs.p99)}  max ${ms(report.loopDelayMs.max)} ms`,
   );
   console.log(`load average after            ${loadAfter.map((l) => l.toFixed(2)).join(' ')}`);
-  if (caller.code !== 0 || failed !== 0 || incomplete !== 0) process.exitCode = 1;
+  if (caller.code !== 0 || failed !== 0 || incomplete !== 0) {
+    const errorLogs = (await readdir(workDir)).filter((file) => file.endsWith('_errors.log'));
+    const errors = await Promise.all(errorLogs.map((file) => readFile(join(workDir, file), 'utf8')));
+    console.log(`\nSIPp reported failures:\n${errors.join('').slice(0, 2000)}`);
+    process.exitCode = 1;
+  }
 } finally {
   for (const stop of stops) await stop();
   await rm(workDir, { recursive: true, force: true });

@@ -163,8 +163,12 @@ export class Strowger {
       );
       late.sip = service;
       cleanups.unshift(() => service.close());
+      // Bound to every interface with no media address named, each phone is given for media the
+      // address its SIP reached; the first external address is only for when that is not known.
+      const followPhones = options.mediaAddress === undefined && isWildcardAddress(options.bind);
       const media = await ServerMediaResources.create({
         address: options.mediaAddress ?? (isWildcardAddress(options.bind) ? primaryAddress() : options.bind),
+        ...(followPhones ? { bind: options.bind } : {}),
         ...(options.musicOnHold === undefined ? {} : { musicOnHold: options.musicOnHold }),
       });
       cleanups.unshift(() => media.close());

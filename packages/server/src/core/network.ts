@@ -80,7 +80,7 @@ function inNetwork(address: string, cidr: string): boolean {
   const length = Number(bits);
   if (length === 0) return true;
   const mask = (0xffffffff << (32 - length)) >>> 0;
-  return ((ipv4Number(address) & mask) >>> 0) === ((ipv4Number(network) & mask) >>> 0);
+  return (ipv4Number(address) & mask) >>> 0 === (ipv4Number(network) & mask) >>> 0;
 }
 
 function ipv4Number(address: string): number {

@@ -55,7 +55,11 @@ export class ServerMediaResources implements MediaResources {
    * reaches (as its SIP driver says), `address` only when that is not known: a server on several
    * networks is then reachable for media from each.
    */
-  static async create(options: { address: string; bind?: string; musicOnHold?: string }): Promise<ServerMediaResources> {
+  static async create(options: {
+    address: string;
+    bind?: string;
+    musicOnHold?: string;
+  }): Promise<ServerMediaResources> {
     const file = options.musicOnHold ?? defaultMusicOnHold;
     let bytes: Buffer;
     try {
@@ -69,9 +73,7 @@ export class ServerMediaResources implements MediaResources {
     try {
       (await RtpStream.open(bind)).close();
     } catch {
-      throw new Error(
-        `cannot open RTP ports on ${bind}; give --media-address one of this machine's addresses`,
-      );
+      throw new Error(`cannot open RTP ports on ${bind}; give --media-address one of this machine's addresses`);
     }
     return new ServerMediaResources(options.address, bind, music);
   }

@@ -487,10 +487,7 @@ export class SipPhoneDriver implements DeviceDriver {
     if (leg?.kind !== 'inbound' || leg.incoming.answered) return;
     const incoming = leg.incoming;
     incoming.respond(200, 'OK', {
-      headers: [
-        this.#contactHeader(leg.target, info.focus === true),
-        ...(info.answer === undefined ? [] : [sdpType]),
-      ],
+      headers: [this.#contactHeader(leg.target, info.focus === true), ...(info.answer === undefined ? [] : [sdpType])],
       ...(info.answer === undefined ? {} : { body: Buffer.from(leg.origin.present(info.answer)) }),
     });
     const toTag = incoming.toTag;

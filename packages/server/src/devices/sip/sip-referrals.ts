@@ -83,10 +83,7 @@ export class SipReferrals {
     }
     const notify = request.getHeader('Refer-Sub')?.trim().toLowerCase() !== 'false';
     incoming.respond(202, 'Accepted', {
-      headers: [
-        this.#host.contactHeader(leg.target),
-        ...(notify ? [] : [{ name: 'Refer-Sub', value: 'false' }]),
-      ],
+      headers: [this.#host.contactHeader(leg.target), ...(notify ? [] : [{ name: 'Refer-Sub', value: 'false' }])],
     });
     // Each REFER is its own subscription; NOTIFYs of one dialog still go one after another.
     const referral: Referral = { cseq: request.cseq.seq, notify, sent: leg.referral?.sent ?? Promise.resolve() };

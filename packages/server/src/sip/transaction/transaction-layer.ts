@@ -82,11 +82,7 @@ export class TransactionLayer {
   }
 
   /** Starts a client transaction for `request` towards `target` (§17.1). */
-  sendRequest(
-    request: SipRequest,
-    target: SendTarget,
-    callbacks: ClientRequestCallbacks,
-  ): ClientTransaction {
+  sendRequest(request: SipRequest, target: SendTarget, callbacks: ClientRequestCallbacks): ClientTransaction {
     const key = clientKey(request);
     if (key === undefined) throw new Error('a request sent through a transaction needs a Via branch');
     const context = {

@@ -264,7 +264,12 @@ export class TransportLayer implements SipTransport {
         await closeUdp(opened.map((entry) => entry.socket));
         const retry = port === 0 && attempt < sharedPortAttempts && (error as { code?: string }).code === 'EADDRINUSE';
         if (retry) continue;
-        throw bindError('UDP', addresses.length === 1 ? (addresses[0]?.address ?? '') : 'every interface', shared, error as Error);
+        throw bindError(
+          'UDP',
+          addresses.length === 1 ? (addresses[0]?.address ?? '') : 'every interface',
+          shared,
+          error as Error,
+        );
       }
       if (opened.length === 0) {
         throw new StrowgerError(

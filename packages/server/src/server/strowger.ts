@@ -44,7 +44,10 @@ export interface StrowgerOptions {
   sipTimers?: Partial<TimerSettings>;
   /** The WAV file held parties hear; the one shipped with Strowger by default. */
   musicOnHold?: string;
-  /** The address this server's own RTP uses and announces (music on hold, conferences); the SIP address by default. */
+  /**
+   * The address this server's own RTP uses and announces (music on hold, conferences). By default the
+   * bind address; with a wildcard bind, the address each phone's SIP reached.
+   */
   mediaAddress?: string;
 }
 

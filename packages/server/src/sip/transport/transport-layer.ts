@@ -130,7 +130,8 @@ export class TransportLayer implements SipTransport {
         );
       }
       const port = await this.#bindUdp(addresses, options.udpPort);
-      this.#udpEndpoint = { protocol: 'udp', address: options.host, port };
+      const address = wildcard ? options.host : (this.#udpAddresses[0]?.address ?? options.host);
+      this.#udpEndpoint = { protocol: 'udp', address, port };
     }
     if (options.tcpPort !== undefined) {
       const server = createServer((socket) => this.#adopt(socket));

@@ -8,17 +8,18 @@ import { TestPhone, type PhoneCall } from '../support/test-phone.js';
 
 // A server bound to every interface is reached by phones on different networks: each must be told
 // the address it reached, in SIP (Via, Contact, From/To) and in the SDP of media the server plays.
-// Here the two networks are loopback and the machine's first external IPv4 address.
+// Here the two networks are loopback and the machine's first external IPv4 address. The numbers
+// (and so the test phones' media ports, 40000 + 2 × number) are this file's own.
 const external = Object.values(networkInterfaces())
   .flat()
   .find((address) => address?.family === 'IPv4' && !address.internal)?.address;
 
 const config = `
-settings: { sipRealm: strowger, conferenceNumber: '3900' }
+settings: { sipRealm: strowger, conferenceNumber: '5900' }
 lines:
-${['3001', '3002', '3003', '3004'].map((dn) => `  - { dn: '${dn}' }`).join('\n')}
+${['5001', '5002', '5003', '5004'].map((dn) => `  - { dn: '${dn}' }`).join('\n')}
 devices:
-${phoneDevices(['3001', '3002', '3003', '3004'])}
+${phoneDevices(['5001', '5002', '5003', '5004'])}
 `;
 
 let server: TestServer;
@@ -77,7 +78,7 @@ describe.skipIf(external === undefined)('a server bound to 0.0.0.0 on a machine 
 
   for (const protocol of ['udp', 'tcp'] as const) {
     it(`over ${protocol.toUpperCase()}: each phone is called and answered, and hears music, at the address it reached`, async () => {
-      const [a, b] = protocol === 'udp' ? ['3001', '3002'] : ['3003', '3004'];
+      const [a, b] = protocol === 'udp' ? ['5001', '5002'] : ['5003', '5004'];
       const inside = await phone(a, reached.loopback, protocol);
       const outside = await phone(b, reached.external, protocol);
       const media = await mediaPortOf(a, reached.loopback);
@@ -119,12 +120,12 @@ describe.skipIf(external === undefined)('a server bound to 0.0.0.0 on a machine 
   }
 
   it('a conference bridge answers each caller at the address it reached', async () => {
-    const inside = await phone('3001', reached.loopback, 'udp');
-    const outside = await phone('3002', reached.external, 'udp');
-    const first = await inside.call('3900');
+    const inside = await phone('5001', reached.loopback, 'udp');
+    const outside = await phone('5002', reached.external, 'udp');
+    const first = await inside.call('5900');
     expect(connectionAddress(first.remoteSdp)).toBe(reached.loopback);
     expect((await first.hangUp()).status).toBe(200);
-    const second = await outside.call('3900');
+    const second = await outside.call('5900');
     expect(connectionAddress(second.remoteSdp)).toBe(reached.external);
     expect((await second.hangUp()).status).toBe(200);
   });

@@ -6,6 +6,11 @@ export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', 'data/**', 'coverage/**', '.bench-tmp/**'] },
   js.configs.recommended,
   {
+    // The command's entry point is plain JavaScript run by Node.
+    files: ['packages/*/bin/**/*.js'],
+    languageOptions: { globals: { URL: 'readonly', console: 'readonly', process: 'readonly' } },
+  },
+  {
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
   },
@@ -37,6 +42,7 @@ export default tseslint.config(
     files: [
       'packages/server/src/server/cli*.ts',
       'packages/server/src/server/commands/**',
+      'packages/server/bin/**',
       'bench/**',
       '**/*.test.ts',
       '**/test-support/**',

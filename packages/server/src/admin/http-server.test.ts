@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Counter, Registry } from 'prom-client';
 import type { FastifyInstance } from 'fastify';
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { silentLogger, type Logger } from '../core/index.js';
 import { createAdminServer } from './http-server.js';
 import type { DeviceView } from './device-view.js';
 
@@ -34,6 +37,11 @@ const devices: DeviceView[] = [
 
 describe('admin HTTP server', () => {
   let app: FastifyInstance;
+  const errors: Array<{ obj: Record<string, unknown>; msg?: string }> = [];
+  const errorLog: Logger = {
+    ...silentLogger,
+    error: (obj, msg) => errors.push({ obj: obj as Record<string, unknown>, ...(msg === undefined ? {} : { msg }) }),
+  };
   let healthy = true;
   const registry = new Registry();
   new Counter({ name: 'strowger_test_total', help: 'a counter the test looks for', registers: [registry] }).inc(3);
@@ -44,6 +52,12 @@ describe('admin HTTP server', () => {
       health: { check: () => ({ sip: { ok: healthy }, store: { ok: true } }) },
       metrics: registry,
       logger: false,
+      errorLog,
+      callRecords: {
+        listCallRecords: async () => {
+          throw new Error('connection to the database lost');
+        },
+      },
     });
   });
   afterAll(async () => app.close());
@@ -86,5 +100,92 @@ describe('admin HTTP server', () => {
     expect(response.statusCode).toBe(404);
     expect(response.json()).toMatchObject({ code: 'NOT_FOUND' });
     expect(response.json().detail).toContain('/api/v1/devices');
+  });
+
+  it('every 5xx MUST be logged with its cause, while the reply keeps the cause to itself', async () => {
+    errors.length = 0;
+    const response = await app.inject({ url: '/api/v1/call-records' });
+    expect(response.statusCode).toBe(500);
+    expect(response.json().detail).toBe('internal error; the server log has the details');
+    expect(response.body).not.toContain('database lost');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.msg).toBe('HTTP request failed');
+    expect((errors[0]?.obj.err as Error).message).toBe('connection to the database lost');
+    expect(errors[0]?.obj).toMatchObject({ method: 'GET', url: '/api/v1/call-records', status: 500 });
+  });
+
+  it.each([
+    '-000001-01-01T00:00:00Z',
+    '+275760-09-13T00:00:00Z',
+    '0000-01-01',
+    '2026-02-30',
+    '2026-11-24T25:00:00Z',
+    '2026-11-24T08:00:00',
+    'yesterday',
+  ])('since=%s MUST be refused with 400 naming the field, never reach the database', async (since) => {
+    errors.length = 0;
+    const response = await app.inject({ url: `/api/v1/call-records?since=${encodeURIComponent(since)}` });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ code: 'INVALID_ARGUMENT' });
+    expect(response.json().detail).toContain('since');
+    expect(errors).toEqual([]);
+  });
+
+  it('a URL with bad percent-encoding MUST get 400 problem+json', async () => {
+    const response = await app.inject({ url: '/api/v1/devices/%E0%A4%A' });
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+    expect(response.json()).toMatchObject({ code: 'INVALID_ARGUMENT', status: 400 });
+    expect(response.json().detail).toContain('RFC 3986');
+  });
+
+  it('a path segment over the limit MUST get 414 problem+json', async () => {
+    const response = await app.inject({ url: `/api/v1/devices/${'A'.repeat(5000)}` });
+    expect(response.statusCode).toBe(414);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+    expect(response.json().detail).toContain('longer than 100 characters');
+    expect(response.json().detail.length).toBeLessThan(400);
+  });
+
+  it('a method a route does not answer MUST get 405 with Allow; an unknown path 404, both problem+json', async () => {
+    const post = await app.inject({ method: 'POST', url: '/api/v1/devices' });
+    expect(post.statusCode).toBe(405);
+    expect(post.headers.allow).toBe('GET, HEAD');
+    expect(post.headers['content-type']).toContain('application/problem+json');
+    expect(post.json()).toMatchObject({ status: 405, code: 'UNSUPPORTED' });
+    const named = await app.inject({ method: 'DELETE', url: '/api/v1/devices/SEP000000001001?x=1' });
+    expect(named.statusCode).toBe(405);
+    const unknown = await app.inject({ method: 'POST', url: '/api/v1/nothing-here' });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.headers['content-type']).toContain('application/problem+json');
+  });
+
+  it('a request the HTTP parser refuses (headers over the limit) MUST still get problem+json', async () => {
+    const server = await createAdminServer({
+      devices: { listDevices: () => devices },
+      health: { check: () => ({ sip: { ok: true }, store: { ok: true } }) },
+      metrics: registry,
+      errorLog,
+    });
+    try {
+      await server.listen({ host: '127.0.0.1', port: 0 });
+      const { port } = server.server.address() as AddressInfo;
+      const answer = await new Promise<{ status: number; type: string; body: string }>((resolve, reject) => {
+        const request = httpRequest({ host: '127.0.0.1', port, path: `/healthz?${'q'.repeat(20_000)}` }, (response) => {
+          let body = '';
+          response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          response.on('end', () =>
+            resolve({ status: response.statusCode ?? 0, type: response.headers['content-type'] ?? '', body }),
+          );
+        });
+        request.on('error', reject);
+        request.end();
+      });
+      expect(answer.status).toBe(431);
+      expect(answer.type).toContain('application/problem+json');
+      expect(JSON.parse(answer.body)).toMatchObject({ status: 431, code: 'INVALID_ARGUMENT' });
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { ErrorCode, isStrowgerError } from '../core/index.js';
+import { ErrorCode, isStrowgerError, type Logger } from '../core/index.js';
 
 /**
  * Every error leaves the HTTP API as RFC 9457 problem+json carrying the same stable code the CTI
@@ -54,8 +54,27 @@ export function problemFor(error: unknown): Problem {
   };
 }
 
-export function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+/**
+ * Answers with the problem for `error`. Every 5xx is logged with its cause on `log` (the reply only
+ * says "the server log has the details", so the log must have them), whatever the request logging.
+ */
+export function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply, log: Logger): FastifyReply {
   const problem = problemFor(error);
-  if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
-  void reply.status(problem.status).type('application/problem+json').send(problem);
+  if (problem.status >= 500) {
+    log.error(
+      { err: error, method: request.method, url: shortUrl(request.url), status: problem.status },
+      'HTTP request failed',
+    );
+  }
+  return reply.status(problem.status).type('application/problem+json').send(problem);
+}
+
+/** A problem made here rather than from an error: status, stable code and what to do. */
+export function problem(status: number, code: ErrorCode, detail: string): Problem {
+  return { type: 'about:blank', title: code, status, code, detail };
+}
+
+/** A URL as logs and messages quote it: a 100 KB URL is cut. */
+export function shortUrl(url: string): string {
+  return url.length > 200 ? `${url.slice(0, 200)}… (${url.length} characters)` : url;
 }

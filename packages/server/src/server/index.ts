@@ -1,1 +1,7 @@
-export { Strowger, strowgerVersion, type StrowgerOptions, type StrowgerAddresses } from './strowger.js';
+export {
+  Strowger,
+  strowgerVersion,
+  type StrowgerOptions,
+  type StrowgerAddresses,
+  type StartupConfig,
+} from './strowger.js';

@@ -1,14 +1,14 @@
-import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger as PinoLogger } from 'pino';
 import { createAdminServer, type DeviceView } from '../admin/index.js';
 import { CtiConfiguration } from '../cti/index.js';
-import { ErrorCode, StrowgerError, isWildcardAddress, primaryAddress, systemClock, type Clock } from '../core/index.js';
+import { isWildcardAddress, primaryAddress, systemClock, type Clock } from '../core/index.js';
 import type { DigestAlgorithm, Endpoint, TimerSettings, TransportObserver } from '../sip/index.js';
 import {
   openStore,
   parseConfigFile,
+  readConfigFile,
   type ConfigSnapshot,
   type Store,
   type StoreLocation,
@@ -19,6 +19,7 @@ import { StrowgerMetrics } from './metrics.js';
 import { ServerMediaResources } from './media-resources.js';
 import { SipService } from './sip-service.js';
 import { switchConfigFrom } from './switch-config.js';
+import { logActivity } from './activity-log.js';
 import { Switch, type CallRecord, type CallRecordSink } from '../switch/index.js';
 
 export const strowgerVersion = '0.1.0';
@@ -29,6 +30,11 @@ export interface StrowgerOptions {
   configFile?: string;
   /** Prune configuration that the file does not mention, like `config apply --prune`. */
   prune?: boolean;
+  /**
+   * Apply `configFile` only to a store that has never been configured (configuration version 0),
+   * as `--demo` does, so that restarting never undoes what an administrator changed since.
+   */
+  configOnlyWhenNew?: boolean;
   bind: string;
   sipPort: number;
   httpPort: number;
@@ -51,6 +57,15 @@ export interface StrowgerOptions {
   mediaAddress?: string;
 }
 
+/** What became of the configuration file at start. */
+export interface StartupConfig {
+  /** applied: it changed the store; unchanged: the store already matched; kept: not applied, since the
+   * store was configured before (configOnlyWhenNew); none: no file was given. */
+  outcome: 'applied' | 'unchanged' | 'kept' | 'none';
+  /** The configuration version being served. */
+  version: number;
+}
+
 export interface StrowgerAddresses {
   sipUdp: Endpoint;
   sipTcp: Endpoint;
@@ -71,6 +86,8 @@ export class Strowger {
   readonly http: FastifyInstance;
   readonly metrics: StrowgerMetrics;
   readonly logger: PinoLogger;
+  /** What became of the configuration file given at start (for the start banner). */
+  readonly startupConfig: StartupConfig;
   #snapshot: ConfigSnapshot;
   readonly #release: () => void;
   readonly #unsubscribe: () => void;
@@ -87,7 +104,9 @@ export class Strowger {
     logger: PinoLogger;
     snapshot: ConfigSnapshot;
     release: () => void;
+    startupConfig: StartupConfig;
   }) {
+    this.startupConfig = parts.startupConfig;
     this.store = parts.store;
     this.sip = parts.sip;
     this.engine = parts.engine;
@@ -114,14 +133,25 @@ export class Strowger {
     try {
       const store = await openStore(options.store, { logger });
       cleanups.unshift(() => store.close());
+      let outcome: StartupConfig['outcome'] = 'none';
       if (options.configFile !== undefined) {
-        const text = await readConfigText(options.configFile);
-        const doc = parseConfigFile(text, options.configFile);
-        const result = await store.applyConfig(doc, { prune: options.prune === true, source: options.configFile });
-        logger.info(
-          { file: options.configFile, version: result.version, changed: result.changed },
-          result.changed ? 'configuration applied' : 'configuration already up to date',
-        );
+        const existing = options.configOnlyWhenNew === true ? (await store.loadConfig()).version : 0;
+        if (existing > 0) {
+          outcome = 'kept';
+          logger.info(
+            { file: options.configFile, version: existing },
+            'configuration file not applied: the store is already configured, and its configuration is kept',
+          );
+        } else {
+          const text = await readConfigFile(options.configFile, 'the configuration file given to --config');
+          const doc = parseConfigFile(text, options.configFile);
+          const result = await store.applyConfig(doc, { prune: options.prune === true, source: options.configFile });
+          outcome = result.changed ? 'applied' : 'unchanged';
+          logger.info(
+            { file: options.configFile, version: result.version, changed: result.changed },
+            result.changed ? 'configuration applied' : 'configuration already up to date',
+          );
+        }
       }
       const snapshot = await store.loadConfig();
       // The metrics and the HTTP routes read parts built after them, so they look them up when called.
@@ -192,6 +222,14 @@ export class Strowger {
       });
       service.phones.attach(engine);
       late.engine = engine;
+      // Registrations and calls, one line each at info, for an operator tailing the log.
+      cleanups.unshift(
+        logActivity({
+          calls: engine.events,
+          registrations: service.table,
+          logger: logger.child({ layer: 'activity' }),
+        }),
+      );
       cleanups.unshift(() => engine.close());
       // A phone registering or losing its last registration is a device coming into or going out
       // of service: the engine reports it (CiscoTermInServiceEv and friends for the CTI layer).
@@ -216,6 +254,7 @@ export class Strowger {
         },
         metrics: metrics.registry,
         logger: false,
+        errorLog: logger.child({ layer: 'admin' }),
       });
       cleanups.unshift(() => http.close());
       const instance = new Strowger({
@@ -228,6 +267,7 @@ export class Strowger {
         logger,
         snapshot,
         release: () => lock.release(),
+        startupConfig: { outcome, version: snapshot.version },
       });
       late.instance = instance;
       const endpoints = await service.listen();
@@ -314,18 +354,6 @@ export class Strowger {
     } catch (error) {
       this.logger.error({ err: error, version }, 'could not reload the configuration; still serving the previous one');
     }
-  }
-}
-
-async function readConfigText(path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    throw new StrowgerError(
-      ErrorCode.InvalidArgument,
-      `cannot read the configuration file ${path}: ${(error as Error).message}; check the path given to --config`,
-      { cause: error },
-    );
   }
 }
 

@@ -48,19 +48,6 @@ function canonical(value: unknown): string {
   );
 }
 
-function defaultLine(dn: string): LineConfig {
-  return {
-    dn,
-    description: undefined,
-    allowCtiControl: true,
-    forward: {},
-    noAnswerSeconds: 12,
-    maxCalls: 2,
-    busyTrigger: 1,
-    voicemailProfile: undefined,
-  };
-}
-
 interface Desired {
   snapshot: ConfigSnapshot;
   problems: string[];
@@ -104,7 +91,6 @@ async function buildDesired(current: ConfigSnapshot, doc: ConfigDocument, prune:
   const currentDevices = new Map(current.devices.map((device) => [device.name, device]));
   const devices = new Map(keep(current.devices).map((device) => [device.name, device]));
   for (const [i, device] of (doc.devices ?? []).entries()) {
-    for (const dn of device.lines ?? []) if (!lines.has(dn)) lines.set(dn, defaultLine(dn));
     let sip: DeviceConfig['sip'];
     if (device.sip !== undefined) {
       const previous = currentDevices.get(device.name)?.sip;
@@ -145,7 +131,8 @@ async function buildDesired(current: ConfigSnapshot, doc: ConfigDocument, prune:
       problems.push(`device ${device.name}: a cti-port has exactly one line, it has ${device.lines.length}`);
     }
     for (const dn of device.lines)
-      if (!lines.has(dn)) problems.push(`device ${device.name}: line ${dn} does not exist; add it under lines:`);
+      if (!lines.has(dn))
+        problems.push(`device ${device.name}: line ${dn} is not declared; add it under lines: as - { dn: "${dn}" }`);
     if (device.sip !== undefined) {
       const other = usernames.get(device.sip.username);
       if (other !== undefined)

@@ -19,7 +19,9 @@ export type {
   LineForwarding,
 } from './snapshot.js';
 export { parseConfigFile, type ConfigProblem } from './config/parse-config.js';
+export { readConfigFile, decodeConfigBytes, maxConfigFileBytes } from './config/config-file.js';
 export { exportConfigYaml } from './config/export-config.js';
 export { ConfigDocumentSchema, type ConfigDocument } from './config/config-schema.js';
 export { hashPassword, verifyPassword, sipHa1 } from './secrets.js';
 export { callRecordsCsv, callRecordCsvColumns, type CallRecordQuery, type StoredCallRecord } from './call-records.js';
+export { parseRecordTime } from './record-time.js';

@@ -137,6 +137,20 @@ describe.each(backends)('store on $name', (backend) => {
     expect(await store.exportConfig()).toBe(before);
   });
 
+  it("a device's line that is not declared under lines: MUST be refused, naming the device and the line", async () => {
+    const before = await store.exportConfig();
+    const undeclared = parseConfigFile(
+      'devices:\n  - { name: SEPNEW, type: sip-phone, lines: ["7001"], sip: { username: "7001", password: "x" } }\n',
+      'undeclared.yaml',
+    );
+    await expect(store.applyConfig(undeclared)).rejects.toSatisfy(
+      (error: unknown) =>
+        isStrowgerError(error, ErrorCode.ConfigInvalid) &&
+        error.message.includes('device SEPNEW: line 7001 is not declared; add it under lines:'),
+    );
+    expect(await store.exportConfig()).toBe(before);
+  });
+
   it('hunt pilots, hunt lists and line groups MUST be stored in order, and their references checked', async () => {
     await store.applyConfig(demo);
     const config = await store.loadConfig();
@@ -222,7 +236,10 @@ describe.each(backends)('store on $name', (backend) => {
   it('prune MUST remove objects the file does not mention', async () => {
     await store.applyConfig(demo);
     const result = await store.applyConfig(
-      parseConfigFile('devices:\n  - { name: CTIRP_MAIN, type: cti-route-point, lines: ["5000"] }\n', 'small.yaml'),
+      parseConfigFile(
+        'devices:\n  - { name: CTIRP_MAIN, type: cti-route-point, lines: ["5000"] }\nlines:\n  - { dn: "5000" }\n',
+        'small.yaml',
+      ),
       { prune: true },
     );
     expect(result.devices.removed).toBe(8);

@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
+import { pino, type Logger as PinoLogger } from 'pino';
 import { Strowger } from '../../src/server/index.js';
 import { demoConfigPath } from '../../src/server/commands/start.js';
 import {
@@ -37,6 +37,8 @@ export async function startTestServer(
     sipTimers?: Partial<TimerSettings>;
     /** The SIP (and media) bind address; loopback unless given. */
     bind?: string;
+    /** The server's logger; silent unless STROWGER_TEST_LOG names a level. */
+    logger?: PinoLogger;
   } = {},
 ): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'strowger-test-'));
@@ -70,7 +72,7 @@ export async function startTestServer(
     httpBind: '127.0.0.1',
     httpPort: 0,
     digestAlgorithms: options.digestAlgorithms ?? ['MD5', 'SHA-256'],
-    logger: pino({ level: process.env.STROWGER_TEST_LOG ?? 'silent' }),
+    logger: options.logger ?? pino({ level: process.env.STROWGER_TEST_LOG ?? 'silent' }),
     ...(trace === undefined ? {} : { sipObserver: trace }),
     ...(options.callRecords === undefined ? {} : { callRecords: options.callRecords }),
     ...(options.sipTimers === undefined ? {} : { sipTimers: options.sipTimers }),

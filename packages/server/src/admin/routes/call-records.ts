@@ -1,25 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { ErrorCode, StrowgerError } from '../../core/index.js';
-import { callRecordsCsv, type CallRecordQuery, type StoredCallRecord } from '../../store/index.js';
+import { callRecordsCsv, parseRecordTime, type CallRecordQuery, type StoredCallRecord } from '../../store/index.js';
 
 export interface CallRecordSource {
   listCallRecords(query: CallRecordQuery): Promise<StoredCallRecord[]>;
-}
-
-function time(name: string, text: string | undefined): Date | undefined {
-  if (text === undefined) return undefined;
-  const value = new Date(text);
-  if (Number.isNaN(value.getTime())) {
-    throw new StrowgerError(
-      ErrorCode.InvalidArgument,
-      `${name} "${text}" is not an ISO 8601 time such as 2026-11-24T08:00:00Z`,
-      {
-        details: { field: name },
-      },
-    );
-  }
-  return value;
 }
 
 /** GET /api/v1/call-records: finished calls, as JSON or (format=csv) as the CSV `strowger cdr export` writes. */
@@ -39,8 +23,8 @@ export function registerCallRecordRoutes(app: FastifyInstance, source: CallRecor
     },
     async (request, reply) => {
       const query = request.query as { since?: string; until?: string; limit?: number; format?: 'json' | 'csv' };
-      const since = time('since', query.since);
-      const until = time('until', query.until);
+      const since = parseRecordTime('since', query.since);
+      const until = parseRecordTime('until', query.until);
       const records = await source.listCallRecords({
         ...(since === undefined ? {} : { since }),
         ...(until === undefined ? {} : { until }),

@@ -1,25 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { ErrorCode, StrowgerError } from '../../core/index.js';
-import { callRecordsCsv } from '../../store/index.js';
+import { callRecordsCsv, parseRecordTime } from '../../store/index.js';
 import { addStoreOptions, withStore, type StoreLocation } from './store-options.js';
 
 interface ExportOptions extends StoreLocation {
   since?: string;
   until?: string;
   output?: string;
-}
-
-function parseTime(flag: string, text: string | undefined): Date | undefined {
-  if (text === undefined) return undefined;
-  const time = new Date(text);
-  if (Number.isNaN(time.getTime())) {
-    throw new StrowgerError(
-      ErrorCode.InvalidArgument,
-      `${flag} "${text}" is not a time; give an ISO 8601 date or time such as 2026-11-24 or 2026-11-24T08:00:00Z`,
-    );
-  }
-  return time;
 }
 
 /** `strowger cdr export`: call detail records as CSV, from the store. */
@@ -33,8 +20,8 @@ export function registerCdrCommands(program: Command): void {
       .option('--until <time>', 'only calls that ended before this time (ISO 8601)')
       .option('-o, --output <file>', 'write to a file instead of standard output'),
   ).action(async (options: ExportOptions) => {
-    const since = parseTime('--since', options.since);
-    const until = parseTime('--until', options.until);
+    const since = parseRecordTime('--since', options.since);
+    const until = parseRecordTime('--until', options.until);
     await withStore(options, async (store) => {
       const records = await store.listCallRecords({
         ...(since === undefined ? {} : { since }),

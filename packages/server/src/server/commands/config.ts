@@ -1,7 +1,6 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { ErrorCode, StrowgerError } from '../../core/index.js';
-import { parseConfigFile, type ApplyResult, type KindCounts } from '../../store/index.js';
+import { parseConfigFile, readConfigFile, type ApplyResult, type KindCounts } from '../../store/index.js';
 import { addStoreOptions, describeStore, withStore, type StoreLocation } from './store-options.js';
 
 /** `strowger config apply|export`: the declarative configuration file in and out of the store. */
@@ -16,7 +15,7 @@ export function registerConfigCommands(program: Command): void {
       .option('--prune', 'delete configuration the file does not mention (the file becomes the whole configuration)')
       .option('--dry-run', 'validate the file and report what would change, without applying it'),
   ).action(async (file: string, options: StoreLocation & { prune?: boolean; dryRun?: boolean }) => {
-    const text = await readText(file);
+    const text = await readConfigFile(file);
     const doc = parseConfigFile(text, file);
     await withStore(options, async (store) => {
       if (options.dryRun === true) {
@@ -49,18 +48,6 @@ export function registerConfigCommands(program: Command): void {
       }
     });
   });
-}
-
-async function readText(file: string): Promise<string> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    throw new StrowgerError(
-      ErrorCode.InvalidArgument,
-      `cannot read ${file}: ${(error as Error).message}; check the file name`,
-      { cause: error },
-    );
-  }
 }
 
 function summarize(result: ApplyResult): string {

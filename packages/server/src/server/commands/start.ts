@@ -7,6 +7,7 @@ import { parseConfigFile } from '../../store/index.js';
 import { portOption } from '../options.js';
 import { Strowger } from '../strowger.js';
 import { installCrashPolicy } from '../crash-policy.js';
+import { followNpmParent } from '../parent-watch.js';
 import { addStoreOptions, describeStore, type StoreLocation } from './store-options.js';
 
 /** The demo configuration shipped with the package (outside `dist`, so one copy serves source and build). */
@@ -49,8 +50,15 @@ export function registerStartCommand(program: Command): void {
     program
       .command('start')
       .description('run Strowger: SIP registrar and the HTTP API, from the stored configuration')
-      .option('--config <file>', 'apply this YAML configuration file before serving (like "config apply")')
-      .option('--demo', 'apply the demo configuration (phones with printed SIP credentials, a route point, CTI ports)')
+      .addOption(
+        new Option('--config <file>', 'apply this YAML configuration file before serving (like "config apply")').env(
+          'STROWGER_CONFIG',
+        ),
+      )
+      .option(
+        '--demo',
+        'apply the demo configuration (phones with printed SIP credentials, a route point, CTI ports) to a new data directory',
+      )
       .option('--prune', 'with --config: delete stored configuration the file does not mention')
       .addOption(new Option('--bind <address>', 'address for SIP to listen on').env('STROWGER_BIND').default('0.0.0.0'))
       .addOption(
@@ -101,7 +109,7 @@ export function registerStartCommand(program: Command): void {
       ),
   ).action(async (options: StartOptions) => {
     if (options.demo === true && options.config !== undefined) {
-      throw new InvalidArgumentError('use either --demo or --config, not both');
+      throw new InvalidArgumentError('use either --demo or --config (or STROWGER_CONFIG), not both');
     }
     const logger = pino({ name: 'strowger', level: options.logLevel });
     // Installed before starting, so a crash during start is logged the same way; it stops what is up.
@@ -112,6 +120,8 @@ export function registerStartCommand(program: Command): void {
       store: options.db === undefined ? { dataDir: options.data } : { url: options.db },
       ...(configFile === undefined ? {} : { configFile }),
       prune: options.prune === true,
+      // The demo goes only into a store never configured, so a restart keeps the administrator's changes.
+      configOnlyWhenNew: options.demo === true,
       bind: options.bind,
       sipPort: options.sipPort,
       httpPort: options.httpPort,
@@ -142,6 +152,8 @@ export function registerStartCommand(program: Command): void {
     };
     process.on('SIGTERM', () => shutdown('SIGTERM'));
     process.on('SIGINT', () => shutdown('SIGINT'));
+    process.on('SIGHUP', () => shutdown('SIGHUP'));
+    followNpmParent({ onOrphaned: () => shutdown('npm, which started this server, has exited') });
   });
 }
 
@@ -154,7 +166,18 @@ function printBanner(strowger: Strowger, options: StartOptions, demo: boolean): 
     `  HTTP  http://${http.address}:${http.port}   (/healthz, /metrics, /api/v1/devices, /api/v1/calls, /api/v1/call-records)`,
     `  CTI   not yet served (--cti-port ${options.ctiPort} is reserved for it)`,
   ];
-  if (demo) {
+  const { outcome, version } = strowger.startupConfig;
+  if (demo && outcome === 'kept') {
+    lines.push(
+      '',
+      `Demo configuration not applied: this data directory is already configured (version ${version}),`,
+      'and your changes are kept. To start again from the demo, give a new --data directory.',
+    );
+  } else if (demo) {
+    lines.push(
+      '',
+      'Demo configuration applied to this new data directory (later starts with --demo keep your changes).',
+    );
     // The stored configuration keeps only hashes; the public demo passwords come from the file.
     const doc = parseConfigFile(readFileSync(demoConfigPath, 'utf8'), demoConfigPath);
     // Listening on every interface, the address phones on the network reach is the machine's own.

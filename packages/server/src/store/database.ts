@@ -1,19 +1,18 @@
 import { mkdirSync, accessSync, constants, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
+import type { Logger } from '../core/index.js';
 import { ErrorCode, StrowgerError } from '../core/index.js';
+import { startEmbeddedPostgres } from './embedded-postgres.js';
 import * as schema from './schema.js';
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
 
-/** Where the store's data lives: an embedded PostgreSQL directory, or a PostgreSQL server URL. */
+/** Where the store's data lives: a data directory for the embedded PostgreSQL, or a PostgreSQL server URL. */
 export type StoreLocation = { dataDir: string } | { url: string };
 
 export const CHANGE_CHANNEL = 'strowger_config';
@@ -29,17 +28,21 @@ export interface OpenDatabase {
   close(): Promise<void>;
 }
 
-export async function openDatabase(location: StoreLocation): Promise<OpenDatabase> {
+export async function openDatabase(location: StoreLocation, logger: Logger): Promise<OpenDatabase> {
   if (!existsSync(migrationsFolder)) {
     throw new StrowgerError(
       ErrorCode.Internal,
       `the database migrations are missing (${migrationsFolder}); reinstall Strowger`,
     );
   }
-  return 'url' in location ? openServer(location.url) : openEmbedded(location.dataDir);
+  return 'url' in location ? openServer(location.url) : openEmbedded(location.dataDir, logger);
 }
 
-async function openEmbedded(dataDir: string): Promise<OpenDatabase> {
+/**
+ * The embedded database is PostgreSQL run beside the server (see embedded-postgres.ts), reached on
+ * its Unix socket through the same driver, SQL and migrations as a PostgreSQL server.
+ */
+async function openEmbedded(dataDir: string, logger: Logger): Promise<OpenDatabase> {
   const directory = resolve(dataDir);
   try {
     mkdirSync(directory, { recursive: true });
@@ -51,34 +54,34 @@ async function openEmbedded(dataDir: string): Promise<OpenDatabase> {
       { cause: error },
     );
   }
-  let client: PGlite;
+  const server = await startEmbeddedPostgres(directory, logger);
   try {
-    client = new PGlite(join(directory, 'pg'));
-    await client.waitReady;
+    // Few connections: each costs a PostgreSQL process, and one server process is the only client.
+    const database = await connect(server.connection, 'the embedded PostgreSQL', 2);
+    return {
+      ...database,
+      kind: 'embedded',
+      async close() {
+        await database.close().catch(() => undefined);
+        await server.stop();
+      },
+    };
   } catch (error) {
-    throw new StrowgerError(
-      ErrorCode.ResourceUnavailable,
-      `the embedded database in ${directory} could not be opened (${(error as Error).message}); ` +
-        'it may be in use by another process or made by another version — stop other Strowger processes or use a new --data directory',
-      { cause: error },
-    );
+    await server.stop();
+    throw error;
   }
-  const db = drizzlePglite(client, { schema }) as unknown as Database;
-  await migratePglite(db as never, { migrationsFolder });
-  return {
-    db,
-    kind: 'embedded',
-    async listen(onVersion) {
-      await client.listen(CHANGE_CHANNEL, (payload) => onVersion(Number(payload)));
-    },
-    async close() {
-      await client.close();
-    },
-  };
 }
 
 async function openServer(url: string): Promise<OpenDatabase> {
-  const pool = new pg.Pool({ connectionString: url, max: 4 });
+  return { ...(await connect({ connectionString: url }, `PostgreSQL at ${redact(url)}`, 4)), kind: 'server' };
+}
+
+async function connect(
+  connection: pg.ClientConfig,
+  description: string,
+  poolSize: number,
+): Promise<Omit<OpenDatabase, 'kind'>> {
+  const pool = new pg.Pool({ ...connection, max: poolSize });
   let listener: pg.Client | undefined;
   try {
     const probe = await pool.connect();
@@ -87,7 +90,7 @@ async function openServer(url: string): Promise<OpenDatabase> {
     await pool.end().catch(() => undefined);
     throw new StrowgerError(
       ErrorCode.ResourceUnavailable,
-      `cannot reach PostgreSQL at ${redact(url)} (${(error as Error).message}); check that the server runs and the URL, user and password are right`,
+      `cannot reach ${description} (${(error as Error).message}); check that the server runs and the URL, user and password are right`,
       { cause: error },
     );
   }
@@ -105,9 +108,8 @@ async function openServer(url: string): Promise<OpenDatabase> {
   }
   return {
     db,
-    kind: 'server',
     async listen(onVersion) {
-      listener = new pg.Client({ connectionString: url });
+      listener = new pg.Client(connection);
       listener.on('error', () => undefined);
       await listener.connect();
       listener.on('notification', (message) => {

@@ -24,4 +24,5 @@ export { exportConfigYaml } from './config/export-config.js';
 export { ConfigDocumentSchema, type ConfigDocument } from './config/config-schema.js';
 export { hashPassword, verifyPassword, sipHa1 } from './secrets.js';
 export { callRecordsCsv, callRecordCsvColumns, type CallRecordQuery, type StoredCallRecord } from './call-records.js';
+export type { StoredBinding } from './registration-bindings.js';
 export { parseRecordTime } from './record-time.js';

@@ -26,7 +26,7 @@ export function parseRecordTime(name: string, text: string | undefined): Date | 
     const shown = text.length > 40 ? `${text.slice(0, 40)}…` : text;
     throw new StrowgerError(
       ErrorCode.InvalidArgument,
-      `${name} "${shown}" is not a time; give a date such as 2026-11-24 or a time with its offset such as 2026-11-24T08:00:00Z (years 0001-9999)`,
+      `${name} "${shown}" is not an ISO 8601 time; give a date such as 2026-11-24 or a time with its offset such as 2026-11-24T08:00:00Z (years 0001-9999)`,
       { details: { field: name } },
     );
   }

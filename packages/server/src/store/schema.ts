@@ -4,6 +4,7 @@ import {
   bigserial,
   boolean,
   check,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -274,4 +275,31 @@ export const callRecords = pgTable(
     redirections: jsonb('redirections').$type<Array<{ from: string; to: string; reason: string }>>().notNull(),
   },
   (t) => [index('call_records_ended_at').on(t.endedAt)],
+);
+
+/**
+ * SIP registration bindings (RFC 3261 §10.3), kept so a restarted server can still reach the phones
+ * that registered before it, as Kamailio's usrloc and Asterisk keep theirs. Not configuration: the
+ * registrar writes them behind the REGISTERs, and only unexpired ones are read back at start.
+ */
+export const registrationBindings = pgTable(
+  'registration_bindings',
+  {
+    deviceName: text('device_name').notNull(),
+    contact: text('contact').notNull(),
+    callId: text('call_id').notNull(),
+    cseq: bigint('cseq', { mode: 'number' }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+    userAgent: text('user_agent'),
+    /** Where the REGISTER came from: requests to the phone go back there. */
+    sourceProtocol: text('source_protocol').notNull(),
+    sourceAddress: text('source_address').notNull(),
+    sourcePort: integer('source_port').notNull(),
+    /** The Contact's q-value, 0–1, when the phone gave one. */
+    q: doublePrecision('q'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.deviceName, t.contact] }),
+    index('registration_bindings_expires_at').on(t.expiresAt),
+  ],
 );

@@ -25,7 +25,7 @@ interface Backend {
 
 const backends: Backend[] = [
   {
-    name: 'embedded PostgreSQL (PGlite)',
+    name: 'embedded PostgreSQL',
     location: async () => {
       const dataDir = mkdtempSync(join(tmpdir(), 'strowger-store-'));
       return { dataDir, cleanup: async () => rmSync(dataDir, { recursive: true, force: true }) };
@@ -247,6 +247,34 @@ describe.each(backends)('store on $name', (backend) => {
     expect(config.devices.map((device) => device.name)).toEqual(['CTIRP_MAIN']);
     expect(config.lines.map((line) => line.dn)).toEqual(['5000']);
     expect(config.endUsers).toEqual([]);
+  });
+
+  it('registration bindings MUST be stored per device, replaced whole, and read back only while unexpired', async () => {
+    const now = Date.now();
+    const binding = (deviceName: string, contact: string, expiresInMs: number) => ({
+      deviceName,
+      contact,
+      callId: `reg-${deviceName}`,
+      cseq: 7,
+      expiresAt: new Date(now + expiresInMs),
+      userAgent: 'test phone',
+      source: { protocol: 'udp', address: '192.0.2.10', port: 5062 },
+      q: 0.5,
+    });
+    store.registrations.saveDevice('SEP-A', [binding('SEP-A', 'sip:a@192.0.2.10:5062', 60_000)]);
+    store.registrations.saveDevice('SEP-B', [
+      binding('SEP-B', 'sip:b@192.0.2.11:5060', 60_000),
+      binding('SEP-B', 'sip:b@192.0.2.11:5070', -1_000),
+    ]);
+    // The latest state of a device wins, in one write with the others.
+    store.registrations.saveDevice('SEP-A', [binding('SEP-A', 'sip:a@192.0.2.10:5064', 120_000)]);
+    const stored = await store.loadRegistrations(new Date(now));
+    expect(stored.map((b) => b.contact).sort()).toEqual(['sip:a@192.0.2.10:5064', 'sip:b@192.0.2.11:5060']);
+    expect(stored.find((b) => b.deviceName === 'SEP-A')).toEqual(binding('SEP-A', 'sip:a@192.0.2.10:5064', 120_000));
+
+    store.registrations.saveDevice('SEP-A', []);
+    expect((await store.loadRegistrations(new Date(now))).map((b) => b.deviceName)).toEqual(['SEP-B']);
+    expect(await store.loadRegistrations(new Date(now + 90_000))).toEqual([]);
   });
 
   it('call records MUST be stored in batches behind the calls and listed by end time, and export as CSV', async () => {

@@ -6,6 +6,7 @@ import type { ConfigDocument } from './config/config-schema.js';
 import { exportConfigYaml } from './config/export-config.js';
 import { openDatabase, type OpenDatabase, type StoreLocation } from './database.js';
 import { readConfig } from './read-config.js';
+import { loadRegistrationBindings, RegistrationBindingWriter, type StoredBinding } from './registration-bindings.js';
 import type { ConfigSnapshot } from './snapshot.js';
 
 interface StoreEvents extends Record<string, unknown> {
@@ -21,6 +22,8 @@ export class Store {
   readonly #events: TypedEmitter<StoreEvents>;
   /** Call detail records, written in batches behind the calls. */
   readonly callRecords: CallRecordWriter;
+  /** SIP registration bindings, written behind the registrar and read back at start. */
+  readonly registrations: RegistrationBindingWriter;
   #lastVersion = -1;
   #closed = false;
 
@@ -28,11 +31,12 @@ export class Store {
     this.#database = database;
     this.#events = new TypedEmitter(logger);
     this.callRecords = new CallRecordWriter(database.db, logger);
+    this.registrations = new RegistrationBindingWriter(database.db, logger);
   }
 
   static async open(location: StoreLocation, deps: { logger?: Logger } = {}): Promise<Store> {
     const logger = (deps.logger ?? silentLogger).child({ layer: 'store' });
-    const database = await openDatabase(location);
+    const database = await openDatabase(location, logger);
     const store = new Store(database, logger);
     await database.listen((version) => store.#announce(version));
     return store;
@@ -72,10 +76,17 @@ export class Store {
     return listCallRecords(this.#database.db, query);
   }
 
+  /** The registration bindings stored before, still unexpired at `now`; expired ones are dropped. */
+  async loadRegistrations(now: Date = new Date()): Promise<StoredBinding[]> {
+    await this.registrations.flush();
+    return loadRegistrationBindings(this.#database.db, now);
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     await this.callRecords.flush();
+    await this.registrations.flush();
     await this.#database.close();
   }
 

@@ -37,11 +37,13 @@ export async function startTestServer(
     sipTimers?: Partial<TimerSettings>;
     /** The SIP (and media) bind address; loopback unless given. */
     bind?: string;
+    /** A directory the test keeps (to restart on the same data); by default a temporary one, removed on stop. */
+    dataDir?: string;
     /** The server's logger; silent unless STROWGER_TEST_LOG names a level. */
     logger?: PinoLogger;
   } = {},
 ): Promise<TestServer> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'strowger-test-'));
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'strowger-test-')));
   let configFile = demoConfigPath;
   if (options.config !== undefined) {
     configFile = join(dataDir, 'test-config.yaml');
@@ -83,7 +85,7 @@ export async function startTestServer(
     httpUrl: `http://127.0.0.1:${strowger.addresses.http.port}`,
     async stop() {
       await strowger.stop();
-      await rm(dataDir, { recursive: true, force: true });
+      if (options.dataDir === undefined) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -50,8 +50,8 @@ export type BindingUpdate =
 export type OrderCheck = { ok: true } | { ok: false; contactText: string };
 
 /**
- * The current bindings of every device, each lapsing on its own timer. Memory only: phones refresh
- * their registrations well within the expiry, so a restart costs at most one re-registration cycle.
+ * The current bindings of every device, each lapsing on its own timer. The server persists them on
+ * every `changed` event and `restore`s the unexpired ones at start, so a restart loses no phone.
  */
 export class RegistrationTable {
   readonly events = new TypedEmitter<RegistrationTableEvents>();
@@ -112,6 +112,20 @@ export class RegistrationTable {
       }
     }
     this.#announce(deviceName, before, 'unregistered');
+  }
+
+  /**
+   * Puts back a binding kept from before a restart, lapsing at its original time; false when it has
+   * already lapsed. A TCP or TLS flow did not survive the restart, so the binding keeps no connection.
+   */
+  restore(binding: Omit<Binding, 'source'> & { source: Omit<BindingSource, 'connectionId'> }): boolean {
+    if (binding.expiresAt <= this.#clock.now()) return false;
+    const before = this.#byDevice.get(binding.deviceName)?.length ?? 0;
+    this.#remove(binding.deviceName, binding.contact);
+    const { protocol, address, port } = binding.source;
+    this.#add({ ...binding, source: { protocol, address, port } });
+    this.#announce(binding.deviceName, before, 'unregistered');
+    return true;
   }
 
   /** Removes every binding of a device (Contact: *, or the device was deleted from the configuration). */

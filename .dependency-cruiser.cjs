@@ -16,6 +16,20 @@ const allowed = {
   server: ['core', 'sip', 'sdp', 'media', 'store', 'switch', 'devices/sip', 'cti', 'admin'],
 };
 const parts = Object.keys(allowed);
+
+/**
+ * Package boundaries (DESIGN.md): which of our packages each may import. A package is imported
+ * through its entry point only, and the ones that run in browsers use no Node.js built-ins.
+ */
+const packageAllowed = {
+  core: [],
+  protocol: ['core'],
+  sdk: ['protocol', 'core'],
+  server: ['core', 'protocol'],
+};
+const browserPackages = ['core', 'protocol', 'sdk'];
+/** The server's parts that speak the CTI protocol; the others keep to the engine's own vocabulary. */
+const protocolParts = ['cti', 'server'];
 const escape = (s) => s.replace(/\//g, '\\/');
 
 const forbidden = [
@@ -48,6 +62,57 @@ const forbidden = [
       to: { path: `${src}(${others.map(escape).join('|')})/` },
     };
   }),
+  ...Object.entries(packageAllowed).map(([pkg, may]) => ({
+    name: `package-${pkg}-imports`,
+    comment: `@strowger/${pkg} may import only: ${may.map((p) => `@strowger/${p}`).join(', ') || 'nothing of ours'}`,
+    severity: 'error',
+    // A package's tests may drive the others (the SDK's against a live server); its code may not.
+    from: { path: `^packages/${pkg}/`, pathNot: `^packages/${pkg}/test/` },
+    to: { path: '^(packages|apps)/', pathNot: [`^packages/(${[pkg, ...may].join('|')})/`] },
+  })),
+  {
+    name: 'apps-use-the-sdk-only',
+    comment: 'Applications are built on the public SDK alone.',
+    severity: 'error',
+    from: { path: '^apps/([^/]+)/', pathNot: '^apps/[^/]+/test/' },
+    to: { path: '^(packages|apps)/', pathNot: ['^packages/sdk/', '^apps/$1/'] },
+  },
+  {
+    name: 'no-deep-import-into-a-package',
+    comment: 'Another package is imported through its entry point (@strowger/name) only.',
+    severity: 'error',
+    from: { path: '^(packages|apps)/([^/]+)/' },
+    to: {
+      path: '^packages/([^/]+)/',
+      // Test support (the SDK's fake CTI server, the server's test server and phones) serves the
+      // other packages' tests as well.
+      pathNot: ['^packages/$2/', '^packages/[^/]+/src/index\\.ts$', '^packages/[^/]+/test/support/'],
+    },
+  },
+  {
+    name: 'browser-packages-use-no-node-builtins',
+    comment: 'core, protocol and the SDK run in browsers: no node: built-ins (tests and scripts may).',
+    severity: 'error',
+    from: { path: `^packages/(${browserPackages.join('|')})/src/`, pathNot: '\\.test\\.ts$' },
+    to: { dependencyTypes: ['core'] },
+  },
+  {
+    name: 'protocol-depends-on-typebox-only',
+    comment: 'The protocol package is schemas: TypeBox and @strowger/core, nothing else.',
+    severity: 'error',
+    from: { path: '^packages/protocol/src/' },
+    to: {
+      dependencyTypes: ['npm', 'npm-dev', 'npm-peer', 'npm-optional', 'npm-no-pkg', 'npm-unknown'],
+      pathNot: 'node_modules/@sinclair/typebox/',
+    },
+  },
+  {
+    name: 'protocol-only-in-cti-and-server',
+    comment: 'Only the CTI server and the composition root speak the wire protocol.',
+    severity: 'error',
+    from: { path: src, pathNot: `${src}(${protocolParts.join('|')})/` },
+    to: { path: '^packages/protocol/' },
+  },
   {
     name: 'switch-is-pure',
     comment: 'The engine imports no transport, protocol or database code.',

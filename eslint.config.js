@@ -27,7 +27,14 @@ export default tseslint.config(
     // A promise nobody awaits or handles rejects into the void, and on Node 20 an unhandled rejection
     // ends the process: every promise is awaited, returned, or given a handler that logs. `void` does
     // not count as handling (ignoreVoid: false), since it silences the rule without catching anything.
-    files: ['packages/*/src/**/*.ts', 'packages/*/test/**/*.ts', 'bench/**/*.ts'],
+    files: [
+      'packages/*/src/**/*.ts',
+      'packages/*/test/**/*.ts',
+      'packages/sdk/examples/**/*.ts',
+      'apps/*/src/**/*.ts',
+      'apps/*/test/**/*.ts',
+      'bench/**/*.ts',
+    ],
     languageOptions: {
       // tsconfig.check.json covers sources, tests and benchmarks alike (the package's own excludes tests).
       parserOptions: { project: ['./tsconfig.check.json'], tsconfigRootDir: import.meta.dirname },
@@ -44,9 +51,13 @@ export default tseslint.config(
       'packages/server/src/server/commands/**',
       'packages/server/bin/**',
       'bench/**',
+      'packages/*/scripts/**',
       '**/*.test.ts',
       '**/test-support/**',
       'packages/*/test/**',
+      // The SDK's examples print what they see, as an application's first program does.
+      'packages/sdk/examples/**',
+      'apps/*/test/**',
     ],
     rules: { 'no-console': 'off' },
   },

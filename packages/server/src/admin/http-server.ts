@@ -8,6 +8,7 @@ import { problem, sendProblem, shortUrl, type Problem } from './problem.js';
 import { RouteMethods } from './route-methods.js';
 import { registerCallRecordRoutes, type CallRecordSource } from './routes/call-records.js';
 import { registerCallRoutes } from './routes/calls.js';
+import { registerCtiAsyncApiRoute } from './routes/cti-asyncapi.js';
 import { registerCtiExplainRoute, type CtiExplainSource } from './routes/cti-explain.js';
 import { registerDeviceRoutes } from './routes/devices.js';
 import { registerHealthRoute, type HealthSource } from './routes/health.js';
@@ -19,6 +20,8 @@ export interface AdminServerOptions {
   callRecords?: CallRecordSource;
   /** The CTI access explainer's view of the configuration; without it the explain route is not served. */
   cti?: CtiExplainSource;
+  /** The CTI protocol's AsyncAPI document, served at /api/v1/cti/asyncapi.json. */
+  ctiAsyncApi?: () => Record<string, unknown>;
   health: HealthSource;
   metrics: Registry;
   /** A pino logger instance for request logs, or false to keep requests out of the log. */
@@ -73,6 +76,7 @@ export async function createAdminServer(options: AdminServerOptions): Promise<Fa
   registerCallRoutes(app, options.calls ?? { listCalls: () => [] });
   if (options.callRecords !== undefined) registerCallRecordRoutes(app, options.callRecords);
   if (options.cti !== undefined) registerCtiExplainRoute(app, options.cti);
+  if (options.ctiAsyncApi !== undefined) registerCtiAsyncApiRoute(app, options.ctiAsyncApi);
   await app.ready();
   return app;
 }

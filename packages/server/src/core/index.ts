@@ -12,3 +12,13 @@ export {
   unmapAddress,
   type LocalAddress,
 } from './network.js';
+export {
+  LoginThrottle,
+  type LoginAdmission,
+  type LoginAttempt,
+  type LoginLockout,
+  type LoginScope,
+  type LoginThrottleObserver,
+  type LoginThrottleOptions,
+} from './login-throttle.js';
+export { KeyedRateLimiter, type KeyedRateLimiterOptions } from './rate-limiter.js';

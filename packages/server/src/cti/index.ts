@@ -1,6 +1,12 @@
 /**
- * The CTI part: today the permission model of CUCM's CTIManager (domain reference §3) and its
- * explainer; the CTI server builds its provider open and per-request checks on the same functions.
+ * The CTI part: the CTI server (CUCM's CTIManager for WebSocket clients), the permission model of
+ * domain reference §3 and its explainer, on which the server builds its provider open and its
+ * per-request checks.
+ *
+ * - `CtiServer` (server/) listens, runs one `CtiSession` per connection (handshake, keep-alive,
+ *   limits, outbound queue) and hands requests to the `ProviderService` (provider/): provider open
+ *   and resume, domains and their live changes, observers, and the engine's events mapped to JTAPI's
+ *   (monitoring/jtapi-event-mapper.ts).
  *
  * - `CtiConfiguration.fromSnapshot(snapshot)` indexes a configuration snapshot once (cached per
  *   snapshot object); every other function takes it.
@@ -44,3 +50,7 @@ export {
 export { CtiSetting, type AccessRule, type RuleEffect, type AccessDeniedCode } from './permissions/access-rule.js';
 export { CtiRole, CtiFeature, featureRoles, rolesOfGroups } from './permissions/roles.js';
 export { findCtiUser, explainDevice, explainLine, type LineExplanation } from './explain.js';
+export { CtiServer, defaultSessionLimits, defaultKeepAlive, type CtiServerOptions } from './server/cti-server.js';
+export type { SessionLimits, KeepAliveRange } from './server/session.js';
+export { ProviderService, type ProviderServiceOptions, type CtiEngine } from './provider/provider-service.js';
+export { asyncApiDocument as ctiAsyncApiDocument } from '@strowger/protocol';

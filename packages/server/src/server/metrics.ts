@@ -1,4 +1,5 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { LoginLockout, LoginScope, LoginThrottle } from '../core/index.js';
 import { knownSipMethods } from '../sip/index.js';
 
 /** Response class label for a status code: 1xx … 6xx. */
@@ -21,6 +22,13 @@ export class StrowgerMetrics {
   readonly #parseErrors: Counter<'transport'>;
   readonly #registerOutcomes: Counter<'outcome'>;
   readonly #callLegs: Counter<'cause'>;
+  readonly #lockouts: Counter<'service' | 'scope'>;
+  readonly #loginRefusals: Counter<'service' | 'scope'>;
+  readonly #locked: Gauge<'service' | 'scope'>;
+  readonly #throttles: LoginThrottle[] = [];
+  readonly #challengesDropped: Counter;
+  readonly #tcpRefused: Counter<'reason'>;
+  readonly #tcpClosed: Counter<'reason'>;
 
   constructor(sources: {
     registeredDevices: () => number;
@@ -28,6 +36,8 @@ export class StrowgerMetrics {
     liveTransactions: () => number;
     activeCalls: () => number;
     mediaEndpoints: () => number;
+    tcpConnections?: () => number;
+    tcpBufferedBytes?: () => number;
   }) {
     // The event-loop delay gauges (nodejs_eventloop_lag_*, from perf_hooks.monitorEventLoopDelay) are
     // sampled every millisecond: at the default 10 ms a pause of a few milliseconds could go unseen.
@@ -52,7 +62,7 @@ export class StrowgerMetrics {
     });
     this.#registerOutcomes = new Counter({
       name: 'strowger_sip_register_requests_total',
-      help: 'REGISTER requests by outcome: registered, unregistered, challenged, stale, rejected, throttled, invalid',
+      help: 'REGISTER requests by outcome: registered, unregistered, challenged, stale, rejected, throttled, dropped, invalid',
       labelNames: ['outcome'],
       registers: [this.registry],
     });
@@ -94,6 +104,65 @@ export class StrowgerMetrics {
         this.set(sources.mediaEndpoints());
       },
     });
+    this.#lockouts = new Counter({
+      name: 'strowger_login_lockouts_total',
+      help: 'Login lock-outs after repeated failures, by service (sip, cti, admin) and scope (user, source, pair)',
+      labelNames: ['service', 'scope'],
+      registers: [this.registry],
+    });
+    this.#loginRefusals = new Counter({
+      name: 'strowger_login_refused_total',
+      help: 'Login attempts refused unchecked because their user, source or pair was locked out',
+      labelNames: ['service', 'scope'],
+      registers: [this.registry],
+    });
+    const throttles = this.#throttles;
+    this.#locked = new Gauge({
+      name: 'strowger_login_locked',
+      help: 'Users, sources and user+source pairs locked out right now, by service and scope',
+      labelNames: ['service', 'scope'],
+      registers: [this.registry],
+      collect() {
+        for (const throttle of throttles) {
+          for (const scope of ['user', 'source', 'pair'] as const) {
+            this.set({ service: throttle.service, scope }, throttle.lockedCount(scope));
+          }
+        }
+      },
+    });
+    this.#challengesDropped = new Counter({
+      name: 'strowger_sip_challenges_dropped_total',
+      help: 'Requests without credentials dropped unanswered because their source was over its challenge rate',
+      registers: [this.registry],
+    });
+    this.#tcpRefused = new Counter({
+      name: 'strowger_sip_tcp_connections_refused_total',
+      help: 'SIP TCP connections refused at accept, by reason: per-source limit, total limit',
+      labelNames: ['reason'],
+      registers: [this.registry],
+    });
+    this.#tcpClosed = new Counter({
+      name: 'strowger_sip_tcp_connections_closed_total',
+      help: 'SIP TCP connections closed by the server for abuse, by reason: framing error, message deadline, buffer limit, buffer budget',
+      labelNames: ['reason'],
+      registers: [this.registry],
+    });
+    new Gauge({
+      name: 'strowger_sip_tcp_connections',
+      help: 'Open SIP TCP connections',
+      registers: [this.registry],
+      collect() {
+        this.set(sources.tcpConnections?.() ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'strowger_sip_tcp_buffered_bytes',
+      help: 'Bytes of unfinished SIP messages held over all TCP connections',
+      registers: [this.registry],
+      collect() {
+        this.set(sources.tcpBufferedBytes?.() ?? 0);
+      },
+    });
     new Gauge({
       name: 'strowger_sip_transactions',
       help: 'Live SIP transactions (client and server)',
@@ -102,6 +171,35 @@ export class StrowgerMetrics {
         this.set(sources.liveTransactions());
       },
     });
+  }
+
+  /** Reports a login throttle's lock-outs and refusals; its `observer` option should call back here. */
+  watchLoginThrottle(throttle: LoginThrottle): void {
+    this.#throttles.push(throttle);
+    for (const scope of ['user', 'source', 'pair'] as const) {
+      this.#lockouts.inc({ service: throttle.service, scope }, 0);
+      this.#locked.set({ service: throttle.service, scope }, 0);
+    }
+  }
+
+  loginLockedOut(lockout: LoginLockout): void {
+    this.#lockouts.inc({ service: lockout.service, scope: lockout.scope });
+  }
+
+  loginRefused(service: string, scope: LoginScope): void {
+    this.#loginRefusals.inc({ service, scope });
+  }
+
+  challengeDropped(): void {
+    this.#challengesDropped.inc();
+  }
+
+  tcpConnectionRefused(reason: string): void {
+    this.#tcpRefused.inc({ reason });
+  }
+
+  tcpConnectionClosed(reason: string): void {
+    this.#tcpClosed.inc({ reason });
   }
 
   callLegEnded(cause: string): void {

@@ -15,6 +15,19 @@ export function portOption(flag: string): (value: string) => number {
   return (value) => parsePort(value, flag);
 }
 
+/** Parses a count or a number of seconds: a whole number from 1 up. */
+export function parsePositiveInteger(value: string, flag: string): number {
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(number) || number < 1) {
+    throw new InvalidArgumentError(`${flag} must be a whole number of at least 1; got "${value}"`);
+  }
+  return number;
+}
+
+export function positiveIntegerOption(flag: string): (value: string) => number {
+  return (value) => parsePositiveInteger(value, flag);
+}
+
 /** Reads a default from the environment, so containers can configure Strowger without flags. */
 export function envDefault(name: string, fallback: string): string {
   const value = process.env[name];

@@ -1,17 +1,18 @@
-import type { Clock, Logger } from '../core/index.js';
+import { KeyedRateLimiter, type Clock, type Logger, type LoginThrottle } from '../core/index.js';
 import {
   DigestAuthenticator,
-  FailureThrottle,
   knownSipMethods,
   SipUserAgent,
   TransportLayer,
   type DigestAlgorithm,
   type Endpoint,
   type IncomingRequest,
+  type TcpLimits,
   type TimerSettings,
   type TransportObserver,
 } from '../sip/index.js';
 import {
+  DigestGate,
   Registrar,
   RegistrationTable,
   SipPhoneDriver,
@@ -33,10 +34,25 @@ export interface SipServiceOptions {
   digestAlgorithms: DigestAlgorithm[];
   observer?: TransportObserver;
   onRegisterOutcome?: (outcome: RegisterOutcome) => void;
+  /** Penalties for failed digest logins, per user and per source (shared by REGISTER and INVITE). */
+  loginThrottle: LoginThrottle;
+  /** Challenges (401/407) per source address: a burst, then a rate; beyond it requests are dropped. */
+  challengeLimit?: { burst: number; perSecond: number };
+  /** A challenge was not sent because its source was over its rate. */
+  onChallengeDropped?: () => void;
+  /** The Server and User-Agent header value; empty leaves both headers out. */
   userAgent: string;
   /** RFC 3261 timer values; tests shorten T1 so that completed transactions drain quickly. */
   timers?: Partial<TimerSettings>;
+  /** Bounds on SIP over TCP: connections per source and in all, message deadline, buffers. */
+  tcpLimits?: Partial<TcpLimits>;
 }
+
+/**
+ * Challenges per source: enough for an office of phones behind one NAT address registering and
+ * calling at once, far below what makes the server a useful reflector.
+ */
+const defaultChallengeLimit = { burst: 50, perSecond: 20 };
 
 /** The methods this server answers; others get 405 with this list. */
 const allowedMethods = ['INVITE', 'ACK', 'CANCEL', 'BYE', 'UPDATE', 'INFO', 'REFER', 'REGISTER', 'OPTIONS'];
@@ -63,6 +79,7 @@ export class SipService {
       clock: options.clock,
       logger: options.logger,
       ...(options.observer === undefined ? {} : { observer: options.observer }),
+      ...(options.tcpLimits === undefined ? {} : { tcp: options.tcpLimits }),
     });
     this.ua = new SipUserAgent({
       transport: this.transport,
@@ -74,12 +91,23 @@ export class SipService {
     });
     this.#authenticator = this.#newAuthenticator(initial.settings.sipRealm);
     this.update(initial);
-    const authenticator = new ReplaceableAuthenticator(() => this.#authenticator);
+    const challengeLimit = options.challengeLimit ?? defaultChallengeLimit;
+    const gate = new DigestGate({
+      authenticator: new ReplaceableAuthenticator(() => this.#authenticator),
+      accounts: { findByUsername: (username) => this.#accounts.get(username) },
+      throttle: options.loginThrottle,
+      challenges: new KeyedRateLimiter({
+        clock: options.clock,
+        burst: challengeLimit.burst,
+        ratePerSecond: challengeLimit.perSecond,
+      }),
+      logger: options.logger,
+      ...(options.onChallengeDropped === undefined ? {} : { onChallengeDropped: options.onChallengeDropped }),
+    });
     const registrar = new Registrar({
       accounts: { findByUsername: (username) => this.#accounts.get(username) },
       table: this.table,
-      authenticator,
-      throttle: new FailureThrottle({ clock: options.clock }),
+      gate,
       clock: options.clock,
       logger: options.logger,
       ...(options.onRegisterOutcome === undefined ? {} : { onOutcome: options.onRegisterOutcome }),
@@ -87,8 +115,7 @@ export class SipService {
     this.phones = new SipPhoneDriver({
       ua: this.ua,
       table: this.table,
-      accounts: { findByUsername: (username) => this.#accounts.get(username) },
-      authenticator,
+      gate,
       clock: options.clock,
       timers: this.ua.transactions.timers,
       logger: options.logger,
@@ -155,8 +182,9 @@ export class SipService {
   }
 
   /**
-   * Answers what nothing here serves: a request inside a dialog we do not have gets 481 (§12.2.2), a
-   * method we recognise 405 with Allow, and one we do not 501 (§8.2.1).
+   * Answers what nothing here serves: a request inside a dialog we do not have gets 481 (§12.2.2), and
+   * so does a BYE without a To tag, which can belong to no dialog at all (§15.1.2); a method we
+   * recognise 405 with Allow, and one we do not 501 (§8.2.1).
    */
   #refuse(incoming: IncomingRequest): void {
     let inDialog = false;
@@ -165,7 +193,7 @@ export class SipService {
     } catch {
       // The transport already rejects a request whose To cannot be read; nothing to decide here.
     }
-    if (inDialog) {
+    if (inDialog || incoming.method === 'BYE') {
       incoming.respond(481, 'Call/Transaction Does Not Exist');
       return;
     }

@@ -1,10 +1,27 @@
+import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger as PinoLogger } from 'pino';
 import { createAdminServer, type DeviceView } from '../admin/index.js';
-import { CtiConfiguration } from '../cti/index.js';
-import { isWildcardAddress, primaryAddress, systemClock, type Clock } from '../core/index.js';
-import type { DigestAlgorithm, Endpoint, TimerSettings, TransportObserver } from '../sip/index.js';
+import {
+  CtiConfiguration,
+  CtiServer,
+  ProviderService,
+  ctiAsyncApiDocument,
+  type KeepAliveRange,
+  type SessionLimits,
+} from '../cti/index.js';
+import {
+  ErrorCode,
+  LoginThrottle,
+  StrowgerError,
+  isWildcardAddress,
+  primaryAddress,
+  systemClock,
+  type Clock,
+  type LoginThrottleOptions,
+} from '../core/index.js';
+import type { DigestAlgorithm, Endpoint, TcpLimits, TimerSettings, TransportObserver } from '../sip/index.js';
 import {
   openStore,
   parseConfigFile,
@@ -15,6 +32,7 @@ import {
   type StoredCallRecord,
 } from '../store/index.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
+import { defaultTcpConnectionLimit, openFilesSoftLimit } from './fd-limit.js';
 import { StrowgerMetrics } from './metrics.js';
 import { ServerMediaResources } from './media-resources.js';
 import { persistRegistrations } from './registration-persistence.js';
@@ -56,6 +74,31 @@ export interface StrowgerOptions {
    * bind address; with a wildcard bind, the address each phone's SIP reached.
    */
   mediaAddress?: string;
+  /** The CTI WebSocket port; 0 (the default here) picks a free one. The command line defaults to 2748. */
+  ctiPort?: number;
+  /** PEM files: the CTI port speaks wss instead of ws. */
+  tls?: { certFile: string; keyFile: string };
+  /** CTI session limits, keep-alive range, resume grace and ring size, and the failed-login guard. */
+  cti?: {
+    limits?: Partial<SessionLimits>;
+    keepAlive?: Partial<KeepAliveRange>;
+    graceMs?: number;
+    ringSize?: number;
+    /** Tuning of the CTI login throttle; the same rules and defaults as SIP's. */
+    loginThrottle?: Partial<
+      Pick<LoginThrottleOptions, 'thresholds' | 'firstLockoutMs' | 'maxLockoutMs' | 'decayMs' | 'trustMs'>
+    >;
+  };
+  /** The SIP Server and User-Agent header; `Strowger/<version>` by default, empty to send none. */
+  sipServerHeader?: string;
+  /** Bounds on SIP over TCP; the total connection limit defaults to what the open-files limit leaves room for. */
+  sipTcpLimits?: Partial<TcpLimits>;
+  /** Challenges (401/407) per source: a burst, then a rate per second. */
+  sipChallengeLimit?: { burst: number; perSecond: number };
+  /** Tuning of the SIP login throttle (thresholds, lock-out lengths, decay); the defaults suit production. */
+  sipLoginThrottle?: Partial<
+    Pick<LoginThrottleOptions, 'thresholds' | 'firstLockoutMs' | 'maxLockoutMs' | 'decayMs' | 'trustMs'>
+  >;
 }
 
 /** What became of the configuration file at start. */
@@ -71,6 +114,7 @@ export interface StrowgerAddresses {
   sipUdp: Endpoint;
   sipTcp: Endpoint;
   http: { address: string; port: number };
+  cti: { address: string; port: number; protocol: 'ws' | 'wss' };
 }
 
 /**
@@ -85,6 +129,9 @@ export class Strowger {
   /** Music on hold and conference bridges: the server's own RTP. */
   readonly media: ServerMediaResources;
   readonly http: FastifyInstance;
+  /** The CTI WebSocket server and the providers its sessions open. */
+  readonly cti: CtiServer;
+  readonly providers: ProviderService;
   readonly metrics: StrowgerMetrics;
   readonly logger: PinoLogger;
   /** What became of the configuration file given at start (for the start banner). */
@@ -102,6 +149,8 @@ export class Strowger {
     engine: Switch;
     media: ServerMediaResources;
     http: FastifyInstance;
+    cti: CtiServer;
+    providers: ProviderService;
     metrics: StrowgerMetrics;
     logger: PinoLogger;
     snapshot: ConfigSnapshot;
@@ -115,6 +164,8 @@ export class Strowger {
     this.engine = parts.engine;
     this.media = parts.media;
     this.http = parts.http;
+    this.cti = parts.cti;
+    this.providers = parts.providers;
     this.metrics = parts.metrics;
     this.logger = parts.logger;
     this.#snapshot = parts.snapshot;
@@ -169,7 +220,24 @@ export class Strowger {
         },
         activeCalls: () => late.engine?.callCount ?? 0,
         mediaEndpoints: () => late.media?.openEndpoints ?? 0,
+        tcpConnections: () => late.sip?.transport.openConnections ?? 0,
+        tcpBufferedBytes: () => late.sip?.transport.bufferedBytes ?? 0,
       });
+      const sipLogins = new LoginThrottle({
+        clock,
+        service: 'sip',
+        logger: logger.child({ layer: 'sip' }),
+        ...options.sipLoginThrottle,
+        observer: {
+          lockedOut: (lockout) => metrics.loginLockedOut(lockout),
+          refused: (scope) => metrics.loginRefused('sip', scope),
+        },
+      });
+      metrics.watchLoginThrottle(sipLogins);
+      const tcpLimits: Partial<TcpLimits> = {
+        maxConnections: defaultTcpConnectionLimit(openFilesSoftLimit()),
+        ...options.sipTcpLimits,
+      };
       const service = new SipService(
         {
           clock,
@@ -177,7 +245,11 @@ export class Strowger {
           bind: options.bind,
           port: options.sipPort,
           digestAlgorithms: options.digestAlgorithms,
-          userAgent: `Strowger/${strowgerVersion}`,
+          userAgent: options.sipServerHeader ?? `Strowger/${strowgerVersion}`,
+          loginThrottle: sipLogins,
+          tcpLimits,
+          ...(options.sipChallengeLimit === undefined ? {} : { challengeLimit: options.sipChallengeLimit }),
+          onChallengeDropped: () => metrics.challengeDropped(),
           ...(options.sipTimers === undefined ? {} : { timers: options.sipTimers }),
           observer: {
             messageReceived: (message, source) => {
@@ -193,6 +265,14 @@ export class Strowger {
               options.sipObserver?.parseError?.(source, error);
             },
             dropped: (source, reason) => options.sipObserver?.dropped?.(source, reason),
+            connectionRefused: (remote, reason) => {
+              metrics.tcpConnectionRefused(reason);
+              options.sipObserver?.connectionRefused?.(remote, reason);
+            },
+            connectionClosed: (remote, reason) => {
+              metrics.tcpConnectionClosed(reason);
+              options.sipObserver?.connectionClosed?.(remote, reason);
+            },
           },
           onRegisterOutcome: (outcome) => metrics.registerOutcome(outcome),
         },
@@ -262,6 +342,7 @@ export class Strowger {
         callRecords: { listCallRecords: (query) => store.listCallRecords(query) },
         // Indexed once per snapshot, so the explainer follows configuration changes as they commit.
         cti: { configuration: () => CtiConfiguration.fromSnapshot(late.instance?.snapshot ?? snapshot) },
+        ctiAsyncApi: ctiAsyncApiDocument,
         health: {
           check: () => ({
             sip: { ok: service.endpoints !== undefined, detail: endpointsText(service.endpoints) },
@@ -273,12 +354,47 @@ export class Strowger {
         errorLog: logger.child({ layer: 'admin' }),
       });
       cleanups.unshift(() => http.close());
+      const ctiLogins = new LoginThrottle({
+        clock,
+        service: 'cti',
+        logger: logger.child({ layer: 'cti' }),
+        ...options.cti?.loginThrottle,
+        observer: {
+          lockedOut: (lockout) => metrics.loginLockedOut(lockout),
+          refused: (scope) => metrics.loginRefused('cti', scope),
+        },
+      });
+      metrics.watchLoginThrottle(ctiLogins);
+      const providers = new ProviderService({
+        clock,
+        logger: logger.child({ layer: 'cti' }),
+        engine,
+        configuration: snapshot,
+        loginThrottle: ctiLogins,
+        graceMs: options.cti?.graceMs ?? 60_000,
+        ringSize: options.cti?.ringSize ?? 10_000,
+      });
+      cleanups.unshift(() => providers.close());
+      const cti = await CtiServer.start({
+        host: options.bind,
+        port: options.ctiPort ?? 0,
+        ...(options.tls === undefined ? {} : { tls: await readTls(options.tls) }),
+        clock,
+        logger: logger.child({ layer: 'cti' }),
+        providers,
+        serverName: `Strowger/${strowgerVersion}`,
+        ...(options.cti?.limits === undefined ? {} : { limits: options.cti.limits }),
+        ...(options.cti?.keepAlive === undefined ? {} : { keepAlive: options.cti.keepAlive }),
+      });
+      cleanups.unshift(() => cti.close());
       const instance = new Strowger({
         store,
         sip: service,
         engine,
         media,
         http,
+        cti,
+        providers,
         metrics,
         logger,
         snapshot,
@@ -294,8 +410,16 @@ export class Strowger {
         sipUdp: endpoints.udp,
         sipTcp: endpoints.tcp,
         http: { address: address.address, port: address.port },
+        cti: cti.address,
       };
-      logger.info({ sip: endpointsText(endpoints), http: `${address.address}:${address.port}` }, 'Strowger is serving');
+      logger.info(
+        {
+          sip: endpointsText(endpoints),
+          http: `${address.address}:${address.port}`,
+          cti: `${cti.address.protocol}://${cti.address.address}:${cti.address.port}`,
+        },
+        'Strowger is serving',
+      );
       return instance;
     } catch (error) {
       for (const cleanup of cleanups) {
@@ -347,6 +471,8 @@ export class Strowger {
     this.#stopping ??= (async () => {
       this.#unsubscribe();
       await this.http.close().catch(() => undefined);
+      await this.cti.close().catch(() => undefined);
+      this.providers.close();
       this.engine.close();
       this.media.close();
       // Let the engine's last commands (BYE, final responses) reach the phones before SIP closes.
@@ -369,11 +495,27 @@ export class Strowger {
       this.#snapshot = snapshot;
       this.sip.update(snapshot);
       this.engine.updateConfig(switchConfigFrom(snapshot));
+      this.providers.updateConfiguration(snapshot);
       this.logger.info({ version }, 'configuration reloaded');
     } catch (error) {
       this.logger.error({ err: error, version }, 'could not reload the configuration; still serving the previous one');
     }
   }
+}
+
+async function readTls(tls: { certFile: string; keyFile: string }): Promise<{ cert: Buffer; key: Buffer }> {
+  const read = async (path: string, flag: string): Promise<Buffer> => {
+    try {
+      return await readFile(path);
+    } catch (error) {
+      throw new StrowgerError(
+        ErrorCode.InvalidArgument,
+        `cannot read ${flag} ${path}: ${(error as Error).message}; give a PEM file this process can read`,
+        { cause: error },
+      );
+    }
+  };
+  return { cert: await read(tls.certFile, '--tls-cert'), key: await read(tls.keyFile, '--tls-key') };
 }
 
 function describe(

@@ -44,6 +44,8 @@ export interface ReleaseCause {
     | 'conferenced';
   readonly q850: number;
   readonly sipStatus: number;
+  /** Why, in a sentence a person can read, when the reason alone does not say (which limit was reached). */
+  readonly text?: string;
 }
 
 export const releaseCauses = {

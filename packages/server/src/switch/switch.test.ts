@@ -285,7 +285,13 @@ describe('busy, unregistered and no answer', () => {
     const first = h.engine.originate({ device: 'SEP1001', dialled: '1002' });
     const second = h.engine.originate({ device: 'SEP1001', dialled: '1003' });
     await h.settle();
-    expect(h.driver.take('release')).toEqual([{ kind: 'release', leg: second, cause: releaseCauses.congestion }]);
+    expect(h.driver.take('release')).toEqual([
+      {
+        kind: 'release',
+        leg: second,
+        cause: { ...releaseCauses.congestion, text: 'line 1001 is already in 1 call, its maximum' },
+      },
+    ]);
     h.engine.released(first);
     await h.settle();
   });

@@ -237,7 +237,8 @@ export class Switch {
     this.#legs.set(origin.leg, { context, terminalConnection: origin, device });
 
     if (atLimit) {
-      this.#routing.fail(context, releaseCauses.congestion);
+      const text = `line ${dn} is already in ${line.maxCalls} call${line.maxCalls === 1 ? '' : 's'}, its maximum`;
+      this.#routing.fail(context, { ...releaseCauses.congestion, text });
     } else {
       this.#routing.route(context, request.dialled, 'DIRECTCALL');
     }

@@ -57,6 +57,8 @@ describe.skipIf(!isGitCheckout)('a fresh clone', { timeout: 600_000 }, () => {
         '127.0.0.1',
         '--sip-port',
         '0',
+        '--cti-port',
+        '0',
         '--http-port',
         '0',
       ],

@@ -22,7 +22,18 @@ const root = resolve(fileURLToPath(new URL('../../../..', import.meta.url)));
 const cli = join(root, 'packages/server/dist/server/cli.js');
 const work = mkdtempSync(join(tmpdir(), 'strowger-stopping-'));
 const dataDir = join(work, 'data');
-const serverFlags = ['--data', dataDir, '--bind', '127.0.0.1', '--sip-port', '0', '--http-port', '0'];
+const serverFlags = [
+  '--data',
+  dataDir,
+  '--bind',
+  '127.0.0.1',
+  '--sip-port',
+  '0',
+  '--cti-port',
+  '0',
+  '--http-port',
+  '0',
+];
 let running: RunningCommand | undefined;
 let tree: number[] = [];
 

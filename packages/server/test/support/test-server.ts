@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino, type Logger as PinoLogger } from 'pino';
-import { Strowger } from '../../src/server/index.js';
+import { Strowger, type StrowgerOptions } from '../../src/server/index.js';
 import { demoConfigPath } from '../../src/server/commands/start.js';
 import {
   formatUri,
@@ -37,6 +37,10 @@ export async function startTestServer(
     sipTimers?: Partial<TimerSettings>;
     /** The SIP (and media) bind address; loopback unless given. */
     bind?: string;
+    /** CTI limits, keep-alive and resume settings. */
+    cti?: StrowgerOptions['cti'];
+    /** Limits and headers as `strowger start` flags set them. */
+    sip?: Pick<StrowgerOptions, 'sipServerHeader' | 'sipTcpLimits' | 'sipChallengeLimit' | 'sipLoginThrottle'>;
     /** A directory the test keeps (to restart on the same data); by default a temporary one, removed on stop. */
     dataDir?: string;
     /** The server's logger; silent unless STROWGER_TEST_LOG names a level. */
@@ -78,6 +82,8 @@ export async function startTestServer(
     ...(trace === undefined ? {} : { sipObserver: trace }),
     ...(options.callRecords === undefined ? {} : { callRecords: options.callRecords }),
     ...(options.sipTimers === undefined ? {} : { sipTimers: options.sipTimers }),
+    ...(options.cti === undefined ? {} : { cti: options.cti }),
+    ...options.sip,
   });
   return {
     strowger,

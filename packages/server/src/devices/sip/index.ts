@@ -16,3 +16,11 @@ export type { SipAccount, SipAccountDirectory } from './sip-accounts.js';
 export { SipPhoneDriver, type SipPhoneDriverOptions } from './sip-phone-driver.js';
 export type { SwitchInputs } from './sip-leg.js';
 export { causeFromStatus } from './sip-causes.js';
+export {
+  DigestGate,
+  type DigestGateOptions,
+  type GateRefusal,
+  type GateResult,
+  type GatedExchange,
+  type ChallengeKind,
+} from './digest-gate.js';

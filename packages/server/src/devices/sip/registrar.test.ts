@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../../core/index.js';
+import { FakeClock, KeyedRateLimiter, LoginThrottle } from '../../core/index.js';
 import {
   DigestAuthenticator,
-  FailureThrottle,
   answerChallenge,
   computeHa1,
   parseMessage,
   type HeaderField,
   type SipRequest,
 } from '../../sip/index.js';
+import { DigestGate } from './digest-gate.js';
 import { Registrar, type RegisterOutcome } from './registrar.js';
 import { RegistrationTable } from './registration-table.js';
 import type { SipAccount } from './sip-accounts.js';
@@ -33,11 +33,23 @@ function setup(limits = {}) {
   const table = new RegistrationTable(clock);
   const outcomes: RegisterOutcome[] = [];
   const authenticator = new DigestAuthenticator({ realm, clock });
-  const registrar = new Registrar({
-    accounts: { findByUsername: (username) => accounts.get(username) },
-    table,
+  const directory = { findByUsername: (username: string) => accounts.get(username) };
+  const throttle = new LoginThrottle({
+    clock,
+    service: 'sip',
+    thresholds: { user: 3, source: 3, pair: 3 },
+    firstLockoutMs: 10_000,
+  });
+  const gate = new DigestGate({
     authenticator,
-    throttle: new FailureThrottle({ clock, threshold: 2, baseDelayMs: 1000, windowMs: 3_600_000 }),
+    accounts: directory,
+    throttle,
+    challenges: new KeyedRateLimiter({ clock, burst: 20, ratePerSecond: 1 }),
+  });
+  const registrar = new Registrar({
+    accounts: directory,
+    table,
+    gate,
     clock,
     limits,
     onOutcome: (outcome) => outcomes.push(outcome),
@@ -52,7 +64,7 @@ function setup(limits = {}) {
       authorize?: boolean;
       callId?: string;
       aor?: string;
-      delayMs?: number;
+      source?: string;
     } = {},
   ) => {
     const user = options.user ?? '1001';
@@ -60,27 +72,24 @@ function setup(limits = {}) {
       `REGISTER sip:${realm} SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.7:5062;branch=z9hG4bK${cseq}\r\nFrom: <sip:${user}@${realm}>;tag=r\r\nTo: <sip:${options.aor ?? user}@${realm}>\r\nCall-ID: ${options.callId ?? 'reg-1'}\r\nCSeq: ${cseq++} REGISTER\r\nContact: ${options.contact ?? '<sip:1001@192.0.2.7:5062>'}\r\n${options.expires === undefined ? '' : `Expires: ${options.expires}\r\n`}${auth === undefined ? '' : `Authorization: ${auth}\r\n`}User-Agent: test phone\r\nContent-Length: 0\r\n\r\n`;
     const send = async (auth?: string) => {
       const request = parseMessage(Buffer.from(text(auth))) as SipRequest;
-      const answers: Array<{ status: number; reason?: string; headers: HeaderField[] }> = [];
-      const pending = registrar.handle({
+      const answers: Answer[] = [];
+      await registrar.handle({
         request,
-        source: { protocol: 'udp', remote: { address: '192.0.2.7', port: 5062 } },
+        source: { protocol: 'udp', remote: { address: options.source ?? '192.0.2.7', port: 5062 } },
         respond: (status, reason, opts) => {
-          answers.push({ status, ...(reason === undefined ? {} : { reason }), headers: opts?.headers ?? [] });
+          answers.push({
+            status,
+            ...(reason === undefined ? {} : { reason }),
+            headers: opts?.headers ?? [],
+            stateless: opts?.stateless === true,
+          });
         },
+        discard: () => answers.push({ status: 0, headers: [], stateless: true }),
       });
-      // A throttled answer goes out only when its delay has passed.
-      await Promise.resolve();
-      if (options.delayMs !== undefined && auth !== undefined) {
-        clock.advance(options.delayMs - 1);
-        await Promise.resolve();
-        if (answers.length > 0) throw new Error('answered before the throttle delay');
-      }
-      clock.advance(60_000);
-      await pending;
-      return answers[0] as { status: number; reason?: string; headers: HeaderField[] };
+      return answers[0] as Answer;
     };
     const challenge = await send();
-    if (options.authorize === false) return challenge;
+    if (options.authorize === false || challenge.status !== 401) return challenge;
     const www = challenge.headers.find((h) => h.name === 'WWW-Authenticate')?.value ?? '';
     return send(
       answerChallenge({
@@ -92,7 +101,15 @@ function setup(limits = {}) {
       }),
     );
   };
-  return { clock, table, outcomes, register };
+  return { clock, table, outcomes, register, throttle };
+}
+
+interface Answer {
+  status: number;
+  reason?: string;
+  headers: HeaderField[];
+  /** Sent once without a transaction kept (§26.3.2.4); a dropped request shows as status 0. */
+  stateless: boolean;
 }
 
 describe('Registrar (RFC 3261 §10.3)', () => {
@@ -168,11 +185,45 @@ describe('Registrar (RFC 3261 §10.3)', () => {
     expect(table.bindingCount).toBe(0);
   });
 
-  it('repeated failures from one source MUST be answered more slowly', async () => {
+  it('a challenge and a 403 MUST be sent statelessly; a 200 through the transaction', async () => {
+    const { register } = setup();
+    const challenge = await register({ authorize: false });
+    expect([challenge.status, challenge.stateless]).toEqual([401, true]);
+    expect((await register({ password: 'nope' })).stateless).toBe(true);
+    const ok = await register();
+    expect([ok.status, ok.stateless]).toEqual([200, false]);
+  });
+
+  it('a locked-out user MUST get 503 with Retry-After even with the right password, unchecked', async () => {
+    const { register, outcomes, clock, table } = setup();
+    for (let i = 0; i < 3; i++) expect((await register({ password: 'nope' })).status).toBe(403);
+    const refused = await register();
+    expect(refused.status).toBe(503);
+    expect(refused.headers).toContainEqual({ name: 'Retry-After', value: '10' });
+    expect(table.bindingCount).toBe(0);
+    expect(outcomes.filter((o) => o === 'throttled')).toHaveLength(1);
+    // Once the lock-out has passed, the phone with the right password registers.
+    clock.advance(10_000);
+    expect((await register()).status).toBe(200);
+  });
+
+  it('another user failing from the same source MUST NOT be cleared by a success', async () => {
+    const { register } = setup();
+    for (let i = 0; i < 2; i++) await register({ user: '1002', password: 'nope' });
+    expect((await register()).status).toBe(200); // 1001's success from the same address
+    expect((await register({ user: '1002', password: 'nope' })).status).toBe(403);
+    // The source reached its threshold with 1002's third failure: 1002 is refused now, right or wrong.
+    expect((await register({ user: '1002' })).status).toBe(503);
+  });
+
+  it('challenges over the per-source rate MUST be dropped unanswered', async () => {
     const { register, outcomes } = setup();
-    for (let i = 0; i < 2; i++) await register({ password: 'nope' });
-    // The third failure is past the threshold of 2: its 403 waits 1 s.
-    expect((await register({ password: 'nope', delayMs: 1000 })).status).toBe(403);
-    expect(outcomes.filter((o) => o === 'rejected')).toHaveLength(3);
+    const answers = [];
+    for (let i = 0; i < 25; i++) answers.push((await register({ authorize: false, source: '198.51.100.1' })).status);
+    expect(answers.filter((status) => status === 401)).toHaveLength(20);
+    expect(answers.filter((status) => status === 0)).toHaveLength(5);
+    expect(outcomes.filter((o) => o === 'dropped')).toHaveLength(5);
+    // Another source is not affected.
+    expect((await register({ authorize: false, source: '198.51.100.2' })).status).toBe(401);
   });
 });

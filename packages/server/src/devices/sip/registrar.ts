@@ -1,7 +1,8 @@
 import type { Clock, Logger } from '../../core/index.js';
 import { silentLogger } from '../../core/index.js';
-import type { DigestAuthenticator, FailureThrottle, HeaderField, SipRequest, Uri } from '../../sip/index.js';
+import type { HeaderField, SipRequest, Uri } from '../../sip/index.js';
 import { formatUri } from '../../sip/index.js';
+import type { DigestGate } from './digest-gate.js';
 import type { BindingSource, BindingUpdate, RegistrationTable } from './registration-table.js';
 import type { SipAccountDirectory } from './sip-accounts.js';
 
@@ -14,7 +15,8 @@ export interface RegisterExchange {
     local?: { address: string };
     connectionId?: string;
   };
-  respond(status: number, reason?: string, options?: { headers?: HeaderField[] }): void;
+  respond(status: number, reason?: string, options?: { headers?: HeaderField[]; stateless?: boolean }): void;
+  discard(): void;
 }
 
 export interface RegistrarLimits {
@@ -42,6 +44,8 @@ export type RegisterOutcome =
   | 'challenged'
   | 'stale'
   | 'rejected'
+  | 'throttled'
+  | 'dropped'
   | 'forbidden-aor'
   | 'interval-too-brief'
   | 'out-of-order'
@@ -51,9 +55,8 @@ export type RegisterOutcome =
 export interface RegistrarOptions {
   accounts: SipAccountDirectory;
   table: RegistrationTable;
-  /** The digest authenticator; an interface so the server can swap it when the realm changes. */
-  authenticator: Pick<DigestAuthenticator, 'challenge' | 'verify' | 'realm'>;
-  throttle: FailureThrottle;
+  /** Digest authentication with the login throttle and stateless challenges (shared with calls). */
+  gate: DigestGate;
   clock: Clock;
   logger?: Logger;
   limits?: Partial<RegistrarLimits>;
@@ -74,8 +77,8 @@ class RegisterRejection extends Error {
 /**
  * The registrar of RFC 3261 §10.3 for configured SIP phones: digest authentication against the
  * device's HA1, bindings with expiry, several contacts per device, un-registration, and `Min-Expires`
- * negotiation. An unknown user and a wrong password get the same answer, and a source that keeps
- * failing is answered ever more slowly.
+ * negotiation. Authentication is the gate's: an unknown user and a wrong password get the same answer,
+ * and while a user or a source is locked out for failing, its attempts are refused unchecked.
  */
 export class Registrar {
   readonly #options: RegistrarOptions;
@@ -99,6 +102,7 @@ export class Registrar {
     } catch (error) {
       if (!(error instanceof RegisterRejection)) throw error;
       outcome = error.outcome;
+      this.#logger.debug({ outcome, status: error.status, callId: exchange.request.callId }, 'REGISTER refused');
       await exchange.respond(error.status, error.reason, { headers: error.headers });
     }
     this.#options.onOutcome?.(outcome);
@@ -106,46 +110,9 @@ export class Registrar {
 
   async #process(exchange: RegisterExchange): Promise<RegisterOutcome> {
     const { request } = exchange;
-    const sourceKey = exchange.source.remote.address;
-    const authorization = this.#authorizationFor(request);
-    if (authorization === undefined) {
-      await exchange.respond(401, 'Unauthorized', { headers: this.#challengeHeaders(false) });
-      return 'challenged';
-    }
-
-    const result = this.#options.authenticator.verify({
-      method: request.method,
-      authorization,
-      lookupHa1: (username, realm, algorithm) => {
-        const account = this.#options.accounts.findByUsername(username);
-        if (account === undefined || account.ha1.realm !== realm) return undefined;
-        return algorithm === 'MD5' ? account.ha1.md5 : account.ha1.sha256;
-      },
-    });
-    if (!result.ok) {
-      if (result.reason === 'stale') {
-        // RFC 7616 §3.3: the credentials were right but the nonce is old; the phone retries at once.
-        await exchange.respond(401, 'Unauthorized', { headers: this.#challengeHeaders(true) });
-        return 'stale';
-      }
-      this.#options.throttle.recordFailure(sourceKey);
-      this.#logger.info(
-        {
-          source: `${exchange.source.remote.address}:${exchange.source.remote.port}`,
-          reason: result.reason,
-          username: result.username,
-        },
-        'REGISTER authentication failed',
-      );
-      await this.#delay(this.#options.throttle.delayFor(sourceKey));
-      // The same answer for an unknown user, a wrong password and a replayed nonce, so nobody can
-      // learn which accounts exist.
-      throw new RegisterRejection(403, 'Forbidden', 'rejected');
-    }
-    this.#options.throttle.recordSuccess(sourceKey);
-
-    const account = this.#options.accounts.findByUsername(result.username);
-    if (account === undefined) throw new RegisterRejection(403, 'Forbidden', 'rejected');
+    const result = this.#options.gate.authenticate(exchange, 'www');
+    if (!result.ok) return result.refusal;
+    const { account } = result;
     const aorUser = userOf(this.#to(request));
     if (aorUser !== account.username) {
       // §10.3 step 3: the authenticated user must be allowed to change the address-of-record.
@@ -235,21 +202,6 @@ export class Registrar {
     await exchange.respond(200, 'OK', { headers });
   }
 
-  #challengeHeaders(stale: boolean): HeaderField[] {
-    return this.#options.authenticator.challenge({ stale }).map((value) => ({ name: 'WWW-Authenticate', value }));
-  }
-
-  /**
-   * The Digest Authorization header for our realm; phones that talk to several registrars may send
-   * more than one. Credentials in a scheme we do not know count as none, so they get a challenge
-   * (RFC 4475 "regaut01").
-   */
-  #authorizationFor(request: SipRequest): string | undefined {
-    const values = request.getHeaders('Authorization').filter((value) => /^[ \t]*digest[ \t]/i.test(value));
-    if (values.length <= 1) return values[0];
-    return values.find((value) => value.includes(`realm="${this.#options.authenticator.realm}"`)) ?? values[0];
-  }
-
   #to(request: SipRequest): Uri {
     try {
       return request.to.uri;
@@ -284,11 +236,6 @@ export class Registrar {
       }
       return { uri: value.uri, expires: numericParam(value.params.get('expires')), q: qValue(value.params.get('q')) };
     });
-  }
-
-  #delay(ms: number): Promise<void> {
-    if (ms <= 0) return Promise.resolve();
-    return new Promise((resolve) => this.#options.clock.setTimer(ms, resolve));
   }
 }
 

@@ -6,8 +6,6 @@ import {
   formatNameAddress,
   isSipUri,
   isTelUri,
-  type DigestAlgorithm,
-  type DigestAuthenticator,
   type HeaderField,
   type IncomingRequest,
   type IncomingSource,
@@ -32,16 +30,16 @@ import {
 import { SessionOrigin } from '../../sdp/index.js';
 import { parseReplaces } from './refer.js';
 import type { RegistrationTable } from './registration-table.js';
-import { causeFromStatus, diversionReason, finalStatusFor } from './sip-causes.js';
+import { causeFromStatus, diversionReason, explanationHeaders, finalStatusFor } from './sip-causes.js';
 import type { InboundLeg, OutboundLeg, SipLeg, SwitchInputs } from './sip-leg.js';
 import { SipReferrals } from './sip-referrals.js';
-import type { SipAccount } from './sip-accounts.js';
+import type { DigestGate } from './digest-gate.js';
 
 export interface SipPhoneDriverOptions {
   ua: SipUserAgent;
   table: RegistrationTable;
-  accounts: { findByUsername(username: string): SipAccount | undefined };
-  authenticator: Pick<DigestAuthenticator, 'challenge' | 'verify' | 'realm'>;
+  /** Digest authentication with the login throttle and stateless challenges (shared with the registrar). */
+  gate: DigestGate;
   clock: Clock;
   timers: TimerSettings;
   logger?: Logger;
@@ -146,8 +144,10 @@ export class SipPhoneDriver implements DeviceDriver {
   #onNewInvite(incoming: IncomingRequest): void {
     const request = incoming.request;
     if (!this.#acceptsContent(incoming)) return;
-    const account = this.#authenticate(incoming);
-    if (account === undefined) return;
+    // RFC 3261 §22.3: calls are authenticated with 407, as a proxy would.
+    const gate = this.#options.gate.authenticate(incoming, 'proxy');
+    if (!gate.ok) return;
+    const { account } = gate;
     const engine = this.#engine;
     if (engine === undefined) {
       incoming.respond(503, 'Service Unavailable');
@@ -229,39 +229,6 @@ export class SipPhoneDriver implements DeviceDriver {
       return false;
     }
     return true;
-  }
-
-  /** Digest-authenticates a new INVITE (RFC 3261 §22.3, 407 as a proxy would); undefined means answered. */
-  #authenticate(incoming: IncomingRequest): SipAccount | undefined {
-    const authenticator = this.#options.authenticator;
-    const values = incoming.request.getHeaders('Proxy-Authorization');
-    const credentials = values.find((value) => value.includes(`realm="${authenticator.realm}"`)) ?? values[0];
-    const challenge = (stale: boolean) =>
-      incoming.respond(407, 'Proxy Authentication Required', {
-        headers: authenticator.challenge({ stale }).map((value) => ({ name: 'Proxy-Authenticate', value })),
-      });
-    if (credentials === undefined || !/^\s*digest\s/i.test(credentials)) {
-      challenge(false);
-      return undefined;
-    }
-    const result = authenticator.verify({
-      method: incoming.request.method,
-      authorization: credentials,
-      lookupHa1: (username, realm, algorithm: DigestAlgorithm) => {
-        const account = this.#options.accounts.findByUsername(username);
-        if (account === undefined || account.ha1.realm !== realm) return undefined;
-        return algorithm === 'MD5' ? account.ha1.md5 : account.ha1.sha256;
-      },
-    });
-    if (!result.ok) {
-      if (result.reason === 'stale') {
-        challenge(true);
-      } else {
-        incoming.respond(403, 'Forbidden');
-      }
-      return undefined;
-    }
-    return this.#options.accounts.findByUsername(result.username);
   }
 
   #onAck(request: SipRequest): void {
@@ -456,7 +423,9 @@ export class SipPhoneDriver implements DeviceDriver {
     }
     if (leg.kind === 'inbound' && !leg.incoming.answered) {
       this.#forget(leg);
-      leg.incoming.respond(finalStatusFor(cause));
+      leg.incoming.respond(finalStatusFor(cause), undefined, {
+        headers: explanationHeaders(cause, this.#ua.transport.sentBy(leg.target.protocol).host),
+      });
       return;
     }
     if (leg.kind === 'outbound' && leg.dialog === undefined) {

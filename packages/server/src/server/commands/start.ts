@@ -4,7 +4,7 @@ import { Option, InvalidArgumentError, type Command } from 'commander';
 import { pino } from 'pino';
 import { isDigestAlgorithm, type DigestAlgorithm } from '../../sip/index.js';
 import { parseConfigFile } from '../../store/index.js';
-import { portOption } from '../options.js';
+import { positiveIntegerOption, portOption } from '../options.js';
 import { Strowger } from '../strowger.js';
 import { installCrashPolicy } from '../crash-policy.js';
 import { followNpmParent } from '../parent-watch.js';
@@ -20,12 +20,18 @@ interface StartOptions extends StoreLocation {
   bind: string;
   sipPort: number;
   ctiPort: number;
+  tlsCert?: string;
+  tlsKey?: string;
   httpPort: number;
   httpBind: string;
   logLevel: string;
   digestAlgorithms: DigestAlgorithm[];
   musicOnHold?: string;
   mediaAddress?: string;
+  sipServerHeader?: string;
+  sipTcpMaxConnections?: number;
+  sipTcpMaxPerSource?: number;
+  sipTcpMessageTimeout?: number;
 }
 
 export function parseDigestAlgorithms(value: string): DigestAlgorithm[] {
@@ -68,11 +74,15 @@ export function registerStartCommand(program: Command): void {
           .argParser(portOption('--sip-port')),
       )
       .addOption(
-        new Option('--cti-port <port>', 'CTI port (reserved: the CTI server is not part of this release)')
+        new Option('--cti-port <port>', 'CTI port: WebSocket, wss with --tls-cert/--tls-key (0 picks a free port)')
           .env('STROWGER_CTI_PORT')
           .default(2748)
           .argParser(portOption('--cti-port')),
       )
+      .addOption(
+        new Option('--tls-cert <file>', 'PEM certificate chain: the CTI port speaks wss').env('STROWGER_TLS_CERT'),
+      )
+      .addOption(new Option('--tls-key <file>', 'PEM private key for --tls-cert').env('STROWGER_TLS_KEY'))
       .addOption(
         new Option('--http-port <port>', 'HTTP port for /healthz, /metrics and the REST API (0 picks a free port)')
           .env('STROWGER_HTTP_PORT')
@@ -102,6 +112,36 @@ export function registerStartCommand(program: Command): void {
         ).env('STROWGER_MEDIA_ADDRESS'),
       )
       .addOption(
+        new Option(
+          '--sip-server-header <text>',
+          'Server and User-Agent header on SIP messages ("Strowger/<version>" by default; "" sends none)',
+        ).env('STROWGER_SIP_SERVER_HEADER'),
+      )
+      .addOption(
+        new Option(
+          '--sip-tcp-max-connections <count>',
+          'SIP TCP connections open at once, in all (default: half of what the open-files limit leaves, at most 4096)',
+        )
+          .env('STROWGER_SIP_TCP_MAX_CONNECTIONS')
+          .argParser(positiveIntegerOption('--sip-tcp-max-connections')),
+      )
+      .addOption(
+        new Option(
+          '--sip-tcp-max-per-source <count>',
+          'SIP TCP connections open at once from one address (default 256)',
+        )
+          .env('STROWGER_SIP_TCP_MAX_PER_SOURCE')
+          .argParser(positiveIntegerOption('--sip-tcp-max-per-source')),
+      )
+      .addOption(
+        new Option(
+          '--sip-tcp-message-timeout <seconds>',
+          'seconds a SIP message over TCP may take from its first byte to its last (default 32)',
+        )
+          .env('STROWGER_SIP_TCP_MESSAGE_TIMEOUT')
+          .argParser(positiveIntegerOption('--sip-tcp-message-timeout')),
+      )
+      .addOption(
         new Option('--log-level <level>', 'log level')
           .env('STROWGER_LOG_LEVEL')
           .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
@@ -110,6 +150,9 @@ export function registerStartCommand(program: Command): void {
   ).action(async (options: StartOptions) => {
     if (options.demo === true && options.config !== undefined) {
       throw new InvalidArgumentError('use either --demo or --config (or STROWGER_CONFIG), not both');
+    }
+    if ((options.tlsCert === undefined) !== (options.tlsKey === undefined)) {
+      throw new InvalidArgumentError('give --tls-cert and --tls-key together (or neither for plain ws)');
     }
     const logger = pino({ name: 'strowger', level: options.logLevel });
     // Installed before starting, so a crash during start is logged the same way; it stops what is up.
@@ -124,11 +167,23 @@ export function registerStartCommand(program: Command): void {
       configOnlyWhenNew: options.demo === true,
       bind: options.bind,
       sipPort: options.sipPort,
+      ctiPort: options.ctiPort,
+      ...(options.tlsCert === undefined || options.tlsKey === undefined
+        ? {}
+        : { tls: { certFile: options.tlsCert, keyFile: options.tlsKey } }),
       httpPort: options.httpPort,
       httpBind: options.httpBind,
       digestAlgorithms: options.digestAlgorithms,
       ...(options.musicOnHold === undefined ? {} : { musicOnHold: options.musicOnHold }),
       ...(options.mediaAddress === undefined ? {} : { mediaAddress: options.mediaAddress }),
+      ...(options.sipServerHeader === undefined ? {} : { sipServerHeader: options.sipServerHeader }),
+      sipTcpLimits: {
+        ...(options.sipTcpMaxConnections === undefined ? {} : { maxConnections: options.sipTcpMaxConnections }),
+        ...(options.sipTcpMaxPerSource === undefined ? {} : { maxConnectionsPerSource: options.sipTcpMaxPerSource }),
+        ...(options.sipTcpMessageTimeout === undefined
+          ? {}
+          : { messageDeadlineMs: options.sipTcpMessageTimeout * 1000 }),
+      },
       logger,
     });
     running.strowger = strowger;
@@ -158,13 +213,13 @@ export function registerStartCommand(program: Command): void {
 }
 
 function printBanner(strowger: Strowger, options: StartOptions, demo: boolean): void {
-  const { sipUdp, sipTcp, http } = strowger.addresses;
+  const { sipUdp, sipTcp, http, cti } = strowger.addresses;
   const lines = [
     '',
     `Strowger is running (${describeStore(options)})`,
     `  SIP   udp ${sipUdp.address}:${sipUdp.port}   tcp ${sipTcp.address}:${sipTcp.port}   realm "${strowger.sip.realm}"`,
     `  HTTP  http://${http.address}:${http.port}   (/healthz, /metrics, /api/v1/devices, /api/v1/calls, /api/v1/call-records)`,
-    `  CTI   not yet served (--cti-port ${options.ctiPort} is reserved for it)`,
+    `  CTI   ${cti.protocol}://${cti.address}:${cti.port}   (protocol reference: /api/v1/cti/asyncapi.json)`,
   ];
   const { outcome, version } = strowger.startupConfig;
   if (demo && outcome === 'kept') {

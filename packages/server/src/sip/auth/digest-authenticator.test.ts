@@ -5,7 +5,6 @@ import {
   answerChallenge,
   computeHa1,
   computeResponse,
-  FailureThrottle,
   parseDigestHeader,
   splitChallenges,
 } from './index.js';
@@ -108,7 +107,7 @@ describe('DigestAuthenticator', () => {
       username: '1001',
       password: 'pw-1001',
     });
-    expect(verify(foreign).ok).toBe(false);
+    expect(verify(foreign)).toMatchObject({ ok: false, reason: 'unknown-nonce' });
     const { auth: mine } = setup();
     const challenge = (mine.challenge()[0] as string).replace(
       /nonce="([^"]+)"/,
@@ -169,37 +168,5 @@ describe('DigestAuthenticator', () => {
       'Digest realm="a, Digest b=1", nonce="n"',
       'Digest realm="b", nonce="m"',
     ]);
-  });
-});
-
-describe('FailureThrottle', () => {
-  it('MUST add no delay below the threshold, then double up to the maximum', () => {
-    const clock = new FakeClock();
-    const throttle = new FailureThrottle({ clock, threshold: 3, baseDelayMs: 100, maxDelayMs: 350 });
-    const delays: number[] = [];
-    for (let i = 0; i < 6; i++) {
-      throttle.recordFailure('192.0.2.1');
-      delays.push(throttle.delayFor('192.0.2.1'));
-    }
-    expect(delays).toEqual([0, 0, 100, 200, 350, 350]);
-    expect(throttle.delayFor('192.0.2.2')).toBe(0);
-  });
-
-  it('a success or a quiet window MUST forget the source', () => {
-    const clock = new FakeClock();
-    const throttle = new FailureThrottle({ clock, threshold: 1, windowMs: 1000 });
-    throttle.recordFailure('a');
-    expect(throttle.delayFor('a')).toBeGreaterThan(0);
-    throttle.recordSuccess('a');
-    expect(throttle.delayFor('a')).toBe(0);
-    throttle.recordFailure('b');
-    clock.advance(1001);
-    expect(throttle.delayFor('b')).toBe(0);
-  });
-
-  it('MUST stay within its bound on sources tracked', () => {
-    const throttle = new FailureThrottle({ clock: new FakeClock(), maxTracked: 100 });
-    for (let i = 0; i < 1000; i++) throttle.recordFailure(`10.0.${i >> 8}.${i & 255}`);
-    expect(throttle.trackedSources).toBe(100);
   });
 });

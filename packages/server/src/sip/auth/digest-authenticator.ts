@@ -12,7 +12,14 @@ import {
 import { randomBytes } from 'node:crypto';
 
 export type AuthFailureReason =
-  'malformed' | 'stale' | 'wrong-realm' | 'unknown-user' | 'bad-response' | 'replayed' | 'unsupported-algorithm';
+  | 'malformed'
+  | 'stale'
+  | 'unknown-nonce'
+  | 'wrong-realm'
+  | 'unknown-user'
+  | 'bad-response'
+  | 'replayed'
+  | 'unsupported-algorithm';
 
 export type AuthResult =
   | { ok: true; username: string; algorithm: DigestAlgorithm }
@@ -117,7 +124,9 @@ export class DigestAuthenticator {
     }
     if (realm !== this.realm) return { ok: false, reason: 'wrong-realm', username };
     const age = this.#nonceAge(nonce);
-    if (age === undefined) return { ok: false, reason: 'bad-response', username };
+    // A nonce we did not issue (one from before a restart, or forged) is judged before any password
+    // is: the caller challenges afresh, and nothing about the password has been learnt.
+    if (age === undefined) return { ok: false, reason: 'unknown-nonce', username };
 
     const storedHa1 = input.lookupHa1(username, realm, algorithm);
     // An unknown user costs the same hashing as a known one, so timing does not reveal accounts.

@@ -6,6 +6,5 @@ export {
   type VerifyInput,
 } from './digest-authenticator.js';
 export { answerChallenge } from './digest-client.js';
-export { FailureThrottle, type FailureThrottleOptions } from './failure-throttle.js';
 export { computeHa1, computeResponse, digestHash, isDigestAlgorithm, type DigestAlgorithm } from './digest.js';
 export { parseDigestHeader, splitChallenges, type DigestParams } from './auth-header.js';

@@ -28,7 +28,16 @@ function classify(status: number): ResponseInput {
 
 export type InviteServerState = 'Proceeding' | 'Completed' | 'Confirmed' | 'Accepted' | 'Terminated';
 type InviteServerInput =
-  ResponseInput | 'request' | 'ack' | 'timer100' | 'timerG' | 'timerH' | 'timerI' | 'timerL' | 'transportError';
+  | ResponseInput
+  | 'statelessFinal'
+  | 'request'
+  | 'ack'
+  | 'timer100'
+  | 'timerG'
+  | 'timerH'
+  | 'timerI'
+  | 'timerL'
+  | 'transportError';
 
 const inviteServerTable: TransitionTable<InviteServerState, InviteServerInput> = {
   Proceeding: {
@@ -37,6 +46,9 @@ const inviteServerTable: TransitionTable<InviteServerState, InviteServerInput> =
     '1xx': 'Proceeding',
     '2xx': 'Accepted', // RFC 6026 §7.1
     '300-699': 'Completed',
+    // §26.3.2.4 (and §8.2.6): a failed authentication is answered once, without the retransmission
+    // machinery, so an unauthenticated or spoofed request holds no state and is not amplified.
+    statelessFinal: 'Terminated',
     transportError: 'Terminated',
   },
   Completed: {
@@ -117,6 +129,19 @@ export class InviteServerTransaction extends TransactionMachine<InviteServerStat
     }
   }
 
+  /**
+   * Sends one final non-2xx response and ends at once (§26.3.2.4): no retransmission, no Timer H, and
+   * a retransmitted request or the ACK then matches nothing and is handled as new.
+   */
+  respondStatelessly(response: SipResponse): void {
+    if (response.status < 300 || !this.accepts('statelessFinal')) {
+      throw new Error(`cannot answer ${response.status} statelessly in INVITE server transaction state ${this.state}`);
+    }
+    this.cancelTimer('100');
+    this.#context.send(response).catch(() => undefined);
+    this.transition('statelessFinal');
+  }
+
   /** A retransmission of the INVITE arrived. */
   receiveRequest(): void {
     if (!this.accepts('request')) return;
@@ -176,13 +201,14 @@ export class InviteServerTransaction extends TransactionMachine<InviteServerStat
 // Non-INVITE server transaction: RFC 3261 §17.2.2, Figure 8.
 
 export type NonInviteServerState = 'Trying' | 'Proceeding' | 'Completed' | 'Terminated';
-type NonInviteServerInput = '1xx' | '200-699' | 'request' | 'timerJ' | 'transportError';
+type NonInviteServerInput = '1xx' | '200-699' | 'statelessFinal' | 'request' | 'timerJ' | 'transportError';
 
 const nonInviteServerTable: TransitionTable<NonInviteServerState, NonInviteServerInput> = {
   Trying: {
     request: 'Trying', // §17.2.2: retransmissions before any response are discarded
     '1xx': 'Proceeding',
     '200-699': 'Completed',
+    statelessFinal: 'Terminated', // §26.3.2.4: one answer to a failed authentication, no Timer J
     transportError: 'Terminated',
   },
   Proceeding: {
@@ -247,6 +273,17 @@ export class NonInviteServerTransaction extends TransactionMachine<NonInviteServ
     if (!this.accepts('request')) return;
     this.transition('request');
     if (this.#lastResponse !== undefined) this.#transmit(this.#lastResponse);
+  }
+
+  /** One final non-2xx response and the end at once (§26.3.2.4); a retransmission is then handled as new. */
+  respondStatelessly(response: SipResponse): void {
+    if (response.status < 300 || !this.accepts('statelessFinal')) {
+      throw new Error(
+        `cannot answer ${response.status} statelessly in non-INVITE server transaction state ${this.state}`,
+      );
+    }
+    this.#context.send(response).catch(() => undefined);
+    this.transition('statelessFinal');
   }
 
   transportError(error: unknown): void {

@@ -16,6 +16,7 @@ import {
 import { createResponse, serializeMessage, type SipRequest, type SipResponse } from '../message/index.js';
 import { acceptIncoming } from './incoming.js';
 import { StreamFramer } from './stream-framer.js';
+import { TcpGuard, type TcpCloseReason, type TcpLimits } from './tcp-limits.js';
 import type {
   Endpoint,
   IncomingSource,
@@ -38,8 +39,7 @@ export interface TransportLayerOptions {
   observer?: TransportObserver;
   /** RFC 3261 §18.1.1: a request larger than this (path MTU − 200) must not go over UDP. */
   maxUdpSize?: number;
-  tcpIdleTimeoutMs?: number;
-  maxTcpHeaderBytes?: number;
+  tcp?: Partial<TcpLimits>;
   /** The addresses a wildcard bind opens UDP sockets on; the machine's interfaces unless given. */
   interfaceAddresses?: (wildcard: string) => LocalAddress[];
 }
@@ -51,6 +51,11 @@ interface Connection {
   readonly remote: { address: string; port: number };
   readonly local: { address: string; port: number };
   idleTimer: TimerHandle | undefined;
+  /** Runs from the first byte of a message until it is complete (§18.3 framing). */
+  deadline: TimerHandle | undefined;
+  /** The framer's holding as last counted into the budget. */
+  buffered: number;
+  closing: boolean;
 }
 
 const CRLF = Buffer.from('\r\n');
@@ -70,8 +75,8 @@ export class TransportLayer implements SipTransport {
   readonly #logger: Logger;
   readonly #observer: TransportObserver;
   readonly #maxUdpSize: number;
-  readonly #idleMs: number;
-  readonly #maxHeaderBytes: number;
+  readonly #tcpLimits: TcpLimits;
+  readonly #guard: TcpGuard;
   readonly #interfaceAddresses: (wildcard: string) => LocalAddress[];
   /** UDP sockets by local address: one for a specific bind, one per interface address for a wildcard. */
   readonly #udp = new Map<string, UdpSocket>();
@@ -94,9 +99,13 @@ export class TransportLayer implements SipTransport {
     this.#events = new TypedEmitter(this.#logger);
     this.#observer = options.observer ?? {};
     this.#maxUdpSize = options.maxUdpSize ?? 1300;
-    this.#idleMs = options.tcpIdleTimeoutMs ?? 300_000;
-    this.#maxHeaderBytes = options.maxTcpHeaderBytes ?? 65_536;
     this.#interfaceAddresses = options.interfaceAddresses ?? interfaceAddresses;
+    this.#guard = new TcpGuard({ clock: this.#clock, logger: this.#logger, limits: options.tcp ?? {} });
+    this.#tcpLimits = this.#guard.limits;
+  }
+
+  get tcpLimits(): Readonly<TcpLimits> {
+    return this.#tcpLimits;
   }
 
   on<K extends keyof SipTransportEvents>(event: K, listener: (payload: SipTransportEvents[K]) => void): () => void {
@@ -134,7 +143,7 @@ export class TransportLayer implements SipTransport {
       this.#udpEndpoint = { protocol: 'udp', address, port };
     }
     if (options.tcpPort !== undefined) {
-      const server = createServer((socket) => this.#adopt(socket));
+      const server = createServer((socket) => this.#accept(socket));
       await new Promise<void>((resolve, reject) => {
         server.once('error', (error) => reject(bindError('TCP', options.host, options.tcpPort ?? 0, error)));
         server.listen(options.tcpPort, options.host, () => resolve());
@@ -181,6 +190,11 @@ export class TransportLayer implements SipTransport {
 
   get openConnections(): number {
     return this.#connections.size;
+  }
+
+  /** Bytes of unfinished messages held over all TCP connections (bounded by the buffer budget). */
+  get bufferedBytes(): number {
+    return this.#guard.bufferedBytes;
   }
 
   async send(message: SipRequest | SipResponse, target: SendTarget): Promise<void> {
@@ -386,18 +400,39 @@ export class TransportLayer implements SipTransport {
     }
   }
 
+  /**
+   * A connection from a peer: refused (destroyed unread) when its source or everyone together is at
+   * the limit, so a flood of idle connections cannot take the file descriptors the HTTP and CTI
+   * listeners need.
+   */
+  #accept(socket: Socket): void {
+    const address = socket.remoteAddress ?? '';
+    const refusal = this.#guard.refusalFor(address);
+    if (refusal !== undefined) {
+      socket.destroy();
+      this.#observer.connectionRefused?.({ address, port: socket.remotePort ?? 0 }, refusal);
+      return;
+    }
+    this.#adopt(socket);
+  }
+
   #adopt(socket: Socket): Connection {
+    const limits = this.#tcpLimits;
     const connection: Connection = {
       id: `tcp-${this.#nextConnectionId++}`,
       socket,
-      framer: new StreamFramer({ maxHeaderBytes: this.#maxHeaderBytes }),
+      framer: new StreamFramer({ maxHeaderBytes: limits.maxHeaderBytes, maxBodyBytes: limits.maxBodyBytes }),
       remote: { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 },
       // A dual-stack listener reports an IPv4 peer's connection as "::ffff:a.b.c.d"; Via wants a.b.c.d.
       local: { address: unmapAddress(socket.localAddress ?? ''), port: socket.localPort ?? 0 },
       idleTimer: undefined,
+      deadline: undefined,
+      buffered: 0,
+      closing: false,
     };
     this.#connections.set(connection.id, connection);
     this.#byRemote.set(endpointKey(connection.remote.address, connection.remote.port), connection);
+    this.#guard.opened(connection.remote.address);
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.#onStreamData(connection, chunk));
     socket.on('error', (error) =>
@@ -409,6 +444,7 @@ export class TransportLayer implements SipTransport {
   }
 
   #onStreamData(connection: Connection, chunk: Buffer): void {
+    if (connection.closing) return;
     this.#touch(connection);
     const source: IncomingSource = {
       protocol: 'tcp',
@@ -416,26 +452,90 @@ export class TransportLayer implements SipTransport {
       local: connection.local,
       connectionId: connection.id,
     };
-    for (const event of connection.framer.push(chunk)) {
+    const wasHolding = connection.framer.bufferedBytes > 0;
+    const events = connection.framer.push(chunk);
+    const completed = events.some((event) => event.kind === 'message');
+    if (this.#account(connection)) {
+      this.#abandon(connection, 'buffer-budget');
+      return;
+    }
+    for (const event of events) {
+      if (connection.closing) return;
       if (event.kind === 'ping') {
         connection.socket.write(CRLF);
       } else if (event.kind === 'message') {
         this.#deliver(event.bytes, source);
       } else {
         this.#logger.info(
-          { connection: connection.id, reason: event.reason },
+          { connection: connection.id, source: connection.remote.address, reason: event.reason },
           'closing a TCP connection that broke SIP framing',
         );
         const answer =
           event.headerBytes === undefined ? undefined : badRequestFor(event.headerBytes, source, event.reason);
-        if (answer !== undefined) {
-          connection.socket.write(serializeMessage(answer));
-          this.#observer.messageSent?.(answer, { protocol: 'tcp', ...connection.remote });
-        }
-        connection.socket.end();
+        this.#abandon(connection, 'framing-error', answer === undefined ? undefined : serializeMessage(answer));
+        if (answer !== undefined) this.#observer.messageSent?.(answer, { protocol: 'tcp', ...connection.remote });
         return;
       }
     }
+    this.#watchDeadline(connection, wasHolding && !completed);
+  }
+
+  /**
+   * §18.3 gives a stream no time limit, but a peer that trickles bytes would otherwise hold its
+   * connection and buffer for ever (slowloris): a message must be complete within the deadline from
+   * its first byte, and further bytes of the same message do not extend it.
+   */
+  #watchDeadline(connection: Connection, sameMessage: boolean): void {
+    const holding = connection.framer.bufferedBytes > 0;
+    if (!holding) {
+      connection.deadline?.cancel();
+      connection.deadline = undefined;
+      return;
+    }
+    if (sameMessage && connection.deadline !== undefined) return;
+    connection.deadline?.cancel();
+    connection.deadline = this.#clock.setTimer(this.#tcpLimits.messageDeadlineMs, () => {
+      connection.deadline = undefined;
+      this.#logger.info(
+        { connection: connection.id, source: connection.remote.address, held: connection.framer.bufferedBytes },
+        `closing a TCP connection whose message was not complete within ${this.#tcpLimits.messageDeadlineMs} ms`,
+      );
+      this.#abandon(connection, 'message-deadline');
+    });
+  }
+
+  /** Counts a connection's framer's holding into the budget; true when the budget is now exceeded. */
+  #account(connection: Connection): boolean {
+    const now = connection.framer.bufferedBytes;
+    const over = this.#guard.held(now - connection.buffered);
+    connection.buffered = now;
+    return over;
+  }
+
+  /**
+   * Closes a connection for abuse: nothing more is read or scanned, what it held is let go at once,
+   * and `last` (a 400) is written before the socket is destroyed.
+   */
+  #abandon(connection: Connection, reason: TcpCloseReason, last?: Buffer): void {
+    if (connection.closing) return;
+    connection.closing = true;
+    connection.framer.close();
+    this.#account(connection);
+    connection.deadline?.cancel();
+    connection.deadline = undefined;
+    connection.socket.pause();
+    connection.socket.removeAllListeners('data');
+    this.#observer.connectionClosed?.(connection.remote, reason);
+    if (last === undefined) {
+      connection.socket.destroy();
+      return;
+    }
+    // The 400 gets a moment to leave; a peer that does not read it does not keep the socket.
+    const fallback = this.#clock.setTimer(1000, () => connection.socket.destroy());
+    connection.socket.write(last, () => {
+      fallback.cancel();
+      connection.socket.destroy();
+    });
   }
 
   async #connectionFor(target: SendTarget): Promise<Connection> {
@@ -483,11 +583,16 @@ export class TransportLayer implements SipTransport {
 
   #touch(connection: Connection): void {
     connection.idleTimer?.cancel();
-    connection.idleTimer = this.#clock.setTimer(this.#idleMs, () => connection.socket.destroy());
+    connection.idleTimer = this.#clock.setTimer(this.#tcpLimits.idleTimeoutMs, () => connection.socket.destroy());
   }
 
   #forget(connection: Connection): void {
+    if (!this.#connections.has(connection.id)) return;
     connection.idleTimer?.cancel();
+    connection.deadline?.cancel();
+    connection.framer.close();
+    this.#account(connection);
+    this.#guard.closed(connection.remote.address);
     this.#connections.delete(connection.id);
     const key = endpointKey(connection.remote.address, connection.remote.port);
     if (this.#byRemote.get(key) === connection) this.#byRemote.delete(key);

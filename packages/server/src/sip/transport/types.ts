@@ -57,4 +57,11 @@ export interface TransportObserver {
   messageSent?(message: SipRequest | SipResponse, target: Endpoint): void;
   parseError?(source: IncomingSource, error: SipParseError): void;
   dropped?(source: IncomingSource, reason: string): void;
+  /** A TCP connection refused at accept: its source, or everyone together, is at the limit. */
+  connectionRefused?(remote: { address: string; port: number }, reason: 'per-source-limit' | 'total-limit'): void;
+  /** A TCP connection the server closed for breaking a rule: framing, the message deadline, the buffer budget. */
+  connectionClosed?(
+    remote: { address: string; port: number },
+    reason: 'framing-error' | 'message-deadline' | 'buffer-budget',
+  ): void;
 }

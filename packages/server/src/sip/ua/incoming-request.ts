@@ -9,6 +9,11 @@ export interface RespondOptions {
   body?: Uint8Array;
   /** The To tag for this dialog; one is generated for the first response above 100 when absent. */
   toTag?: string;
+  /**
+   * A final 3xx–6xx sent once and not kept (RFC 3261 §26.3.2.4): for answers to requests that failed
+   * authentication, so that they cost no state and a spoofed source gets one packet, not eleven.
+   */
+  stateless?: boolean;
 }
 
 /**
@@ -75,8 +80,20 @@ export class IncomingRequest {
     });
     if (status >= 200 && status < 300 && this.#transaction instanceof InviteServerTransaction)
       this.#final2xx = response;
-    this.#transaction.respond(response);
+    if (options.stateless === true) this.#transaction.respondStatelessly(response);
+    else this.#transaction.respond(response);
     if (status >= 200) this.#onAnswered?.();
+  }
+
+  /**
+   * Drops the request unanswered and ends its transaction at once: for a flood that must not be
+   * answered at all (challenges over their rate from one source), where an answer would only be
+   * reflected at whoever the source address names. The peer's retransmission is handled as new.
+   */
+  discard(): void {
+    this.#finalSent = true;
+    this.#transaction.destroy();
+    this.#onAnswered?.();
   }
 
   /**

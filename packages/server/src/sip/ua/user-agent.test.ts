@@ -36,6 +36,41 @@ afterEach(() => {
 });
 
 describe('SipUserAgent as a UAS (RFC 3261 §8.2)', () => {
+  it('answers MUST carry the configured Server header, and none when it is configured empty', () => {
+    for (const [header, expected] of [
+      ['Strowger/0.1.0', 'Strowger/0.1.0'],
+      ['', undefined],
+    ] as const) {
+      const clock = new FakeClock(0);
+      const transport = new FakeTransport();
+      const ua = new SipUserAgent({ transport, clock, userAgentHeader: header });
+      agents.push({ ua, clock });
+      transport.receive(request('OPTIONS'));
+      expect(transport.sent[0]?.message.getHeader('Server')).toBe(expected);
+      const uri = parseUri('sip:phone@192.0.2.20');
+      const outgoing = ua.createRequest({
+        method: 'OPTIONS',
+        uri,
+        from: parseNameAddress('<sip:strowger@192.0.2.1>'),
+        to: parseNameAddress('<sip:phone@192.0.2.20>'),
+      });
+      expect(outgoing.getHeader('User-Agent')).toBe(expected);
+    }
+  });
+
+  it('a stateless answer MUST be sent once and leave no transaction; a retransmission is answered anew', () => {
+    const { transport, statuses, ua, clock } = setup((incoming) => {
+      void incoming.respond(407, undefined, { stateless: true });
+    });
+    transport.receive(request('INVITE'));
+    expect(ua.transactions.size).toEqual({ client: 0, server: 0 });
+    clock.advance(40_000);
+    expect(statuses()).toEqual([407]);
+    transport.receive(request('INVITE'));
+    expect(statuses()).toEqual([407, 407]);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
   it('without a handler a known method MUST get 405 with Allow and an unknown one 501', () => {
     const { transport, statuses } = setup();
     transport.receive(request('OPTIONS'));

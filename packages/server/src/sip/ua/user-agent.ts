@@ -27,7 +27,7 @@ export interface SipUserAgentOptions {
   clock: Clock;
   logger?: Logger;
   timers?: Partial<TimerSettings>;
-  /** Sent as User-Agent / Server. */
+  /** Sent as User-Agent on requests and Server on responses; empty leaves both out (RFC 3261 §20.35, §20.41). */
   userAgentHeader?: string;
   /** Extensions we support (Supported header; a Require outside it gets 420). */
   supported?: string[];
@@ -101,9 +101,12 @@ export class SipUserAgent {
     return this.#allow;
   }
 
-  /** Headers every response carries: Server, Allow on 405/OPTIONS is added by callers. */
+  /**
+   * Headers every response carries: Server, unless configured empty (RFC 3261 §26.4: naming the
+   * software and its version helps an attacker pick an exploit). Allow on 405/OPTIONS is added by callers.
+   */
   get serverHeaders(): HeaderField[] {
-    return [{ name: 'Server', value: this.#userAgent }];
+    return this.#userAgent === '' ? [] : [{ name: 'Server', value: this.#userAgent }];
   }
 
   onRequest(handler: (incoming: IncomingRequest) => void): void {
@@ -126,7 +129,7 @@ export class SipUserAgent {
       { name: 'To', value: formatNameAddress(options.to) },
       { name: 'Call-ID', value: options.callId ?? generateCallId() },
       { name: 'CSeq', value: `${options.cseq ?? 1} ${options.method}` },
-      { name: 'User-Agent', value: this.#userAgent },
+      ...(this.#userAgent === '' ? [] : [{ name: 'User-Agent', value: this.#userAgent }]),
     ];
     if (options.contact !== undefined) headers.push({ name: 'Contact', value: formatNameAddress(options.contact) });
     headers.push(...(options.headers ?? []));

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ErrorCode, StrowgerError, isStrowgerError } from './errors.js';
 
 const documented = [
-  ...readFileSync(new URL('../../../../docs/errors.md', import.meta.url), 'utf8').matchAll(/^\| `([A-Z_]+)` \|/gm),
+  ...readFileSync(new URL('../../../docs/errors.md', import.meta.url), 'utf8').matchAll(/^\| `([A-Z_]+)` \|/gm),
 ].map((match) => match[1]);
 
 describe('error codes', () => {

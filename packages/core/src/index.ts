@@ -1,0 +1,3 @@
+export { ErrorCode, StrowgerError, isStrowgerError } from './errors.js';
+export { TypedEmitter } from './emitter.js';
+export { silentLogger, type Logger } from './logger.js';

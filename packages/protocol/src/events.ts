@@ -1,0 +1,281 @@
+import { Type, type Static, type TObject, type TProperties } from '@sinclair/typebox';
+import { EventId, type EventType } from './jtapi.js';
+import {
+  Address,
+  CallControlConnectionStateName,
+  CallControlTerminalConnectionStateName,
+  CallId,
+  Capabilities,
+  ConnectionStateName,
+  DeviceName,
+  DirectoryNumber,
+  ObserverId,
+  Terminal,
+  TerminalConnectionStateName,
+} from './model.js';
+import { Nullable } from './schema-helpers.js';
+
+const base = {
+  seq: Type.Integer({ minimum: 1, description: 'Per provider: starts at 1, never skips, never repeats' }),
+  at: Type.Number({ description: 'Engine time, milliseconds since the epoch' }),
+  observerId: Type.Optional(
+    Type.Union([ObserverId, Type.Null()], {
+      description: 'The observer this event is for; absent or null for provider events every provider receives',
+    }),
+  ),
+};
+
+function event<const T extends EventType, P extends TProperties>(type: T, properties: P) {
+  return Type.Object(
+    {
+      ...base,
+      id: Type.Literal(EventId[type] as (typeof EventId)[T], { description: "JTAPI's stable numeric event id" }),
+      type: Type.Literal(type),
+      ...properties,
+    },
+    { title: type },
+  );
+}
+
+/** Every call event (CallEv, ConnEv, TermConnEv and their call-control twins) carries these. */
+const callFields = {
+  callId: CallId,
+  cause: Type.Integer({ description: 'Core Ev cause (100–110; 110 = CAUSE_SNAPSHOT)' }),
+  callControlCause: Nullable(Type.Integer(), 'CallCtlEv cause (202–214) or null'),
+  ciscoCause: Type.Integer({ description: 'CiscoCallEv cause: a Q.850 value or Cisco’s own (0 = no error)' }),
+  metaCode: Type.Integer({ description: 'Meta code (128–136; 135 = META_SNAPSHOT)' }),
+  featureReason: Type.Integer({
+    description: 'CiscoFeatureReason: 12 normal, 2 transfer, 7 blind transfer, 9 conference',
+  }),
+  callingAddress: Nullable(Type.String()),
+  callingTerminal: Nullable(Type.String()),
+  calledAddress: Nullable(Type.String()),
+  lastRedirectedAddress: Nullable(Type.String()),
+  currentCallingAddress: Nullable(
+    Type.String(),
+    'CiscoCall current calling party: after a transfer, the party that stayed',
+  ),
+  currentCalledAddress: Nullable(
+    Type.String(),
+    'CiscoCall current called party: after forwarding, where the call is offered now',
+  ),
+};
+
+const connectionFields = {
+  ...callFields,
+  address: Type.String({ description: 'The connection’s address (a directory number or an external party)' }),
+  connectionState: ConnectionStateName,
+  callControlState: CallControlConnectionStateName,
+  reason: Type.Integer({
+    description:
+      'CiscoConnection reason: 1 direct, 2 transferred, 3 forward no answer, 4 forward busy, 5 forward all, 6 redirect, 99 outbound',
+  }),
+};
+
+const terminalConnectionFields = {
+  ...callFields,
+  terminal: DeviceName,
+  address: Type.String(),
+  terminalConnectionState: TerminalConnectionStateName,
+  callControlTerminalConnectionState: CallControlTerminalConnectionStateName,
+};
+
+const controllerFields = {
+  controllerAddress: Type.String({ description: 'The address of the party that controls the transfer or conference' }),
+  controllerTerminal: Type.String({ description: 'Its terminal' }),
+};
+const transferFields = {
+  ...callFields,
+  ...controllerFields,
+  transferredCallId: CallId,
+  finalCallId: Type.String({
+    description: 'The call the parties end up in (equal to transferredCallId for a blind transfer)',
+  }),
+};
+const conferenceFields = {
+  ...callFields,
+  ...controllerFields,
+  consultCallId: CallId,
+  finalCallId: Type.String({ description: 'The conference call' }),
+};
+
+// Call events.
+export const CallActiveEv = event('CallActiveEv', callFields);
+export const CallInvalidEv = event('CallInvalidEv', callFields);
+export const CallObservationEndedEv = event('CallObservationEndedEv', callFields);
+
+// Connection events (core, then call control).
+export const ConnCreatedEv = event('ConnCreatedEv', connectionFields);
+export const ConnInProgressEv = event('ConnInProgressEv', connectionFields);
+export const ConnAlertingEv = event('ConnAlertingEv', connectionFields);
+export const ConnConnectedEv = event('ConnConnectedEv', connectionFields);
+export const ConnDisconnectedEv = event('ConnDisconnectedEv', connectionFields);
+export const ConnFailedEv = event('ConnFailedEv', connectionFields);
+export const ConnUnknownEv = event('ConnUnknownEv', connectionFields);
+export const CallCtlConnOfferedEv = event('CallCtlConnOfferedEv', connectionFields);
+export const CallCtlConnQueuedEv = event('CallCtlConnQueuedEv', connectionFields);
+export const CallCtlConnAlertingEv = event('CallCtlConnAlertingEv', connectionFields);
+export const CallCtlConnInitiatedEv = event('CallCtlConnInitiatedEv', connectionFields);
+export const CallCtlConnDialingEv = event('CallCtlConnDialingEv', {
+  ...connectionFields,
+  digits: Type.String({ description: 'The digits dialled so far' }),
+});
+export const CallCtlConnNetworkReachedEv = event('CallCtlConnNetworkReachedEv', connectionFields);
+export const CallCtlConnNetworkAlertingEv = event('CallCtlConnNetworkAlertingEv', connectionFields);
+export const CallCtlConnEstablishedEv = event('CallCtlConnEstablishedEv', connectionFields);
+export const CallCtlConnDisconnectedEv = event('CallCtlConnDisconnectedEv', connectionFields);
+export const CallCtlConnFailedEv = event('CallCtlConnFailedEv', connectionFields);
+export const CallCtlConnUnknownEv = event('CallCtlConnUnknownEv', connectionFields);
+
+// Terminal connection events (core, then call control).
+export const TermConnCreatedEv = event('TermConnCreatedEv', terminalConnectionFields);
+export const TermConnRingingEv = event('TermConnRingingEv', terminalConnectionFields);
+export const TermConnActiveEv = event('TermConnActiveEv', terminalConnectionFields);
+export const TermConnPassiveEv = event('TermConnPassiveEv', terminalConnectionFields);
+export const TermConnDroppedEv = event('TermConnDroppedEv', terminalConnectionFields);
+export const TermConnUnknownEv = event('TermConnUnknownEv', terminalConnectionFields);
+export const CallCtlTermConnRingingEv = event('CallCtlTermConnRingingEv', terminalConnectionFields);
+export const CallCtlTermConnTalkingEv = event('CallCtlTermConnTalkingEv', terminalConnectionFields);
+export const CallCtlTermConnHeldEv = event('CallCtlTermConnHeldEv', terminalConnectionFields);
+export const CallCtlTermConnBridgedEv = event('CallCtlTermConnBridgedEv', terminalConnectionFields);
+export const CallCtlTermConnInUseEv = event('CallCtlTermConnInUseEv', terminalConnectionFields);
+export const CallCtlTermConnDroppedEv = event('CallCtlTermConnDroppedEv', terminalConnectionFields);
+export const CallCtlTermConnUnknownEv = event('CallCtlTermConnUnknownEv', terminalConnectionFields);
+
+// Cisco's transfer and conference bracket events.
+export const CiscoTransferStartEv = event('CiscoTransferStartEv', transferFields);
+export const CiscoTransferEndEv = event('CiscoTransferEndEv', transferFields);
+export const CiscoConferenceStartEv = event('CiscoConferenceStartEv', conferenceFields);
+export const CiscoConferenceEndEv = event('CiscoConferenceEndEv', conferenceFields);
+
+// Provider events: every provider receives them, no observer needed.
+export const ProvInServiceEv = event('ProvInServiceEv', {});
+export const ProvOutOfServiceEv = event('ProvOutOfServiceEv', {});
+export const ProvShutdownEv = event('ProvShutdownEv', {});
+export const ProvObservationEndedEv = event('ProvObservationEndedEv', {});
+export const CiscoProviderCapabilityChangedEv = event('CiscoProviderCapabilityChangedEv', {
+  capabilities: Capabilities,
+});
+
+// Observation ended: the observer is gone (removed, or its object left the domain or became restricted).
+export const AddrObservationEndedEv = event('AddrObservationEndedEv', { name: DirectoryNumber });
+export const TermObservationEndedEv = event('TermObservationEndedEv', { name: DeviceName });
+
+// Cisco domain and availability events.
+export const CiscoTermCreatedEv = event('CiscoTermCreatedEv', { terminal: Terminal });
+export const CiscoTermRemovedEv = event('CiscoTermRemovedEv', { name: DeviceName });
+export const CiscoAddrCreatedEv = event('CiscoAddrCreatedEv', { address: Address });
+export const CiscoAddrRemovedEv = event('CiscoAddrRemovedEv', { name: DirectoryNumber });
+export const CiscoAddrAddedToTerminalEv = event('CiscoAddrAddedToTerminalEv', {
+  address: DirectoryNumber,
+  terminal: DeviceName,
+});
+export const CiscoAddrRemovedFromTerminalEv = event('CiscoAddrRemovedFromTerminalEv', {
+  address: DirectoryNumber,
+  terminal: DeviceName,
+});
+export const CiscoTermInServiceEv = event('CiscoTermInServiceEv', { name: DeviceName });
+export const CiscoTermOutOfServiceEv = event('CiscoTermOutOfServiceEv', {
+  name: DeviceName,
+  cause: Type.Integer({ description: 'Why: 0 unregistered, 1008 device restricted, 1009 removed from the domain' }),
+});
+export const CiscoAddrInServiceEv = event('CiscoAddrInServiceEv', { name: DirectoryNumber, terminal: DeviceName });
+export const CiscoAddrOutOfServiceEv = event('CiscoAddrOutOfServiceEv', {
+  name: DirectoryNumber,
+  terminal: DeviceName,
+});
+export const CiscoTermRestrictedEv = event('CiscoTermRestrictedEv', {
+  name: DeviceName,
+  cause: Type.Integer({ description: 'CiscoRestrictedEv cause (1 = user restricted)' }),
+});
+export const CiscoTermActivatedEv = event('CiscoTermActivatedEv', { name: DeviceName });
+export const CiscoAddrRestrictedEv = event('CiscoAddrRestrictedEv', { name: DirectoryNumber });
+export const CiscoAddrActivatedEv = event('CiscoAddrActivatedEv', { name: DirectoryNumber });
+export const CiscoAddrRestrictedOnTerminalEv = event('CiscoAddrRestrictedOnTerminalEv', {
+  name: DirectoryNumber,
+  terminal: DeviceName,
+});
+export const CiscoAddrActivatedOnTerminalEv = event('CiscoAddrActivatedOnTerminalEv', {
+  name: DirectoryNumber,
+  terminal: DeviceName,
+});
+
+/** Every event schema, by its JTAPI name. */
+export const eventSchemas = {
+  CallActiveEv,
+  CallInvalidEv,
+  CallObservationEndedEv,
+  ConnCreatedEv,
+  ConnInProgressEv,
+  ConnAlertingEv,
+  ConnConnectedEv,
+  ConnDisconnectedEv,
+  ConnFailedEv,
+  ConnUnknownEv,
+  CallCtlConnOfferedEv,
+  CallCtlConnQueuedEv,
+  CallCtlConnAlertingEv,
+  CallCtlConnInitiatedEv,
+  CallCtlConnDialingEv,
+  CallCtlConnNetworkReachedEv,
+  CallCtlConnNetworkAlertingEv,
+  CallCtlConnEstablishedEv,
+  CallCtlConnDisconnectedEv,
+  CallCtlConnFailedEv,
+  CallCtlConnUnknownEv,
+  TermConnCreatedEv,
+  TermConnRingingEv,
+  TermConnActiveEv,
+  TermConnPassiveEv,
+  TermConnDroppedEv,
+  TermConnUnknownEv,
+  CallCtlTermConnRingingEv,
+  CallCtlTermConnTalkingEv,
+  CallCtlTermConnHeldEv,
+  CallCtlTermConnBridgedEv,
+  CallCtlTermConnInUseEv,
+  CallCtlTermConnDroppedEv,
+  CallCtlTermConnUnknownEv,
+  CiscoTransferStartEv,
+  CiscoTransferEndEv,
+  CiscoConferenceStartEv,
+  CiscoConferenceEndEv,
+  ProvInServiceEv,
+  ProvOutOfServiceEv,
+  ProvShutdownEv,
+  ProvObservationEndedEv,
+  CiscoProviderCapabilityChangedEv,
+  AddrObservationEndedEv,
+  TermObservationEndedEv,
+  CiscoTermCreatedEv,
+  CiscoTermRemovedEv,
+  CiscoAddrCreatedEv,
+  CiscoAddrRemovedEv,
+  CiscoAddrAddedToTerminalEv,
+  CiscoAddrRemovedFromTerminalEv,
+  CiscoTermInServiceEv,
+  CiscoTermOutOfServiceEv,
+  CiscoAddrInServiceEv,
+  CiscoAddrOutOfServiceEv,
+  CiscoTermRestrictedEv,
+  CiscoTermActivatedEv,
+  CiscoAddrRestrictedEv,
+  CiscoAddrActivatedEv,
+  CiscoAddrRestrictedOnTerminalEv,
+  CiscoAddrActivatedOnTerminalEv,
+} as const satisfies { [K in EventType]: TObject };
+
+/** Any event: a union discriminated on `type` (and `id`). */
+export const Event = Type.Union(Object.values(eventSchemas) as Array<(typeof eventSchemas)[EventType]>, {
+  title: 'Event',
+});
+export type Event = Static<typeof Event>;
+/** The event whose `type` is T. */
+export type EventOf<T extends EventType> = Static<(typeof eventSchemas)[T]>;
+
+/** Events about one call (they carry `callId`, `cause`, `metaCode` and the call's addresses). */
+export type CallEvent = Extract<Event, { callId: string; metaCode: number }>;
+/** Events about a connection (they carry `connectionState` and `callControlState`). */
+export type ConnectionEvent = Extract<Event, { connectionState: string }>;
+/** Events about a terminal connection. */
+export type TerminalConnectionEvent = Extract<Event, { terminalConnectionState: string }>;

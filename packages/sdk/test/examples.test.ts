@@ -1,0 +1,178 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { callEvents, inboundRinging } from './support/call-events.js';
+import { FakeBackend, FakeCtiServer } from './support/fake-cti-server.js';
+
+/**
+ * Every example in the SDK's README and in docs/sdk.md is a file under packages/sdk/examples, shown
+ * verbatim in the docs and run here as a program (through the built package, as an application
+ * would import it) against the fake CTI server.
+ */
+const sdkDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const repoRoot = resolve(sdkDir, '../..');
+const examplesDir = join(sdkDir, 'examples');
+const docs = [join(sdkDir, 'README.md'), join(repoRoot, 'docs/sdk.md')];
+
+const children: ChildProcess[] = [];
+const servers: FakeCtiServer[] = [];
+afterEach(async () => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  for (const server of servers.splice(0)) await server.stop();
+});
+
+async function fakeServers(count = 1): Promise<FakeCtiServer[]> {
+  const backend = new FakeBackend();
+  const started: FakeCtiServer[] = [];
+  for (let i = 0; i < count; i++) started.push(await FakeCtiServer.start(backend));
+  servers.push(...started);
+  return started;
+}
+
+interface Run {
+  readonly child: ChildProcess;
+  stdout(): string;
+  exited: Promise<number | null>;
+}
+
+function run(example: string, env: Record<string, string>): Run {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(examplesDir, example)], {
+    cwd: repoRoot,
+    env: { ...process.env, CTI_USER: 'app', CTI_PASSWORD: 'secret', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const exited = new Promise<number | null>((resolveExit) =>
+    child.once('exit', (code) => {
+      if (code !== 0 && code !== null) process.stderr.write(`${example} failed:\n${err}\n`);
+      resolveExit(code);
+    }),
+  );
+  return { child, stdout: () => out, exited };
+}
+
+async function until(predicate: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const start = Date.now();
+  while (!predicate()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+const observersAdded = (backend: FakeBackend, n: number) => () =>
+  backend.requests.filter((r) => r.method === 'observer.add').length >= n;
+
+describe('the documentation examples', () => {
+  it('every TypeScript block in the SDK README and docs/sdk.md is an example file, verbatim', async () => {
+    const shown = new Set<string>();
+    for (const doc of docs) {
+      const text = await readFile(doc, 'utf8');
+      const blocks = [...text.matchAll(/(<!-- example: (\S+) -->\n)?```ts\n([\s\S]*?)```/g)];
+      expect(blocks.length, `${relative(repoRoot, doc)} has examples`).toBeGreaterThan(0);
+      for (const [, marker, file, code] of blocks) {
+        expect(marker, `a ts block in ${relative(repoRoot, doc)} names its example file`).toBeDefined();
+        const source = await readFile(join(repoRoot, file as string), 'utf8');
+        expect(code, `${file} as shown in ${relative(repoRoot, doc)}`).toBe(source);
+        shown.add(relative(examplesDir, join(repoRoot, file as string)));
+      }
+    }
+    const files = (await readdir(examplesDir)).filter((f) => f.endsWith('.ts'));
+    expect([...shown].sort()).toEqual(files.sort());
+    expect(files.sort()).toEqual(Object.keys(ran).sort());
+  });
+
+  const ran: Record<string, true> = {};
+  const example = (file: string, body: () => Promise<void>): void => {
+    ran[file] = true;
+    it(`${file} runs`, body);
+  };
+
+  example('open-provider.ts', async () => {
+    const [s] = await fakeServers();
+    const r = run('open-provider.ts', { CTI_SERVER: s!.url });
+    expect(await r.exited).toBe(0);
+    expect(r.stdout()).toContain('provider IN_SERVICE for app (application-user)');
+    expect(r.stdout()).toContain('terminal SEP1002: 1002, 2000\n');
+    expect(r.stdout()).toContain('terminal SEP1009: 1009 (restricted)\n');
+    expect(r.stdout()).toContain("not in the domain: terminal SEP7777: SEP7777 is not among app's controlled devices");
+  });
+
+  example('screen-pop.ts', async () => {
+    const [s] = await fakeServers();
+    const r = run('screen-pop.ts', { CTI_SERVER: s!.url });
+    await until(observersAdded(s!.backend, 3), 'the three unrestricted terminals observed');
+    s!.backend.emit(s!.backend.onlyProvider.providerId, inboundRinging('c-1', '+1 555 1234', '1001', 'SEP1001'));
+    await until(() => r.stdout().includes('\n'), 'the pop');
+    await new Promise((wait) => setTimeout(wait, 100));
+    expect(r.stdout()).toBe('https://crm.example/lookup?number=%2B1%20555%201234\n');
+  });
+
+  example('watch-line.ts', async () => {
+    const [s] = await fakeServers();
+    const r = run('watch-line.ts', { CTI_SERVER: s!.url, LINE: '1001' });
+    await until(observersAdded(s!.backend, 1), 'the observer');
+    s!.backend.emit(s!.backend.onlyProvider.providerId, inboundRinging('c-1', '1002', '1001', 'SEP1001'));
+    await until(() => r.stdout().split('\n').length > 10, 'ten events');
+    expect(r.stdout().split('\n').slice(0, 10)).toEqual([
+      '1 CallActiveEv call c-1 ACTIVE',
+      '2 ConnCreatedEv 1002 IDLE/IDLE',
+      '3 ConnConnectedEv 1002 CONNECTED/ESTABLISHED',
+      '4 CallCtlConnEstablishedEv 1002 CONNECTED/ESTABLISHED',
+      '5 ConnCreatedEv 1001 IDLE/IDLE',
+      '6 ConnAlertingEv 1001 ALERTING/ALERTING',
+      '7 CallCtlConnAlertingEv 1001 ALERTING/ALERTING',
+      '8 TermConnCreatedEv SEP1001 IDLE/IDLE',
+      '9 TermConnRingingEv SEP1001 RINGING/RINGING',
+      '10 CallCtlTermConnRingingEv SEP1001 RINGING/RINGING',
+    ]);
+  });
+
+  example('event-loop.ts', async () => {
+    const [s] = await fakeServers();
+    const r = run('event-loop.ts', { CTI_SERVER: s!.url, LINE: '1001' });
+    await until(observersAdded(s!.backend, 1), 'the observer');
+    const c = callEvents('c-1', { callingAddress: '1002', callingTerminal: null, calledAddress: '1001' });
+    s!.backend.emit(s!.backend.onlyProvider.providerId, [
+      ...inboundRinging('c-1', '1002', '1001', 'SEP1001'),
+      ...c.disconnected('1001'),
+      c.invalid(),
+    ]);
+    expect(await r.exited).toBe(0);
+    expect(r.stdout()).toBe('ringing: 1001 called by 1002 (event id 203)\ndone: provider SHUTDOWN\n');
+  });
+
+  example('errors.ts', async () => {
+    const [s] = await fakeServers();
+    const r = run('errors.ts', { CTI_SERVER: s!.url });
+    expect(await r.exited).toBe(0);
+    expect(r.stdout()).toContain('observing 1001\n');
+    expect(r.stdout()).toContain('1009 is restricted: 1009 is restricted\n');
+    expect(r.stdout()).toContain("Terminal SEP-NOT-MINE is not in this provider's domain");
+  });
+
+  example('reconnect.ts', async () => {
+    const [a, b] = await fakeServers(2);
+    const r = run('reconnect.ts', { CTI_SERVERS: `${a!.url},${b!.url}`, LINE: '1001' });
+    await until(observersAdded(a!.backend, 1), 'the observer');
+    a!.cut();
+    await until(() => r.stdout().includes('restored'), 'the reconnect');
+    a!.backend.emit(a!.backend.onlyProvider.providerId, inboundRinging('c-1', '1002', '1001', 'SEP1001').slice(0, 1));
+    await until(() => r.stdout().includes('1 CallActiveEv'), 'an event after the resume');
+    expect(r.stdout()).toBe(
+      `lost ${a!.url}: ConnectionLostError\nrestored on ${b!.url}, resumed: no event missed\n1 CallActiveEv\n`,
+    );
+  });
+
+  example('superprovider.ts', async () => {
+    const [s] = await fakeServers();
+    const r = run('superprovider.ts', { CTI_SERVER: s!.url, DEVICE: 'SEP5555' });
+    expect(await r.exited).toBe(0);
+    expect(r.stdout()).toBe('acquired SEP5555 with lines 5555\n');
+  });
+});

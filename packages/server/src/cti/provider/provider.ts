@@ -1,0 +1,94 @@
+import type { Event, ProviderSnapshot, Target } from '@strowger/protocol';
+import type { CtiUser } from '../permissions/cti-configuration.js';
+import type { EventBody } from '../monitoring/jtapi-event-mapper.js';
+import type { DomainView } from './domain-view.js';
+import { EventRing } from './event-ring.js';
+
+/** Where a provider's events go while a session holds it. */
+export interface ProviderSink {
+  deliver(providerId: string, events: Event[]): void;
+}
+
+export interface Observer {
+  readonly id: string;
+  readonly target: Target;
+  readonly callEvents: boolean;
+  /** The calls this observer has been shown, so it gets their catch-up once and their end once. */
+  readonly calls: Set<string>;
+}
+
+/** An event body addressed to one observer (or to the provider itself, `observerId` null). */
+export type Addressed = EventBody & { observerId: string | null };
+
+/**
+ * One open provider (JTAPI Provider): its user, its domain, its observers, and one sequence of
+ * events that starts at 1 and never skips. Every event goes into a ring buffer (for resume) and, when
+ * a session holds the provider, to that session.
+ */
+export class CtiProvider {
+  readonly id: string;
+  user: CtiUser;
+  readonly acquired = new Set<string>();
+  readonly observers = new Map<string, Observer>();
+  view: DomainView;
+  #seq = 0;
+  #nextObserver = 1;
+  #sink: ProviderSink | undefined;
+  readonly #ring: EventRing;
+
+  constructor(options: { id: string; user: CtiUser; view: DomainView; ringSize: number }) {
+    this.id = options.id;
+    this.user = options.user;
+    this.view = options.view;
+    this.#ring = new EventRing(options.ringSize);
+  }
+
+  get seq(): number {
+    return this.#seq;
+  }
+
+  get sink(): ProviderSink | undefined {
+    return this.#sink;
+  }
+
+  attach(sink: ProviderSink | undefined): void {
+    this.#sink = sink;
+  }
+
+  newObserverId(): string {
+    return `o-${this.#nextObserver++}`;
+  }
+
+  /** Stamps the batch with the next sequence numbers, keeps it for resume, and delivers it. */
+  emit(batch: readonly Addressed[]): void {
+    if (batch.length === 0) return;
+    const events: Event[] = [];
+    for (const body of batch) {
+      this.#seq += 1;
+      const event = { ...body, seq: this.#seq } as Event;
+      this.#ring.push(event);
+      events.push(event);
+    }
+    this.#sink?.deliver(this.id, events);
+  }
+
+  /** The events after `seq`, or undefined when they are no longer all kept. */
+  eventsAfter(seq: number): Event[] | undefined {
+    return this.#ring.after(seq, this.#seq);
+  }
+
+  /** The provider's view without calls; the registry adds the calls for a snapshot. */
+  describe(): Omit<ProviderSnapshot, 'calls'> {
+    return {
+      providerId: this.id,
+      state: 'IN_SERVICE',
+      stateId: 16,
+      user: { userId: this.user.userId, kind: this.user.kind },
+      capabilities: this.view.capabilities,
+      terminals: [...this.view.terminals.values()],
+      addresses: [...this.view.addresses.values()],
+      excluded: [...this.view.excluded],
+      seq: this.#seq,
+    };
+  }
+}

@@ -4,7 +4,6 @@
  * with the reason for every device left out, and the explainer's per-user report — against the
  * compiled code that ships (npm run bench:cti builds it first).
  */
-import type { ConfigSnapshot } from '../packages/server/dist/store/index.js';
 import {
   CtiConfiguration,
   computeProviderDomain,
@@ -12,49 +11,9 @@ import {
   explainUser,
   findCtiUser,
 } from '../packages/server/dist/cti/index.js';
+import { ctiCluster } from './cti-cluster.js';
 
 const runs = Number(process.env.BENCH_RUNS ?? 20);
-
-/** A cluster of `devices` phones, one line each, every tenth line with its CTI flag off; the user controls the first `controlled`. */
-function snapshot(devices: number, controlled: number): ConfigSnapshot {
-  const names = Array.from({ length: devices }, (_, i) => `SEP${String(i).padStart(12, '0')}`);
-  return {
-    version: 1,
-    settings: { sipRealm: 'strowger', voicemailPilot: undefined, conferenceNumber: undefined },
-    devices: names.map((name, i) => ({
-      name,
-      type: 'sip-phone',
-      description: undefined,
-      allowCtiControl: i % 100 !== 0,
-      lines: [String(100_000 + i)],
-      sip: undefined,
-    })),
-    lines: names.map((_, i) => ({
-      dn: String(100_000 + i),
-      description: undefined,
-      allowCtiControl: i % 10 !== 0,
-      forward: {},
-      noAnswerSeconds: 12,
-      maxCalls: 4,
-      busyTrigger: 2,
-      voicemailProfile: undefined,
-    })),
-    voicemailProfiles: [],
-    lineGroups: [],
-    huntLists: [],
-    huntPilots: [],
-    endUsers: [],
-    applicationUsers: [
-      {
-        userId: 'monitor',
-        passwordHash: undefined,
-        devices: names.slice(0, controlled),
-        groups: ['Standard CTI Enabled'],
-      },
-    ],
-    groups: [{ name: 'Standard CTI Enabled', builtIn: true, description: '' }],
-  } as ConfigSnapshot;
-}
 
 function time<T>(work: () => T): { ms: number; result: T } {
   const start = process.hrtime.bigint();
@@ -74,7 +33,7 @@ function bench(label: string, devices: number, controlled: number): void {
   let summary = '';
   for (let run = 0; run < runs; run++) {
     // A fresh snapshot object each run, so the index is built and not served from the cache.
-    const snap = snapshot(devices, controlled);
+    const snap = ctiCluster({ devices, controlled });
     const indexed = time(() => CtiConfiguration.fromSnapshot(snap));
     const configuration = indexed.result;
     const user = findCtiUser(configuration, 'monitor');
@@ -95,7 +54,7 @@ function bench(label: string, devices: number, controlled: number): void {
 bench('10,000 devices, all controlled', 10_000, 10_000);
 bench('20,000 devices, 10,000 controlled', 20_000, 10_000);
 
-const configuration = CtiConfiguration.fromSnapshot(snapshot(10_000, 10_000));
+const configuration = CtiConfiguration.fromSnapshot(ctiCluster({ devices: 10_000, controlled: 10_000 }));
 const user = findCtiUser(configuration, 'monitor');
 const acquired = new Set<string>();
 const count = 200_000;

@@ -8,51 +8,12 @@
 import WebSocket from 'ws';
 import { CtiServer, ProviderService } from '../packages/server/dist/cti/index.js';
 import { LoginThrottle, TypedEmitter, silentLogger, systemClock } from '../packages/server/dist/core/index.js';
-import { hashPassword, type ConfigSnapshot } from '../packages/server/dist/store/index.js';
+import { hashPassword } from '../packages/server/dist/store/index.js';
 import type { SwitchEvents } from '../packages/server/dist/switch/index.js';
+import { ctiCluster } from './cti-cluster.js';
 
 const runs = Number(process.env.BENCH_RUNS ?? 10);
 const devices = Number(process.env.BENCH_DEVICES ?? 10_000);
-
-async function snapshot(): Promise<ConfigSnapshot> {
-  const names = Array.from({ length: devices }, (_, i) => `SEP${String(i).padStart(12, '0')}`);
-  return {
-    version: 1,
-    settings: { sipRealm: 'strowger', voicemailPilot: undefined, conferenceNumber: undefined },
-    devices: names.map((name, i) => ({
-      name,
-      type: 'sip-phone',
-      description: undefined,
-      allowCtiControl: i % 100 !== 0,
-      lines: [String(100_000 + i)],
-      sip: undefined,
-    })),
-    lines: names.map((_, i) => ({
-      dn: String(100_000 + i),
-      description: undefined,
-      allowCtiControl: i % 10 !== 0,
-      forward: {},
-      noAnswerSeconds: 12,
-      maxCalls: 4,
-      busyTrigger: 2,
-      voicemailProfile: undefined,
-    })),
-    voicemailProfiles: [],
-    lineGroups: [],
-    huntLists: [],
-    huntPilots: [],
-    endUsers: [],
-    applicationUsers: [
-      {
-        userId: 'monitor',
-        passwordHash: await hashPassword('monitor-pw'),
-        devices: names,
-        groups: ['Standard CTI Enabled'],
-      },
-    ],
-    groups: [{ name: 'Standard CTI Enabled', builtIn: true, description: '' }],
-  } as ConfigSnapshot;
-}
 
 function request(
   socket: WebSocket,
@@ -92,7 +53,7 @@ const providers = new ProviderService({
   clock: systemClock,
   logger: silentLogger,
   engine,
-  configuration: await snapshot(),
+  configuration: ctiCluster({ devices, controlled: devices, passwordHash: await hashPassword('monitor-pw') }),
   loginThrottle: new LoginThrottle({ clock: systemClock, service: 'cti' }),
   graceMs: 1000,
   ringSize: 1000,

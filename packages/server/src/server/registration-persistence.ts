@@ -64,7 +64,12 @@ function storedBinding(binding: Binding): StoredBinding {
     cseq: binding.cseq,
     expiresAt: new Date(binding.expiresAt),
     userAgent: binding.userAgent,
-    source: { protocol: binding.source.protocol, address: binding.source.address, port: binding.source.port },
+    source: {
+      protocol: binding.source.protocol,
+      address: binding.source.address,
+      port: binding.source.port,
+      ...(binding.source.localAddress === undefined ? {} : { localAddress: binding.source.localAddress }),
+    },
     q: binding.q,
   };
 }

@@ -12,7 +12,7 @@ export interface StoredBinding {
   cseq: number;
   expiresAt: Date;
   userAgent: string | undefined;
-  source: { protocol: string; address: string; port: number };
+  source: { protocol: string; address: string; port: number; localAddress?: string };
   q: number | undefined;
 }
 
@@ -75,6 +75,7 @@ export class RegistrationBindingWriter {
       sourceProtocol: binding.source.protocol,
       sourceAddress: binding.source.address,
       sourcePort: binding.source.port,
+      localAddress: binding.source.localAddress ?? null,
       q: binding.q ?? null,
     }));
     try {
@@ -107,7 +108,12 @@ export async function loadRegistrationBindings(db: Database, now: Date): Promise
     cseq: row.cseq,
     expiresAt: row.expiresAt,
     userAgent: row.userAgent ?? undefined,
-    source: { protocol: row.sourceProtocol, address: row.sourceAddress, port: row.sourcePort },
+    source: {
+      protocol: row.sourceProtocol,
+      address: row.sourceAddress,
+      port: row.sourcePort,
+      ...(row.localAddress === null ? {} : { localAddress: row.localAddress }),
+    },
     q: row.q ?? undefined,
   }));
 }

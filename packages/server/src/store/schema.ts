@@ -295,6 +295,8 @@ export const registrationBindings = pgTable(
     sourceProtocol: text('source_protocol').notNull(),
     sourceAddress: text('source_address').notNull(),
     sourcePort: integer('source_port').notNull(),
+    /** Our address the REGISTER reached; calls to the phone leave from it (a multi-homed server). */
+    localAddress: text('local_address'),
     /** The Contact's q-value, 0–1, when the phone gave one. */
     q: doublePrecision('q'),
   },

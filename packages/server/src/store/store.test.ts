@@ -251,6 +251,8 @@ describe.each(backends)('store on $name', (backend) => {
 
   it('registration bindings MUST be stored per device, replaced whole, and read back only while unexpired', async () => {
     const now = Date.now();
+    // A phone on the server's second network keeps the address it reached across a restart.
+    const localAddress = (deviceName: string) => (deviceName === 'SEP-A' ? { localAddress: '198.51.100.1' } : {});
     const binding = (deviceName: string, contact: string, expiresInMs: number) => ({
       deviceName,
       contact,
@@ -258,7 +260,7 @@ describe.each(backends)('store on $name', (backend) => {
       cseq: 7,
       expiresAt: new Date(now + expiresInMs),
       userAgent: 'test phone',
-      source: { protocol: 'udp', address: '192.0.2.10', port: 5062 },
+      source: { protocol: 'udp', address: '192.0.2.10', port: 5062, ...localAddress(deviceName) },
       q: 0.5,
     });
     store.registrations.saveDevice('SEP-A', [binding('SEP-A', 'sip:a@192.0.2.10:5062', 60_000)]);
@@ -271,6 +273,7 @@ describe.each(backends)('store on $name', (backend) => {
     const stored = await store.loadRegistrations(new Date(now));
     expect(stored.map((b) => b.contact).sort()).toEqual(['sip:a@192.0.2.10:5064', 'sip:b@192.0.2.11:5060']);
     expect(stored.find((b) => b.deviceName === 'SEP-A')).toEqual(binding('SEP-A', 'sip:a@192.0.2.10:5064', 120_000));
+    expect(stored.find((b) => b.deviceName === 'SEP-B')).toEqual(binding('SEP-B', 'sip:b@192.0.2.11:5060', 60_000));
 
     store.registrations.saveDevice('SEP-A', []);
     expect((await store.loadRegistrations(new Date(now))).map((b) => b.deviceName)).toEqual(['SEP-B']);

@@ -1,0 +1,1 @@
+ALTER TABLE "registration_bindings" ADD COLUMN "local_address" text;

@@ -69,7 +69,18 @@ try {
   const calleePort = 20_000 + Math.floor(Math.random() * 30_000);
   const callee = spawn(
     'sipp',
-    ['-sf', join(scenarios, 'uas-answer.xml'), '-i', '127.0.0.1', '-p', String(calleePort), '-t', 'u1', '-nostdin', server],
+    [
+      '-sf',
+      join(scenarios, 'uas-answer.xml'),
+      '-i',
+      '127.0.0.1',
+      '-p',
+      String(calleePort),
+      '-t',
+      'u1',
+      '-nostdin',
+      server,
+    ],
     { cwd: workDir, stdio: 'ignore' },
   );
   stops.push(() => {
@@ -107,7 +118,8 @@ try {
 
   // The applications: one child process holding every provider.
   const client = fork(join(here, 'cti-event-latency-client.ts'), [], {
-    execArgv: ['--import', 'tsx'],
+    // The benchmark's own Node options (node --cpu-prof profiles both processes), and tsx.
+    execArgv: [...process.execArgv.filter((arg) => arg !== '--import' && arg !== 'tsx'), '--import', 'tsx'],
     env: {
       ...process.env,
       CTI_URL: `ws://127.0.0.1:${strowger.addresses.cti.port}`,
@@ -124,11 +136,17 @@ try {
   const openedAt = now();
   await new Promise<void>((ready, failed) => {
     client.once('message', () => ready());
-    client.once('exit', (code) => failed(new Error(`the application process ended (code ${code}) before it was ready`)));
+    client.once('exit', (code) =>
+      failed(new Error(`the application process ended (code ${code}) before it was ready`)),
+    );
   });
   console.log(`${providerCount} providers open and observing 3002 in ${((now() - openedAt) / 1000).toFixed(1)} s`);
 
-  console.log(`SIPp: ${calls} calls at ${rate}/s, hold ${holdMs} ms; load average before ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `SIPp: ${calls} calls at ${rate}/s, hold ${holdMs} ms; load average before ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   const serverLoop = monitorEventLoopDelay({ resolution: 1 });
   serverLoop.enable();
   const cpuBefore = process.cpuUsage();
@@ -202,8 +220,12 @@ try {
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const ms = (value: number): string => value.toFixed(2);
 
-  console.log(`\nCTI event latency — Node ${process.version}, ${rate} calls/s offered, ${providerCount} providers on the called line`);
-  console.log(`successful / failed calls     ${successful} / ${failed} (SIPp exit code ${caller.code}) in ${wallSeconds.toFixed(1)} s`);
+  console.log(
+    `\nCTI event latency — Node ${process.version}, ${rate} calls/s offered, ${providerCount} providers on the called line`,
+  );
+  console.log(
+    `successful / failed calls     ${successful} / ${failed} (SIPp exit code ${caller.code}) in ${wallSeconds.toFixed(1)} s`,
+  );
   console.log(
     `ALERTING → ConnAlertingEv (ms) p50 ${ms(percentile(latencies, 50))}  p99 ${ms(percentile(latencies, 99))}  max ${ms(latencies.at(-1) ?? Number.NaN)}  (${latencies.length} events for ${alertingAt.size} calls; ${incomplete} calls not seen by every provider, ${unmatched} events without a call)`,
   );

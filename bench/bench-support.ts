@@ -32,17 +32,26 @@ export async function startBenchServer(
   });
 }
 
-/** Runs SIPp with `args` in `cwd`; exit code 0 means every call of the scenario passed. */
+/**
+ * Runs SIPp with `args` in `cwd`; exit code 0 means every call of the scenario passed. Past
+ * `timeoutMs` it is killed with SIGKILL: on SIGTERM SIPp waits for its calls to end, which they never
+ * do once the server is gone.
+ */
 export function runSipp(
   args: string[],
   cwd: string,
   timeoutMs: number,
 ): Promise<{ code: number | null; output: string }> {
   return new Promise((done) => {
-    execFile('sipp', args, { cwd, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
-      done({ code, output: `${stdout}${stderr}` });
-    });
+    execFile(
+      'sipp',
+      args,
+      { cwd, timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
+        done({ code, output: `${stdout}${stderr}` });
+      },
+    );
   });
 }
 

@@ -84,7 +84,8 @@ try {
     { cwd: workDir, stdio: 'ignore' },
   );
   stops.push(() => {
-    callee.kill();
+    // SIGKILL: on SIGTERM SIPp waits for its calls to end.
+    callee.kill('SIGKILL');
   });
   await new Promise((done) => setTimeout(done, 500));
   const registration = await runSipp(

@@ -1,4 +1,4 @@
-import type { Clock } from './clock.js';
+import type { Clock } from '@strowger/core';
 
 /** Delays between rounds over the server list: initialMs, then ×factor each round, at most maxMs. */
 export interface Backoff {

@@ -13,7 +13,7 @@ export { Connection } from './model/connection.js';
 export { TerminalConnection } from './model/terminal-connection.js';
 export type { CallListener, ObjectListener, ObserveOptions } from './model/host.js';
 export type { CtiEvent, CallEvent, ProviderEvent, ResyncEvent } from './events.js';
-export type { Clock, TimerHandle } from './clock.js';
+export type { Clock, TimerHandle } from '@strowger/core';
 export type { Backoff } from './fail-over.js';
 export type { WebSocketConstructor, WebSocketLike } from './transport.js';
 export * from './errors.js';

@@ -1,5 +1,5 @@
 import { silentLogger, type Logger } from '@strowger/core';
-import { systemClock, type Clock } from './clock.js';
+import { systemClock, type Clock } from '@strowger/core';
 import { InvalidArgumentError } from './errors.js';
 import { defaultBackoff, type Backoff } from './fail-over.js';
 import { createProvider, openCreatedProvider, type Provider } from './provider.js';

@@ -1,5 +1,5 @@
 import { TypedEmitter, type Logger } from '@strowger/core';
-import type { Clock } from './clock.js';
+import type { Clock } from '@strowger/core';
 import { DispatchQueue } from './dispatch-queue.js';
 import {
   AccountLockedError,

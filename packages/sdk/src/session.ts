@@ -1,5 +1,5 @@
 import type { Logger } from '@strowger/core';
-import type { Clock, TimerHandle } from './clock.js';
+import type { Clock, TimerHandle } from '@strowger/core';
 import { ConnectionLostError, RequestTimeoutError, errorFromWire, protocolViolation, type CtiError } from './errors.js';
 import { OPEN, webSocketConstructor, type WebSocketConstructor, type WebSocketLike } from './transport.js';
 import {

@@ -4,7 +4,14 @@ export { systemClock, FakeClock } from './clock.js';
 export type { Logger } from './logger.js';
 export { silentLogger } from './logger.js';
 export { TypedEmitter } from './emitter.js';
-export { isWildcardAddress, primaryAddress } from './network.js';
+export {
+  interfaceAddresses,
+  isWildcardAddress,
+  localAddressTowards,
+  primaryAddress,
+  unmapAddress,
+  type LocalAddress,
+} from './network.js';
 export {
   LoginThrottle,
   type LoginAdmission,

@@ -32,4 +32,32 @@ describe('server media resources', () => {
     media.close();
     expect(media.openEndpoints).toBe(0);
   });
+
+  it('bound to every interface, an endpoint MUST describe itself at the address each device reaches, and a fixed media address MUST win', async () => {
+    const connection = (sdp: string | undefined) => sdp?.match(/^c=IN IP4 (\S+)/m)?.[1];
+    const origin = (sdp: string | undefined) => sdp?.match(/^o=\S+ \d+ \d+ IN IP4 (\S+)/m)?.[1];
+    const offer =
+      'v=0\r\no=a 1 1 IN IP4 127.0.0.2\r\ns=-\r\nc=IN IP4 127.0.0.2\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\na=sendonly\r\n';
+    const following = await ServerMediaResources.create({ address: '127.0.0.1', bind: '0.0.0.0' });
+    try {
+      const music = await following.musicOnHold();
+      expect(connection(music.offer('sendonly', '127.0.0.2'))).toBe('127.0.0.2');
+      expect(origin(music.offer('sendonly', '127.0.0.2'))).toBe('127.0.0.2');
+      expect(connection(music.answer(offer, 'recvonly', '127.0.0.3'))).toBe('127.0.0.3');
+      // A device whose reached address is not known is given the media address.
+      expect(connection(music.offer('sendonly'))).toBe('127.0.0.1');
+      const bridge = following.conferenceBridge();
+      const port = await bridge.join();
+      expect(connection(port.offer('sendrecv', '127.0.0.2'))).toBe('127.0.0.2');
+      bridge.close();
+    } finally {
+      following.close();
+    }
+    const fixed = await ServerMediaResources.create({ address: '127.0.0.1' });
+    try {
+      expect(connection((await fixed.musicOnHold()).offer('sendonly', '127.0.0.2'))).toBe('127.0.0.1');
+    } finally {
+      fixed.close();
+    }
+  });
 });

@@ -37,17 +37,29 @@ function lawOf(format: AudioFormat): G711Law | undefined {
  */
 export class ServerMediaResources implements MediaResources {
   readonly #address: string;
+  readonly #bind: string;
   readonly #music: EncodedAudio;
   readonly #clock = new FrameClock();
   readonly #open = new Set<ServerEndpoint>();
 
-  private constructor(address: string, music: EncodedAudio) {
+  private constructor(address: string, bind: string, music: EncodedAudio) {
     this.#address = address;
+    this.#bind = bind;
     this.#music = music;
   }
 
-  /** Loads the music-on-hold file; a file that cannot be used is refused here, at start, saying why. */
-  static async create(options: { address: string; musicOnHold?: string }): Promise<ServerMediaResources> {
+  /**
+   * Loads the music-on-hold file; a file that cannot be used is refused here, at start, saying why.
+   * `address` is what session descriptions give as the media address. With `bind` (a wildcard), RTP
+   * ports are opened on every interface instead, and each device is given the server address it
+   * reaches (as its SIP driver says), `address` only when that is not known: a server on several
+   * networks is then reachable for media from each.
+   */
+  static async create(options: {
+    address: string;
+    bind?: string;
+    musicOnHold?: string;
+  }): Promise<ServerMediaResources> {
     const file = options.musicOnHold ?? defaultMusicOnHold;
     let bytes: Buffer;
     try {
@@ -57,20 +69,19 @@ export class ServerMediaResources implements MediaResources {
     }
     const music = new EncodedAudio(readWav(bytes, file));
     // Fail at start, not at the first hold, when the media address is not one of this machine's.
+    const bind = options.bind ?? options.address;
     try {
-      (await RtpStream.open(options.address)).close();
+      (await RtpStream.open(bind)).close();
     } catch {
-      throw new Error(
-        `cannot open RTP ports on ${options.address}; give --media-address one of this machine's addresses`,
-      );
+      throw new Error(`cannot open RTP ports on ${bind}; give --media-address one of this machine's addresses`);
     }
-    return new ServerMediaResources(options.address, music);
+    return new ServerMediaResources(options.address, bind, music);
   }
 
   async musicOnHold(): Promise<MediaEndpoint> {
-    const stream = await RtpStream.open(this.#address);
+    const stream = await RtpStream.open(this.#bind);
     return this.#track(
-      new ServerEndpoint(stream, (law) => {
+      new ServerEndpoint(stream, this.#describedAt, (law) => {
         const player = new LoopPlayer(this.#clock, stream, this.#music, law);
         return () => player.stop();
       }),
@@ -81,11 +92,11 @@ export class ServerMediaResources implements MediaResources {
     const mixer = new Mixer(this.#clock);
     return {
       join: async () => {
-        const stream = await RtpStream.open(this.#address);
+        const stream = await RtpStream.open(this.#bind);
         // The party is mixed from the moment its device says where to send, in its law; a new
         // description (a resume, a codec change) takes it out and puts it back in with the new one.
         return this.#track(
-          new ServerEndpoint(stream, (law) => {
+          new ServerEndpoint(stream, this.#describedAt, (law) => {
             mixer.add(stream, law);
             return () => mixer.remove(stream);
           }),
@@ -104,6 +115,10 @@ export class ServerMediaResources implements MediaResources {
     for (const endpoint of [...this.#open]) endpoint.close();
   }
 
+  /** The address a description gives a device: fixed, or the one the device reaches with a wildcard bind. */
+  readonly #describedAt = (reachedAt: string | undefined): string =>
+    this.#bind === this.#address || reachedAt === undefined || reachedAt.length === 0 ? this.#address : reachedAt;
+
   #track(endpoint: ServerEndpoint): ServerEndpoint {
     this.#open.add(endpoint);
     endpoint.onClose = () => this.#open.delete(endpoint);
@@ -117,19 +132,25 @@ export class ServerMediaResources implements MediaResources {
  */
 class ServerEndpoint implements MediaEndpoint {
   readonly #stream: RtpStream;
+  readonly #describedAt: (reachedAt: string | undefined) => string;
   readonly #start: (law: G711Law) => () => void;
   readonly #sessionId = String(randomInt(1, 2 ** 31));
   #version = 0;
   #stop: (() => void) | undefined;
   onClose: (() => void) | undefined;
 
-  constructor(stream: RtpStream, start: (law: G711Law) => () => void) {
+  constructor(
+    stream: RtpStream,
+    describedAt: (reachedAt: string | undefined) => string,
+    start: (law: G711Law) => () => void,
+  ) {
     this.#stream = stream;
+    this.#describedAt = describedAt;
     this.#start = start;
   }
 
-  offer(direction: 'sendonly' | 'sendrecv'): string {
-    return this.#describe([formats.pcmu, formats.pcma], direction);
+  offer(direction: 'sendonly' | 'sendrecv', reachedAt?: string): string {
+    return this.#describe([formats.pcmu, formats.pcma], direction, reachedAt);
   }
 
   accept(answer: string): void {
@@ -139,7 +160,7 @@ class ServerEndpoint implements MediaEndpoint {
     this.#connect(description.address, description.port, chosen.format.payloadType, chosen.law);
   }
 
-  answer(offer: string, direction: 'recvonly' | 'sendrecv'): string | undefined {
+  answer(offer: string, direction: 'recvonly' | 'sendrecv', reachedAt?: string): string | undefined {
     let description;
     try {
       description = readAudio(offer);
@@ -152,7 +173,7 @@ class ServerEndpoint implements MediaEndpoint {
     if (direction === 'sendrecv') {
       this.#connect(description.address, description.port, chosen.format.payloadType, chosen.law);
     }
-    return this.#describe([chosen.format], direction);
+    return this.#describe([chosen.format], direction, reachedAt);
   }
 
   close(): void {
@@ -169,12 +190,16 @@ class ServerEndpoint implements MediaEndpoint {
     this.#stop = this.#start(law);
   }
 
-  #describe(offered: readonly AudioFormat[], direction: 'sendonly' | 'sendrecv' | 'recvonly'): string {
+  #describe(
+    offered: readonly AudioFormat[],
+    direction: 'sendonly' | 'sendrecv' | 'recvonly',
+    reachedAt: string | undefined,
+  ): string {
     this.#version += 1;
     return writeAudio({
       sessionId: this.#sessionId,
       version: this.#version,
-      address: this.#stream.localAddress,
+      address: this.#describedAt(reachedAt),
       port: this.#stream.localPort,
       formats: offered,
       direction,

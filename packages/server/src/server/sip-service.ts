@@ -26,7 +26,10 @@ export interface SipServiceOptions {
   logger: Logger;
   bind: string;
   port: number;
-  /** Host written into Via/Contact; defaults to the bind address, or 127.0.0.1 for a wildcard bind. */
+  /**
+   * Host written into Via/Contact whatever the phone reached; by default the bind address, or with a
+   * wildcard bind the address each phone reached (see `TransportLayer.sentBy`).
+   */
   advertise?: string;
   digestAlgorithms: DigestAlgorithm[];
   observer?: TransportObserver;

@@ -69,7 +69,10 @@ export interface StrowgerOptions {
   sipTimers?: Partial<TimerSettings>;
   /** The WAV file held parties hear; the one shipped with Strowger by default. */
   musicOnHold?: string;
-  /** The address this server's own RTP uses and announces (music on hold, conferences); the SIP address by default. */
+  /**
+   * The address this server's own RTP uses and announces (music on hold, conferences). By default the
+   * bind address; with a wildcard bind, the address each phone's SIP reached.
+   */
   mediaAddress?: string;
   /** The CTI WebSocket port; 0 (the default here) picks a free one. The command line defaults to 2748. */
   ctiPort?: number;
@@ -289,8 +292,12 @@ export class Strowger {
       if (registrations.restored > 0) {
         logger.info({ bindings: registrations.restored }, 'registrations restored from before the restart');
       }
+      // Bound to every interface with no media address named, each phone is given for media the
+      // address its SIP reached; the first external address is only for when that is not known.
+      const followPhones = options.mediaAddress === undefined && isWildcardAddress(options.bind);
       const media = await ServerMediaResources.create({
         address: options.mediaAddress ?? (isWildcardAddress(options.bind) ? primaryAddress() : options.bind),
+        ...(followPhones ? { bind: options.bind } : {}),
         ...(options.musicOnHold === undefined ? {} : { musicOnHold: options.musicOnHold }),
       });
       cleanups.unshift(() => media.close());

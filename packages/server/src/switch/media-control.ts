@@ -54,14 +54,16 @@ export class MediaControl {
       this.#host.logger.warn({ err: error, callId: context.call.id }, 'no music on hold; the held party hears silence');
       return undefined;
     }
-    const answer = endpoint.answer(offer, 'recvonly');
+    const answer = endpoint.answer(offer, 'recvonly', this.serverAddressFor(holder));
     if (answer === undefined) {
       endpoint.close();
       return undefined;
     }
     try {
       endpoint.accept(
-        await this.#host.driverFor(held.device).updateMedia(held.terminalConnection.leg, endpoint.offer('sendonly')),
+        await this.#host
+          .driverFor(held.device)
+          .updateMedia(held.terminalConnection.leg, endpoint.offer('sendonly', this.serverAddressFor(held))),
       );
     } catch (error) {
       endpoint.close();
@@ -84,7 +86,7 @@ export class MediaControl {
     hold: 'hold' | 'resume' | 'unknown',
   ): SessionDescription {
     const endpoint = conference.endpoints.get(entry);
-    const answer = endpoint?.answer(offer, hold === 'hold' ? 'recvonly' : 'sendrecv');
+    const answer = endpoint?.answer(offer, hold === 'hold' ? 'recvonly' : 'sendrecv', this.serverAddressFor(entry));
     if (answer === undefined) {
       throw new StrowgerError(ErrorCode.InvalidArgument, 'the conference bridge cannot take this session description');
     }
@@ -92,6 +94,11 @@ export class MediaControl {
     if (hold === 'hold' && tc.state === 'TALKING') tc.setState('HELD');
     else if (hold === 'resume' && tc.state === 'HELD') tc.setState('TALKING', progressCauses.unhold);
     return answer;
+  }
+
+  /** The server address a party's device reaches, where the server's media for it is described. */
+  serverAddressFor(entry: LegEntry): string | undefined {
+    return this.#host.driverFor(entry.device).serverAddress?.(entry.terminalConnection.leg);
   }
 
   /** The held party no longer hears the music: its endpoint closes. */
@@ -116,7 +123,7 @@ export class MediaControl {
       endpoint = await conference.bridge.join();
       const answer = await this.#host
         .driverFor(party.device)
-        .updateMedia(party.terminalConnection.leg, endpoint.offer('sendrecv'));
+        .updateMedia(party.terminalConnection.leg, endpoint.offer('sendrecv', this.serverAddressFor(party)));
       if (context.ended || context.conference !== conference) throw new Error('the conference ended meanwhile');
       endpoint.accept(answer);
       conference.endpoints.set(party, endpoint);

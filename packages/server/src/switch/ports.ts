@@ -126,6 +126,12 @@ export interface DeviceDriver {
    * information.
    */
   sendInfo?(leg: LegId, info: MidCallInfo): Promise<number>;
+  /**
+   * This server's address as the leg's device reaches it (for a SIP phone, the address its requests
+   * arrive on): media the server terminates for the device (music on hold, a conference bridge) is
+   * described there. Undefined when the driver cannot tell; the media's own address is used then.
+   */
+  serverAddress?(leg: LegId): string | undefined;
 }
 
 /** Mid-call information a device sends its peer: a body and its type (application/dtmf-relay, …). */
@@ -162,12 +168,19 @@ export interface CallRecordSink {
  * endpoint's own; the engine only passes them between it and the device.
  */
 export interface MediaEndpoint {
-  /** An offer to a device, in the given direction, with every codec the endpoint can use. */
-  offer(direction: 'sendonly' | 'sendrecv'): SessionDescription;
+  /**
+   * An offer to a device, in the given direction, with every codec the endpoint can use. `reachedAt`
+   * is the server address the device reaches (`DeviceDriver.serverAddress`), for the description.
+   */
+  offer(direction: 'sendonly' | 'sendrecv', reachedAt?: string): SessionDescription;
   /** The device's answer to `offer`: the endpoint starts sending. Throws when no usable codec was chosen. */
   accept(answer: SessionDescription): void;
   /** Answers a device's own offer (a holding phone's), or undefined when no codec in it is usable. */
-  answer(offer: SessionDescription, direction: 'recvonly' | 'sendrecv'): SessionDescription | undefined;
+  answer(
+    offer: SessionDescription,
+    direction: 'recvonly' | 'sendrecv',
+    reachedAt?: string,
+  ): SessionDescription | undefined;
   close(): void;
 }
 

@@ -589,7 +589,7 @@ export class Switch {
       endpoint?.close();
       return;
     }
-    const answer = endpoint?.answer(offer, 'sendrecv');
+    const answer = endpoint?.answer(offer, 'sendrecv', this.#mediaControl.serverAddressFor(origin));
     if (endpoint === undefined || answer === undefined) {
       endpoint?.close();
       this.#routing.fail(context, endpoint === undefined ? releaseCauses.congestion : releaseCauses.rejected);

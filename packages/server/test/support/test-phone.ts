@@ -12,6 +12,7 @@ import {
   type SipRequest,
   type SipResponse,
   type TimerSettings,
+  type TransportProtocol,
   type Uri,
 } from '../../src/sip/index.js';
 
@@ -41,6 +42,7 @@ export class TestPhone {
   readonly #server: Endpoint;
   readonly #password: string;
   readonly #local: { host: string; port: number };
+  readonly #protocol: TransportProtocol;
   #sdpVersion = 1;
   /** One Call-ID for all of this phone's REGISTERs (RFC 3261 §10.2.4), never one an earlier phone used. */
   readonly #registrationCallId = `reg-${Math.random().toString(16).slice(2)}`;
@@ -54,6 +56,7 @@ export class TestPhone {
     ua: SipUserAgent;
     transport: TransportLayer;
     local: { host: string; port: number };
+    protocol: TransportProtocol;
   }) {
     this.dn = options.dn;
     this.#password = options.password;
@@ -61,24 +64,32 @@ export class TestPhone {
     this.#ua = options.ua;
     this.#transport = options.transport;
     this.#local = options.local;
+    this.#protocol = options.protocol;
     this.#ua.onRequest((incoming) => this.#onRequest(incoming));
     this.#ua.transactions.events.on('ack', ({ request }) => {
       this.#callFor(request)?.acks.push(bodyOf(request));
     });
   }
 
-  /** Starts a phone on a free loopback port and registers it with the server. */
+  /**
+   * Starts a phone on a free port and registers it with the server. `host` is both the phone's own
+   * address and the server address it sends to (loopback unless given); `protocol` its transport.
+   */
   static async start(options: {
     dn: string;
     password: string;
     serverPort: number;
     timers?: Partial<TimerSettings>;
+    host?: string;
+    protocol?: TransportProtocol;
   }): Promise<TestPhone> {
     const clock = systemClock;
+    const host = options.host ?? '127.0.0.1';
+    const protocol = options.protocol ?? 'udp';
     const transport = new TransportLayer({ clock });
-    const bound = await transport.listen({ host: '127.0.0.1', udpPort: 0 });
-    const udp = bound.udp;
-    if (udp === undefined) throw new Error('the test phone could not open a UDP socket');
+    const bound = await transport.listen({ host, ...(protocol === 'udp' ? { udpPort: 0 } : { tcpPort: 0 }) });
+    const local = bound[protocol];
+    if (local === undefined) throw new Error(`the test phone could not open a ${protocol.toUpperCase()} socket`);
     const ua = new SipUserAgent({
       transport,
       clock,
@@ -89,10 +100,11 @@ export class TestPhone {
     const phone = new TestPhone({
       dn: options.dn,
       password: options.password,
-      server: { protocol: 'udp', address: '127.0.0.1', port: options.serverPort },
+      server: { protocol, address: host, port: options.serverPort },
       ua,
       transport,
-      local: { host: '127.0.0.1', port: udp.port },
+      local: { host, port: local.port },
+      protocol,
     });
     await phone.register();
     return phone;
@@ -110,6 +122,7 @@ export class TestPhone {
         callId: this.#registrationCallId,
         cseq: base + attempt,
         contact: this.#contact(),
+        protocol: this.#protocol,
         headers: [{ name: 'Expires', value: String(expires) }, ...auth],
       }),
     );
@@ -136,6 +149,7 @@ export class TestPhone {
         callId,
         cseq,
         contact: this.#contact(),
+        protocol: this.#protocol,
         headers: [...(offer === undefined ? [] : [{ name: 'Content-Type', value: 'application/sdp' }]), ...auth],
         ...(offer === undefined ? {} : { body: Buffer.from(offer) }),
       });
@@ -157,9 +171,9 @@ export class TestPhone {
     this.#sdpVersion += 1;
     return [
       'v=0',
-      `o=phone${this.dn} 1000 ${this.#sdpVersion} IN IP4 127.0.0.1`,
+      `o=phone${this.dn} 1000 ${this.#sdpVersion} IN IP4 ${this.#local.host}`,
       's=-',
-      'c=IN IP4 127.0.0.1',
+      `c=IN IP4 ${this.#local.host}`,
       't=0 0',
       `m=audio ${40000 + Number(this.dn) * 2} RTP/AVP 0`,
       'a=rtpmap:0 PCMU/8000',
@@ -171,8 +185,8 @@ export class TestPhone {
   /** @internal Sends a request inside a call's dialog and resolves with the final response. */
   send(dialog: Dialog, method: string, headers: HeaderField[] = [], body?: string): Promise<SipResponse> {
     const request = dialog.createRequest(method, {
-      sentBy: this.#transport.sentBy('udp'),
-      protocol: 'udp',
+      sentBy: this.#transport.sentBy(this.#protocol),
+      protocol: this.#protocol,
       headers: [...(method === 'INVITE' || method === 'REFER' ? [this.#contactHeader()] : []), ...headers],
       ...(body === undefined ? {} : { body: Buffer.from(body) }),
     });
@@ -209,6 +223,7 @@ export class TestPhone {
         body: Buffer.from(answer),
       });
       const call = new PhoneCall(this, Dialog.asUasWithTag(request, tag, 'confirmed'), offer);
+      call.invite = request;
       if (offer === undefined) call.offersMade.push(answer);
       this.calls.push(call);
       return;
@@ -275,8 +290,8 @@ export class TestPhone {
 
   #sendAck(dialog: Dialog, cseq: number, body?: string): void {
     const ack = dialog.createRequest('ACK', {
-      sentBy: this.#transport.sentBy('udp'),
-      protocol: 'udp',
+      sentBy: this.#transport.sentBy(this.#protocol),
+      protocol: this.#protocol,
       cseq,
       ...(body === undefined
         ? {}
@@ -320,7 +335,7 @@ export class TestPhone {
       scheme: 'sip',
       user: undefined,
       password: undefined,
-      host: '127.0.0.1',
+      host: this.#server.address,
       port: this.#server.port,
       params: new Map(),
       headers: new Map(),
@@ -332,15 +347,17 @@ export class TestPhone {
   }
 
   #contact(): NameAddress {
+    const params = new Map<string, string | null>(this.#protocol === 'tcp' ? [['transport', 'tcp']] : []);
     return {
       displayName: undefined,
-      uri: { ...this.#serverUri(), user: this.dn, host: this.#local.host, port: this.#local.port },
+      uri: { ...this.#serverUri(), user: this.dn, host: this.#local.host, port: this.#local.port, params },
       params: new Map(),
     };
   }
 
   #contactHeader(): HeaderField {
-    return { name: 'Contact', value: `<sip:${this.dn}@${this.#local.host}:${this.#local.port}>` };
+    const transport = this.#protocol === 'tcp' ? ';transport=tcp' : '';
+    return { name: 'Contact', value: `<sip:${this.dn}@${this.#local.host}:${this.#local.port}${transport}>` };
   }
 }
 
@@ -352,6 +369,8 @@ export class PhoneCall {
   remoteSdp: string | undefined;
   /** The Contact of the server's 200 to this phone's INVITE (";isfocus" for a conference). */
   contact: string | undefined;
+  /** The server's INVITE that started the call, when the phone was called. */
+  invite: SipRequest | undefined;
   /** Bodies of re-INVITEs received (undefined for one without SDP). */
   readonly reinvites: Array<string | undefined> = [];
   /** Offers this phone made when asked to (an INVITE or re-INVITE without SDP). */

@@ -35,6 +35,8 @@ export async function startTestServer(
     config?: string;
     callRecords?: CallRecordSink;
     sipTimers?: Partial<TimerSettings>;
+    /** The SIP (and media) bind address; loopback unless given. */
+    bind?: string;
     /** CTI limits, keep-alive and resume settings. */
     cti?: StrowgerOptions['cti'];
     /** Limits and headers as `strowger start` flags set them. */
@@ -71,7 +73,7 @@ export async function startTestServer(
   const strowger = await Strowger.start({
     store: { dataDir: join(dataDir, 'data') },
     configFile,
-    bind: '127.0.0.1',
+    bind: options.bind ?? '127.0.0.1',
     sipPort: 0,
     httpBind: '127.0.0.1',
     httpPort: 0,

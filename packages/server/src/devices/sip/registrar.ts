@@ -9,7 +9,12 @@ import type { SipAccountDirectory } from './sip-accounts.js';
 /** The part of an incoming request the registrar needs: the message, where it came from, and a way to answer. */
 export interface RegisterExchange {
   readonly request: SipRequest;
-  readonly source: { protocol: string; remote: { address: string; port: number }; connectionId?: string };
+  readonly source: {
+    protocol: string;
+    remote: { address: string; port: number };
+    local?: { address: string };
+    connectionId?: string;
+  };
   respond(status: number, reason?: string, options?: { headers?: HeaderField[]; stateless?: boolean }): void;
   discard(): void;
 }
@@ -179,6 +184,7 @@ export class Registrar {
       address: exchange.source.remote.address,
       port: exchange.source.remote.port,
       ...(exchange.source.connectionId === undefined ? {} : { connectionId: exchange.source.connectionId }),
+      ...(exchange.source.local?.address ? { localAddress: exchange.source.local.address } : {}),
     };
     table.apply(deviceName, updates, { callId, cseq, userAgent: request.getHeader('User-Agent'), source });
     await this.#answer200(exchange, deviceName);

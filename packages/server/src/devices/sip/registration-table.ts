@@ -9,6 +9,11 @@ export interface BindingSource {
   address: string;
   port: number;
   connectionId?: string;
+  /**
+   * Our address the REGISTER reached (a TCP connection's local address): calls to the device leave
+   * from it and name it in Via and Contact, so a phone on one of several networks is answered there.
+   */
+  localAddress?: string;
 }
 
 /** One Contact bound to a device (RFC 3261 §10.3). */

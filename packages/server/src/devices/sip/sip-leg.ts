@@ -1,5 +1,5 @@
 import type { TimerHandle } from '../../core/index.js';
-import type { Dialog, Endpoint, IncomingRequest, SipRequest } from '../../sip/index.js';
+import type { Dialog, IncomingRequest, SendTarget, SipRequest } from '../../sip/index.js';
 import type { SessionOrigin } from '../../sdp/index.js';
 import type { LegId, Switch } from '../../switch/index.js';
 
@@ -18,8 +18,8 @@ export interface LegBase {
   readonly id: LegId;
   readonly device: string;
   dialog: Dialog | undefined;
-  /** Where in-dialog requests to this phone go. */
-  target: Endpoint & { connectionId?: string };
+  /** Where in-dialog requests to this phone go, and our address it reached (named in Via and Contact). */
+  target: SendTarget;
   ended: boolean;
   /** Our 2xx to an INVITE (the first or a re-INVITE) is sent again until its ACK arrives. */
   retransmit: TimerHandle | undefined;

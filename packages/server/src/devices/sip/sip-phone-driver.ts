@@ -6,10 +6,10 @@ import {
   formatNameAddress,
   isSipUri,
   isTelUri,
-  type Endpoint,
   type HeaderField,
   type IncomingRequest,
   type IncomingSource,
+  type SendTarget,
   type SipRequest,
   type SipResponse,
   type SipUserAgent,
@@ -75,7 +75,7 @@ export class SipPhoneDriver implements DeviceDriver {
       clock: options.clock,
       timers: options.timers,
       engine: () => this.#engine,
-      contactHeader: (protocol) => this.#contactHeader(protocol),
+      contactHeader: (target) => this.#contactHeader(target),
       legReplacedBy: (replaces) => this.#legReplacedBy(replaces),
       isCurrent: (leg) => this.#legs.get(leg.id) === leg,
       bye: (leg) => this.#bye(leg),
@@ -271,7 +271,7 @@ export class SipPhoneDriver implements DeviceDriver {
         if (leg.ended || incoming.answered) return;
         incoming.respond(200, 'OK', {
           toTag: leg.dialog?.id.localTag,
-          headers: [this.#contactHeader(leg.target.protocol), sdpType],
+          headers: [this.#contactHeader(leg.target), sdpType],
           body: Buffer.from(leg.origin.present(answer)),
         });
         if (incoming.method === 'INVITE' && !this.#ua.transport.isReliable(leg.target.protocol)) {
@@ -340,10 +340,11 @@ export class SipPhoneDriver implements DeviceDriver {
     const target = this.#targetFor(binding.contact, {
       protocol: binding.source.protocol as TransportProtocol,
       remote: { address: binding.source.address, port: binding.source.port },
-      local: { address: '', port: 0 },
+      local: { address: binding.source.localAddress ?? '', port: 0 },
       ...(binding.source.connectionId === undefined ? {} : { connectionId: binding.source.connectionId }),
     });
-    const host = this.#ua.transport.sentBy(target.protocol).host;
+    // From and To name us as the phone reaches us (RFC 3261 §8.1.1.3 leaves their host to us).
+    const host = this.#sentBy(target).host;
     const headers: HeaderField[] = [];
     // Diversion is for forwarding (RFC 5806); a transfer is the REFER's business, not a diversion.
     for (const redirection of [...request.redirections].reverse().filter((r) => r.reason !== 'transfer')) {
@@ -359,8 +360,9 @@ export class SipPhoneDriver implements DeviceDriver {
       uri: binding.contact,
       from: this.#party(request.calling, host),
       to: { displayName: undefined, uri: this.#uri(request.line, host), params: new Map() },
-      contact: this.#contactOf(target.protocol),
+      contact: this.#contactOf(target),
       protocol: target.protocol,
+      ...(target.localAddress === undefined ? {} : { localAddress: target.localAddress }),
       headers,
       ...(request.offer === undefined ? {} : { body: Buffer.from(origin.present(request.offer)) }),
     });
@@ -438,11 +440,11 @@ export class SipPhoneDriver implements DeviceDriver {
     if (leg?.kind !== 'inbound' || leg.incoming.answered) return;
     if (info.earlyMedia !== undefined) {
       leg.incoming.respond(183, 'Session Progress', {
-        headers: [this.#contactHeader(leg.target.protocol), sdpType],
+        headers: [this.#contactHeader(leg.target), sdpType],
         body: Buffer.from(leg.origin.present(info.earlyMedia)),
       });
     } else {
-      leg.incoming.respond(180, 'Ringing', { headers: [this.#contactHeader(leg.target.protocol)] });
+      leg.incoming.respond(180, 'Ringing', { headers: [this.#contactHeader(leg.target)] });
     }
   }
 
@@ -454,10 +456,7 @@ export class SipPhoneDriver implements DeviceDriver {
     if (leg?.kind !== 'inbound' || leg.incoming.answered) return;
     const incoming = leg.incoming;
     incoming.respond(200, 'OK', {
-      headers: [
-        this.#contactHeader(leg.target.protocol, info.focus === true),
-        ...(info.answer === undefined ? [] : [sdpType]),
-      ],
+      headers: [this.#contactHeader(leg.target, info.focus === true), ...(info.answer === undefined ? [] : [sdpType])],
       ...(info.answer === undefined ? {} : { body: Buffer.from(leg.origin.present(info.answer)) }),
     });
     const toTag = incoming.toTag;
@@ -489,9 +488,9 @@ export class SipPhoneDriver implements DeviceDriver {
       if (dialog === undefined || leg.ended || dialog.state === 'terminated')
         throw new Error(`leg ${leg.id} has no dialog`);
       const reinvite = dialog.createRequest('INVITE', {
-        sentBy: this.#ua.transport.sentBy(leg.target.protocol),
+        sentBy: this.#sentBy(leg.target),
         protocol: leg.target.protocol,
-        headers: [this.#contactHeader(leg.target.protocol), ...(offer === undefined ? [] : [sdpType])],
+        headers: [this.#contactHeader(leg.target), ...(offer === undefined ? [] : [sdpType])],
         ...(offer === undefined ? {} : { body: Buffer.from(offer) }),
       });
       const response = await this.#ua.sendRequest(reinvite, {
@@ -508,7 +507,7 @@ export class SipPhoneDriver implements DeviceDriver {
     const leg = this.#legs.get(legId);
     if (leg?.dialog === undefined || leg.ended || leg.dialog.state === 'terminated') return 481;
     const request = leg.dialog.createRequest('INFO', {
-      sentBy: this.#ua.transport.sentBy(leg.target.protocol),
+      sentBy: this.#sentBy(leg.target),
       protocol: leg.target.protocol,
       headers: [{ name: 'Content-Type', value: info.contentType }],
       body: Buffer.from(info.body),
@@ -535,6 +534,10 @@ export class SipPhoneDriver implements DeviceDriver {
     const cseq = leg.pendingAck;
     leg.pendingAck = undefined;
     this.#sendAck(leg, cseq, answer);
+  }
+
+  serverAddress(legId: LegId): string | undefined {
+    return this.#legs.get(legId)?.target.localAddress;
   }
 
   // --- helpers ---------------------------------------------------------------------------------
@@ -605,7 +608,7 @@ export class SipPhoneDriver implements DeviceDriver {
   #sendAck(leg: SipLeg, cseq: number, answer?: SessionDescription): void {
     if (leg.dialog === undefined || leg.dialog.state === 'terminated') return;
     const ack = leg.dialog.createRequest('ACK', {
-      sentBy: this.#ua.transport.sentBy(leg.target.protocol),
+      sentBy: this.#sentBy(leg.target),
       protocol: leg.target.protocol,
       cseq,
       ...(answer === undefined ? {} : { headers: [sdpType], body: Buffer.from(leg.origin.present(answer)) }),
@@ -623,7 +626,7 @@ export class SipPhoneDriver implements DeviceDriver {
     this.#forget(leg);
     if (dialog === undefined || dialog.state === 'terminated') return;
     const bye = dialog.createRequest('BYE', {
-      sentBy: this.#ua.transport.sentBy(leg.target.protocol),
+      sentBy: this.#sentBy(leg.target),
       protocol: leg.target.protocol,
     });
     dialog.terminate();
@@ -667,12 +670,15 @@ export class SipPhoneDriver implements DeviceDriver {
    * Contact is that same address (RFC 5626's idea without its machinery); otherwise the Contact's host,
    * port and transport.
    */
-  #targetFor(contact: Uri | undefined, source: IncomingSource): Endpoint & { connectionId?: string } {
+  #targetFor(contact: Uri | undefined, source: IncomingSource): SendTarget {
+    // The phone reached us at source.local: whatever its Contact, we answer it from there.
+    const reached = source.local.address.length > 0 ? { localAddress: source.local.address } : {};
     const fromSource = {
       protocol: source.protocol,
       address: source.remote.address,
       port: source.remote.port,
       ...(source.connectionId === undefined ? {} : { connectionId: source.connectionId }),
+      ...reached,
     };
     if (contact === undefined || !isSipUri(contact)) return fromSource;
     const transport = contact.params.get('transport')?.toLowerCase();
@@ -681,7 +687,12 @@ export class SipPhoneDriver implements DeviceDriver {
     if (contact.host === source.remote.address && port === source.remote.port && protocol === source.protocol) {
       return fromSource;
     }
-    return { protocol, address: contact.host, port };
+    return { protocol, address: contact.host, port, ...reached };
+  }
+
+  /** Our Via sent-by towards a phone: the address it reached us on, when bound to every interface. */
+  #sentBy(target: SendTarget): { host: string; port: number } {
+    return this.#ua.transport.sentBy(target.protocol, target.localAddress);
   }
 
   #uri(user: string, host: string): Uri {
@@ -696,8 +707,9 @@ export class SipPhoneDriver implements DeviceDriver {
     };
   }
 
-  #contactOf(protocol: TransportProtocol, focus = false) {
-    const sentBy = this.#ua.transport.sentBy(protocol);
+  #contactOf(target: SendTarget, focus = false) {
+    const protocol = target.protocol;
+    const sentBy = this.#sentBy(target);
     const params = new Map<string, string | null>(protocol === 'tcp' ? [['transport', 'tcp']] : []);
     return {
       displayName: undefined,
@@ -707,7 +719,7 @@ export class SipPhoneDriver implements DeviceDriver {
     };
   }
 
-  #contactHeader(protocol: TransportProtocol, focus = false): HeaderField {
-    return { name: 'Contact', value: formatNameAddress(this.#contactOf(protocol, focus)) };
+  #contactHeader(target: SendTarget, focus = false): HeaderField {
+    return { name: 'Contact', value: formatNameAddress(this.#contactOf(target, focus)) };
   }
 }

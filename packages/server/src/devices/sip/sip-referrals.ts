@@ -7,7 +7,7 @@ import {
   type IncomingRequest,
   type SipUserAgent,
   type TimerSettings,
-  type TransportProtocol,
+  type SendTarget,
   type Uri,
 } from '../../sip/index.js';
 import { headerParam, transferFailureStatus } from './refer.js';
@@ -22,7 +22,8 @@ export interface ReferralHost {
   readonly clock: Clock;
   readonly timers: TimerSettings;
   engine(): SwitchInputs | undefined;
-  contactHeader(protocol: TransportProtocol): HeaderField;
+  /** Our Contact for a phone reached at `target` (its transport, and the address it reached us on). */
+  contactHeader(target: SendTarget): HeaderField;
   /** The phone's leg a Replaces value names, if it has one. */
   legReplacedBy(replaces: string): SipLeg | undefined;
   /** Whether the driver still has this leg. */
@@ -82,10 +83,7 @@ export class SipReferrals {
     }
     const notify = request.getHeader('Refer-Sub')?.trim().toLowerCase() !== 'false';
     incoming.respond(202, 'Accepted', {
-      headers: [
-        this.#host.contactHeader(leg.target.protocol),
-        ...(notify ? [] : [{ name: 'Refer-Sub', value: 'false' }]),
-      ],
+      headers: [this.#host.contactHeader(leg.target), ...(notify ? [] : [{ name: 'Refer-Sub', value: 'false' }])],
     });
     // Each REFER is its own subscription; NOTIFYs of one dialog still go one after another.
     const referral: Referral = { cseq: request.cseq.seq, notify, sent: leg.referral?.sent ?? Promise.resolve() };
@@ -133,12 +131,12 @@ export class SipReferrals {
         const dialog = leg.dialog;
         if (dialog === undefined || dialog.state === 'terminated') return;
         const notify = dialog.createRequest('NOTIFY', {
-          sentBy: this.#host.ua.transport.sentBy(leg.target.protocol),
+          sentBy: this.#host.ua.transport.sentBy(leg.target.protocol, leg.target.localAddress),
           protocol: leg.target.protocol,
           headers: [
             { name: 'Event', value: `refer;id=${referral.cseq}` },
             { name: 'Subscription-State', value: final ? 'terminated;reason=noresource' : 'active;expires=60' },
-            this.#host.contactHeader(leg.target.protocol),
+            this.#host.contactHeader(leg.target),
             sipfragType,
           ],
           body: Buffer.from(`SIP/2.0 ${status}\r\n`),

@@ -108,7 +108,7 @@ export function registerStartCommand(program: Command): void {
       .addOption(
         new Option(
           '--media-address <address>',
-          "this server's address in SDP for its own RTP (music on hold, conferences); the SIP address by default",
+          "this server's address in SDP for its own RTP (music on hold, conferences); by default the bind address, or the address each phone reached when bound to every interface",
         ).env('STROWGER_MEDIA_ADDRESS'),
       )
       .addOption(

@@ -1,7 +1,7 @@
 import type { Clock, Logger } from '../../core/index.js';
 import { TypedEmitter, silentLogger } from '../../core/index.js';
 import type { SipRequest, SipResponse } from '../message/index.js';
-import type { Endpoint, IncomingSource, SipTransport } from '../transport/index.js';
+import type { IncomingSource, SendTarget, SipTransport } from '../transport/index.js';
 import { InviteClientTransaction, NonInviteClientTransaction } from './client-transactions.js';
 import { InviteServerTransaction, NonInviteServerTransaction, type ServerTransaction } from './server-transactions.js';
 import { defaultTimerSettings, type TimerSettings } from './transaction-base.js';
@@ -82,11 +82,7 @@ export class TransactionLayer {
   }
 
   /** Starts a client transaction for `request` towards `target` (§17.1). */
-  sendRequest(
-    request: SipRequest,
-    target: Endpoint & { connectionId?: string },
-    callbacks: ClientRequestCallbacks,
-  ): ClientTransaction {
+  sendRequest(request: SipRequest, target: SendTarget, callbacks: ClientRequestCallbacks): ClientTransaction {
     const key = clientKey(request);
     if (key === undefined) throw new Error('a request sent through a transaction needs a Via branch');
     const context = {
@@ -107,7 +103,7 @@ export class TransactionLayer {
   }
 
   /** Sends a request outside any transaction: the ACK for a 2xx (§13.2.2.4) is the TU's own. */
-  sendStateless(request: SipRequest, target: Endpoint & { connectionId?: string }): Promise<void> {
+  sendStateless(request: SipRequest, target: SendTarget): Promise<void> {
     return this.#transport.send(request, target);
   }
 

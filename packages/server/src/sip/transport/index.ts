@@ -1,6 +1,7 @@
 export type {
   TransportProtocol,
   Endpoint,
+  SendTarget,
   IncomingSource,
   SipTransport,
   SipTransportEvents,

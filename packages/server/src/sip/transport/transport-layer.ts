@@ -5,9 +5,13 @@ import {
   ErrorCode,
   StrowgerError,
   TypedEmitter,
+  interfaceAddresses,
   isWildcardAddress,
+  localAddressTowards,
   primaryAddress,
   silentLogger,
+  unmapAddress,
+  type LocalAddress,
 } from '../../core/index.js';
 import { createResponse, serializeMessage, type SipRequest, type SipResponse } from '../message/index.js';
 import { acceptIncoming } from './incoming.js';
@@ -16,6 +20,7 @@ import { TcpGuard, type TcpCloseReason, type TcpLimits } from './tcp-limits.js';
 import type {
   Endpoint,
   IncomingSource,
+  SendTarget,
   SipTransport,
   SipTransportEvents,
   TransportObserver,
@@ -25,6 +30,9 @@ import type {
 /** Asked of the kernel for the UDP socket (capped by net.core.rmem_max / wmem_max). */
 const udpReceiveBufferBytes = 8 * 1024 * 1024;
 
+/** Tries at one free port for every interface's UDP socket before giving up (port 0 with a wildcard bind). */
+const sharedPortAttempts = 10;
+
 export interface TransportLayerOptions {
   clock: Clock;
   logger?: Logger;
@@ -32,6 +40,8 @@ export interface TransportLayerOptions {
   /** RFC 3261 §18.1.1: a request larger than this (path MTU − 200) must not go over UDP. */
   maxUdpSize?: number;
   tcp?: Partial<TcpLimits>;
+  /** The addresses a wildcard bind opens UDP sockets on; the machine's interfaces unless given. */
+  interfaceAddresses?: (wildcard: string) => LocalAddress[];
 }
 
 interface Connection {
@@ -67,11 +77,17 @@ export class TransportLayer implements SipTransport {
   readonly #maxUdpSize: number;
   readonly #tcpLimits: TcpLimits;
   readonly #guard: TcpGuard;
-  #udp: UdpSocket | undefined;
+  readonly #interfaceAddresses: (wildcard: string) => LocalAddress[];
+  /** UDP sockets by local address: one for a specific bind, one per interface address for a wildcard. */
+  readonly #udp = new Map<string, UdpSocket>();
+  #udpAddresses: LocalAddress[] = [];
   #tcp: Server | undefined;
   #udpEndpoint: Endpoint | undefined;
   #tcpEndpoint: Endpoint | undefined;
-  #advertisedHost = '127.0.0.1';
+  /** Written into Via and Contact whatever the peer reached: `advertise`, or a specific bind address. */
+  #fixedHost: string | undefined = '127.0.0.1';
+  /** With a wildcard bind, for a peer whose reached address is not known. */
+  #defaultHost = '127.0.0.1';
   readonly #connections = new Map<string, Connection>();
   readonly #byRemote = new Map<string, Connection>();
   #nextConnectionId = 1;
@@ -83,6 +99,7 @@ export class TransportLayer implements SipTransport {
     this.#events = new TypedEmitter(this.#logger);
     this.#observer = options.observer ?? {};
     this.#maxUdpSize = options.maxUdpSize ?? 1300;
+    this.#interfaceAddresses = options.interfaceAddresses ?? interfaceAddresses;
     this.#guard = new TcpGuard({ clock: this.#clock, logger: this.#logger, limits: options.tcp ?? {} });
     this.#tcpLimits = this.#guard.limits;
   }
@@ -97,7 +114,10 @@ export class TransportLayer implements SipTransport {
 
   /**
    * Opens the listening sockets. Port 0 picks a free port; the bound endpoints are returned.
-   * `advertise` is the host written into Via sent-by (the bind address unless it is a wildcard).
+   * `advertise` is the host written into Via sent-by and Contact. Without it a specific bind address
+   * is written; with a wildcard bind, the address each peer reached (see `sentBy`). Node cannot tell
+   * which address a datagram to a wildcard socket was sent to, so a wildcard UDP bind opens one socket
+   * per interface address, all on one port; a TCP connection knows its local address.
    */
   async listen(options: {
     host: string;
@@ -105,26 +125,22 @@ export class TransportLayer implements SipTransport {
     tcpPort?: number;
     advertise?: string;
   }): Promise<{ udp?: Endpoint; tcp?: Endpoint }> {
-    // Bound to every interface, headers carry an address phones can reach, not a wildcard.
-    this.#advertisedHost = options.advertise ?? (isWildcardAddress(options.host) ? primaryAddress() : options.host);
+    const wildcard = isWildcardAddress(options.host);
+    this.#fixedHost = options.advertise ?? (wildcard ? undefined : options.host);
+    this.#defaultHost = wildcard ? primaryAddress() : options.host;
     if (options.udpPort !== undefined) {
-      // A large receive buffer rides out a pause of the event loop (a GC, a database write) at
-      // thousands of datagrams per second; the kernel default drops them after a few hundred kB.
-      const socket = createSocket({
-        type: isIPv6(options.host) ? 'udp6' : 'udp4',
-        reuseAddr: false,
-        recvBufferSize: udpReceiveBufferBytes,
-        sendBufferSize: udpReceiveBufferBytes,
-      });
-      await new Promise<void>((resolve, reject) => {
-        socket.once('error', (error) => reject(bindError('UDP', options.host, options.udpPort ?? 0, error)));
-        socket.bind(options.udpPort, options.host, () => resolve());
-      });
-      socket.on('error', (error) => this.#logger.warn({ err: error }, 'UDP socket error'));
-      socket.on('message', (bytes, info) => this.#onDatagram(bytes, info.address, info.port));
-      this.#udp = socket;
-      const address = socket.address();
-      this.#udpEndpoint = { protocol: 'udp', address: address.address, port: address.port };
+      const addresses: LocalAddress[] = wildcard
+        ? this.#interfaceAddresses(options.host)
+        : [{ address: options.host, cidr: null, internal: false }];
+      if (addresses.length === 0) {
+        throw new StrowgerError(
+          ErrorCode.ResourceUnavailable,
+          `no network interface has an address to listen for SIP over UDP on; bring one up or bind a specific address`,
+        );
+      }
+      const port = await this.#bindUdp(addresses, options.udpPort);
+      const address = wildcard ? options.host : (this.#udpAddresses[0]?.address ?? options.host);
+      this.#udpEndpoint = { protocol: 'udp', address, port };
     }
     if (options.tcpPort !== undefined) {
       const server = createServer((socket) => this.#accept(socket));
@@ -145,9 +161,27 @@ export class TransportLayer implements SipTransport {
     };
   }
 
-  sentBy(protocol: TransportProtocol): { host: string; port: number } {
+  sentBy(protocol: TransportProtocol, local?: string): { host: string; port: number } {
     const endpoint = protocol === 'udp' ? this.#udpEndpoint : this.#tcpEndpoint;
-    return { host: this.#advertisedHost, port: endpoint?.port ?? 5060 };
+    const reached = local === undefined || local.length === 0 ? undefined : unmapAddress(local);
+    return { host: this.#fixedHost ?? reached ?? this.#defaultHost, port: endpoint?.port ?? 5060 };
+  }
+
+  /**
+   * Our address a message to `target` leaves from: a TCP connection's local address, the address
+   * the target says the peer reached, or the one routing would choose.
+   */
+  localAddressFor(target: SendTarget): string {
+    if (target.protocol === 'tcp') {
+      const connection =
+        (target.connectionId === undefined ? undefined : this.#connections.get(target.connectionId)) ??
+        this.#byRemote.get(endpointKey(target.address, target.port));
+      if (connection !== undefined) return connection.local.address;
+    }
+    const reached = target.localAddress === undefined ? '' : unmapAddress(target.localAddress);
+    // Over UDP only an address we still have a socket on will do (an interface can go away).
+    if (reached.length > 0 && (target.protocol === 'tcp' || this.#udp.has(reached))) return reached;
+    return localAddressTowards(target.address, this.#udpAddresses) ?? this.#defaultHost;
   }
 
   isReliable(protocol: TransportProtocol): boolean {
@@ -163,7 +197,7 @@ export class TransportLayer implements SipTransport {
     return this.#guard.bufferedBytes;
   }
 
-  async send(message: SipRequest | SipResponse, target: Endpoint & { connectionId?: string }): Promise<void> {
+  async send(message: SipRequest | SipResponse, target: SendTarget): Promise<void> {
     if (this.#closed) throw new StrowgerError(ErrorCode.SipTransportError, 'the SIP transport is closed');
     const bytes = serializeMessage(message);
     if (target.protocol === 'udp') {
@@ -174,7 +208,7 @@ export class TransportLayer implements SipTransport {
           { details: { reason: 'message-too-large' } },
         );
       }
-      await this.#sendDatagram(bytes, target.address, target.port);
+      await this.#sendDatagram(bytes, target);
     } else {
       const connection = await this.#connectionFor(target);
       await this.#write(connection, bytes);
@@ -203,7 +237,7 @@ export class TransportLayer implements SipTransport {
     } catch {
       // Only a 400 to a request with a broken Via (RFC 4475 "badinv01") gets here: the sender is
       // the one place it can go.
-      await this.send(response, { protocol: source.protocol, ...source.remote });
+      await this.send(response, { protocol: source.protocol, ...source.remote, localAddress: source.local.address });
       return;
     }
     const received = via.params.get('received');
@@ -211,21 +245,94 @@ export class TransportLayer implements SipTransport {
     // NOTE: maddr (§18.2.2 multicast responses) is not honoured; phones do not use it.
     const address = received ?? via.host;
     const port = rport !== undefined && rport !== null ? Number(rport) : (via.port ?? 5060);
-    await this.send(response, { protocol: source.protocol, address, port });
+    // The response leaves from the address the request reached, which is the one its peer expects.
+    await this.send(response, { protocol: source.protocol, address, port, localAddress: source.local.address });
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     for (const connection of [...this.#connections.values()]) connection.socket.destroy();
-    const udp = this.#udp;
     const tcp = this.#tcp;
-    if (udp !== undefined) await new Promise<void>((resolve) => udp.close(() => resolve()));
+    await closeUdp([...this.#udp.values()]);
+    this.#udp.clear();
     if (tcp !== undefined) await new Promise<void>((resolve) => tcp.close(() => resolve()));
   }
 
-  #sendDatagram(bytes: Buffer, address: string, port: number): Promise<void> {
-    const socket = this.#udp;
+  /**
+   * Binds a UDP socket on every address, all on one port: the port asked for, or with port 0 the one
+   * the first socket got (tried again a few times when another address has that port taken).
+   */
+  async #bindUdp(addresses: readonly LocalAddress[], port: number): Promise<number> {
+    for (let attempt = 1; ; attempt++) {
+      let shared = port;
+      const opened: Array<{ local: LocalAddress; socket: UdpSocket }> = [];
+      try {
+        for (const local of addresses) {
+          const socket = await this.#openUdp(local.address, shared);
+          if (socket === undefined) continue;
+          // Keyed by the address as the socket reports it ("localhost" bound is "127.0.0.1").
+          opened.push({ local: { ...local, address: socket.address().address }, socket });
+          shared = socket.address().port;
+        }
+      } catch (error) {
+        await closeUdp(opened.map((entry) => entry.socket));
+        const retry = port === 0 && attempt < sharedPortAttempts && (error as { code?: string }).code === 'EADDRINUSE';
+        if (retry) continue;
+        throw bindError(
+          'UDP',
+          addresses.length === 1 ? (addresses[0]?.address ?? '') : 'every interface',
+          shared,
+          error as Error,
+        );
+      }
+      if (opened.length === 0) {
+        throw new StrowgerError(
+          ErrorCode.ResourceUnavailable,
+          'no interface address could be bound for SIP over UDP; check the machine has its addresses up',
+        );
+      }
+      for (const { local, socket } of opened) {
+        const { address } = local;
+        socket.on('error', (error) => this.#logger.warn({ err: error, address }, 'UDP socket error'));
+        socket.on('message', (bytes, info) => this.#onDatagram(bytes, info.address, info.port, address));
+        this.#udp.set(address, socket);
+      }
+      this.#udpAddresses = opened.map((entry) => entry.local);
+      return shared;
+    }
+  }
+
+  /** One UDP socket; undefined for an interface address that has gone away since it was listed. */
+  async #openUdp(address: string, port: number): Promise<UdpSocket | undefined> {
+    // A large receive buffer rides out a pause of the event loop (a GC, a database write) at
+    // thousands of datagrams per second; the kernel default drops them after a few hundred kB.
+    const socket = createSocket({
+      type: isIPv6(address) ? 'udp6' : 'udp4',
+      reuseAddr: false,
+      recvBufferSize: udpReceiveBufferBytes,
+      sendBufferSize: udpReceiveBufferBytes,
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        socket.once('error', reject);
+        socket.bind(port, address, () => resolve());
+      });
+    } catch (error) {
+      await closeUdp([socket]);
+      if ((error as { code?: string }).code === 'EADDRNOTAVAIL') {
+        this.#logger.warn({ address }, 'an interface address could not be bound for SIP over UDP; skipping it');
+        return undefined;
+      }
+      throw error;
+    }
+    socket.removeAllListeners('error');
+    return socket;
+  }
+
+  #sendDatagram(bytes: Buffer, target: SendTarget): Promise<void> {
+    const { address, port } = target;
+    const socket = this.#udp.get(this.localAddressFor(target)) ?? this.#udp.values().next().value;
     if (socket === undefined) {
       return Promise.reject(
         new StrowgerError(ErrorCode.SipTransportError, 'no UDP socket is open; listen with a UDP port first'),
@@ -244,14 +351,14 @@ export class TransportLayer implements SipTransport {
     });
   }
 
-  #onDatagram(bytes: Buffer, address: string, port: number): void {
-    const local = this.#udpEndpoint ?? { address: '', port: 0 };
+  #onDatagram(bytes: Buffer, address: string, port: number, localAddress: string): void {
+    const localPort = this.#udpEndpoint?.port ?? 0;
     // A lone CRLF or double CRLF over UDP is a keep-alive (RFC 5626 §4.4.1 uses STUN; CRLF is common).
     if (bytes.length <= 4 && bytes.every((b) => b === 13 || b === 10)) return;
     this.#deliver(bytes, {
       protocol: 'udp',
       remote: { address, port },
-      local: { address: local.address, port: local.port },
+      local: { address: localAddress, port: localPort },
     });
   }
 
@@ -316,7 +423,8 @@ export class TransportLayer implements SipTransport {
       socket,
       framer: new StreamFramer({ maxHeaderBytes: limits.maxHeaderBytes, maxBodyBytes: limits.maxBodyBytes }),
       remote: { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 },
-      local: { address: socket.localAddress ?? '', port: socket.localPort ?? 0 },
+      // A dual-stack listener reports an IPv4 peer's connection as "::ffff:a.b.c.d"; Via wants a.b.c.d.
+      local: { address: unmapAddress(socket.localAddress ?? ''), port: socket.localPort ?? 0 },
       idleTimer: undefined,
       deadline: undefined,
       buffered: 0,
@@ -430,12 +538,17 @@ export class TransportLayer implements SipTransport {
     });
   }
 
-  async #connectionFor(target: Endpoint & { connectionId?: string }): Promise<Connection> {
+  async #connectionFor(target: SendTarget): Promise<Connection> {
     const byId = target.connectionId === undefined ? undefined : this.#connections.get(target.connectionId);
     if (byId !== undefined) return byId;
     const existing = this.#byRemote.get(endpointKey(target.address, target.port));
     if (existing !== undefined) return existing;
-    const socket = createConnection({ host: target.address, port: target.port });
+    // From the address the peer reached us on, so the connection matches the Via and Contact we send.
+    const socket = createConnection({
+      host: target.address,
+      port: target.port,
+      ...(target.localAddress ? { localAddress: target.localAddress } : {}),
+    });
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', () => resolve());
       socket.once('error', (error) =>
@@ -505,4 +618,8 @@ function bindError(kind: string, host: string, port: number, error: Error): Stro
 function shortReason(message: string): string {
   const text = message.replace(/[\r\n]+/g, ' ');
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+async function closeUdp(sockets: readonly UdpSocket[]): Promise<void> {
+  await Promise.all(sockets.map((socket) => new Promise<void>((resolve) => socket.close(() => resolve()))));
 }

@@ -9,6 +9,17 @@ export interface Endpoint {
   port: number;
 }
 
+/** Where a message is sent: the peer, a connection to reuse, and which of our addresses it leaves from. */
+export interface SendTarget extends Endpoint {
+  connectionId?: string;
+  /**
+   * Our address the peer reached us on (a phone's registration, the request being answered): with a
+   * wildcard bind the datagram leaves from the socket on that address, and a new TCP connection is
+   * opened from it, so the peer sees the address our Via and Contact name.
+   */
+  localAddress?: string;
+}
+
 /** Where a received message came from, and which of our sockets or connections it arrived on. */
 export interface IncomingSource {
   protocol: TransportProtocol;
@@ -26,11 +37,15 @@ export interface SipTransportEvents extends Record<string, unknown> {
 /** The transport as the transaction layer sees it; sockets and the in-memory test network both implement it. */
 export interface SipTransport {
   /** Sends to an explicit target; a request reuses an open connection to the target when there is one. */
-  send(message: SipRequest | SipResponse, target: Endpoint & { connectionId?: string }): Promise<void>;
+  send(message: SipRequest | SipResponse, target: SendTarget): Promise<void>;
   /** Sends a response where RFC 3261 §18.2.2 and RFC 3581 §4 say it goes, given where the request came from. */
   sendResponse(response: SipResponse, source: IncomingSource): Promise<void>;
-  /** The host and port to put in the sent-by of a new Via for this transport. */
-  sentBy(protocol: TransportProtocol): { host: string; port: number };
+  /**
+   * The host and port to put in the sent-by of a new Via, and in Contact, for this transport. `local`
+   * is our address the peer reached (a request's `source.local.address`, a target's `localAddress`):
+   * bound to every interface, that address is the one the peer can reach us at.
+   */
+  sentBy(protocol: TransportProtocol, local?: string): { host: string; port: number };
   isReliable(protocol: TransportProtocol): boolean;
   on<K extends keyof SipTransportEvents>(event: K, listener: (payload: SipTransportEvents[K]) => void): () => void;
   close(): Promise<void>;

@@ -13,7 +13,7 @@ import {
   type Uri,
 } from '../message/index.js';
 import { formatHost, isSipUri } from '../message/index.js';
-import type { Endpoint, IncomingSource, SipTransport, TransportProtocol } from '../transport/index.js';
+import type { IncomingSource, SendTarget, SipTransport, TransportProtocol } from '../transport/index.js';
 import {
   TransactionLayer,
   type ServerTransaction,
@@ -46,6 +46,8 @@ export interface CreateRequestOptions {
   headers?: HeaderField[];
   body?: Uint8Array;
   protocol?: TransportProtocol;
+  /** Our address the target reached us on (see `SipTransport.sentBy`): the Via names it. */
+  localAddress?: string;
 }
 
 const mergedRequestWindowMs = 32_000;
@@ -114,7 +116,7 @@ export class SipUserAgent {
   /** Builds a new out-of-dialog request with Via, Max-Forwards, tags, Call-ID and CSeq filled (§8.1.1). */
   createRequest(options: CreateRequestOptions): SipRequest {
     const protocol = options.protocol ?? 'udp';
-    const sentBy = this.#transport.sentBy(protocol);
+    const sentBy = this.#transport.sentBy(protocol, options.localAddress);
     const from = { ...options.from, params: new Map(options.from.params) };
     if (!from.params.has('tag')) from.params.set('tag', generateTag());
     const headers: HeaderField[] = [
@@ -147,7 +149,7 @@ export class SipUserAgent {
   sendRequest(
     request: SipRequest,
     options: {
-      target: Endpoint & { connectionId?: string };
+      target: SendTarget;
       signal?: AbortSignal;
       onProvisional?: (response: SipResponse) => void;
       /** INVITE: a 2xx after the first (a retransmission, or another fork); the TU ACKs it again (§13.2.2.4). */

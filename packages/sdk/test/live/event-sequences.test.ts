@@ -586,7 +586,7 @@ describe('§2.7 event sequences through the SDK against a live server with SIP p
 });
 
 /** Every call that saw `start` also sees `end`, before its CallObservationEndedEv. */
-function expectEndBeforeObservationEnded(seen: CallEvent[], start: string, end: string): void {
+function expectEndBeforeObservationEnded(seen: CallEvent[], start: CallEvent['type'], end: CallEvent['type']): void {
   const started = new Set(seen.filter((e) => e.type === start).map((e) => e.callId));
   expect(started.size).toBeGreaterThan(0);
   for (const callId of started) {

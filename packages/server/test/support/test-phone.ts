@@ -32,6 +32,11 @@ export class TestPhone {
   glares = 0;
   /** When the refused re-INVITEs arrived, and when each answered one did (ms since the epoch). */
   readonly reinviteTimes: number[] = [];
+  /**
+   * How this phone meets a new call: answer it at once (the default), ring (180) without answering
+   * until the caller cancels (RFC 3261 §9.2: the UA then answers 487), or refuse it with a status.
+   */
+  incoming: 'answer' | 'ring' | { refuse: number } = 'answer';
   readonly #ua: SipUserAgent;
   readonly #transport: TransportLayer;
   readonly #server: Endpoint;
@@ -202,6 +207,14 @@ export class TestPhone {
     const request = incoming.request;
     if (request.method === 'INVITE' && !request.to.params.has('tag')) {
       const tag = `a${Math.random().toString(16).slice(2)}`;
+      if (this.incoming === 'ring') {
+        incoming.respond(180, 'Ringing', { toTag: tag, headers: [this.#contactHeader()] });
+        return;
+      }
+      if (this.incoming !== 'answer') {
+        incoming.respond(this.incoming.refuse);
+        return;
+      }
       const offer = bodyOf(request);
       const answer = this.sdp('sendrecv');
       incoming.respond(200, 'OK', {

@@ -33,6 +33,8 @@ interface TrackedCall {
   seq: number;
   parties: CallParties;
   connections: Map<string, TrackedConnection>;
+  /** A transfer or conference started on this call and has not ended yet. */
+  merging: boolean;
 }
 
 /**
@@ -82,11 +84,24 @@ export class CallTracker {
     };
   }
 
+  /**
+   * Whether this event is the call's last for its observers, asked before it is applied. That is its
+   * CallInvalidEv — unless a transfer or conference is still open on the call: the engine ends a
+   * merged consult call before the merge's end event, and JTAPI delivers nothing to a call observer
+   * after CallObservationEndedEv, so observation ends with the merge's end event instead.
+   */
+  endsObservation(event: CallEvent): boolean {
+    const call = this.#calls.get(event.callId);
+    if (event.type === 'call.state' && event.state === 'INVALID') return call?.merging !== true;
+    if (event.type === 'call.transferEnd' || event.type === 'call.conferenceEnd') return call?.state === 'INVALID';
+    return false;
+  }
+
   /** Applies one event; returns the core states before it, which the mapper needs. */
   apply(event: CallEvent): PreviousStates {
     let call = this.#calls.get(event.callId);
     if (call === undefined) {
-      call = { callId: event.callId, state: 'IDLE', seq: 0, parties: event, connections: new Map() };
+      call = { callId: event.callId, state: 'IDLE', seq: 0, parties: event, connections: new Map(), merging: false };
       this.#calls.set(event.callId, call);
     }
     call.seq = event.seq;
@@ -102,7 +117,16 @@ export class CallTracker {
     switch (event.type) {
       case 'call.state':
         call.state = event.state;
-        if (event.state === 'INVALID') this.#calls.delete(event.callId);
+        if (event.state === 'INVALID' && !call.merging) this.#calls.delete(event.callId);
+        break;
+      case 'call.transferStart':
+      case 'call.conferenceStart':
+        call.merging = true;
+        break;
+      case 'call.transferEnd':
+      case 'call.conferenceEnd':
+        call.merging = false;
+        if (call.state === 'INVALID') this.#calls.delete(event.callId);
         break;
       case 'connection.created':
         call.connections.set(event.connectionId, {

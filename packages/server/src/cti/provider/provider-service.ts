@@ -467,10 +467,10 @@ export class ProviderService {
     const needsCatchUp = watchers.some(({ observer }) => !observer.calls.has(event.callId));
     const current = needsCatchUp ? this.#tracker.snapshot(event.callId) : undefined;
     const catchUp = current === undefined ? [] : eventsRecreating(current, catchUpCauses, event.at);
+    const ending = this.#tracker.endsObservation(event);
     const previous = this.#tracker.apply(event);
     if (watchers.length === 0) return;
     const bodies = jtapiEventsOf(event, previous);
-    const ending = event.type === 'call.state' && event.state === 'INVALID';
     const batches = new Map<CtiProvider, Addressed[]>();
     const seen = new Set<Observer>();
     for (const { provider, observer } of watchers) {

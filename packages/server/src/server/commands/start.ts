@@ -187,8 +187,6 @@ export function registerStartCommand(program: Command): void {
       logger,
     });
     running.strowger = strowger;
-    printBanner(strowger, options, options.demo === true);
-
     let signals = 0;
     const shutdown = (signal: string) => {
       signals += 1;
@@ -209,6 +207,9 @@ export function registerStartCommand(program: Command): void {
     process.on('SIGINT', () => shutdown('SIGINT'));
     process.on('SIGHUP', () => shutdown('SIGHUP'));
     followNpmParent({ onOrphaned: () => shutdown('npm, which started this server, has exited') });
+    // The banner comes last: whoever reads "Stop with Ctrl-C" and signals at once must find the
+    // handlers in place, or the default action ends the process without stopping it cleanly.
+    printBanner(strowger, options, options.demo === true);
   });
 }
 

@@ -67,3 +67,44 @@ export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
+
+/**
+ * Registers the SIPp callee (line 3002, password `bench-3002`, the demo-style bench configuration)
+ * with its Contact on `calleePort`, so calls to 3002 reach that SIPp. Throws with SIPp's output tail
+ * when the registration fails.
+ */
+export async function registerSippCallee(options: {
+  scenarios: string;
+  workDir: string;
+  server: string;
+  calleePort: number;
+}): Promise<void> {
+  const registration = await runSipp(
+    [
+      '-sf',
+      join(options.scenarios, 'register-contact.xml'),
+      '-m',
+      '1',
+      '-i',
+      '127.0.0.1',
+      '-p',
+      '0',
+      '-t',
+      'u1',
+      '-nostdin',
+      '-s',
+      '3002',
+      '-au',
+      '3002',
+      '-ap',
+      'bench-3002',
+      '-key',
+      'contact_port',
+      String(options.calleePort),
+      options.server,
+    ],
+    options.workDir,
+    20_000,
+  );
+  if (registration.code !== 0) throw new Error(`the callee could not register:\n${registration.output.slice(-2000)}`);
+}

@@ -21,7 +21,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { percentile, runSipp, sippCallCounts, startBenchServer } from './bench-support.js';
+import { percentile, registerSippCallee, runSipp, sippCallCounts, startBenchServer } from './bench-support.js';
 
 const rate = Number(process.env.RATE ?? 100);
 const calls = Number(process.env.CALLS ?? rate * 20);
@@ -92,34 +92,7 @@ try {
     { cwd: workDir, stdio: 'ignore' },
   );
   await new Promise((done) => setTimeout(done, 500));
-  const registration = await runSipp(
-    [
-      '-sf',
-      join(scenarios, 'register-contact.xml'),
-      '-m',
-      '1',
-      '-i',
-      '127.0.0.1',
-      '-p',
-      '0',
-      '-t',
-      'u1',
-      '-nostdin',
-      '-s',
-      '3002',
-      '-au',
-      '3002',
-      '-ap',
-      'bench-3002',
-      '-key',
-      'contact_port',
-      String(calleePort),
-      server,
-    ],
-    workDir,
-    20_000,
-  );
-  if (registration.code !== 0) throw new Error(`the callee could not register:\n${registration.output.slice(-2000)}`);
+  await registerSippCallee({ scenarios, workDir, server, calleePort });
 
   console.log(`SIPp: ${calls} calls at ${rate}/s, hold ${holdMs} ms, at most ${limit} at once`);
   const gc = (globalThis as { gc?: () => void }).gc;

@@ -20,7 +20,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { percentile, runSipp, sippCallCounts, startBenchServer } from './bench-support.js';
+import { percentile, registerSippCallee, runSipp, sippCallCounts, startBenchServer } from './bench-support.js';
 
 const rate = Number(process.env.RATE ?? 100);
 const seconds = Number(process.env.DURATION_S ?? 40);
@@ -88,34 +88,7 @@ try {
     callee.kill('SIGKILL');
   });
   await new Promise((done) => setTimeout(done, 500));
-  const registration = await runSipp(
-    [
-      '-sf',
-      join(scenarios, 'register-contact.xml'),
-      '-m',
-      '1',
-      '-i',
-      '127.0.0.1',
-      '-p',
-      '0',
-      '-t',
-      'u1',
-      '-nostdin',
-      '-s',
-      '3002',
-      '-au',
-      '3002',
-      '-ap',
-      'bench-3002',
-      '-key',
-      'contact_port',
-      String(calleePort),
-      server,
-    ],
-    workDir,
-    20_000,
-  );
-  if (registration.code !== 0) throw new Error(`the callee could not register:\n${registration.output.slice(-2000)}`);
+  await registerSippCallee({ scenarios, workDir, server, calleePort });
 
   // The applications: one child process holding every provider.
   const client = fork(join(here, 'cti-event-latency-client.ts'), [], {

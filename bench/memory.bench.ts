@@ -26,7 +26,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { TestPhone } from '../packages/server/test/support/test-phone.js';
-import { runSipp, sippCallCounts } from './bench-support.js';
+import { registerSippCallee, runSipp, sippCallCounts } from './bench-support.js';
 
 const backend = process.env.BACKEND === 'postgres' ? 'postgres' : 'embedded';
 const adminUrl = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -232,34 +232,7 @@ try {
     { cwd: workDir, stdio: 'ignore' },
   );
   await sleep(500);
-  const registration = await runSipp(
-    [
-      '-sf',
-      join(scenarios, 'register-contact.xml'),
-      '-m',
-      '1',
-      '-i',
-      '127.0.0.1',
-      '-p',
-      '0',
-      '-t',
-      'u1',
-      '-nostdin',
-      '-s',
-      '3002',
-      '-au',
-      '3002',
-      '-ap',
-      'bench-3002',
-      '-key',
-      'contact_port',
-      String(calleePort),
-      `127.0.0.1:${server.sipPort}`,
-    ],
-    workDir,
-    20_000,
-  );
-  if (registration.code !== 0) throw new Error(`the callee could not register:\n${registration.output.slice(-2000)}`);
+  await registerSippCallee({ scenarios, workDir, server: `127.0.0.1:${server.sipPort}`, calleePort });
 
   // CONCURRENT calls set up at 20/s and held until all are up and their setup transactions have ended.
   const holdMs = (concurrent / 20) * 1000 + 40_000;

@@ -37,7 +37,7 @@ import { CallTracker } from '../monitoring/call-tracker.js';
 import { eventsRecreating, jtapiEventsOf, observationEnded, type EventBody } from '../monitoring/jtapi-event-mapper.js';
 import { addressRefusal, buildDomainView, diffDomains, terminalRefusal, type DomainView } from './domain-view.js';
 import { CtiProvider, type Observer, type ProviderSink } from './provider.js';
-import { SharedEvent, addressAll, type Addressed, type Stamped } from './shared-event.js';
+import { SharedEvent, addressAll, type Addressed } from './shared-event.js';
 
 /** What the CTI layer needs of the engine: its events and its snapshots. */
 export interface CtiEngine {
@@ -74,7 +74,7 @@ const unknownUserHash = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAA
 type Opened = {
   provider: CtiProvider;
   result: ProviderOpened;
-  replay: readonly Stamped[] | undefined;
+  replay: { afterSeq: number; events: readonly Addressed[] } | undefined;
   after: () => void;
 };
 
@@ -362,7 +362,7 @@ export class ProviderService {
     return {
       provider,
       result: { ...provider.describe(), seq: resume.afterSeq, resumed: true },
-      replay: missed,
+      replay: { afterSeq: resume.afterSeq, events: missed },
       after: () => undefined,
     };
   }

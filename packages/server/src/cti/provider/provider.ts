@@ -2,11 +2,12 @@ import type { ProviderSnapshot, Target } from '@strowger/protocol';
 import type { CtiUser } from '../permissions/cti-configuration.js';
 import type { DomainView } from './domain-view.js';
 import { EventRing } from './event-ring.js';
-import type { Addressed, Stamped } from './shared-event.js';
+import type { Addressed } from './shared-event.js';
 
 /** Where a provider's events go while a session holds it. */
 export interface ProviderSink {
-  deliver(providerId: string, events: readonly Stamped[]): void;
+  /** `events` carry the sequence numbers `firstSeq`, `firstSeq + 1`, … */
+  deliver(providerId: string, firstSeq: number, events: readonly Addressed[]): void;
 }
 
 export interface Observer {
@@ -59,18 +60,14 @@ export class CtiProvider {
   /** Stamps the batch with the next sequence numbers, keeps it for resume, and delivers it. */
   emit(batch: readonly Addressed[]): void {
     if (batch.length === 0) return;
-    const events: Stamped[] = [];
-    for (const { event, observerId } of batch) {
-      this.#seq += 1;
-      const stamped: Stamped = { event, observerId, seq: this.#seq };
-      this.#ring.push(stamped);
-      events.push(stamped);
-    }
-    this.#sink?.deliver(this.id, events);
+    const firstSeq = this.#seq + 1;
+    for (const { event, observerId } of batch) this.#ring.push(event, observerId);
+    this.#seq += batch.length;
+    this.#sink?.deliver(this.id, firstSeq, batch);
   }
 
   /** The events after `seq`, or undefined when they are no longer all kept. */
-  eventsAfter(seq: number): Stamped[] | undefined {
+  eventsAfter(seq: number): Addressed[] | undefined {
     return this.#ring.after(seq, this.#seq);
   }
 

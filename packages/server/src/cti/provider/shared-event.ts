@@ -1,4 +1,3 @@
-import type { Event } from '@strowger/protocol';
 import type { EventBody } from '../monitoring/jtapi-event-mapper.js';
 
 /**
@@ -25,20 +24,10 @@ export interface Addressed {
   readonly observerId: string | null;
 }
 
-/** An addressed event with its place in its provider's sequence. */
-export interface Stamped extends Addressed {
-  readonly seq: number;
-}
-
-/** The wire form of a stamped event, as JSON: the protocol's Event. */
-export function stampedJson(stamped: Stamped): string {
-  const observer = stamped.observerId === null ? 'null' : JSON.stringify(stamped.observerId);
-  return `{"seq":${stamped.seq},"observerId":${observer},${stamped.event.fieldsJson}`;
-}
-
-/** The wire form of a stamped event, as an object (what `stampedJson` serializes). */
-export function stampedEvent(stamped: Stamped): Event {
-  return { seq: stamped.seq, observerId: stamped.observerId, ...stamped.event.body } as Event;
+/** The wire form of an addressed event with sequence number `seq`, as JSON: the protocol's Event. */
+export function stampedJson(seq: number, addressed: Addressed): string {
+  const observer = addressed.observerId === null ? 'null' : JSON.stringify(addressed.observerId);
+  return `{"seq":${seq},"observerId":${observer},${addressed.event.fieldsJson}`;
 }
 
 /** Addresses each body to one observer, sharing the bodies. */

@@ -21,7 +21,7 @@ import {
 } from '../../core/index.js';
 import type { CtiProvider } from '../provider/provider.js';
 import type { ProviderHolder, ProviderService } from '../provider/provider-service.js';
-import { stampedJson, type Stamped } from '../provider/shared-event.js';
+import { stampedJson, type Addressed } from '../provider/shared-event.js';
 import { TokenBucket } from './token-bucket.js';
 
 /** The limits of one session; sent to the client in the hello result. */
@@ -124,7 +124,7 @@ export class CtiSession implements ProviderHolder {
 
   // --- ProviderHolder ----------------------------------------------------------------------------
 
-  deliver(providerId: string, events: readonly Stamped[]): void {
+  deliver(providerId: string, firstSeq: number, events: readonly Addressed[]): void {
     if (this.#closed) return;
     const dropped = this.#resyncPending.get(providerId);
     if (dropped !== undefined) {
@@ -133,7 +133,7 @@ export class CtiSession implements ProviderHolder {
     }
     let pieces = this.#outbox.get(providerId);
     if (pieces === undefined) this.#outbox.set(providerId, (pieces = []));
-    for (const event of events) pieces.push(stampedJson(event));
+    for (let i = 0; i < events.length; i += 1) pieces.push(stampedJson(firstSeq + i, events[i]!));
     this.#flush ??= setImmediate(() => this.#flushEvents());
   }
 
@@ -311,8 +311,8 @@ export class CtiSession implements ProviderHolder {
         return {
           result: opened.result,
           after: () => {
-            if (opened.replay !== undefined && opened.replay.length > 0)
-              this.deliver(opened.provider.id, opened.replay);
+            if (opened.replay !== undefined && opened.replay.events.length > 0)
+              this.deliver(opened.provider.id, opened.replay.afterSeq + 1, opened.replay.events);
             opened.after();
           },
         };

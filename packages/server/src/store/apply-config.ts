@@ -8,6 +8,7 @@ import type {
   ApplicationUserConfig,
   ConfigSnapshot,
   DeviceConfig,
+  DeviceProfileConfig,
   EndUserConfig,
   HuntListConfig,
   HuntPilotConfig,
@@ -31,6 +32,7 @@ export interface ApplyResult {
   lineGroups: KindCounts;
   huntLists: KindCounts;
   huntPilots: KindCounts;
+  deviceProfiles: KindCounts;
   endUsers: KindCounts;
   applicationUsers: KindCounts;
 }
@@ -60,6 +62,9 @@ async function buildDesired(current: ConfigSnapshot, doc: ConfigDocument, prune:
   // Absent from the file: kept as it is, unless the file is the whole configuration (--prune).
   const voicemailPilot = doc.settings?.voicemailPilot ?? (prune ? undefined : current.settings.voicemailPilot);
   const conferenceNumber = doc.settings?.conferenceNumber ?? (prune ? undefined : current.settings.conferenceNumber);
+  const extensionMobilityMaxLoginMinutes =
+    doc.settings?.extensionMobilityMaxLoginMinutes ??
+    (prune ? undefined : current.settings.extensionMobilityMaxLoginMinutes);
   const keep = <T>(list: T[]): T[] => (prune ? [] : list);
 
   const lines = new Map(keep(current.lines).map((line) => [line.dn, line]));
@@ -117,8 +122,14 @@ async function buildDesired(current: ConfigSnapshot, doc: ConfigDocument, prune:
       description: device.description,
       allowCtiControl: device.allowCtiControl ?? true,
       lines: device.lines ?? [],
+      extensionMobility: device.extensionMobility ?? false,
       sip,
     });
+    if (device.extensionMobility === true && device.type !== 'sip-phone') {
+      problems.push(
+        `devices[${i}] (${device.name}): extensionMobility is for phones; a ${device.type} cannot host a login, remove it`,
+      );
+    }
   }
   const usernames = new Map<string, string>();
   for (const device of devices.values()) {
@@ -163,6 +174,29 @@ async function buildDesired(current: ConfigSnapshot, doc: ConfigDocument, prune:
       );
     }
   }
+
+  const deviceProfiles = new Map(keep(current.deviceProfiles ?? []).map((profile) => [profile.name, profile]));
+  for (const profile of doc.deviceProfiles ?? []) {
+    deviceProfiles.set(profile.name, {
+      name: profile.name,
+      description: profile.description,
+      allowCtiControl: profile.allowCtiControl ?? true,
+      lines: [...profile.lines],
+    });
+  }
+  for (const profile of deviceProfiles.values()) {
+    for (const dn of profile.lines)
+      if (!lines.has(dn))
+        problems.push(
+          `device profile ${profile.name}: line ${dn} is not declared; add it under lines: as - { dn: "${dn}" }`,
+        );
+  }
+  const checkProfiles = (what: string, names: readonly string[] | undefined) => {
+    for (const name of names ?? []) {
+      if (!deviceProfiles.has(name))
+        problems.push(`${what}: device profile ${name} does not exist; add it under deviceProfiles:`);
+    }
+  };
 
   const groupNames = new Set(current.groups.map((group) => group.name));
   const checkRefs = (what: string, list: string[] | undefined, groups: string[] | undefined) => {
@@ -214,6 +248,15 @@ async function buildDesired(current: ConfigSnapshot, doc: ConfigDocument, prune:
       devices: [...(user.devices ?? [])].sort(),
       primaryExtension: user.primaryExtension,
       groups: [...(user.groups ?? [])].sort(),
+      extensionMobility:
+        user.extensionMobility === undefined
+          ? undefined
+          : {
+              defaultProfile: user.extensionMobility.defaultProfile,
+              profiles: [...(user.extensionMobility.profiles ?? [])].sort(),
+              allowCtiControl: user.extensionMobility.allowCtiControl ?? true,
+            },
+      ctiControlledProfiles: [...(user.ctiControlledProfiles ?? [])].sort(),
     });
   }
 
@@ -232,12 +275,21 @@ async function buildDesired(current: ConfigSnapshot, doc: ConfigDocument, prune:
       ),
       devices: [...(user.devices ?? [])].sort(),
       groups: [...(user.groups ?? [])].sort(),
+      ctiControlledProfiles: [...(user.ctiControlledProfiles ?? [])].sort(),
     });
   }
   // Links of users kept from before must still point at devices that exist after a prune.
   for (const user of [...endUsers.values(), ...applicationUsers.values()]) {
     for (const name of user.devices)
       if (!devices.has(name)) problems.push(`user ${user.userId}: device ${name} would no longer exist`);
+    checkProfiles(`user ${user.userId}: ctiControlledProfiles`, user.ctiControlledProfiles);
+  }
+  for (const user of endUsers.values()) {
+    const mobility = user.extensionMobility;
+    if (mobility === undefined) continue;
+    checkProfiles(`end user ${user.userId}: extensionMobility.profiles`, mobility.profiles);
+    if (mobility.defaultProfile !== undefined)
+      checkProfiles(`end user ${user.userId}: extensionMobility.defaultProfile`, [mobility.defaultProfile]);
   }
   if (voicemailPilot !== undefined && !lines.has(voicemailPilot)) {
     problems.push(
@@ -265,11 +317,12 @@ async function buildDesired(current: ConfigSnapshot, doc: ConfigDocument, prune:
   return {
     snapshot: {
       version: current.version,
-      settings: { sipRealm: realm, voicemailPilot, conferenceNumber },
+      settings: { sipRealm: realm, voicemailPilot, conferenceNumber, extensionMobilityMaxLoginMinutes },
       devices: [...devices.values()],
       lines: [...lines.values()],
       voicemailProfiles: [...voicemailProfiles.values()],
       ...hunting,
+      deviceProfiles: [...deviceProfiles.values()],
       endUsers: [...endUsers.values()],
       applicationUsers: [...applicationUsers.values()],
       groups: current.groups,
@@ -427,14 +480,26 @@ export async function applyConfig(
     const voicemailProfiles = diff(current.voicemailProfiles, desired.voicemailProfiles, (p) => p.name);
     const huntLists = diff(current.huntLists, desired.huntLists, (l) => l.name);
     const huntPilots = diff(current.huntPilots, desired.huntPilots, (p) => p.pattern);
+    const deviceProfiles = diff(current.deviceProfiles ?? [], desired.deviceProfiles ?? [], (p) => p.name);
     const realmChanged = desired.settings.sipRealm !== current.settings.sipRealm;
     const pilotChanged =
       desired.settings.voicemailPilot !== current.settings.voicemailPilot ||
-      desired.settings.conferenceNumber !== current.settings.conferenceNumber;
+      desired.settings.conferenceNumber !== current.settings.conferenceNumber ||
+      desired.settings.extensionMobilityMaxLoginMinutes !== current.settings.extensionMobilityMaxLoginMinutes;
     const changed =
       realmChanged ||
       pilotChanged ||
-      [lines, devices, endUsers, applicationUsers, lineGroups, huntLists, huntPilots, voicemailProfiles].some(
+      [
+        lines,
+        devices,
+        endUsers,
+        applicationUsers,
+        lineGroups,
+        huntLists,
+        huntPilots,
+        voicemailProfiles,
+        deviceProfiles,
+      ].some(
         (d) => d.upsert.length > 0 || d.remove.length > 0,
       );
     const counts = {
@@ -444,6 +509,7 @@ export async function applyConfig(
       lineGroups: lineGroups.counts,
       huntLists: huntLists.counts,
       huntPilots: huntPilots.counts,
+      deviceProfiles: deviceProfiles.counts,
       endUsers: endUsers.counts,
       applicationUsers: applicationUsers.counts,
     };
@@ -457,6 +523,7 @@ export async function applyConfig(
           sipRealm: desired.settings.sipRealm,
           voicemailPilot: desired.settings.voicemailPilot ?? null,
           conferenceNumber: desired.settings.conferenceNumber ?? null,
+          emMaxLoginMinutes: desired.settings.extensionMobilityMaxLoginMinutes ?? null,
         })
         .where(eq(t.settings.id, 1));
     }
@@ -478,8 +545,13 @@ export async function applyConfig(
     }
     if (devices.remove.length > 0) await database.delete(t.devices).where(inArray(t.devices.name, devices.remove));
     if (lines.remove.length > 0) await database.delete(t.lines).where(inArray(t.lines.dn, lines.remove));
+    // Profiles go in before the users that name them, and out after those users let go of them.
+    await writeDeviceProfiles(database, deviceProfiles.upsert);
     await writeEndUsers(database, endUsers.upsert);
     await writeApplicationUsers(database, applicationUsers.upsert);
+    if (deviceProfiles.remove.length > 0) {
+      await database.delete(t.deviceProfiles).where(inArray(t.deviceProfiles.name, deviceProfiles.remove));
+    }
     if (voicemailProfiles.remove.length > 0) {
       await database.delete(t.voicemailProfiles).where(inArray(t.voicemailProfiles.name, voicemailProfiles.remove));
     }
@@ -532,6 +604,7 @@ async function writeDevices(db: Database, devices: DeviceConfig[]): Promise<void
       type: device.type,
       description: device.description ?? null,
       allowCtiControl: device.allowCtiControl,
+      extensionMobility: device.extensionMobility ?? false,
       sipUsername: device.sip?.username ?? null,
       sipHa1Realm: device.sip?.ha1.realm ?? null,
       sipHa1Md5: device.sip?.ha1.md5 ?? null,
@@ -555,8 +628,13 @@ async function writeEndUsers(db: Database, users: EndUserConfig[]): Promise<void
       passwordHash: user.passwordHash ?? null,
       pinHash: user.pinHash ?? null,
       primaryExtension: user.primaryExtension ?? null,
+      emEnabled: user.extensionMobility !== undefined,
+      emDefaultProfile: user.extensionMobility?.defaultProfile ?? null,
+      emAllowCtiControl: user.extensionMobility?.allowCtiControl ?? true,
     };
     await db.insert(t.endUsers).values(row).onConflictDoUpdate({ target: t.endUsers.userId, set: row });
+    await writeProfileLinks(db, t.endUserProfiles, user.userId, user.extensionMobility?.profiles ?? []);
+    await writeProfileLinks(db, t.endUserCtiProfiles, user.userId, user.ctiControlledProfiles ?? []);
     await db.delete(t.endUserDevices).where(eq(t.endUserDevices.userId, user.userId));
     await db.delete(t.endUserGroups).where(eq(t.endUserGroups.userId, user.userId));
     if (user.devices.length > 0)
@@ -570,6 +648,7 @@ async function writeApplicationUsers(db: Database, users: ApplicationUserConfig[
   for (const user of users) {
     const row = { userId: user.userId, passwordHash: user.passwordHash ?? null };
     await db.insert(t.applicationUsers).values(row).onConflictDoUpdate({ target: t.applicationUsers.userId, set: row });
+    await writeProfileLinks(db, t.applicationUserCtiProfiles, user.userId, user.ctiControlledProfiles ?? []);
     await db.delete(t.applicationUserDevices).where(eq(t.applicationUserDevices.userId, user.userId));
     await db.delete(t.applicationUserGroups).where(eq(t.applicationUserGroups.userId, user.userId));
     if (user.devices.length > 0) {
@@ -583,6 +662,30 @@ async function writeApplicationUsers(db: Database, users: ApplicationUserConfig[
         .values(user.groups.map((groupName) => ({ userId: user.userId, groupName })));
     }
   }
+}
+
+async function writeDeviceProfiles(db: Database, profiles: DeviceProfileConfig[]): Promise<void> {
+  for (const profile of profiles) {
+    const row = {
+      name: profile.name,
+      description: profile.description ?? null,
+      allowCtiControl: profile.allowCtiControl,
+    };
+    await db.insert(t.deviceProfiles).values(row).onConflictDoUpdate({ target: t.deviceProfiles.name, set: row });
+    await db.delete(t.deviceProfileLines).where(eq(t.deviceProfileLines.profileName, profile.name));
+    if (profile.lines.length > 0) {
+      await db
+        .insert(t.deviceProfileLines)
+        .values(profile.lines.map((dn, index) => ({ profileName: profile.name, dn, lineIndex: index + 1 })));
+    }
+  }
+}
+
+type ProfileLinkTable = typeof t.endUserProfiles | typeof t.endUserCtiProfiles | typeof t.applicationUserCtiProfiles;
+
+async function writeProfileLinks(db: Database, table: ProfileLinkTable, userId: string, names: string[]) {
+  await db.delete(table).where(eq(table.userId, userId));
+  if (names.length > 0) await db.insert(table).values(names.map((profileName) => ({ userId, profileName })));
 }
 
 async function writeLineGroups(db: Database, groups: LineGroupConfig[]): Promise<void> {

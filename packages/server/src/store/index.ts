@@ -13,6 +13,8 @@ export type {
   HuntAlgorithm,
   HuntOption,
   EndUserConfig,
+  EndUserMobilityConfig,
+  DeviceProfileConfig,
   ApplicationUserConfig,
   AccessControlGroup,
   ForwardTarget,
@@ -26,3 +28,4 @@ export { hashPassword, verifyPassword, sipHa1 } from './secrets.js';
 export { callRecordsCsv, callRecordCsvColumns, type CallRecordQuery, type StoredCallRecord } from './call-records.js';
 export type { StoredBinding } from './registration-bindings.js';
 export { parseRecordTime } from './record-time.js';
+export type { StoredMobilityLogin } from './extension-mobility-logins.js';

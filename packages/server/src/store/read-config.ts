@@ -35,6 +35,11 @@ export async function readConfig(db: Database): Promise<ConfigSnapshot> {
     huntListGroupRows,
     pilotRows,
     profileRows,
+    deviceProfileRows,
+    deviceProfileLineRows,
+    euProfiles,
+    euCtiProfiles,
+    auCtiProfiles,
   ] = await inOrder([
     () => db.select().from(t.settings),
     () => db.select().from(t.devices).orderBy(asc(t.devices.name)),
@@ -54,7 +59,30 @@ export async function readConfig(db: Database): Promise<ConfigSnapshot> {
     () => db.select().from(t.huntListGroups).orderBy(asc(t.huntListGroups.huntList), asc(t.huntListGroups.position)),
     () => db.select().from(t.huntPilots).orderBy(asc(t.huntPilots.pattern)),
     () => db.select().from(t.voicemailProfiles).orderBy(asc(t.voicemailProfiles.name)),
+    () => db.select().from(t.deviceProfiles).orderBy(asc(t.deviceProfiles.name)),
+    () =>
+      db
+        .select()
+        .from(t.deviceProfileLines)
+        .orderBy(asc(t.deviceProfileLines.profileName), asc(t.deviceProfileLines.lineIndex)),
+    () => db.select().from(t.endUserProfiles).orderBy(asc(t.endUserProfiles.profileName)),
+    () => db.select().from(t.endUserCtiProfiles).orderBy(asc(t.endUserCtiProfiles.profileName)),
+    () => db.select().from(t.applicationUserCtiProfiles).orderBy(asc(t.applicationUserCtiProfiles.profileName)),
   ]);
+  const linesByProfile = groupBy(
+    deviceProfileLineRows,
+    (r) => r.profileName,
+    (r) => r.dn,
+  );
+  const byUser = (rows: Array<{ userId: string; profileName: string }>) =>
+    groupBy(
+      rows,
+      (r) => r.userId,
+      (r) => r.profileName,
+    );
+  const euProfileMap = byUser(euProfiles);
+  const euCtiProfileMap = byUser(euCtiProfiles);
+  const auCtiProfileMap = byUser(auCtiProfiles);
   const membersByGroup = groupBy(
     memberRows,
     (r) => r.lineGroup,
@@ -69,6 +97,7 @@ export async function readConfig(db: Database): Promise<ConfigSnapshot> {
     sipRealm: 'strowger',
     voicemailPilot: null,
     conferenceNumber: null,
+    emMaxLoginMinutes: null,
     configVersion: 0,
   };
   const linesByDevice = groupBy(
@@ -102,6 +131,7 @@ export async function readConfig(db: Database): Promise<ConfigSnapshot> {
       sipRealm: settings.sipRealm,
       voicemailPilot: settings.voicemailPilot ?? undefined,
       conferenceNumber: settings.conferenceNumber ?? undefined,
+      extensionMobilityMaxLoginMinutes: settings.emMaxLoginMinutes ?? undefined,
     },
     devices: deviceRows.map((row) => ({
       name: row.name,
@@ -109,6 +139,7 @@ export async function readConfig(db: Database): Promise<ConfigSnapshot> {
       description: orUndefined(row.description),
       allowCtiControl: row.allowCtiControl,
       lines: linesByDevice.get(row.name) ?? [],
+      extensionMobility: row.extensionMobility,
       sip:
         row.sipUsername === null || row.sipHa1Realm === null || row.sipHa1Md5 === null || row.sipHa1Sha256 === null
           ? undefined
@@ -165,12 +196,27 @@ export async function readConfig(db: Database): Promise<ConfigSnapshot> {
       devices: [...(euDeviceMap.get(row.userId) ?? [])].sort(),
       primaryExtension: orUndefined(row.primaryExtension),
       groups: [...(euGroupMap.get(row.userId) ?? [])].sort(),
+      extensionMobility: row.emEnabled
+        ? {
+            defaultProfile: orUndefined(row.emDefaultProfile),
+            profiles: euProfileMap.get(row.userId) ?? [],
+            allowCtiControl: row.emAllowCtiControl,
+          }
+        : undefined,
+      ctiControlledProfiles: euCtiProfileMap.get(row.userId) ?? [],
     })),
     applicationUsers: appUserRows.map((row) => ({
       userId: row.userId,
       passwordHash: orUndefined(row.passwordHash),
       devices: [...(auDeviceMap.get(row.userId) ?? [])].sort(),
       groups: [...(auGroupMap.get(row.userId) ?? [])].sort(),
+      ctiControlledProfiles: auCtiProfileMap.get(row.userId) ?? [],
+    })),
+    deviceProfiles: deviceProfileRows.map((row) => ({
+      name: row.name,
+      description: orUndefined(row.description),
+      allowCtiControl: row.allowCtiControl,
+      lines: linesByProfile.get(row.name) ?? [],
     })),
     groups: groupRows.map((row) => ({ name: row.name, builtIn: row.builtIn, description: row.description })),
   };

@@ -31,6 +31,8 @@ export const settings = pgTable(
     voicemailPilot: text('voicemail_pilot'),
     /** The number phones call to start a conference on the server's bridge; null when there is none. */
     conferenceNumber: text('conference_number'),
+    /** Extension Mobility logins end by themselves after this many minutes; null for no limit. */
+    emMaxLoginMinutes: integer('em_max_login_minutes'),
     configVersion: bigint('config_version', { mode: 'number' }).notNull().default(0),
   },
   (t) => [check('settings_single_row', sql`${t.id} = 1`)],
@@ -43,6 +45,8 @@ export const devices = pgTable(
     type: text('type').notNull(),
     description: text('description'),
     allowCtiControl: boolean('allow_cti_control').notNull().default(true),
+    /** End users may log in on it with Extension Mobility (CUCM's default: not enabled). */
+    extensionMobility: boolean('extension_mobility').notNull().default(false),
     sipUsername: text('sip_username').unique(),
     /** HA1 digests (RFC 7616 §3.4.2) and the realm they were made for; never a clear password. */
     sipHa1Realm: text('sip_ha1_realm'),
@@ -98,17 +102,89 @@ export const deviceLines = pgTable(
   ],
 );
 
+/** Extension Mobility device profiles (domain reference §3.3–3.5). */
+export const deviceProfiles = pgTable('device_profiles', {
+  name: text('name').primaryKey(),
+  description: text('description'),
+  allowCtiControl: boolean('allow_cti_control').notNull().default(true),
+});
+
+export const deviceProfileLines = pgTable(
+  'device_profile_lines',
+  {
+    profileName: text('profile_name')
+      .notNull()
+      .references(() => deviceProfiles.name, { onDelete: 'cascade', onUpdate: 'cascade' }),
+    dn: text('dn')
+      .notNull()
+      .references(() => lines.dn, { onDelete: 'cascade', onUpdate: 'cascade' }),
+    lineIndex: integer('line_index').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.profileName, t.lineIndex] }),
+    unique('device_profile_lines_profile_dn').on(t.profileName, t.dn),
+    check('device_profile_lines_index', sql`${t.lineIndex} >= 1`),
+  ],
+);
+
 export const endUsers = pgTable('end_users', {
   userId: text('user_id').primaryKey(),
   displayName: text('display_name'),
   passwordHash: text('password_hash'),
   pinHash: text('pin_hash'),
   primaryExtension: text('primary_extension').references(() => lines.dn, { onDelete: 'set null', onUpdate: 'cascade' }),
+  /** True when the user has an Extension Mobility section at all (a default profile may still be unset). */
+  emEnabled: boolean('em_enabled').notNull().default(false),
+  emDefaultProfile: text('em_default_profile').references(() => deviceProfiles.name, {
+    onDelete: 'set null',
+    onUpdate: 'cascade',
+  }),
+  /** "Allow Control of Device from CTI" in the user's Extension Mobility section. */
+  emAllowCtiControl: boolean('em_allow_cti_control').notNull().default(true),
 });
+
+/** Which profile lists a user is on: the profiles an end user may log in with, and CTI-controlled ones. */
+const userProfileLink = (name: string, users: () => typeof endUsers.userId | typeof applicationUsers.userId) =>
+  pgTable(
+    name,
+    {
+      userId: text('user_id')
+        .notNull()
+        .references(users, { onDelete: 'cascade', onUpdate: 'cascade' }),
+      profileName: text('profile_name')
+        .notNull()
+        .references(() => deviceProfiles.name, { onDelete: 'cascade', onUpdate: 'cascade' }),
+    },
+    (t) => [primaryKey({ columns: [t.userId, t.profileName] })],
+  );
+
+export const endUserProfiles = userProfileLink('end_user_profiles', () => endUsers.userId);
+export const endUserCtiProfiles = userProfileLink('end_user_cti_profiles', () => endUsers.userId);
 
 export const applicationUsers = pgTable('application_users', {
   userId: text('user_id').primaryKey(),
   passwordHash: text('password_hash'),
+});
+
+export const applicationUserCtiProfiles = userProfileLink('application_user_cti_profiles', () => applicationUsers.userId);
+
+/**
+ * Extension Mobility logins in force, one per device. Kept in the store, as CUCM keeps them in its
+ * database, so a restart leaves users logged in where they were; the maximum login time still ends
+ * them when it runs out. Not configuration: never exported or applied.
+ */
+export const extensionMobilityLogins = pgTable('extension_mobility_logins', {
+  deviceName: text('device_name')
+    .primaryKey()
+    .references(() => devices.name, { onDelete: 'cascade', onUpdate: 'cascade' }),
+  userId: text('user_id')
+    .notNull()
+    .references(() => endUsers.userId, { onDelete: 'cascade', onUpdate: 'cascade' }),
+  profileName: text('profile_name')
+    .notNull()
+    .references(() => deviceProfiles.name, { onDelete: 'cascade', onUpdate: 'cascade' }),
+  loggedInAt: timestamp('logged_in_at', { withTimezone: true, mode: 'date' }).notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }),
 });
 
 export const accessControlGroups = pgTable('access_control_groups', {

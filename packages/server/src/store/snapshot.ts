@@ -3,13 +3,21 @@ import type { ForwardTarget, LineForwarding } from './schema.js';
 /** The whole configuration as plain objects: what the engine and the registrar serve from. */
 export interface ConfigSnapshot {
   version: number;
-  settings: { sipRealm: string; voicemailPilot: string | undefined; conferenceNumber: string | undefined };
+  settings: {
+    sipRealm: string;
+    voicemailPilot: string | undefined;
+    conferenceNumber: string | undefined;
+    /** Extension Mobility logins end by themselves after this many minutes; no limit when undefined. */
+    extensionMobilityMaxLoginMinutes?: number | undefined;
+  };
   devices: DeviceConfig[];
   lines: LineConfig[];
   voicemailProfiles: VoicemailProfileConfig[];
   lineGroups: LineGroupConfig[];
   huntLists: HuntListConfig[];
   huntPilots: HuntPilotConfig[];
+  /** Extension Mobility device profiles; the store always fills it, older callers may leave it out. */
+  deviceProfiles?: DeviceProfileConfig[];
   endUsers: EndUserConfig[];
   applicationUsers: ApplicationUserConfig[];
   groups: AccessControlGroup[];
@@ -24,6 +32,8 @@ export interface DeviceConfig {
   allowCtiControl: boolean;
   /** Directory numbers in line-index order (index 1 first). */
   lines: string[];
+  /** End users may log in on it with Extension Mobility; off when undefined. */
+  extensionMobility?: boolean;
   sip: { username: string; ha1: { realm: string; md5: string; sha256: string } } | undefined;
 }
 
@@ -83,6 +93,28 @@ export interface EndUserConfig {
   devices: string[];
   primaryExtension: string | undefined;
   groups: string[];
+  /** The end user's Extension Mobility section; none when undefined. */
+  extensionMobility?: EndUserMobilityConfig;
+  /** Device profiles whose logins put the phone in this user's CTI domain (§3.3). */
+  ctiControlledProfiles?: string[];
+}
+
+export interface EndUserMobilityConfig {
+  defaultProfile: string | undefined;
+  /** Profiles the user may log in with besides the default, in name order. */
+  profiles: string[];
+  /** "Allow Control of Device from CTI" in the user's Extension Mobility section. */
+  allowCtiControl: boolean;
+}
+
+/** An Extension Mobility device profile: the lines a phone takes on while a user is logged in with it. */
+export interface DeviceProfileConfig {
+  name: string;
+  description: string | undefined;
+  /** Stands in for the phone's own "Allow Control of Device from CTI" during a login (§3.4). */
+  allowCtiControl: boolean;
+  /** Directory numbers in line-index order (index 1 first). */
+  lines: string[];
 }
 
 export interface ApplicationUserConfig {
@@ -90,6 +122,8 @@ export interface ApplicationUserConfig {
   passwordHash: string | undefined;
   devices: string[];
   groups: string[];
+  /** Device profiles whose logins put the phone in this user's CTI domain (§3.3). */
+  ctiControlledProfiles?: string[];
 }
 
 export interface AccessControlGroup {

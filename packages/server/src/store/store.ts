@@ -5,6 +5,12 @@ import { CallRecordWriter, listCallRecords, type CallRecordQuery, type StoredCal
 import type { ConfigDocument } from './config/config-schema.js';
 import { exportConfigYaml } from './config/export-config.js';
 import { openDatabase, type OpenDatabase, type StoreLocation } from './database.js';
+import {
+  deleteMobilityLogin,
+  loadMobilityLogins,
+  saveMobilityLogin,
+  type StoredMobilityLogin,
+} from './extension-mobility-logins.js';
 import { readConfig } from './read-config.js';
 import { loadRegistrationBindings, RegistrationBindingWriter, type StoredBinding } from './registration-bindings.js';
 import type { ConfigSnapshot } from './snapshot.js';
@@ -80,6 +86,19 @@ export class Store {
   async loadRegistrations(now: Date = new Date()): Promise<StoredBinding[]> {
     await this.registrations.flush();
     return loadRegistrationBindings(this.#database.db, now);
+  }
+
+  /** Extension Mobility logins in force (kept across restarts); see `StoredMobilityLogin`. */
+  loadMobilityLogins(): Promise<StoredMobilityLogin[]> {
+    return loadMobilityLogins(this.#database.db);
+  }
+
+  saveMobilityLogin(login: StoredMobilityLogin): Promise<void> {
+    return saveMobilityLogin(this.#database.db, login);
+  }
+
+  deleteMobilityLogin(device: string): Promise<void> {
+    return deleteMobilityLogin(this.#database.db, device);
   }
 
   async close(): Promise<void> {

@@ -86,8 +86,42 @@ export const DeviceSchema = Type.Object(
     type: Type.Union([Type.Literal('sip-phone'), Type.Literal('cti-route-point'), Type.Literal('cti-port')]),
     description: Type.Optional(Type.String({ maxLength: 200 })),
     allowCtiControl: Type.Optional(Type.Boolean()),
+    /** Whether end users may log in on this phone with Extension Mobility (off when absent, as in CUCM). */
+    extensionMobility: Type.Optional(Type.Boolean()),
     lines: Type.Optional(Type.Array(DirectoryNumber, { maxItems: 64 })),
     sip: Type.Optional(SipCredentialsSchema),
+  },
+  strict,
+);
+
+export const ProfileName = Type.String({
+  pattern: '^[A-Za-z0-9_.-]{1,50}$',
+  description: 'A device profile name: letters, digits, "_", "-" and "." — at most 50 characters.',
+});
+
+/**
+ * An Extension Mobility device profile (domain reference §3.3–3.5): the lines a phone takes on while
+ * an end user is logged in on it with this profile, and the profile's "Allow Control of Device from
+ * CTI", which stands in for the phone's own flag during the login.
+ */
+export const DeviceProfileSchema = Type.Object(
+  {
+    name: ProfileName,
+    description: Type.Optional(Type.String({ maxLength: 200 })),
+    allowCtiControl: Type.Optional(Type.Boolean()),
+    lines: Type.Array(DirectoryNumber, { minItems: 1, maxItems: 64, uniqueItems: true }),
+  },
+  strict,
+);
+
+/** An end user's Extension Mobility section: the profiles they may log in with, and its CTI flag. */
+export const EndUserMobilitySchema = Type.Object(
+  {
+    defaultProfile: Type.Optional(ProfileName),
+    /** Further profiles the user may choose at login (CUCM's "Controlled Profiles"); the default is always allowed. */
+    profiles: Type.Optional(Type.Array(ProfileName, { maxItems: 100, uniqueItems: true })),
+    /** "Allow Control of Device from CTI" in the end user's Extension Mobility section; on when absent. */
+    allowCtiControl: Type.Optional(Type.Boolean()),
   },
   strict,
 );
@@ -160,6 +194,8 @@ export const EndUserSchema = Type.Object(
     devices: Type.Optional(Type.Array(DeviceName, { maxItems: 10000 })),
     primaryExtension: Type.Optional(DirectoryNumber),
     groups: Type.Optional(Type.Array(GroupName, { maxItems: 50 })),
+    extensionMobility: Type.Optional(EndUserMobilitySchema),
+    ctiControlledProfiles: Type.Optional(Type.Array(ProfileName, { maxItems: 10000, uniqueItems: true })),
   },
   strict,
 );
@@ -171,6 +207,7 @@ export const ApplicationUserSchema = Type.Object(
     passwordHash: Type.Optional(PasswordHash),
     devices: Type.Optional(Type.Array(DeviceName, { maxItems: 10000 })),
     groups: Type.Optional(Type.Array(GroupName, { maxItems: 50 })),
+    ctiControlledProfiles: Type.Optional(Type.Array(ProfileName, { maxItems: 10000, uniqueItems: true })),
   },
   strict,
 );
@@ -183,6 +220,8 @@ export const ConfigDocumentSchema = Type.Object(
           sipRealm: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,100}$' })),
           voicemailPilot: Type.Optional(DirectoryNumber),
           conferenceNumber: Type.Optional(DirectoryNumber),
+          /** Extension Mobility logins end by themselves after this many minutes; no limit when absent. */
+          extensionMobilityMaxLoginMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 10080 })),
         },
         strict,
       ),
@@ -193,6 +232,7 @@ export const ConfigDocumentSchema = Type.Object(
     lineGroups: Type.Optional(Type.Array(LineGroupSchema)),
     huntLists: Type.Optional(Type.Array(HuntListSchema)),
     huntPilots: Type.Optional(Type.Array(HuntPilotSchema)),
+    deviceProfiles: Type.Optional(Type.Array(DeviceProfileSchema)),
     endUsers: Type.Optional(Type.Array(EndUserSchema)),
     applicationUsers: Type.Optional(Type.Array(ApplicationUserSchema)),
   },
@@ -207,3 +247,4 @@ export type HuntListDocument = Static<typeof HuntListSchema>;
 export type HuntPilotDocument = Static<typeof HuntPilotSchema>;
 export type EndUserDocument = Static<typeof EndUserSchema>;
 export type ApplicationUserDocument = Static<typeof ApplicationUserSchema>;
+export type DeviceProfileDocument = Static<typeof DeviceProfileSchema>;

@@ -22,12 +22,16 @@ export function exportConfigYaml(snapshot: ConfigSnapshot): string {
       ...(snapshot.settings.conferenceNumber === undefined
         ? {}
         : { conferenceNumber: snapshot.settings.conferenceNumber }),
+      ...(snapshot.settings.extensionMobilityMaxLoginMinutes === undefined
+        ? {}
+        : { extensionMobilityMaxLoginMinutes: snapshot.settings.extensionMobilityMaxLoginMinutes }),
     },
     devices: [...snapshot.devices].sort(byKey((d) => d.name)).map((device) => ({
       name: device.name,
       type: device.type,
       ...(device.description === undefined ? {} : { description: device.description }),
       ...(device.allowCtiControl ? {} : { allowCtiControl: false }),
+      ...(device.extensionMobility === true ? { extensionMobility: true } : {}),
       lines: device.lines,
       ...(device.sip === undefined ? {} : { sip: { username: device.sip.username, ha1: device.sip.ha1 } }),
     })),
@@ -75,6 +79,12 @@ export function exportConfigYaml(snapshot: ConfigSnapshot): string {
       ...(pilot.forwardNoAnswer === undefined ? {} : { forwardNoAnswer: pilot.forwardNoAnswer }),
       ...(pilot.forwardBusy === undefined ? {} : { forwardBusy: pilot.forwardBusy }),
     })),
+    deviceProfiles: [...(snapshot.deviceProfiles ?? [])].sort(byKey((p) => p.name)).map((profile) => ({
+      name: profile.name,
+      ...(profile.description === undefined ? {} : { description: profile.description }),
+      ...(profile.allowCtiControl ? {} : { allowCtiControl: false }),
+      lines: profile.lines,
+    })),
     endUsers: [...snapshot.endUsers].sort(byKey((u) => u.userId)).map((user) => ({
       userId: user.userId,
       ...(user.displayName === undefined ? {} : { displayName: user.displayName }),
@@ -83,12 +93,29 @@ export function exportConfigYaml(snapshot: ConfigSnapshot): string {
       devices: user.devices,
       ...(user.primaryExtension === undefined ? {} : { primaryExtension: user.primaryExtension }),
       groups: user.groups,
+      ...(user.extensionMobility === undefined
+        ? {}
+        : {
+            extensionMobility: {
+              ...(user.extensionMobility.defaultProfile === undefined
+                ? {}
+                : { defaultProfile: user.extensionMobility.defaultProfile }),
+              profiles: user.extensionMobility.profiles,
+              ...(user.extensionMobility.allowCtiControl ? {} : { allowCtiControl: false }),
+            },
+          }),
+      ...(user.ctiControlledProfiles === undefined || user.ctiControlledProfiles.length === 0
+        ? {}
+        : { ctiControlledProfiles: user.ctiControlledProfiles }),
     })),
     applicationUsers: [...snapshot.applicationUsers].sort(byKey((u) => u.userId)).map((user) => ({
       userId: user.userId,
       ...(user.passwordHash === undefined ? {} : { passwordHash: user.passwordHash }),
       devices: user.devices,
       groups: user.groups,
+      ...(user.ctiControlledProfiles === undefined || user.ctiControlledProfiles.length === 0
+        ? {}
+        : { ctiControlledProfiles: user.ctiControlledProfiles }),
     })),
   };
   return header + stringify(document, { lineWidth: 0 });

@@ -499,9 +499,7 @@ export async function applyConfig(
         huntPilots,
         voicemailProfiles,
         deviceProfiles,
-      ].some(
-        (d) => d.upsert.length > 0 || d.remove.length > 0,
-      );
+      ].some((d) => d.upsert.length > 0 || d.remove.length > 0);
     const counts = {
       devices: devices.counts,
       lines: lines.counts,

@@ -33,10 +33,7 @@ export async function deleteMobilityLogin(db: Database, device: string): Promise
 
 /** Every stored login, by device name. Expired ones are returned too: the caller ends them, with events. */
 export async function loadMobilityLogins(db: Database): Promise<StoredMobilityLogin[]> {
-  const rows = await db
-    .select()
-    .from(t.extensionMobilityLogins)
-    .orderBy(asc(t.extensionMobilityLogins.deviceName));
+  const rows = await db.select().from(t.extensionMobilityLogins).orderBy(asc(t.extensionMobilityLogins.deviceName));
   return rows.map((row) => ({
     device: row.deviceName,
     userId: row.userId,

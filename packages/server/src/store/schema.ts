@@ -148,9 +148,7 @@ const userProfileLink = (name: string, users: () => typeof endUsers.userId | typ
   pgTable(
     name,
     {
-      userId: text('user_id')
-        .notNull()
-        .references(users, { onDelete: 'cascade', onUpdate: 'cascade' }),
+      userId: text('user_id').notNull().references(users, { onDelete: 'cascade', onUpdate: 'cascade' }),
       profileName: text('profile_name')
         .notNull()
         .references(() => deviceProfiles.name, { onDelete: 'cascade', onUpdate: 'cascade' }),
@@ -166,7 +164,10 @@ export const applicationUsers = pgTable('application_users', {
   passwordHash: text('password_hash'),
 });
 
-export const applicationUserCtiProfiles = userProfileLink('application_user_cti_profiles', () => applicationUsers.userId);
+export const applicationUserCtiProfiles = userProfileLink(
+  'application_user_cti_profiles',
+  () => applicationUsers.userId,
+);
 
 /**
  * Extension Mobility logins in force, one per device. Kept in the store, as CUCM keeps them in its

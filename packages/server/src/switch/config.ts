@@ -34,6 +34,23 @@ export interface SwitchDevice {
   readonly lines: readonly string[];
   /** "Allow control of device from CTI": off restricts the device for every application (§3.4); on when absent. */
   readonly allowCtiControl?: boolean;
+  /** End users may log in on it with Extension Mobility; off when absent. */
+  readonly extensionMobility?: boolean;
+}
+
+/** An Extension Mobility device profile: the lines a phone takes on during a login. */
+export interface SwitchDeviceProfile {
+  readonly name: string;
+  /** Directory numbers in button order. */
+  readonly lines: readonly string[];
+}
+
+/** What Extension Mobility needs of an end user: the profiles they may log in with. */
+export interface SwitchMobilityUser {
+  readonly userId: string;
+  readonly defaultProfile?: string;
+  /** Profiles allowed besides the default. */
+  readonly profiles: readonly string[];
 }
 
 export interface SwitchConfig {
@@ -49,6 +66,12 @@ export interface SwitchConfig {
   readonly lineGroups?: readonly SwitchLineGroup[];
   readonly huntLists?: readonly SwitchHuntList[];
   readonly huntPilots?: readonly SwitchHuntPilot[];
+  /** Extension Mobility device profiles. */
+  readonly deviceProfiles?: readonly SwitchDeviceProfile[];
+  /** End users with an Extension Mobility section: only they may log in. */
+  readonly mobilityUsers?: readonly SwitchMobilityUser[];
+  /** A login ends by itself this long after it began; no limit when absent. */
+  readonly maxLoginMinutes?: number;
 }
 
 /** How a line group picks the members a call is offered to (CUCM's distribution algorithms). */

@@ -1,6 +1,14 @@
 export { Switch, type SwitchOptions, type OriginateRequest } from './switch.js';
 export type { CallView } from './call-view.js';
-export type { SwitchConfig, SwitchDevice, SwitchDeviceType, SwitchLine, ForwardTarget } from './config.js';
+export type {
+  SwitchConfig,
+  SwitchDevice,
+  SwitchDeviceProfile,
+  SwitchMobilityUser,
+  SwitchDeviceType,
+  SwitchLine,
+  ForwardTarget,
+} from './config.js';
 export type {
   CallEvent,
   CallEventBase,
@@ -39,3 +47,11 @@ export {
 } from './ports.js';
 export { DigitAnalyzer, PatternError, isPattern } from './digit-analysis.js';
 export * from './states.js';
+export {
+  ExtensionMobility,
+  type ExtensionMobilityOptions,
+  type MobilityEvents,
+  type MobilityLogin,
+  type MobilityLoginRequest,
+  type MobilityLogoutReason,
+} from './extension-mobility.js';

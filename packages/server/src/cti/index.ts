@@ -23,6 +23,7 @@ export {
   type CtiDevice,
   type CtiLine,
   type ExtensionMobilityLogin,
+  type LoginOnDevice,
 } from './permissions/cti-configuration.js';
 export {
   evaluateAccess,

@@ -13,11 +13,10 @@ export interface CtiUser {
   readonly roles: ReadonlySet<CtiRole>;
   /** Device association: the user's controlled devices, by name. */
   readonly controlledDevices: ReadonlySet<string>;
-  /**
-   * Extension Mobility device profiles in the user's CTI-controlled profiles (§3.3). Strowger has no
-   * Extension Mobility yet, so the store has none and this is empty; the evaluator already honours it.
-   */
+  /** Extension Mobility device profiles in the user's CTI-controlled profiles (§3.3). */
   readonly controlledProfiles: readonly string[];
+  /** An end user's own Extension Mobility "Allow Control of Device from CTI"; absent without an EM section. */
+  readonly extensionMobilityAllowsCti?: boolean;
 }
 
 /** A device with what the permission model needs of it. */
@@ -46,8 +45,7 @@ export interface CtiLine {
 /**
  * An Extension Mobility login on a device (§3.3, §3.5): while it lasts, the profile's or user's
  * "Allow Control of Device from CTI" replaces the device's own flag, and a provider whose user logged
- * in, or whose CTI-controlled profiles hold the profile, has the device in its domain. Strowger has no
- * Extension Mobility yet; callers pass none.
+ * in, or whose CTI-controlled profiles hold the profile, has the device in its domain.
  */
 export interface ExtensionMobilityLogin {
   readonly device: string;
@@ -55,6 +53,17 @@ export interface ExtensionMobilityLogin {
   readonly profile: string;
   /** The logged-in end user's (or profile's) "Allow Control of Device from CTI". */
   readonly allowCtiControl: boolean;
+  /** The profile's own flag, when the login came from the store (for the explainer's sentence). */
+  readonly profileAllowsCti?: boolean;
+  /** The end user's Extension Mobility flag, likewise. */
+  readonly userAllowsCti?: boolean;
+}
+
+/** A login as the engine keeps it: the parts the permission model needs to look up in the configuration. */
+export interface LoginOnDevice {
+  readonly device: string;
+  readonly userId: string;
+  readonly profile: string;
 }
 
 /**
@@ -95,26 +104,57 @@ export class CtiConfiguration {
     this.#emLogins = new Map((parts.extensionMobilityLogins ?? []).map((login) => [login.device, login]));
   }
 
-  /** The configuration of a store snapshot, indexed once per snapshot object. */
-  static fromSnapshot(snapshot: ConfigSnapshot): CtiConfiguration {
+  /**
+   * The configuration of a store snapshot with the Extension Mobility logins in force, indexed once per
+   * snapshot object and logins list. A logged-in phone's lines are its profile's; the login's CTI flag
+   * is on only when both the profile's and the end user's are (each is a restriction, §3.4).
+   */
+  static fromSnapshot(snapshot: ConfigSnapshot, logins: readonly LoginOnDevice[] = noLogins): CtiConfiguration {
     const cached = bySnapshot.get(snapshot);
-    if (cached !== undefined) return cached;
+    if (cached !== undefined && cached.logins === logins) return cached.configuration;
     const builtIn = new Set(snapshot.groups.filter((group) => group.builtIn).map((group) => group.name));
-    const user = (kind: CtiUserKind, u: { userId: string; groups: string[]; devices: string[] }): CtiUser => ({
+    const user = (
+      kind: CtiUserKind,
+      u: {
+        userId: string;
+        groups: string[];
+        devices: string[];
+        ctiControlledProfiles?: string[];
+        extensionMobility?: { allowCtiControl: boolean };
+      },
+    ): CtiUser => ({
       userId: u.userId,
       kind,
       groups: u.groups,
       // Only the seeded standard groups hold the roles of their names (migration 0001).
       roles: rolesOfGroups(u.groups.filter((group) => builtIn.has(group))),
       controlledDevices: new Set(u.devices),
-      controlledProfiles: [],
+      controlledProfiles: u.ctiControlledProfiles ?? [],
+      ...(u.extensionMobility === undefined ? {} : { extensionMobilityAllowsCti: u.extensionMobility.allowCtiControl }),
     });
+    const profiles = new Map((snapshot.deviceProfiles ?? []).map((profile) => [profile.name, profile]));
+    const endUsers = new Map(snapshot.endUsers.map((u) => [u.userId, u]));
+    const emLogins: ExtensionMobilityLogin[] = [];
+    const profileLines = new Map<string, readonly string[]>();
+    for (const login of logins) {
+      const profile = profiles.get(login.profile);
+      if (profile === undefined) continue;
+      const userAllowsCti = endUsers.get(login.userId)?.extensionMobility?.allowCtiControl ?? true;
+      emLogins.push({
+        ...login,
+        allowCtiControl: profile.allowCtiControl && userAllowsCti,
+        profileAllowsCti: profile.allowCtiControl,
+        userAllowsCti,
+      });
+      profileLines.set(login.device, profile.lines);
+    }
     const configuration = new CtiConfiguration({
+      extensionMobilityLogins: emLogins,
       devices: snapshot.devices.map((device) => ({
         name: device.name,
         type: device.type,
         allowCtiControl: device.allowCtiControl,
-        lines: device.lines,
+        lines: profileLines.get(device.name) ?? device.lines,
         connectedTransferConference: false,
         rolloverMode: false,
       })),
@@ -124,7 +164,7 @@ export class CtiConfiguration {
         ...snapshot.applicationUsers.map((u) => user('application-user', u)),
       ],
     });
-    bySnapshot.set(snapshot, configuration);
+    bySnapshot.set(snapshot, { logins, configuration });
     return configuration;
   }
 
@@ -157,7 +197,8 @@ export class CtiConfiguration {
   }
 }
 
-const bySnapshot = new WeakMap<ConfigSnapshot, CtiConfiguration>();
+const noLogins: readonly LoginOnDevice[] = [];
+const bySnapshot = new WeakMap<ConfigSnapshot, { logins: readonly LoginOnDevice[]; configuration: CtiConfiguration }>();
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 

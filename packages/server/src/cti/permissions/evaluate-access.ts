@@ -291,7 +291,7 @@ function acquireRule(f: Facts): AccessRule {
   );
 }
 
-/** The end user's Extension Mobility flag stands in for the device's while a login lasts (§3.4). */
+/** The profile's and end user's Extension Mobility flags stand in for the device's while a login lasts (§3.4). */
 function extensionMobilityFlagRule(f: Facts): AccessRule {
   const { login, device } = f;
   return {
@@ -301,11 +301,21 @@ function extensionMobilityFlagRule(f: Facts): AccessRule {
     effect: login === undefined ? 'no-effect' : login.allowCtiControl ? 'required' : 'blocks',
     sentence:
       login === undefined
-        ? `No Extension Mobility login is active on ${device.name}, so no end user's Extension Mobility "Allow Control of Device from CTI" applies; the device's own flag does.`
+        ? `No Extension Mobility login is active on ${device.name}, so no profile's or end user's Extension Mobility "Allow Control of Device from CTI" makes any difference; the device's own flag does.`
         : login.allowCtiControl
-          ? `${login.userId} is logged in on ${device.name} with "Allow Control of Device from CTI" on in Extension Mobility, which stands in for the device's flag while the login lasts.`
-          : `${login.userId} is logged in on ${device.name} with "Allow Control of Device from CTI" off in Extension Mobility, so the device is restricted while the login lasts.`,
+          ? `${login.userId} is logged in on ${device.name} with profile ${login.profile}, whose "Allow Control of Device from CTI" is on, as is the user's own in Extension Mobility; they stand in for the device's flag while the login lasts.`
+          : `${login.userId} is logged in on ${device.name} with profile ${login.profile}, and ${offFlags(login)} "Allow Control of Device from CTI" is off, so the device is restricted while the login lasts.`,
   };
+}
+
+/** Which of a login's flags are off, as a sentence names them. */
+function offFlags(login: ExtensionMobilityLogin): string {
+  const profileOff = login.profileAllowsCti === false;
+  const userOff = login.userAllowsCti === false;
+  if (profileOff && userOff) return `both the profile's and the user's Extension Mobility`;
+  if (profileOff) return `the profile's`;
+  if (userOff) return `the user's Extension Mobility`;
+  return 'the Extension Mobility';
 }
 
 function deviceFlagRule(f: Facts): AccessRule {

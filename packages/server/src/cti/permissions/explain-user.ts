@@ -155,6 +155,7 @@ export function explainUser(
       );
   }
 
+  assessExtensionMobility(configuration, user, domain.terminals, domain.mayOpenProvider, add);
   for (const terminal of domain.terminals) assessDeviceFlag(configuration, terminal, add);
   // A line is worth its flag when at least one of its appearances in the domain is on an observable device.
   const lineReach = new Map<string, boolean>();
@@ -192,6 +193,77 @@ export function explainUser(
     needed: settings.filter((s) => s.status === 'needed'),
     unneeded: settings.filter((s) => s.status === 'unneeded'),
   };
+}
+
+type Add = (setting: CtiSetting, subject: string, value: boolean, status: SettingStatus, sentence: string) => void;
+
+/**
+ * The Extension Mobility settings (§3.3–3.5): each CTI-controlled profile is needed while a login with
+ * it brings a device into the domain, and makes no difference while nobody is logged in with it; the
+ * login's CTI flag (the profile's and the user's) stands in for the device's on every device of the
+ * domain that has a login; an end user's own Extension Mobility flag matters only while they are
+ * logged in somewhere.
+ */
+function assessExtensionMobility(
+  configuration: CtiConfiguration,
+  user: CtiUser,
+  terminals: readonly DomainTerminal[],
+  mayOpenProvider: boolean,
+  add: Add,
+): void {
+  const logins = [...configuration.extensionMobilityLogins];
+  const terminalsByName = new Map(terminals.map((t) => [t.name, t]));
+  for (const profile of [...user.controlledProfiles].sort()) {
+    const withProfile = logins.filter((login) => login.profile === profile);
+    const bringing = withProfile.filter((login) => {
+      const terminal = terminalsByName.get(login.device);
+      return terminal?.source === 'extension-mobility' && !terminal.restricted && login.userId !== user.userId;
+    });
+    const assess = (status: SettingStatus, sentence: string) =>
+      add(CtiSetting.ControlledDevice, profile, true, status, sentence);
+    if (!mayOpenProvider) assess('unneeded', `Reaches nothing while ${describeUser(user)} cannot open a provider.`);
+    else if (withProfile.length === 0)
+      assess(
+        'unneeded',
+        `Makes no difference now: nobody is logged in with Extension Mobility profile ${profile}. It puts the phone in the domain only while someone is logged in with it.`,
+      );
+    else if (bringing.length === 0)
+      assess(
+        'unneeded',
+        `${withProfile.map((l) => `${l.userId} is logged in with ${profile} on ${l.device}`).join('; ')}, but the device is in the domain without it, or restricted.`,
+      );
+    else
+      assess(
+        'needed',
+        `Puts ${bringing.map((l) => l.device).join(', ')} in the domain while ${bringing.map((l) => l.userId).join(', ')} ${bringing.length === 1 ? 'is' : 'are'} logged in there with Extension Mobility profile ${profile}.`,
+      );
+  }
+  for (const login of logins) {
+    const terminal = terminalsByName.get(login.device);
+    if (terminal === undefined) continue;
+    const onBoth = `the profile ${login.profile}'s and ${login.userId}'s Extension Mobility "Allow Control of Device from CTI"`;
+    add(
+      CtiSetting.ExtensionMobilityFlag,
+      login.userId,
+      login.allowCtiControl,
+      !login.allowCtiControl ? 'blocking' : terminal.restricted ? 'unneeded' : 'needed',
+      !login.allowCtiControl
+        ? `${login.userId} is logged in on ${login.device}, and ${onBoth} are not both on, so the device is restricted while the login lasts.`
+        : terminal.restricted
+          ? `Makes no difference while ${login.device} is restricted: ${terminal.restriction?.reason ?? ''}`
+          : `Must stay on while ${login.userId} is logged in on ${login.device}: ${onBoth} stand in for the device's flag.`,
+    );
+  }
+  const loggedIn = logins.some((login) => login.userId === user.userId);
+  if (user.extensionMobilityAllowsCti !== undefined && !loggedIn) {
+    add(
+      CtiSetting.ExtensionMobilityFlag,
+      user.userId,
+      user.extensionMobilityAllowsCti,
+      'unneeded',
+      `${describeUser(user)} is not logged in anywhere with Extension Mobility, so its Extension Mobility "Allow Control of Device from CTI" makes no difference now.`,
+    );
+  }
 }
 
 function assessDeviceFlag(

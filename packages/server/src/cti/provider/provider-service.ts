@@ -29,7 +29,7 @@ import {
   type SwitchEvents,
   type TerminalSnapshot,
 } from '../../switch/index.js';
-import { CtiConfiguration, type CtiUser } from '../permissions/cti-configuration.js';
+import { CtiConfiguration, type CtiUser, type LoginOnDevice } from '../permissions/cti-configuration.js';
 import { evaluateAccess } from '../permissions/evaluate-access.js';
 import { computeProviderDomain } from '../permissions/provider-domain.js';
 import { CtiRole } from '../permissions/roles.js';
@@ -93,6 +93,8 @@ export class ProviderService {
   readonly #unsubscribe: Array<() => void>;
   #snapshot: ConfigSnapshot;
   #configuration: CtiConfiguration;
+  /** Extension Mobility logins in force: they move devices in and out of domains (§3.3). */
+  #mobilityLogins: readonly LoginOnDevice[] = [];
 
   constructor(options: ProviderServiceOptions) {
     this.#options = options;
@@ -292,7 +294,20 @@ export class ProviderService {
   updateConfiguration(snapshot: ConfigSnapshot): void {
     if (snapshot === this.#snapshot) return;
     this.#snapshot = snapshot;
-    this.#configuration = CtiConfiguration.fromSnapshot(snapshot);
+    this.#reconfigure();
+  }
+
+  /**
+   * The Extension Mobility logins changed (a login, a logout): each open provider's domain follows, as
+   * for a configuration change — terminals and addresses created or removed, restricted or activated.
+   */
+  updateExtensionMobility(logins: readonly LoginOnDevice[]): void {
+    this.#mobilityLogins = logins;
+    this.#reconfigure();
+  }
+
+  #reconfigure(): void {
+    this.#configuration = CtiConfiguration.fromSnapshot(this.#snapshot, this.#mobilityLogins);
     for (const provider of [...this.#providers.values()]) {
       const user = this.#configuration.usersNamed(provider.user.userId).find((u) => u.kind === provider.user.kind);
       if (user === undefined || !user.roles.has(CtiRole.Enabled)) {

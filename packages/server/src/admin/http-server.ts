@@ -11,6 +11,7 @@ import { registerCallRoutes } from './routes/calls.js';
 import { registerCtiAsyncApiRoute } from './routes/cti-asyncapi.js';
 import { registerCtiExplainRoute, type CtiExplainSource } from './routes/cti-explain.js';
 import { registerDeviceRoutes } from './routes/devices.js';
+import { registerExtensionMobilityRoutes, type MobilityControl } from './routes/extension-mobility.js';
 import { registerHealthRoute, type HealthSource } from './routes/health.js';
 import { registerMetricsRoute } from './routes/metrics.js';
 
@@ -23,6 +24,8 @@ export interface AdminServerOptions {
   /** The CTI protocol's AsyncAPI document, served at /api/v1/cti/asyncapi.json. */
   ctiAsyncApi?: () => Record<string, unknown>;
   health: HealthSource;
+  /** Extension Mobility logins; without it those routes are not served. */
+  extensionMobility?: MobilityControl;
   metrics: Registry;
   /** A pino logger instance for request logs, or false to keep requests out of the log. */
   logger?: FastifyBaseLogger | false;
@@ -77,6 +80,7 @@ export async function createAdminServer(options: AdminServerOptions): Promise<Fa
   if (options.callRecords !== undefined) registerCallRecordRoutes(app, options.callRecords);
   if (options.cti !== undefined) registerCtiExplainRoute(app, options.cti);
   if (options.ctiAsyncApi !== undefined) registerCtiAsyncApiRoute(app, options.ctiAsyncApi);
+  if (options.extensionMobility !== undefined) registerExtensionMobilityRoutes(app, options.extensionMobility);
   await app.ready();
   return app;
 }

@@ -13,3 +13,4 @@ export {
   type AccessExplanation,
   type UserAccessReportView,
 } from './cti-explain-view.js';
+export type { MobilityControl, MobilityLoginView } from './routes/extension-mobility.js';

@@ -24,6 +24,7 @@ const statusByCode: Partial<Record<string, number>> = {
   [ErrorCode.LineRestricted]: 403,
   [ErrorCode.UserNotAuthorizedForSecurity]: 403,
   [ErrorCode.NotFound]: 404,
+  [ErrorCode.AccountLocked]: 429,
   [ErrorCode.InvalidState]: 409,
   [ErrorCode.Unsupported]: 501,
   [ErrorCode.ResourceUnavailable]: 503,

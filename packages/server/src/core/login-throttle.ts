@@ -177,6 +177,26 @@ export class LoginThrottle {
     };
   }
 
+  /**
+   * How long an attempt by this user from this source would be refused now, in milliseconds (0 when it
+   * would be admitted); nothing is counted. Lets a caller say "now locked" with the failure that locked.
+   */
+  refusalWait(input: { user: string | undefined; source: string }): number {
+    const now = this.#clock.now();
+    const user = input.user === undefined ? undefined : input.user.slice(0, maxUserLength);
+    const pairKey = user === undefined ? undefined : pairKeyOf(user, input.source);
+    const trustedUntil = pairKey === undefined ? undefined : this.#trusted.get(pairKey);
+    const trusted = trustedUntil !== undefined && trustedUntil > now;
+    const checks: Array<[LoginScope, string | undefined]> = [
+      ['source', input.source],
+      ['pair', pairKey],
+      ['user', trusted ? undefined : user],
+    ];
+    let wait = 0;
+    for (const [scope, key] of checks) if (key !== undefined) wait = Math.max(wait, this.#refusalWait(scope, key, now));
+    return wait;
+  }
+
   /** Lock-outs so far per scope (each time a key went from open to locked). */
   get lockouts(): Readonly<Record<LoginScope, number>> {
     return { ...this.#lockouts };

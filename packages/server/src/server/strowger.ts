@@ -37,6 +37,7 @@ import { StrowgerMetrics } from './metrics.js';
 import { ServerMediaResources } from './media-resources.js';
 import { persistRegistrations } from './registration-persistence.js';
 import { SipService } from './sip-service.js';
+import { MobilityService, mobilityControl } from './extension-mobility-service.js';
 import { switchConfigFrom } from './switch-config.js';
 import { logActivity } from './activity-log.js';
 import { Switch, type CallRecord, type CallRecordSink } from '../switch/index.js';
@@ -132,6 +133,8 @@ export class Strowger {
   /** The CTI WebSocket server and the providers its sessions open. */
   readonly cti: CtiServer;
   readonly providers: ProviderService;
+  /** Extension Mobility: who is logged in on which phone, kept across restarts. */
+  readonly mobility: MobilityService;
   readonly metrics: StrowgerMetrics;
   readonly logger: PinoLogger;
   /** What became of the configuration file given at start (for the start banner). */
@@ -151,6 +154,7 @@ export class Strowger {
     http: FastifyInstance;
     cti: CtiServer;
     providers: ProviderService;
+    mobility: MobilityService;
     metrics: StrowgerMetrics;
     logger: PinoLogger;
     snapshot: ConfigSnapshot;
@@ -166,6 +170,7 @@ export class Strowger {
     this.http = parts.http;
     this.cti = parts.cti;
     this.providers = parts.providers;
+    this.mobility = parts.mobility;
     this.metrics = parts.metrics;
     this.logger = parts.logger;
     this.#snapshot = parts.snapshot;
@@ -318,6 +323,16 @@ export class Strowger {
       });
       service.phones.attach(engine);
       late.engine = engine;
+      const mobility = new MobilityService({
+        engine,
+        config: switchConfigFrom(snapshot),
+        snapshot,
+        store,
+        clock,
+        logger: logger.child({ layer: 'extension-mobility' }),
+      });
+      cleanups.unshift(() => mobility.close());
+      await mobility.start(undefined);
       // Registrations and calls, one line each at info, for an operator tailing the log.
       cleanups.unshift(
         logActivity({
@@ -343,6 +358,7 @@ export class Strowger {
         // Indexed once per snapshot, so the explainer follows configuration changes as they commit.
         cti: { configuration: () => CtiConfiguration.fromSnapshot(late.instance?.snapshot ?? snapshot) },
         ctiAsyncApi: ctiAsyncApiDocument,
+        extensionMobility: mobilityControl(mobility),
         health: {
           check: () => ({
             sip: { ok: service.endpoints !== undefined, detail: endpointsText(service.endpoints) },
@@ -375,6 +391,8 @@ export class Strowger {
         ringSize: options.cti?.ringSize ?? 10_000,
       });
       cleanups.unshift(() => providers.close());
+      // Logins move phones in and out of providers' domains (§3.3) from now on.
+      mobility.attach(providers);
       const cti = await CtiServer.start({
         host: options.bind,
         port: options.ctiPort ?? 0,
@@ -395,6 +413,7 @@ export class Strowger {
         http,
         cti,
         providers,
+        mobility,
         metrics,
         logger,
         snapshot,
@@ -473,6 +492,8 @@ export class Strowger {
       await this.http.close().catch(() => undefined);
       await this.cti.close().catch(() => undefined);
       this.providers.close();
+      this.mobility.close();
+      await this.mobility.flush();
       this.engine.close();
       this.media.close();
       // Let the engine's last commands (BYE, final responses) reach the phones before SIP closes.
@@ -494,7 +515,8 @@ export class Strowger {
       if (snapshot.version < this.#snapshot.version) return;
       this.#snapshot = snapshot;
       this.sip.update(snapshot);
-      this.engine.updateConfig(switchConfigFrom(snapshot));
+      // The engine gets the configuration through Extension Mobility, which lays the logins over it.
+      this.mobility.updateConfig(snapshot, switchConfigFrom(snapshot));
       this.providers.updateConfiguration(snapshot);
       this.logger.info({ version }, 'configuration reloaded');
     } catch (error) {

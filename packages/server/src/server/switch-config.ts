@@ -10,7 +10,25 @@ export function switchConfigFrom(snapshot: ConfigSnapshot): SwitchConfig {
       type: device.type,
       lines: device.lines,
       allowCtiControl: device.allowCtiControl,
+      ...(device.extensionMobility === true ? { extensionMobility: true } : {}),
     })),
+    deviceProfiles: (snapshot.deviceProfiles ?? []).map((profile) => ({ name: profile.name, lines: profile.lines })),
+    mobilityUsers: snapshot.endUsers.flatMap((user) =>
+      user.extensionMobility === undefined
+        ? []
+        : [
+            {
+              userId: user.userId,
+              ...(user.extensionMobility.defaultProfile === undefined
+                ? {}
+                : { defaultProfile: user.extensionMobility.defaultProfile }),
+              profiles: user.extensionMobility.profiles,
+            },
+          ],
+    ),
+    ...(snapshot.settings.extensionMobilityMaxLoginMinutes === undefined
+      ? {}
+      : { maxLoginMinutes: snapshot.settings.extensionMobilityMaxLoginMinutes }),
     lines: snapshot.lines.map((line) => ({
       dn: line.dn,
       forward: line.forward,

@@ -1,0 +1,94 @@
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from '@sinclair/typebox';
+
+const UserId = Type.String({ pattern: '^[A-Za-z0-9_.@-]{1,64}$', description: 'The end user logging in.' });
+const DeviceName = Type.String({ pattern: '^[A-Za-z0-9_.-]{1,50}$', description: 'The phone.' });
+const ProfileName = Type.String({ pattern: '^[A-Za-z0-9_.-]{1,50}$' });
+
+export const MobilityLoginViewSchema = Type.Object({
+  device: DeviceName,
+  userId: UserId,
+  profile: ProfileName,
+  loggedInAt: Type.String({ format: 'date-time' }),
+  expiresAt: Type.Optional(
+    Type.String({ format: 'date-time', description: 'When the maximum login time ends the login.' }),
+  ),
+});
+export type MobilityLoginView = Static<typeof MobilityLoginViewSchema>;
+
+const LoginBody = Type.Object(
+  {
+    user: UserId,
+    device: DeviceName,
+    profile: Type.Optional({ ...ProfileName, description: "The profile; the user's default when absent." }),
+    pin: Type.Optional(
+      Type.String({
+        pattern: '^[0-9]{4,20}$',
+        description: "The user's PIN; checked when given, and five wrong ones lock the user out for a while.",
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+const LogoutBody = Type.Object({ device: DeviceName }, { additionalProperties: false });
+
+/** What the routes need: the server's Extension Mobility service. */
+export interface MobilityControl {
+  logins(): MobilityLoginView[];
+  login(input: {
+    userId: string;
+    device: string;
+    profile?: string;
+    pin?: string;
+    source: string;
+  }): Promise<MobilityLoginView>;
+  logout(device: string): MobilityLoginView;
+}
+
+/** Extension Mobility from the admin API: list the logins in force, log a user in on a phone, log a phone out. */
+export function registerExtensionMobilityRoutes(app: FastifyInstance, control: MobilityControl): void {
+  app.get(
+    '/api/v1/extension-mobility',
+    {
+      schema: {
+        summary: 'Extension Mobility logins in force, by device',
+        response: { 200: Type.Object({ logins: Type.Array(MobilityLoginViewSchema) }) },
+      },
+    },
+    async () => ({ logins: control.logins() }),
+  );
+
+  app.post(
+    '/api/v1/extension-mobility/login',
+    {
+      schema: {
+        summary:
+          "Log an end user in on a phone with their default or a named device profile; the phone takes the profile's lines",
+        body: LoginBody,
+        response: { 200: MobilityLoginViewSchema },
+      },
+    },
+    async (request) => {
+      const body = request.body as Static<typeof LoginBody>;
+      return control.login({
+        userId: body.user,
+        device: body.device,
+        ...(body.profile === undefined ? {} : { profile: body.profile }),
+        ...(body.pin === undefined ? {} : { pin: body.pin }),
+        source: request.ip,
+      });
+    },
+  );
+
+  app.post(
+    '/api/v1/extension-mobility/logout',
+    {
+      schema: {
+        summary: 'Log a phone out: it gets its own lines back',
+        body: LogoutBody,
+        response: { 200: MobilityLoginViewSchema },
+      },
+    },
+    async (request) => control.logout((request.body as Static<typeof LogoutBody>).device),
+  );
+}

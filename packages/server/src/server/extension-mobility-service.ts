@@ -1,0 +1,210 @@
+import { ErrorCode, LoginThrottle, StrowgerError, type Clock, type Logger } from '../core/index.js';
+import type { MobilityControl, MobilityLoginView } from '../admin/index.js';
+import type { ConfigSnapshot, StoredMobilityLogin } from '../store/index.js';
+import { verifyPassword } from '../store/index.js';
+import { ExtensionMobility, type MobilityLogin, type Switch, type SwitchConfig } from '../switch/index.js';
+
+/** Where logins are kept across restarts: the store. */
+export interface MobilityLoginStore {
+  loadMobilityLogins(): Promise<StoredMobilityLogin[]>;
+  saveMobilityLogin(login: StoredMobilityLogin): Promise<void>;
+  deleteMobilityLogin(device: string): Promise<void>;
+}
+
+/** Who hears of every login and logout: the CTI providers, whose domains follow them. */
+export interface MobilityListener {
+  updateExtensionMobility(logins: readonly MobilityLogin[]): void;
+}
+
+export interface MobilityLoginInput {
+  readonly userId: string;
+  readonly device: string;
+  readonly profile?: string;
+  /**
+   * The user's PIN. Required from a phone; the admin API and command line, whose callers are
+   * administrators already, may log a user in without it. When given it is checked, with lock-out.
+   */
+  readonly pin?: string;
+  /** Where the attempt came from (the phone's name, the API client's address), for the lock-out. */
+  readonly source: string;
+}
+
+/** Five wrong PINs lock the user for five minutes, doubling with each further wrong PIN up to an hour. */
+export const pinLockout = { attempts: 5, firstLockoutMs: 5 * 60_000, maxLockoutMs: 60 * 60_000 } as const;
+
+/**
+ * Extension Mobility for the server: the engine's logins, kept in the store (as CUCM keeps them in its
+ * database) so a restart leaves users logged in where they were, and followed by the CTI providers.
+ * Every way of logging in — the admin API, the command line, and a phone's feature code — goes
+ * through `login`, which checks the PIN when one is given and locks a user out after five wrong ones.
+ */
+export class MobilityService {
+  readonly engine: ExtensionMobility;
+  readonly #store: MobilityLoginStore;
+  readonly #logger: Logger;
+  readonly #throttle: LoginThrottle;
+  #snapshot: ConfigSnapshot;
+  #listener: MobilityListener | undefined;
+  /** Store writes in order, so a quick login–logout never lands the other way round. */
+  #writes: Promise<void> = Promise.resolve();
+
+  constructor(options: {
+    engine: Pick<Switch, 'updateConfig'>;
+    config: SwitchConfig;
+    snapshot: ConfigSnapshot;
+    store: MobilityLoginStore;
+    clock: Clock;
+    logger: Logger;
+  }) {
+    this.#store = options.store;
+    this.#logger = options.logger;
+    this.#snapshot = options.snapshot;
+    this.engine = new ExtensionMobility({
+      apply: (config) => options.engine.updateConfig(config),
+      config: options.config,
+      clock: options.clock,
+      logger: options.logger,
+    });
+    this.#throttle = new LoginThrottle({
+      clock: options.clock,
+      service: 'extension-mobility',
+      logger: options.logger,
+      thresholds: { user: pinLockout.attempts, pair: pinLockout.attempts },
+      firstLockoutMs: pinLockout.firstLockoutMs,
+      maxLockoutMs: pinLockout.maxLockoutMs,
+      decayMs: pinLockout.firstLockoutMs,
+    });
+    this.engine.events.on('login', ({ login }) => {
+      this.#persist(() =>
+        this.#store.saveMobilityLogin({
+          device: login.device,
+          userId: login.userId,
+          profile: login.profile,
+          loggedInAt: new Date(login.loggedInAt),
+          expiresAt: login.expiresAt === undefined ? undefined : new Date(login.expiresAt),
+        }),
+      );
+      this.#notify();
+    });
+    this.engine.events.on('logout', ({ login }) => {
+      // A replaced login's row is overwritten by the new one; deleting it here could land after that.
+      if (this.engine.loginOn(login.device) === undefined)
+        this.#persist(() => this.#store.deleteMobilityLogin(login.device));
+      this.#notify();
+    });
+  }
+
+  /** Takes back the logins kept before a restart; the listener (the CTI providers) follows from then on. */
+  async start(listener: MobilityListener | undefined): Promise<void> {
+    this.#listener = listener;
+    const stored = await this.#store.loadMobilityLogins();
+    this.engine.restore(
+      stored.map((login) => ({
+        device: login.device,
+        userId: login.userId,
+        profile: login.profile,
+        loggedInAt: login.loggedInAt.getTime(),
+        expiresAt: login.expiresAt?.getTime(),
+      })),
+    );
+    if (stored.length > 0)
+      this.#logger.info({ logins: this.engine.logins.length }, 'Extension Mobility logins restored');
+  }
+
+  /** Attaches the CTI providers once they exist. */
+  attach(listener: MobilityListener): void {
+    this.#listener = listener;
+    this.#notify();
+  }
+
+  /** A new configuration: logins it no longer allows end. */
+  updateConfig(snapshot: ConfigSnapshot, config: SwitchConfig): void {
+    this.#snapshot = snapshot;
+    this.engine.updateConfig(config);
+  }
+
+  get logins(): MobilityLogin[] {
+    return this.engine.logins;
+  }
+
+  /** Logs a user in; with a PIN, checks it first, refusing while the user is locked out. */
+  async login(input: MobilityLoginInput): Promise<MobilityLogin> {
+    if (input.pin !== undefined) await this.#checkPin(input.userId, input.pin, input.source);
+    return this.engine.login({
+      userId: input.userId,
+      device: input.device,
+      ...(input.profile === undefined ? {} : { profile: input.profile }),
+    });
+  }
+
+  logout(device: string): MobilityLogin {
+    const login = this.engine.logout(device);
+    if (login === undefined) {
+      throw new StrowgerError(ErrorCode.NotFound, `nobody is logged in on ${device} with Extension Mobility`);
+    }
+    return login;
+  }
+
+  /** Store writes still in flight (for an orderly stop, and for tests). */
+  flush(): Promise<void> {
+    return this.#writes;
+  }
+
+  close(): void {
+    this.engine.close();
+  }
+
+  async #checkPin(userId: string, pin: string, source: string): Promise<void> {
+    const admission = this.#throttle.admit({ user: userId, source });
+    if (!admission.admitted) throw lockedOut(userId, admission.retryAfterMs, '');
+    const hash = this.#snapshot.endUsers.find((user) => user.userId === userId)?.pinHash;
+    // An unknown user or one without a PIN fails the same way as a wrong PIN, so guesses learn nothing.
+    const right = hash !== undefined && (await verifyPassword(pin, hash));
+    if (!right) {
+      admission.attempt.failed();
+      const wait = this.#throttle.refusalWait({ user: userId, source });
+      if (wait > 0) throw lockedOut(userId, wait, 'now ');
+      throw new StrowgerError(ErrorCode.AuthenticationFailed, `wrong user id or PIN for ${userId}`);
+    }
+    admission.attempt.succeeded();
+  }
+
+  #persist(write: () => Promise<void>): void {
+    this.#writes = this.#writes.then(write).catch((error: unknown) => {
+      this.#logger.error({ err: error }, 'could not store an Extension Mobility login; it holds until restart');
+    });
+  }
+
+  #notify(): void {
+    this.#listener?.updateExtensionMobility(this.engine.logins);
+  }
+}
+
+function lockedOut(userId: string, waitMs: number, now: string): StrowgerError {
+  const minutes = Math.max(1, Math.ceil(waitMs / 60_000));
+  return new StrowgerError(
+    ErrorCode.AccountLocked,
+    `${userId} is ${now}locked out of Extension Mobility after ${pinLockout.attempts} wrong PINs; try again in ${minutes} minute${minutes === 1 ? '' : 's'}, or ask an administrator to log the user in`,
+    { details: { retryAfterSeconds: Math.ceil(waitMs / 1000) } },
+  );
+}
+
+/** A login as the admin API and the command line show it. */
+export function mobilityLoginView(login: MobilityLogin): MobilityLoginView {
+  return {
+    device: login.device,
+    userId: login.userId,
+    profile: login.profile,
+    loggedInAt: new Date(login.loggedInAt).toISOString(),
+    ...(login.expiresAt === undefined ? {} : { expiresAt: new Date(login.expiresAt).toISOString() }),
+  };
+}
+
+/** The admin API's view of the service. */
+export function mobilityControl(service: MobilityService): MobilityControl {
+  return {
+    logins: () => service.logins.map(mobilityLoginView),
+    login: async (input) => mobilityLoginView(await service.login(input)),
+    logout: (device) => mobilityLoginView(service.logout(device)),
+  };
+}

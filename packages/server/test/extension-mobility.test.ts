@@ -1,0 +1,130 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openStore } from '../src/store/index.js';
+import { phoneDevices, waitUntil } from './support/leftovers.js';
+import { startTestServer, type TestServer } from './support/test-server.js';
+import { TestPhone } from './support/test-phone.js';
+
+// Extension Mobility end to end: a login over the admin API makes the hot-desk phone ring for the
+// profile's number, survives a restart (kept in the store), and logout gives the phone its own line.
+const config = `
+settings:
+  extensionMobilityMaxLoginMinutes: 600
+lines:
+  - { dn: '4001' }
+  - { dn: '4002' }
+  - { dn: '4100' }
+devices:
+${phoneDevices(['4001', '4002'])}
+deviceProfiles:
+  - { name: alice-em, lines: ['4100'] }
+  - { name: bob-em, lines: ['4100'] }
+endUsers:
+  - { userId: alice, pin: '13579', extensionMobility: { defaultProfile: alice-em } }
+  - { userId: bob, pin: '24680', extensionMobility: { defaultProfile: bob-em } }
+`.replace("sip: { username: '4001'", "extensionMobility: true, sip: { username: '4001'");
+
+let workDir: string;
+const servers: TestServer[] = [];
+const phones: TestPhone[] = [];
+
+async function start(): Promise<TestServer> {
+  const server = await startTestServer({ config, dataDir: workDir, sipTimers: { t1: 100, t2: 400, t4: 500 } });
+  servers.push(server);
+  return server;
+}
+
+async function phone(dn: string, server: TestServer): Promise<TestPhone> {
+  const started = await TestPhone.start({
+    dn,
+    password: `pw-${dn}`,
+    serverPort: server.sipPort,
+    timers: { t1: 50, t2: 200, t4: 250 },
+  });
+  phones.push(started);
+  return started;
+}
+
+async function post(server: TestServer, path: string, body: unknown): Promise<{ status: number; json: any }> {
+  const response = await fetch(`${server.httpUrl}/api/v1/extension-mobility/${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, json: await response.json() };
+}
+
+async function logins(server: TestServer): Promise<unknown[]> {
+  const response = await fetch(`${server.httpUrl}/api/v1/extension-mobility`);
+  return ((await response.json()) as { logins: unknown[] }).logins;
+}
+
+beforeEach(async () => {
+  workDir = await mkdtemp(join(tmpdir(), 'strowger-em-'));
+});
+
+afterEach(async () => {
+  for (const started of phones.splice(0)) await started.close();
+  for (const server of servers.splice(0)) await server.strowger.stop();
+  await rm(workDir, { recursive: true, force: true });
+});
+
+describe('Extension Mobility over the admin API', () => {
+  it("a login MUST make the phone ring for the profile's number, survive a restart, and logout MUST restore the phone's own line", async () => {
+    const before = await start();
+    const hotdesk = await phone('4001', before);
+    const refused = await post(before, 'login', { user: 'alice', device: 'SEP000000004002' });
+    expect(refused.status).toBe(409);
+    expect(refused.json.detail).toMatch(/does not allow Extension Mobility; set extensionMobility: true/);
+
+    const login = await post(before, 'login', { user: 'alice', device: 'SEP000000004001', pin: '13579' });
+    expect(login.status).toBe(200);
+    expect(login.json).toMatchObject({ device: 'SEP000000004001', userId: 'alice', profile: 'alice-em' });
+    expect(login.json.expiresAt).toBeDefined();
+    expect(await logins(before)).toEqual([login.json]);
+
+    const caller = await phone('4002', before);
+    const call = await caller.call('4100');
+    expect(await waitUntil(() => hotdesk.calls.length === 1, 5000)).toBe(true);
+    expect((await call.hangUp()).status).toBe(200);
+    await before.strowger.mobility.flush();
+    await before.strowger.stop();
+
+    // Kept in the store: the login holds after a restart.
+    const after = await start();
+    expect(await logins(after)).toEqual([login.json]);
+    const logout = await post(after, 'logout', { device: 'SEP000000004001' });
+    expect(logout.status).toBe(200);
+    expect(await logins(after)).toEqual([]);
+    const again = await post(after, 'logout', { device: 'SEP000000004001' });
+    expect(again.status).toBe(404);
+    expect(again.json.detail).toMatch(/nobody is logged in on SEP000000004001/);
+    await after.strowger.mobility.flush();
+    await after.strowger.stop();
+    const store = await openStore({ dataDir: join(workDir, 'data') });
+    expect(await store.loadMobilityLogins()).toEqual([]);
+    await store.close();
+  }, 120_000);
+
+  it('five wrong PINs MUST lock the user out, say so, and refuse even the right PIN for a while', async () => {
+    const server = await start();
+    for (let attempt = 1; attempt <= 4; attempt++) {
+      const wrong = await post(server, 'login', { user: 'bob', device: 'SEP000000004001', pin: '0000' });
+      expect(wrong.status).toBe(401);
+      expect(wrong.json.detail).toBe('wrong user id or PIN for bob');
+    }
+    const fifth = await post(server, 'login', { user: 'bob', device: 'SEP000000004001', pin: '0000' });
+    expect(fifth.status).toBe(429);
+    expect(fifth.json.detail).toMatch(
+      /bob is now locked out of Extension Mobility after 5 wrong PINs; try again in 5 minutes/,
+    );
+    const right = await post(server, 'login', { user: 'bob', device: 'SEP000000004001', pin: '24680' });
+    expect(right.status).toBe(429);
+    expect(right.json.code).toBe('ACCOUNT_LOCKED');
+    expect(await logins(server)).toEqual([]);
+    // Another user is not held back by bob's lock-out.
+    expect((await post(server, 'login', { user: 'alice', device: 'SEP000000004001', pin: '13579' })).status).toBe(200);
+  }, 60_000);
+});

@@ -1,7 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Command } from 'commander';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { registerExtensionMobilityCommand } from '../src/server/commands/extension-mobility.js';
 import { openStore } from '../src/store/index.js';
 import { phoneDevices, waitUntil } from './support/leftovers.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
@@ -126,5 +128,36 @@ describe('Extension Mobility over the admin API', () => {
     expect(await logins(server)).toEqual([]);
     // Another user is not held back by bob's lock-out.
     expect((await post(server, 'login', { user: 'alice', device: 'SEP000000004001', pin: '13579' })).status).toBe(200);
+  }, 60_000);
+});
+
+describe('strowger em', () => {
+  async function run(...args: string[]): Promise<string> {
+    const program = new Command().exitOverride();
+    registerExtensionMobilityCommand(program);
+    const lines: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line));
+    try {
+      await program.parseAsync(['node', 'strowger', 'em', ...args]);
+    } finally {
+      log.mockRestore();
+    }
+    return lines.join('\n');
+  }
+
+  it('login, list and logout MUST work through the running server, and errors MUST carry its sentence', async () => {
+    const server = await start();
+    const url = ['--url', server.httpUrl];
+    expect(await run('login', '--user', 'alice', '--device', 'SEP000000004001', ...url)).toMatch(
+      /^alice is logged in on SEP000000004001 with profile alice-em until /,
+    );
+    expect(await run('list', ...url)).toMatch(/DEVICE\s+USER\s+PROFILE[^\n]*\nSEP000000004001\s+alice\s+alice-em/);
+    await expect(run('login', '--user', 'bob', '--device', 'SEP000000004001', '--pin', '1111', ...url)).rejects.toThrow(
+      'wrong user id or PIN for bob',
+    );
+    expect(await run('logout', '--device', 'SEP000000004001', ...url)).toBe(
+      'alice is logged out of SEP000000004001; it has its own lines again',
+    );
+    expect(await run('list', ...url)).toBe('nobody is logged in with Extension Mobility');
   }, 60_000);
 });

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { registerConfigCommands } from './commands/config.js';
 import { registerDevicesCommand } from './commands/devices.js';
+import { registerExtensionMobilityCommand } from './commands/extension-mobility.js';
 import { registerCallsCommand } from './commands/calls.js';
 import { registerCdrCommands } from './commands/cdr.js';
 import { registerCtiCommands } from './commands/cti.js';
@@ -16,6 +17,7 @@ const program = new Command('strowger')
 registerStartCommand(program);
 registerConfigCommands(program);
 registerDevicesCommand(program);
+registerExtensionMobilityCommand(program);
 registerCallsCommand(program);
 registerCdrCommands(program);
 registerCtiCommands(program);

@@ -50,3 +50,32 @@ async function problemOf(response: Response): Promise<{ code: ErrorCode; detail:
     return undefined;
   }
 }
+
+/** POSTs a JSON body to the running server's API and returns its JSON answer; errors as `getFromServer`'s. */
+export async function postToServer<T>(baseUrl: string, path: string, body: unknown): Promise<T> {
+  const url = new URL(path, baseUrl);
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(5000),
+    });
+  } catch (error) {
+    throw new StrowgerError(
+      ErrorCode.ResourceUnavailable,
+      `no Strowger server answered at ${baseUrl}; start one with "strowger start", or pass --url with the address it printed`,
+      { cause: error },
+    );
+  }
+  if (!response.ok) {
+    const problem = await problemOf(response);
+    if (problem !== undefined) throw new StrowgerError(problem.code, problem.detail);
+    throw new StrowgerError(
+      ErrorCode.ResourceUnavailable,
+      `the server at ${baseUrl} answered ${response.status} to ${url.pathname}`,
+    );
+  }
+  return (await response.json()) as T;
+}

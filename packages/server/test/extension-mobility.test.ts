@@ -8,6 +8,7 @@ import { openStore } from '../src/store/index.js';
 import { phoneDevices, waitUntil } from './support/leftovers.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 import { TestPhone } from './support/test-phone.js';
+import { WireClient, type Frame } from './cti/wire-client.js';
 
 // Extension Mobility end to end: a login over the admin API makes the hot-desk phone ring for the
 // profile's number, survives a restart (kept in the store), and logout gives the phone its own line.
@@ -26,6 +27,8 @@ deviceProfiles:
 endUsers:
   - { userId: alice, pin: '13579', extensionMobility: { defaultProfile: alice-em } }
   - { userId: bob, pin: '24680', extensionMobility: { defaultProfile: bob-em } }
+applicationUsers:
+  - { userId: screenpop, password: screenpop-pw, groups: ['Standard CTI Enabled'], ctiControlledProfiles: [alice-em] }
 `.replace("sip: { username: '4001'", "extensionMobility: true, sip: { username: '4001'");
 
 let workDir: string;
@@ -128,6 +131,37 @@ describe('Extension Mobility over the admin API', () => {
     expect(await logins(server)).toEqual([]);
     // Another user is not held back by bob's lock-out.
     expect((await post(server, 'login', { user: 'alice', device: 'SEP000000004001', pin: '13579' })).status).toBe(200);
+  }, 60_000);
+});
+
+describe('Extension Mobility and CTI providers', () => {
+  it('an application whose CTI-controlled profiles hold the profile MUST get the phone at login and lose it when that login ends', async () => {
+    const server = await start();
+    const client = await WireClient.connect(`ws://127.0.0.1:${server.strowger.addresses.cti.port}`);
+    try {
+      await client.hello();
+      const opened = await client.open('screenpop', 'screenpop-pw');
+      expect(opened.terminals).toEqual([]);
+      const { providerId } = opened;
+
+      expect((await post(server, 'login', { user: 'alice', device: 'SEP000000004001' })).status).toBe(200);
+      const created = await client.waitForEvent(providerId, (e: Frame) => e.type === 'CiscoTermCreatedEv');
+      expect(created.terminal).toMatchObject({ name: 'SEP000000004001', restricted: false, addresses: ['4100'] });
+      await client.waitForEvent(providerId, (e: Frame) => e.type === 'CiscoAddrCreatedEv' && e.address.name === '4100');
+      const target = { kind: 'terminal', name: 'SEP000000004001' };
+      expect((await client.request('observer.add', { providerId, target })).result.observerId).toMatch(/^o-/);
+
+      // Bob's login replaces Alice's: his profile is not the application's, so the phone leaves its domain.
+      expect((await post(server, 'login', { user: 'bob', device: 'SEP000000004001' })).status).toBe(200);
+      await client.waitForEvent(
+        providerId,
+        (e: Frame) => e.type === 'CiscoTermRemovedEv' && e.name === 'SEP000000004001',
+      );
+      await client.waitForEvent(providerId, (e: Frame) => e.type === 'TermObservationEndedEv');
+      expect(client.invalid).toEqual([]);
+    } finally {
+      await client.close();
+    }
   }, 60_000);
 });
 

@@ -45,6 +45,7 @@ export class MobilityService {
   readonly #throttle: LoginThrottle;
   #snapshot: ConfigSnapshot;
   #listener: MobilityListener | undefined;
+  #logins: readonly MobilityLogin[] = [];
   /** Store writes in order, so a quick login–logout never lands the other way round. */
   #writes: Promise<void> = Promise.resolve();
 
@@ -123,8 +124,9 @@ export class MobilityService {
     this.engine.updateConfig(config);
   }
 
-  get logins(): MobilityLogin[] {
-    return this.engine.logins;
+  /** The logins in force, by device; the same array until the next login or logout (the CTI layer caches by it). */
+  get logins(): readonly MobilityLogin[] {
+    return this.#logins;
   }
 
   /** Logs a user in; with a PIN, checks it first, refusing while the user is locked out. */
@@ -176,7 +178,8 @@ export class MobilityService {
   }
 
   #notify(): void {
-    this.#listener?.updateExtensionMobility(this.engine.logins);
+    this.#logins = this.engine.logins;
+    this.#listener?.updateExtensionMobility(this.#logins);
   }
 }
 
@@ -185,7 +188,7 @@ function lockedOut(userId: string, waitMs: number, now: string): StrowgerError {
   return new StrowgerError(
     ErrorCode.AccountLocked,
     `${userId} is ${now}locked out of Extension Mobility after ${pinLockout.attempts} wrong PINs; try again in ${minutes} minute${minutes === 1 ? '' : 's'}, or ask an administrator to log the user in`,
-    { details: { retryAfterSeconds: Math.ceil(waitMs / 1000) } },
+    { details: { retryAfterMs: waitMs } },
   );
 }
 

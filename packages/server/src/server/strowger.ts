@@ -356,7 +356,9 @@ export class Strowger {
         calls: { listCalls: () => late.engine?.listCalls() ?? [] },
         callRecords: { listCallRecords: (query) => store.listCallRecords(query) },
         // Indexed once per snapshot, so the explainer follows configuration changes as they commit.
-        cti: { configuration: () => CtiConfiguration.fromSnapshot(late.instance?.snapshot ?? snapshot) },
+        cti: {
+          configuration: () => CtiConfiguration.fromSnapshot(late.instance?.snapshot ?? snapshot, mobility.logins),
+        },
         ctiAsyncApi: ctiAsyncApiDocument,
         extensionMobility: mobilityControl(mobility),
         health: {

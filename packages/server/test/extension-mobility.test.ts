@@ -52,7 +52,7 @@ async function phone(dn: string, server: TestServer): Promise<TestPhone> {
   return started;
 }
 
-async function post(server: TestServer, path: string, body: unknown): Promise<{ status: number; json: any }> {
+async function post(server: TestServer, path: string, body: unknown): Promise<{ status: number; json: Frame }> {
   const response = await fetch(`${server.httpUrl}/api/v1/extension-mobility/${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -1,16 +1,8 @@
 import { randomInt } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import {
-  EncodedAudio,
-  FrameClock,
-  LoopPlayer,
-  Mixer,
-  RtpStream,
-  g711PayloadType,
-  readWav,
-  type G711Law,
-} from '../media/index.js';
+import { EncodedAudio, LoopPlayer, Mixer, PacingClock, g711PayloadType, readWav, type G711Law } from '@strowger/media';
+import { RtpStream } from '@strowger/media/node';
 import { readAudio, writeAudio, type AudioFormat } from '../sdp/index.js';
 import type { ConferenceBridge, MediaEndpoint, MediaResources } from '../switch/index.js';
 
@@ -39,7 +31,7 @@ export class ServerMediaResources implements MediaResources {
   readonly #address: string;
   readonly #bind: string;
   readonly #music: EncodedAudio;
-  readonly #clock = new FrameClock();
+  readonly #clock = new PacingClock();
   readonly #open = new Set<ServerEndpoint>();
 
   private constructor(address: string, bind: string, music: EncodedAudio) {

@@ -1,25 +1,33 @@
-import type { FrameClock } from './frame-clock.js';
-import { samplesPerFrame } from './frame-clock.js';
+import { ErrorCode, StrowgerError } from '@strowger/core';
 import { encodeG711, type G711Law } from './g711.js';
-import type { RtpStream } from './rtp-stream.js';
+import { samplesPerFrame, type PacingClock } from './pacing-clock.js';
+import type { RtpEndpoint } from './rtp-endpoint.js';
 
 /**
  * Plays audio into an RTP stream in a loop, one 20 ms frame per clock tick: music on hold. The
  * audio is encoded once per law and shared by every player of it.
  */
 export class LoopPlayer {
-  readonly #stream: RtpStream;
+  readonly #stream: RtpEndpoint;
   readonly #frames: readonly Uint8Array[];
   #next = 0;
+  #lastFrame = -1;
   readonly #unsubscribe: () => void;
 
-  constructor(clock: FrameClock, stream: RtpStream, audio: EncodedAudio, law: G711Law) {
+  constructor(clock: PacingClock, stream: RtpEndpoint, audio: EncodedAudio, law: G711Law) {
     this.#stream = stream;
     this.#frames = audio.frames(law);
-    this.#unsubscribe = clock.subscribe(() => this.#tick());
+    this.#unsubscribe = clock.subscribe((frame) => this.#tick(frame));
   }
 
-  #tick(): void {
+  #tick(frameNumber: number): void {
+    // Frames the clock skipped after a stall are skipped in the music too, and in media time.
+    const skipped = frameNumber - this.#lastFrame - 1;
+    this.#lastFrame = frameNumber;
+    if (skipped > 0) {
+      this.#stream.skip(skipped * samplesPerFrame);
+      this.#next = (this.#next + skipped) % this.#frames.length;
+    }
     const frame = this.#frames[this.#next];
     if (frame === undefined) return;
     this.#stream.send(frame, samplesPerFrame);
@@ -37,7 +45,12 @@ export class EncodedAudio {
   readonly #byLaw = new Map<G711Law, Uint8Array[]>();
 
   constructor(samples: Int16Array) {
-    if (samples.length < samplesPerFrame) throw new Error('the audio is shorter than one 20 ms frame');
+    if (samples.length < samplesPerFrame) {
+      throw new StrowgerError(
+        ErrorCode.InvalidArgument,
+        'the audio is shorter than one 20 ms frame; give a longer file',
+      );
+    }
     this.#samples = samples;
   }
 

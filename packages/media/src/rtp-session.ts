@@ -1,0 +1,594 @@
+import {
+  ErrorCode,
+  StrowgerError,
+  TypedEmitter,
+  silentLogger,
+  systemClock,
+  type Clock,
+  type Logger,
+} from '@strowger/core';
+import { encodeFrames, loadAudio, type AudioSource } from './audio-source.js';
+import { decodeG711, g711PayloadType, g711Silence, type G711Law } from './g711.js';
+import { InbandDtmfDetector } from './inband-dtmf.js';
+import { JitterBuffer } from './jitter-buffer.js';
+import { PacingClock, frameMs, samplesPerFrame } from './pacing-clock.js';
+import { decodeRtcp, encodeRtcp, type RtcpPacket } from './rtcp-packet.js';
+import { RtcpReporter } from './rtcp-reporter.js';
+import { decodeRtp, type RtpPacket } from './rtp-packet.js';
+import { RtpReceiverStatistics } from './rtp-statistics.js';
+import { RtpSender } from './rtp-sender.js';
+import { randomUint32, type AbortSignalLike } from './host.js';
+import { SilenceDetector } from './silence-detector.js';
+import {
+  TelephoneEventReceiver,
+  defaultDigitGapMs,
+  defaultTelephoneEventPayloadType,
+  encodeTelephoneEvent,
+  isDtmfDigit,
+  telephoneEventFrames,
+  type DtmfDigit,
+} from './telephone-event.js';
+import { sameAddress, type AudioFiles, type DatagramAddress, type DatagramTransport } from './transport.js';
+import { writeWav, type WavEncoding } from './wav.js';
+import { DigitCollector, type CollectDigitsOptions, type CollectDigitsResult } from './digit-collector.js';
+
+export interface RtpSessionOptions {
+  /** The transport RTP travels on. */
+  readonly rtp: DatagramTransport;
+  /** The transport RTCP travels on (by convention the RTP port + 1); without one, no RTCP is sent or read. */
+  readonly rtcp?: DatagramTransport;
+  /** Where to send RTP; without it, the session sends once the far end's first packet says where it is. */
+  readonly remote?: DatagramAddress;
+  /** Where to send RTCP (default: the remote RTP port + 1, then wherever the far end's RTCP comes from). */
+  readonly remoteRtcp?: DatagramAddress;
+  /**
+   * Follow the far end to the address its RTP comes from (symmetric RTP, as a far end behind NAT
+   * needs); default true.
+   */
+  readonly symmetric?: boolean;
+  /** The G.711 law sent (default µ-law); both are understood on receipt, by payload type. */
+  readonly law?: G711Law;
+  /** The audio payload type sent (default the law's static type, 0 or 8). */
+  readonly payloadType?: number;
+  /** The negotiated telephone-event payload type (default 101). */
+  readonly telephoneEventPayloadType?: number;
+  /** Also detect DTMF tones in the received audio (for peers that do not send RFC 4733); default false. */
+  readonly inbandDtmf?: boolean;
+  /** Where prompts are read and recordings written by name; the Node.js entry gives the file system. */
+  readonly files?: AudioFiles;
+  /** Paces the frames; the process-wide default clock unless given. */
+  readonly pacing?: PacingClock;
+  /** Timers for digit timeouts, recording limits and RTCP (default: the host's). */
+  readonly clock?: Clock;
+  /** Send silence while nothing plays, so the far end hears a steady stream (default true). */
+  readonly sendSilence?: boolean;
+  /** The RTCP report interval (default 5000 ms, randomised ±50 %). */
+  readonly rtcpIntervalMs?: number;
+  /** Packets the jitter buffer waits behind a gap before it gives the missing one up (default 3). */
+  readonly jitterDepth?: number;
+  /** The RTCP CNAME (default a random one). */
+  readonly cname?: string;
+  readonly logger?: Logger;
+}
+
+export type DigitSource = 'rfc4733' | 'inband';
+
+export interface RtpSessionEvents extends Record<string, unknown> {
+  /** A key pressed at the far end, reported once per press. */
+  digit: { digit: DtmfDigit; source: DigitSource };
+  /** Audio received, in order, decoded: one frame per packet. */
+  audio: { samples: Int16Array };
+  /** The far end's RTP address changed (symmetric RTP). */
+  remote: DatagramAddress;
+  /** An RTCP compound packet from the far end. */
+  rtcp: { packets: RtcpPacket[]; from: DatagramAddress };
+  /** The session closed; `reason` says why. */
+  closed: { reason: string };
+}
+
+export interface PlayOptions {
+  /** Stop when a key is pressed: true for any key, or a string of the keys that interrupt. */
+  readonly interruptOnDigit?: boolean | string;
+  /** Aborting stops the prompt; play() then resolves with reason "stopped". */
+  readonly signal?: AbortSignalLike;
+}
+
+export interface PlayResult {
+  readonly reason: 'finished' | 'digit' | 'stopped';
+  /** The key that interrupted; it stays in the type-ahead buffer for the next collectDigits(). */
+  readonly digit?: DtmfDigit;
+  readonly playedMs: number;
+}
+
+export interface RecordOptions {
+  /** The longest recording (default 120 s). */
+  readonly maxSeconds?: number;
+  /** End after this much silence, which is trimmed off (default: silence does not end it). */
+  readonly silenceSeconds?: number;
+  /** The level below which audio counts as silence, dBFS (default −45). */
+  readonly silenceThresholdDb?: number;
+  /** Stop when a key is pressed (default true: any key; or a string of the keys that stop it). */
+  readonly interruptOnDigit?: boolean | string;
+  /** How the WAV file holds the audio (default the session's law). */
+  readonly encoding?: WavEncoding;
+  /** Aborting stops the recording; what was recorded is kept and resolved with reason "stopped". */
+  readonly signal?: AbortSignalLike;
+}
+
+export interface RecordResult {
+  readonly reason: 'maxSeconds' | 'silence' | 'digit' | 'stopped';
+  readonly digit?: DtmfDigit;
+  /** The recorded audio, 8 kHz mono. */
+  readonly samples: Int16Array;
+  readonly seconds: number;
+  /** Whether anything above the silence threshold was heard. */
+  readonly heardSound: boolean;
+}
+
+export interface SendDigitsOptions {
+  /** Tone length of each digit (default 100 ms). */
+  readonly durationMs?: number;
+  /** Pause between digits (default 60 ms). */
+  readonly gapMs?: number;
+}
+
+export interface RtpSessionStats {
+  readonly packetsSent: number;
+  readonly octetsSent: number;
+  readonly packetsReceived: number;
+  readonly packetsLost: number;
+  /** Interarrival jitter of the far end's stream, in ms. */
+  readonly jitterMs: number;
+  readonly late: number;
+  readonly duplicates: number;
+}
+
+interface Playback {
+  readonly frames: Uint8Array[];
+  readonly interrupt: (digit: DtmfDigit) => boolean;
+  readonly finish: (result: PlayResult) => void;
+  readonly fail: (error: Error) => void;
+  next: number;
+}
+
+interface Recording {
+  readonly chunks: Int16Array[];
+  readonly silence: SilenceDetector;
+  readonly maxSamples: number;
+  readonly silenceSeconds: number | undefined;
+  readonly interrupt: (digit: DtmfDigit) => boolean;
+  readonly finish: (reason: RecordResult['reason'], digit?: DtmfDigit) => void;
+  readonly fail: (error: Error) => void;
+  samples: number;
+  /** Frame ticks since the last audio arrived: a far end that sends nothing is silent too. */
+  quietTicks: number;
+  ticks: number;
+}
+
+let sharedPacing: PacingClock | undefined;
+/** The process-wide pacing clock sessions use unless given one. */
+export function defaultPacingClock(): PacingClock {
+  sharedPacing ??= new PacingClock();
+  return sharedPacing;
+}
+
+const interrupts = (option: boolean | string | undefined, fallback: boolean) => (digit: DtmfDigit) =>
+  option === undefined ? fallback : typeof option === 'string' ? option.includes(digit) : option;
+
+/**
+ * One RTP media session: what an application needs to answer a call on a CTI port without writing
+ * RTP. It sends a 20 ms G.711 frame on every tick of a drift-free pacing clock (the current
+ * prompt, a digit being sent, or silence), takes the far end's packets through a jitter buffer,
+ * reports DTMF from RFC 4733 events (and, if asked, from in-band tones), and sends RTCP reports.
+ * play(), record() and collectDigits() are promises; a key press can end the first two.
+ */
+export class RtpSession {
+  readonly #rtp: DatagramTransport;
+  readonly #rtcp: DatagramTransport | undefined;
+  readonly #emitter: TypedEmitter<RtpSessionEvents>;
+  readonly #logger: Logger;
+  readonly #clock: Clock;
+  readonly #files: AudioFiles | undefined;
+  readonly #law: G711Law;
+  readonly #payloadType: number;
+  readonly #eventPayloadType: number;
+  readonly #symmetric: boolean;
+  readonly #sendSilence: boolean;
+  readonly #sender = new RtpSender();
+  readonly #silenceFrame: Uint8Array;
+  readonly #jitter: JitterBuffer<RtpPacket>;
+  readonly #events = new TelephoneEventReceiver();
+  readonly #inband: InbandDtmfDetector | undefined;
+  readonly #digits: DigitCollector;
+  readonly #reporter: RtcpReporter | undefined;
+  readonly #stopPacing: () => void;
+  #remote: DatagramAddress | undefined;
+  #remoteRtcp: DatagramAddress | undefined;
+  #rtcpLatched = false;
+  #source: RtpReceiverStatistics | undefined;
+  #frame = 0;
+  /** Frames of telephone events to send, in place of audio. */
+  #outgoingEvents: { payload: Uint8Array; start: boolean; gap: boolean; done?: () => void }[] = [];
+  #eventStartSamples = 0;
+  #playbacks: Playback[] = [];
+  #recording: Recording | undefined;
+  #closed: string | undefined;
+
+  constructor(options: RtpSessionOptions) {
+    this.#rtp = options.rtp;
+    this.#rtcp = options.rtcp;
+    this.#logger = options.logger ?? silentLogger;
+    this.#emitter = new TypedEmitter(this.#logger);
+    this.#clock = options.clock ?? systemClock;
+    this.#files = options.files;
+    this.#law = options.law ?? 'pcmu';
+    this.#payloadType = options.payloadType ?? g711PayloadType[this.#law];
+    this.#eventPayloadType = options.telephoneEventPayloadType ?? defaultTelephoneEventPayloadType;
+    this.#symmetric = options.symmetric ?? true;
+    this.#sendSilence = options.sendSilence ?? true;
+    this.#silenceFrame = new Uint8Array(samplesPerFrame).fill(g711Silence[this.#law]);
+    this.#jitter = new JitterBuffer({ depth: options.jitterDepth ?? 3 });
+    this.#inband = options.inbandDtmf === true ? new InbandDtmfDetector() : undefined;
+    this.#digits = new DigitCollector(this.#clock);
+    this.#remote = options.remote;
+    this.#remoteRtcp = options.remoteRtcp ?? rtcpBeside(options.remote);
+    this.#rtp.onDatagram = (data, from) => this.#receiveRtp(data, from);
+    if (this.#rtcp !== undefined) {
+      this.#rtcp.onDatagram = (data, from) => this.#receiveRtcp(data, from);
+      this.#reporter = new RtcpReporter(
+        {
+          sender: this.#sender,
+          source: () => this.#source,
+          mediaSamplesNow: () => this.#frame * samplesPerFrame,
+          send: (packets) => this.#sendRtcp(packets),
+          cname: options.cname ?? `strowger-${randomUint32().toString(16)}`,
+        },
+        { clock: this.#clock, wallClock: systemClock, intervalMs: options.rtcpIntervalMs },
+      );
+    }
+    this.#stopPacing = (options.pacing ?? defaultPacingClock()).subscribe((frame) => this.#tick(frame));
+  }
+
+  on<K extends keyof RtpSessionEvents>(event: K, listener: (payload: RtpSessionEvents[K]) => void): () => void {
+    return this.#emitter.on(event, listener);
+  }
+
+  get local(): DatagramAddress {
+    return this.#rtp.local;
+  }
+
+  get remote(): DatagramAddress | undefined {
+    return this.#remote;
+  }
+
+  /** Points the stream at a (new) far end, as a re-INVITE or a CTI media event says. */
+  set remote(remote: DatagramAddress | undefined) {
+    this.#remote = remote;
+    if (!this.#rtcpLatched) this.#remoteRtcp = rtcpBeside(remote);
+  }
+
+  get ssrc(): number {
+    return this.#sender.ssrc;
+  }
+
+  get closed(): boolean {
+    return this.#closed !== undefined;
+  }
+
+  get stats(): RtpSessionStats {
+    const jitter = this.#jitter.stats;
+    const source = this.#source;
+    return {
+      packetsSent: this.#sender.packetsSent,
+      octetsSent: this.#sender.octetsSent,
+      packetsReceived: source?.received ?? 0,
+      packetsLost: jitter.lost,
+      jitterMs: ((source?.jitter ?? 0) / 8000) * 1000,
+      late: jitter.late,
+      duplicates: jitter.duplicates,
+    };
+  }
+
+  /**
+   * Plays audio to the far end and resolves when it has been sent, a key interrupts it, or the
+   * signal aborts it. Prompts queue: a second play() starts when the first ends. A prompt that may
+   * be interrupted and finds a key already pressed (typed ahead) ends at once, so a caller who
+   * knows the menu need not listen to it.
+   */
+  async play(source: AudioSource, options: PlayOptions = {}): Promise<PlayResult> {
+    this.#assertOpen('play');
+    const frames = encodeFrames(await loadAudio(source, this.#files), this.#law);
+    this.#assertOpen('play');
+    const interrupt = interrupts(options.interruptOnDigit, false);
+    return new Promise<PlayResult>((resolve, reject) => {
+      const { signal } = options;
+      const playback: Playback = {
+        frames,
+        interrupt,
+        next: 0,
+        finish: (result) => {
+          signal?.removeEventListener('abort', onAbort);
+          this.#playbacks = this.#playbacks.filter((p) => p !== playback);
+          resolve(result);
+        },
+        fail: (error) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      };
+      const onAbort = () => playback.finish({ reason: 'stopped', playedMs: playback.next * frameMs });
+      if (signal?.aborted === true) return onAbort();
+      const typedAhead = [...this.#digits.pending].filter(isDtmfDigit).find((digit) => interrupt(digit));
+      if (typedAhead !== undefined) return resolve({ reason: 'digit', digit: typedAhead, playedMs: 0 });
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#playbacks.push(playback);
+    });
+  }
+
+  /**
+   * Records the far end's audio until `maxSeconds`, `silenceSeconds` of silence, a key, or the
+   * signal; with `file`, also writes it there as a WAV file (through the session's AudioFiles).
+   */
+  async record(file: string | undefined, options: RecordOptions = {}): Promise<RecordResult> {
+    this.#assertOpen('record');
+    if (this.#recording !== undefined) {
+      throw new StrowgerError(ErrorCode.InvalidState, 'a recording is already running on this session; await it first');
+    }
+    const maxSeconds = options.maxSeconds ?? 120;
+    if (!(maxSeconds > 0)) throw new StrowgerError(ErrorCode.InvalidArgument, 'record(): maxSeconds must be above 0');
+    const result = await new Promise<RecordResult>((resolve, reject) => {
+      const { signal } = options;
+      const recording: Recording = {
+        chunks: [],
+        silence: new SilenceDetector({ thresholdDb: options.silenceThresholdDb }),
+        maxSamples: Math.round(maxSeconds * 8000),
+        silenceSeconds: options.silenceSeconds,
+        interrupt: interrupts(options.interruptOnDigit, true),
+        samples: 0,
+        quietTicks: 0,
+        ticks: 0,
+        finish: (reason, digit) => {
+          signal?.removeEventListener('abort', onAbort);
+          this.#recording = undefined;
+          resolve(finishRecording(recording, reason, digit));
+        },
+        fail: (error) => {
+          signal?.removeEventListener('abort', onAbort);
+          this.#recording = undefined;
+          reject(error);
+        },
+      };
+      const onAbort = () => recording.finish('stopped');
+      this.#recording = recording;
+      if (signal?.aborted === true) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+    if (file !== undefined) {
+      if (this.#files === undefined) {
+        throw new StrowgerError(ErrorCode.Unsupported, `cannot write ${file}: this media session has no file access`);
+      }
+      await this.#files.write(file, writeWav(result.samples, options.encoding ?? this.#law));
+    }
+    return result;
+  }
+
+  /**
+   * Collects key presses: digits typed ahead come first, then new ones, until `max` digits, the
+   * terminator (not included), `timeout` ms without a first digit, or `interDigitTimeout` ms
+   * between two.
+   */
+  collectDigits(options: CollectDigitsOptions = {}): Promise<CollectDigitsResult> {
+    this.#assertOpen('collectDigits');
+    return this.#digits.collect(options);
+  }
+
+  /** Forgets digits typed ahead. */
+  clearDigits(): void {
+    this.#digits.clear();
+  }
+
+  /**
+   * Sends key presses as RFC 4733 telephone-events (in place of audio while they last); resolves
+   * when the last end packet has gone.
+   */
+  sendDigits(digits: string, options: SendDigitsOptions = {}): Promise<void> {
+    this.#assertOpen('sendDigits');
+    const keys = [...digits.toUpperCase()];
+    const wrong = keys.find((key) => !isDtmfDigit(key));
+    if (wrong !== undefined) {
+      return Promise.reject(
+        new StrowgerError(ErrorCode.InvalidArgument, `sendDigits(): "${wrong}" is not a DTMF key (0-9, *, #, A-D)`),
+      );
+    }
+    const gapFrames = Math.max(1, Math.round((options.gapMs ?? defaultDigitGapMs) / frameMs));
+    return new Promise<void>((resolve) => {
+      keys.forEach((key, index) => {
+        const frames = telephoneEventFrames(key as DtmfDigit, { durationMs: options.durationMs });
+        frames.forEach((event, i) =>
+          this.#outgoingEvents.push({ payload: encodeTelephoneEvent(event), start: i === 0, gap: false }),
+        );
+        for (let i = 0; i < gapFrames; i++) {
+          const last = index === keys.length - 1 && i === gapFrames - 1;
+          this.#outgoingEvents.push({
+            payload: this.#silenceFrame,
+            start: false,
+            gap: true,
+            done: last ? resolve : undefined,
+          });
+        }
+      });
+    });
+  }
+
+  /** Stops everything: pending play() and record() reject with InvalidState, an RTCP BYE goes out. */
+  close(reason = 'closed'): void {
+    if (this.#closed !== undefined) return;
+    this.#closed = reason;
+    this.#stopPacing();
+    this.#reporter?.goodbye();
+    const error = new StrowgerError(ErrorCode.InvalidState, `the media session ended (${reason})`);
+    for (const playback of this.#playbacks.splice(0)) playback.fail(error);
+    this.#recording?.fail(error);
+    this.#digits.close(error);
+    for (const pending of this.#outgoingEvents.splice(0)) pending.done?.();
+    this.#rtp.onDatagram = undefined;
+    this.#rtp.close();
+    if (this.#rtcp !== undefined) {
+      this.#rtcp.onDatagram = undefined;
+      this.#rtcp.close();
+    }
+    this.#emitter.emit('closed', { reason });
+  }
+
+  #assertOpen(method: string): void {
+    if (this.#closed !== undefined) {
+      throw new StrowgerError(ErrorCode.InvalidState, `${method}(): the media session has ended (${this.#closed})`);
+    }
+  }
+
+  /** One 20 ms frame: send what is due, and move the recording's clock. */
+  #tick(frame: number): void {
+    this.#frame = frame;
+    const samples = frame * samplesPerFrame;
+    this.#tickRecording();
+    const event = this.#outgoingEvents.shift();
+    if (event !== undefined) {
+      if (event.start) this.#eventStartSamples = samples;
+      if (event.gap) this.#send(this.#payloadType, samples, event.payload, false);
+      else this.#send(this.#eventPayloadType, this.#eventStartSamples, event.payload, event.start);
+      event.done?.();
+      return;
+    }
+    const playback = this.#playbacks[0];
+    if (playback !== undefined) {
+      const payload = playback.frames[playback.next++];
+      if (payload !== undefined) this.#send(this.#payloadType, samples, payload, false);
+      if (playback.next >= playback.frames.length)
+        playback.finish({ reason: 'finished', playedMs: playback.next * frameMs });
+      return;
+    }
+    if (this.#sendSilence) this.#send(this.#payloadType, samples, this.#silenceFrame, false);
+  }
+
+  #send(payloadType: number, samples: number, payload: Uint8Array, marker: boolean): void {
+    const remote = this.#remote;
+    if (remote === undefined) return;
+    // RFC 3550 §5.1: the marker bit marks the first packet of a talkspurt, here the stream's first.
+    const first = this.#sender.packetsSent === 0;
+    this.#rtp.send(this.#sender.packet(payloadType, samples, payload, marker || first), remote);
+  }
+
+  #receiveRtp(data: Uint8Array, from: DatagramAddress): void {
+    const packet = decodeRtp(data);
+    if (packet === undefined) return;
+    if (this.#symmetric && !sameAddress(this.#remote, from)) {
+      this.remote = { address: from.address, port: from.port };
+      this.#emitter.emit('remote', this.#remote!);
+    }
+    if (this.#source?.ssrc !== packet.ssrc) {
+      // A new source (or a restarted one) starts afresh: ordering and statistics are per SSRC.
+      this.#source = new RtpReceiverStatistics(packet.ssrc, packet.sequence);
+      this.#jitter.reset();
+    }
+    this.#source.update(packet.sequence, packet.timestamp, this.#clock.now());
+    if (packet.payloadType === this.#eventPayloadType) {
+      const received = this.#events.receive(packet.timestamp, packet.payload);
+      if (received !== undefined) this.#digit(received.digit, 'rfc4733');
+      return;
+    }
+    // The payload is a view into a buffer the transport may reuse: keep a copy.
+    const copy = { ...packet, payload: Uint8Array.from(packet.payload) };
+    for (const ready of this.#jitter.push(copy).ready) this.#audio(ready);
+  }
+
+  #audio(packet: RtpPacket): void {
+    const law = packet.payloadType === 0 ? 'pcmu' : packet.payloadType === 8 ? 'pcma' : undefined;
+    if (law === undefined) return;
+    const samples = decodeG711(law, packet.payload);
+    this.#emitter.emit('audio', { samples });
+    if (this.#inband !== undefined) for (const digit of this.#inband.push(samples)) this.#digit(digit, 'inband');
+    const recording = this.#recording;
+    if (recording === undefined) return;
+    recording.quietTicks = 0;
+    const room = recording.maxSamples - recording.samples;
+    const kept = samples.length > room ? samples.subarray(0, room) : samples;
+    recording.chunks.push(kept);
+    recording.samples += kept.length;
+    const silentSeconds = recording.silence.push(kept);
+    if (recording.samples >= recording.maxSamples) recording.finish('maxSeconds');
+    else if (recording.silenceSeconds !== undefined && silentSeconds >= recording.silenceSeconds)
+      recording.finish('silence');
+  }
+
+  /** The recording's own clock: the far end may send nothing at all (silence suppression, a dead line). */
+  #tickRecording(): void {
+    const recording = this.#recording;
+    if (recording === undefined) return;
+    recording.ticks += 1;
+    recording.quietTicks += 1;
+    const quietSeconds = (recording.quietTicks * frameMs) / 1000;
+    // A little slack over maxSeconds lets frames still in flight arrive before the time limit ends it.
+    const slackTicks = 10;
+    if (recording.ticks >= recording.maxSamples / samplesPerFrame + slackTicks) recording.finish('maxSeconds');
+    else if (recording.silenceSeconds !== undefined && quietSeconds >= recording.silenceSeconds)
+      recording.finish('silence');
+  }
+
+  #digit(digit: DtmfDigit, source: DigitSource): void {
+    this.#emitter.emit('digit', { digit, source });
+    this.#digits.push(digit);
+    // The prompt playing and those queued behind it that a key may interrupt end: the caller has answered.
+    for (const queued of [...this.#playbacks]) {
+      if (queued.interrupt(digit)) queued.finish({ reason: 'digit', digit, playedMs: queued.next * frameMs });
+    }
+    const recording = this.#recording;
+    if (recording !== undefined && recording.interrupt(digit)) {
+      this.#digits.take(digit);
+      recording.finish('digit', digit);
+    }
+  }
+
+  #receiveRtcp(data: Uint8Array, from: DatagramAddress): void {
+    const packets = decodeRtcp(data);
+    if (packets === undefined) return;
+    if (this.#symmetric) {
+      this.#remoteRtcp = { address: from.address, port: from.port };
+      this.#rtcpLatched = true;
+    }
+    for (const packet of packets) {
+      if (packet.type === 'sr' && packet.ssrc === this.#source?.ssrc)
+        this.#source.senderReport(packet, this.#clock.now());
+    }
+    this.#emitter.emit('rtcp', { packets, from });
+  }
+
+  #sendRtcp(packets: RtcpPacket[]): void {
+    const to = this.#remoteRtcp;
+    if (this.#rtcp === undefined || to === undefined) return;
+    this.#rtcp.send(encodeRtcp(packets), to);
+  }
+}
+
+const rtcpBeside = (rtp: DatagramAddress | undefined): DatagramAddress | undefined =>
+  rtp === undefined ? undefined : { address: rtp.address, port: rtp.port + 1 };
+
+function finishRecording(recording: Recording, reason: RecordResult['reason'], digit?: DtmfDigit): RecordResult {
+  let total = recording.samples;
+  // A recording ended by silence loses the silence that ended it (callers hang up into dead air).
+  if (reason === 'silence') total = Math.max(0, total - Math.round(recording.silence.silentSeconds * 8000));
+  const samples = new Int16Array(total);
+  let at = 0;
+  for (const chunk of recording.chunks) {
+    if (at >= total) break;
+    const part = chunk.subarray(0, total - at);
+    samples.set(part, at);
+    at += part.length;
+  }
+  return {
+    reason,
+    ...(digit === undefined ? {} : { digit }),
+    samples,
+    seconds: total / 8000,
+    heardSound: recording.silence.heardSound,
+  };
+}

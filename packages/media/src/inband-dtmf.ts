@@ -6,7 +6,7 @@
  * levels within the allowed twist, and together almost all of the block's energy (speech and music
  * spread theirs over many frequencies). A digit is reported once, when two blocks in a row hold it.
  */
-import { dtmfDigits, type DtmfDigit } from './telephone-event.js';
+import type { DtmfDigit } from './telephone-event.js';
 
 /** Row (low group) and column (high group) frequencies in Hz; the key is at their crossing. */
 export const dtmfRowHz = [697, 770, 852, 941] as const;

@@ -527,8 +527,9 @@ export class RtpSession {
     recording.ticks += 1;
     recording.quietTicks += 1;
     const quietSeconds = (recording.quietTicks * frameMs) / 1000;
-    // A little slack over maxSeconds lets frames still in flight arrive before the time limit ends it.
-    const slackTicks = 10;
+    // Half a second of slack over maxSeconds lets frames still in flight (or a prompt still being read
+    // at the far end) arrive before the time limit ends the recording.
+    const slackTicks = 25;
     if (recording.ticks >= recording.maxSamples / samplesPerFrame + slackTicks) recording.finish('maxSeconds');
     else if (recording.silenceSeconds !== undefined && quietSeconds >= recording.silenceSeconds)
       recording.finish('silence');

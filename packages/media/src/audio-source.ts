@@ -1,17 +1,31 @@
 import { ErrorCode, StrowgerError } from '@strowger/core';
-import { encodeG711, g711Silence, type G711Law } from './g711.js';
-import { samplesPerFrame } from './pacing-clock.js';
+import type { G711Law } from './g711.js';
 import type { AudioFiles } from './transport.js';
+import { EncodedAudio, encodeFrames } from './encoded-audio.js';
 import { readWav } from './wav.js';
 
 /**
  * What `play()` accepts: a file name (read through the session's AudioFiles), the bytes of a WAV
- * file, or 8 kHz 16-bit samples.
+ * file, 8 kHz 16-bit samples, or EncodedAudio — a prompt encoded once and shared by every session
+ * that plays it, which is what an application serving many calls should pass.
  */
-export type AudioSource = string | Uint8Array | Int16Array;
+export type AudioSource = string | Uint8Array | Int16Array | EncodedAudio;
+
+/** The 20 ms frames of a source in `law`. */
+export async function loadFrames(
+  source: AudioSource,
+  law: G711Law,
+  files: AudioFiles | undefined,
+): Promise<readonly Uint8Array[]> {
+  if (source instanceof EncodedAudio) return source.frames(law);
+  return encodeFrames(await loadAudio(source, files), law);
+}
 
 /** The samples of a source, at 8 kHz mono. */
-export async function loadAudio(source: AudioSource, files: AudioFiles | undefined): Promise<Int16Array> {
+export async function loadAudio(
+  source: Exclude<AudioSource, EncodedAudio>,
+  files: AudioFiles | undefined,
+): Promise<Int16Array> {
   if (source instanceof Int16Array) return source;
   if (source instanceof Uint8Array) return readWav(source, 'the audio');
   if (files === undefined) {
@@ -21,15 +35,4 @@ export async function loadAudio(source: AudioSource, files: AudioFiles | undefin
     );
   }
   return readWav(await files.read(source), source);
-}
-
-/** Samples cut into 20 ms frames of one G.711 law; the last frame is filled up with silence. */
-export function encodeFrames(samples: Int16Array, law: G711Law): Uint8Array[] {
-  const frames: Uint8Array[] = [];
-  for (let start = 0; start < samples.length; start += samplesPerFrame) {
-    const frame = new Uint8Array(samplesPerFrame).fill(g711Silence[law]);
-    encodeG711(law, samples.subarray(start, Math.min(samples.length, start + samplesPerFrame)), frame);
-    frames.push(frame);
-  }
-  return frames;
 }

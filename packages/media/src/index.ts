@@ -59,7 +59,8 @@ export {
   type PacingClockOptions,
   type PacingStats,
 } from './pacing-clock.js';
-export { EncodedAudio, LoopPlayer } from './loop-player.js';
+export { EncodedAudio, encodeFrames } from './encoded-audio.js';
+export { LoopPlayer } from './loop-player.js';
 export { Mixer } from './mixer.js';
 export type { RtpEndpoint } from './rtp-endpoint.js';
 export type { AudioFiles, DatagramAddress, DatagramTransport } from './transport.js';

@@ -1,5 +1,5 @@
-import { ErrorCode, StrowgerError } from '@strowger/core';
-import { encodeG711, type G711Law } from './g711.js';
+import type { EncodedAudio } from './encoded-audio.js';
+import type { G711Law } from './g711.js';
 import { samplesPerFrame, type PacingClock } from './pacing-clock.js';
 import type { RtpEndpoint } from './rtp-endpoint.js';
 
@@ -36,37 +36,5 @@ export class LoopPlayer {
 
   stop(): void {
     this.#unsubscribe();
-  }
-}
-
-/** Audio cut into 20 ms frames, encoded lazily per law and then kept. */
-export class EncodedAudio {
-  readonly #samples: Int16Array;
-  readonly #byLaw = new Map<G711Law, Uint8Array[]>();
-
-  constructor(samples: Int16Array) {
-    if (samples.length < samplesPerFrame) {
-      throw new StrowgerError(
-        ErrorCode.InvalidArgument,
-        'the audio is shorter than one 20 ms frame; give a longer file',
-      );
-    }
-    this.#samples = samples;
-  }
-
-  get seconds(): number {
-    return this.#samples.length / 8000;
-  }
-
-  frames(law: G711Law): Uint8Array[] {
-    let frames = this.#byLaw.get(law);
-    if (frames === undefined) {
-      frames = [];
-      for (let start = 0; start + samplesPerFrame <= this.#samples.length; start += samplesPerFrame) {
-        frames.push(encodeG711(law, this.#samples.subarray(start, start + samplesPerFrame)));
-      }
-      this.#byLaw.set(law, frames);
-    }
-    return frames;
   }
 }

@@ -50,15 +50,28 @@ export function rtpEncodedLength(packet: RtpPacket): number {
 
 /** Writes the packet at `offset` of `out` and returns the bytes written; `out` must have room. */
 export function encodeRtpInto(packet: RtpPacket, out: Uint8Array, offset = 0): number {
-  const view = new DataView(out.buffer, out.byteOffset + offset, rtpHeaderLength);
-  view.setUint8(0, version2);
-  view.setUint8(1, (packet.marker ? markerBit : 0) | (packet.payloadType & payloadTypeMask));
-  view.setUint16(sequenceOffset, packet.sequence & 0xffff);
-  view.setUint32(timestampOffset, packet.timestamp >>> 0);
-  view.setUint32(ssrcOffset, packet.ssrc >>> 0);
+  // Byte by byte rather than through a DataView: nothing is allocated per packet.
+  const { sequence, timestamp, ssrc } = packet;
+  out[offset] = version2;
+  out[offset + 1] = (packet.marker ? markerBit : 0) | (packet.payloadType & payloadTypeMask);
+  out[offset + sequenceOffset] = (sequence >>> 8) & 0xff;
+  out[offset + sequenceOffset + 1] = sequence & 0xff;
+  writeUint32(out, offset + timestampOffset, timestamp);
+  writeUint32(out, offset + ssrcOffset, ssrc);
   out.set(packet.payload, offset + rtpHeaderLength);
   return rtpEncodedLength(packet);
 }
+
+function writeUint32(out: Uint8Array, offset: number, value: number): void {
+  out[offset] = (value >>> 24) & 0xff;
+  out[offset + 1] = (value >>> 16) & 0xff;
+  out[offset + 2] = (value >>> 8) & 0xff;
+  out[offset + 3] = value & 0xff;
+}
+
+const readUint32 = (data: Uint8Array, offset: number): number =>
+  ((data[offset]! << 24) | (data[offset + 1]! << 16) | (data[offset + 2]! << 8) | data[offset + 3]!) >>> 0;
+const readUint16 = (data: Uint8Array, offset: number): number => (data[offset]! << 8) | data[offset + 1]!;
 
 export function encodeRtp(packet: RtpPacket): Uint8Array {
   const out = new Uint8Array(rtpEncodedLength(packet));
@@ -74,11 +87,10 @@ export function decodeRtp(data: Uint8Array): RtpPacket | undefined {
   if (data.length < rtpHeaderLength || (data[0]! & versionMask) !== version2) return undefined;
   const payloadType = data[1]! & payloadTypeMask;
   if (payloadType >= rtcpPayloadTypes.first && payloadType <= rtcpPayloadTypes.last) return undefined;
-  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   let offset = rtpHeaderLength + (data[0]! & csrcCountMask) * csrcLength;
   if ((data[0]! & extensionBit) !== 0) {
     if (data.length < offset + extensionHeaderLength) return undefined;
-    offset += extensionHeaderLength + view.getUint16(offset + 2) * 4;
+    offset += extensionHeaderLength + readUint16(data, offset + 2) * 4;
   }
   let end = data.length;
   // RFC 3550 §5.1: the last octet of the padding counts the padding octets, itself included.
@@ -87,9 +99,9 @@ export function decodeRtp(data: Uint8Array): RtpPacket | undefined {
   return {
     payloadType,
     marker: (data[1]! & markerBit) !== 0,
-    sequence: view.getUint16(sequenceOffset),
-    timestamp: view.getUint32(timestampOffset),
-    ssrc: view.getUint32(ssrcOffset),
+    sequence: readUint16(data, sequenceOffset),
+    timestamp: readUint32(data, timestampOffset),
+    ssrc: readUint32(data, ssrcOffset),
     payload: data.subarray(offset, end),
   };
 }

@@ -1,5 +1,6 @@
 import { FakeClock, isStrowgerError } from '@strowger/core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { EncodedAudio } from './encoded-audio.js';
 import { decodeG711, encodeG711 } from './g711.js';
 import { dtmfTone } from './inband-dtmf.js';
 import { PacingClock } from './pacing-clock.js';
@@ -124,13 +125,18 @@ describe('RTP session', () => {
   it('prompts MUST play one after another, from files, samples or WAV bytes', async () => {
     const { a, clock, network, files } = pair({ sendSilence: false });
     files.stored.set('greeting.wav', (await import('./wav.js')).writeWav(tone(200), 'pcmu'));
+    const shared = new EncodedAudio(tone(60));
     const first = a.play('greeting.wav');
     const second = a.play(tone(100));
+    const third = a.play(shared);
     await settle();
-    clock.advance(400);
+    clock.advance(500);
     expect((await first).playedMs).toBe(200);
     expect((await second).playedMs).toBe(100);
-    expect(rtpFrom(network, 4000).length).toBe(15);
+    expect((await third).playedMs).toBe(60);
+    const packets = rtpFrom(network, 4000);
+    expect(packets.length).toBe(18);
+    expect(packets.slice(15).map((p) => [...p.payload])).toEqual(shared.frames('pcmu').map((f) => [...f]));
     await expect(a.play('missing.wav')).rejects.toThrow(/no missing\.wav/);
   });
 

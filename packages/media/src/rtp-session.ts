@@ -7,7 +7,7 @@ import {
   type Clock,
   type Logger,
 } from '@strowger/core';
-import { encodeFrames, loadAudio, type AudioSource } from './audio-source.js';
+import { loadFrames, type AudioSource } from './audio-source.js';
 import { decodeG711, g711PayloadType, g711Silence, type G711Law } from './g711.js';
 import { InbandDtmfDetector } from './inband-dtmf.js';
 import { JitterBuffer } from './jitter-buffer.js';
@@ -144,7 +144,7 @@ export interface RtpSessionStats {
 }
 
 interface Playback {
-  readonly frames: Uint8Array[];
+  readonly frames: readonly Uint8Array[];
   readonly interrupt: (digit: DtmfDigit) => boolean;
   readonly finish: (result: PlayResult) => void;
   readonly fail: (error: Error) => void;
@@ -297,7 +297,7 @@ export class RtpSession {
    */
   async play(source: AudioSource, options: PlayOptions = {}): Promise<PlayResult> {
     this.#assertOpen('play');
-    const frames = encodeFrames(await loadAudio(source, this.#files), this.#law);
+    const frames = await loadFrames(source, this.#law, this.#files);
     this.#assertOpen('play');
     const interrupt = interrupts(options.interruptOnDigit, false);
     return new Promise<PlayResult>((resolve, reject) => {
@@ -496,16 +496,18 @@ export class RtpSession {
       if (received !== undefined) this.#digit(received.digit, 'rfc4733');
       return;
     }
-    // The payload is a view into a buffer the transport may reuse: keep a copy.
-    const copy = { ...packet, payload: Uint8Array.from(packet.payload) };
-    for (const ready of this.#jitter.push(copy).ready) this.#audio(ready);
+    // The transport hands over its buffer (DatagramTransport's contract): the packet is kept as is.
+    for (const ready of this.#jitter.push(packet).ready) this.#audio(ready);
   }
 
   #audio(packet: RtpPacket): void {
     const law = packet.payloadType === 0 ? 'pcmu' : packet.payloadType === 8 ? 'pcma' : undefined;
     if (law === undefined) return;
+    // Decoding costs a buffer per packet: only when something listens, records or detects tones.
+    const listening = this.#emitter.listenerCount('audio') > 0;
+    if (!listening && this.#recording === undefined && this.#inband === undefined) return;
     const samples = decodeG711(law, packet.payload);
-    this.#emitter.emit('audio', { samples });
+    if (listening) this.#emitter.emit('audio', { samples });
     if (this.#inband !== undefined) for (const digit of this.#inband.push(samples)) this.#digit(digit, 'inband');
     const recording = this.#recording;
     if (recording === undefined) return;

@@ -10,8 +10,13 @@ export interface DatagramAddress {
 export interface DatagramTransport {
   /** Where this transport receives. */
   readonly local: DatagramAddress;
+  /** Sends a datagram; the caller does not touch `data` afterwards, so it may be sent without a copy. */
   send(data: Uint8Array, to: DatagramAddress): void;
-  /** The one receiver of incoming datagrams; set by the session that owns the transport. */
+  /**
+   * The one receiver of incoming datagrams; set by the session that owns the transport. The
+   * receiver may keep `data` (a jitter buffer holds packets): a transport hands over a buffer it
+   * will not reuse, as Node.js's dgram does.
+   */
   onDatagram: ((data: Uint8Array, from: DatagramAddress) => void) | undefined;
   close(): void;
 }

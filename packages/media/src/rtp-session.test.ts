@@ -122,7 +122,7 @@ describe('RTP session', () => {
     expect(b.remote).toEqual({ address: '10.0.0.1', port: 4000 });
   });
 
-  it('prompts MUST play one after another, from files, samples or WAV bytes', async () => {
+  it('prompts MUST play one after another in the order play() was called, from a file, samples or shared EncodedAudio', async () => {
     const { a, clock, network, files } = pair({ sendSilence: false });
     files.stored.set('greeting.wav', (await import('./wav.js')).writeWav(tone(200), 'pcmu'));
     const shared = new EncodedAudio(tone(60));

@@ -144,7 +144,8 @@ export interface RtpSessionStats {
 }
 
 interface Playback {
-  readonly frames: readonly Uint8Array[];
+  /** The prompt's frames; undefined while its audio is still being read. */
+  frames: readonly Uint8Array[] | undefined;
   readonly interrupt: (digit: DtmfDigit) => boolean;
   readonly finish: (result: PlayResult) => void;
   readonly fail: (error: Error) => void;
@@ -297,32 +298,43 @@ export class RtpSession {
    */
   async play(source: AudioSource, options: PlayOptions = {}): Promise<PlayResult> {
     this.#assertOpen('play');
-    const frames = await loadFrames(source, this.#law, this.#files);
-    this.#assertOpen('play');
     const interrupt = interrupts(options.interruptOnDigit, false);
-    return new Promise<PlayResult>((resolve, reject) => {
-      const { signal } = options;
-      const playback: Playback = {
-        frames,
+    const { signal } = options;
+    let playback: Playback | undefined;
+    // The prompt takes its place in the queue now, in call order, and plays once its audio is read.
+    const done = new Promise<PlayResult>((resolve, reject) => {
+      const settle = () => {
+        signal?.removeEventListener('abort', onAbort);
+        this.#playbacks = this.#playbacks.filter((p) => p !== playback);
+      };
+      const queued: Playback = {
+        frames: undefined,
         interrupt,
         next: 0,
         finish: (result) => {
-          signal?.removeEventListener('abort', onAbort);
-          this.#playbacks = this.#playbacks.filter((p) => p !== playback);
+          settle();
           resolve(result);
         },
         fail: (error) => {
-          signal?.removeEventListener('abort', onAbort);
+          settle();
           reject(error);
         },
       };
-      const onAbort = () => playback.finish({ reason: 'stopped', playedMs: playback.next * frameMs });
+      playback = queued;
+      const onAbort = () => queued.finish({ reason: 'stopped', playedMs: queued.next * frameMs });
       if (signal?.aborted === true) return onAbort();
       const typedAhead = [...this.#digits.pending].filter(isDtmfDigit).find((digit) => interrupt(digit));
       if (typedAhead !== undefined) return resolve({ reason: 'digit', digit: typedAhead, playedMs: 0 });
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.#playbacks.push(playback);
+      this.#playbacks.push(queued);
     });
+    try {
+      const frames = await loadFrames(source, this.#law, this.#files);
+      if (playback !== undefined) playback.frames = frames;
+    } catch (error) {
+      playback?.fail(error as Error);
+    }
+    return done;
   }
 
   /**
@@ -460,7 +472,7 @@ export class RtpSession {
       return;
     }
     const playback = this.#playbacks[0];
-    if (playback !== undefined) {
+    if (playback?.frames !== undefined) {
       const payload = playback.frames[playback.next++];
       if (payload !== undefined) this.#send(this.#payloadType, samples, payload, false);
       if (playback.next >= playback.frames.length)

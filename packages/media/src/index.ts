@@ -66,14 +66,12 @@ export type { RtpEndpoint } from './rtp-endpoint.js';
 export type { AudioFiles, DatagramAddress, DatagramTransport } from './transport.js';
 export { type AudioSource } from './audio-source.js';
 export { type CollectDigitsOptions, type CollectDigitsResult } from './digit-collector.js';
+export { type PlayOptions, type PlayResult } from './prompt-queue.js';
+export { type RecordOptions, type RecordResult } from './recording.js';
 export {
   RtpSession,
   defaultPacingClock,
   type DigitSource,
-  type PlayOptions,
-  type PlayResult,
-  type RecordOptions,
-  type RecordResult,
   type RtpSessionEvents,
   type RtpSessionOptions,
   type RtpSessionStats,

@@ -185,6 +185,25 @@ describe('RTP session', () => {
     expect(await b.play(tone(1000), { interruptOnDigit: true })).toEqual({ reason: 'digit', digit: '9', playedMs: 0 });
   });
 
+  it('a prompt MUST stop when its signal aborts, and nothing to play or send MUST resolve at once', async () => {
+    const { a, clock } = pair();
+    const controller = new AbortController();
+    const long = a.play(tone(5000), { signal: controller.signal });
+    await settle();
+    clock.advance(300);
+    controller.abort();
+    const stopped = await long;
+    expect(stopped.reason).toBe('stopped');
+    expect(stopped.playedMs).toBeGreaterThanOrEqual(280);
+    expect(stopped.playedMs).toBeLessThanOrEqual(320);
+    const empty = a.play(new Int16Array(0));
+    await settle();
+    clock.advance(20);
+    expect(await empty).toEqual({ reason: 'finished', playedMs: 0 });
+    await expect(a.sendDigits('')).resolves.toBeUndefined();
+    expect(await a.play(tone(100), { signal: AbortSignal.abort() })).toEqual({ reason: 'stopped', playedMs: 0 });
+  });
+
   it('collectDigits MUST end on the first-digit timeout and on the inter-digit timeout', async () => {
     const { a, b, clock } = pair();
     clock.advance(20);
@@ -307,6 +326,7 @@ describe('RTP session', () => {
     await expect(collecting).rejects.toThrow(/ended/);
     expect(closed).toBe('the caller hung up');
     await expect(a.play(tone(100))).rejects.toThrow(/play\(\): the media session has ended/);
-    expect(() => a.collectDigits()).toThrow(/collectDigits\(\)/);
+    await expect(a.collectDigits()).rejects.toThrow(/collectDigits\(\): the media session has ended/);
+    await expect(a.sendDigits('1')).rejects.toThrow(/sendDigits\(\)/);
   });
 });

@@ -17,8 +17,9 @@ import { RtcpReporter } from './rtcp-reporter.js';
 import { decodeRtp, type RtpPacket } from './rtp-packet.js';
 import { RtpReceiverStatistics } from './rtp-statistics.js';
 import { RtpSender } from './rtp-sender.js';
-import { randomUint32, type AbortSignalLike } from './host.js';
-import { SilenceDetector } from './silence-detector.js';
+import { randomUint32 } from './host.js';
+import { Prompt, PromptQueue, type PlayOptions, type PlayResult } from './prompt-queue.js';
+import { Recording, defaultMaxRecordSeconds, type RecordOptions, type RecordResult } from './recording.js';
 import {
   TelephoneEventReceiver,
   defaultDigitGapMs,
@@ -29,7 +30,7 @@ import {
   type DtmfDigit,
 } from './telephone-event.js';
 import { sameAddress, type AudioFiles, type DatagramAddress, type DatagramTransport } from './transport.js';
-import { writeWav, type WavEncoding } from './wav.js';
+import { writeWav } from './wav.js';
 import { DigitCollector, type CollectDigitsOptions, type CollectDigitsResult } from './digit-collector.js';
 
 export interface RtpSessionOptions {
@@ -86,45 +87,6 @@ export interface RtpSessionEvents extends Record<string, unknown> {
   closed: { reason: string };
 }
 
-export interface PlayOptions {
-  /** Stop when a key is pressed: true for any key, or a string of the keys that interrupt. */
-  readonly interruptOnDigit?: boolean | string;
-  /** Aborting stops the prompt; play() then resolves with reason "stopped". */
-  readonly signal?: AbortSignalLike;
-}
-
-export interface PlayResult {
-  readonly reason: 'finished' | 'digit' | 'stopped';
-  /** The key that interrupted; it stays in the type-ahead buffer for the next collectDigits(). */
-  readonly digit?: DtmfDigit;
-  readonly playedMs: number;
-}
-
-export interface RecordOptions {
-  /** The longest recording (default 120 s). */
-  readonly maxSeconds?: number;
-  /** End after this much silence, which is trimmed off (default: silence does not end it). */
-  readonly silenceSeconds?: number;
-  /** The level below which audio counts as silence, dBFS (default −45). */
-  readonly silenceThresholdDb?: number;
-  /** Stop when a key is pressed (default true: any key; or a string of the keys that stop it). */
-  readonly interruptOnDigit?: boolean | string;
-  /** How the WAV file holds the audio (default the session's law). */
-  readonly encoding?: WavEncoding;
-  /** Aborting stops the recording; what was recorded is kept and resolved with reason "stopped". */
-  readonly signal?: AbortSignalLike;
-}
-
-export interface RecordResult {
-  readonly reason: 'maxSeconds' | 'silence' | 'digit' | 'stopped';
-  readonly digit?: DtmfDigit;
-  /** The recorded audio, 8 kHz mono. */
-  readonly samples: Int16Array;
-  readonly seconds: number;
-  /** Whether anything above the silence threshold was heard. */
-  readonly heardSound: boolean;
-}
-
 export interface SendDigitsOptions {
   /** Tone length of each digit (default 100 ms). */
   readonly durationMs?: number;
@@ -143,38 +105,12 @@ export interface RtpSessionStats {
   readonly duplicates: number;
 }
 
-interface Playback {
-  /** The prompt's frames; undefined while its audio is still being read. */
-  frames: readonly Uint8Array[] | undefined;
-  readonly interrupt: (digit: DtmfDigit) => boolean;
-  readonly finish: (result: PlayResult) => void;
-  readonly fail: (error: Error) => void;
-  next: number;
-}
-
-interface Recording {
-  readonly chunks: Int16Array[];
-  readonly silence: SilenceDetector;
-  readonly maxSamples: number;
-  readonly silenceSeconds: number | undefined;
-  readonly interrupt: (digit: DtmfDigit) => boolean;
-  readonly finish: (reason: RecordResult['reason'], digit?: DtmfDigit) => void;
-  readonly fail: (error: Error) => void;
-  samples: number;
-  /** Frame ticks since the last audio arrived: a far end that sends nothing is silent too. */
-  quietTicks: number;
-  ticks: number;
-}
-
 let sharedPacing: PacingClock | undefined;
 /** The process-wide pacing clock sessions use unless given one. */
 export function defaultPacingClock(): PacingClock {
   sharedPacing ??= new PacingClock();
   return sharedPacing;
 }
-
-const interrupts = (option: boolean | string | undefined, fallback: boolean) => (digit: DtmfDigit) =>
-  option === undefined ? fallback : typeof option === 'string' ? option.includes(digit) : option;
 
 /**
  * One RTP media session: what an application needs to answer a call on a CTI port without writing
@@ -211,7 +147,7 @@ export class RtpSession {
   /** Frames of telephone events to send, in place of audio. */
   #outgoingEvents: { payload: Uint8Array; start: boolean; gap: boolean; done?: () => void }[] = [];
   #eventStartSamples = 0;
-  #playbacks: Playback[] = [];
+  readonly #prompts = new PromptQueue();
   #recording: Recording | undefined;
   #closed: string | undefined;
 
@@ -298,41 +234,18 @@ export class RtpSession {
    */
   async play(source: AudioSource, options: PlayOptions = {}): Promise<PlayResult> {
     this.#assertOpen('play');
-    const interrupt = interrupts(options.interruptOnDigit, false);
-    const { signal } = options;
-    let playback: Playback | undefined;
+    let prompt: Prompt | undefined;
     // The prompt takes its place in the queue now, in call order, and plays once its audio is read.
-    const done = new Promise<PlayResult>((resolve, reject) => {
-      const settle = () => {
-        signal?.removeEventListener('abort', onAbort);
-        this.#playbacks = this.#playbacks.filter((p) => p !== playback);
-      };
-      const queued: Playback = {
-        frames: undefined,
-        interrupt,
-        next: 0,
-        finish: (result) => {
-          settle();
-          resolve(result);
-        },
-        fail: (error) => {
-          settle();
-          reject(error);
-        },
-      };
-      playback = queued;
-      const onAbort = () => queued.finish({ reason: 'stopped', playedMs: queued.next * frameMs });
-      if (signal?.aborted === true) return onAbort();
-      const typedAhead = [...this.#digits.pending].filter(isDtmfDigit).find((digit) => interrupt(digit));
-      if (typedAhead !== undefined) return resolve({ reason: 'digit', digit: typedAhead, playedMs: 0 });
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.#playbacks.push(queued);
-    });
+    const done = new Promise<PlayResult>((resolve, reject) => (prompt = new Prompt(options, resolve, reject)));
+    const queued = prompt!;
+    if (options.signal?.aborted === true) queued.finish('stopped');
+    const typedAhead = [...this.#digits.pending].filter(isDtmfDigit).find((digit) => queued.interruptedBy(digit));
+    if (typedAhead !== undefined) queued.finish('digit', typedAhead);
+    this.#prompts.add(queued);
     try {
-      const frames = await loadFrames(source, this.#law, this.#files);
-      if (playback !== undefined) playback.frames = frames;
+      queued.frames = await loadFrames(source, this.#law, this.#files);
     } catch (error) {
-      playback?.fail(error as Error);
+      queued.fail(error as Error);
     }
     return done;
   }
@@ -344,43 +257,25 @@ export class RtpSession {
   async record(file: string | undefined, options: RecordOptions = {}): Promise<RecordResult> {
     this.#assertOpen('record');
     if (this.#recording !== undefined) {
-      throw new StrowgerError(ErrorCode.InvalidState, 'a recording is already running on this session; await it first');
+      throw new StrowgerError(
+        ErrorCode.InvalidState,
+        'record(): a recording is already running on this session; await it first',
+      );
     }
-    const maxSeconds = options.maxSeconds ?? 120;
+    const maxSeconds = options.maxSeconds ?? defaultMaxRecordSeconds;
     if (!(maxSeconds > 0)) throw new StrowgerError(ErrorCode.InvalidArgument, 'record(): maxSeconds must be above 0');
-    const result = await new Promise<RecordResult>((resolve, reject) => {
-      const { signal } = options;
-      const recording: Recording = {
-        chunks: [],
-        silence: new SilenceDetector({ thresholdDb: options.silenceThresholdDb }),
-        maxSamples: Math.round(maxSeconds * 8000),
-        silenceSeconds: options.silenceSeconds,
-        interrupt: interrupts(options.interruptOnDigit, true),
-        samples: 0,
-        quietTicks: 0,
-        ticks: 0,
-        finish: (reason, digit) => {
-          signal?.removeEventListener('abort', onAbort);
-          this.#recording = undefined;
-          resolve(finishRecording(recording, reason, digit));
-        },
-        fail: (error) => {
-          signal?.removeEventListener('abort', onAbort);
-          this.#recording = undefined;
-          reject(error);
-        },
-      };
-      const onAbort = () => recording.finish('stopped');
-      this.#recording = recording;
-      if (signal?.aborted === true) return onAbort();
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
-    if (file !== undefined) {
-      if (this.#files === undefined) {
-        throw new StrowgerError(ErrorCode.Unsupported, `cannot write ${file}: this media session has no file access`);
-      }
-      await this.#files.write(file, writeWav(result.samples, options.encoding ?? this.#law));
+    if (file !== undefined && this.#files === undefined) {
+      throw new StrowgerError(
+        ErrorCode.Unsupported,
+        `record(): cannot write ${file}: this media session has no file access`,
+      );
     }
+    const result = await new Promise<RecordResult>((resolve, reject) => {
+      const recording = new Recording(options, resolve, reject);
+      recording.onEnd = () => (this.#recording = undefined);
+      this.#recording = recording;
+    });
+    if (file !== undefined) await this.#files!.write(file, writeWav(result.samples, options.encoding ?? this.#law));
     return result;
   }
 
@@ -389,7 +284,7 @@ export class RtpSession {
    * terminator (not included), `timeout` ms without a first digit, or `interDigitTimeout` ms
    * between two.
    */
-  collectDigits(options: CollectDigitsOptions = {}): Promise<CollectDigitsResult> {
+  async collectDigits(options: CollectDigitsOptions = {}): Promise<CollectDigitsResult> {
     this.#assertOpen('collectDigits');
     return this.#digits.collect(options);
   }
@@ -403,15 +298,14 @@ export class RtpSession {
    * Sends key presses as RFC 4733 telephone-events (in place of audio while they last); resolves
    * when the last end packet has gone.
    */
-  sendDigits(digits: string, options: SendDigitsOptions = {}): Promise<void> {
+  async sendDigits(digits: string, options: SendDigitsOptions = {}): Promise<void> {
     this.#assertOpen('sendDigits');
     const keys = [...digits.toUpperCase()];
     const wrong = keys.find((key) => !isDtmfDigit(key));
     if (wrong !== undefined) {
-      return Promise.reject(
-        new StrowgerError(ErrorCode.InvalidArgument, `sendDigits(): "${wrong}" is not a DTMF key (0-9, *, #, A-D)`),
-      );
+      throw new StrowgerError(ErrorCode.InvalidArgument, `sendDigits(): "${wrong}" is not a DTMF key (0-9, *, #, A-D)`);
     }
+    if (keys.length === 0) return;
     const gapFrames = Math.max(1, Math.round((options.gapMs ?? defaultDigitGapMs) / frameMs));
     return new Promise<void>((resolve) => {
       keys.forEach((key, index) => {
@@ -439,7 +333,7 @@ export class RtpSession {
     this.#stopPacing();
     this.#reporter?.goodbye();
     const error = new StrowgerError(ErrorCode.InvalidState, `the media session ended (${reason})`);
-    for (const playback of this.#playbacks.splice(0)) playback.fail(error);
+    this.#prompts.failAll(error);
     this.#recording?.fail(error);
     this.#digits.close(error);
     for (const pending of this.#outgoingEvents.splice(0)) pending.done?.();
@@ -462,7 +356,7 @@ export class RtpSession {
   #tick(frame: number): void {
     this.#frame = frame;
     const samples = frame * samplesPerFrame;
-    this.#tickRecording();
+    this.#recording?.tick();
     const event = this.#outgoingEvents.shift();
     if (event !== undefined) {
       if (event.start) this.#eventStartSamples = samples;
@@ -471,14 +365,8 @@ export class RtpSession {
       event.done?.();
       return;
     }
-    const playback = this.#playbacks[0];
-    if (playback?.frames !== undefined) {
-      const payload = playback.frames[playback.next++];
-      if (payload !== undefined) this.#send(this.#payloadType, samples, payload, false);
-      if (playback.next >= playback.frames.length)
-        playback.finish({ reason: 'finished', playedMs: playback.next * frameMs });
-      return;
-    }
+    const payload = this.#prompts.nextFrame();
+    if (payload !== undefined) return this.#send(this.#payloadType, samples, payload, false);
     if (this.#sendSilence) this.#send(this.#payloadType, samples, this.#silenceFrame, false);
   }
 
@@ -521,43 +409,17 @@ export class RtpSession {
     const samples = decodeG711(law, packet.payload);
     if (listening) this.#emitter.emit('audio', { samples });
     if (this.#inband !== undefined) for (const digit of this.#inband.push(samples)) this.#digit(digit, 'inband');
-    const recording = this.#recording;
-    if (recording === undefined) return;
-    recording.quietTicks = 0;
-    const room = recording.maxSamples - recording.samples;
-    const kept = samples.length > room ? samples.subarray(0, room) : samples;
-    recording.chunks.push(kept);
-    recording.samples += kept.length;
-    const silentSeconds = recording.silence.push(kept);
-    if (recording.samples >= recording.maxSamples) recording.finish('maxSeconds');
-    else if (recording.silenceSeconds !== undefined && silentSeconds >= recording.silenceSeconds)
-      recording.finish('silence');
-  }
-
-  /** The recording's own clock: the far end may send nothing at all (silence suppression, a dead line). */
-  #tickRecording(): void {
-    const recording = this.#recording;
-    if (recording === undefined) return;
-    recording.ticks += 1;
-    recording.quietTicks += 1;
-    const quietSeconds = (recording.quietTicks * frameMs) / 1000;
-    // Half a second of slack over maxSeconds lets frames still in flight (or a prompt still being read
-    // at the far end) arrive before the time limit ends the recording.
-    const slackTicks = 25;
-    if (recording.ticks >= recording.maxSamples / samplesPerFrame + slackTicks) recording.finish('maxSeconds');
-    else if (recording.silenceSeconds !== undefined && quietSeconds >= recording.silenceSeconds)
-      recording.finish('silence');
+    this.#recording?.audio(samples);
   }
 
   #digit(digit: DtmfDigit, source: DigitSource): void {
     this.#emitter.emit('digit', { digit, source });
     this.#digits.push(digit);
-    // The prompt playing and those queued behind it that a key may interrupt end: the caller has answered.
-    for (const queued of [...this.#playbacks]) {
-      if (queued.interrupt(digit)) queued.finish({ reason: 'digit', digit, playedMs: queued.next * frameMs });
-    }
+    // The prompt playing, and those queued that a key may interrupt, end: the caller has answered.
+    this.#prompts.digit(digit);
     const recording = this.#recording;
-    if (recording !== undefined && recording.interrupt(digit)) {
+    if (recording !== undefined && recording.interruptedBy(digit)) {
+      // The key that ends a recording is not input for the next collectDigits().
       this.#digits.take(digit);
       recording.finish('digit', digit);
     }
@@ -586,24 +448,3 @@ export class RtpSession {
 
 const rtcpBeside = (rtp: DatagramAddress | undefined): DatagramAddress | undefined =>
   rtp === undefined ? undefined : { address: rtp.address, port: rtp.port + 1 };
-
-function finishRecording(recording: Recording, reason: RecordResult['reason'], digit?: DtmfDigit): RecordResult {
-  let total = recording.samples;
-  // A recording ended by silence loses the silence that ended it (callers hang up into dead air).
-  if (reason === 'silence') total = Math.max(0, total - Math.round(recording.silence.silentSeconds * 8000));
-  const samples = new Int16Array(total);
-  let at = 0;
-  for (const chunk of recording.chunks) {
-    if (at >= total) break;
-    const part = chunk.subarray(0, total - at);
-    samples.set(part, at);
-    at += part.length;
-  }
-  return {
-    reason,
-    ...(digit === undefined ? {} : { digit }),
-    samples,
-    seconds: total / 8000,
-    heardSound: recording.silence.heardSound,
-  };
-}

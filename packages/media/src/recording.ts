@@ -66,8 +66,12 @@ export class Recording {
     this.#resolve = resolve;
     this.#reject = reject;
     this.#signal = options.signal;
-    if (this.#signal?.aborted === true) queueMicrotask(this.#onAbort);
+    if (this.#signal?.aborted === true) this.finish('stopped');
     else this.#signal?.addEventListener('abort', this.#onAbort, { once: true });
+  }
+
+  get ended(): boolean {
+    return this.#ended;
   }
 
   /** Whether `digit` ends this recording. */

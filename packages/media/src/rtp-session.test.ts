@@ -265,6 +265,7 @@ describe('RTP session', () => {
     controller.abort();
     expect((await aborted).reason).toBe('stopped');
 
+    expect((await b.record(undefined, { signal: AbortSignal.abort() })).reason).toBe('stopped');
     const cut = b.record(undefined, { maxSeconds: 10 });
     clock.advance(100);
     b.close();

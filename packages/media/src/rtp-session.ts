@@ -272,6 +272,7 @@ export class RtpSession {
     }
     const result = await new Promise<RecordResult>((resolve, reject) => {
       const recording = new Recording(options, resolve, reject);
+      if (recording.ended) return;
       recording.onEnd = () => (this.#recording = undefined);
       this.#recording = recording;
     });

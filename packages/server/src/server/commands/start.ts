@@ -101,9 +101,10 @@ export function registerStartCommand(program: Command): void {
           .argParser(parseDigestAlgorithms),
       )
       .addOption(
-        new Option('--music-on-hold <file>', 'WAV file (8 kHz mono, PCM or G.711) played to held parties, looped').env(
-          'STROWGER_MUSIC_ON_HOLD',
-        ),
+        new Option(
+          '--music-on-hold <file>',
+          'WAV file (PCM or G.711, converted to 8 kHz mono) played to held parties, looped',
+        ).env('STROWGER_MUSIC_ON_HOLD'),
       )
       .addOption(
         new Option(

@@ -1,7 +1,6 @@
 import { ErrorCode, StrowgerError } from '@strowger/core';
-import type { G711Law } from './g711.js';
 import type { AudioFiles } from './transport.js';
-import { EncodedAudio, encodeFrames } from './encoded-audio.js';
+import { EncodedAudio } from './encoded-audio.js';
 import { readWav } from './wav.js';
 
 /**
@@ -11,14 +10,9 @@ import { readWav } from './wav.js';
  */
 export type AudioSource = string | Uint8Array | Int16Array | EncodedAudio;
 
-/** The 20 ms frames of a source in `law`. */
-export async function loadFrames(
-  source: AudioSource,
-  law: G711Law,
-  files: AudioFiles | undefined,
-): Promise<readonly Uint8Array[]> {
-  if (source instanceof EncodedAudio) return source.frames(law);
-  return encodeFrames(await loadAudio(source, files), law);
+/** A source as audio that encodes itself once per law. */
+export async function loadPrompt(source: AudioSource, files: AudioFiles | undefined): Promise<EncodedAudio> {
+  return source instanceof EncodedAudio ? source : new EncodedAudio(await loadAudio(source, files));
 }
 
 /** The samples of a source, at 8 kHz mono. */

@@ -1,4 +1,3 @@
-import { ErrorCode, StrowgerError } from '@strowger/core';
 import { encodeG711, g711Silence, type G711Law } from './g711.js';
 import { samplesPerFrame } from './pacing-clock.js';
 
@@ -22,12 +21,6 @@ export class EncodedAudio {
   readonly #byLaw = new Map<G711Law, Uint8Array[]>();
 
   constructor(samples: Int16Array) {
-    if (samples.length < samplesPerFrame) {
-      throw new StrowgerError(
-        ErrorCode.InvalidArgument,
-        'the audio is shorter than one 20 ms frame; give a longer file',
-      );
-    }
     this.#samples = samples;
   }
 

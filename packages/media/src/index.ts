@@ -72,6 +72,7 @@ export {
   RtpSession,
   defaultPacingClock,
   type DigitSource,
+  type MediaTarget,
   type RtpSessionEvents,
   type RtpSessionOptions,
   type RtpSessionStats,

@@ -1,3 +1,4 @@
+import { ErrorCode, StrowgerError } from '@strowger/core';
 import type { EncodedAudio } from './encoded-audio.js';
 import type { G711Law } from './g711.js';
 import { samplesPerFrame, type PacingClock } from './pacing-clock.js';
@@ -17,6 +18,8 @@ export class LoopPlayer {
   constructor(clock: PacingClock, stream: RtpEndpoint, audio: EncodedAudio, law: G711Law) {
     this.#stream = stream;
     this.#frames = audio.frames(law);
+    if (this.#frames.length === 0)
+      throw new StrowgerError(ErrorCode.InvalidArgument, 'the music is empty; give a longer file');
     this.#unsubscribe = clock.subscribe((frame) => this.#tick(frame));
   }
 

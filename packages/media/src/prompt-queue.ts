@@ -1,3 +1,5 @@
+import type { EncodedAudio } from './encoded-audio.js';
+import type { G711Law } from './g711.js';
 import type { AbortSignalLike } from './host.js';
 import { frameMs } from './pacing-clock.js';
 import type { DtmfDigit } from './telephone-event.js';
@@ -16,9 +18,9 @@ export interface PlayResult {
   readonly playedMs: number;
 }
 
-/** One prompt in the queue; its frames arrive once its audio has been read. */
+/** One prompt in the queue; its audio arrives once it has been read. */
 export class Prompt {
-  frames: readonly Uint8Array[] | undefined;
+  audio: EncodedAudio | undefined;
   #next = 0;
   #ended = false;
   readonly #options: PlayOptions;
@@ -43,10 +45,13 @@ export class Prompt {
     return typeof keys === 'string' ? keys.includes(digit) : keys;
   }
 
-  /** The next frame to send; undefined while the audio is being read. Ends the prompt after its last frame. */
-  nextFrame(): Uint8Array | undefined {
-    const frames = this.frames;
-    if (frames === undefined || this.#ended) return undefined;
+  /**
+   * The next frame to send, in `law` (the far end's codec may change mid-prompt, after a re-INVITE);
+   * undefined while the audio is being read. Ends the prompt after its last frame.
+   */
+  nextFrame(law: G711Law): Uint8Array | undefined {
+    if (this.audio === undefined || this.#ended) return undefined;
+    const frames = this.audio.frames(law);
     if (this.#next >= frames.length) {
       this.finish('finished');
       return undefined;
@@ -90,8 +95,8 @@ export class PromptQueue {
   }
 
   /** The frame to send on this tick, if a prompt is playing and its audio is ready. */
-  nextFrame(): Uint8Array | undefined {
-    return this.#prompts[0]?.nextFrame();
+  nextFrame(law: G711Law): Uint8Array | undefined {
+    return this.#prompts[0]?.nextFrame(law);
   }
 
   digit(digit: DtmfDigit): void {

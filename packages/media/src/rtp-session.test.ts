@@ -5,7 +5,7 @@ import { decodeG711, encodeG711 } from './g711.js';
 import { dtmfTone } from './inband-dtmf.js';
 import { PacingClock } from './pacing-clock.js';
 import type { RtcpPacket } from './rtcp-packet.js';
-import { decodeRtp, type RtpPacket } from './rtp-packet.js';
+import { decodeRtp, encodeRtp, type RtpPacket } from './rtp-packet.js';
 import { RtpSession, type RtpSessionOptions } from './rtp-session.js';
 import type { AudioFiles, DatagramAddress, DatagramTransport } from './transport.js';
 import { readWav } from './wav.js';
@@ -202,6 +202,56 @@ describe('RTP session', () => {
     expect(await empty).toEqual({ reason: 'finished', playedMs: 0 });
     await expect(a.sendDigits('')).resolves.toBeUndefined();
     expect(await a.play(tone(100), { signal: AbortSignal.abort() })).toEqual({ reason: 'stopped', playedMs: 0 });
+  });
+
+  it('connect() MUST switch the far end and codec mid-prompt, and disconnect() MUST stop sending while media time runs on', async () => {
+    const { a, b, clock, network } = pair();
+    const prompt = tone(1000);
+    const playing = a.play(prompt);
+    await settle();
+    clock.advance(200);
+    // The old far end has gone (a transfer moved the call); the new one has not sent yet.
+    b.close();
+    a.connect({ address: '10.0.0.3', port: 6000, law: 'pcma' });
+    clock.advance(200);
+    a.disconnect();
+    clock.advance(200);
+    const fromA = () => network.sent.filter((d) => d.from.port === 4000 && decodeRtp(d.data) !== undefined).length;
+    const sentWhileDisconnected = fromA();
+    clock.advance(200);
+    expect(fromA()).toBe(sentWhileDisconnected);
+    a.connect({ address: '10.0.0.3', port: 6000 });
+    clock.advance(300);
+    expect((await playing).playedMs).toBe(1000);
+    const toFirst = rtpFrom(network, 4000).filter((p) => p.payloadType === 0);
+    const toSecond = network.sent
+      .filter((d) => d.from.port === 4000 && d.to.port === 6000)
+      .flatMap((d) => decodeRtp(d.data) ?? []);
+    expect(toFirst.length).toBe(11);
+    expect(toSecond.every((p) => p.payloadType === 8)).toBe(true);
+    // The prompt goes on where it was, now in A-law: frame 11 of the prompt is the first to the new far end.
+    expect([...toSecond[0]!.payload]).toEqual([...encodeG711('pcma', prompt.subarray(11 * 160, 12 * 160))]);
+    // After the pause, the timestamps jump by the time that passed (400 ms = 3200 samples).
+    const gap = toSecond.findIndex((p, i) => i > 0 && p.sequence !== ((toSecond[i - 1]!.sequence + 1) & 0xffff));
+    const jumps = toSecond.map((p, i) => (i === 0 ? 160 : (p.timestamp - toSecond[i - 1]!.timestamp) >>> 0));
+    expect(jumps.filter((j) => j !== 160)).toEqual([160 * 21]);
+    expect(gap).toBe(-1);
+  });
+
+  it('symmetric RTP MUST follow the address the first packet comes from, and not a stray sender after it', () => {
+    const { a, b, clock, network } = pair();
+    const moved: DatagramAddress[] = [];
+    b.on('remote', (remote) => moved.push(remote));
+    clock.advance(40);
+    expect(b.remote).toEqual({ address: '10.0.0.1', port: 4000 });
+    const stray = network.transport('10.0.0.9', 7000);
+    stray.send(
+      encodeRtp({ payloadType: 0, sequence: 1, timestamp: 0, ssrc: 99, marker: false, payload: new Uint8Array(160) }),
+      b.local,
+    );
+    clock.advance(40);
+    expect(b.remote).toEqual(a.local);
+    expect(moved).toEqual([a.local]);
   });
 
   it('collectDigits MUST end on the first-digit timeout and on the inter-digit timeout', async () => {

@@ -7,7 +7,7 @@ import {
   type Clock,
   type Logger,
 } from '@strowger/core';
-import { loadFrames, type AudioSource } from './audio-source.js';
+import { loadPrompt, type AudioSource } from './audio-source.js';
 import { decodeG711, g711PayloadType, g711Silence, type G711Law } from './g711.js';
 import { InbandDtmfDetector } from './inband-dtmf.js';
 import { JitterBuffer } from './jitter-buffer.js';
@@ -43,8 +43,8 @@ export interface RtpSessionOptions {
   /** Where to send RTCP (default: the remote RTP port + 1, then wherever the far end's RTCP comes from). */
   readonly remoteRtcp?: DatagramAddress;
   /**
-   * Follow the far end to the address its RTP comes from (symmetric RTP, as a far end behind NAT
-   * needs); default true.
+   * Send to the address the far end's first RTP packet comes from (symmetric RTP, as a far end
+   * behind NAT needs), at the start and after each connect(); default true.
    */
   readonly symmetric?: boolean;
   /** The G.711 law sent (default µ-law); both are understood on receipt, by payload type. */
@@ -73,6 +73,17 @@ export interface RtpSessionOptions {
 }
 
 export type DigitSource = 'rfc4733' | 'inband';
+
+/** Where and how to send, as the call's SDP (or the CTI media-started event) says. */
+export interface MediaTarget {
+  readonly address: string;
+  readonly port: number;
+  /** The far end's RTCP port (default: its RTP port + 1). */
+  readonly rtcpPort?: number;
+  readonly law?: G711Law;
+  readonly payloadType?: number;
+  readonly telephoneEventPayloadType?: number;
+}
 
 export interface RtpSessionEvents extends Record<string, unknown> {
   /** A key pressed at the far end, reported once per press. */
@@ -126,13 +137,17 @@ export class RtpSession {
   readonly #logger: Logger;
   readonly #clock: Clock;
   readonly #files: AudioFiles | undefined;
-  readonly #law: G711Law;
-  readonly #payloadType: number;
-  readonly #eventPayloadType: number;
+  #law: G711Law;
+  #payloadType: number;
+  #eventPayloadType: number;
   readonly #symmetric: boolean;
   readonly #sendSilence: boolean;
   readonly #sender = new RtpSender();
-  readonly #silenceFrame: Uint8Array;
+  #silenceFrame: Uint8Array;
+  /** Whether frames go out: from the start, until disconnect(). */
+  #sending = true;
+  /** Whether the next packet received sets the far end's address (symmetric RTP). */
+  #latching: boolean;
   readonly #jitter: JitterBuffer<RtpPacket>;
   readonly #events = new TelephoneEventReceiver();
   readonly #inband: InbandDtmfDetector | undefined;
@@ -145,7 +160,7 @@ export class RtpSession {
   #source: RtpReceiverStatistics | undefined;
   #frame = 0;
   /** Frames of telephone events to send, in place of audio. */
-  #outgoingEvents: { payload: Uint8Array; start: boolean; gap: boolean; done?: () => void }[] = [];
+  #outgoingEvents: { payload: Uint8Array | undefined; start: boolean; done?: () => void }[] = [];
   #eventStartSamples = 0;
   readonly #prompts = new PromptQueue();
   #recording: Recording | undefined;
@@ -162,6 +177,7 @@ export class RtpSession {
     this.#payloadType = options.payloadType ?? g711PayloadType[this.#law];
     this.#eventPayloadType = options.telephoneEventPayloadType ?? defaultTelephoneEventPayloadType;
     this.#symmetric = options.symmetric ?? true;
+    this.#latching = this.#symmetric;
     this.#sendSilence = options.sendSilence ?? true;
     this.#silenceFrame = new Uint8Array(samplesPerFrame).fill(g711Silence[this.#law]);
     this.#jitter = new JitterBuffer({ depth: options.jitterDepth ?? 3 });
@@ -204,6 +220,37 @@ export class RtpSession {
     if (!this.#rtcpLatched) this.#remoteRtcp = rtcpBeside(remote);
   }
 
+  /**
+   * Starts sending to a far end, in the codec the call negotiated: what a CTI port does when its
+   * media output starts (and again after a re-INVITE moves it or changes the codec). Prompts
+   * playing carry on in the new codec.
+   */
+  connect(target: MediaTarget): void {
+    this.remote = { address: target.address, port: target.port };
+    if (target.rtcpPort !== undefined) {
+      this.#remoteRtcp = { address: target.address, port: target.rtcpPort };
+      this.#rtcpLatched = true;
+    }
+    if (target.law !== undefined) {
+      this.#law = target.law;
+      this.#silenceFrame = new Uint8Array(samplesPerFrame).fill(g711Silence[target.law]);
+    }
+    if (target.law !== undefined || target.payloadType !== undefined) {
+      this.#payloadType = target.payloadType ?? g711PayloadType[this.#law];
+    }
+    if (target.telephoneEventPayloadType !== undefined) this.#eventPayloadType = target.telephoneEventPayloadType;
+    this.#sending = true;
+    this.#latching = this.#symmetric;
+  }
+
+  /**
+   * Stops sending (the call went on hold, or ended while the port stays registered); the media clock
+   * runs on, so a prompt keeps its place in time, and receiving goes on. connect() resumes.
+   */
+  disconnect(): void {
+    this.#sending = false;
+  }
+
   get ssrc(): number {
     return this.#sender.ssrc;
   }
@@ -243,7 +290,7 @@ export class RtpSession {
     if (typedAhead !== undefined) queued.finish('digit', typedAhead);
     this.#prompts.add(queued);
     try {
-      queued.frames = await loadFrames(source, this.#law, this.#files);
+      queued.audio = await loadPrompt(source, this.#files);
     } catch (error) {
       queued.fail(error as Error);
     }
@@ -312,14 +359,13 @@ export class RtpSession {
       keys.forEach((key, index) => {
         const frames = telephoneEventFrames(key as DtmfDigit, { durationMs: options.durationMs });
         frames.forEach((event, i) =>
-          this.#outgoingEvents.push({ payload: encodeTelephoneEvent(event), start: i === 0, gap: false }),
+          this.#outgoingEvents.push({ payload: encodeTelephoneEvent(event), start: i === 0 }),
         );
         for (let i = 0; i < gapFrames; i++) {
           const last = index === keys.length - 1 && i === gapFrames - 1;
           this.#outgoingEvents.push({
-            payload: this.#silenceFrame,
+            payload: undefined,
             start: false,
-            gap: true,
             done: last ? resolve : undefined,
           });
         }
@@ -361,19 +407,20 @@ export class RtpSession {
     const event = this.#outgoingEvents.shift();
     if (event !== undefined) {
       if (event.start) this.#eventStartSamples = samples;
-      if (event.gap) this.#send(this.#payloadType, samples, event.payload, false);
+      // A pause between keys is silence; a key's packets all carry its start (RFC 4733 §2.5.1.2).
+      if (event.payload === undefined) this.#send(this.#payloadType, samples, this.#silenceFrame, false);
       else this.#send(this.#eventPayloadType, this.#eventStartSamples, event.payload, event.start);
       event.done?.();
       return;
     }
-    const payload = this.#prompts.nextFrame();
+    const payload = this.#prompts.nextFrame(this.#law);
     if (payload !== undefined) return this.#send(this.#payloadType, samples, payload, false);
     if (this.#sendSilence) this.#send(this.#payloadType, samples, this.#silenceFrame, false);
   }
 
   #send(payloadType: number, samples: number, payload: Uint8Array, marker: boolean): void {
     const remote = this.#remote;
-    if (remote === undefined) return;
+    if (remote === undefined || !this.#sending) return;
     // RFC 3550 §5.1: the marker bit marks the first packet of a talkspurt, here the stream's first.
     const first = this.#sender.packetsSent === 0;
     this.#rtp.send(this.#sender.packet(payloadType, samples, payload, marker || first), remote);
@@ -382,9 +429,14 @@ export class RtpSession {
   #receiveRtp(data: Uint8Array, from: DatagramAddress): void {
     const packet = decodeRtp(data);
     if (packet === undefined) return;
-    if (this.#symmetric && !sameAddress(this.#remote, from)) {
-      this.remote = { address: from.address, port: from.port };
-      this.#emitter.emit('remote', this.#remote!);
+    if (this.#latching) {
+      // Symmetric RTP: the first packet says where the far end really is (behind NAT, not where its
+      // SDP said); later packets from elsewhere are not followed, so a stray sender cannot take over.
+      this.#latching = false;
+      if (!sameAddress(this.#remote, from)) {
+        this.remote = { address: from.address, port: from.port };
+        this.#emitter.emit('remote', this.#remote!);
+      }
     }
     if (this.#source?.ssrc !== packet.ssrc) {
       // A new source (or a restarted one) starts afresh: ordering and statistics are per SSRC.

@@ -60,6 +60,7 @@ export class ServerMediaResources implements MediaResources {
       throw new Error(`cannot read the music-on-hold file ${file} (${(error as Error).message}); check the path`);
     }
     const music = new EncodedAudio(readWav(bytes, file));
+    if (music.seconds < 0.02) throw new Error(`the music-on-hold file ${file} holds no audio; give a longer file`);
     // Fail at start, not at the first hold, when the media address is not one of this machine's.
     const bind = options.bind ?? options.address;
     try {

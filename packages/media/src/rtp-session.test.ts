@@ -367,6 +367,7 @@ describe('RTP session', () => {
     const { a, clock } = pair();
     const playing = a.play(tone(5000));
     const collecting = a.collectDigits({ timeout: 10_000 });
+    const sending = a.sendDigits('123');
     await settle();
     clock.advance(100);
     let closed = '';
@@ -375,6 +376,7 @@ describe('RTP session', () => {
     a.close();
     await expect(playing).rejects.toThrow(/the media session ended \(the caller hung up\)/);
     await expect(collecting).rejects.toThrow(/ended/);
+    await expect(sending).rejects.toThrow(/ended/);
     expect(closed).toBe('the caller hung up');
     await expect(a.play(tone(100))).rejects.toThrow(/play\(\): the media session has ended/);
     await expect(a.collectDigits()).rejects.toThrow(/collectDigits\(\): the media session has ended/);

@@ -160,7 +160,12 @@ export class RtpSession {
   #source: RtpReceiverStatistics | undefined;
   #frame = 0;
   /** Frames of telephone events to send, in place of audio. */
-  #outgoingEvents: { payload: Uint8Array | undefined; start: boolean; done?: () => void }[] = [];
+  #outgoingEvents: {
+    payload: Uint8Array | undefined;
+    start: boolean;
+    /** On the last frame of a sendDigits() call: settles its promise. */
+    settle?: { resolve: () => void; reject: (error: Error) => void };
+  }[] = [];
   #eventStartSamples = 0;
   readonly #prompts = new PromptQueue();
   #recording: Recording | undefined;
@@ -355,7 +360,7 @@ export class RtpSession {
     }
     if (keys.length === 0) return;
     const gapFrames = Math.max(1, Math.round((options.gapMs ?? defaultDigitGapMs) / frameMs));
-    return new Promise<void>((resolve) => {
+    return new Promise<void>((resolve, reject) => {
       keys.forEach((key, index) => {
         const frames = telephoneEventFrames(key as DtmfDigit, { durationMs: options.durationMs });
         frames.forEach((event, i) =>
@@ -366,14 +371,17 @@ export class RtpSession {
           this.#outgoingEvents.push({
             payload: undefined,
             start: false,
-            done: last ? resolve : undefined,
+            settle: last ? { resolve, reject } : undefined,
           });
         }
       });
     });
   }
 
-  /** Stops everything: pending play() and record() reject with InvalidState, an RTCP BYE goes out. */
+  /**
+   * Stops everything: pending play(), record(), collectDigits() and sendDigits() reject with
+   * InvalidState naming the reason, and an RTCP BYE goes out. Closing twice is harmless.
+   */
   close(reason = 'closed'): void {
     if (this.#closed !== undefined) return;
     this.#closed = reason;
@@ -383,7 +391,7 @@ export class RtpSession {
     this.#prompts.failAll(error);
     this.#recording?.fail(error);
     this.#digits.close(error);
-    for (const pending of this.#outgoingEvents.splice(0)) pending.done?.();
+    for (const pending of this.#outgoingEvents.splice(0)) pending.settle?.reject(error);
     this.#rtp.onDatagram = undefined;
     this.#rtp.close();
     if (this.#rtcp !== undefined) {
@@ -410,7 +418,7 @@ export class RtpSession {
       // A pause between keys is silence; a key's packets all carry its start (RFC 4733 §2.5.1.2).
       if (event.payload === undefined) this.#send(this.#payloadType, samples, this.#silenceFrame, false);
       else this.#send(this.#eventPayloadType, this.#eventStartSamples, event.payload, event.start);
-      event.done?.();
+      event.settle?.resolve();
       return;
     }
     const payload = this.#prompts.nextFrame(this.#law);

@@ -84,6 +84,20 @@ describe('pacing clock', () => {
     expect(clock.pendingTimers).toBe(0);
   });
 
+  it('a listener that starts another subscription MUST keep both on their own schedules', () => {
+    const clock = new FakeClock(0);
+    const pacing = new PacingClock({ clock, earlyMs: 0 });
+    const first: number[] = [];
+    const second: number[] = [];
+    pacing.subscribe((frame) => {
+      first.push(clock.now());
+      if (frame === 1) pacing.subscribe(() => second.push(clock.now()));
+    });
+    clock.advance(100);
+    expect(first).toEqual([0, 20, 40, 60, 80, 100]);
+    expect(second).toEqual([20, 40, 60, 80, 100]);
+  });
+
   it('a listener that throws MUST not stop the others', () => {
     const clock = new FakeClock(0);
     const pacing = new PacingClock({ clock });

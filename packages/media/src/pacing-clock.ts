@@ -111,7 +111,9 @@ export class PacingClock {
       if (behind > 0 && behind <= this.#maxCatchUp) this.#stats.caughtUp += 1;
       subscription.frame += 1;
       subscription.due = PacingClock.due(subscription.start, subscription.frame);
-      if (this.#heap[0] === subscription) this.#siftDown(0);
+      // A listener may have subscribed another stream, so find this one rather than assume the top.
+      const index = this.#heap[0] === subscription ? 0 : this.#heap.indexOf(subscription);
+      if (index >= 0) this.#siftDown(index);
     }
     this.#arm();
   }

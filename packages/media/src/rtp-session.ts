@@ -11,7 +11,7 @@ import { loadPrompt, type AudioSource } from './audio-source.js';
 import { decodeG711, g711PayloadType, g711Silence, type G711Law } from './g711.js';
 import { InbandDtmfDetector } from './inband-dtmf.js';
 import { JitterBuffer } from './jitter-buffer.js';
-import { PacingClock, frameMs, samplesPerFrame } from './pacing-clock.js';
+import { PacingClock, frameMs, monotonicClock, samplesPerFrame } from './pacing-clock.js';
 import { decodeRtcp, encodeRtcp, type RtcpPacket } from './rtcp-packet.js';
 import { RtcpReporter } from './rtcp-reporter.js';
 import { decodeRtp, type RtpPacket } from './rtp-packet.js';
@@ -59,7 +59,7 @@ export interface RtpSessionOptions {
   readonly files?: AudioFiles;
   /** Paces the frames; the process-wide default clock unless given. */
   readonly pacing?: PacingClock;
-  /** Timers for digit timeouts, recording limits and RTCP (default: the host's). */
+  /** Time and timers for arrival times, digit timeouts and RTCP (default: the host's, monotonic). */
   readonly clock?: Clock;
   /** Send silence while nothing plays, so the far end hears a steady stream (default true). */
   readonly sendSilence?: boolean;
@@ -176,7 +176,8 @@ export class RtpSession {
     this.#rtcp = options.rtcp;
     this.#logger = options.logger ?? silentLogger;
     this.#emitter = new TypedEmitter(this.#logger);
-    this.#clock = options.clock ?? systemClock;
+    // Monotonic and sub-millisecond: arrival times feed the interarrival jitter (RFC 3550 A.8).
+    this.#clock = options.clock ?? monotonicClock;
     this.#files = options.files;
     this.#law = options.law ?? 'pcmu';
     this.#payloadType = options.payloadType ?? g711PayloadType[this.#law];

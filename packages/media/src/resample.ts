@@ -20,6 +20,19 @@ function blackman(x: number): number {
   return 0.42 + 0.5 * Math.cos(Math.PI * x) + 0.08 * Math.cos(2 * Math.PI * x);
 }
 
+/** Kernel samples per unit of distance: fine enough that linear interpolation between them is exact to 16 bits. */
+const tableResolution = 512;
+
+/** The windowed-sinc kernel over [0, half] (it is symmetric), tabulated once per resampling. */
+function kernelTable(cutoff: number, half: number): Float64Array {
+  const table = new Float64Array(half * tableResolution + 2);
+  for (let i = 0; i < table.length; i++) {
+    const distance = i / tableResolution;
+    table[i] = distance >= half ? 0 : cutoff * sinc(cutoff * distance) * blackman(distance / half);
+  }
+  return table;
+}
+
 export function resample(samples: ArrayLike<number>, fromRate: number, toRate: number): Int16Array {
   if (fromRate === toRate) return Int16Array.from(samples);
   if (!(fromRate > 0 && toRate > 0)) throw new RangeError(`cannot resample from ${fromRate} Hz to ${toRate} Hz`);
@@ -27,16 +40,18 @@ export function resample(samples: ArrayLike<number>, fromRate: number, toRate: n
   // The cut-off as a fraction of the input's Nyquist frequency: the lower of the two rates wins.
   const cutoff = Math.min(1, toRate / fromRate) * passBand;
   const half = Math.ceil(zeroCrossings / cutoff);
+  const table = kernelTable(cutoff, half);
   const out = new Int16Array(Math.floor((samples.length * toRate) / fromRate));
   for (let i = 0; i < out.length; i++) {
     const t = i * step;
     const centre = Math.floor(t);
     let sum = 0;
     let weights = 0;
-    for (let k = centre - half + 1; k <= centre + half; k++) {
-      if (k < 0 || k >= samples.length) continue;
-      const distance = t - k;
-      const weight = cutoff * sinc(cutoff * distance) * blackman(distance / half);
+    for (let k = Math.max(0, centre - half + 1); k <= centre + half && k < samples.length; k++) {
+      const position = Math.abs(t - k) * tableResolution;
+      const index = Math.floor(position);
+      const fraction = position - index;
+      const weight = table[index]! + (table[index + 1]! - table[index]!) * fraction;
       sum += (samples[k] ?? 0) * weight;
       weights += weight;
     }

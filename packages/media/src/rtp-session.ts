@@ -114,6 +114,8 @@ export interface RtpSessionStats {
   readonly jitterMs: number;
   readonly late: number;
   readonly duplicates: number;
+  /** Sequence numbers the jitter buffer stopped waiting for (lost, or later than its depth). */
+  readonly gapsGivenUp: number;
 }
 
 let sharedPacing: PacingClock | undefined;
@@ -272,10 +274,11 @@ export class RtpSession {
       packetsSent: this.#sender.packetsSent,
       octetsSent: this.#sender.octetsSent,
       packetsReceived: source?.received ?? 0,
-      packetsLost: jitter.lost,
+      packetsLost: source === undefined ? 0 : Math.max(0, source.expected - source.received),
       jitterMs: ((source?.jitter ?? 0) / 8000) * 1000,
       late: jitter.late,
       duplicates: jitter.duplicates,
+      gapsGivenUp: jitter.lost,
     };
   }
 
@@ -453,10 +456,11 @@ export class RtpSession {
       this.#jitter.reset();
     }
     this.#source.update(packet.sequence, packet.timestamp, this.#clock.now());
+    // A key is reported as soon as its first packet arrives; its packets still go through the jitter
+    // buffer, since they share the sequence numbers with the audio and would otherwise look lost.
     if (packet.payloadType === this.#eventPayloadType) {
       const received = this.#events.receive(packet.timestamp, packet.payload);
       if (received !== undefined) this.#digit(received.digit, 'rfc4733');
-      return;
     }
     // The transport hands over its buffer (DatagramTransport's contract): the packet is kept as is.
     for (const ready of this.#jitter.push(packet).ready) this.#audio(ready);

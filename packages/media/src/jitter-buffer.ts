@@ -47,38 +47,46 @@ export class JitterBuffer<T extends { readonly sequence: number }> {
     return this.#held.size;
   }
 
-  /** Takes one arrival and returns the packets now ready, in order (often just this one). */
-  push(packet: T): { verdict: JitterBufferVerdict; ready: T[] } {
-    const ready: T[] = [];
+  /**
+   * Takes one arrival; `release` is called with each packet now ready, in order (often just this
+   * one). Nothing is allocated for a packet that arrives in order.
+   */
+  push(packet: T, release: (packet: T) => void): JitterBufferVerdict {
     const sequence = packet.sequence & 0xffff;
     if (this.#next === undefined) this.#next = sequence;
     const ahead = distance(this.#next, sequence);
+    if (ahead === 0 && this.#held.size === 0) {
+      // The common case: the packet expected, nothing waiting.
+      this.#lateInARow = 0;
+      this.#stats.accepted += 1;
+      this.#next = (sequence + 1) % sequenceModulo;
+      release(packet);
+      return 'accepted';
+    }
     if (ahead < 0) {
       this.#lateInARow += 1;
       if (this.#lateInARow < this.#capacity) {
         this.#stats.late += 1;
-        return { verdict: 'late', ready };
+        return 'late';
       }
       // Every packet for a while has been "late": the peer has started its sequence again.
-      this.#resync(sequence, ready);
+      this.#resync(sequence, release);
     } else if (ahead >= this.#capacity) {
-      this.#resync(sequence, ready);
+      this.#resync(sequence, release);
     } else if (this.#held.has(sequence)) {
       this.#stats.duplicates += 1;
-      return { verdict: 'duplicate', ready };
+      return 'duplicate';
     }
     this.#lateInARow = 0;
     this.#held.set(sequence, packet);
     this.#stats.accepted += 1;
-    this.#release(ready, false);
-    return { verdict: 'accepted', ready };
+    this.#release(release, false);
+    return 'accepted';
   }
 
   /** Releases everything held, in order, giving up the gaps: the end of a stream. */
-  flush(): T[] {
-    const ready: T[] = [];
-    this.#release(ready, true);
-    return ready;
+  flush(release: (packet: T) => void): void {
+    this.#release(release, true);
   }
 
   /** Forgets everything, as for a new stream (another SSRC). */
@@ -88,20 +96,20 @@ export class JitterBuffer<T extends { readonly sequence: number }> {
     this.#lateInARow = 0;
   }
 
-  #resync(sequence: number, ready: T[]): void {
-    this.#release(ready, true);
+  #resync(sequence: number, release: (packet: T) => void): void {
+    this.#release(release, true);
     this.#stats.resyncs += 1;
     this.#next = sequence;
     this.#lateInARow = 0;
   }
 
   /** Moves packets from the head out in order; skips a gap when `depth` packets wait behind it (or always, flushing). */
-  #release(ready: T[], flushing: boolean): void {
+  #release(release: (packet: T) => void, flushing: boolean): void {
     while (this.#held.size > 0 && this.#next !== undefined) {
       const packet = this.#held.get(this.#next);
       if (packet !== undefined) {
         this.#held.delete(this.#next);
-        ready.push(packet);
+        release(packet);
         this.#next = (this.#next + 1) % sequenceModulo;
         continue;
       }

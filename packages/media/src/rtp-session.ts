@@ -463,8 +463,10 @@ export class RtpSession {
       if (received !== undefined) this.#digit(received.digit, 'rfc4733');
     }
     // The transport hands over its buffer (DatagramTransport's contract): the packet is kept as is.
-    for (const ready of this.#jitter.push(packet).ready) this.#audio(ready);
+    this.#jitter.push(packet, this.#release);
   }
+
+  readonly #release = (packet: RtpPacket): void => this.#audio(packet);
 
   #audio(packet: RtpPacket): void {
     const law = packet.payloadType === 0 ? 'pcmu' : packet.payloadType === 8 ? 'pcma' : undefined;

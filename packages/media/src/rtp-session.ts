@@ -298,6 +298,7 @@ export class RtpSession {
     const typedAhead = [...this.#digits.pending].filter(isDtmfDigit).find((digit) => queued.interruptedBy(digit));
     if (typedAhead !== undefined) queued.finish('digit', typedAhead);
     this.#prompts.add(queued);
+    if (queued.ended) return done;
     try {
       queued.audio = await loadPrompt(source, this.#files);
     } catch (error) {
@@ -504,7 +505,7 @@ export class RtpSession {
       if (packet.type === 'sr' && packet.ssrc === this.#source?.ssrc)
         this.#source.senderReport(packet, this.#clock.now());
     }
-    this.#emitter.emit('rtcp', { packets, from });
+    this.#emitter.emit('rtcp', { packets, from: { address: from.address, port: from.port } });
   }
 
   #sendRtcp(packets: RtcpPacket[]): void {

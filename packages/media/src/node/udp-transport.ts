@@ -14,7 +14,8 @@ export class UdpTransport implements DatagramTransport {
     this.#socket = socket;
     const { address, port } = socket.address();
     this.local = { address, port };
-    socket.on('message', (data, from) => this.onDatagram?.(data, { address: from.address, port: from.port }));
+    // Node's remote info has the address and port already: handed on as it is, nothing allocated.
+    socket.on('message', (data, from) => this.onDatagram?.(data, from));
     // A far end that has gone away answers with ICMP; the stream goes on until it is closed.
     socket.on('error', () => undefined);
   }

@@ -68,4 +68,6 @@ process.on('message', (message: { kind: string; ports?: number[] }) => {
     });
   }
 });
+// A benchmark that dies must not leave its far ends running.
+process.on('disconnect', () => process.exit(0));
 process.send!({ kind: 'ready', ports: farEnds.map(({ socket }) => socket.address().port) });

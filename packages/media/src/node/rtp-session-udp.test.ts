@@ -112,6 +112,17 @@ describe('two RTP sessions over loopback UDP', () => {
 
     // The caller presses keys while the IVR plays a menu it may interrupt; the IVR collects them.
     const menu = ivr.session.play(prompt(3), { interruptOnDigit: true });
+    // The caller hears the menu (audio from the IVR, not the silence it sent before), then presses.
+    const heard = () => {
+      let loudest = 0;
+      for (const packet of caller.received) {
+        if (packet.payloadType === 0)
+          for (const sample of decodeG711('pcmu', packet.payload)) loudest = Math.max(loudest, sample);
+      }
+      return loudest;
+    };
+    await until(() => heard() > 4000);
+    expect(heard()).toBeGreaterThan(4000);
     const digits = ivr.session.collectDigits({ max: 4, terminator: '#', timeout: 5000 });
     await caller.session.sendDigits('42#');
     expect(await menu).toMatchObject({ reason: 'digit', digit: '4' });
@@ -121,13 +132,14 @@ describe('two RTP sessions over loopback UDP', () => {
       ivr.received.filter((p) => p.payloadType === 101 && decodeTelephoneEvent(p.payload)!.end).length;
     await until(() => endPackets() >= 9);
     expect(endPackets()).toBe(9);
-    // The caller heard the menu until the key: audio from the IVR, not silence.
-    const heard = caller.received.filter((p) => p.payloadType === 0).flatMap((p) => [...decodeG711('pcmu', p.payload)]);
-    expect(Math.max(...heard)).toBeGreaterThan(4000);
 
     // RTCP every ~200 ms here: each side reads the other's sender report, with a block about itself
     // that accounts for every packet it sent.
-    const lastSequence = ivr.received.at(-1)!.sequence;
+    // The caller sent 80 packets in all: the prompt's 50, then 7 per key and 3 of silence after each.
+    await until(() => ivr.received.length >= 80);
+    expect(ivr.received.length).toBe(80);
+    const lastSequence = (first.sequence + 79) & 0xffff;
+    expect(ivr.received.at(-1)!.sequence).toBe(lastSequence);
     const srFromCaller = () => ivr.rtcpPackets.flat().filter((p) => p.type === 'sr' && p.packetCount >= 50 + 30);
     const blocksAboutCaller = () =>
       caller.rtcpPackets

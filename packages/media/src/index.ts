@@ -66,6 +66,7 @@ export type { RtpEndpoint } from './rtp-endpoint.js';
 export type { AudioFiles, DatagramAddress, DatagramTransport } from './transport.js';
 export { type AudioSource } from './audio-source.js';
 export { type CollectDigitsOptions, type CollectDigitsResult } from './digit-collector.js';
+export { type SendDigitsOptions } from './digit-sender.js';
 export { type PlayOptions, type PlayResult } from './prompt-queue.js';
 export { type RecordOptions, type RecordResult } from './recording.js';
 export {
@@ -76,5 +77,4 @@ export {
   type RtpSessionEvents,
   type RtpSessionOptions,
   type RtpSessionStats,
-  type SendDigitsOptions,
 } from './rtp-session.js';

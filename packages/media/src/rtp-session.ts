@@ -11,7 +11,7 @@ import { loadPrompt, type AudioSource } from './audio-source.js';
 import { decodeG711, g711PayloadType, g711Silence, type G711Law } from './g711.js';
 import { InbandDtmfDetector } from './inband-dtmf.js';
 import { JitterBuffer } from './jitter-buffer.js';
-import { PacingClock, frameMs, monotonicClock, samplesPerFrame } from './pacing-clock.js';
+import { PacingClock, monotonicClock, samplesPerFrame } from './pacing-clock.js';
 import { decodeRtcp, encodeRtcp, type RtcpPacket } from './rtcp-packet.js';
 import { RtcpReporter } from './rtcp-reporter.js';
 import { decodeRtp, type RtpPacket } from './rtp-packet.js';
@@ -20,13 +20,11 @@ import { RtpSender } from './rtp-sender.js';
 import { randomUint32 } from './host.js';
 import { Prompt, PromptQueue, type PlayOptions, type PlayResult } from './prompt-queue.js';
 import { Recording, defaultMaxRecordSeconds, type RecordOptions, type RecordResult } from './recording.js';
+import { DigitSender, type SendDigitsOptions } from './digit-sender.js';
 import {
   TelephoneEventReceiver,
-  defaultDigitGapMs,
   defaultTelephoneEventPayloadType,
-  encodeTelephoneEvent,
   isDtmfDigit,
-  telephoneEventFrames,
   type DtmfDigit,
 } from './telephone-event.js';
 import { sameAddress, type AudioFiles, type DatagramAddress, type DatagramTransport } from './transport.js';
@@ -98,13 +96,6 @@ export interface RtpSessionEvents extends Record<string, unknown> {
   closed: { reason: string };
 }
 
-export interface SendDigitsOptions {
-  /** Tone length of each digit (default 100 ms). */
-  readonly durationMs?: number;
-  /** Pause between digits (default 60 ms). */
-  readonly gapMs?: number;
-}
-
 export interface RtpSessionStats {
   readonly packetsSent: number;
   readonly octetsSent: number;
@@ -162,12 +153,8 @@ export class RtpSession {
   #source: RtpReceiverStatistics | undefined;
   #frame = 0;
   /** Frames of telephone events to send, in place of audio. */
-  #outgoingEvents: {
-    payload: Uint8Array | undefined;
-    start: boolean;
-    /** On the last frame of a sendDigits() call: settles its promise. */
-    settle?: { resolve: () => void; reject: (error: Error) => void };
-  }[] = [];
+  readonly #digitSender = new DigitSender();
+  /** The media time of the key being sent: all its packets carry it (RFC 4733 §2.5.1.2). */
   #eventStartSamples = 0;
   readonly #prompts = new PromptQueue();
   #recording: Recording | undefined;
@@ -358,29 +345,7 @@ export class RtpSession {
    */
   async sendDigits(digits: string, options: SendDigitsOptions = {}): Promise<void> {
     this.#assertOpen('sendDigits');
-    const keys = [...digits.toUpperCase()];
-    const wrong = keys.find((key) => !isDtmfDigit(key));
-    if (wrong !== undefined) {
-      throw new StrowgerError(ErrorCode.InvalidArgument, `sendDigits(): "${wrong}" is not a DTMF key (0-9, *, #, A-D)`);
-    }
-    if (keys.length === 0) return;
-    const gapFrames = Math.max(1, Math.round((options.gapMs ?? defaultDigitGapMs) / frameMs));
-    return new Promise<void>((resolve, reject) => {
-      keys.forEach((key, index) => {
-        const frames = telephoneEventFrames(key as DtmfDigit, { durationMs: options.durationMs });
-        frames.forEach((event, i) =>
-          this.#outgoingEvents.push({ payload: encodeTelephoneEvent(event), start: i === 0 }),
-        );
-        for (let i = 0; i < gapFrames; i++) {
-          const last = index === keys.length - 1 && i === gapFrames - 1;
-          this.#outgoingEvents.push({
-            payload: undefined,
-            start: false,
-            settle: last ? { resolve, reject } : undefined,
-          });
-        }
-      });
-    });
+    return this.#digitSender.enqueue(digits, options);
   }
 
   /**
@@ -396,7 +361,7 @@ export class RtpSession {
     this.#prompts.failAll(error);
     this.#recording?.fail(error);
     this.#digits.close(error);
-    for (const pending of this.#outgoingEvents.splice(0)) pending.settle?.reject(error);
+    this.#digitSender.failAll(error);
     this.#rtp.onDatagram = undefined;
     this.#rtp.close();
     if (this.#rtcp !== undefined) {
@@ -417,13 +382,15 @@ export class RtpSession {
     this.#frame = frame;
     const samples = frame * samplesPerFrame;
     this.#recording?.tick();
-    const event = this.#outgoingEvents.shift();
-    if (event !== undefined) {
-      if (event.start) this.#eventStartSamples = samples;
+    const digit = this.#digitSender.next();
+    if (digit !== undefined) {
       // A pause between keys is silence; a key's packets all carry its start (RFC 4733 §2.5.1.2).
-      if (event.payload === undefined) this.#send(this.#payloadType, samples, this.#silenceFrame, false);
-      else this.#send(this.#eventPayloadType, this.#eventStartSamples, event.payload, event.start);
-      event.settle?.resolve();
+      if (digit.kind === 'pause') this.#send(this.#payloadType, samples, this.#silenceFrame, false);
+      else {
+        if (digit.start) this.#eventStartSamples = samples;
+        this.#send(this.#eventPayloadType, this.#eventStartSamples, digit.payload, digit.start);
+      }
+      this.#digitSender.sent();
       return;
     }
     const payload = this.#prompts.nextFrame(this.#law);

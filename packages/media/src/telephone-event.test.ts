@@ -63,7 +63,7 @@ describe('RFC 4733 telephone-events', () => {
     expect(receiver.receive(1000, payload(2, true, 800))).toBeUndefined();
   });
 
-  it('a long press split into segments at the 16-bit duration limit MUST be one key press (§2.5.1.5)', () => {
+  it('a long press split into segments at the 16-bit duration limit MUST be one key press (§2.5.1.3)', () => {
     const receiver = new TelephoneEventReceiver();
     expect(receiver.receive(0, payload(0, false, 0xffff))?.digit).toBe('0');
     expect(receiver.receive(0xffff, payload(0, false, 800))).toBeUndefined();

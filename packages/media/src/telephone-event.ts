@@ -72,7 +72,7 @@ const endRepeats = 3;
 /**
  * The packets of one key press, one per 20 ms frame: updates with the growing duration, the last
  * with the E bit, repeated three times in all. The sender gives them all the RTP timestamp of the
- * first frame and sets the marker bit on the first (§2.5.1.1).
+ * first frame and sets the marker bit on the first (§2.5.1.2).
  */
 export function telephoneEventFrames(
   digit: DtmfDigit,
@@ -95,7 +95,7 @@ export function telephoneEventFrames(
 
 /** How many recent events a receiver remembers, so a late or repeated packet of one cannot report it twice. */
 const rememberedEvents = 16;
-/** RFC 4733 §2.5.2.3: a receiver tolerates this many missing or late updates before it assumes an end. */
+/** The 16-bit duration field's limit: a longer event continues in a new segment (§2.5.1.3). */
 const maxDuration = 0xffff;
 
 interface EventState {
@@ -116,7 +116,7 @@ export interface ReceivedDigit {
  * first packet of an event (whether that is the marked start, an update after the start was lost,
  * or only an end packet), never again for its updates, its three end packets, or a late packet of
  * an event already over. A long press that outlasts the 16-bit duration continues in a new event
- * that starts where the last ended (§2.5.1.5) and is not a new key press.
+ * that starts where the last ended (§2.5.1.3) and is not a new key press.
  */
 export class TelephoneEventReceiver {
   readonly #recent: EventState[] = [];

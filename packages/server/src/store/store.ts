@@ -1,6 +1,8 @@
 import type { Logger } from '../core/index.js';
 import { silentLogger, TypedEmitter } from '../core/index.js';
-import { applyConfig, type ApplyResult } from './apply-config.js';
+import { AdminAccounts } from './admin-accounts.js';
+import { applyConfig, type ApplyOptions, type ApplyResult } from './apply-config.js';
+import { listAuditEntries, type AuditEntry, type AuditQuery } from './audit-log.js';
 import { CallRecordWriter, listCallRecords, type CallRecordQuery, type StoredCallRecord } from './call-records.js';
 import type { ConfigDocument } from './config/config-schema.js';
 import { exportConfigYaml } from './config/export-config.js';
@@ -24,6 +26,8 @@ export class Store {
   readonly callRecords: CallRecordWriter;
   /** SIP registration bindings, written behind the registrar and read back at start. */
   readonly registrations: RegistrationBindingWriter;
+  /** Admin accounts of the HTTP API and their bearer tokens. */
+  readonly adminAccounts: AdminAccounts;
   #lastVersion = -1;
   #closed = false;
 
@@ -32,6 +36,7 @@ export class Store {
     this.#events = new TypedEmitter(logger);
     this.callRecords = new CallRecordWriter(database.db, logger);
     this.registrations = new RegistrationBindingWriter(database.db, logger);
+    this.adminAccounts = new AdminAccounts(database.db);
   }
 
   static async open(location: StoreLocation, deps: { logger?: Logger } = {}): Promise<Store> {
@@ -51,10 +56,7 @@ export class Store {
   }
 
   /** Applies a document in one transaction; see `applyConfig`. `source` names the file in errors. */
-  async applyConfig(
-    doc: ConfigDocument,
-    options: { prune?: boolean; source?: string; dryRun?: boolean } = {},
-  ): Promise<ApplyResult> {
+  async applyConfig(doc: ConfigDocument, options: ApplyOptions = {}): Promise<ApplyResult> {
     const result = await applyConfig(this.#database.db, readConfig, doc, options);
     // The database notification may arrive later; in-process listeners hear of the commit at once.
     if (result.changed && options.dryRun !== true) this.#announce(result.version);
@@ -63,6 +65,11 @@ export class Store {
 
   async exportConfig(): Promise<string> {
     return exportConfigYaml(await this.loadConfig());
+  }
+
+  /** Audit entries of configuration and account changes, newest first. */
+  listAuditEntries(query: AuditQuery): Promise<{ entries: AuditEntry[]; total: number }> {
+    return listAuditEntries(this.#database.db, query);
   }
 
   /** Called with the new version after every committed change, from this process or another. */

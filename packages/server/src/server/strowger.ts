@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
@@ -32,6 +33,8 @@ import {
   type StoredCallRecord,
 } from '../store/index.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
+import { ensureFirstAdmin } from './first-admin.js';
+import { localApiUrl, writeLocalCredential } from './local-credential.js';
 import { defaultTcpConnectionLimit, openFilesSoftLimit } from './fd-limit.js';
 import { StrowgerMetrics } from './metrics.js';
 import { ServerMediaResources } from './media-resources.js';
@@ -95,6 +98,11 @@ export interface StrowgerOptions {
   sipTcpLimits?: Partial<TcpLimits>;
   /** Challenges (401/407) per source: a burst, then a rate per second. */
   sipChallengeLimit?: { burst: number; perSecond: number };
+  /**
+   * The first admin account's password, used only when no admin account exists yet (the first start);
+   * without it a random one is made and kept in `initialAdminPassword` to be printed once.
+   */
+  adminPassword?: string;
   /** Tuning of the SIP login throttle (thresholds, lock-out lengths, decay); the defaults suit production. */
   sipLoginThrottle?: Partial<
     Pick<LoginThrottleOptions, 'thresholds' | 'firstLockoutMs' | 'maxLockoutMs' | 'decayMs' | 'trustMs'>
@@ -136,6 +144,12 @@ export class Strowger {
   readonly logger: PinoLogger;
   /** What became of the configuration file given at start (for the start banner). */
   readonly startupConfig: StartupConfig;
+  /**
+   * The password made for the first admin account on this start, to be printed once; undefined
+   * when accounts existed already or STROWGER_ADMIN_PASSWORD gave it.
+   */
+  readonly initialAdminPassword: string | undefined;
+  #credential: { remove(): void } | undefined;
   #snapshot: ConfigSnapshot;
   readonly #release: () => void;
   readonly #detachRegistrations: () => void;
@@ -157,8 +171,10 @@ export class Strowger {
     release: () => void;
     detachRegistrations: () => void;
     startupConfig: StartupConfig;
+    initialAdminPassword: string | undefined;
   }) {
     this.startupConfig = parts.startupConfig;
+    this.initialAdminPassword = parts.initialAdminPassword;
     this.store = parts.store;
     this.sip = parts.sip;
     this.engine = parts.engine;
@@ -200,7 +216,9 @@ export class Strowger {
         } else {
           const text = await readConfigFile(options.configFile, 'the configuration file given to --config');
           const doc = parseConfigFile(text, options.configFile);
-          const result = await store.applyConfig(doc, { prune: options.prune === true, source: options.configFile });
+          const result = await store.applyConfig(doc, { prune: options.prune === true, source: options.configFile,
+            actor: `configuration file ${options.configFile} at start`,
+          });
           outcome = result.changed ? 'applied' : 'unchanged';
           logger.info(
             { file: options.configFile, version: result.version, changed: result.changed },
@@ -210,7 +228,14 @@ export class Strowger {
       }
       const snapshot = await store.loadConfig();
       // The metrics and the HTTP routes read parts built after them, so they look them up when called.
-      const late: { sip?: SipService; instance?: Strowger; engine?: Switch; media?: ServerMediaResources } = {};
+      const late: {
+        sip?: SipService;
+        instance?: Strowger;
+        engine?: Switch;
+        media?: ServerMediaResources;
+        cti?: CtiServer;
+        providers?: ProviderService;
+      } = {};
       const metrics = new StrowgerMetrics({
         registeredDevices: () => late.sip?.table.registeredDeviceCount ?? 0,
         bindings: () => late.sip?.table.bindingCount ?? 0,
@@ -336,10 +361,66 @@ export class Strowger {
         offRegistered();
         offUnregistered();
       });
+      const adminLogins = new LoginThrottle({
+        clock,
+        service: 'admin',
+        logger: logger.child({ layer: 'admin' }),
+        observer: {
+          lockedOut: (lockout) => metrics.loginLockedOut(lockout),
+          refused: (scope) => metrics.loginRefused('admin', scope),
+        },
+      });
+      metrics.watchLoginThrottle(adminLogins);
+      const initialAdminPassword = await ensureFirstAdmin(store, options.adminPassword, logger);
+      const localToken = randomBytes(32).toString('base64url');
+      const startedAt = new Date(clock.now());
       const http = await createAdminServer({
-        devices: { listDevices: () => late.instance?.listDevices() ?? [] },
+        registrations: { listDevices: () => late.instance?.listDevices() ?? [] },
+        registrationControl: { unregister: (name) => service.table.removeAll(name, 'unregistered') },
         calls: { listCalls: () => late.engine?.listCalls() ?? [] },
+        callControl: { hangUp: (id) => engine.drop(id) },
         callRecords: { listCallRecords: (query) => store.listCallRecords(query) },
+        ctiSessions: () => ({ sessions: late.cti?.sessionCount ?? 0, providers: late.providers?.providerCount ?? 0 }),
+        store,
+        auth: { throttle: adminLogins, localToken },
+        clock,
+        version: strowgerVersion,
+        runtime: {
+          status: async () => {
+            const instance = late.instance;
+            const devices = instance?.listDevices() ?? [];
+            const addresses = instance?.addresses;
+            return {
+              version: strowgerVersion,
+              startedAt: startedAt.toISOString(),
+              uptimeSeconds: Math.max(0, Math.floor((clock.now() - startedAt.getTime()) / 1000)),
+              pid: process.pid,
+              logLevel: logger.level,
+              store: { kind: store.kind, configVersion: instance?.snapshot.version ?? snapshot.version },
+              listening: {
+                sip: endpointsText(service.endpoints),
+                http: addresses === undefined ? 'not listening' : `${addresses.http.address}:${addresses.http.port}`,
+                cti:
+                  addresses === undefined
+                    ? 'not listening'
+                    : `${addresses.cti.protocol}://${addresses.cti.address}:${addresses.cti.port}`,
+              },
+              counts: {
+                devices: devices.length,
+                registeredDevices: devices.filter((d) => d.registration.state === 'registered').length,
+                lines: instance?.snapshot.lines.length ?? snapshot.lines.length,
+                calls: engine.callCount,
+                ctiSessions: late.cti?.sessionCount ?? 0,
+                ctiProviders: late.providers?.providerCount ?? 0,
+              },
+            };
+          },
+          logLevel: () => logger.level,
+          setLogLevel: (level) => {
+            logger.level = level;
+            logger.info({ level }, 'log level changed at run time');
+          },
+        },
         // Indexed once per snapshot, so the explainer follows configuration changes as they commit.
         cti: { configuration: () => CtiConfiguration.fromSnapshot(late.instance?.snapshot ?? snapshot) },
         ctiAsyncApi: ctiAsyncApiDocument,
@@ -375,6 +456,7 @@ export class Strowger {
         ringSize: options.cti?.ringSize ?? 10_000,
       });
       cleanups.unshift(() => providers.close());
+      late.providers = providers;
       const cti = await CtiServer.start({
         host: options.bind,
         port: options.ctiPort ?? 0,
@@ -387,6 +469,7 @@ export class Strowger {
         ...(options.cti?.keepAlive === undefined ? {} : { keepAlive: options.cti.keepAlive }),
       });
       cleanups.unshift(() => cti.close());
+      late.cti = cti;
       const instance = new Strowger({
         store,
         sip: service,
@@ -401,11 +484,16 @@ export class Strowger {
         release: () => lock.release(),
         detachRegistrations: registrations.detach,
         startupConfig: { outcome, version: snapshot.version },
+        initialAdminPassword,
       });
       late.instance = instance;
       const endpoints = await service.listen();
       await http.listen({ host: options.httpBind, port: options.httpPort });
       const address = http.server.address() as AddressInfo;
+      if ('dataDir' in options.store) {
+        const url = localApiUrl(options.httpBind, address.port);
+        instance.#credential = writeLocalCredential(options.store.dataDir, { url, token: localToken, pid: process.pid });
+      }
       instance.#addresses = {
         sipUdp: endpoints.udp,
         sipTcp: endpoints.tcp,
@@ -470,6 +558,7 @@ export class Strowger {
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
       this.#unsubscribe();
+      this.#credential?.remove();
       await this.http.close().catch(() => undefined);
       await this.cti.close().catch(() => undefined);
       this.providers.close();

@@ -8,6 +8,7 @@ import type { ConfigDocument } from './config/config-schema.js';
 import { exportConfigYaml } from './config/export-config.js';
 import { openDatabase, type OpenDatabase, type StoreLocation } from './database.js';
 import { readConfig } from './read-config.js';
+import { settings } from './schema.js';
 import { loadRegistrationBindings, RegistrationBindingWriter, type StoredBinding } from './registration-bindings.js';
 import type { ConfigSnapshot } from './snapshot.js';
 
@@ -49,6 +50,12 @@ export class Store {
 
   get kind(): 'embedded' | 'server' {
     return this.#database.kind;
+  }
+
+  /** The configuration version alone: one small query, to tell whether a snapshot is still current. */
+  async configVersion(): Promise<number> {
+    const [row] = await this.#database.db.select({ version: settings.configVersion }).from(settings);
+    return row?.version ?? 0;
   }
 
   loadConfig(): Promise<ConfigSnapshot> {

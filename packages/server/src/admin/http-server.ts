@@ -77,8 +77,9 @@ export async function createAdminServer(options: AdminServerOptions): Promise<Ad
   const routes = new RouteMethods();
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
-    // Query strings such as ?registered=true are coerced to the schema's types.
-    ajv: { customOptions: { coerceTypes: true, removeAdditional: false } },
+    // Query strings such as ?registered=true are coerced to the schema's types; every problem of a
+    // request is reported at once (bodies are bounded, so collecting them all stays cheap).
+    ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: true } },
     // Errors the router meets before any route runs are problem+json like the rest.
     frameworkErrors: (error, request, reply) => {
       const url = shortUrl(request.url);

@@ -104,7 +104,8 @@ export function problemFor(error: unknown): Problem {
   }
   const fastifyError = error as Partial<FastifyError>;
   if (fastifyError.validation !== undefined) {
-    const context = fastifyError.validationContext ?? 'body';
+    // Fields are named as a caller writes them: body.dn, query.limit, path.name, headers.if-match.
+    const context = contextNames[fastifyError.validationContext ?? 'body'] ?? fastifyError.validationContext ?? 'body';
     const errors = fastifyError.validation.map((issue) => validationProblem(context, issue));
     return {
       ...problem(
@@ -122,6 +123,8 @@ export function problemFor(error: unknown): Problem {
     status >= 500 ? 'internal error; the server log has the details' : (fastifyError.message ?? 'bad request'),
   );
 }
+
+const contextNames: Partial<Record<string, string>> = { querystring: 'query', params: 'path' };
 
 interface ValidationIssue {
   instancePath: string;

@@ -21,7 +21,11 @@ export type AdminApp = FastifyInstance<
   TypeBoxTypeProvider
 >;
 
-export const problemResponses = { '4xx': ProblemSchema, '5xx': ProblemSchema } as const;
+const problemAnswer = {
+  description: 'An RFC 9457 problem: a stable code, what went wrong and what to do, and the fields at fault',
+  content: { 'application/problem+json': { schema: ProblemSchema } },
+};
+export const problemResponses = { '4xx': problemAnswer, '5xx': problemAnswer } as const;
 
 export const IfMatchHeaders = Type.Object({
   'if-match': Type.Optional(

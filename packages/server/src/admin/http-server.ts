@@ -51,6 +51,8 @@ export interface AdminServerOptions {
   store?: AdminStore;
   /** Status and log level of the running server. */
   runtime?: RuntimeControl;
+  /** Resolves once the engine serves this configuration version; changes are answered after it. */
+  configFollowed?: (version: number) => Promise<void>;
   auth: {
     /** Where accounts are looked up; the store's by default. */
     accounts?: AccountDirectory;
@@ -137,7 +139,7 @@ export async function createAdminServer(options: AdminServerOptions): Promise<Ad
   if (options.runtime !== undefined) registerRuntimeRoutes(app, options.runtime);
   const store = options.store;
   if (store !== undefined) {
-    const config = new ConfigService(store);
+    const config = new ConfigService(store, options.configFollowed);
     registerConfigCollection(app, collections.devices, config);
     registerConfigCollection(app, collections.lines, config);
     registerConfigCollection(app, collections.voicemailProfiles, config);

@@ -150,6 +150,9 @@ export class Strowger {
    */
   readonly initialAdminPassword: string | undefined;
   #credential: { remove(): void } | undefined;
+  /** Who waits for a configuration version to be served (see configServed). */
+  readonly #versionWaiters = new Set<{ version: number; done: () => void }>();
+  readonly #clock: Clock;
   #snapshot: ConfigSnapshot;
   readonly #release: () => void;
   readonly #detachRegistrations: () => void;
@@ -172,7 +175,9 @@ export class Strowger {
     detachRegistrations: () => void;
     startupConfig: StartupConfig;
     initialAdminPassword: string | undefined;
+    clock: Clock;
   }) {
+    this.#clock = parts.clock;
     this.startupConfig = parts.startupConfig;
     this.initialAdminPassword = parts.initialAdminPassword;
     this.store = parts.store;
@@ -382,6 +387,7 @@ export class Strowger {
         callRecords: { listCallRecords: (query) => store.listCallRecords(query) },
         ctiSessions: () => ({ sessions: late.cti?.sessionCount ?? 0, providers: late.providers?.providerCount ?? 0 }),
         store,
+        configFollowed: (version) => late.instance?.configServed(version) ?? Promise.resolve(),
         auth: { throttle: adminLogins, localToken },
         clock,
         version: strowgerVersion,
@@ -485,6 +491,7 @@ export class Strowger {
         detachRegistrations: registrations.detach,
         startupConfig: { outcome, version: snapshot.version },
         initialAdminPassword,
+        clock,
       });
       late.instance = instance;
       const endpoints = await service.listen();
@@ -526,6 +533,27 @@ export class Strowger {
     return this.#snapshot;
   }
 
+  /**
+   * Resolves once this server serves configuration `version` or a later one (the change
+   * notification has been followed), or after 5 s, when the reload's own log line says what failed.
+   */
+  configServed(version: number): Promise<void> {
+    if (this.#snapshot.version >= version || this.#stopping !== undefined) return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiter = {
+        version,
+        done: () => {
+          timer.cancel();
+          this.#versionWaiters.delete(waiter);
+          resolve();
+        },
+      };
+      // A safety net only: a reload takes milliseconds, and one that fails is logged by #reload.
+      const timer = this.#clock.setTimer(5000, waiter.done);
+      this.#versionWaiters.add(waiter);
+    });
+  }
+
   /** Live SIP transactions, client and server; after traffic stops they drain as their timers end. */
   sipTransactionCount(): number {
     const size = this.sip.ua.transactions.size;
@@ -559,6 +587,7 @@ export class Strowger {
     this.#stopping ??= (async () => {
       this.#unsubscribe();
       this.#credential?.remove();
+      for (const waiter of [...this.#versionWaiters]) waiter.done();
       await this.http.close().catch(() => undefined);
       await this.cti.close().catch(() => undefined);
       this.providers.close();
@@ -586,6 +615,7 @@ export class Strowger {
       this.engine.updateConfig(switchConfigFrom(snapshot));
       this.providers.updateConfiguration(snapshot);
       this.logger.info({ version }, 'configuration reloaded');
+      for (const waiter of [...this.#versionWaiters]) if (waiter.version <= snapshot.version) waiter.done();
     } catch (error) {
       this.logger.error({ err: error, version }, 'could not reload the configuration; still serving the previous one');
     }

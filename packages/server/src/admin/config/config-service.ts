@@ -14,10 +14,16 @@ export interface ConfigStore {
  */
 export class ConfigService {
   readonly #store: ConfigStore;
+  readonly #followed: (version: number) => Promise<void>;
   #cached: ConfigSnapshot | undefined;
 
-  constructor(store: ConfigStore) {
+  /**
+   * `followed` resolves once the running engine serves `version`: a change answered is then a
+   * change in effect, and the next call follows it.
+   */
+  constructor(store: ConfigStore, followed: (version: number) => Promise<void> = async () => undefined) {
     this.#store = store;
+    this.#followed = followed;
   }
 
   async current(): Promise<ConfigSnapshot> {
@@ -26,7 +32,9 @@ export class ConfigService {
     return this.#cached;
   }
 
-  apply(doc: ConfigDocument, options: ApplyOptions): Promise<ApplyResult> {
-    return this.#store.applyConfig(doc, options);
+  async apply(doc: ConfigDocument, options: ApplyOptions): Promise<ApplyResult> {
+    const result = await this.#store.applyConfig(doc, options);
+    if (result.changed && options.dryRun !== true) await this.#followed(result.version);
+    return result;
   }
 }

@@ -26,13 +26,16 @@ export function registerCallsCommand(program: Command): void {
     console.log(options.json === true ? JSON.stringify(list, null, 2) : formatCallTable(list, Date.now()));
   });
 
-  addServerOptions(
-    calls.command('hangup').description('hang up a live call for every party').argument('<id>', 'the call id'),
-  ).action(async (id: string, options: ServerTarget) => {
-    const server = requireServer(options, 'hanging up a call');
-    await server.call('DELETE', `/api/v1/calls/${encodeURIComponent(id)}`);
-    console.log(`call ${id} hung up`);
-  });
+  // The subcommand takes the server options of `calls` itself (strowger calls hangup ID --data DIR).
+  calls
+    .command('hangup')
+    .description('hang up a live call for every party')
+    .argument('<id>', 'the call id')
+    .action(async (id: string) => {
+      const server = requireServer(calls.opts<ServerTarget>(), 'hanging up a call');
+      await server.call('DELETE', `/api/v1/calls/${encodeURIComponent(id)}`);
+      console.log(`call ${id} hung up`);
+    });
 }
 
 async function fetchCalls(options: CallsOptions): Promise<CallView[]> {

@@ -26,16 +26,16 @@ export function registerDevicesCommand(program: Command): void {
     console.log(options.json === true ? JSON.stringify(list, null, 2) : formatDeviceTable(list));
   });
 
-  addServerOptions(
-    devices
-      .command('unregister')
-      .description("remove a device's registration now (a phone registers again at its next refresh)")
-      .argument('<name>', 'the device name'),
-  ).action(async (name: string, options: ServerTarget) => {
-    const server = requireServer(options, 'unregistering a device');
-    await server.call('DELETE', `/api/v1/registrations/${encodeURIComponent(name)}`);
-    console.log(`${name} unregistered`);
-  });
+  // The subcommand takes the server options of `devices` itself (strowger devices unregister NAME --data DIR).
+  devices
+    .command('unregister')
+    .description("remove a device's registration now (a phone registers again at its next refresh)")
+    .argument('<name>', 'the device name')
+    .action(async (name: string) => {
+      const server = requireServer(devices.opts<ServerTarget>(), 'unregistering a device');
+      await server.call('DELETE', `/api/v1/registrations/${encodeURIComponent(name)}`);
+      console.log(`${name} unregistered`);
+    });
 }
 
 async function fetchDevices(options: DevicesOptions): Promise<DeviceView[]> {

@@ -56,7 +56,7 @@ export class ServerApi {
   /** Every page of a paged list. */
   async all<T>(path: string, query: Record<string, string | undefined> = {}): Promise<T[]> {
     const items: T[] = [];
-    for (let offset = 0; ; ) {
+    for (let offset = 0; ;) {
       const page = await this.json<{ items: T[]; total: number }>('GET', path, {
         query: { ...query, offset: String(offset), limit: '1000' },
       });

@@ -90,7 +90,10 @@ export function registerStartCommand(program: Command): void {
           .argParser(portOption('--http-port')),
       )
       .addOption(
-        new Option('--http-bind <address>', 'address for HTTP to listen on (the admin API, the reference page, /metrics)')
+        new Option(
+          '--http-bind <address>',
+          'address for HTTP to listen on (the admin API, the reference page, /metrics)',
+        )
           .env('STROWGER_HTTP_BIND')
           .default('127.0.0.1'),
       )
@@ -185,7 +188,9 @@ export function registerStartCommand(program: Command): void {
           : { messageDeadlineMs: options.sipTcpMessageTimeout * 1000 }),
       },
       // Read from the environment only: a password in a flag would show in every process listing.
-      ...(process.env.STROWGER_ADMIN_PASSWORD === undefined ? {} : { adminPassword: process.env.STROWGER_ADMIN_PASSWORD }),
+      ...(process.env.STROWGER_ADMIN_PASSWORD === undefined
+        ? {}
+        : { adminPassword: process.env.STROWGER_ADMIN_PASSWORD }),
       logger,
     });
     running.strowger = strowger;

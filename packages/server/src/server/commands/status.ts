@@ -47,7 +47,7 @@ export function registerServerCommands(program: Command): void {
   addServerOptions(
     admin
       .command('reset-password')
-      .description("give an admin account a new random password, printed once (for a lost password)")
+      .description('give an admin account a new random password, printed once (for a lost password)')
       .argument('<username>', 'the account, e.g. admin'),
   ).action(async (username: string, options: ServerTarget) => {
     const password = randomBytes(18).toString('base64url');

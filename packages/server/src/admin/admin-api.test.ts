@@ -101,7 +101,11 @@ describe('admin REST API on a real store', () => {
         last = response.statusCode;
       }
       expect(last).toBe(429);
-      const right = await app.inject({ url: '/api/v1/auth/me', remoteAddress: from, headers: { authorization: admin } });
+      const right = await app.inject({
+        url: '/api/v1/auth/me',
+        remoteAddress: from,
+        headers: { authorization: admin },
+      });
       expect(right.statusCode).toBe(429);
       expect(Number(right.headers['retry-after'])).toBeGreaterThan(0);
       expect(right.json<ProblemBody>().code).toBe('ACCOUNT_LOCKED');
@@ -123,7 +127,12 @@ describe('admin REST API on a real store', () => {
       const me = await app.inject({ url: '/api/v1/auth/me', headers: { cookie: session } });
       expect(me.json()).toMatchObject({ username: 'admin', role: 'admin', via: 'session' });
       const body = { dn: '7001', description: 'made in a session' };
-      const forged = await app.inject({ method: 'POST', url: '/api/v1/lines', headers: { cookie: session }, payload: body });
+      const forged = await app.inject({
+        method: 'POST',
+        url: '/api/v1/lines',
+        headers: { cookie: session },
+        payload: body,
+      });
       expect(forged.statusCode).toBe(403);
       const made = await app.inject({
         method: 'POST',
@@ -153,9 +162,17 @@ describe('admin REST API on a real store', () => {
       const bearer = `Bearer ${token}`;
       const me = await app.inject({ url: '/api/v1/auth/me', headers: { authorization: bearer } });
       expect(me.json()).toMatchObject({ username: 'reader', role: 'read-only', via: 'bearer' });
-      const write = await app.inject({ method: 'DELETE', url: '/api/v1/lines/7001', headers: { authorization: bearer } });
+      const write = await app.inject({
+        method: 'DELETE',
+        url: '/api/v1/lines/7001',
+        headers: { authorization: bearer },
+      });
       expect(write.statusCode).toBe(403);
-      const revoke = await app.inject({ method: 'DELETE', url: `/api/v1/auth/tokens/${id}`, headers: { authorization: bearer } });
+      const revoke = await app.inject({
+        method: 'DELETE',
+        url: `/api/v1/auth/tokens/${id}`,
+        headers: { authorization: bearer },
+      });
       expect(revoke.statusCode).toBe(204);
       expect((await app.inject({ url: '/api/v1/auth/me', headers: { authorization: bearer } })).statusCode).toBe(401);
     });
@@ -167,7 +184,10 @@ describe('admin REST API on a real store', () => {
       const page = first.json<Page<{ name: string }>>();
       expect(page.total).toBe(demo.devices?.length);
       expect(page.items.map((d) => d.name)).toEqual(['CTIPORT_5101', 'CTIPORT_5102', 'CTIPORT_5103']);
-      const second = await app.inject({ url: '/api/v1/devices?limit=3&offset=3&sort=name', headers: { authorization: admin } });
+      const second = await app.inject({
+        url: '/api/v1/devices?limit=3&offset=3&sort=name',
+        headers: { authorization: admin },
+      });
       expect(second.json<Page<{ name: string }>>().items.map((d) => d.name)).toEqual([
         'CTIPORT_5104',
         'CTIRP_MAIN',
@@ -235,7 +255,11 @@ describe('admin REST API on a real store', () => {
       expect(problem.code).toBe('CONFIG_INVALID');
       expect(problem.errors?.[0]).toMatchObject({ field: 'body' });
       expect(problem.errors?.[0]?.message).toContain('busyTrigger 3 is above maxCalls 2');
-      const inUse = await app.inject({ method: 'DELETE', url: '/api/v1/lines/1002', headers: { authorization: admin } });
+      const inUse = await app.inject({
+        method: 'DELETE',
+        url: '/api/v1/lines/1002',
+        headers: { authorization: admin },
+      });
       expect(inUse.statusCode).toBe(400);
       expect(inUse.json<ProblemBody>().detail).toContain('SEP000000001002');
       const still = await app.inject({ url: '/api/v1/lines/1002', headers: { authorization: admin } });
@@ -305,9 +329,16 @@ describe('admin REST API on a real store', () => {
         payload: { dn: '7100', description: 'audited', forward: { all: { destination: '1002' } } },
       });
       expect(update.statusCode).toBe(200);
-      const remove = await app.inject({ method: 'DELETE', url: '/api/v1/lines/7100', headers: { authorization: admin } });
+      const remove = await app.inject({
+        method: 'DELETE',
+        url: '/api/v1/lines/7100',
+        headers: { authorization: admin },
+      });
       expect(remove.statusCode).toBe(204);
-      const log = await app.inject({ url: '/api/v1/audit-log?resource=line&key=7100', headers: { authorization: reader } });
+      const log = await app.inject({
+        url: '/api/v1/audit-log?resource=line&key=7100',
+        headers: { authorization: reader },
+      });
       const entries = log.json<Page<Record<string, unknown>>>().items;
       expect(entries.map((e) => e.action)).toEqual(['delete', 'update', 'create']);
       expect(entries.every((e) => e.actor === 'admin' && typeof e.at === 'string')).toBe(true);
@@ -334,7 +365,10 @@ describe('admin REST API on a real store', () => {
       });
       expect(put.statusCode).toBe(200);
       expect(JSON.stringify(put.json())).not.toContain('scrypt');
-      const log = await app.inject({ url: '/api/v1/audit-log?resource=end-user&key=alice&limit=1', headers: { authorization: admin } });
+      const log = await app.inject({
+        url: '/api/v1/audit-log?resource=end-user&key=alice&limit=1',
+        headers: { authorization: admin },
+      });
       const [entry] = log.json<Page<Record<string, unknown>>>().items;
       expect(entry?.note).toContain('password');
       expect(JSON.stringify(entry)).not.toMatch(/scrypt|a-new-secret/);
@@ -348,7 +382,12 @@ describe('admin REST API on a real store', () => {
         payload: { lines: ['1004', '1002'] },
       });
       expect(set.statusCode).toBe(200);
-      expect(set.json()).toEqual({ items: [{ index: 1, dn: '1004' }, { index: 2, dn: '1002' }] });
+      expect(set.json()).toEqual({
+        items: [
+          { index: 1, dn: '1004' },
+          { index: 2, dn: '1002' },
+        ],
+      });
       const unknown = await app.inject({
         method: 'PUT',
         url: '/api/v1/devices/SEP000000001004/lines',
@@ -415,9 +454,16 @@ describe('admin REST API on a real store', () => {
         payload: { username: 'carol', password: 'carols-password', role: 'read-only' },
       });
       expect(ok.statusCode).toBe(201);
-      const gone = await app.inject({ method: 'DELETE', url: '/api/v1/admin-accounts/carol', headers: { authorization: admin } });
+      const gone = await app.inject({
+        method: 'DELETE',
+        url: '/api/v1/admin-accounts/carol',
+        headers: { authorization: admin },
+      });
       expect(gone.statusCode).toBe(204);
-      const log = await app.inject({ url: '/api/v1/audit-log?resource=admin-account&key=carol', headers: { authorization: admin } });
+      const log = await app.inject({
+        url: '/api/v1/audit-log?resource=admin-account&key=carol',
+        headers: { authorization: admin },
+      });
       expect(log.json<Page<{ action: string }>>().items.map((e) => e.action)).toEqual(['delete', 'create']);
     });
   });

@@ -111,7 +111,11 @@ export async function createAdminServer(options: AdminServerOptions): Promise<Ad
     }
     return sendPlain(
       reply,
-      problem(404, ErrorCode.NotFound, `no route ${request.method} ${url}; the API lives under /api/v1 (reference: ${referencePath})`),
+      problem(
+        404,
+        ErrorCode.NotFound,
+        `no route ${request.method} ${url}; the API lives under /api/v1 (reference: ${referencePath})`,
+      ),
     );
   });
 

@@ -35,7 +35,11 @@ const examples: Example[] = [
   { operation: 'GET /api/v1/status', url: '/api/v1/status' },
   { operation: 'GET /api/v1/log-level', url: '/api/v1/log-level' },
   { operation: 'PUT /api/v1/log-level', url: '/api/v1/log-level', body: { level: 'debug' } },
-  { operation: 'POST /api/v1/auth/login', url: '/api/v1/auth/login', body: { username: 'admin', password: 'admin-password-1' } },
+  {
+    operation: 'POST /api/v1/auth/login',
+    url: '/api/v1/auth/login',
+    body: { username: 'admin', password: 'admin-password-1' },
+  },
   { operation: 'GET /api/v1/auth/me', url: '/api/v1/auth/me' },
   { operation: 'POST /api/v1/auth/tokens', url: '/api/v1/auth/tokens', body: { description: 'openapi test' } },
   { operation: 'GET /api/v1/auth/tokens', url: '/api/v1/auth/tokens' },
@@ -43,43 +47,103 @@ const examples: Example[] = [
   { operation: 'POST /api/v1/lines', url: '/api/v1/lines', body: { dn: '7300', description: 'an example' } },
   { operation: 'GET /api/v1/lines', url: '/api/v1/lines?limit=2' },
   { operation: 'GET /api/v1/lines/{dn}', url: '/api/v1/lines/7300' },
-  { operation: 'PUT /api/v1/lines/{dn}', url: '/api/v1/lines/7300', body: { dn: '7300', forward: { all: { voicemail: true } } } },
-  { operation: 'POST /api/v1/devices', url: '/api/v1/devices', body: { name: 'CTIPORT_7300', type: 'cti-port', lines: ['7300'] } },
+  {
+    operation: 'PUT /api/v1/lines/{dn}',
+    url: '/api/v1/lines/7300',
+    body: { dn: '7300', forward: { all: { voicemail: true } } },
+  },
+  {
+    operation: 'POST /api/v1/devices',
+    url: '/api/v1/devices',
+    body: { name: 'CTIPORT_7300', type: 'cti-port', lines: ['7300'] },
+  },
   { operation: 'GET /api/v1/devices', url: '/api/v1/devices?type=cti-port' },
   { operation: 'GET /api/v1/devices/{name}', url: '/api/v1/devices/CTIPORT_7300' },
-  { operation: 'PUT /api/v1/devices/{name}', url: '/api/v1/devices/CTIPORT_7300', body: { name: 'CTIPORT_7300', type: 'cti-port', lines: ['7300'], allowCtiControl: false } },
+  {
+    operation: 'PUT /api/v1/devices/{name}',
+    url: '/api/v1/devices/CTIPORT_7300',
+    body: { name: 'CTIPORT_7300', type: 'cti-port', lines: ['7300'], allowCtiControl: false },
+  },
   { operation: 'GET /api/v1/devices/{name}/lines', url: '/api/v1/devices/CTIPORT_7300/lines' },
-  { operation: 'PUT /api/v1/devices/{name}/lines', url: '/api/v1/devices/CTIPORT_7300/lines', body: { lines: ['7300'] } },
-  { operation: 'POST /api/v1/voicemail-profiles', url: '/api/v1/voicemail-profiles', body: { name: 'sales', pilot: '5000' } },
+  {
+    operation: 'PUT /api/v1/devices/{name}/lines',
+    url: '/api/v1/devices/CTIPORT_7300/lines',
+    body: { lines: ['7300'] },
+  },
+  {
+    operation: 'POST /api/v1/voicemail-profiles',
+    url: '/api/v1/voicemail-profiles',
+    body: { name: 'sales', pilot: '5000' },
+  },
   { operation: 'GET /api/v1/voicemail-profiles', url: '/api/v1/voicemail-profiles' },
   { operation: 'GET /api/v1/voicemail-profiles/{name}', url: '/api/v1/voicemail-profiles/sales' },
-  { operation: 'PUT /api/v1/voicemail-profiles/{name}', url: '/api/v1/voicemail-profiles/sales', body: { name: 'sales', pilot: '5000', description: 'Sales mailboxes' } },
+  {
+    operation: 'PUT /api/v1/voicemail-profiles/{name}',
+    url: '/api/v1/voicemail-profiles/sales',
+    body: { name: 'sales', pilot: '5000', description: 'Sales mailboxes' },
+  },
   { operation: 'POST /api/v1/line-groups', url: '/api/v1/line-groups', body: { name: 'ivr', members: ['7300'] } },
   { operation: 'GET /api/v1/line-groups', url: '/api/v1/line-groups?member=7300' },
   { operation: 'GET /api/v1/line-groups/{name}', url: '/api/v1/line-groups/ivr' },
-  { operation: 'PUT /api/v1/line-groups/{name}', url: '/api/v1/line-groups/ivr', body: { name: 'ivr', algorithm: 'circular', members: ['7300'] } },
+  {
+    operation: 'PUT /api/v1/line-groups/{name}',
+    url: '/api/v1/line-groups/ivr',
+    body: { name: 'ivr', algorithm: 'circular', members: ['7300'] },
+  },
   { operation: 'POST /api/v1/hunt-lists', url: '/api/v1/hunt-lists', body: { name: 'ivr', lineGroups: ['ivr'] } },
   { operation: 'GET /api/v1/hunt-lists', url: '/api/v1/hunt-lists' },
   { operation: 'GET /api/v1/hunt-lists/{name}', url: '/api/v1/hunt-lists/ivr' },
-  { operation: 'PUT /api/v1/hunt-lists/{name}', url: '/api/v1/hunt-lists/ivr', body: { name: 'ivr', lineGroups: ['ivr'], description: 'IVR ports' } },
+  {
+    operation: 'PUT /api/v1/hunt-lists/{name}',
+    url: '/api/v1/hunt-lists/ivr',
+    body: { name: 'ivr', lineGroups: ['ivr'], description: 'IVR ports' },
+  },
   { operation: 'POST /api/v1/hunt-pilots', url: '/api/v1/hunt-pilots', body: { pattern: '7399', huntList: 'ivr' } },
   { operation: 'GET /api/v1/hunt-pilots', url: '/api/v1/hunt-pilots?sort=-pattern' },
   { operation: 'GET /api/v1/hunt-pilots/{pattern}', url: '/api/v1/hunt-pilots/7399' },
-  { operation: 'PUT /api/v1/hunt-pilots/{pattern}', url: '/api/v1/hunt-pilots/7399', body: { pattern: '7399', huntList: 'ivr', maxHuntSeconds: 60 } },
-  { operation: 'POST /api/v1/end-users', url: '/api/v1/end-users', body: { userId: 'dave', password: 'dave-secret', groups: ['Standard CTI Enabled'] } },
+  {
+    operation: 'PUT /api/v1/hunt-pilots/{pattern}',
+    url: '/api/v1/hunt-pilots/7399',
+    body: { pattern: '7399', huntList: 'ivr', maxHuntSeconds: 60 },
+  },
+  {
+    operation: 'POST /api/v1/end-users',
+    url: '/api/v1/end-users',
+    body: { userId: 'dave', password: 'dave-secret', groups: ['Standard CTI Enabled'] },
+  },
   { operation: 'GET /api/v1/end-users', url: '/api/v1/end-users?group=Standard%20CTI%20Enabled' },
   { operation: 'GET /api/v1/end-users/{userId}', url: '/api/v1/end-users/dave' },
-  { operation: 'PUT /api/v1/end-users/{userId}', url: '/api/v1/end-users/dave', body: { userId: 'dave', displayName: 'Dave' } },
-  { operation: 'POST /api/v1/application-users', url: '/api/v1/application-users', body: { userId: 'recorder', devices: ['CTIPORT_7300'] } },
+  {
+    operation: 'PUT /api/v1/end-users/{userId}',
+    url: '/api/v1/end-users/dave',
+    body: { userId: 'dave', displayName: 'Dave' },
+  },
+  {
+    operation: 'POST /api/v1/application-users',
+    url: '/api/v1/application-users',
+    body: { userId: 'recorder', devices: ['CTIPORT_7300'] },
+  },
   { operation: 'GET /api/v1/application-users', url: '/api/v1/application-users?device=CTIPORT_7300' },
   { operation: 'GET /api/v1/application-users/{userId}', url: '/api/v1/application-users/recorder' },
-  { operation: 'PUT /api/v1/application-users/{userId}', url: '/api/v1/application-users/recorder', body: { userId: 'recorder', devices: [] } },
+  {
+    operation: 'PUT /api/v1/application-users/{userId}',
+    url: '/api/v1/application-users/recorder',
+    body: { userId: 'recorder', devices: [] },
+  },
   { operation: 'GET /api/v1/access-control-groups', url: '/api/v1/access-control-groups' },
-  { operation: 'GET /api/v1/access-control-groups/{name}', url: '/api/v1/access-control-groups/Standard%20CTI%20Enabled' },
+  {
+    operation: 'GET /api/v1/access-control-groups/{name}',
+    url: '/api/v1/access-control-groups/Standard%20CTI%20Enabled',
+  },
   { operation: 'GET /api/v1/settings', url: '/api/v1/settings' },
   { operation: 'PUT /api/v1/settings', url: '/api/v1/settings', body: { conferenceNumber: '8000' } },
   { operation: 'GET /api/v1/config', url: '/api/v1/config' },
-  { operation: 'POST /api/v1/config/apply', url: '/api/v1/config/apply?dryRun=true', body: 'lines: [{ dn: "7301" }]\n', contentType: 'application/yaml' },
+  {
+    operation: 'POST /api/v1/config/apply',
+    url: '/api/v1/config/apply?dryRun=true',
+    body: 'lines: [{ dn: "7301" }]\n',
+    contentType: 'application/yaml',
+  },
   { operation: 'GET /api/v1/registrations', url: '/api/v1/registrations?registered=true' },
   { operation: 'GET /api/v1/registrations/{name}', url: '/api/v1/registrations/SEP000000001001' },
   { operation: 'DELETE /api/v1/registrations/{name}', url: '/api/v1/registrations/SEP000000001001' },
@@ -91,11 +155,19 @@ const examples: Example[] = [
   { operation: 'GET /api/v1/cti/sessions', url: '/api/v1/cti/sessions' },
   { operation: 'GET /api/v1/cti/asyncapi.json', url: '/api/v1/cti/asyncapi.json' },
   { operation: 'GET /api/v1/audit-log', url: '/api/v1/audit-log?resource=line' },
-  { operation: 'POST /api/v1/admin-accounts', url: '/api/v1/admin-accounts', body: { username: 'erin', password: 'erins-password', role: 'read-only' } },
+  {
+    operation: 'POST /api/v1/admin-accounts',
+    url: '/api/v1/admin-accounts',
+    body: { username: 'erin', password: 'erins-password', role: 'read-only' },
+  },
   { operation: 'GET /api/v1/admin-accounts', url: '/api/v1/admin-accounts' },
   { operation: 'PUT /api/v1/admin-accounts/{username}', url: '/api/v1/admin-accounts/erin', body: { role: 'admin' } },
   { operation: 'DELETE /api/v1/admin-accounts/{username}', url: '/api/v1/admin-accounts/erin' },
-  { operation: 'PUT /api/v1/auth/password', url: '/api/v1/auth/password', body: { currentPassword: 'admin-password-1', newPassword: 'admin-password-1' } },
+  {
+    operation: 'PUT /api/v1/auth/password',
+    url: '/api/v1/auth/password',
+    body: { currentPassword: 'admin-password-1', newPassword: 'admin-password-1' },
+  },
   { operation: 'DELETE /api/v1/hunt-pilots/{pattern}', url: '/api/v1/hunt-pilots/7399' },
   { operation: 'DELETE /api/v1/hunt-lists/{name}', url: '/api/v1/hunt-lists/ivr' },
   { operation: 'DELETE /api/v1/line-groups/{name}', url: '/api/v1/line-groups/ivr' },
@@ -162,7 +234,13 @@ describe('the OpenAPI document', () => {
       registrations: { listDevices: () => [registered] },
       registrationControl: { unregister: () => undefined },
       calls: { listCalls: () => calls },
-      callControl: { hangUp: (id) => calls.splice(calls.findIndex((call) => call.id === id), 1) },
+      callControl: {
+        hangUp: (id) =>
+          calls.splice(
+            calls.findIndex((call) => call.id === id),
+            1,
+          ),
+      },
       callRecords: { listCallRecords: (query) => store.listCallRecords(query) },
       cti: { configuration: () => CtiConfiguration.fromSnapshot(snapshot) },
       ctiSessions: () => ({ sessions: 0, providers: 0 }),
@@ -264,7 +342,8 @@ describe('the OpenAPI document', () => {
     const response = await app.inject({ url: '/api/v1/lines/0000', headers: { authorization } });
     expect(response.statusCode).toBe(404);
     expect(response.headers['content-type']).toContain('application/problem+json');
-    const schema = document.paths['/api/v1/lines/{dn}']?.get?.responses['4XX']?.content?.['application/problem+json']?.schema;
+    const schema =
+      document.paths['/api/v1/lines/{dn}']?.get?.responses['4XX']?.content?.['application/problem+json']?.schema;
     expect(schema).toBeDefined();
     const ajv = new Ajv2020({ strict: false });
     expect(ajv.validate(schema!, response.json())).toBe(true);

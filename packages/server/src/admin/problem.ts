@@ -143,7 +143,10 @@ function validationProblem(context: string, issue: ValidationIssue): FieldProble
   const extra = issue.params.additionalProperty;
   if (typeof missing === 'string') return { field: `${context}${path}.${missing}`, message: 'is required' };
   if (typeof extra === 'string') {
-    return { field: `${context}${path}.${extra}`, message: 'is not a known field; remove it (names are case-sensitive)' };
+    return {
+      field: `${context}${path}.${extra}`,
+      message: 'is not a known field; remove it (names are case-sensitive)',
+    };
   }
   return { field: `${context}${path}`, message: issue.message ?? 'is not valid' };
 }
@@ -154,7 +157,9 @@ function validationProblem(context: string, issue: ValidationIssue): FieldProble
  */
 function fieldProblemOf(text: string): FieldProblem {
   const colon = text.indexOf(': ');
-  return colon > 0 && colon < 80 ? { field: text.slice(0, colon), message: text.slice(colon + 2) } : { field: '', message: text };
+  return colon > 0 && colon < 80
+    ? { field: text.slice(0, colon), message: text.slice(colon + 2) }
+    : { field: '', message: text };
 }
 
 /**
@@ -173,7 +178,8 @@ export function sendProblem(error: unknown, request: FastifyRequest, reply: Fast
   if (body.retryAfterSeconds !== undefined) answer = answer.header('Retry-After', String(body.retryAfterSeconds));
   // RFC 9110 §11.6.1: a 401 names the scheme to use; Basic works from curl and scripts. A page's own
   // requests say X-Requested-With, and get none: a browser would pop up its password dialog.
-  if (body.status === 401 && request.headers['x-requested-with'] === undefined) answer = answer.header('WWW-Authenticate', 'Basic realm="Strowger", charset="UTF-8"');
+  if (body.status === 401 && request.headers['x-requested-with'] === undefined)
+    answer = answer.header('WWW-Authenticate', 'Basic realm="Strowger", charset="UTF-8"');
   return answer.type('application/problem+json').send(body);
 }
 

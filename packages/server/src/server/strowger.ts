@@ -221,7 +221,9 @@ export class Strowger {
         } else {
           const text = await readConfigFile(options.configFile, 'the configuration file given to --config');
           const doc = parseConfigFile(text, options.configFile);
-          const result = await store.applyConfig(doc, { prune: options.prune === true, source: options.configFile,
+          const result = await store.applyConfig(doc, {
+            prune: options.prune === true,
+            source: options.configFile,
             actor: `configuration file ${options.configFile} at start`,
           });
           outcome = result.changed ? 'applied' : 'unchanged';
@@ -499,7 +501,11 @@ export class Strowger {
       const address = http.server.address() as AddressInfo;
       if ('dataDir' in options.store) {
         const url = localApiUrl(options.httpBind, address.port);
-        instance.#credential = writeLocalCredential(options.store.dataDir, { url, token: localToken, pid: process.pid });
+        instance.#credential = writeLocalCredential(options.store.dataDir, {
+          url,
+          token: localToken,
+          pid: process.pid,
+        });
       }
       instance.#addresses = {
         sipUdp: endpoints.udp,

@@ -162,8 +162,7 @@ describe('calls between SIPp phones', () => {
       () => listed.some((c) => c.answeredAt !== undefined),
       4000,
       async () => {
-        listed = ((await (await server.fetchApi(`/api/v1/calls?dn=2002`)).json()) as { calls: CallView[] })
-          .calls;
+        listed = ((await (await server.fetchApi(`/api/v1/calls?dn=2002`)).json()) as { calls: CallView[] }).calls;
       },
     );
     expect(listed).toHaveLength(1);

@@ -106,7 +106,9 @@ describe('the command line with a server running on the embedded database', { ti
     const caller = await phone('4001');
     const carol = await phone('4003');
     await Promise.all([caller.register(), carol.register()]);
-    const devices = JSON.parse((await strowger(['devices', '--registered', '--json'])).stdout) as Array<{ name: string }>;
+    const devices = JSON.parse((await strowger(['devices', '--registered', '--json'])).stdout) as Array<{
+      name: string;
+    }>;
     expect(devices.map((d) => d.name).sort()).toEqual(['SEP000000004001', 'SEP000000004003']);
 
     await caller.call('4003');

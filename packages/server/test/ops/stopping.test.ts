@@ -78,7 +78,9 @@ describe('stopping every documented way of running the server', { timeout: 150_0
     const { running: server, httpPort } = await start(process.execPath, [cli, 'start', '--demo', ...serverFlags]);
     expect(server.output()).toContain('Demo configuration applied to this new data directory');
     // No default password: the first start makes one and shows it once.
-    expect(server.output()).toMatch(/the admin account "admin" was created with this password, shown only now:\n {2}\S{20,}/);
+    expect(server.output()).toMatch(
+      /the admin account "admin" was created with this password, shown only now:\n {2}\S{20,}/,
+    );
     await stopWithSigterm(httpPort);
     expect(server.output()).toContain('Strowger stopped');
     expect(() => statSync(join(dataDir, 'admin-api.json'))).toThrow();

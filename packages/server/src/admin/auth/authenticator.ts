@@ -80,7 +80,11 @@ export class Authenticator {
   }
 
   /** Checks a user name and password (Basic, or the sign-in form), slowed down per source and user. */
-  async verifyPassword(username: string, password: string, source: string): Promise<{ username: string; role: AdminRole }> {
+  async verifyPassword(
+    username: string,
+    password: string,
+    source: string,
+  ): Promise<{ username: string; role: AdminRole }> {
     const admission = this.#throttle.admit({ user: username, source });
     if (!admission.admitted) throw lockedOut(admission.retryAfterMs);
     const account = await this.#accounts.find(username);
@@ -88,7 +92,11 @@ export class Authenticator {
     const ok = await verifyPassword(password, account?.passwordHash ?? unknownAccountHash);
     if (account === undefined || !ok) {
       admission.attempt.failed();
-      throw new HttpProblem(401, ErrorCode.AuthenticationFailed, 'wrong user name or password; repeated failures are slowed down');
+      throw new HttpProblem(
+        401,
+        ErrorCode.AuthenticationFailed,
+        'wrong user name or password; repeated failures are slowed down',
+      );
     }
     admission.attempt.succeeded();
     return { username: account.username, role: account.role };
@@ -98,7 +106,11 @@ export class Authenticator {
     const decoded = Buffer.from(value, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     if (colon < 1) {
-      throw new HttpProblem(401, ErrorCode.AuthenticationFailed, 'a Basic credential is base64 of "user:password"; curl -u user:password makes one');
+      throw new HttpProblem(
+        401,
+        ErrorCode.AuthenticationFailed,
+        'a Basic credential is base64 of "user:password"; curl -u user:password makes one',
+      );
     }
     const username = decoded.slice(0, colon);
     const password = decoded.slice(colon + 1);
@@ -139,13 +151,18 @@ export class Authenticator {
     if (session === undefined || account === undefined) {
       throw new HttpProblem(401, ErrorCode.AuthenticationFailed, 'the session has ended; sign in again');
     }
-    return { username: account.username, role: account.role, via: 'session', csrfToken: session.csrfToken, sessionId: id };
+    return {
+      username: account.username,
+      role: account.role,
+      via: 'session',
+      csrfToken: session.csrfToken,
+      sessionId: id,
+    };
   }
 }
 
 /** A real scrypt hash of nothing anybody knows, checked against when the account does not exist. */
-const unknownAccountHash =
-  'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$7ZcXQj0zWw3Q3Gm0sL5rN7vT1yYkq2a0Jx8b9u4cS1o';
+const unknownAccountHash = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$7ZcXQj0zWw3Q3Gm0sL5rN7vT1yYkq2a0Jx8b9u4cS1o';
 
 function lockedOut(retryAfterMs: number): HttpProblem {
   const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));

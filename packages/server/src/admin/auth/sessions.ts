@@ -17,7 +17,11 @@ export interface SessionLimits {
   maxSessions: number;
 }
 
-export const defaultSessionLimits: SessionLimits = { idleMs: 30 * 60_000, absoluteMs: 12 * 3_600_000, maxSessions: 10_000 };
+export const defaultSessionLimits: SessionLimits = {
+  idleMs: 30 * 60_000,
+  absoluteMs: 12 * 3_600_000,
+  maxSessions: 10_000,
+};
 
 const digest = (id: string) => createHash('sha256').update(id).digest('base64url');
 

@@ -135,7 +135,10 @@ export const lines = defineCollection({
           ),
       ),
       query,
-      { text: (d) => `${d.dn} ${d.description ?? ''}`, fields: { dn: (d) => d.dn, description: (d) => d.description ?? '' } },
+      {
+        text: (d) => `${d.dn} ${d.description ?? ''}`,
+        fields: { dn: (d) => d.dn, description: (d) => d.description ?? '' },
+      },
     ),
   asDocument: (document) => ({ lines: [document] }),
 });
@@ -175,7 +178,12 @@ export const lineGroups = defineCollection({
     {
       ...listQueryProperties(['name', 'algorithm']),
       algorithm: Type.Optional(
-        Type.Union([Type.Literal('top-down'), Type.Literal('circular'), Type.Literal('longest-idle'), Type.Literal('broadcast')]),
+        Type.Union([
+          Type.Literal('top-down'),
+          Type.Literal('circular'),
+          Type.Literal('longest-idle'),
+          Type.Literal('broadcast'),
+        ]),
       ),
       member: Type.Optional(CloneType(DirectoryNumber, { description: 'Only groups with this member line.' })),
     },
@@ -254,7 +262,9 @@ export const huntPilots = defineCollection({
 });
 
 const userFilters = {
-  group: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Only users in this access control group.' })),
+  group: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 100, description: 'Only users in this access control group.' }),
+  ),
   device: Type.Optional(CloneType(DeviceName, { description: 'Only users controlling this device.' })),
 };
 

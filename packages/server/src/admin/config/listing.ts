@@ -65,7 +65,8 @@ export function pageOf<T>(
   options: { text: (item: T) => string; fields: Record<string, (item: T) => string | number> },
 ): ListPage<T> {
   const needle = query.q?.toLowerCase();
-  const matching = needle === undefined ? [...items] : items.filter((item) => options.text(item).toLowerCase().includes(needle));
+  const matching =
+    needle === undefined ? [...items] : items.filter((item) => options.text(item).toLowerCase().includes(needle));
   const sort = query.sort ?? Object.keys(options.fields)[0] ?? '';
   const descending = sort.startsWith('-');
   const field = options.fields[descending ? sort.slice(1) : sort];

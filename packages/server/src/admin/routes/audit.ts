@@ -12,7 +12,9 @@ const AuditEntrySchema = Type.Object({
   key: Type.String({ description: "The object's name, number or id." }),
   before: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
   after: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
-  note: Type.Union([Type.String(), Type.Null()], { description: 'What before and after cannot show: "password changed".' }),
+  note: Type.Union([Type.String(), Type.Null()], {
+    description: 'What before and after cannot show: "password changed".',
+  }),
 });
 
 export interface AuditSource {

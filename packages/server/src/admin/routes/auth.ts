@@ -9,7 +9,10 @@ import { problemResponses, type AdminApp } from './config-objects.js';
 const Role = Type.Union([Type.Literal('admin'), Type.Literal('read-only')], {
   description: 'admin: may change everything; read-only: may read everything but secrets.',
 });
-const Username = Type.String({ pattern: '^[A-Za-z0-9_.@-]{1,64}$', description: 'Letters, digits, "_", ".", "@", "-".' });
+const Username = Type.String({
+  pattern: '^[A-Za-z0-9_.@-]{1,64}$',
+  description: 'Letters, digits, "_", ".", "@", "-".',
+});
 const NewPassword = Type.String({ minLength: 12, maxLength: 256, description: 'At least 12 characters.' });
 
 const MeSchema = Type.Object({
@@ -52,7 +55,13 @@ export function registerAuthRoutes(app: AdminApp, auth: Authenticator, accounts:
       schema: {
         summary: 'Sign in: sets the session cookie (HttpOnly, SameSite=Strict) and returns the CSRF token',
         tags,
-        body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false }),
+        body: Type.Object(
+          {
+            username: Type.String({ minLength: 1, maxLength: 64 }),
+            password: Type.String({ minLength: 1, maxLength: 256 }),
+          },
+          { additionalProperties: false },
+        ),
         response: { 200: MeSchema, ...problemResponses },
       },
     },
@@ -62,8 +71,16 @@ export function registerAuthRoutes(app: AdminApp, auth: Authenticator, accounts:
       const secure = request.protocol === 'https' ? '; Secure' : '';
       const maxAge = Math.floor(auth.sessions.limits.absoluteMs / 1000);
       return reply
-        .header('Set-Cookie', `${sessionCookie}=${session.id}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${secure}`)
-        .send({ username: account.username, role: account.role, via: 'session' as const, csrfToken: session.csrfToken });
+        .header(
+          'Set-Cookie',
+          `${sessionCookie}=${session.id}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${secure}`,
+        )
+        .send({
+          username: account.username,
+          role: account.role,
+          via: 'session' as const,
+          csrfToken: session.csrfToken,
+        });
     },
   );
 
@@ -71,18 +88,32 @@ export function registerAuthRoutes(app: AdminApp, auth: Authenticator, accounts:
     '/api/v1/auth/logout',
     {
       config: { access: 'self' },
-      schema: { summary: 'Sign out: ends the session and clears its cookie', tags, response: { 204: Type.Null(), ...problemResponses } },
+      schema: {
+        summary: 'Sign out: ends the session and clears its cookie',
+        tags,
+        response: { 204: Type.Null(), ...problemResponses },
+      },
     },
     async (request, reply) => {
       const principal = signedIn(request.principal);
       if (principal.sessionId !== undefined) auth.sessions.end(principal.sessionId);
-      return reply.header('Set-Cookie', `${sessionCookie}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`).status(204).send(null);
+      return reply
+        .header('Set-Cookie', `${sessionCookie}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`)
+        .status(204)
+        .send(null);
     },
   );
 
   app.get(
     '/api/v1/auth/me',
-    { config: { access: 'self' }, schema: { summary: 'Who the credentials belong to, and their role', tags, response: { 200: MeSchema, ...problemResponses } } },
+    {
+      config: { access: 'self' },
+      schema: {
+        summary: 'Who the credentials belong to, and their role',
+        tags,
+        response: { 200: MeSchema, ...problemResponses },
+      },
+    },
     async (request) => me(signedIn(request.principal)),
   );
 
@@ -95,14 +126,20 @@ export function registerAuthRoutes(app: AdminApp, auth: Authenticator, accounts:
       schema: {
         summary: "Change one's own password (the current one is asked again)",
         tags,
-        body: Type.Object({ currentPassword: Type.String({ minLength: 1, maxLength: 256 }), newPassword: NewPassword }, { additionalProperties: false }),
+        body: Type.Object(
+          { currentPassword: Type.String({ minLength: 1, maxLength: 256 }), newPassword: NewPassword },
+          { additionalProperties: false },
+        ),
         response: { 204: Type.Null(), ...problemResponses },
       },
     },
     async (request, reply) => {
       const principal = signedIn(request.principal);
       if (principal.via === 'local') {
-        throw new StrowgerError(ErrorCode.InvalidArgument, 'the local credential has no password; change an account with PUT /api/v1/admin-accounts/NAME');
+        throw new StrowgerError(
+          ErrorCode.InvalidArgument,
+          'the local credential has no password; change an account with PUT /api/v1/admin-accounts/NAME',
+        );
       }
       await auth.verifyPassword(principal.username, request.body.currentPassword, request.ip);
       await accounts.update(principal.username, { password: request.body.newPassword }, actorOf(principal));
@@ -134,7 +171,8 @@ export function registerAuthRoutes(app: AdminApp, auth: Authenticator, accounts:
     {
       config: { access: 'self' },
       schema: {
-        summary: 'Create an API token for yourself (a full admin may name another account); the token is shown only in this answer',
+        summary:
+          'Create an API token for yourself (a full admin may name another account); the token is shown only in this answer',
         tags,
         body: Type.Object(
           {
@@ -143,17 +181,30 @@ export function registerAuthRoutes(app: AdminApp, auth: Authenticator, accounts:
           },
           { additionalProperties: false },
         ),
-        response: { 201: Type.Composite([TokenSchema, Type.Object({ token: Type.String({ description: 'Send as Authorization: Bearer TOKEN.' }) })]), ...problemResponses },
+        response: {
+          201: Type.Composite([
+            TokenSchema,
+            Type.Object({ token: Type.String({ description: 'Send as Authorization: Bearer TOKEN.' }) }),
+          ]),
+          ...problemResponses,
+        },
       },
     },
     async (request, reply) => {
       const principal = signedIn(request.principal);
       const owner = request.body.username ?? principal.username;
       if (owner !== principal.username && principal.role !== 'admin') {
-        throw new HttpProblem(403, ErrorCode.PrivilegeViolation, 'a read-only account may create tokens only for itself');
+        throw new HttpProblem(
+          403,
+          ErrorCode.PrivilegeViolation,
+          'a read-only account may create tokens only for itself',
+        );
       }
       if (principal.via === 'local' && request.body.username === undefined) {
-        throw new StrowgerError(ErrorCode.InvalidArgument, 'the local credential is no account; name the account the token is for in "username"');
+        throw new StrowgerError(
+          ErrorCode.InvalidArgument,
+          'the local credential is no account; name the account the token is for in "username"',
+        );
       }
       const created = await accounts.createToken(owner, request.body.description, actorOf(principal));
       return reply.status(201).send({ ...created, createdAt: created.createdAt.toISOString() });
@@ -173,13 +224,21 @@ export function registerAuthRoutes(app: AdminApp, auth: Authenticator, accounts:
     },
     async (request, reply) => {
       const principal = signedIn(request.principal);
-      await accounts.deleteToken(request.params.id, actorOf(principal), principal.role === 'admin' ? undefined : principal.username);
+      await accounts.deleteToken(
+        request.params.id,
+        actorOf(principal),
+        principal.role === 'admin' ? undefined : principal.username,
+      );
       return reply.status(204).send(null);
     },
   );
 }
 
-const AccountSchema = Type.Object({ username: Type.String(), role: Role, createdAt: Type.String({ format: 'date-time' }) });
+const AccountSchema = Type.Object({
+  username: Type.String(),
+  role: Role,
+  createdAt: Type.String({ format: 'date-time' }),
+});
 
 /** Admin accounts: full admins list, create, change and delete them; every change is audited. */
 export function registerAdminAccountRoutes(app: AdminApp, auth: Authenticator, accounts: AdminAccounts): void {
@@ -192,7 +251,14 @@ export function registerAdminAccountRoutes(app: AdminApp, auth: Authenticator, a
   const params = Type.Object({ username: Username });
   app.get(
     '/api/v1/admin-accounts',
-    { config: { access: 'write' }, schema: { summary: 'List admin accounts (full admins only)', tags, response: { 200: Type.Object({ items: Type.Array(AccountSchema) }), ...problemResponses } } },
+    {
+      config: { access: 'write' },
+      schema: {
+        summary: 'List admin accounts (full admins only)',
+        tags,
+        response: { 200: Type.Object({ items: Type.Array(AccountSchema) }), ...problemResponses },
+      },
+    },
     async () => ({ items: (await accounts.list()).map(view) }),
   );
   app.post(
@@ -217,7 +283,10 @@ export function registerAdminAccountRoutes(app: AdminApp, auth: Authenticator, a
         summary: "Change an account's role and/or password (the last full admin stays one)",
         tags,
         params,
-        body: Type.Object({ role: Type.Optional(Role), password: Type.Optional(NewPassword) }, { additionalProperties: false, minProperties: 1 }),
+        body: Type.Object(
+          { role: Type.Optional(Role), password: Type.Optional(NewPassword) },
+          { additionalProperties: false, minProperties: 1 },
+        ),
         response: { 200: AccountSchema, ...problemResponses },
       },
     },
@@ -230,7 +299,14 @@ export function registerAdminAccountRoutes(app: AdminApp, auth: Authenticator, a
   );
   app.delete(
     '/api/v1/admin-accounts/:username',
-    { schema: { summary: 'Delete an admin account and its tokens (never the last full admin)', tags, params, response: { 204: Type.Null(), ...problemResponses } } },
+    {
+      schema: {
+        summary: 'Delete an admin account and its tokens (never the last full admin)',
+        tags,
+        params,
+        response: { 204: Type.Null(), ...problemResponses },
+      },
+    },
     async (request, reply) => {
       await accounts.delete(request.params.username, actorOf(request.principal));
       auth.forget();

@@ -32,8 +32,12 @@ export function registerCallRecordRoutes(app: AdminApp, source: CallRecordSource
         tags: ['Call records'],
         querystring: Type.Object(
           {
-            since: Type.Optional(Type.String({ maxLength: 40, description: 'Only calls that ended at or after this time (ISO 8601).' })),
-            until: Type.Optional(Type.String({ maxLength: 40, description: 'Only calls that ended before this time (ISO 8601).' })),
+            since: Type.Optional(
+              Type.String({ maxLength: 40, description: 'Only calls that ended at or after this time (ISO 8601).' }),
+            ),
+            until: Type.Optional(
+              Type.String({ maxLength: 40, description: 'Only calls that ended before this time (ISO 8601).' }),
+            ),
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, default: 1000 })),
             format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')])),
           },

@@ -18,7 +18,9 @@ export function registerCallRoutes(app: AdminApp, calls: CallDirectoryView, cont
         tags,
         querystring: Type.Object(
           {
-            device: Type.Optional(Type.String({ minLength: 1, maxLength: 50, description: 'Only calls on this device.' })),
+            device: Type.Optional(
+              Type.String({ minLength: 1, maxLength: 50, description: 'Only calls on this device.' }),
+            ),
             dn: Type.Optional(Type.String({ minLength: 1, maxLength: 32, description: 'Only calls on this number.' })),
           },
           { additionalProperties: false },
@@ -43,7 +45,8 @@ export function registerCallRoutes(app: AdminApp, calls: CallDirectoryView, cont
   const params = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
   const find = (id: string) => {
     const call = calls.listCalls().find((candidate) => candidate.id === id);
-    if (call === undefined) throw new StrowgerError(ErrorCode.NotFound, `no call ${id} in progress; GET /api/v1/calls lists them`);
+    if (call === undefined)
+      throw new StrowgerError(ErrorCode.NotFound, `no call ${id} in progress; GET /api/v1/calls lists them`);
     return call;
   };
   app.get(

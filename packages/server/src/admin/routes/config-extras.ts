@@ -31,7 +31,13 @@ function registerSettings(app: AdminApp, config: ConfigService): void {
   const tags = ['Settings'];
   app.get(
     '/api/v1/settings',
-    { schema: { summary: 'System-wide settings: SIP realm, voicemail pilot, conference number', tags, response: { 200: SettingsSchema, ...problemResponses } } },
+    {
+      schema: {
+        summary: 'System-wide settings: SIP realm, voicemail pilot, conference number',
+        tags,
+        response: { 200: SettingsSchema, ...problemResponses },
+      },
+    },
     async (_request, reply) => {
       const settings = settingsDocument((await config.current()).settings);
       return reply.header('ETag', entityTag(settings)).send(settings);
@@ -56,7 +62,8 @@ function registerSettings(app: AdminApp, config: ConfigService): void {
           {
             source: 'the change',
             actor: actorOf(request.principal),
-            precondition: (current) => checkIfMatch(ifMatch, entityTag(settingsDocument(current.settings)), 'the settings'),
+            precondition: (current) =>
+              checkIfMatch(ifMatch, entityTag(settingsDocument(current.settings)), 'the settings'),
           },
         );
       } catch (error) {
@@ -137,7 +144,11 @@ function registerDeviceLines(app: AdminApp, config: ConfigService): void {
             source: 'the change',
             actor: actorOf(request.principal),
             precondition: (snapshot) =>
-              checkIfMatch(readTag, entityTag(deviceDocument(deviceOf(snapshot, name), { secrets: true })), `device ${name}`),
+              checkIfMatch(
+                readTag,
+                entityTag(deviceDocument(deviceOf(snapshot, name), { secrets: true })),
+                `device ${name}`,
+              ),
           },
         );
       } catch (error) {
@@ -256,7 +267,9 @@ function registerConfigFile(app: AdminApp, config: ConfigService, exportYaml: ()
         consumes: yamlTypes,
         querystring: Type.Object(
           {
-            dryRun: Type.Optional(Type.Boolean({ description: 'Validate and count what would change; write nothing.' })),
+            dryRun: Type.Optional(
+              Type.Boolean({ description: 'Validate and count what would change; write nothing.' }),
+            ),
             prune: Type.Optional(Type.Boolean({ description: 'Delete what the file does not mention.' })),
             source: Type.Optional(Type.String({ maxLength: 200, description: 'The file name, for messages.' })),
           },
@@ -280,4 +293,3 @@ function registerConfigFile(app: AdminApp, config: ConfigService, exportYaml: ()
     },
   );
 }
-

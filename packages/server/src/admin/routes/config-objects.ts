@@ -57,12 +57,14 @@ export function registerConfigCollection<S extends TObject, P extends TObject, Q
   const queryOf = typedInput(collection.query, 'query');
   const find = (snapshot: ConfigSnapshot, key: string) =>
     collection.items(snapshot).find((candidate) => collection.keyOf(candidate) === key);
-  const notFound = (key: string) =>
-    new StrowgerError(ErrorCode.NotFound, `no ${noun} ${key}; GET ${base} lists them`);
+  const notFound = (key: string) => new StrowgerError(ErrorCode.NotFound, `no ${noun} ${key}; GET ${base} lists them`);
   const read = async (key: string) => {
     const found = find(await config.current(), key);
     if (found === undefined) throw notFound(key);
-    return { document: collection.document(found, { secrets: false }), etag: entityTag(collection.document(found, { secrets: true })) };
+    return {
+      document: collection.document(found, { secrets: false }),
+      etag: entityTag(collection.document(found, { secrets: true })),
+    };
   };
   const apply = async (doc: ConfigDocument, options: ApplyOptions) => {
     try {
@@ -218,9 +220,7 @@ export function inRequestTerms(error: unknown, kind: string): unknown {
   if (!Array.isArray(problems)) return error;
   const prefix = new RegExp(`^${kind}\\[0\\](?: \\([^)]*\\))?`);
   const rewritten = problems.map((problem) => String(problem).replace(prefix, 'body'));
-  return new StrowgerError(
-    ErrorCode.ConfigInvalid,
-    `nothing was changed: ${rewritten.join('; ')}`,
-    { details: { problems: rewritten } },
-  );
+  return new StrowgerError(ErrorCode.ConfigInvalid, `nothing was changed: ${rewritten.join('; ')}`, {
+    details: { problems: rewritten },
+  });
 }

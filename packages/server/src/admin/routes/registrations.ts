@@ -33,7 +33,10 @@ export function registerRegistrationRoutes(
           },
           { additionalProperties: false },
         ),
-        response: { 200: listPageSchema(DeviceViewSchema, 'One page of devices with their registration'), ...problemResponses },
+        response: {
+          200: listPageSchema(DeviceViewSchema, 'One page of devices with their registration'),
+          ...problemResponses,
+        },
       },
     },
     async (request) => {
@@ -55,7 +58,10 @@ export function registerRegistrationRoutes(
   const find = (name: string) => {
     const device = devices.listDevices().find((candidate) => candidate.name === name);
     if (device === undefined) {
-      throw new StrowgerError(ErrorCode.NotFound, `no device named ${name}; GET /api/v1/registrations lists the configured devices`);
+      throw new StrowgerError(
+        ErrorCode.NotFound,
+        `no device named ${name}; GET /api/v1/registrations lists the configured devices`,
+      );
     }
     return device;
   };
@@ -79,7 +85,7 @@ export function registerRegistrationRoutes(
     '/api/v1/registrations/:name',
     {
       schema: {
-        summary: "Unregister a device now: its bindings are removed (the phone registers again at its next refresh)",
+        summary: 'Unregister a device now: its bindings are removed (the phone registers again at its next refresh)',
         tags,
         params,
         response: { 204: Type.Null(), ...problemResponses },

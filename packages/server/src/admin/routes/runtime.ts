@@ -10,7 +10,10 @@ const StatusSchema = Type.Object({
   uptimeSeconds: Type.Integer({ minimum: 0 }),
   pid: Type.Integer(),
   logLevel: Type.String(),
-  store: Type.Object({ kind: Type.Union([Type.Literal('embedded'), Type.Literal('server')]), configVersion: Type.Integer() }),
+  store: Type.Object({
+    kind: Type.Union([Type.Literal('embedded'), Type.Literal('server')]),
+    configVersion: Type.Integer(),
+  }),
   listening: Type.Object({
     sip: Type.String({ description: 'udp ADDRESS:PORT, tcp ADDRESS:PORT' }),
     http: Type.String(),
@@ -39,13 +42,28 @@ export function registerRuntimeRoutes(app: AdminApp, runtime: RuntimeControl): v
   const tags = ['Server'];
   app.get(
     '/api/v1/status',
-    { schema: { summary: 'What runs: version, uptime, addresses, counts', tags, response: { 200: StatusSchema, ...problemResponses } } },
+    {
+      schema: {
+        summary: 'What runs: version, uptime, addresses, counts',
+        tags,
+        response: { 200: StatusSchema, ...problemResponses },
+      },
+    },
     async () => runtime.status(),
   );
-  const LevelSchema = Type.Object({ level: Type.Union(logLevels.map((level) => Type.Literal(level))) }, { additionalProperties: false });
+  const LevelSchema = Type.Object(
+    { level: Type.Union(logLevels.map((level) => Type.Literal(level))) },
+    { additionalProperties: false },
+  );
   app.get(
     '/api/v1/log-level',
-    { schema: { summary: "The server log's level", tags, response: { 200: Type.Object({ level: Type.String() }), ...problemResponses } } },
+    {
+      schema: {
+        summary: "The server log's level",
+        tags,
+        response: { 200: Type.Object({ level: Type.String() }), ...problemResponses },
+      },
+    },
     async () => ({ level: runtime.logLevel() }),
   );
   app.put(

@@ -8,6 +8,7 @@ interface ExportOptions extends ServerTarget {
   since?: string;
   until?: string;
   output?: string;
+  json?: boolean;
 }
 
 /** `strowger cdr export`: call detail records as CSV, from the running server or the store. */
@@ -19,30 +20,36 @@ export function registerCdrCommands(program: Command): void {
       .description('write call detail records as CSV (one row per call, oldest first)')
       .option('--since <time>', 'only calls that ended at or after this time (ISO 8601)')
       .option('--until <time>', 'only calls that ended before this time (ISO 8601)')
-      .option('-o, --output <file>', 'write to a file instead of standard output'),
+      .option('-o, --output <file>', 'write to a file instead of standard output')
+      .option('--json', 'write JSON (as GET /api/v1/call-records answers) instead of CSV'),
   ).action(async (options: ExportOptions) => {
     const since = parseRecordTime('--since', options.since);
     const until = parseRecordTime('--until', options.until);
     const server = findServer(options);
-    const csv =
-      server !== undefined
-        ? await server.text('GET', '/api/v1/call-records', {
-            query: { format: 'csv', limit: '100000', since: since?.toISOString(), until: until?.toISOString() },
-          })
-        : await withStore(options, async (store) =>
-            callRecordsCsv(
-              await store.listCallRecords({
-                ...(since === undefined ? {} : { since }),
-                ...(until === undefined ? {} : { until }),
-              }),
-            ),
-          );
-    if (options.output === undefined) {
-      process.stdout.write(csv);
+    const format = options.json === true ? 'json' : 'csv';
+    let text: string;
+    let count: number;
+    if (server !== undefined) {
+      text = await server.text('GET', '/api/v1/call-records', {
+        query: { format, limit: '100000', since: since?.toISOString(), until: until?.toISOString() },
+      });
+      count =
+        format === 'json'
+          ? (JSON.parse(text) as { callRecords: unknown[] }).callRecords.length
+          : Math.max(0, text.split('\n').filter((line) => line !== '').length - 1);
+      if (format === 'json') text = `${JSON.stringify(JSON.parse(text), null, 2)}\n`;
     } else {
-      await writeFile(options.output, csv);
-      const rows = Math.max(0, csv.split('\n').filter((line) => line !== '').length - 1);
-      console.error(`wrote ${rows} call record(s) to ${options.output}`);
+      const records = await withStore(options, (store) =>
+        store.listCallRecords({ ...(since === undefined ? {} : { since }), ...(until === undefined ? {} : { until }) }),
+      );
+      count = records.length;
+      text = format === 'json' ? `${JSON.stringify({ callRecords: records }, null, 2)}\n` : callRecordsCsv(records);
+    }
+    if (options.output === undefined) {
+      process.stdout.write(text);
+    } else {
+      await writeFile(options.output, text);
+      console.error(`wrote ${count} call record(s) to ${options.output}`);
     }
   });
 }

@@ -27,12 +27,12 @@ let server: TestServer;
 const records: CallRecord[] = [];
 let phones: TestPhone[] = [];
 
-/** The strowger command as a person runs it, in a process of its own. */
-function strowger(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/** The strowger command as a person runs it, in a process of its own, on the test server's data directory. */
+function strowger(args: string[], dataDir = server.dataDir): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', entry, ...args, '--data', server.dataDir],
+      ['--import', 'tsx', entry, ...args, '--data', dataDir],
       { timeout: 50_000, env: plainEnv() },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
@@ -61,7 +61,7 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 }, 20_000);
 
-describe('the command line with a server running on the embedded database', { timeout: 120_000 }, () => {
+describe('the command line with a server running on the embedded database', { timeout: 300_000 }, () => {
   it("strowger config apply MUST change a line's forwarding live: the next call follows it, no restart", async () => {
     const caller = await phone('4001');
     const bob = await phone('4002');
@@ -128,5 +128,30 @@ describe('the command line with a server running on the embedded database', { ti
     expect(server.strowger.logger.level).toBe('debug');
     server.strowger.logger.level = 'silent';
     await strowger(['log-level', 'silent']).then((refused) => expect(refused.code).not.toBe(0));
+  });
+});
+
+describe('the command line with no server running', { timeout: 300_000 }, () => {
+  it('MUST work on the database directly: apply, list, audit; status MUST say none runs and exit 3', async () => {
+    const dataDir = join(work, 'stopped');
+    const file = join(work, 'stopped.yaml');
+    writeFileSync(file, `lines:\n  - { dn: '4101' }\ndevices:\n${phoneDevices(['4101'])}\n`);
+    const applied = await strowger(['config', 'apply', file], dataDir);
+    expect(applied.stdout).toContain(`applied ${file} to embedded PostgreSQL in ${dataDir}`);
+    const status = await strowger(['status'], dataDir);
+    expect(status.code).toBe(3);
+    expect(status.stdout).toContain('no Strowger server runs on the data directory');
+    const devices = await strowger(['devices', '--json'], dataDir);
+    expect(JSON.parse(devices.stdout)).toMatchObject([
+      { name: 'SEP000000004101', registration: { state: 'unregistered' } },
+    ]);
+    const audit = JSON.parse((await strowger(['audit', '--json', '--resource', 'device'], dataDir)).stdout) as Array<{
+      actor: string;
+      action: string;
+    }>;
+    expect(audit).toMatchObject([{ action: 'create', actor: expect.stringMatching(/^command line \(/) }]);
+    const hangup = await strowger(['calls', 'hangup', 'x'], dataDir);
+    expect(hangup.code).toBe(1);
+    expect(hangup.stderr).toContain('hanging up a call needs one');
   });
 });

@@ -265,7 +265,7 @@ function printBanner(strowger: Strowger, options: StartOptions, demo: boolean): 
       'First start: the admin account "admin" was created with this password, shown only now:',
       `  ${strowger.initialAdminPassword}`,
       'Sign in with it (curl -u admin:PASSWORD), then change it: PUT /api/v1/auth/password.',
-      'Lost it? Stop the server and run "strowger admin reset-password admin".',
+      'Lost it? "strowger admin reset-password admin" on this machine makes a new one.',
     );
   }
   lines.push('', 'Stop with Ctrl-C.', '');

@@ -382,12 +382,7 @@ describe('admin REST API on a real store', () => {
         payload: { lines: ['1004', '1002'] },
       });
       expect(set.statusCode).toBe(200);
-      expect(set.json()).toEqual({
-        items: [
-          { index: 1, dn: '1004' },
-          { index: 2, dn: '1002' },
-        ],
-      });
+      expect(set.json()).toEqual({ lines: ['1004', '1002'] });
       const unknown = await app.inject({
         method: 'PUT',
         url: '/api/v1/devices/SEP000000001004/lines',
@@ -396,6 +391,49 @@ describe('admin REST API on a real store', () => {
       });
       expect(unknown.statusCode).toBe(400);
       expect(unknown.json<ProblemBody>().detail).toContain('8888');
+    });
+
+    it("a user's controlled devices and groups MUST be settable on their own, keeping the rest of the user", async () => {
+      const read = await app.inject({
+        url: '/api/v1/application-users/ivr/devices',
+        headers: { authorization: admin },
+      });
+      expect(read.json<{ devices: string[] }>().devices).toContain('CTIRP_MAIN');
+      const set = await app.inject({
+        method: 'PUT',
+        url: '/api/v1/application-users/ivr/devices',
+        headers: { authorization: admin, 'if-match': String(read.headers.etag) },
+        payload: { devices: ['CTIRP_MAIN', 'CTIPORT_5101'] },
+      });
+      expect(set.json()).toEqual({ devices: ['CTIPORT_5101', 'CTIRP_MAIN'] });
+      const stale = await app.inject({
+        method: 'PUT',
+        url: '/api/v1/application-users/ivr/groups',
+        headers: { authorization: admin, 'if-match': String(read.headers.etag) },
+        payload: { groups: [] },
+      });
+      expect(stale.statusCode).toBe(412);
+      const groups = await app.inject({
+        method: 'PUT',
+        url: '/api/v1/application-users/ivr/groups',
+        headers: { authorization: admin },
+        payload: { groups: ['Standard CTI Enabled', 'Standard CTI Allow Call Monitoring'] },
+      });
+      expect(groups.statusCode).toBe(200);
+      const user = await app.inject({ url: '/api/v1/application-users/ivr', headers: { authorization: admin } });
+      expect(user.json()).toEqual({
+        userId: 'ivr',
+        devices: ['CTIPORT_5101', 'CTIRP_MAIN'],
+        groups: ['Standard CTI Allow Call Monitoring', 'Standard CTI Enabled'],
+      });
+      const unknown = await app.inject({
+        method: 'PUT',
+        url: '/api/v1/end-users/alice/groups',
+        headers: { authorization: admin },
+        payload: { groups: ['Standard CTI Everything'] },
+      });
+      expect(unknown.statusCode).toBe(400);
+      expect(unknown.json<ProblemBody>().detail).toContain('Standard CTI Everything');
     });
 
     it('settings MUST be read and changed with ETags, and a YAML file applied with a dry run first', async () => {

@@ -130,6 +130,26 @@ const examples: Example[] = [
     url: '/api/v1/application-users/recorder',
     body: { userId: 'recorder', devices: [] },
   },
+  { operation: 'GET /api/v1/end-users/{userId}/devices', url: '/api/v1/end-users/dave/devices' },
+  {
+    operation: 'PUT /api/v1/end-users/{userId}/devices',
+    url: '/api/v1/end-users/dave/devices',
+    body: { devices: ['SEP000000001001'] },
+  },
+  { operation: 'GET /api/v1/end-users/{userId}/groups', url: '/api/v1/end-users/dave/groups' },
+  { operation: 'PUT /api/v1/end-users/{userId}/groups', url: '/api/v1/end-users/dave/groups', body: { groups: [] } },
+  { operation: 'GET /api/v1/application-users/{userId}/devices', url: '/api/v1/application-users/recorder/devices' },
+  {
+    operation: 'PUT /api/v1/application-users/{userId}/devices',
+    url: '/api/v1/application-users/recorder/devices',
+    body: { devices: ['CTIPORT_7300'] },
+  },
+  { operation: 'GET /api/v1/application-users/{userId}/groups', url: '/api/v1/application-users/recorder/groups' },
+  {
+    operation: 'PUT /api/v1/application-users/{userId}/groups',
+    url: '/api/v1/application-users/recorder/groups',
+    body: { groups: ['Standard CTI Enabled'] },
+  },
   { operation: 'GET /api/v1/access-control-groups', url: '/api/v1/access-control-groups' },
   {
     operation: 'GET /api/v1/access-control-groups/{name}',

@@ -1,10 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { ErrorCode, StrowgerError } from '../../core/index.js';
 import {
-  DeviceName,
-  DirectoryNumber,
   SettingsSchema,
-  deviceDocument,
   parseConfigFile,
   settingsDocument,
   type ApplyResult,
@@ -13,6 +10,7 @@ import {
 import { actorOf } from '../auth/principal.js';
 import type { ConfigService } from '../config/config-service.js';
 import { checkIfMatch, entityTag } from '../config/etag.js';
+import { registerAssociations } from './associations.js';
 import { IfMatchHeaders, inRequestTerms, problemResponses, type AdminApp } from './config-objects.js';
 
 /** Settings, device–line associations, access control groups, and the whole configuration as YAML. */
@@ -22,7 +20,7 @@ export function registerConfigExtraRoutes(
   exportYaml: () => Promise<string>,
 ): void {
   registerSettings(app, config);
-  registerDeviceLines(app, config);
+  registerAssociations(app, config);
   registerGroups(app, config);
   registerConfigFile(app, config, exportYaml);
 }
@@ -71,91 +69,6 @@ function registerSettings(app: AdminApp, config: ConfigService): void {
       }
       const settings = settingsDocument((await config.current()).settings);
       return reply.header('ETag', entityTag(settings)).send(settings);
-    },
-  );
-}
-
-const LineAppearance = Type.Object({
-  index: Type.Integer({ minimum: 1, description: 'The line button, 1 first.' }),
-  dn: DirectoryNumber,
-});
-
-/** A device's lines in button order: the device–line associations (CUCM's "line appearances"). */
-function registerDeviceLines(app: AdminApp, config: ConfigService): void {
-  const tags = ['Devices'];
-  const params = Type.Object({ name: DeviceName });
-  const deviceOf = (snapshot: ConfigSnapshot, name: string) => {
-    const device = snapshot.devices.find((candidate) => candidate.name === name);
-    if (device === undefined) {
-      throw new StrowgerError(ErrorCode.NotFound, `no device ${name}; GET /api/v1/devices lists them`);
-    }
-    return device;
-  };
-  const answer = (snapshot: ConfigSnapshot, name: string) => {
-    const device = deviceOf(snapshot, name);
-    return {
-      etag: entityTag(deviceDocument(device, { secrets: true })),
-      body: { items: device.lines.map((dn, i) => ({ index: i + 1, dn })) },
-    };
-  };
-  const listSchema = Type.Object({ items: Type.Array(LineAppearance) });
-  app.get(
-    '/api/v1/devices/:name/lines',
-    {
-      schema: {
-        summary: "A device's lines in button order (its ETag is the device's)",
-        tags,
-        params,
-        response: { 200: listSchema, ...problemResponses },
-      },
-    },
-    async (request, reply) => {
-      const { etag, body } = answer(await config.current(), request.params.name);
-      return reply.header('ETag', etag).send(body);
-    },
-  );
-  app.put(
-    '/api/v1/devices/:name/lines',
-    {
-      schema: {
-        summary: "Set a device's lines, in button order (each must be a configured line)",
-        tags,
-        params,
-        headers: IfMatchHeaders,
-        body: Type.Object(
-          { lines: Type.Array(DirectoryNumber, { maxItems: 64, uniqueItems: true }) },
-          { additionalProperties: false },
-        ),
-        response: { 200: listSchema, ...problemResponses },
-      },
-    },
-    async (request, reply) => {
-      const name = request.params.name;
-      const ifMatch = request.headers['if-match'];
-      const read = deviceOf(await config.current(), name);
-      const readTag = entityTag(deviceDocument(read, { secrets: true }));
-      checkIfMatch(ifMatch, readTag, `device ${name}`);
-      try {
-        // The device is rewritten whole from what was read above, so it must still be that inside the
-        // transaction, If-Match or not: a concurrent change to its other fields is never undone.
-        await config.apply(
-          { devices: [{ ...deviceDocument(read, { secrets: false }), lines: request.body.lines }] },
-          {
-            source: 'the change',
-            actor: actorOf(request.principal),
-            precondition: (snapshot) =>
-              checkIfMatch(
-                readTag,
-                entityTag(deviceDocument(deviceOf(snapshot, name), { secrets: true })),
-                `device ${name}`,
-              ),
-          },
-        );
-      } catch (error) {
-        throw inRequestTerms(error, 'devices');
-      }
-      const { etag, body } = answer(await config.current(), name);
-      return reply.header('ETag', etag).send(body);
     },
   );
 }

@@ -1,7 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyReply } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Registry } from 'prom-client';
-import { ErrorCode, LoginThrottle, systemClock, type Clock, type Logger } from '../core/index.js';
+import { ErrorCode, LoginThrottle, StrowgerError, systemClock, type Clock, type Logger } from '../core/index.js';
 import type { AdminAccounts } from '../store/index.js';
 import { installAccessCheck } from './auth/access.js';
 import { Authenticator, type AccountDirectory } from './auth/authenticator.js';
@@ -120,7 +120,9 @@ export async function createAdminServer(options: AdminServerOptions): Promise<Ad
   });
 
   const accounts = options.auth.accounts ?? options.store?.adminAccounts;
-  if (accounts === undefined) throw new Error('the admin server needs an account directory (auth.accounts or store)');
+  if (accounts === undefined) {
+    throw new StrowgerError(ErrorCode.Internal, 'the admin server needs an account directory (auth.accounts or store)');
+  }
   const auth = new Authenticator({
     accounts,
     throttle: options.auth.throttle ?? new LoginThrottle({ clock, service: 'admin' }),

@@ -32,6 +32,7 @@ export function registerCdrCommands(program: Command): void {
     if (server !== undefined) {
       text = await server.text('GET', '/api/v1/call-records', {
         query: { format, limit: '100000', since: since?.toISOString(), until: until?.toISOString() },
+        timeoutMs: 5 * 60_000,
       });
       count =
         format === 'json'

@@ -38,6 +38,8 @@ export function registerConfigCommands(program: Command): void {
         },
         body: text,
         contentType: 'application/yaml',
+        // A large file with many user passwords takes a while to hash; the server answers when done.
+        timeoutMs: 15 * 60_000,
       });
       where = `the running server at ${server.baseUrl}`;
     } else {

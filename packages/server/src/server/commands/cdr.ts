@@ -11,6 +11,9 @@ interface ExportOptions extends ServerTarget {
   json?: boolean;
 }
 
+/** The most records GET /api/v1/call-records answers at once. */
+const apiLimit = 100_000;
+
 /** `strowger cdr export`: call detail records as CSV, from the running server or the store. */
 export function registerCdrCommands(program: Command): void {
   const cdr = program.command('cdr').description('call detail records');
@@ -31,7 +34,7 @@ export function registerCdrCommands(program: Command): void {
     let count: number;
     if (server !== undefined) {
       text = await server.text('GET', '/api/v1/call-records', {
-        query: { format, limit: '100000', since: since?.toISOString(), until: until?.toISOString() },
+        query: { format, limit: String(apiLimit), since: since?.toISOString(), until: until?.toISOString() },
         timeoutMs: 5 * 60_000,
       });
       count =
@@ -39,6 +42,11 @@ export function registerCdrCommands(program: Command): void {
           ? (JSON.parse(text) as { callRecords: unknown[] }).callRecords.length
           : Math.max(0, text.split('\n').filter((line) => line !== '').length - 1);
       if (format === 'json') text = `${JSON.stringify(JSON.parse(text), null, 2)}\n`;
+      if (count >= apiLimit) {
+        console.error(
+          `only the first ${apiLimit} call records were exported (the API's limit per request); export the rest in parts with --since and --until`,
+        );
+      }
     } else {
       const records = await withStore(options, (store) =>
         store.listCallRecords({ ...(since === undefined ? {} : { since }), ...(until === undefined ? {} : { until }) }),

@@ -700,43 +700,9 @@ async function writeHuntPilots(db: Database, pilots: HuntPilotConfig[]): Promise
   }
 }
 
-/** How the audit log names each kind of object, and how it shows one (never with its secrets). */
-const auditViews: {
-  [K in ConfigKind]: {
-    resource: string;
-    key: (item: ConfigSnapshot[K][number]) => string;
-    view: (item: ConfigSnapshot[K][number]) => object;
-    secrets?: (item: ConfigSnapshot[K][number]) => string;
-  };
-} = {
-  devices: {
-    resource: 'device',
-    key: (d) => d.name,
-    view: (d) => deviceDocument(d, { secrets: false }),
-    secrets: (d) => d.sip?.ha1.sha256 ?? '',
-  },
-  lines: { resource: 'line', key: (l) => l.dn, view: lineDocument },
-  voicemailProfiles: { resource: 'voicemail-profile', key: (p) => p.name, view: voicemailProfileDocument },
-  lineGroups: { resource: 'line-group', key: (g) => g.name, view: lineGroupDocument },
-  huntLists: { resource: 'hunt-list', key: (l) => l.name, view: huntListDocument },
-  huntPilots: { resource: 'hunt-pilot', key: (p) => p.pattern, view: huntPilotDocument },
-  endUsers: {
-    resource: 'end-user',
-    key: (u) => u.userId,
-    view: (u) => endUserDocument(u, { secrets: false }),
-    secrets: (u) => `${u.passwordHash ?? ''} ${u.pinHash ?? ''}`,
-  },
-  applicationUsers: {
-    resource: 'application-user',
-    key: (u) => u.userId,
-    view: (u) => applicationUserDocument(u, { secrets: false }),
-    secrets: (u) => u.passwordHash ?? '',
-  },
-};
-
 type AuditRow = typeof t.auditLog.$inferInsert;
 
-/** One audit entry per object created, changed or deleted, in the transaction that changes it. */
+/** One audit entry per object created, changed or deleted, in the transaction that changes it; never a secret. */
 async function writeAudit(
   db: Database,
   actor: string,
@@ -755,38 +721,68 @@ async function writeAudit(
       after: settingsDocument(desired.settings),
     });
   }
-  const kinds = Object.keys(auditViews) as ConfigKind[];
-  for (const kind of kinds) rows.push(...auditRowsOf(kind, actor, current, diffs[kind]));
+  const hidden = { secrets: false };
+  rows.push(
+    ...auditRows(actor, 'device', current.devices, diffs.devices, {
+      key: (d) => d.name,
+      view: (d) => deviceDocument(d, hidden),
+      secrets: (d) => d.sip?.ha1.sha256 ?? '',
+    }),
+    ...auditRows(actor, 'line', current.lines, diffs.lines, { key: (l) => l.dn, view: lineDocument }),
+    ...auditRows(actor, 'voicemail-profile', current.voicemailProfiles, diffs.voicemailProfiles, {
+      key: (p) => p.name,
+      view: voicemailProfileDocument,
+    }),
+    ...auditRows(actor, 'line-group', current.lineGroups, diffs.lineGroups, {
+      key: (g) => g.name,
+      view: lineGroupDocument,
+    }),
+    ...auditRows(actor, 'hunt-list', current.huntLists, diffs.huntLists, {
+      key: (l) => l.name,
+      view: huntListDocument,
+    }),
+    ...auditRows(actor, 'hunt-pilot', current.huntPilots, diffs.huntPilots, {
+      key: (p) => p.pattern,
+      view: huntPilotDocument,
+    }),
+    ...auditRows(actor, 'end-user', current.endUsers, diffs.endUsers, {
+      key: (u) => u.userId,
+      view: (u) => endUserDocument(u, hidden),
+      secrets: (u) => `${u.passwordHash ?? ''} ${u.pinHash ?? ''}`,
+    }),
+    ...auditRows(actor, 'application-user', current.applicationUsers, diffs.applicationUsers, {
+      key: (u) => u.userId,
+      view: (u) => applicationUserDocument(u, hidden),
+      secrets: (u) => u.passwordHash ?? '',
+    }),
+  );
   // In chunks: one statement per thousand objects keeps a 10,000-phone apply to a few round trips.
   for (let i = 0; i < rows.length; i += 1000) await db.insert(t.auditLog).values(rows.slice(i, i + 1000));
 }
 
-function auditRowsOf<K extends ConfigKind>(
-  kind: K,
+/**
+ * The entries of one kind: how it is keyed, how it is shown (as the file shows it, without
+ * secrets), and what its secrets are, so a changed one is noted without being shown.
+ */
+function auditRows<T>(
   actor: string,
-  current: ConfigSnapshot,
-  diff: Diff<ConfigSnapshot[K][number]>,
+  resource: string,
+  current: readonly T[],
+  diff: Diff<T>,
+  how: { key: (item: T) => string; view: (item: T) => Record<string, unknown>; secrets?: (item: T) => string },
 ): AuditRow[] {
-  const views = auditViews[kind] as (typeof auditViews)[ConfigKind] as {
-    resource: string;
-    key: (item: ConfigSnapshot[K][number]) => string;
-    view: (item: ConfigSnapshot[K][number]) => object;
-    secrets?: (item: ConfigSnapshot[K][number]) => string;
-  };
-  const before = new Map((current[kind] as Array<ConfigSnapshot[K][number]>).map((item) => [views.key(item), item]));
+  const before = new Map(current.map((item) => [how.key(item), item]));
   const rows: AuditRow[] = [];
-  const plain = (item: ConfigSnapshot[K][number]) => views.view(item) as Record<string, unknown>;
   for (const item of diff.upsert) {
-    const old = before.get(views.key(item));
-    const secretChanged =
-      old !== undefined && views.secrets !== undefined && views.secrets(old) !== views.secrets(item);
+    const old = before.get(how.key(item));
+    const secretChanged = old !== undefined && how.secrets !== undefined && how.secrets(old) !== how.secrets(item);
     rows.push({
       actor,
       action: old === undefined ? 'create' : 'update',
-      resource: views.resource,
-      key: views.key(item),
-      before: old === undefined ? null : plain(old),
-      after: plain(item),
+      resource,
+      key: how.key(item),
+      before: old === undefined ? null : how.view(old),
+      after: how.view(item),
       note: secretChanged ? 'secrets changed (password, PIN or SIP credentials)' : null,
     });
   }
@@ -795,9 +791,9 @@ function auditRowsOf<K extends ConfigKind>(
     rows.push({
       actor,
       action: 'delete',
-      resource: views.resource,
+      resource,
       key,
-      before: old === undefined ? null : plain(old),
+      before: old === undefined ? null : how.view(old),
       after: null,
     });
   }

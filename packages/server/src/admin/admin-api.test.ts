@@ -457,6 +457,7 @@ describe('admin REST API on a real store', () => {
       });
       expect(bad.statusCode).toBe(400);
       expect(bad.json<ProblemBody>().detail).toContain('site.yaml:2');
+      expect(bad.json<ProblemBody>().errors?.[0]).toMatchObject({ field: 'lines[0].dn' });
       const real = await app.inject({
         method: 'POST',
         url: '/api/v1/config/apply',

@@ -93,10 +93,8 @@ export function problemFor(error: unknown): Problem {
   }
   if (isStrowgerError(error)) {
     const status = statusByCode[error.code] ?? 500;
-    const problems = error.details?.problems;
-    const errors = Array.isArray(problems)
-      ? problems.filter((p): p is string => typeof p === 'string').map(fieldProblemOf)
-      : undefined;
+    const problems: unknown = error.details?.problems;
+    const errors = Array.isArray(problems) ? problems.map(fieldProblemOf) : undefined;
     return {
       ...problem(status, error.code, error.message),
       ...(errors === undefined ? {} : { errors }),
@@ -152,10 +150,20 @@ function validationProblem(context: string, issue: ValidationIssue): FieldProble
 }
 
 /**
- * A configuration problem ("body.busyTrigger: 3 is above maxCalls 2; …", "device X: line 1001 is
- * not declared; …") as a field problem: the part before the first colon names what is wrong.
+ * A configuration problem as a field problem: a file's problem has its path, line and column; a
+ * rule's ("body: busyTrigger 3 is above maxCalls 2; …", "device X: line 1001 is not declared; …")
+ * names what is wrong before its first colon.
  */
-function fieldProblemOf(text: string): FieldProblem {
+function fieldProblemOf(problem: unknown): FieldProblem {
+  // A configuration file's problem names its place: file:line:column and the path in the document.
+  if (typeof problem === 'object' && problem !== null && 'path' in problem && 'message' in problem) {
+    const where =
+      'line' in problem && 'column' in problem
+        ? ` (line ${String(problem.line)}, column ${String(problem.column)})`
+        : '';
+    return { field: String(problem.path), message: `${String(problem.message)}${where}` };
+  }
+  const text = String(problem);
   const colon = text.indexOf(': ');
   return colon > 0 && colon < 80
     ? { field: text.slice(0, colon), message: text.slice(colon + 2) }

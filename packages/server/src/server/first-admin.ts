@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Logger } from '../core/index.js';
+import { ErrorCode, StrowgerError, type Logger } from '../core/index.js';
 import type { Store } from '../store/index.js';
 
 /**
@@ -14,6 +14,12 @@ export async function ensureFirstAdmin(
 ): Promise<string | undefined> {
   if ((await store.adminAccounts.count()) > 0) return undefined;
   const chosen = password !== undefined && password !== '' ? password : undefined;
+  if (chosen !== undefined && chosen.length < 12) {
+    throw new StrowgerError(
+      ErrorCode.InvalidArgument,
+      `STROWGER_ADMIN_PASSWORD has ${chosen.length} characters; give the first admin account a password of at least 12 (or unset it for a random one)`,
+    );
+  }
   const initial = chosen ?? randomBytes(18).toString('base64url');
   await store.adminAccounts.create({ username: 'admin', password: initial, role: 'admin' }, 'first start');
   logger.warn(

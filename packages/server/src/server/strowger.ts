@@ -34,6 +34,7 @@ import {
 } from '../store/index.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
 import { ensureFirstAdmin } from './first-admin.js';
+import { serverStatus } from './server-status.js';
 import { localApiUrl, writeLocalCredential } from './local-credential.js';
 import { defaultTcpConnectionLimit, openFilesSoftLimit } from './fd-limit.js';
 import { StrowgerMetrics } from './metrics.js';
@@ -394,35 +395,21 @@ export class Strowger {
         clock,
         version: strowgerVersion,
         runtime: {
-          status: async () => {
-            const instance = late.instance;
-            const devices = instance?.listDevices() ?? [];
-            const addresses = instance?.addresses;
-            return {
+          status: async () =>
+            serverStatus({
               version: strowgerVersion,
-              startedAt: startedAt.toISOString(),
-              uptimeSeconds: Math.max(0, Math.floor((clock.now() - startedAt.getTime()) / 1000)),
-              pid: process.pid,
+              startedAt,
+              now: clock.now(),
               logLevel: logger.level,
-              store: { kind: store.kind, configVersion: instance?.snapshot.version ?? snapshot.version },
-              listening: {
-                sip: endpointsText(service.endpoints),
-                http: addresses === undefined ? 'not listening' : `${addresses.http.address}:${addresses.http.port}`,
-                cti:
-                  addresses === undefined
-                    ? 'not listening'
-                    : `${addresses.cti.protocol}://${addresses.cti.address}:${addresses.cti.port}`,
-              },
-              counts: {
-                devices: devices.length,
-                registeredDevices: devices.filter((d) => d.registration.state === 'registered').length,
-                lines: instance?.snapshot.lines.length ?? snapshot.lines.length,
-                calls: engine.callCount,
-                ctiSessions: late.cti?.sessionCount ?? 0,
-                ctiProviders: late.providers?.providerCount ?? 0,
-              },
-            };
-          },
+              storeKind: store.kind,
+              snapshot: late.instance?.snapshot ?? snapshot,
+              devices: late.instance?.listDevices() ?? [],
+              sip: endpointsText(service.endpoints),
+              addresses: late.instance?.listeningAddresses,
+              calls: engine.callCount,
+              ctiSessions: late.cti?.sessionCount ?? 0,
+              ctiProviders: late.providers?.providerCount ?? 0,
+            }),
           logLevel: () => logger.level,
           setLogLevel: (level) => {
             logger.level = level;
@@ -532,6 +519,11 @@ export class Strowger {
 
   get addresses(): StrowgerAddresses {
     if (this.#addresses === undefined) throw new Error('Strowger is not listening yet');
+    return this.#addresses;
+  }
+
+  /** The addresses once listening; undefined before (where `addresses` throws). */
+  get listeningAddresses(): StrowgerAddresses | undefined {
     return this.#addresses;
   }
 

@@ -7,6 +7,7 @@ import {
   type ApplyResult,
   type ConfigSnapshot,
 } from '../../store/index.js';
+import { rolesOfGroups } from '../../cti/index.js';
 import { actorOf } from '../auth/principal.js';
 import type { ConfigService } from '../config/config-service.js';
 import { checkIfMatch, entityTag } from '../config/etag.js';
@@ -77,6 +78,9 @@ const GroupSchema = Type.Object({
   name: Type.String(),
   builtIn: Type.Boolean(),
   description: Type.String(),
+  roles: Type.Array(Type.String(), {
+    description: 'The CTI roles the group grants (each standard group holds the role of its own name).',
+  }),
   endUsers: Type.Array(Type.String(), { description: 'End users in the group.' }),
   applicationUsers: Type.Array(Type.String(), { description: 'Application users in the group.' }),
 });
@@ -88,6 +92,7 @@ function registerGroups(app: AdminApp, config: ConfigService): void {
     name: group.name,
     builtIn: group.builtIn,
     description: group.description,
+    roles: [...rolesOfGroups([group.name])],
     endUsers: snapshot.endUsers.filter((u) => u.groups.includes(group.name)).map((u) => u.userId),
     applicationUsers: snapshot.applicationUsers.filter((u) => u.groups.includes(group.name)).map((u) => u.userId),
   });

@@ -23,6 +23,8 @@ const connectionEvent = {
   lastRedirectedAddress: null,
   currentCallingAddress: '1001',
   currentCalledAddress: '1002',
+  callingName: null,
+  currentCallingName: null,
   address: '1002',
   connectionState: 'ALERTING',
   callControlState: 'ALERTING',

@@ -178,6 +178,8 @@ export class Domain {
       lastRedirectedAddress: this.#optionalAddress(e.lastRedirectedAddress),
       currentCallingAddress: this.#optionalAddress(e.currentCallingAddress),
       currentCalledAddress: this.#optionalAddress(e.currentCalledAddress),
+      callingName: optionalName(e.callingName),
+      currentCallingName: optionalName(e.currentCallingName),
     });
     if (call.state === 'IDLE' && e.type !== 'CallInvalidEv') callInternals.setState(call, 'ACTIVE');
     e.call = call;
@@ -311,4 +313,9 @@ export class Domain {
     const terminal = name === undefined ? undefined : this.#terminals.get(name);
     if (terminal !== undefined) terminalInternals.update(terminal, change);
   }
+}
+
+/** A name field of an event: null when absent or empty (older servers send none). */
+function optionalName(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : null;
 }

@@ -571,6 +571,8 @@ function wireCall(call: CallSnapshot): WireCallSnapshot {
     lastRedirectedAddress: call.lastRedirectedAddress ?? null,
     currentCallingAddress: call.currentCallingAddress,
     currentCalledAddress: call.currentCalledAddress,
+    callingName: call.callingName ?? null,
+    currentCallingName: call.currentCallingName ?? null,
     connections: call.connections.map((connection) => ({
       address: connection.address,
       connectionState: connection.coreState,

@@ -53,7 +53,7 @@ async function phone(dn: string, server: TestServer): Promise<TestPhone> {
 }
 
 async function post(server: TestServer, path: string, body: unknown): Promise<{ status: number; json: Frame }> {
-  const response = await fetch(`${server.httpUrl}/api/v1/extension-mobility/${path}`, {
+  const response = await server.fetchApi(`/api/v1/extension-mobility/${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
@@ -62,7 +62,7 @@ async function post(server: TestServer, path: string, body: unknown): Promise<{ 
 }
 
 async function logins(server: TestServer): Promise<unknown[]> {
-  const response = await fetch(`${server.httpUrl}/api/v1/extension-mobility`);
+  const response = await server.fetchApi('/api/v1/extension-mobility');
   return ((await response.json()) as { logins: unknown[] }).logins;
 }
 
@@ -80,6 +80,12 @@ describe('Extension Mobility over the admin API', () => {
   it("a login MUST make the phone ring for the profile's number, survive a restart, and logout MUST restore the phone's own line", async () => {
     const before = await start();
     const hotdesk = await phone('4001', before);
+    const anonymous = await fetch(`${before.httpUrl}/api/v1/extension-mobility/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user: 'alice', device: 'SEP000000004001' }),
+    });
+    expect(anonymous.status).toBe(401);
     const refused = await post(before, 'login', { user: 'alice', device: 'SEP000000004002' });
     expect(refused.status).toBe(409);
     expect(refused.json.detail).toMatch(/does not allow Extension Mobility; set extensionMobility: true/);
@@ -181,7 +187,7 @@ describe('strowger em', () => {
 
   it('login, list and logout MUST work through the running server, and errors MUST carry its sentence', async () => {
     const server = await start();
-    const url = ['--url', server.httpUrl];
+    const url = ['--data', server.dataDir];
     expect(await run('login', '--user', 'alice', '--device', 'SEP000000004001', ...url)).toMatch(
       /^alice is logged in on SEP000000004001 with profile alice-em until /,
     );

@@ -1,5 +1,5 @@
-import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
+import { problemResponses, type AdminApp } from './config-objects.js';
 
 const UserId = Type.String({ pattern: '^[A-Za-z0-9_.@-]{1,64}$', description: 'The end user logging in.' });
 const DeviceName = Type.String({ pattern: '^[A-Za-z0-9_.-]{1,50}$', description: 'The phone.' });
@@ -46,13 +46,15 @@ export interface MobilityControl {
 }
 
 /** Extension Mobility from the admin API: list the logins in force, log a user in on a phone, log a phone out. */
-export function registerExtensionMobilityRoutes(app: FastifyInstance, control: MobilityControl): void {
+export function registerExtensionMobilityRoutes(app: AdminApp, control: MobilityControl): void {
+  const tags = ['Extension Mobility'];
   app.get(
     '/api/v1/extension-mobility',
     {
       schema: {
         summary: 'Extension Mobility logins in force, by device',
-        response: { 200: Type.Object({ logins: Type.Array(MobilityLoginViewSchema) }) },
+        tags,
+        response: { 200: Type.Object({ logins: Type.Array(MobilityLoginViewSchema) }), ...problemResponses },
       },
     },
     async () => ({ logins: control.logins() }),
@@ -64,12 +66,13 @@ export function registerExtensionMobilityRoutes(app: FastifyInstance, control: M
       schema: {
         summary:
           "Log an end user in on a phone with their default or a named device profile; the phone takes the profile's lines",
+        tags,
         body: LoginBody,
-        response: { 200: MobilityLoginViewSchema },
+        response: { 200: MobilityLoginViewSchema, ...problemResponses },
       },
     },
     async (request) => {
-      const body = request.body as Static<typeof LoginBody>;
+      const body = request.body;
       return control.login({
         userId: body.user,
         device: body.device,
@@ -85,10 +88,11 @@ export function registerExtensionMobilityRoutes(app: FastifyInstance, control: M
     {
       schema: {
         summary: 'Log a phone out: it gets its own lines back',
+        tags,
         body: LogoutBody,
-        response: { 200: MobilityLoginViewSchema },
+        response: { 200: MobilityLoginViewSchema, ...problemResponses },
       },
     },
-    async (request) => control.logout((request.body as Static<typeof LogoutBody>).device),
+    async (request) => control.logout(request.body.device),
   );
 }

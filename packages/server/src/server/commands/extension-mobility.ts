@@ -1,20 +1,23 @@
 import type { Command } from 'commander';
 import type { MobilityLoginView } from '../../admin/index.js';
-import { getFromServer, postToServer, serverUrlOption } from './server-api.js';
+import { addServerOptions, requireServer, type ServerTarget } from './server-api.js';
 
-interface CommonOptions {
-  url: string;
+interface OutputOptions {
   json?: boolean;
 }
 
 /**
  * `strowger em login|logout|list`: Extension Mobility from the command line, through the running
- * server's admin API (the server holds the logins and the phones' line appearances).
+ * server's admin API (the server holds the logins and the phones' line appearances). The subcommands
+ * take the server options of `em` itself (strowger em list --data DIR, or --url and --token).
  */
 export function registerExtensionMobilityCommand(program: Command): void {
-  const em = program
-    .command('em')
-    .description('Extension Mobility: log end users in on phones and out again (asks the running server)');
+  const em = addServerOptions(
+    program
+      .command('em')
+      .description('Extension Mobility: log end users in on phones and out again (asks the running server)'),
+  );
+  const server = () => requireServer(em.opts<ServerTarget>(), 'Extension Mobility');
 
   em.command('login')
     .description("log an end user in on a phone; the phone takes the profile's lines until logout")
@@ -22,14 +25,15 @@ export function registerExtensionMobilityCommand(program: Command): void {
     .requiredOption('--device <name>', 'the phone (its extensionMobility must be true)')
     .option('--profile <name>', "a device profile the user may use (the user's default when absent)")
     .option('--pin <digits>', "the user's PIN, checked when given (five wrong ones lock the user out for a while)")
-    .addOption(serverUrlOption())
     .option('--json', 'print JSON')
-    .action(async (options: CommonOptions & { user: string; device: string; profile?: string; pin?: string }) => {
-      const login = await postToServer<MobilityLoginView>(options.url, '/api/v1/extension-mobility/login', {
-        user: options.user,
-        device: options.device,
-        ...(options.profile === undefined ? {} : { profile: options.profile }),
-        ...(options.pin === undefined ? {} : { pin: options.pin }),
+    .action(async (options: OutputOptions & { user: string; device: string; profile?: string; pin?: string }) => {
+      const login = await server().json<MobilityLoginView>('POST', '/api/v1/extension-mobility/login', {
+        body: {
+          user: options.user,
+          device: options.device,
+          ...(options.profile === undefined ? {} : { profile: options.profile }),
+          ...(options.pin === undefined ? {} : { pin: options.pin }),
+        },
       });
       console.log(
         options.json === true
@@ -41,11 +45,10 @@ export function registerExtensionMobilityCommand(program: Command): void {
   em.command('logout')
     .description('log a phone out; it gets its own lines back')
     .requiredOption('--device <name>', 'the phone')
-    .addOption(serverUrlOption())
     .option('--json', 'print JSON')
-    .action(async (options: CommonOptions & { device: string }) => {
-      const login = await postToServer<MobilityLoginView>(options.url, '/api/v1/extension-mobility/logout', {
-        device: options.device,
+    .action(async (options: OutputOptions & { device: string }) => {
+      const login = await server().json<MobilityLoginView>('POST', '/api/v1/extension-mobility/logout', {
+        body: { device: options.device },
       });
       console.log(
         options.json === true
@@ -56,17 +59,12 @@ export function registerExtensionMobilityCommand(program: Command): void {
 
   em.command('list')
     .description('list the Extension Mobility logins in force')
-    .addOption(serverUrlOption())
     .option('--json', 'print JSON instead of a table')
-    .action(async (options: CommonOptions) => {
-      const { logins } = await getFromServer<{ logins: MobilityLoginView[] }>(
-        options.url,
-        '/api/v1/extension-mobility',
-      );
+    .action(async (options: OutputOptions) => {
+      const { logins } = await server().json<{ logins: MobilityLoginView[] }>('GET', '/api/v1/extension-mobility');
       console.log(options.json === true ? JSON.stringify(logins, null, 2) : formatLoginTable(logins));
     });
 }
-
 export function formatLoginTable(logins: readonly MobilityLoginView[]): string {
   if (logins.length === 0) return 'nobody is logged in with Extension Mobility';
   const header = ['DEVICE', 'USER', 'PROFILE', 'SINCE', 'UNTIL'];

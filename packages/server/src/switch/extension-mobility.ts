@@ -101,6 +101,7 @@ export class ExtensionMobility {
     const previousLines = this.#linesOf(request.device);
     this.#start(login);
     this.#apply();
+    this.#logger.info({ device: login.device, userId: login.userId, profile }, 'Extension Mobility login');
     this.events.emit('login', { login, lines: this.#linesOf(request.device), previousLines });
     return login;
   }

@@ -154,6 +154,16 @@ describe('Extension Mobility and CTI providers', () => {
       const created = await client.waitForEvent(providerId, (e: Frame) => e.type === 'CiscoTermCreatedEv');
       expect(created.terminal).toMatchObject({ name: 'SEP000000004001', restricted: false, addresses: ['4100'] });
       await client.waitForEvent(providerId, (e: Frame) => e.type === 'CiscoAddrCreatedEv' && e.address.name === '4100');
+      // The explainer follows the live login and names the rule that granted.
+      const explained = (await (
+        await server.fetchApi('/api/v1/cti/explain?user=screenpop&device=SEP000000004001')
+      ).json()) as Frame;
+      expect(explained.observe).toBe(true);
+      expect(explained.decidedBy).toMatchObject({
+        setting: 'controlled-device',
+        subject: 'alice-em',
+        effect: 'grants',
+      });
       const target = { kind: 'terminal', name: 'SEP000000004001' };
       expect((await client.request('observer.add', { providerId, target })).result.observerId).toMatch(/^o-/);
 

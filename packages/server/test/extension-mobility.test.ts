@@ -140,6 +140,26 @@ describe('Extension Mobility over the admin API', () => {
   }, 60_000);
 });
 
+describe('device profiles in the configuration API', () => {
+  it('a device profile MUST be created, listed, read and refused when a user still names it on delete', async () => {
+    const server = await start();
+    const created = await server.fetchApi('/api/v1/device-profiles', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'carol-em', lines: ['4002'], allowCtiControl: false }),
+    });
+    expect(created.status).toBe(201);
+    const list = (await (await server.fetchApi('/api/v1/device-profiles?line=4100')).json()) as Frame;
+    expect(list.items.map((p: Frame) => p.name)).toEqual(['alice-em', 'bob-em']);
+    const one = (await (await server.fetchApi('/api/v1/device-profiles/carol-em')).json()) as Frame;
+    expect(one).toEqual({ name: 'carol-em', allowCtiControl: false, lines: ['4002'] });
+    const refused = await server.fetchApi('/api/v1/device-profiles/alice-em', { method: 'DELETE' });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as Frame).detail).toMatch(/device profile alice-em does not exist/);
+    expect((await server.fetchApi('/api/v1/device-profiles/carol-em', { method: 'DELETE' })).status).toBe(204);
+  }, 60_000);
+});
+
 describe('Extension Mobility and CTI providers', () => {
   it('an application whose CTI-controlled profiles hold the profile MUST get the phone at login and lose it when that login ends', async () => {
     const server = await start();
@@ -151,7 +171,7 @@ describe('Extension Mobility and CTI providers', () => {
       const { providerId } = opened;
 
       expect((await post(server, 'login', { user: 'alice', device: 'SEP000000004001' })).status).toBe(200);
-      const created = await client.waitForEvent(providerId, (e: Frame) => e.type === 'CiscoTermCreatedEv');
+      const created: Frame = await client.waitForEvent(providerId, (e: Frame) => e.type === 'CiscoTermCreatedEv');
       expect(created.terminal).toMatchObject({ name: 'SEP000000004001', restricted: false, addresses: ['4100'] });
       await client.waitForEvent(providerId, (e: Frame) => e.type === 'CiscoAddrCreatedEv' && e.address.name === '4100');
       // The explainer follows the live login and names the rule that granted.

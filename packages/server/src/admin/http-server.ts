@@ -158,6 +158,7 @@ export async function createAdminServer(options: AdminServerOptions): Promise<Ad
     registerConfigCollection(app, collections.huntPilots, config);
     registerConfigCollection(app, collections.endUsers, config);
     registerConfigCollection(app, collections.applicationUsers, config);
+    registerConfigCollection(app, collections.deviceProfiles, config);
     registerConfigExtraRoutes(app, config, () => store.exportConfig());
     registerAuditRoutes(app, store);
     registerAdminAccountRoutes(app, auth, store.adminAccounts);

@@ -12,7 +12,7 @@ export function switchConfigFrom(snapshot: ConfigSnapshot): SwitchConfig {
       allowCtiControl: device.allowCtiControl,
       ...(device.extensionMobility === true ? { extensionMobility: true } : {}),
     })),
-    deviceProfiles: (snapshot.deviceProfiles ?? []).map((profile) => ({ name: profile.name, lines: profile.lines })),
+    deviceProfiles: snapshot.deviceProfiles.map((profile) => ({ name: profile.name, lines: profile.lines })),
     mobilityUsers: snapshot.endUsers.flatMap((user) =>
       user.extensionMobility === undefined
         ? []

@@ -58,7 +58,8 @@ export type ConfigKind =
   | 'huntLists'
   | 'huntPilots'
   | 'endUsers'
-  | 'applicationUsers';
+  | 'applicationUsers'
+  | 'deviceProfiles';
 
 export interface ApplyOptions {
   /** Delete what the document does not mention (the document is the whole configuration). */
@@ -229,7 +230,7 @@ async function buildDesired(
   }
 
   const deviceProfiles = new Map(
-    (prune ? [] : (current.deviceProfiles ?? [])).map((profile) => [profile.name, profile]),
+    base('deviceProfiles', current.deviceProfiles, (p) => p.name).map((profile) => [profile.name, profile]),
   );
   for (const profile of doc.deviceProfiles ?? []) {
     deviceProfiles.set(profile.name, {
@@ -539,7 +540,7 @@ export async function applyConfig(
     const voicemailProfiles = diff(current.voicemailProfiles, desired.voicemailProfiles, (p) => p.name);
     const huntLists = diff(current.huntLists, desired.huntLists, (l) => l.name);
     const huntPilots = diff(current.huntPilots, desired.huntPilots, (p) => p.pattern);
-    const deviceProfiles = diff(current.deviceProfiles ?? [], desired.deviceProfiles ?? [], (p) => p.name);
+    const deviceProfiles = diff(current.deviceProfiles, desired.deviceProfiles, (p) => p.name);
     const realmChanged = desired.settings.sipRealm !== current.settings.sipRealm;
     const pilotChanged =
       desired.settings.voicemailPilot !== current.settings.voicemailPilot ||
@@ -813,7 +814,7 @@ async function writeAudit(
   actor: string,
   current: ConfigSnapshot,
   desired: ConfigSnapshot,
-  diffs: { [K in ConfigKind]: Diff<ConfigSnapshot[K][number]> } & { deviceProfiles: Diff<DeviceProfileConfig> },
+  diffs: { [K in ConfigKind]: Diff<ConfigSnapshot[K][number]> },
 ): Promise<void> {
   const rows: AuditRow[] = [];
   if (canonical(current.settings) !== canonical(desired.settings)) {
@@ -834,7 +835,7 @@ async function writeAudit(
       secrets: (d) => d.sip?.ha1.sha256 ?? '',
     }),
     ...auditRows(actor, 'line', current.lines, diffs.lines, { key: (l) => l.dn, view: lineDocument }),
-    ...auditRows(actor, 'device-profile', current.deviceProfiles ?? [], diffs.deviceProfiles, {
+    ...auditRows(actor, 'device-profile', current.deviceProfiles, diffs.deviceProfiles, {
       key: (p) => p.name,
       view: deviceProfileDocument,
     }),

@@ -42,6 +42,8 @@ export {
   HuntPilotSchema,
   EndUserSchema,
   ApplicationUserSchema,
+  DeviceProfileSchema,
+  ProfileName,
   SettingsSchema,
   DeviceName,
   DirectoryNumber,
@@ -57,6 +59,7 @@ export {
   type HuntPilotDocument,
   type EndUserDocument,
   type ApplicationUserDocument,
+  type DeviceProfileDocument,
 } from './config/config-schema.js';
 export { hashPassword, verifyPassword, sipHa1 } from './secrets.js';
 export { callRecordsCsv, callRecordCsvColumns, type CallRecordQuery, type StoredCallRecord } from './call-records.js';

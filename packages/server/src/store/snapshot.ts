@@ -16,8 +16,8 @@ export interface ConfigSnapshot {
   lineGroups: LineGroupConfig[];
   huntLists: HuntListConfig[];
   huntPilots: HuntPilotConfig[];
-  /** Extension Mobility device profiles; the store always fills it, older callers may leave it out. */
-  deviceProfiles?: DeviceProfileConfig[];
+  /** Extension Mobility device profiles. */
+  deviceProfiles: DeviceProfileConfig[];
   endUsers: EndUserConfig[];
   applicationUsers: ApplicationUserConfig[];
   groups: AccessControlGroup[];

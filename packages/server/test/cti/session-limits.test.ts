@@ -34,6 +34,7 @@ async function start(limits: Partial<SessionLimits> = {}, tls?: { cert: string; 
     lineGroups: [],
     huntLists: [],
     huntPilots: [],
+    deviceProfiles: [],
     endUsers: [],
     applicationUsers: [
       {

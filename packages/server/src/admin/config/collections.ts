@@ -2,6 +2,7 @@ import { CloneType, Type, type Static, type TObject } from '@sinclair/typebox';
 import {
   ApplicationUserSchema,
   DeviceName,
+  DeviceProfileSchema,
   DeviceSchema,
   DirectoryNumber,
   EndUserSchema,
@@ -10,10 +11,12 @@ import {
   LineGroupSchema,
   LineSchema,
   ObjectName,
+  ProfileName,
   UserId,
   VoicemailProfileSchema,
   applicationUserDocument,
   deviceDocument,
+  deviceProfileDocument,
   endUserDocument,
   huntListDocument,
   huntPilotDocument,
@@ -315,4 +318,33 @@ export const applicationUsers = defineCollection({
       { text: (d) => d.userId, fields: { userId: (d) => d.userId } },
     ),
   asDocument: (document) => ({ applicationUsers: [document] }),
+});
+
+export const deviceProfiles = defineCollection({
+  kind: 'deviceProfiles',
+  segment: 'device-profiles',
+  noun: 'device profile',
+  tag: 'Extension Mobility',
+  keyName: 'name',
+  schema: DeviceProfileSchema,
+  params: Type.Object({ name: ProfileName }),
+  query: Type.Object(
+    {
+      ...listQueryProperties(['name']),
+      line: Type.Optional(CloneType(DirectoryNumber, { description: 'Only profiles with this line.' })),
+    },
+    strict,
+  ),
+  keyOfParams: (params) => params.name,
+  keyOfDocument: (document) => document.name,
+  items: (snapshot) => snapshot.deviceProfiles,
+  keyOf: (profile) => profile.name,
+  document: (profile) => deviceProfileDocument(profile),
+  select: (documents, query) =>
+    pageOf(
+      documents.filter((d) => has(d.lines, query.line)),
+      query,
+      { text: (d) => `${d.name} ${d.description ?? ''}`, fields: { name: (d) => d.name } },
+    ),
+  asDocument: (document) => ({ deviceProfiles: [document] }),
 });

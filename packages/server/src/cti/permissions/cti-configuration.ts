@@ -132,7 +132,7 @@ export class CtiConfiguration {
       controlledProfiles: u.ctiControlledProfiles ?? [],
       ...(u.extensionMobility === undefined ? {} : { extensionMobilityAllowsCti: u.extensionMobility.allowCtiControl }),
     });
-    const profiles = new Map((snapshot.deviceProfiles ?? []).map((profile) => [profile.name, profile]));
+    const profiles = new Map(snapshot.deviceProfiles.map((profile) => [profile.name, profile]));
     const endUsers = new Map(snapshot.endUsers.map((u) => [u.userId, u]));
     const emLogins: ExtensionMobilityLogin[] = [];
     const profileLines = new Map<string, readonly string[]>();

@@ -187,7 +187,7 @@ export function configDocumentOf(snapshot: ConfigSnapshot, options: DocumentOpti
     lineGroups: [...snapshot.lineGroups].sort(byKey((g) => g.name)).map(lineGroupDocument),
     huntLists: [...snapshot.huntLists].sort(byKey((l) => l.name)).map(huntListDocument),
     huntPilots: [...snapshot.huntPilots].sort(byKey((p) => p.pattern)).map(huntPilotDocument),
-    deviceProfiles: [...(snapshot.deviceProfiles ?? [])].sort(byKey((p) => p.name)).map(deviceProfileDocument),
+    deviceProfiles: [...snapshot.deviceProfiles].sort(byKey((p) => p.name)).map(deviceProfileDocument),
     endUsers: [...snapshot.endUsers].sort(byKey((u) => u.userId)).map((u) => endUserDocument(u, options)),
     applicationUsers: [...snapshot.applicationUsers]
       .sort(byKey((u) => u.userId))

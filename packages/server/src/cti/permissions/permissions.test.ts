@@ -207,6 +207,7 @@ describe('configuration snapshot', () => {
     ],
     endUsers: [{ userId: 'pat', devices: ['SEP1'], groups: [CtiRole.Enabled, 'Helpdesk'] }],
     applicationUsers: [{ userId: 'pat', devices: [], groups: [] }],
+    deviceProfiles: [],
   } as unknown as ConfigSnapshot;
 
   it('MUST index a snapshot once and resolve the standard groups to their roles only', () => {

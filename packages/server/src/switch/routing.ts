@@ -14,6 +14,12 @@ import type { ConnectionReason } from './states.js';
 const maxRedirections = 10;
 
 /**
+ * Redirects an application may make of one call (a queue sending a caller between its route point
+ * and its ports): enough for any queue, and a bound on an application that bounces a call for ever.
+ */
+export const maxApplicationRedirects = 20;
+
+/**
  * The reason a connection reached by each kind of diversion carries (CiscoConnection.getReason()).
  * NOTE: Cisco's reasons have no value for forward-on-unregistered; the caller's experience is the
  * same as no answer, so it reads FORWARDNOANSWER.
@@ -247,12 +253,25 @@ export class Routing {
       return false;
     }
     const redirections = context.call.redirections;
-    const visited = new Set([context.origin.connection.address, ...redirections.map((r) => r.from), from]);
-    const match = this.#host.directory().analyzer.analyse(number);
-    const reached = match === undefined ? undefined : targetNumber(match.target);
-    if (redirections.length >= maxRedirections || (reached !== undefined && visited.has(reached))) {
-      this.#host.logger.info({ callId: context.call.id, from, to: number, reason }, 'forward loop stopped');
-      return false;
+    if (reason === 'redirect') {
+      // An application chose this destination: a queue may send a call back to its route point, so
+      // a number the call passed is no loop here; only a runaway application is stopped.
+      if (redirections.filter((r) => r.reason === 'redirect').length >= maxApplicationRedirects) {
+        this.#host.logger.info({ callId: context.call.id, from, to: number }, 'redirect limit reached');
+        return false;
+      }
+    } else {
+      // Forwarding loops are found among the hops since the application last chose a destination.
+      const lastChoice = redirections.findLastIndex((r) => r.reason === 'redirect');
+      const hops = redirections.slice(lastChoice + 1);
+      const start = lastChoice < 0 ? context.origin.connection.address : redirections[lastChoice]?.to;
+      const visited = new Set([start, ...hops.map((r) => r.from), from]);
+      const match = this.#host.directory().analyzer.analyse(number);
+      const reached = match === undefined ? undefined : targetNumber(match.target);
+      if (hops.length >= maxRedirections || (reached !== undefined && visited.has(reached))) {
+        this.#host.logger.info({ callId: context.call.id, from, to: number, reason }, 'forward loop stopped');
+        return false;
+      }
     }
     redirections.push({ from, to: number, reason });
     stopNoAnswerTimer(context);

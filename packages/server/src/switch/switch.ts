@@ -15,7 +15,10 @@ import { configChangeEvents, serviceEvents, type DeviceEventBody } from './devic
 import { directoryOf, type Directory } from './directory.js';
 import { DriverOutbox } from './driver-outbox.js';
 import { LineOccupancy } from './line-occupancy.js';
-import { Routing } from './routing.js';
+import { Routing, maxApplicationRedirects } from './routing.js';
+import { CallMaking, type MakeCallRequest } from './operations/call-making.js';
+import { PartyControl } from './operations/party-control.js';
+import { terminalConnectionOf, type ConnectionRef, type TerminalConnectionRef } from './operations/call-refs.js';
 import {
   releaseCauses,
   type CallRecordSink,
@@ -68,6 +71,8 @@ export class Switch {
   readonly #merging: CallMerging;
   readonly #outbox: DriverOutbox;
   readonly #occupancy: LineOccupancy;
+  readonly #parties: PartyControl;
+  readonly #making: CallMaking;
   readonly #logger: Logger;
   #directory: Directory;
   readonly #calls = new Map<string, CallContext>();
@@ -131,6 +136,31 @@ export class Switch {
       end: (context, cause) => this.#end(context, cause, 'system'),
       flush: () => this.#flush(),
     });
+    const lookup = { calls: this.#calls, legs: this.#legs };
+    this.#parties = new PartyControl({
+      ...lookup,
+      events: this.events,
+      logger: this.#logger,
+      driverFor: (device) => this.#driverFor(device),
+      peerOf: (entry) => this.#peerOf(entry),
+      updateMedia: (leg, offer) => this.updateMedia(leg, offer),
+      released: (leg, cause) => this.released(leg, cause),
+      command: (tc, run) => this.#command(tc, run),
+    });
+    this.#making = new CallMaking({
+      ...lookup,
+      clock: this.#clock,
+      events: this.events,
+      occupancy: this.#occupancy,
+      directory: () => this.#directory,
+      inService: (device) => this.#inService(device),
+      newCall: (call) => this.#newCall(call),
+      command: (tc, run) => this.#command(tc, run),
+      route: (context, number, reason) => this.#routing.route(context, number, reason),
+      fail: (context, cause) => this.#routing.fail(context, cause),
+      hold: (ref) => this.hold(ref),
+      flush: () => this.#flush(),
+    });
     for (const device of options.config.devices) this.#inServiceKnown.set(device.name, this.#inService(device));
   }
 
@@ -187,16 +217,7 @@ export class Switch {
       device: device.name,
       ...(request.displayName === undefined ? {} : { displayName: request.displayName }),
     };
-    const call = new Call({
-      id: newCallId(this.#clock.now()),
-      dialled: request.dialled,
-      calling,
-      sink: {
-        now: () => this.#clock.now(),
-        nextEngineSeq: () => ++this.#engineSeq,
-        emit: (event: CallEvent) => this.events.emit('call', event),
-      },
-    });
+    const call = this.#newCall({ dialled: request.dialled, calling });
     // §2.7: the originating connection is connected at once (INITIATED), its terminal talking (off
     // hook), then DIALING; a SIP phone dials en bloc, so all of it happens together.
     const origin = call.during('CALL_STARTING', () => {
@@ -277,6 +298,7 @@ export class Switch {
     if (entry === undefined) return false;
     const { context, terminalConnection } = entry;
     const connection = terminalConnection.connection;
+    if (!context.ended && this.#making.isCallingOrigin(entry)) return this.#making.originAnswered(entry, info.offer);
     if (context.ended || !context.offered.includes(connection)) {
       this.#legs.delete(leg);
       if (terminalConnection.state !== 'DROPPED')
@@ -365,6 +387,13 @@ export class Switch {
     const causes = releaseEventCauses(cause);
     if (terminalConnection.state !== 'DROPPED') terminalConnection.setState('DROPPED', causes);
     const connection = terminalConnection.connection;
+    if (!context.ended && terminalConnection === context.origin) {
+      // A device called on its own behalf (Call.connect) did not take the call: there is no call.
+      stopNoAnswerTimer(context);
+      this.#routing.fail(context, cause);
+      this.#flush();
+      return;
+    }
     if (context.ended || !context.offered.includes(connection) || connection.liveTerminalConnections.length > 0) {
       this.#flush(); // not offered any more, or another appearance of the line still rings
       return;
@@ -507,11 +536,104 @@ export class Switch {
     }
     this.#routing.checkRedirectDestination(context, destination);
     if (!this.#routing.redirect(context, context.offeredLine?.dn ?? context.called, { destination }, 'redirect')) {
-      throw new StrowgerError(ErrorCode.InvalidArgument, `redirecting call ${callId} to ${destination} would loop`, {
-        details: { ciscoError: 'REDIRECT_CALL_UNKNOWN_DESTINATION' },
-      });
+      throw new StrowgerError(
+        ErrorCode.ResourceUnavailable,
+        `call ${callId} was redirected ${maxApplicationRedirects} times already, the most one call may be; answer it or drop it`,
+        { details: { ciscoError: 'REDIRECT_CALL_INCOMPATIBLE_STATE' } },
+      );
     }
     this.#flush();
+  }
+
+  /** TerminalConnection.answer: see PartyControl.answer. */
+  answer(ref: TerminalConnectionRef): Promise<void> {
+    return this.#parties.answer(ref);
+  }
+
+  /** CallControlTerminalConnection.hold, done by the server for every phone: see PartyControl.hold. */
+  hold(ref: TerminalConnectionRef): Promise<void> {
+    return this.#parties.hold(ref);
+  }
+
+  /** CallControlTerminalConnection.unhold: see PartyControl.unhold. */
+  unhold(ref: TerminalConnectionRef): Promise<void> {
+    return this.#parties.unhold(ref);
+  }
+
+  /** Connection.disconnect: one address leaves the call; see PartyControl.disconnect. */
+  disconnect(ref: ConnectionRef): void {
+    this.#parties.disconnect(ref);
+    this.#flush();
+  }
+
+  /** Call.connect, third-party call control: see CallMaking.makeCall. Resolves with the call id. */
+  makeCall(request: MakeCallRequest): Promise<string> {
+    return this.#making.makeCall(request);
+  }
+
+  /** CallControlCall.consult: see CallMaking.consult. Resolves with the consult call's id. */
+  consult(ref: TerminalConnectionRef, dialled: string, callId?: string): Promise<string> {
+    return this.#making.consult(ref, dialled, callId);
+  }
+
+  /** CallControlCall.transfer(String) by request: the terminal connection's party transfers blind. */
+  transferTo(ref: TerminalConnectionRef, destination: string): void {
+    const { terminalConnection } = terminalConnectionOf({ calls: this.#calls, legs: this.#legs }, ref);
+    this.#merging.transfer(terminalConnection.leg, destination);
+  }
+
+  /**
+   * CallControlCall.transfer(Call) by request: the controller — the terminal in both calls — leaves,
+   * and the other call's party joins this call (see CallMerging.transferCalls).
+   */
+  transferCall(callId: string, otherCallId: string, controller?: string): void {
+    const { held, consult } = this.#controllerLegs(callId, otherCallId, controller, 'transferred');
+    this.#merging.transferCalls(held, consult);
+  }
+
+  /** CallControlCall.conference(Call) by request: the two calls of one controller become one conference. */
+  conferenceCalls(callId: string, otherCallId: string, controller?: string): Promise<void> {
+    const { held, consult } = this.#controllerLegs(callId, otherCallId, controller, 'conferenced');
+    return this.#merging.conference(held, consult);
+  }
+
+  /**
+   * The legs of the terminal that is in both calls, connected (TALKING or HELD): JTAPI's transfer and
+   * conference controller. `controller` names the terminal when more than one would do.
+   */
+  #controllerLegs(
+    callId: string,
+    otherCallId: string,
+    controller: string | undefined,
+    what: string,
+  ): { held: LegId; consult: LegId } {
+    const legsIn = (id: string): Map<string, LegId> => {
+      const context = this.#calls.get(id);
+      if (context === undefined) throw new StrowgerError(ErrorCode.NotFound, `call ${id} is not in progress`);
+      const found = new Map<string, LegId>();
+      for (const connection of context.call.connections)
+        for (const tc of connection.terminalConnections)
+          if ((tc.state === 'TALKING' || tc.state === 'HELD') && this.#legs.get(tc.leg)?.terminalConnection === tc)
+            found.set(tc.terminal, tc.leg);
+      return found;
+    };
+    if (callId === otherCallId) {
+      throw new StrowgerError(ErrorCode.InvalidArgument, `a call cannot be ${what} with itself; name the other call`);
+    }
+    const first = legsIn(callId);
+    const second = legsIn(otherCallId);
+    const common = [...first.keys()].filter(
+      (terminal) => second.has(terminal) && (controller ?? terminal) === terminal,
+    );
+    const terminal = common[0];
+    if (terminal === undefined) {
+      throw new StrowgerError(
+        ErrorCode.InvalidState,
+        `no terminal${controller === undefined ? '' : ` named ${controller}`} is connected in both call ${callId} and call ${otherCallId}, so they cannot be ${what} together`,
+        { details: { ciscoError: what === 'transferred' ? 'TRANSFERFAILED' : 'CONFERENCE_FAILED' } },
+      );
+    }
+    return { held: first.get(terminal) as LegId, consult: second.get(terminal) as LegId };
   }
 
   /** JTAPI CallControlCall.drop: ends the call for every party. */
@@ -727,6 +849,20 @@ export class Switch {
     });
     this.#calls.delete(call.id);
     this.#writeRecord(context, cause, by);
+  }
+
+  /** A new call, IDLE, whose events go into the engine's stream; `id` is a fresh one when absent. */
+  #newCall(options: { id?: string; dialled: string; calling: PartyInfo }): Call {
+    return new Call({
+      id: options.id ?? newCallId(this.#clock.now()),
+      dialled: options.dialled,
+      calling: options.calling,
+      sink: {
+        now: () => this.#clock.now(),
+        nextEngineSeq: () => ++this.#engineSeq,
+        emit: (event: CallEvent) => this.events.emit('call', event),
+      },
+    });
   }
 
   #writeRecord(context: CallContext, cause: ReleaseCause, by: 'caller' | 'callee' | 'system'): void {

@@ -1,6 +1,8 @@
 import type { CallControlConnectionState, ConnectionState } from '../wire.js';
 import type { Address } from './address.js';
 import type { Call } from './call.js';
+import { callInternals } from './call.js';
+import type { ControlOptions } from './host.js';
 import type { Terminal } from './terminal.js';
 import type { TerminalConnection } from './terminal-connection.js';
 import { terminalConnectionInternals } from './terminal-connection.js';
@@ -79,5 +81,34 @@ export class Connection {
 
   getTerminalConnection(terminalName: string): TerminalConnection | undefined {
     return this.#terminalConnections.get(terminalName);
+  }
+
+  /**
+   * Connection.disconnect: this address leaves the call — its phones get a BYE (or CANCEL while
+   * ringing). In a conference the others stay; a two-party call ends.
+   */
+  async disconnect(options: ControlOptions = {}): Promise<void> {
+    await callInternals
+      .host(this.call)
+      .request('connection.disconnect', { callId: this.call.callId, address: this.address.name }, options);
+  }
+
+  /**
+   * CallControlConnection.redirect: an OFFERED or ALERTING connection's call goes on to
+   * `destination`. A destination that is busy, unknown or out of service fails the request
+   * (ResourceUnavailableError, InvalidArgumentError) and the call stays where it was. `callingNumber`
+   * changes the number the destination is shown, with "Standard CTI Allow Calling Number Modification".
+   */
+  async redirect(destination: string, options: ControlOptions & { callingNumber?: string } = {}): Promise<void> {
+    await callInternals.host(this.call).request(
+      'connection.redirect',
+      {
+        callId: this.call.callId,
+        address: this.address.name,
+        destination,
+        ...(options.callingNumber === undefined ? {} : { callingNumber: options.callingNumber }),
+      },
+      options,
+    );
   }
 }

@@ -1,5 +1,7 @@
 import type { CallControlTerminalConnectionState, TerminalConnectionState } from '../wire.js';
+import { callInternals } from './call.js';
 import type { Connection } from './connection.js';
+import type { ControlOptions } from './host.js';
 import type { Terminal } from './terminal.js';
 
 export interface TerminalConnectionInternals {
@@ -46,5 +48,37 @@ export class TerminalConnection {
   /** The call-control state: RINGING, TALKING, HELD, BRIDGED, INUSE, DROPPED… */
   get callControlState(): CallControlTerminalConnectionState {
     return this.#callControlState;
+  }
+
+  /**
+   * TerminalConnection.answer: a RINGING terminal connection answers. Resolves once it is TALKING;
+   * UnsupportedError when the phone cannot be answered remotely (docs/phones.md).
+   */
+  answer(options: ControlOptions = {}): Promise<void> {
+    return this.#control('terminalConnection.answer', options);
+  }
+
+  /** CallControlTerminalConnection.hold: the far party hears music on hold. Resolves once HELD. */
+  hold(options: ControlOptions = {}): Promise<void> {
+    return this.#control('terminalConnection.hold', options);
+  }
+
+  /** CallControlTerminalConnection.unhold: resolves once TALKING again. */
+  unhold(options: ControlOptions = {}): Promise<void> {
+    return this.#control('terminalConnection.unhold', options);
+  }
+
+  async #control(
+    method: 'terminalConnection.answer' | 'terminalConnection.hold' | 'terminalConnection.unhold',
+    options: ControlOptions,
+  ): Promise<void> {
+    const connection = this.connection;
+    await callInternals
+      .host(connection.call)
+      .request(
+        method,
+        { callId: connection.call.callId, address: connection.address.name, terminal: this.terminal.name },
+        options,
+      );
   }
 }

@@ -369,6 +369,7 @@ export class Strowger {
         clock,
         logger: logger.child({ layer: 'cti' }),
         engine,
+        control: engine,
         configuration: snapshot,
         loginThrottle: ctiLogins,
         graceMs: options.cti?.graceMs ?? 60_000,

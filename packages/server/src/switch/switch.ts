@@ -523,7 +523,7 @@ export class Switch {
    * coded error and the call stays where it was. A destination that forwards on is followed as
    * any call is.
    */
-  redirect(callId: string, destination: string): void {
+  redirect(callId: string, destination: string, options: { callingNumber?: string } = {}): void {
     const context = this.#calls.get(callId);
     if (context === undefined) throw new StrowgerError(ErrorCode.NotFound, `call ${callId} is not in progress`);
     const offered = context.offered[0];
@@ -535,7 +535,15 @@ export class Switch {
       );
     }
     this.#routing.checkRedirectDestination(context, destination);
+    const calling = context.calling;
+    if (options.callingNumber !== undefined) {
+      // The application changes who the destination is told is calling (Cisco's modified calling party).
+      context.calling = { ...calling, number: options.callingNumber };
+      context.call.currentCalling = context.calling;
+    }
     if (!this.#routing.redirect(context, context.offeredLine?.dn ?? context.called, { destination }, 'redirect')) {
+      context.calling = calling;
+      context.call.currentCalling = calling;
       throw new StrowgerError(
         ErrorCode.ResourceUnavailable,
         `call ${callId} was redirected ${maxApplicationRedirects} times already, the most one call may be; answer it or drop it`,

@@ -3,6 +3,8 @@ import {
   EventId,
   type CallSnapshot as WireCallSnapshot,
   type Event,
+  type MethodParams,
+  type MethodResult,
   type ObserverAddParams,
   type ProviderOpenParams,
   type ProviderOpened,
@@ -38,6 +40,7 @@ import { CallTracker } from '../monitoring/call-tracker.js';
 import { eventsRecreating, jtapiEventsOf, observationEnded, type EventBody } from '../monitoring/jtapi-event-mapper.js';
 import { addressRefusal, buildDomainView, diffDomains, terminalRefusal, type DomainView } from './domain-view.js';
 import { CtiProvider, type Addressed, type Observer, type ProviderSink } from './provider.js';
+import { CallControlRequests, type CallControlEngine, type CallControlMethod } from './call-control.js';
 
 /** What the CTI layer needs of the engine: its events and its snapshots. */
 export interface CtiEngine {
@@ -56,6 +59,8 @@ export interface ProviderServiceOptions {
   clock: Clock;
   logger: Logger;
   engine: CtiEngine;
+  /** The engine's call control; without it every call-control request fails with UNSUPPORTED. */
+  control?: CallControlEngine;
   configuration: ConfigSnapshot;
   /** Slows down password guessing per user, per source and per pair, before the password is checked. */
   loginThrottle: Pick<LoginThrottle, 'admit'>;
@@ -86,6 +91,7 @@ export class ProviderService {
   readonly #byTarget = new Map<string, Set<{ provider: CtiProvider; observer: Observer }>>();
   readonly #tracker = new CallTracker();
   readonly #unsubscribe: Array<() => void>;
+  readonly #control: CallControlRequests | undefined;
   #snapshot: ConfigSnapshot;
   #configuration: CtiConfiguration;
 
@@ -93,6 +99,7 @@ export class ProviderService {
     this.#options = options;
     this.#snapshot = options.configuration;
     this.#configuration = CtiConfiguration.fromSnapshot(options.configuration);
+    this.#control = options.control === undefined ? undefined : new CallControlRequests(options.control);
     this.#unsubscribe = [
       options.engine.events.on('call', (event) => this.#onCallEvent(event)),
       options.engine.events.on('device', (event) => this.#onDeviceEvent(event)),
@@ -256,6 +263,20 @@ export class ProviderService {
       provider.emit(batch);
     };
     return { observerId: observer.id, seq, after };
+  }
+
+  /** A call-control request (domain reference §2.8), checked against the provider's domain first. */
+  control<M extends CallControlMethod>(
+    provider: CtiProvider,
+    method: M,
+    params: MethodParams<M>,
+  ): Promise<MethodResult<M>> {
+    if (this.#control === undefined) {
+      return Promise.reject(
+        new StrowgerError(ErrorCode.Unsupported, `${method} is not available: this server runs without call control`),
+      );
+    }
+    return this.#control.handle(provider, method, params);
   }
 
   removeObserver(provider: CtiProvider, observerId: string): void {

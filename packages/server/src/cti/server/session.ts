@@ -22,6 +22,7 @@ import {
 } from '../../core/index.js';
 import type { CtiProvider } from '../provider/provider.js';
 import type { ProviderHolder, ProviderService } from '../provider/provider-service.js';
+import { isCallControlMethod } from '../provider/call-control.js';
 import { TokenBucket } from './token-bucket.js';
 
 /** The limits of one session; sent to the client in the hello result. */
@@ -323,6 +324,10 @@ export class CtiSession implements ProviderHolder {
         providers.removeObserver(this.#provider(q), q.observerId);
         return { result: {} };
       }
+    }
+    if (isCallControlMethod(method)) {
+      const q = p as MethodParams<typeof method>;
+      return { result: await providers.control(this.#provider(q), method, q) };
     }
     throw new StrowgerError(ErrorCode.UnknownMethod, `There is no method ${String(method)}.`);
   }

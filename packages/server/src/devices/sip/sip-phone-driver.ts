@@ -1,5 +1,5 @@
 import type { Clock, Logger } from '../../core/index.js';
-import { isStrowgerError, silentLogger } from '../../core/index.js';
+import { ErrorCode, StrowgerError, isStrowgerError, silentLogger } from '../../core/index.js';
 import {
   Dialog,
   dialogKey,
@@ -43,7 +43,15 @@ export interface SipPhoneDriverOptions {
   clock: Clock;
   timers: TimerSettings;
   logger?: Logger;
+  /** How each device is asked to answer a call made on its behalf; `both` headers when absent. */
+  autoAnswer?: (device: string) => AutoAnswerMode | undefined;
 }
+
+/**
+ * How a phone is asked to answer by itself (per device, as CUCM configures auto-answer): RFC 5373
+ * `Answer-Mode: Auto`, `Call-Info: <…>;answer-after=0`, both, or neither (the phone rings).
+ */
+export type AutoAnswerMode = 'answer-mode' | 'call-info' | 'both' | 'off';
 
 const sdpType: HeaderField = { name: 'Content-Type', value: 'application/sdp' };
 
@@ -354,6 +362,7 @@ export class SipPhoneDriver implements DeviceDriver {
       });
     }
     if (request.offer !== undefined) headers.push(sdpType);
+    if (request.autoAnswer === true) headers.push(...this.#autoAnswerHeaders(request.device, host));
     const origin = new SessionOrigin();
     const invite = this.#ua.createRequest({
       method: 'INVITE',
@@ -373,6 +382,7 @@ export class SipPhoneDriver implements DeviceDriver {
       invite,
       offered: request.offer !== undefined,
       abort: new AbortController(),
+      earlyDialog: undefined,
       dialog: undefined,
       target,
       ended: false,
@@ -453,6 +463,11 @@ export class SipPhoneDriver implements DeviceDriver {
     info: { answer: SessionDescription | undefined; connectedParty: PartyInfo; focus?: boolean },
   ): void {
     const leg = this.#legs.get(legId);
+    if (leg?.kind === 'outbound') {
+      // A call made on this phone's behalf (RFC 3725 flow I): its 2xx offered, the answer goes in the ACK.
+      this.answerOffer(legId, info.answer);
+      return;
+    }
     if (leg?.kind !== 'inbound' || leg.incoming.answered) return;
     const incoming = leg.incoming;
     incoming.respond(200, 'OK', {
@@ -503,6 +518,42 @@ export class SipPhoneDriver implements DeviceDriver {
     }
   }
 
+  /**
+   * Answers a ringing phone from CTI with a talk event: a NOTIFY with `Event: talk` in the early
+   * dialog of our INVITE, which many phone families (Yealink, Polycom, Grandstream, Snom with
+   * "action URI" settings, BroadWorks-style) take as "go off hook". A phone that answers the NOTIFY
+   * with an error does not support it: the request fails with UNSUPPORTED and the phone rings on.
+   */
+  async answer(legId: LegId): Promise<void> {
+    const leg = this.#legs.get(legId);
+    if (leg?.kind !== 'outbound' || leg.ended || leg.dialog !== undefined) {
+      throw new StrowgerError(ErrorCode.InvalidState, `leg ${legId} is not a phone being called`);
+    }
+    const early = leg.earlyDialog;
+    if (early === undefined || early.state !== 'early') {
+      throw new StrowgerError(
+        ErrorCode.InvalidState,
+        `${leg.device} has not reported ringing with a dialog yet (a 180 with a To tag); try again once it rings`,
+      );
+    }
+    const notify = early.createRequest('NOTIFY', {
+      sentBy: this.#sentBy(leg.target),
+      protocol: leg.target.protocol,
+      headers: [
+        { name: 'Event', value: 'talk' },
+        { name: 'Subscription-State', value: 'terminated;reason=noresource' },
+      ],
+    });
+    const response = await this.#ua.sendRequest(notify, { target: leg.target });
+    if (response.status >= 300) {
+      throw new StrowgerError(
+        ErrorCode.Unsupported,
+        `${leg.device} refused the talk event (${response.status} ${response.reason}): it cannot be answered from CTI; enable its remote answer ("Event: talk") setting, or let its user answer`,
+        { details: { sipStatus: response.status } },
+      );
+    }
+  }
+
   async sendInfo(legId: LegId, info: MidCallInfo): Promise<number> {
     const leg = this.#legs.get(legId);
     if (leg?.dialog === undefined || leg.ended || leg.dialog.state === 'terminated') return 481;
@@ -542,8 +593,29 @@ export class SipPhoneDriver implements DeviceDriver {
 
   // --- helpers ---------------------------------------------------------------------------------
 
+  /**
+   * The headers asking a phone to answer by itself (a call made on its behalf): RFC 5373's
+   * Answer-Mode, and Call-Info's answer-after=0, which phones that predate RFC 5373 read — each as the
+   * device's configuration says, both by default.
+   */
+  #autoAnswerHeaders(device: string, host: string): HeaderField[] {
+    const mode = this.#options.autoAnswer?.(device) ?? 'both';
+    const headers: HeaderField[] = [];
+    if (mode === 'answer-mode' || mode === 'both') headers.push({ name: 'Answer-Mode', value: 'Auto' });
+    if (mode === 'call-info' || mode === 'both')
+      headers.push({ name: 'Call-Info', value: `<sip:${host}>;answer-after=0` });
+    return headers;
+  }
+
   #onProvisional(leg: OutboundLeg, response: SipResponse): void {
     if (leg.ended || response.status === 100) return;
+    if (leg.earlyDialog === undefined && response.to.params.get('tag') !== undefined) {
+      try {
+        leg.earlyDialog = Dialog.asUac(leg.invite, response);
+      } catch {
+        // A 1xx without Contact makes no usable early dialog; the phone just cannot be answered remotely.
+      }
+    }
     const sdp = response.body.length > 0 ? Buffer.from(response.body).toString('utf8') : undefined;
     this.#engine?.ringing(leg.id, sdp === undefined ? {} : { earlyMedia: sdp });
   }
@@ -561,7 +633,12 @@ export class SipPhoneDriver implements DeviceDriver {
     }
     let dialog: Dialog;
     try {
-      dialog = Dialog.asUac(leg.invite, response);
+      const early = leg.earlyDialog;
+      dialog =
+        early !== undefined && early.id.remoteTag === response.to.params.get('tag')
+          ? early
+          : Dialog.asUac(leg.invite, response);
+      dialog.confirm();
     } catch (error) {
       this.#logger.warn({ err: error, device: leg.device }, '2xx without Contact or To tag; cannot ACK it');
       this.#forget(leg);

@@ -159,7 +159,9 @@ export type CallConsultParams = Static<typeof CallConsultParams>;
 
 const Controller = Type.Object(
   { address: DirectoryNumber, terminal: DeviceName },
-  { description: 'The transfer or conference controller (JTAPI setTransferController); found by the server when absent' },
+  {
+    description: 'The transfer or conference controller (JTAPI setTransferController); found by the server when absent',
+  },
 );
 
 export const CallTransferParams = Type.Union([
@@ -259,7 +261,11 @@ export const methods = {
     result: Empty,
     summary: 'Merge another call of the controller into this one as a conference on the server’s bridge',
   },
-  'call.drop': { params: CallDropParams, result: Empty, summary: 'End the call for every party (CallControlCall.drop)' },
+  'call.drop': {
+    params: CallDropParams,
+    result: Empty,
+    summary: 'End the call for every party (CallControlCall.drop)',
+  },
 } as const satisfies Record<string, { params: TSchema; result: TSchema; summary: string }>;
 
 export type MethodName = keyof typeof methods;

@@ -222,7 +222,8 @@ export class Provider {
    * here, so the events of the call, which may come before `connect` resolves, already name it.
    */
   createCall(): Call {
-    if (this.state !== 'IN_SERVICE') throw new InvalidStateError(`The provider is ${this.state}; calls need it IN_SERVICE.`);
+    if (this.state !== 'IN_SERVICE')
+      throw new InvalidStateError(`The provider is ${this.state}; calls need it IN_SERVICE.`);
     return this.#domain.createCall();
   }
 

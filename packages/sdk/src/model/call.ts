@@ -137,7 +137,9 @@ export class Call {
     options: ControlOptions = {},
   ): Promise<Connection[]> {
     if (this.#state !== 'IDLE' || this.#connections.size > 0) {
-      throw new InvalidStateError(`Call ${this.callId} is ${this.#state}; only a new call from createCall can connect.`);
+      throw new InvalidStateError(
+        `Call ${this.callId} is ${this.#state}; only a new call from createCall can connect.`,
+      );
     }
     const terminalName = nameOf(terminal);
     const addressName = nameOf(address);
@@ -179,15 +181,16 @@ export class Call {
    * there joins this call and the controller leaves both. With digits: a blind transfer of this call
    * by `controller` (by default this call's TALKING terminal connection of the provider's domain).
    */
-  async transfer(
-    to: Call | string,
-    options: ControlOptions & { controller?: TerminalConnection } = {},
-  ): Promise<void> {
+  async transfer(to: Call | string, options: ControlOptions & { controller?: TerminalConnection } = {}): Promise<void> {
     const controller = options.controller;
     if (typeof to !== 'string') {
       await this.#host.request(
         'call.transfer',
-        { callId: this.callId, otherCallId: to.callId, ...(controller === undefined ? {} : { controller: refOf(controller) }) },
+        {
+          callId: this.callId,
+          otherCallId: to.callId,
+          ...(controller === undefined ? {} : { controller: refOf(controller) }),
+        },
         options,
       );
       return;
@@ -204,7 +207,11 @@ export class Call {
     const controller = options.controller;
     await this.#host.request(
       'call.conference',
-      { callId: this.callId, otherCallId: other.callId, ...(controller === undefined ? {} : { controller: refOf(controller) }) },
+      {
+        callId: this.callId,
+        otherCallId: other.callId,
+        ...(controller === undefined ? {} : { controller: refOf(controller) }),
+      },
       options,
     );
   }

@@ -21,4 +21,6 @@ await line.addCallObserver(async (ev) => {
 // The id is known before the server answers, so events that come first already find the call.
 call = provider.createCall();
 const [from, to] = await call.connect(phone!, line, number);
-console.log(`call ${call.callId}: ${from?.address.name} ${from?.callControlState}, ${to?.address.name} ${to?.callControlState}`);
+console.log(
+  `call ${call.callId}: ${from?.address.name} ${from?.callControlState}, ${to?.address.name} ${to?.callControlState}`,
+);

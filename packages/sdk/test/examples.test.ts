@@ -176,14 +176,28 @@ describe('the documentation examples', () => {
       const callId = params.callId as string;
       const c = callEvents(callId, { callingAddress: '1001', callingTerminal: 'SEP1001', calledAddress: '1002' });
       const provider = backend.onlyProvider.providerId;
-      backend.emit(provider, [c.active(), c.created('1001'), ...c.established('1001'), c.created('1002'), ...c.alerting('1002')]);
+      backend.emit(provider, [
+        c.active(),
+        c.created('1001'),
+        ...c.established('1001'),
+        c.created('1002'),
+        ...c.alerting('1002'),
+      ]);
       // The far end answers a moment later, as a phone would.
       setTimeout(() => backend.emit(provider, c.established('1002')), 50);
       return { callId };
     });
     backend.handlers.set('call.drop', (params) => {
-      const c = callEvents(params.callId as string, { callingAddress: '1001', callingTerminal: 'SEP1001', calledAddress: '1002' });
-      backend.emit(backend.onlyProvider.providerId, [...c.disconnected('1001'), ...c.disconnected('1002'), c.invalid()]);
+      const c = callEvents(params.callId as string, {
+        callingAddress: '1001',
+        callingTerminal: 'SEP1001',
+        calledAddress: '1002',
+      });
+      backend.emit(backend.onlyProvider.providerId, [
+        ...c.disconnected('1001'),
+        ...c.disconnected('1002'),
+        c.invalid(),
+      ]);
       return {};
     });
     const r = run('click-to-dial.ts', { CTI_SERVER: s!.url, LINE: '1001', NUMBER: '1002' });
@@ -198,13 +212,26 @@ describe('the documentation examples', () => {
     const backend = s!.backend;
     const first = callEvents('c-1', { callingAddress: '5550', callingTerminal: null, calledAddress: '1001' });
     backend.handlers.set('terminalConnection.answer', () => {
-      backend.emit(backend.onlyProvider.providerId, [...first.established('1001'), ...first.talking('1001', 'SEP1001')]);
+      backend.emit(backend.onlyProvider.providerId, [
+        ...first.established('1001'),
+        ...first.talking('1001', 'SEP1001'),
+      ]);
       return {};
     });
     backend.handlers.set('call.consult', (params) => {
-      const c = callEvents(params.consultCallId as string, { callingAddress: '1001', callingTerminal: 'SEP1001', calledAddress: '1002' });
+      const c = callEvents(params.consultCallId as string, {
+        callingAddress: '1001',
+        callingTerminal: 'SEP1001',
+        calledAddress: '1002',
+      });
       const provider = backend.onlyProvider.providerId;
-      backend.emit(provider, [c.active(), c.created('1001'), ...c.established('1001'), c.created('1002'), ...c.alerting('1002')]);
+      backend.emit(provider, [
+        c.active(),
+        c.created('1001'),
+        ...c.established('1001'),
+        c.created('1002'),
+        ...c.alerting('1002'),
+      ]);
       setTimeout(() => backend.emit(provider, c.established('1002')), 50);
       return { callId: params.consultCallId };
     });

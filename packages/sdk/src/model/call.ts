@@ -18,7 +18,6 @@ export interface CallParties {
 
 export interface CallInternals {
   create(callId: string, host: ProviderHost): Call;
-  host(call: Call): ProviderHost;
   setState(call: Call, state: CallState): void;
   setParties(call: Call, parties: CallParties): void;
   /** The connection of `address`, created on first mention. */
@@ -54,7 +53,6 @@ export class Call {
   static {
     callInternals = {
       create: (callId, host) => new Call(callId, host),
-      host: (call) => call.#host,
       setState(call, state) {
         call.#state = state;
       },
@@ -69,7 +67,7 @@ export class Call {
       connection(call, address) {
         let connection = call.#connections.get(address.name);
         if (connection === undefined) {
-          connection = connectionInternals.create(call, address);
+          connection = connectionInternals.create(call, address, call.#host);
           call.#connections.set(address.name, connection);
         }
         return connection;

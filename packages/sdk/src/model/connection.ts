@@ -1,14 +1,13 @@
 import type { CallControlConnectionState, ConnectionState } from '../wire.js';
 import type { Address } from './address.js';
 import type { Call } from './call.js';
-import { callInternals } from './call.js';
-import type { ControlOptions } from './host.js';
+import type { ControlOptions, ProviderHost } from './host.js';
 import type { Terminal } from './terminal.js';
 import type { TerminalConnection } from './terminal-connection.js';
 import { terminalConnectionInternals } from './terminal-connection.js';
 
 export interface ConnectionInternals {
-  create(call: Call, address: Address): Connection;
+  create(call: Call, address: Address, host: ProviderHost): Connection;
   setState(
     connection: Connection,
     state: ConnectionState,
@@ -32,15 +31,17 @@ export class Connection {
   #callControlState: CallControlConnectionState = 'IDLE';
   #reason: number | null = null;
   readonly #terminalConnections = new Map<string, TerminalConnection>();
+  readonly #host: ProviderHost;
 
-  private constructor(call: Call, address: Address) {
+  private constructor(call: Call, address: Address, host: ProviderHost) {
     this.call = call;
     this.address = address;
+    this.#host = host;
   }
 
   static {
     connectionInternals = {
-      create: (call, address) => new Connection(call, address),
+      create: (call, address, host) => new Connection(call, address, host),
       setState(connection, state, callControlState, reason) {
         connection.#state = state;
         connection.#callControlState = callControlState;
@@ -49,7 +50,7 @@ export class Connection {
       terminalConnection(connection, terminal) {
         let tc = connection.#terminalConnections.get(terminal.name);
         if (tc === undefined) {
-          tc = terminalConnectionInternals.create(connection, terminal);
+          tc = terminalConnectionInternals.create(connection, terminal, connection.#host);
           connection.#terminalConnections.set(terminal.name, tc);
         }
         return tc;
@@ -88,9 +89,11 @@ export class Connection {
    * ringing). In a conference the others stay; a two-party call ends.
    */
   async disconnect(options: ControlOptions = {}): Promise<void> {
-    await callInternals
-      .host(this.call)
-      .request('connection.disconnect', { callId: this.call.callId, address: this.address.name }, options);
+    await this.#host.request(
+      'connection.disconnect',
+      { callId: this.call.callId, address: this.address.name },
+      options,
+    );
   }
 
   /**
@@ -100,7 +103,7 @@ export class Connection {
    * changes the number the destination is shown, with "Standard CTI Allow Calling Number Modification".
    */
   async redirect(destination: string, options: ControlOptions & { callingNumber?: string } = {}): Promise<void> {
-    await callInternals.host(this.call).request(
+    await this.#host.request(
       'connection.redirect',
       {
         callId: this.call.callId,

@@ -1,11 +1,10 @@
 import type { CallControlTerminalConnectionState, TerminalConnectionState } from '../wire.js';
-import { callInternals } from './call.js';
 import type { Connection } from './connection.js';
-import type { ControlOptions } from './host.js';
+import type { ControlOptions, ProviderHost } from './host.js';
 import type { Terminal } from './terminal.js';
 
 export interface TerminalConnectionInternals {
-  create(connection: Connection, terminal: Terminal): TerminalConnection;
+  create(connection: Connection, terminal: Terminal, host: ProviderHost): TerminalConnection;
   setState(
     tc: TerminalConnection,
     state: TerminalConnectionState,
@@ -25,14 +24,17 @@ export class TerminalConnection {
   #state: TerminalConnectionState = 'IDLE';
   #callControlState: CallControlTerminalConnectionState = 'IDLE';
 
-  private constructor(connection: Connection, terminal: Terminal) {
+  readonly #host: ProviderHost;
+
+  private constructor(connection: Connection, terminal: Terminal, host: ProviderHost) {
     this.connection = connection;
     this.terminal = terminal;
+    this.#host = host;
   }
 
   static {
     terminalConnectionInternals = {
-      create: (connection, terminal) => new TerminalConnection(connection, terminal),
+      create: (connection, terminal, host) => new TerminalConnection(connection, terminal, host),
       setState(tc, state, callControlState) {
         tc.#state = state;
         tc.#callControlState = callControlState;
@@ -73,12 +75,10 @@ export class TerminalConnection {
     options: ControlOptions,
   ): Promise<void> {
     const connection = this.connection;
-    await callInternals
-      .host(connection.call)
-      .request(
-        method,
-        { callId: connection.call.callId, address: connection.address.name, terminal: this.terminal.name },
-        options,
-      );
+    await this.#host.request(
+      method,
+      { callId: connection.call.callId, address: connection.address.name, terminal: this.terminal.name },
+      options,
+    );
   }
 }

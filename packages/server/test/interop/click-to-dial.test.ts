@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { isSipUri } from '../../src/sip/index.js';
 import { freeUdpPort, requireSipp, runSipp, waitForUdpListener, type SippRun } from '../support/sipp.js';
 import { expectNoCallLeft, expectNoTransactionLeft, phoneDevices, waitUntil } from '../support/leftovers.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
@@ -26,7 +27,7 @@ beforeAll(async () => {
     sipTimers: { t1: 100, t2: 400, t4: 500, d: 3200 },
     sipObserver: {
       messageSent: (message) => {
-        if (message.kind === 'request' && message.method === 'INVITE' && message.uri.scheme === 'sip')
+        if (message.kind === 'request' && message.method === 'INVITE' && isSipUri(message.uri))
           invitesSent.set(message.uri.user ?? '', Buffer.from(message.body).toString('utf8'));
       },
     },

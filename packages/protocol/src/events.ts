@@ -9,6 +9,7 @@ import {
   ConnectionStateName,
   DeviceName,
   DirectoryNumber,
+  ForwardTarget,
   ObserverId,
   Terminal,
   TerminalConnectionStateName,
@@ -179,6 +180,13 @@ export const CiscoTermOutOfServiceEv = event('CiscoTermOutOfServiceEv', {
   name: DeviceName,
   cause: Type.Integer({ description: 'Why: 0 unregistered, 1008 device restricted, 1009 removed from the domain' }),
 });
+export const CallCtlAddrForwardEv = event('CallCtlAddrForwardEv', {
+  name: DirectoryNumber,
+  forwardAll: Nullable(
+    ForwardTarget,
+    'Forward all as it applies now (set by an application or configured); null when off',
+  ),
+});
 export const CiscoAddrInServiceEv = event('CiscoAddrInServiceEv', { name: DirectoryNumber, terminal: DeviceName });
 export const CiscoAddrOutOfServiceEv = event('CiscoAddrOutOfServiceEv', {
   name: DirectoryNumber,
@@ -255,6 +263,7 @@ export const eventSchemas = {
   CiscoAddrRemovedFromTerminalEv,
   CiscoTermInServiceEv,
   CiscoTermOutOfServiceEv,
+  CallCtlAddrForwardEv,
   CiscoAddrInServiceEv,
   CiscoAddrOutOfServiceEv,
   CiscoTermRestrictedEv,

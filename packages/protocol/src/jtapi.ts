@@ -183,6 +183,7 @@ export const EventId = {
   TermConnRingingEv: 119,
   TermConnUnknownEv: 120,
   TermObservationEndedEv: 121,
+  CallCtlAddrForwardEv: 201,
   CallCtlConnAlertingEv: 203,
   CallCtlConnDialingEv: 204,
   CallCtlConnDisconnectedEv: 205,

@@ -3,6 +3,7 @@ import {
   CallId,
   DeviceName,
   DirectoryNumber,
+  ForwardTarget,
   ObserverId,
   ProviderId,
   ProviderOpened,
@@ -11,6 +12,7 @@ import {
   Target,
   Terminal,
 } from './model.js';
+import { Nullable } from './schema-helpers.js';
 
 const Empty = Type.Object({}, { description: 'No content' });
 
@@ -191,6 +193,28 @@ export type CallConferenceParams = Static<typeof CallConferenceParams>;
 export const CallDropParams = Type.Object({ providerId: ProviderId, callId: CallId });
 export type CallDropParams = Static<typeof CallDropParams>;
 
+export const AddressParams = Type.Object({ providerId: ProviderId, address: DirectoryNumber });
+export type AddressParams = Static<typeof AddressParams>;
+
+export const SetForwardingParams = Type.Object({
+  providerId: ProviderId,
+  address: DirectoryNumber,
+  forwardAll: Digits,
+});
+export type SetForwardingParams = Static<typeof SetForwardingParams>;
+
+export const Forwarding = Type.Object(
+  {
+    all: Nullable(ForwardTarget),
+    busy: Nullable(ForwardTarget),
+    noAnswer: Nullable(ForwardTarget),
+    unregistered: Nullable(ForwardTarget),
+    allSetByApplication: Type.Boolean({ description: 'Forward all was set over CTI (else configured, or off)' }),
+  },
+  { description: "A line's forwarding as it applies now" },
+);
+export type Forwarding = Static<typeof Forwarding>;
+
 export const CallMadeResult = Type.Object({ callId: CallId });
 export type CallMadeResult = Static<typeof CallMadeResult>;
 
@@ -260,6 +284,21 @@ export const methods = {
     params: CallConferenceParams,
     result: Empty,
     summary: 'Merge another call of the controller into this one as a conference on the server’s bridge',
+  },
+  'address.setForwarding': {
+    params: SetForwardingParams,
+    result: Empty,
+    summary: 'Forward all calls of a line to a number (CallControlAddress.setForwarding), from the next call on',
+  },
+  'address.cancelForwarding': {
+    params: AddressParams,
+    result: Empty,
+    summary: 'Cancel forward all set over CTI (CallControlAddress.cancelForwarding)',
+  },
+  'address.getForwarding': {
+    params: AddressParams,
+    result: Forwarding,
+    summary: 'A line’s forwarding as it applies now (CallControlAddress.getForwarding)',
   },
   'call.drop': {
     params: CallDropParams,

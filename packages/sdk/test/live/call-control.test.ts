@@ -243,3 +243,30 @@ describe('consult and transfer driven by CTI', () => {
     expect(cCall.ended).toBe(true);
   });
 });
+
+describe('forward all set by CTI', () => {
+  it('MUST take effect on the next call, be reported as CallCtlAddrForwardEv, and stop when cancelled', async () => {
+    const a = await phone('7101');
+    const b = await phone('7102');
+    const c = await phone('7103');
+    const { provider } = await observe(['7103']);
+    const told: string[] = [];
+    provider.on('providerEvent', (ev) => {
+      if (ev.type === 'CallCtlAddrForwardEv')
+        told.push(`${ev.name} → ${ev.forwardAll === null ? 'off' : JSON.stringify(ev.forwardAll)}`);
+    });
+    const line = provider.getAddress('7103');
+    await line.setForwarding('7102');
+    expect(await line.getForwarding()).toMatchObject({ all: { destination: '7102' }, allSetByApplication: true });
+    const forwarded = await a.call('7103');
+    await nthCall(b, 1);
+    expect(c.calls).toHaveLength(0);
+    await forwarded.hangUp();
+    await line.cancelForwarding();
+    const direct = await a.call('7103');
+    await nthCall(c, 1);
+    await direct.hangUp();
+    await waitUntil(() => told.length === 2);
+    expect(told).toEqual(['7103 → {"destination":"7102"}', '7103 → off']);
+  });
+});

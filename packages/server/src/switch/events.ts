@@ -1,3 +1,4 @@
+import type { ForwardTarget } from './config.js';
 import type {
   CallControlCause,
   CallState,
@@ -217,6 +218,12 @@ export type DeviceEvent = EngineEventBase &
         /** A line's "allow control from CTI" was switched off (restricted) or on (activated). */
         readonly type: 'address.restricted' | 'address.activated';
         readonly address: string;
+      }
+    | {
+        /** A line's forward all changed (an application set or cancelled it): JTAPI CallCtlAddrForwardEv. */
+        readonly type: 'address.forwarding';
+        readonly address: string;
+        readonly forwardAll: ForwardTarget | undefined;
       }
     | {
         /** A line appears on a device (a device–line association) or no longer does. */

@@ -42,6 +42,8 @@ export interface RoutingHost {
   readonly legs: Map<LegId, LegEntry>;
   directory(): Directory;
   inService(device: SwitchDevice): boolean;
+  /** A line's forward all as it applies now (an application may have set it). */
+  forwardAll(line: SwitchLine): ForwardTarget | undefined;
   /** Queues a command for a leg's device. */
   command(terminalConnection: TerminalConnection, run: (driver: DeviceDriver) => void): void;
   /** Ends the call for every party, `first` released first. */
@@ -88,7 +90,8 @@ export class Routing {
       return;
     }
     const line = match.target.line;
-    if (line.forward.all !== undefined && this.redirect(context, line.dn, line.forward.all, 'forward-all')) return;
+    const forwardAll = this.#host.forwardAll(line);
+    if (forwardAll !== undefined && this.redirect(context, line.dn, forwardAll, 'forward-all')) return;
     if (this.#host.occupancy.liveCallsOn(line.dn) >= line.busyTrigger) {
       if (line.forward.busy !== undefined && this.redirect(context, line.dn, line.forward.busy, 'forward-busy')) return;
       this.#failAt(context, line, releaseCauses.busy);
@@ -329,7 +332,7 @@ export class Routing {
     }
     if (match.target.kind !== 'line') return;
     const line = match.target.line;
-    if (line.forward.all !== undefined) return;
+    if (this.#host.forwardAll(line) !== undefined) return;
     if (this.#host.occupancy.liveCallsOn(line.dn) >= line.busyTrigger && line.forward.busy === undefined) {
       throw new StrowgerError(
         ErrorCode.ResourceUnavailable,

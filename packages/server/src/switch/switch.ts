@@ -18,6 +18,7 @@ import { LineOccupancy } from './line-occupancy.js';
 import { Routing, maxApplicationRedirects } from './routing.js';
 import { CallMaking, type MakeCallRequest } from './operations/call-making.js';
 import { PartyControl } from './operations/party-control.js';
+import { RuntimeForwarding, type LineForwarding } from './operations/forwarding.js';
 import { terminalConnectionOf, type ConnectionRef, type TerminalConnectionRef } from './operations/call-refs.js';
 import {
   releaseCauses,
@@ -73,6 +74,7 @@ export class Switch {
   readonly #occupancy: LineOccupancy;
   readonly #parties: PartyControl;
   readonly #making: CallMaking;
+  readonly #forwarding = new RuntimeForwarding();
   readonly #logger: Logger;
   #directory: Directory;
   readonly #calls = new Map<string, CallContext>();
@@ -101,6 +103,7 @@ export class Switch {
       legs: this.#legs,
       directory: () => this.#directory,
       inService: (device) => this.#inService(device),
+      forwardAll: (line) => this.#forwarding.allOf(line),
       command: (tc, run) => this.#command(tc, run),
       end: (context, cause, by, first) => this.#end(context, cause, by, first),
       openConference: (context, number) => this.#openConference(context, number),
@@ -642,6 +645,26 @@ export class Switch {
       );
     }
     return { held: first.get(terminal) as LegId, consult: second.get(terminal) as LegId };
+  }
+
+  /**
+   * CallControlAddress.setForwarding (forward all, as Cisco lets JTAPI set it): calls to the line go to
+   * `destination` from the next call on; `undefined` cancels it (cancelForwarding). Reported as an
+   * `address.forwarding` device event when it changed.
+   */
+  setForwardAll(dn: string, destination: string | undefined): void {
+    const before = this.#forwarding.of(this.#directory, dn);
+    if (destination === undefined) this.#forwarding.cancel(this.#directory, dn);
+    else this.#forwarding.set(this.#directory, dn, destination);
+    const after = this.#forwarding.of(this.#directory, dn);
+    if (JSON.stringify(before.all) !== JSON.stringify(after.all)) {
+      this.#emitDevice({ type: 'address.forwarding', address: dn, forwardAll: after.all });
+    }
+  }
+
+  /** CallControlAddress.getForwarding: the line's forwarding as it applies now. */
+  forwardingOf(dn: string): LineForwarding {
+    return this.#forwarding.of(this.#directory, dn);
   }
 
   /** JTAPI CallControlCall.drop: ends the call for every party. */

@@ -1,6 +1,6 @@
 import type { MethodName, MethodParams, MethodResult } from '@strowger/protocol';
 import { ErrorCode, StrowgerError, isStrowgerError } from '../../core/index.js';
-import type { CallSnapshot } from '../../switch/index.js';
+import type { CallSnapshot, ForwardTarget } from '../../switch/index.js';
 import { CtiRole } from '../permissions/roles.js';
 import { addressRefusal, terminalRefusal, type DomainView } from './domain-view.js';
 import type { CtiProvider } from './provider.js';
@@ -25,6 +25,14 @@ export interface CallControlEngine {
   transferCall(callId: string, otherCallId: string, controller?: string): void;
   conferenceCalls(callId: string, otherCallId: string, controller?: string): Promise<void>;
   drop(callId: string): void;
+  setForwardAll(dn: string, destination: string | undefined): void;
+  forwardingOf(dn: string): {
+    all: ForwardTarget | undefined;
+    busy: ForwardTarget | undefined;
+    noAnswer: ForwardTarget | undefined;
+    unregistered: ForwardTarget | undefined;
+    allSetByApplication: boolean;
+  };
   snapshotCall(callId: string): { readonly call: CallSnapshot } | undefined;
 }
 
@@ -40,6 +48,9 @@ export const callControlMethods = [
   'call.transfer',
   'call.conference',
   'call.drop',
+  'address.setForwarding',
+  'address.cancelForwarding',
+  'address.getForwarding',
 ] as const satisfies readonly MethodName[];
 
 export type CallControlMethod = (typeof callControlMethods)[number];
@@ -159,6 +170,30 @@ export class CallControlRequests {
         const controller = this.#controller(view, p.callId, p.otherCallId, p.controller);
         await engine.conferenceCalls(p.callId, p.otherCallId, controller);
         return {};
+      }
+      case 'address.setForwarding': {
+        const p = params as MethodParams<'address.setForwarding'>;
+        assertAddress(view, p.address);
+        engine.setForwardAll(p.address, p.forwardAll);
+        return {};
+      }
+      case 'address.cancelForwarding': {
+        const p = params as MethodParams<'address.cancelForwarding'>;
+        assertAddress(view, p.address);
+        engine.setForwardAll(p.address, undefined);
+        return {};
+      }
+      case 'address.getForwarding': {
+        const p = params as MethodParams<'address.getForwarding'>;
+        assertAddress(view, p.address);
+        const forwarding = engine.forwardingOf(p.address);
+        return {
+          all: forwarding.all ?? null,
+          busy: forwarding.busy ?? null,
+          noAnswer: forwarding.noAnswer ?? null,
+          unregistered: forwarding.unregistered ?? null,
+          allSetByApplication: forwarding.allSetByApplication,
+        };
       }
       case 'call.drop': {
         const p = params as MethodParams<'call.drop'>;

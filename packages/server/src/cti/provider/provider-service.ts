@@ -518,6 +518,14 @@ export class ProviderService {
       const inService = event.type === 'terminal.inService';
       for (const provider of this.#providers.values())
         this.#terminalService(provider, event.terminal, inService, event.at);
+    } else if (event.type === 'address.forwarding') {
+      // JTAPI's CallCtlAddrForwardEv, to every provider whose domain has the line.
+      for (const provider of this.#providers.values()) {
+        const address = provider.view.addresses.get(event.address);
+        if (address === undefined || address.restricted) continue;
+        const fields = { name: event.address, forwardAll: event.forwardAll ?? null };
+        provider.emit([this.#providerEvent('CallCtlAddrForwardEv', fields, event.at)]);
+      }
     } else if (event.type === 'address.inService' || event.type === 'address.outOfService') {
       const inService = event.type === 'address.inService';
       for (const provider of this.#providers.values()) {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { StrowgerError} from '../../core/index.js';
+import type { StrowgerError } from '../../core/index.js';
 import { ErrorCode, isStrowgerError } from '../../core/index.js';
 import type { SwitchConfig } from '../config.js';
 import type { CallEvent } from '../events.js';
@@ -369,5 +369,48 @@ describe('consult, then transfer or conference, by request', () => {
     h.engine.released(first.callee);
     await h.settle();
     expect(h.engine.snapshotCall(first.callId)).toBeUndefined();
+  });
+});
+
+describe('forward all set by request (CallControlAddress.setForwarding)', () => {
+  it('MUST send the next call to the destination with reason FORWARDALL, be reported, and stop when cancelled', async () => {
+    const h = start();
+    h.engine.setForwardAll('1002', '1003');
+    expect(h.deviceEvents.at(-1)).toMatchObject({
+      type: 'address.forwarding',
+      address: '1002',
+      forwardAll: { destination: '1003' },
+    });
+    expect(h.engine.forwardingOf('1002')).toMatchObject({ all: { destination: '1003' }, allSetByApplication: true });
+    const first = h.engine.originate({ device: 'SEP1001', dialled: '1002', offer: sdpOffer('SEP1001') });
+    await h.settle();
+    expect(h.driver.alertFor('SEP1003').request.redirections).toEqual([
+      { from: '1002', to: '1003', reason: 'forward-all' },
+    ]);
+    h.engine.released(first);
+    await h.settle();
+
+    h.engine.setForwardAll('1002', undefined);
+    expect(h.engine.forwardingOf('1002')).toMatchObject({ all: undefined, allSetByApplication: false });
+    const second = h.engine.originate({ device: 'SEP1001', dialled: '1002', offer: sdpOffer('SEP1001') });
+    await h.settle();
+    expect(h.driver.take('alert').at(-1)?.device).toBe('SEP1002');
+    h.engine.released(second);
+  });
+
+  it('MUST refuse an unknown line, an unroutable destination and the line itself', () => {
+    const h = start();
+    const code = (run: () => void): string | undefined => {
+      try {
+        run();
+      } catch (error) {
+        return isStrowgerError(error) ? error.code : 'not coded';
+      }
+      return undefined;
+    };
+    expect(code(() => h.engine.setForwardAll('4711', '1003'))).toBe(ErrorCode.NotFound);
+    expect(code(() => h.engine.setForwardAll('1002', '4711'))).toBe(ErrorCode.InvalidArgument);
+    expect(code(() => h.engine.setForwardAll('1002', '1002'))).toBe(ErrorCode.InvalidArgument);
+    expect(h.deviceEvents.filter((e) => e.type === 'address.forwarding')).toEqual([]);
   });
 });

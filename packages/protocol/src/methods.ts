@@ -124,6 +124,15 @@ export const TerminalConnectionParams = Type.Object({
 });
 export type TerminalConnectionParams = Static<typeof TerminalConnectionParams>;
 
+export const GenerateDtmfParams = Type.Object({
+  providerId: ProviderId,
+  callId: CallId,
+  address: DirectoryNumber,
+  terminal: DeviceName,
+  digits: Type.String({ pattern: '^[0-9*#A-D]{1,32}$', description: 'DTMF digits: 0-9, *, #, A-D' }),
+});
+export type GenerateDtmfParams = Static<typeof GenerateDtmfParams>;
+
 export const RedirectParams = Type.Object({
   providerId: ProviderId,
   callId: CallId,
@@ -254,6 +263,12 @@ export const methods = {
     params: TerminalConnectionParams,
     result: Empty,
     summary: 'Retrieve a HELD terminal connection; resolves once TALKING',
+  },
+  'terminalConnection.generateDtmf': {
+    params: GenerateDtmfParams,
+    result: Empty,
+    summary:
+      'Send DTMF from a TALKING terminal connection to the party it talks to; resolves once every digit was taken',
   },
   'connection.disconnect': {
     params: ConnectionParams,

@@ -70,6 +70,20 @@ export class TerminalConnection {
     return this.#control('terminalConnection.unhold', options);
   }
 
+  /**
+   * MediaTerminalConnection.generateDtmf: `digits` (0-9, *, #, A-D) go to the party this terminal
+   * talks to, as if its keys were pressed. Resolves once every digit was taken; InvalidStateError
+   * unless TALKING, or while an earlier generation is still under way.
+   */
+  async generateDtmf(digits: string, options: ControlOptions = {}): Promise<void> {
+    const connection = this.connection;
+    await this.#host.request(
+      'terminalConnection.generateDtmf',
+      { callId: connection.call.callId, address: connection.address.name, terminal: this.terminal.name, digits },
+      options,
+    );
+  }
+
   async #control(
     method: 'terminalConnection.answer' | 'terminalConnection.hold' | 'terminalConnection.unhold',
     options: ControlOptions,

@@ -19,6 +19,7 @@ import { Routing, maxApplicationRedirects } from './routing.js';
 import { CallMaking, type MakeCallRequest } from './operations/call-making.js';
 import { PartyControl } from './operations/party-control.js';
 import { RuntimeForwarding, type LineForwarding } from './operations/forwarding.js';
+import { DtmfGeneration } from './operations/dtmf.js';
 import { terminalConnectionOf, type ConnectionRef, type TerminalConnectionRef } from './operations/call-refs.js';
 import {
   releaseCauses,
@@ -75,6 +76,7 @@ export class Switch {
   readonly #parties: PartyControl;
   readonly #making: CallMaking;
   readonly #forwarding = new RuntimeForwarding();
+  readonly #dtmf: DtmfGeneration;
   readonly #logger: Logger;
   #directory: Directory;
   readonly #calls = new Map<string, CallContext>();
@@ -149,6 +151,11 @@ export class Switch {
       updateMedia: (leg, offer) => this.updateMedia(leg, offer),
       released: (leg, cause) => this.released(leg, cause),
       command: (tc, run) => this.#command(tc, run),
+    });
+    this.#dtmf = new DtmfGeneration({
+      ...lookup,
+      driverFor: (device) => this.#driverFor(device),
+      peerOf: (entry) => this.#peerOf(entry),
     });
     this.#making = new CallMaking({
       ...lookup,
@@ -580,6 +587,11 @@ export class Switch {
   /** Call.connect, third-party call control: see CallMaking.makeCall. Resolves with the call id. */
   makeCall(request: MakeCallRequest): Promise<string> {
     return this.#making.makeCall(request);
+  }
+
+  /** MediaTerminalConnection.generateDtmf: digits to the party the terminal talks to (SIP INFO). */
+  generateDtmf(ref: TerminalConnectionRef, digits: string): Promise<void> {
+    return this.#dtmf.generate(ref, digits);
   }
 
   /** CallControlCall.consult: see CallMaking.consult. Resolves with the consult call's id. */

@@ -42,6 +42,8 @@ export class FakeDriver implements DeviceDriver {
   refuseOfferRequests = false;
   /** When set, a requested offer is a real session description (hold by request reads its direction). */
   offersSdp = false;
+  /** The status devices answer SIP INFO with (415: they do not read it). */
+  infoStatus = 415;
   /** When set, `answer` (a remote answer request) is refused as a device that cannot do it. */
   refuseAnswerRequests = false;
   /** When set, media updates wait here for the test to settle them (a re-INVITE in flight). */
@@ -108,7 +110,7 @@ export class FakeDriver implements DeviceDriver {
 
   sendInfo(leg: LegId, info: MidCallInfo): Promise<number> {
     this.commands.push({ kind: 'sendInfo', leg, info });
-    return Promise.resolve(415);
+    return Promise.resolve(this.infoStatus);
   }
 
   /** The commands of one kind, narrowed. */

@@ -43,7 +43,7 @@ export interface AccessVerdict extends AccessDecision {
    * CUCM has no separate observe and control privileges: a device in the domain, unrestricted, may be
    * observed and controlled; the optional roles gate single features (see `features`). "Control" is
    * exactly the protocol's call-control methods (cti/provider/call-control.ts `callControlMethods`):
-   * answer, hold, unhold, disconnect, redirect, connect, consult, transfer, conference, drop and the
+   * answer, hold, unhold, DTMF generation, disconnect, redirect, connect, consult, transfer, conference, drop and the
    * line's forward all, which
    * the CTI server checks against the same domain.
    */

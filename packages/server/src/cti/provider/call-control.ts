@@ -17,6 +17,7 @@ export interface CallControlEngine {
   answer(ref: PartyRef): Promise<void>;
   hold(ref: PartyRef): Promise<void>;
   unhold(ref: PartyRef): Promise<void>;
+  generateDtmf(ref: PartyRef, digits: string): Promise<void>;
   disconnect(ref: { callId: string; address: string }): void;
   redirect(callId: string, destination: string, options?: { callingNumber?: string }): void;
   makeCall(request: { device: string; line?: string; dialled: string; callId?: string }): Promise<string>;
@@ -41,6 +42,7 @@ export const callControlMethods = [
   'terminalConnection.answer',
   'terminalConnection.hold',
   'terminalConnection.unhold',
+  'terminalConnection.generateDtmf',
   'connection.disconnect',
   'connection.redirect',
   'call.connect',
@@ -102,6 +104,12 @@ export class CallControlRequests {
         if (method === 'terminalConnection.answer') await engine.answer(ref);
         else if (method === 'terminalConnection.hold') await engine.hold(ref);
         else await engine.unhold(ref);
+        return {};
+      }
+      case 'terminalConnection.generateDtmf': {
+        const p = params as MethodParams<'terminalConnection.generateDtmf'>;
+        assertControllable(view, p.terminal, p.address);
+        await engine.generateDtmf({ callId: p.callId, address: p.address, terminal: p.terminal }, p.digits);
         return {};
       }
       case 'connection.disconnect': {

@@ -414,3 +414,35 @@ describe('forward all set by request (CallControlAddress.setForwarding)', () => 
     expect(h.deviceEvents.filter((e) => e.type === 'address.forwarding')).toEqual([]);
   });
 });
+
+describe('MediaTerminalConnection.generateDtmf', () => {
+  it('MUST send each digit to the party the terminal talks to as SIP INFO dtmf-relay, in order', async () => {
+    const h = start();
+    h.driver.infoStatus = 200;
+    const { caller, callee, callId } = await talking(h);
+    const before = h.events.length;
+    await h.engine.generateDtmf({ callId, address: '1001', terminal: 'SEP1001' }, '1#');
+    expect(h.driver.take('sendInfo').map((c) => [c.leg, c.info.contentType, c.info.body])).toEqual([
+      [callee, 'application/dtmf-relay', 'Signal=1\r\nDuration=160\r\n'],
+      [callee, 'application/dtmf-relay', 'Signal=#\r\nDuration=160\r\n'],
+    ]);
+    expect(h.events.length, 'digits change no state').toBe(before);
+    h.engine.released(caller);
+  });
+
+  it('MUST refuse digits that are not DTMF, a call not talking, and report a party that refuses them', async () => {
+    const h = start();
+    const { caller, callId } = await ringing(h);
+    const ref = { callId, address: '1001', terminal: 'SEP1001' };
+    expect((await refusal(h, () => h.engine.generateDtmf(ref, '12x'))).details).toMatchObject({
+      ciscoError: 'CTIERR_INVALID_DTMFDIGITS',
+    });
+    expect(
+      (await refusal(h, () => h.engine.generateDtmf({ ...ref, address: '1002', terminal: 'SEP1002' }, '1'))).code,
+    ).toBe(ErrorCode.InvalidState);
+    h.engine.answered(h.driver.alertFor('SEP1002').leg, { answer: 'answer of 1002' });
+    await h.settle();
+    await expect(h.engine.generateDtmf(ref, '5')).rejects.toMatchObject({ code: ErrorCode.ResourceUnavailable });
+    h.engine.released(caller);
+  });
+});

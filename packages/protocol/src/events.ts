@@ -100,6 +100,12 @@ const conferenceFields = {
   finalCallId: Type.String({ description: 'The conference call' }),
 };
 
+/** JTAPI's media package: a DTMF digit a terminal sent (out of band, as SIP INFO). */
+export const MediaTermConnDtmfEv = event('MediaTermConnDtmfEv', {
+  ...terminalConnectionFields,
+  digit: Type.String({ pattern: '^[0-9*#A-D]$', description: 'MediaTermConnDtmfEv.getDtmfDigit(): 0-9, *, #, A-D' }),
+});
+
 // Call events.
 export const CallActiveEv = event('CallActiveEv', callFields);
 export const CallInvalidEv = event('CallInvalidEv', callFields);
@@ -244,6 +250,7 @@ export const eventSchemas = {
   CallCtlTermConnInUseEv,
   CallCtlTermConnDroppedEv,
   CallCtlTermConnUnknownEv,
+  MediaTermConnDtmfEv,
   CiscoTransferStartEv,
   CiscoTransferEndEv,
   CiscoConferenceStartEv,

@@ -202,6 +202,7 @@ export const EventId = {
   CallCtlTermConnRingingEv: 218,
   CallCtlTermConnTalkingEv: 219,
   CallCtlTermConnUnknownEv: 220,
+  MediaTermConnDtmfEv: 401,
   CiscoTermCreatedEv: 1001,
   CiscoTermRemovedEv: 1002,
   CiscoAddrCreatedEv: 1003,

@@ -154,6 +154,16 @@ export type CallEvent = CallEventBase &
       } & TerminalConnectionEventFields)
     | ({
         /**
+         * MediaTermConnDtmfEv (401): the terminal sent a DTMF digit out of band (SIP INFO). The
+         * terminal connection's state is carried as it is; the digit changes no state.
+         */
+        readonly type: 'terminalConnection.dtmf';
+        readonly digit: string;
+        readonly state: TerminalConnectionState;
+        readonly coreState: TerminalConnectionCoreState;
+      } & TerminalConnectionEventFields)
+    | ({
+        /**
          * CiscoTransferStartEv / CiscoTransferEndEv: a transfer begins or is complete. Sent to both
          * calls of a consult transfer (`transferredCallId` and `finalCallId` differ), or to the one
          * call of a blind transfer (they are equal).

@@ -19,7 +19,7 @@ import { Routing, maxApplicationRedirects } from './routing.js';
 import { CallMaking, type MakeCallRequest } from './operations/call-making.js';
 import { PartyControl } from './operations/party-control.js';
 import { RuntimeForwarding, type LineForwarding } from './operations/forwarding.js';
-import { DtmfGeneration } from './operations/dtmf.js';
+import { DtmfGeneration, reportDtmf } from './operations/dtmf.js';
 import { terminalConnectionOf, type ConnectionRef, type TerminalConnectionRef } from './operations/call-refs.js';
 import {
   releaseCauses,
@@ -516,6 +516,7 @@ export class Switch {
    */
   async relayInfo(leg: LegId, info: MidCallInfo): Promise<number> {
     const entry = this.#legs.get(leg);
+    if (entry !== undefined) reportDtmf(entry, info);
     if (entry === undefined || entry.context.ended || entry.context.conference !== undefined) return 200;
     const peer = this.#peerOf(entry);
     const driver = peer === undefined ? undefined : this.#driverFor(peer.device);

@@ -42,6 +42,8 @@ function describeEvent(e: CallEvent): string {
       return `tc ${e.terminal} created`;
     case 'terminalConnection.state':
       return `tc ${e.terminal} ${e.state} ${causes}`;
+    case 'terminalConnection.dtmf':
+      return `tc ${e.terminal} dtmf ${e.digit}`;
     default:
       return `${e.type} by ${e.controllerTerminal}`;
   }
@@ -443,6 +445,23 @@ describe('MediaTerminalConnection.generateDtmf', () => {
     h.engine.answered(h.driver.alertFor('SEP1002').leg, { answer: 'answer of 1002' });
     await h.settle();
     await expect(h.engine.generateDtmf(ref, '5')).rejects.toMatchObject({ code: ErrorCode.ResourceUnavailable });
+    h.engine.released(caller);
+  });
+});
+
+describe('DTMF a phone sends (SIP INFO)', () => {
+  it('MUST become MediaTermConnDtmfEv on the sending terminal connection, and still reach the other party', async () => {
+    const h = start();
+    h.driver.infoStatus = 200;
+    const { caller, callee } = await talking(h);
+    h.events.length = 0;
+    expect(
+      await h.engine.relayInfo(caller, { contentType: 'application/dtmf-relay', body: 'Signal=5\r\nDuration=160\r\n' }),
+    ).toBe(200);
+    await h.engine.relayInfo(caller, { contentType: 'application/dtmf', body: '11' });
+    await h.engine.relayInfo(caller, { contentType: 'application/x-other', body: 'Signal=7' });
+    expect(lines(h.events)).toEqual(['tc SEP1001 dtmf 5', 'tc SEP1001 dtmf #']);
+    expect(h.driver.take('sendInfo').map((c) => c.leg)).toEqual([callee, callee, callee]);
     h.engine.released(caller);
   });
 });

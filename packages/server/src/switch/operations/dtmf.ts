@@ -1,7 +1,8 @@
 import { ErrorCode, StrowgerError } from '../../core/index.js';
 import type { LegEntry } from '../call-context.js';
 import type { SwitchDevice } from '../config.js';
-import type { DeviceDriver } from '../ports.js';
+import type { DeviceDriver, MidCallInfo } from '../ports.js';
+import { terminalConnectionCoreState } from '../states.js';
 import { invalidState, terminalConnectionOf, type CallLookup, type TerminalConnectionRef } from './call-refs.js';
 
 /** What generating DTMF needs of the engine. */
@@ -80,4 +81,37 @@ export class DtmfGeneration {
       this.#inProgress.delete(tc.id);
     }
   }
+}
+
+/**
+ * The digit a SIP INFO carries, when it is DTMF: `application/dtmf-relay` (`Signal=5`, the common
+ * phone format) or `application/dtmf` (the digit alone, RFC 2976's early drafts); undefined otherwise.
+ */
+export function dtmfDigitOf(info: MidCallInfo): string | undefined {
+  const type = info.contentType.split(';')[0]?.trim().toLowerCase();
+  let value: string | undefined;
+  if (type === 'application/dtmf-relay') value = /^\s*signal\s*=\s*(\S+)\s*$/im.exec(info.body)?.[1];
+  else if (type === 'application/dtmf') value = info.body.trim();
+  if (value === undefined) return undefined;
+  const digit = value === '10' ? '*' : value === '11' ? '#' : value.toUpperCase();
+  return /^[0-9*#A-D]$/.test(digit) ? digit : undefined;
+}
+
+/** A DTMF digit a terminal sent (SIP INFO) becomes JTAPI's MediaTermConnDtmfEv in its call's stream. */
+export function reportDtmf(entry: LegEntry, info: MidCallInfo): void {
+  const digit = dtmfDigitOf(info);
+  const tc = entry.terminalConnection;
+  if (digit === undefined || entry.context.ended || tc.state === 'DROPPED') return;
+  const connection = tc.connection;
+  connection.call.record({
+    type: 'terminalConnection.dtmf',
+    terminalConnectionId: tc.id,
+    connectionId: connection.id,
+    terminal: tc.terminal,
+    address: connection.address,
+    reason: connection.reason,
+    state: tc.state,
+    coreState: terminalConnectionCoreState[tc.state],
+    digit,
+  });
 }

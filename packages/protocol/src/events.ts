@@ -193,6 +193,10 @@ export const CallCtlAddrForwardEv = event('CallCtlAddrForwardEv', {
     'Forward all as it applies now (set by an application or configured); null when off',
   ),
 });
+export const CallCtlAddrMessageWaitingEv = event('CallCtlAddrMessageWaitingEv', {
+  name: DirectoryNumber,
+  waiting: Type.Boolean({ description: 'CallCtlAddrMessageWaitingEv.getMessageWaiting(): the lamp is on' }),
+});
 export const CiscoAddrInServiceEv = event('CiscoAddrInServiceEv', { name: DirectoryNumber, terminal: DeviceName });
 export const CiscoAddrOutOfServiceEv = event('CiscoAddrOutOfServiceEv', {
   name: DirectoryNumber,
@@ -271,6 +275,7 @@ export const eventSchemas = {
   CiscoTermInServiceEv,
   CiscoTermOutOfServiceEv,
   CallCtlAddrForwardEv,
+  CallCtlAddrMessageWaitingEv,
   CiscoAddrInServiceEv,
   CiscoAddrOutOfServiceEv,
   CiscoTermRestrictedEv,

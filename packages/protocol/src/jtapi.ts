@@ -184,6 +184,7 @@ export const EventId = {
   TermConnUnknownEv: 120,
   TermObservationEndedEv: 121,
   CallCtlAddrForwardEv: 201,
+  CallCtlAddrMessageWaitingEv: 202,
   CallCtlConnAlertingEv: 203,
   CallCtlConnDialingEv: 204,
   CallCtlConnDisconnectedEv: 205,

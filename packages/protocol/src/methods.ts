@@ -212,6 +212,16 @@ export const SetForwardingParams = Type.Object({
 });
 export type SetForwardingParams = Static<typeof SetForwardingParams>;
 
+export const SetMessageWaitingParams = Type.Object({
+  providerId: ProviderId,
+  address: DirectoryNumber,
+  waiting: Type.Boolean({ description: 'Switch the message-waiting lamp on (true) or off' }),
+});
+export type SetMessageWaitingParams = Static<typeof SetMessageWaitingParams>;
+
+export const MessageWaitingResult = Type.Object({ waiting: Type.Boolean() });
+export type MessageWaitingResult = Static<typeof MessageWaitingResult>;
+
 export const Forwarding = Type.Object(
   {
     all: Nullable(ForwardTarget),
@@ -314,6 +324,17 @@ export const methods = {
     params: AddressParams,
     result: Forwarding,
     summary: 'A line’s forwarding as it applies now (CallControlAddress.getForwarding)',
+  },
+  'address.setMessageWaiting': {
+    params: SetMessageWaitingParams,
+    result: Empty,
+    summary:
+      'Switch a line’s message-waiting lamp (CallControlAddress.setMessageWaiting); its phones get a message-summary NOTIFY',
+  },
+  'address.getMessageWaiting': {
+    params: AddressParams,
+    result: MessageWaitingResult,
+    summary: 'Whether a line’s message-waiting lamp is on',
   },
   'call.drop': {
     params: CallDropParams,

@@ -140,6 +140,19 @@ export class Address {
     await this.#host.request('address.cancelForwarding', { address: this.name }, options);
   }
 
+  /**
+   * CallControlAddress.setMessageWaiting: the line's message-waiting lamp on or off; its phones get a
+   * message-summary NOTIFY (RFC 3842) and every provider with the line CallCtlAddrMessageWaitingEv.
+   */
+  async setMessageWaiting(waiting: boolean, options: ControlOptions = {}): Promise<void> {
+    await this.#host.request('address.setMessageWaiting', { address: this.name, waiting }, options);
+  }
+
+  /** CallControlAddress.getMessageWaiting. */
+  async getMessageWaiting(options: ControlOptions = {}): Promise<boolean> {
+    return (await this.#host.request('address.getMessageWaiting', { address: this.name }, options)).waiting;
+  }
+
   /** CallControlAddress.getForwarding: forward all, busy, no answer and unregistered as they apply now. */
   getForwarding(options: ControlOptions = {}): Promise<MethodResult<'address.getForwarding'>> {
     return this.#host.request('address.getForwarding', { address: this.name }, options);

@@ -303,3 +303,23 @@ describe('DTMF by CTI', () => {
     await call.hangUp();
   });
 });
+
+describe('message waiting set by CTI', () => {
+  it('MUST light the phone’s lamp with a message-summary NOTIFY (RFC 3842), report it, and put it out again', async () => {
+    const b = await phone('7102');
+    const { provider } = await observe(['7102']);
+    const told: boolean[] = [];
+    provider.on('providerEvent', (ev) => {
+      if (ev.type === 'CallCtlAddrMessageWaitingEv') told.push(ev.waiting);
+    });
+    const line = provider.getAddress('7102');
+    await line.setMessageWaiting(true);
+    expect(await line.getMessageWaiting()).toBe(true);
+    await waitUntil(() => b.messageSummaries.length === 1);
+    expect(b.messageSummaries[0]).toMatch(/^Messages-Waiting: yes\r\nMessage-Account: sip:7102@/);
+    await line.setMessageWaiting(false);
+    await waitUntil(() => b.messageSummaries.length === 2 && told.length === 2);
+    expect(b.messageSummaries[1]).toMatch(/^Messages-Waiting: no\r\n/);
+    expect(told).toEqual([true, false]);
+  });
+});

@@ -236,6 +236,12 @@ export type DeviceEvent = EngineEventBase &
         readonly forwardAll: ForwardTarget | undefined;
       }
     | {
+        /** A line's message-waiting lamp was switched on or off: JTAPI CallCtlAddrMessageWaitingEv. */
+        readonly type: 'address.messageWaiting';
+        readonly address: string;
+        readonly waiting: boolean;
+      }
+    | {
         /** A line appears on a device (a device–line association) or no longer does. */
         readonly type: 'address.addedToTerminal' | 'address.removedFromTerminal';
         readonly address: string;

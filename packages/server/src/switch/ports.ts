@@ -104,6 +104,11 @@ export interface DeviceDriver {
    * coded error when the device cannot be answered remotely. Drivers without it cannot answer.
    */
   answer?(leg: LegId): Promise<void>;
+  /**
+   * A line's message-waiting lamp changed (set by an application): the driver tells the device, for
+   * a SIP phone with a message-summary NOTIFY (RFC 3842). Drivers without it have no lamp to light.
+   */
+  messageWaiting?(device: string, line: string, waiting: boolean): void;
   /** Stop ringing a terminal that has not answered. */
   cancel(leg: LegId, cause: ReleaseCause): void;
   /** Clear a leg that was answered (or the caller's leg at any time). */

@@ -20,6 +20,7 @@ import { CallMaking, type MakeCallRequest } from './operations/call-making.js';
 import { PartyControl } from './operations/party-control.js';
 import { RuntimeForwarding, type LineForwarding } from './operations/forwarding.js';
 import { DtmfGeneration, reportDtmf } from './operations/dtmf.js';
+import { MessageWaiting } from './operations/message-waiting.js';
 import { terminalConnectionOf, type ConnectionRef, type TerminalConnectionRef } from './operations/call-refs.js';
 import {
   releaseCauses,
@@ -77,6 +78,7 @@ export class Switch {
   readonly #making: CallMaking;
   readonly #forwarding = new RuntimeForwarding();
   readonly #dtmf: DtmfGeneration;
+  readonly #messageWaiting = new MessageWaiting();
   readonly #logger: Logger;
   #directory: Directory;
   readonly #calls = new Map<string, CallContext>();
@@ -673,6 +675,24 @@ export class Switch {
     if (JSON.stringify(before.all) !== JSON.stringify(after.all)) {
       this.#emitDevice({ type: 'address.forwarding', address: dn, forwardAll: after.all });
     }
+  }
+
+  /**
+   * CallControlAddress.setMessageWaiting: switches the line's message-waiting lamp on every device
+   * the line is on (their drivers tell the phones), reported as an `address.messageWaiting` event.
+   */
+  setMessageWaiting(dn: string, waiting: boolean): void {
+    if (!this.#messageWaiting.set(this.#directory, dn, waiting)) return;
+    for (const device of this.#directory.lineDevices.get(dn) ?? []) {
+      this.#outbox.command(this.#drivers[device.type], (driver) => driver.messageWaiting?.(device.name, dn, waiting));
+    }
+    this.#emitDevice({ type: 'address.messageWaiting', address: dn, waiting });
+    this.#flush();
+  }
+
+  /** CallControlAddress.getMessageWaiting. */
+  messageWaitingOf(dn: string): boolean {
+    return this.#messageWaiting.of(dn);
   }
 
   /** CallControlAddress.getForwarding: the line's forwarding as it applies now. */

@@ -32,7 +32,8 @@ export type DriverCommand =
   | { kind: 'requestOffer'; leg: LegId }
   | { kind: 'sendInfo'; leg: LegId; info: MidCallInfo }
   | { kind: 'answerOffer'; leg: LegId; answer: SessionDescription | undefined }
-  | { kind: 'answer'; leg: LegId };
+  | { kind: 'answer'; leg: LegId }
+  | { kind: 'messageWaiting'; leg: string; line: string; waiting: boolean };
 
 /** A device driver that records the engine's commands; tests play the devices' part by hand. */
 export class FakeDriver implements DeviceDriver {
@@ -95,6 +96,11 @@ export class FakeDriver implements DeviceDriver {
     this.commands.push({ kind: 'requestOffer', leg });
     if (this.refuseOfferRequests) return Promise.reject(new Error('the phone sent no offer'));
     return Promise.resolve(this.offersSdp ? sdpOffer(leg) : `offer from ${leg}`);
+  }
+
+  /** `leg` names the device: the lamp is a device's, not a call's. */
+  messageWaiting(device: string, line: string, waiting: boolean): void {
+    this.commands.push({ kind: 'messageWaiting', leg: device, line, waiting });
   }
 
   answer(leg: LegId): Promise<void> {

@@ -39,6 +39,8 @@ export class TestPhone {
   incoming: 'answer' | 'ring' | 'ring-until-talk' | { refuse: number } = 'answer';
   /** Calls ringing in 'ring-until-talk' mode: answered when a NOTIFY "Event: talk" comes in their early dialog. */
   readonly #ringing = new Map<string, IncomingRequest>();
+  /** Message-summary bodies (RFC 3842) of the NOTIFYs the server sent outside any call, in order. */
+  readonly messageSummaries: string[] = [];
   /** The INVITEs that came with a request to answer by itself (RFC 5373 Answer-Mode, or Call-Info answer-after). */
   readonly autoAnswerRequests: Array<{ answerMode: string | undefined; callInfo: string | undefined }> = [];
   readonly #ua: SipUserAgent;
@@ -225,6 +227,15 @@ export class TestPhone {
         return;
       }
       this.#answer(incoming, tag);
+      return;
+    }
+    if (
+      request.method === 'NOTIFY' &&
+      !request.to.params.has('tag') &&
+      request.getHeader('Event') === 'message-summary'
+    ) {
+      this.messageSummaries.push(bodyOf(request) ?? '');
+      incoming.respond(200, 'OK');
       return;
     }
     const ringing = this.#ringing.get(`${request.callId};${request.to.params.get('tag') ?? ''}`);

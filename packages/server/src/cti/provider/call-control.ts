@@ -27,6 +27,8 @@ export interface CallControlEngine {
   conferenceCalls(callId: string, otherCallId: string, controller?: string): Promise<void>;
   drop(callId: string): void;
   setForwardAll(dn: string, destination: string | undefined): void;
+  setMessageWaiting(dn: string, waiting: boolean): void;
+  messageWaitingOf(dn: string): boolean;
   forwardingOf(dn: string): {
     all: ForwardTarget | undefined;
     busy: ForwardTarget | undefined;
@@ -53,6 +55,8 @@ export const callControlMethods = [
   'address.setForwarding',
   'address.cancelForwarding',
   'address.getForwarding',
+  'address.setMessageWaiting',
+  'address.getMessageWaiting',
 ] as const satisfies readonly MethodName[];
 
 export type CallControlMethod = (typeof callControlMethods)[number];
@@ -202,6 +206,17 @@ export class CallControlRequests {
           unregistered: forwarding.unregistered ?? null,
           allSetByApplication: forwarding.allSetByApplication,
         };
+      }
+      case 'address.setMessageWaiting': {
+        const p = params as MethodParams<'address.setMessageWaiting'>;
+        assertAddress(view, p.address);
+        engine.setMessageWaiting(p.address, p.waiting);
+        return {};
+      }
+      case 'address.getMessageWaiting': {
+        const p = params as MethodParams<'address.getMessageWaiting'>;
+        assertAddress(view, p.address);
+        return { waiting: engine.messageWaitingOf(p.address) };
       }
       case 'call.drop': {
         const p = params as MethodParams<'call.drop'>;

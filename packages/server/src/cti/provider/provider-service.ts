@@ -518,13 +518,19 @@ export class ProviderService {
       const inService = event.type === 'terminal.inService';
       for (const provider of this.#providers.values())
         this.#terminalService(provider, event.terminal, inService, event.at);
-    } else if (event.type === 'address.forwarding') {
-      // JTAPI's CallCtlAddrForwardEv, to every provider whose domain has the line.
+    } else if (event.type === 'address.forwarding' || event.type === 'address.messageWaiting') {
+      // JTAPI's CallCtlAddrForwardEv and CallCtlAddrMessageWaitingEv, to every provider with the line.
+      const body =
+        event.type === 'address.forwarding'
+          ? ({
+              type: 'CallCtlAddrForwardEv',
+              fields: { name: event.address, forwardAll: event.forwardAll ?? null },
+            } as const)
+          : ({ type: 'CallCtlAddrMessageWaitingEv', fields: { name: event.address, waiting: event.waiting } } as const);
       for (const provider of this.#providers.values()) {
         const address = provider.view.addresses.get(event.address);
         if (address === undefined || address.restricted) continue;
-        const fields = { name: event.address, forwardAll: event.forwardAll ?? null };
-        provider.emit([this.#providerEvent('CallCtlAddrForwardEv', fields, event.at)]);
+        provider.emit([this.#providerEvent(body.type, body.fields, event.at)]);
       }
     } else if (event.type === 'address.inService' || event.type === 'address.outOfService') {
       const inService = event.type === 'address.inService';

@@ -29,7 +29,8 @@ import {
 } from '../../switch/index.js';
 import { SessionOrigin } from '../../sdp/index.js';
 import { parseReplaces } from './refer.js';
-import type { RegistrationTable } from './registration-table.js';
+import type { Binding, RegistrationTable } from './registration-table.js';
+import { messageSummary } from './message-summary.js';
 import { causeFromStatus, diversionReason, explanationHeaders, finalStatusFor } from './sip-causes.js';
 import type { InboundLeg, OutboundLeg, SipLeg, SwitchInputs } from './sip-leg.js';
 import { SipReferrals } from './sip-referrals.js';
@@ -43,15 +44,7 @@ export interface SipPhoneDriverOptions {
   clock: Clock;
   timers: TimerSettings;
   logger?: Logger;
-  /** How each device is asked to answer a call made on its behalf; `both` headers when absent. */
-  autoAnswer?: (device: string) => AutoAnswerMode | undefined;
 }
-
-/**
- * How a phone is asked to answer by itself (per device, as CUCM configures auto-answer): RFC 5373
- * `Answer-Mode: Auto`, `Call-Info: <…>;answer-after=0`, both, or neither (the phone rings).
- */
-export type AutoAnswerMode = 'answer-mode' | 'call-info' | 'both' | 'off';
 
 const sdpType: HeaderField = { name: 'Content-Type', value: 'application/sdp' };
 
@@ -335,22 +328,12 @@ export class SipPhoneDriver implements DeviceDriver {
   }
 
   alert(request: AlertRequest): void {
-    const binding = this.#table
-      .bindings(request.device)
-      .reduce<ReturnType<RegistrationTable['bindings']>[number] | undefined>(
-        (best, candidate) => (best === undefined || candidate.expiresAt > best.expiresAt ? candidate : best),
-        undefined,
-      );
-    if (binding === undefined) {
+    const reached = this.#reach(request.device);
+    if (reached === undefined) {
       queueMicrotask(() => this.#engine?.refused(request.leg, releaseCauses.unavailable));
       return;
     }
-    const target = this.#targetFor(binding.contact, {
-      protocol: binding.source.protocol as TransportProtocol,
-      remote: { address: binding.source.address, port: binding.source.port },
-      local: { address: binding.source.localAddress ?? '', port: 0 },
-      ...(binding.source.connectionId === undefined ? {} : { connectionId: binding.source.connectionId }),
-    });
+    const { binding, target } = reached;
     // From and To name us as the phone reaches us (RFC 3261 §8.1.1.3 leaves their host to us).
     const host = this.#sentBy(target).host;
     const headers: HeaderField[] = [];
@@ -362,7 +345,7 @@ export class SipPhoneDriver implements DeviceDriver {
       });
     }
     if (request.offer !== undefined) headers.push(sdpType);
-    if (request.autoAnswer === true) headers.push(...this.#autoAnswerHeaders(request.device, host));
+    if (request.autoAnswer === true) headers.push(...this.#autoAnswerHeaders(host));
     const origin = new SessionOrigin();
     const invite = this.#ua.createRequest({
       method: 'INVITE',
@@ -411,6 +394,41 @@ export class SipPhoneDriver implements DeviceDriver {
           this.#engine?.refused(leg.id, releaseCauses.unavailable);
         },
       );
+  }
+
+  /**
+   * The message-waiting lamp (RFC 3842): an unsolicited NOTIFY with a message summary to the phone's
+   * registered Contact, as phones that light their lamp without subscribing accept it.
+   * NOTE: a phone's own SUBSCRIBE to message-summary is not taken yet; such a phone needs unsolicited
+   * MWI accepted in its settings.
+   */
+  messageWaiting(device: string, line: string, waiting: boolean): void {
+    const reached = this.#reach(device);
+    if (reached === undefined) return; // not registered: nothing to light; the next change is sent
+    const { binding, target } = reached;
+    const host = this.#sentBy(target).host;
+    const notify = this.#ua.createRequest({
+      method: 'NOTIFY',
+      uri: binding.contact,
+      from: { displayName: undefined, uri: this.#uri(line, host), params: new Map() },
+      to: { displayName: undefined, uri: this.#uri(line, host), params: new Map() },
+      contact: this.#contactOf(target),
+      protocol: target.protocol,
+      ...(target.localAddress === undefined ? {} : { localAddress: target.localAddress }),
+      headers: [
+        { name: 'Event', value: 'message-summary' },
+        { name: 'Subscription-State', value: 'active' },
+        { name: 'Content-Type', value: 'application/simple-message-summary' },
+      ],
+      body: Buffer.from(messageSummary(waiting, `sip:${line}@${host}`)),
+    });
+    this.#ua.sendRequest(notify, { target }).then(
+      (response) => {
+        if (response.status >= 300)
+          this.#logger.info({ device, status: response.status }, 'the phone refused the message-waiting NOTIFY');
+      },
+      (error: unknown) => this.#logger.info({ err: error, device }, 'message-waiting NOTIFY got no answer'),
+    );
   }
 
   cancel(legId: LegId, cause: ReleaseCause): void {
@@ -593,18 +611,34 @@ export class SipPhoneDriver implements DeviceDriver {
 
   // --- helpers ---------------------------------------------------------------------------------
 
+  /** Where a device is reached: the binding that expires last, and the target requests to it go to. */
+  #reach(device: string): { binding: Binding; target: SendTarget } | undefined {
+    const binding = this.#table
+      .bindings(device)
+      .reduce<Binding | undefined>(
+        (best, candidate) => (best === undefined || candidate.expiresAt > best.expiresAt ? candidate : best),
+        undefined,
+      );
+    if (binding === undefined) return undefined;
+    const target = this.#targetFor(binding.contact, {
+      protocol: binding.source.protocol as TransportProtocol,
+      remote: { address: binding.source.address, port: binding.source.port },
+      local: { address: binding.source.localAddress ?? '', port: 0 },
+      ...(binding.source.connectionId === undefined ? {} : { connectionId: binding.source.connectionId }),
+    });
+    return { binding, target };
+  }
+
   /**
    * The headers asking a phone to answer by itself (a call made on its behalf): RFC 5373's
-   * Answer-Mode, and Call-Info's answer-after=0, which phones that predate RFC 5373 read — each as the
-   * device's configuration says, both by default.
+   * Answer-Mode, and Call-Info's answer-after=0, which phones that predate RFC 5373 read; a phone
+   * reads the one it knows.
    */
-  #autoAnswerHeaders(device: string, host: string): HeaderField[] {
-    const mode = this.#options.autoAnswer?.(device) ?? 'both';
-    const headers: HeaderField[] = [];
-    if (mode === 'answer-mode' || mode === 'both') headers.push({ name: 'Answer-Mode', value: 'Auto' });
-    if (mode === 'call-info' || mode === 'both')
-      headers.push({ name: 'Call-Info', value: `<sip:${host}>;answer-after=0` });
-    return headers;
+  #autoAnswerHeaders(host: string): HeaderField[] {
+    return [
+      { name: 'Answer-Mode', value: 'Auto' },
+      { name: 'Call-Info', value: `<sip:${host}>;answer-after=0` },
+    ];
   }
 
   #onProvisional(leg: OutboundLeg, response: SipResponse): void {

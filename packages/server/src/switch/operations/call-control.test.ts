@@ -465,3 +465,23 @@ describe('DTMF a phone sends (SIP INFO)', () => {
     h.engine.released(caller);
   });
 });
+
+describe('message waiting (CallControlAddress.setMessageWaiting)', () => {
+  it('MUST tell every device of the line once per change, and report it', async () => {
+    const h = start();
+    h.engine.setMessageWaiting('1002', true);
+    h.engine.setMessageWaiting('1002', true);
+    expect(h.engine.messageWaitingOf('1002')).toBe(true);
+    h.engine.setMessageWaiting('1002', false);
+    await h.settle();
+    expect(h.driver.take('messageWaiting')).toEqual([
+      { kind: 'messageWaiting', leg: 'SEP1002', line: '1002', waiting: true },
+      { kind: 'messageWaiting', leg: 'SEP1002', line: '1002', waiting: false },
+    ]);
+    expect(h.deviceEvents.filter((e) => e.type === 'address.messageWaiting')).toMatchObject([
+      { address: '1002', waiting: true },
+      { address: '1002', waiting: false },
+    ]);
+    expect(() => h.engine.setMessageWaiting('4711', true)).toThrow(/not configured/);
+  });
+});

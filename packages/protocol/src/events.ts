@@ -193,6 +193,10 @@ export const CallCtlAddrForwardEv = event('CallCtlAddrForwardEv', {
     'Forward all as it applies now (set by an application or configured); null when off',
   ),
 });
+export const CallCtlTermDoNotDisturbEv = event('CallCtlTermDoNotDisturbEv', {
+  name: DeviceName,
+  on: Type.Boolean({ description: 'CallCtlTermDoNotDisturbEv.getDoNotDisturbState(): do not disturb is on' }),
+});
 export const CallCtlAddrMessageWaitingEv = event('CallCtlAddrMessageWaitingEv', {
   name: DirectoryNumber,
   waiting: Type.Boolean({ description: 'CallCtlAddrMessageWaitingEv.getMessageWaiting(): the lamp is on' }),
@@ -276,6 +280,7 @@ export const eventSchemas = {
   CiscoTermOutOfServiceEv,
   CallCtlAddrForwardEv,
   CallCtlAddrMessageWaitingEv,
+  CallCtlTermDoNotDisturbEv,
   CiscoAddrInServiceEv,
   CiscoAddrOutOfServiceEv,
   CiscoTermRestrictedEv,

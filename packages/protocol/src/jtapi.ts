@@ -203,6 +203,7 @@ export const EventId = {
   CallCtlTermConnRingingEv: 218,
   CallCtlTermConnTalkingEv: 219,
   CallCtlTermConnUnknownEv: 220,
+  CallCtlTermDoNotDisturbEv: 221,
   MediaTermConnDtmfEv: 401,
   CiscoTermCreatedEv: 1001,
   CiscoTermRemovedEv: 1002,

@@ -219,6 +219,16 @@ export const SetMessageWaitingParams = Type.Object({
 });
 export type SetMessageWaitingParams = Static<typeof SetMessageWaitingParams>;
 
+export const SetDoNotDisturbParams = Type.Object({
+  providerId: ProviderId,
+  name: DeviceName,
+  on: Type.Boolean({ description: 'Do not disturb (with call reject) on or off' }),
+});
+export type SetDoNotDisturbParams = Static<typeof SetDoNotDisturbParams>;
+
+export const DoNotDisturbResult = Type.Object({ on: Type.Boolean() });
+export type DoNotDisturbResult = Static<typeof DoNotDisturbResult>;
+
 export const MessageWaitingResult = Type.Object({ waiting: Type.Boolean() });
 export type MessageWaitingResult = Static<typeof MessageWaitingResult>;
 
@@ -335,6 +345,16 @@ export const methods = {
     params: AddressParams,
     result: MessageWaitingResult,
     summary: 'Whether a line’s message-waiting lamp is on',
+  },
+  'terminal.setDoNotDisturb': {
+    params: SetDoNotDisturbParams,
+    result: Empty,
+    summary: 'Do not disturb on a terminal (CallControlTerminal.setDoNotDisturb): it is offered no new call',
+  },
+  'terminal.getDoNotDisturb': {
+    params: TerminalParams,
+    result: DoNotDisturbResult,
+    summary: 'Whether a terminal is in do not disturb',
   },
   'call.drop': {
     params: CallDropParams,

@@ -1,6 +1,6 @@
 import type { TerminalInfo, TerminalType } from '../wire.js';
 import type { Address } from './address.js';
-import type { CallListener, ObjectListener, ObserveOptions, ProviderHost } from './host.js';
+import type { CallListener, ControlOptions, ObjectListener, ObserveOptions, ProviderHost } from './host.js';
 import type { TerminalConnection } from './terminal-connection.js';
 
 export interface TerminalInternals {
@@ -118,5 +118,19 @@ export class Terminal {
 
   removeObserver(listener: ObjectListener): Promise<void> {
     return this.#host.removeObserver({ kind: 'terminal', name: this.name }, listener);
+  }
+
+  /**
+   * CallControlTerminal.setDoNotDisturb (Cisco's do not disturb with call reject): the terminal is
+   * offered no new call until switched off; a line whose every phone is in do not disturb is busy to
+   * callers. Every provider with the terminal is told by CallCtlTermDoNotDisturbEv.
+   */
+  async setDoNotDisturb(on: boolean, options: ControlOptions = {}): Promise<void> {
+    await this.#host.request('terminal.setDoNotDisturb', { name: this.name, on }, options);
+  }
+
+  /** CallControlTerminal.getDoNotDisturb. */
+  async getDoNotDisturb(options: ControlOptions = {}): Promise<boolean> {
+    return (await this.#host.request('terminal.getDoNotDisturb', { name: this.name }, options)).on;
   }
 }

@@ -323,3 +323,25 @@ describe('message waiting set by CTI', () => {
     expect(told).toEqual([true, false]);
   });
 });
+
+describe('do not disturb set by CTI', () => {
+  it('MUST make the phone’s line busy to callers until switched off, and report it', async () => {
+    const a = await phone('7101');
+    const b = await phone('7102');
+    const { provider } = await observe(['7102']);
+    const told: boolean[] = [];
+    provider.on('providerEvent', (ev) => {
+      if (ev.type === 'CallCtlTermDoNotDisturbEv') told.push(ev.on);
+    });
+    const terminal = provider.getTerminal('SEP000000007102');
+    await terminal.setDoNotDisturb(true);
+    expect(await terminal.getDoNotDisturb()).toBe(true);
+    await expect(a.call('7102')).rejects.toThrow(/486/);
+    expect(b.calls).toHaveLength(0);
+    await terminal.setDoNotDisturb(false);
+    const call = await a.call('7102');
+    await call.hangUp();
+    await waitUntil(() => told.length === 2);
+    expect(told).toEqual([true, false]);
+  });
+});

@@ -236,6 +236,12 @@ export type DeviceEvent = EngineEventBase &
         readonly forwardAll: ForwardTarget | undefined;
       }
     | {
+        /** A device's do not disturb was switched on or off: JTAPI CallCtlTermDoNotDisturbEv. */
+        readonly type: 'terminal.doNotDisturb';
+        readonly terminal: string;
+        readonly on: boolean;
+      }
+    | {
         /** A line's message-waiting lamp was switched on or off: JTAPI CallCtlAddrMessageWaitingEv. */
         readonly type: 'address.messageWaiting';
         readonly address: string;

@@ -42,6 +42,8 @@ export interface RoutingHost {
   readonly legs: Map<LegId, LegEntry>;
   directory(): Directory;
   inService(device: SwitchDevice): boolean;
+  /** Whether a device's user set do not disturb (call reject): it is not offered calls. */
+  doNotDisturb(device: SwitchDevice): boolean;
   /** A line's forward all as it applies now (an application may have set it). */
   forwardAll(line: SwitchLine): ForwardTarget | undefined;
   /** Queues a command for a leg's device. */
@@ -98,6 +100,12 @@ export class Routing {
       return;
     }
     const devices = this.reachableDevices(context, line.dn);
+    if (devices.length === 0 && this.#onlyDoNotDisturb(context, line.dn)) {
+      // Do not disturb with call reject: the caller is treated as reaching a busy line (CUCM's DND-R).
+      if (line.forward.busy !== undefined && this.redirect(context, line.dn, line.forward.busy, 'forward-busy')) return;
+      this.#failAt(context, line, releaseCauses.busy);
+      return;
+    }
     if (devices.length === 0) {
       const target = line.forward.unregistered;
       if (target !== undefined && this.redirect(context, line.dn, target, 'forward-unregistered')) return;
@@ -122,11 +130,21 @@ export class Routing {
     if (origin.state === 'DIALING') origin.setState('ESTABLISHED');
   }
 
-  /** The devices a call to a line rings: those in service, never the caller's own phone. */
+  /** The devices a call to a line rings: those in service and not in do not disturb, never the caller's own phone. */
   reachableDevices(context: CallContext, dn: string): SwitchDevice[] {
+    return this.#inServiceDevices(context, dn).filter((device) => !this.#host.doNotDisturb(device));
+  }
+
+  #inServiceDevices(context: CallContext, dn: string): SwitchDevice[] {
     return (this.#host.directory().lineDevices.get(dn) ?? []).filter(
       (device) => device.name !== context.origin.terminal && this.#host.inService(device),
     );
+  }
+
+  /** The line has devices in service, and every one of them is in do not disturb. */
+  #onlyDoNotDisturb(context: CallContext, dn: string): boolean {
+    const inService = this.#inServiceDevices(context, dn);
+    return inService.length > 0 && inService.every((device) => this.#host.doNotDisturb(device));
   }
 
   /**

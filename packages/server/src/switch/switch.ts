@@ -79,6 +79,8 @@ export class Switch {
   readonly #forwarding = new RuntimeForwarding();
   readonly #dtmf: DtmfGeneration;
   readonly #messageWaiting = new MessageWaiting();
+  /** Devices whose do not disturb an application switched on (CallControlTerminal.setDoNotDisturb). */
+  readonly #doNotDisturb = new Set<string>();
   readonly #logger: Logger;
   #directory: Directory;
   readonly #calls = new Map<string, CallContext>();
@@ -108,6 +110,7 @@ export class Switch {
       directory: () => this.#directory,
       inService: (device) => this.#inService(device),
       forwardAll: (line) => this.#forwarding.allOf(line),
+      doNotDisturb: (device) => this.#doNotDisturb.has(device.name),
       command: (tc, run) => this.#command(tc, run),
       end: (context, cause, by, first) => this.#end(context, cause, by, first),
       openConference: (context, number) => this.#openConference(context, number),
@@ -688,6 +691,26 @@ export class Switch {
     }
     this.#emitDevice({ type: 'address.messageWaiting', address: dn, waiting });
     this.#flush();
+  }
+
+  /**
+   * CallControlTerminal.setDoNotDisturb (Cisco's DND with call reject): the device is offered no new
+   * call — a line whose every device in service is in do not disturb is busy to callers (forward busy
+   * applies) — until switched off. Calls in progress go on. Reported as a `terminal.doNotDisturb` event.
+   */
+  setDoNotDisturb(device: string, on: boolean): void {
+    if (!this.#directory.devices.has(device)) {
+      throw new StrowgerError(ErrorCode.NotFound, `device ${device} is not configured`);
+    }
+    if (this.#doNotDisturb.has(device) === on) return;
+    if (on) this.#doNotDisturb.add(device);
+    else this.#doNotDisturb.delete(device);
+    this.#emitDevice({ type: 'terminal.doNotDisturb', terminal: device, on });
+  }
+
+  /** CallControlTerminal.getDoNotDisturb. */
+  doNotDisturbOf(device: string): boolean {
+    return this.#doNotDisturb.has(device);
   }
 
   /** CallControlAddress.getMessageWaiting. */

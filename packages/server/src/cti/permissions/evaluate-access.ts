@@ -43,8 +43,8 @@ export interface AccessVerdict extends AccessDecision {
    * CUCM has no separate observe and control privileges: a device in the domain, unrestricted, may be
    * observed and controlled; the optional roles gate single features (see `features`). "Control" is
    * exactly the protocol's call-control methods (cti/provider/call-control.ts `callControlMethods`):
-   * answer, hold, unhold, DTMF generation, disconnect, redirect, connect, consult, transfer, conference, drop and the
-   * line's forward all, which
+   * answer, hold, unhold, DTMF generation, disconnect, redirect, connect, consult, transfer, conference,
+   * drop, a line's forward all and message-waiting lamp, and a terminal's do not disturb, which
    * the CTI server checks against the same domain.
    */
   readonly mayControl: boolean;

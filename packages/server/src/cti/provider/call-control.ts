@@ -28,6 +28,8 @@ export interface CallControlEngine {
   drop(callId: string): void;
   setForwardAll(dn: string, destination: string | undefined): void;
   setMessageWaiting(dn: string, waiting: boolean): void;
+  setDoNotDisturb(device: string, on: boolean): void;
+  doNotDisturbOf(device: string): boolean;
   messageWaitingOf(dn: string): boolean;
   forwardingOf(dn: string): {
     all: ForwardTarget | undefined;
@@ -57,6 +59,8 @@ export const callControlMethods = [
   'address.getForwarding',
   'address.setMessageWaiting',
   'address.getMessageWaiting',
+  'terminal.setDoNotDisturb',
+  'terminal.getDoNotDisturb',
 ] as const satisfies readonly MethodName[];
 
 export type CallControlMethod = (typeof callControlMethods)[number];
@@ -218,6 +222,17 @@ export class CallControlRequests {
         assertAddress(view, p.address);
         return { waiting: engine.messageWaitingOf(p.address) };
       }
+      case 'terminal.setDoNotDisturb': {
+        const p = params as MethodParams<'terminal.setDoNotDisturb'>;
+        assertTerminal(view, p.name);
+        engine.setDoNotDisturb(p.name, p.on);
+        return {};
+      }
+      case 'terminal.getDoNotDisturb': {
+        const p = params as MethodParams<'terminal.getDoNotDisturb'>;
+        assertTerminal(view, p.name);
+        return { on: engine.doNotDisturbOf(p.name) };
+      }
       case 'call.drop': {
         const p = params as MethodParams<'call.drop'>;
         const call = this.#call(p.callId);
@@ -289,6 +304,11 @@ export class CallControlRequests {
 /** A terminal and one of its lines that this provider may control, or the refusal that says why not. */
 function assertControllable(view: DomainView, terminal: string, address: string): void {
   const refusal = terminalRefusal(view, terminal) ?? appearanceRefusal(view, address, terminal);
+  if (refusal !== undefined) throw refusal;
+}
+
+function assertTerminal(view: DomainView, terminal: string): void {
+  const refusal = terminalRefusal(view, terminal);
   if (refusal !== undefined) throw refusal;
 }
 

@@ -518,6 +518,14 @@ export class ProviderService {
       const inService = event.type === 'terminal.inService';
       for (const provider of this.#providers.values())
         this.#terminalService(provider, event.terminal, inService, event.at);
+    } else if (event.type === 'terminal.doNotDisturb') {
+      // JTAPI's CallCtlTermDoNotDisturbEv, to every provider whose domain has the terminal.
+      for (const provider of this.#providers.values()) {
+        const terminal = provider.view.terminals.get(event.terminal);
+        if (terminal === undefined || terminal.restricted) continue;
+        const fields = { name: event.terminal, on: event.on };
+        provider.emit([this.#providerEvent('CallCtlTermDoNotDisturbEv', fields, event.at)]);
+      }
     } else if (event.type === 'address.forwarding' || event.type === 'address.messageWaiting') {
       // JTAPI's CallCtlAddrForwardEv and CallCtlAddrMessageWaitingEv, to every provider with the line.
       const body =

@@ -485,3 +485,23 @@ describe('message waiting (CallControlAddress.setMessageWaiting)', () => {
     expect(() => h.engine.setMessageWaiting('4711', true)).toThrow(/not configured/);
   });
 });
+
+describe('do not disturb (CallControlTerminal.setDoNotDisturb)', () => {
+  it('MUST offer the device no new call — its line busy to callers — until switched off, and report each change', async () => {
+    const h = start();
+    h.engine.setDoNotDisturb('SEP1002', true);
+    expect(h.engine.doNotDisturbOf('SEP1002')).toBe(true);
+    const refused = h.engine.originate({ device: 'SEP1001', dialled: '1002', offer: sdpOffer('SEP1001') });
+    await h.settle();
+    expect(h.driver.take('alert').filter((a) => a.device === 'SEP1002')).toEqual([]);
+    expect(h.driver.take('release').at(-1)).toMatchObject({ leg: refused, cause: { reason: 'busy' } });
+    h.engine.setDoNotDisturb('SEP1002', false);
+    const { caller } = await ringing(h);
+    h.engine.released(caller);
+    expect(h.deviceEvents.filter((e) => e.type === 'terminal.doNotDisturb')).toMatchObject([
+      { terminal: 'SEP1002', on: true },
+      { terminal: 'SEP1002', on: false },
+    ]);
+    expect(() => h.engine.setDoNotDisturb('SEP9', true)).toThrow(/not configured/);
+  });
+});

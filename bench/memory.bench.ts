@@ -16,6 +16,12 @@
  *   npm run bench:memory                             # embedded database
  *   BACKEND=postgres npm run bench:memory            # the PostgreSQL server at PG_URL (trust auth)
  *   PHONES=200 STEADY_SECONDS=20 npm run bench:memory
+ *   HEAP_SNAPSHOT_DIR=/some/dir npm run bench:memory   # also a heap snapshot two thirds into the steady load
+ *   PROFILE_DATABASE=1 npm run bench:memory              # also the longest pause database code alone caused
+ *
+ * PROFILE_DATABASE runs the server under the CPU profiler (a sample every 250 µs) and reports, for
+ * the 200 calls/s phase, the longest stretch of consecutive samples in database code (the `pg`
+ * driver, drizzle-orm, the store): the part of the event-loop delay the database is answerable for.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -27,6 +33,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { TestPhone } from '../packages/server/test/support/test-phone.js';
 import { registerSippCallee, runSipp, sippCallCounts } from './bench-support.js';
+import { longestStretch } from './cpu-profile-stretches.js';
 
 const backend = process.env.BACKEND === 'postgres' ? 'postgres' : 'embedded';
 const adminUrl = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -39,6 +46,12 @@ const pauseSeconds = Number(process.env.PAUSE_SECONDS ?? 30);
 const scenarios = resolve(fileURLToPath(new URL('./scenarios', import.meta.url)));
 const cli = resolve(fileURLToPath(new URL('../packages/server/dist/server/cli.js', import.meta.url)));
 const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
+/** Where the server writes a heap snapshot of the steady load (where its memory goes), if anywhere. */
+const heapSnapshotDir = process.env.HEAP_SNAPSHOT_DIR;
+const profileDatabase = process.env.PROFILE_DATABASE === '1';
+/** Script URLs of the code that talks to the database. */
+const databaseCode = /node_modules\/(pg|pg-protocol|pg-pool|pg-types|drizzle-orm)\/|\/dist\/store\//;
+const monotonicUs = (): number => Number(process.hrtime.bigint() / 1000n);
 
 function config(): string {
   const lines = ['settings: { sipRealm: strowger }', 'lines:'];
@@ -110,6 +123,10 @@ async function startServer(workDir: string, store: string[]): Promise<Server> {
   const child = spawn(
     process.execPath,
     [
+      ...(heapSnapshotDir === undefined
+        ? []
+        : ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${resolve(heapSnapshotDir)}`]),
+      ...(profileDatabase ? ['--cpu-prof', `--cpu-prof-dir=${join(workDir, 'cpu')}`, '--cpu-prof-interval=250'] : []),
       cli,
       'start',
       '--config',
@@ -149,6 +166,23 @@ function describeMemory(m: { rss: number; database: number }): string {
   return backend === 'embedded'
     ? `${mib(m.rss)} MiB RSS + ${mib(m.database)} MiB PSS of its PostgreSQL = ${mib(m.rss + m.database)} MiB`
     : `${mib(m.rss)} MiB RSS (the PostgreSQL server's own memory not counted)`;
+}
+
+/**
+ * Where the server's memory is, as Node reports it on /metrics: each V8 heap space's size (what the
+ * heap holds, live or not yet collected) and memory outside the heap (buffers).
+ */
+async function memoryBreakdown(httpUrl: string): Promise<string> {
+  const text = await (await fetch(`${httpUrl}/metrics`)).text();
+  const value = (pattern: RegExp): number => Number(pattern.exec(text)?.[1] ?? Number.NaN);
+  const spaces = [...text.matchAll(/^strowger_process_nodejs_heap_space_size_total_bytes\{space="(\w+)"\}\s+(\d+)/gm)]
+    .map(([, space, bytes]) => ({ space: space!, bytes: Number(bytes) }))
+    .filter(({ bytes }) => bytes >= 1024 * 1024)
+    .map(({ space, bytes }) => `${space} ${mib(bytes)}`);
+  const used = value(/^strowger_process_nodejs_heap_size_used_bytes\s+(\d+)/m);
+  const total = value(/^strowger_process_nodejs_heap_size_total_bytes\s+(\d+)/m);
+  const external = value(/^strowger_process_nodejs_external_memory_bytes\s+(\d+)/m);
+  return `V8 heap ${mib(total)} MiB (${mib(used)} in use; spaces: ${spaces.join(', ')}), outside the heap ${mib(external)} MiB`;
 }
 
 async function eventLoopMaxMs(httpUrl: string): Promise<number> {
@@ -252,19 +286,27 @@ try {
     workDir,
     (steadySeconds + 120) * 1000,
   );
+  let steadyBreakdown: Promise<string> | undefined;
   const sampler = setInterval(() => {
     const m = memory(server!);
     steadySamples.push(m.rss + m.database);
+    if (steadySamples.length === Math.round(steadySeconds / 2)) steadyBreakdown = memoryBreakdown(server!.httpUrl);
+    if (heapSnapshotDir !== undefined && steadySamples.length === Math.round((steadySeconds * 2) / 3)) {
+      console.log(`heap snapshot of the server into ${heapSnapshotDir} (it pauses the server for a while)`);
+      server!.child.kill('SIGUSR2');
+    }
   }, 1000);
   const steady = await steadyRun;
   clearInterval(sampler);
   const steadyCalls = sippCallCounts(steady.output);
+  const steadyWhere = await (steadyBreakdown ?? Promise.resolve('not read'));
   const steadyPeak = Math.max(...steadySamples);
   const lastHalf = steadySamples.slice(Math.floor(steadySamples.length / 2)).sort((a, b) => a - b);
   const steadyMedian = lastHalf[Math.floor(lastHalf.length / 2)] ?? Number.NaN;
 
   console.log(`event-loop delay: ${pauseRate} calls/s of 0.5 s calls for ${pauseSeconds} s…`);
   await eventLoopMaxMs(server.httpUrl); // resets the gauge: the load starts from here
+  const pauseFromUs = monotonicUs();
   const pauses: number[] = [];
   const pauseRun = runSipp(
     callerArgs(server, { rate: pauseRate, calls: pauseRate * pauseSeconds, holdMs: 500, limit: 190 }),
@@ -279,6 +321,7 @@ try {
     }
   })();
   const pause = await pauseRun;
+  const pauseWindow = { fromUs: pauseFromUs, toUs: monotonicUs() };
   running = false;
   await scraping;
   const pauseCalls = sippCallCounts(pause.output);
@@ -292,9 +335,23 @@ try {
   console.log(
     `steady ${steadyRate} calls/s               median of the second half ${mib(steadyMedian)} MiB, peak ${mib(steadyPeak)} MiB (${backend === 'embedded' ? 'server RSS + PostgreSQL PSS' : 'server RSS'}; SIPp: ${steadyCalls.successful} ok / ${steadyCalls.failed} failed)`,
   );
+  console.log(`  halfway through it                ${steadyWhere}`);
   console.log(
     `event-loop delay at ${pauseRate} calls/s    longest ${(sortedPauses.at(-1) ?? Number.NaN).toFixed(1)} ms; per-second maxima p50 ${(sortedPauses[Math.floor(sortedPauses.length / 2)] ?? Number.NaN).toFixed(1)} ms (SIPp: ${pauseCalls.successful} ok / ${pauseCalls.failed} failed)`,
   );
+  if (profileDatabase) {
+    // The profile is written when the server exits.
+    const exited = new Promise((done) => server!.child.once('exit', done));
+    server.child.kill('SIGTERM');
+    await exited;
+    const [file] = readdirSync(join(workDir, 'cpu')).filter((name) => name.endsWith('.cpuprofile'));
+    if (file === undefined) throw new Error('the server wrote no CPU profile');
+    const db = await longestStretch(join(workDir, 'cpu', file), databaseCode, pauseWindow);
+    console.log(
+      `  of which database code           longest uninterrupted ${db.longestMs.toFixed(2)} ms; in all ${db.totalMs.toFixed(0)} ms of ${db.profileMs.toFixed(0)} ms (${((db.totalMs / db.profileMs) * 100).toFixed(1)} %)`,
+    );
+    console.log(`  the longest one was mostly in     ${db.longestIn.slice(0, 4).join('; ')}`);
+  }
   if (steady.code !== 0 || pause.code !== 0 || heldCalls.failed !== 0) process.exitCode = 1;
 } finally {
   callee?.kill();

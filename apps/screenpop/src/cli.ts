@@ -38,7 +38,7 @@ const program = new Command()
   .addOption(
     new Option('-p, --password <password>', 'password (better: the environment variable)').env('STROWGER_CTI_PASSWORD'),
   )
-  .requiredOption('--url <template>', 'URL template: {calling} {called} {user} {device} {line} {callId}')
+  .requiredOption('--url <template>', 'URL template: {calling} {callingName} {called} {user} {device} {line} {callId}')
   .option('--open', 'open the URL in the default browser (the default)')
   .option('--webhook <endpoint>', 'POST the pop as JSON to this URL instead')
   .option('--print', 'print the URL on stdout instead')

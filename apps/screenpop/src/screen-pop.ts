@@ -4,7 +4,7 @@ import { fillTemplate } from './url-template.js';
 
 export interface ScreenPopOptions {
   readonly provider: Provider;
-  /** The URL template, with {calling}, {called}, {user}, {device}, {line}, {callId}. */
+  /** The URL template, with {calling}, {callingName}, {called}, {user}, {device}, {line}, {callId}. */
   readonly template: string;
   readonly action: PopAction;
   /**
@@ -47,6 +47,7 @@ export async function startScreenPop(options: ScreenPopOptions): Promise<ScreenP
     const call = ev.call;
     const fields = {
       calling: call.callingAddress?.name ?? '',
+      callingName: call.callingName ?? '',
       called: call.calledAddress?.name ?? line,
       user: provider.user.userId,
       device: terminal.name,

@@ -4,6 +4,7 @@ import { browserCommand } from './actions.js';
 
 const fields = {
   calling: '+1 555 1234',
+  callingName: 'Zoë O’Brien',
   called: '1001',
   user: 'screenpop',
   device: 'SEP000000001001',
@@ -14,17 +15,19 @@ const fields = {
 describe('URL templates', () => {
   it('fills every placeholder URL-encoded', () => {
     expect(
-      fillTemplate('https://crm.example/lookup?number={calling}&called={called}&user={user}&d={device}', {
-        ...fields,
-        device: 'SEP 1&2',
-      }),
-    ).toBe('https://crm.example/lookup?number=%2B1%20555%201234&called=1001&user=screenpop&d=SEP%201%262');
+      fillTemplate(
+        'https://crm.example/lookup?number={calling}&name={callingName}&called={called}&user={user}&d={device}',
+        { ...fields, device: 'SEP 1&2' },
+      ),
+    ).toBe(
+      'https://crm.example/lookup?number=%2B1%20555%201234&name=Zo%C3%AB%20O%E2%80%99Brien&called=1001&user=screenpop&d=SEP%201%262',
+    );
   });
 
   it('names the unknown placeholder and the known ones', () => {
     expect(templateProblem('https://x/?n={number}')).toMatch(/\{number\}.*\{calling\}/);
-    expect(templateProblem('https://x/?n={callingName}')).toMatch(/\{callingName\}/);
-    expect(templateProblem('https://x/?n={calling}&d={device}&l={line}&c={callId}')).toBeUndefined();
+    expect(templateProblem('https://x/?n={callerName}')).toMatch(/\{callerName\}.*\{callingName\}/);
+    expect(templateProblem('https://x/?n={calling}&m={callingName}&d={device}&l={line}&c={callId}')).toBeUndefined();
   });
 });
 

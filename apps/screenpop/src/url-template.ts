@@ -2,6 +2,8 @@
 export interface PopFields {
   /** The calling number (who rings). */
   readonly calling: string;
+  /** The caller's name as its phone or trunk gave it; empty when it gave none. */
+  readonly callingName: string;
   /** The number that was dialled. */
   readonly called: string;
   /** The user the provider is opened for. */
@@ -15,7 +17,7 @@ export interface PopFields {
 }
 
 const FIELD = /\{(\w+)\}/g;
-const names: readonly (keyof PopFields)[] = ['calling', 'called', 'user', 'device', 'line', 'callId'];
+const names: readonly (keyof PopFields)[] = ['calling', 'callingName', 'called', 'user', 'device', 'line', 'callId'];
 
 /** Checks a template names only known fields; returns the problem for the command line to report. */
 export function templateProblem(template: string): string | undefined {

@@ -98,9 +98,14 @@ describe('screenpop against a live server', () => {
     expect(stdout).toMatch(/\nunneeded: none\n$/);
   });
 
-  it('a call to a watched phone POSTs the webhook once, with the calling and called numbers', async () => {
+  it('a call to a watched phone POSTs the webhook once, with the calling number and name and the called number', async () => {
     phones = [
-      await TestPhone.start({ dn: '1001', password: 'pw-1001', serverPort: server.sipPort }),
+      await TestPhone.start({
+        dn: '1001',
+        password: 'pw-1001',
+        serverPort: server.sipPort,
+        displayName: 'Ada Lovelace',
+      }),
       await TestPhone.start({ dn: '1002', password: 'pw-1002', serverPort: server.sipPort }),
     ];
     const ctiUrl = `ws://127.0.0.1:${server.strowger.addresses.cti.port}`;
@@ -115,7 +120,7 @@ describe('screenpop against a live server', () => {
         '--webhook',
         hookUrl,
         '--url',
-        'https://crm.example/?n={calling}&c={called}&u={user}',
+        'https://crm.example/?n={calling}&name={callingName}&c={called}&u={user}',
       ],
       { env: { ...process.env, STROWGER_CTI_PASSWORD: 'change-me' }, stdio: ['ignore', 'ignore', 'pipe'] },
     );
@@ -137,8 +142,9 @@ describe('screenpop against a live server', () => {
     expect(posts).toHaveLength(10);
     expect(new Set(posts.map((p) => p.body.callId)).size).toBe(10);
     expect(posts[0]!.body).toMatchObject({
-      url: 'https://crm.example/?n=1001&c=1002&u=screenpop',
+      url: 'https://crm.example/?n=1001&name=Ada%20Lovelace&c=1002&u=screenpop',
       calling: '1001',
+      callingName: 'Ada Lovelace',
       called: '1002',
       line: '1002',
       device: 'SEP000000001002',

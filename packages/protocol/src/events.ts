@@ -60,6 +60,11 @@ const callFields = {
     Type.String(),
     'CiscoCall current called party: after forwarding, where the call is offered now',
   ),
+  callingName: Nullable(
+    Type.String(),
+    "CiscoCall calling party display name: the caller's name as its signalling gave it (a SIP From display name), or null",
+  ),
+  currentCallingName: Nullable(Type.String(), 'CiscoCall current calling party display name, or null'),
 };
 
 const connectionFields = {

@@ -161,6 +161,8 @@ export const CallSnapshot = Type.Object({
   lastRedirectedAddress: Nullable(Type.String()),
   currentCallingAddress: Nullable(Type.String()),
   currentCalledAddress: Nullable(Type.String()),
+  callingName: Nullable(Type.String()),
+  currentCallingName: Nullable(Type.String()),
   connections: Type.Array(ConnectionSnapshot),
 });
 export type CallSnapshot = Static<typeof CallSnapshot>;

@@ -1,4 +1,6 @@
+import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { describe, expect, it } from 'vitest';
+import { ServerFrame } from './frames.js';
 import { EventId } from './jtapi.js';
 import { eventSchemas } from './events.js';
 import { validators } from './validators.js';
@@ -21,6 +23,8 @@ const connectionEvent = {
   lastRedirectedAddress: null,
   currentCallingAddress: '1001',
   currentCalledAddress: '1002',
+  callingName: null,
+  currentCallingName: null,
   address: '1002',
   connectionState: 'ALERTING',
   callControlState: 'ALERTING',
@@ -58,5 +62,30 @@ describe('protocol validators', () => {
     for (const [type, schema] of Object.entries(eventSchemas)) {
       expect(schema.properties.id.const).toBe(EventId[type as keyof typeof EventId]);
     }
+  });
+
+  it("an events frame MUST be judged by each event's own schema exactly as by the whole union", () => {
+    const union = TypeCompiler.Compile(ServerFrame);
+    const frame = (events: unknown[]): unknown => ({ kind: 'events', providerId: 'p-1', events });
+    const cases: unknown[] = [
+      frame([connectionEvent, { ...connectionEvent, seq: 4 }]),
+      frame([]),
+      frame([connectionEvent, { ...connectionEvent, type: 'ConnAlertingEvX' }]),
+      frame([{ ...connectionEvent, id: 105 }]),
+      frame([{ ...connectionEvent, type: 'ConnConnectedEv', id: 105, connectionState: 'CONNECTED' }]),
+      frame([{ ...connectionEvent, type: 'ConnConnectedEv', id: 105, connectionState: 'ALERTING' }]),
+      frame([null]),
+      frame([{ seq: 1, observerId: null, id: 111, type: 'ProvInServiceEv', at: 1 }]),
+      frame([{ seq: 1, observerId: null, id: 111, type: 'ProvInServiceEv' }]),
+      { kind: 'events', providerId: 'p-1' },
+      { kind: 'events', providerId: 'p-1', events: [connectionEvent], extra: 1 },
+      { kind: 'ping', nonce: 1 },
+      { kind: 'pong' },
+    ];
+    for (const value of cases) {
+      expect(validators.serverFrame.check(value), JSON.stringify(value)).toBe(union.Check(value));
+    }
+    expect(cases.filter((value) => validators.serverFrame.check(value)).length).toBeGreaterThan(3);
+    expect(validators.serverFrame.problem(cases[3])).toBeDefined();
   });
 });

@@ -1,7 +1,7 @@
-import type { Static, TSchema } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
-import { Event } from './events.js';
-import { ClientFrame, ServerFrame } from './frames.js';
+import { Event, eventSchemas } from './events.js';
+import { ClientFrame, EventsFrame, ServerFrame } from './frames.js';
 import { methods, type MethodName } from './methods.js';
 
 /** Where a value first fails its schema: a JSON pointer to the field and what is wrong with it. */
@@ -36,11 +36,42 @@ type MethodValidators = {
   };
 };
 
+const eventByType = new Map<string, Validator<Event>>(
+  Object.entries(eventSchemas).map(([type, schema]) => [type, compile(schema) as Validator<Event>]),
+);
+
+/**
+ * An event checked against the one schema its `type` names, not tried against each of the union's
+ * sixty members in turn: what a client pays per event is then one object's check. The verdict is
+ * the union's (an event is valid exactly when its own type's schema accepts it).
+ */
+function checkEvent(value: unknown): value is Event {
+  if (typeof value !== 'object' || value === null) return false;
+  const type = (value as { type?: unknown }).type;
+  return typeof type === 'string' && eventByType.get(type)?.check(value) === true;
+}
+
+/** The events frame's envelope with its events left to `checkEvent`. */
+const eventsEnvelope = compile(Type.Object({ ...EventsFrame.properties, events: Type.Array(Type.Unknown()) }));
+const wholeServerFrame = compile(ServerFrame);
+
+const serverFrame: Validator<ServerFrame> = {
+  check(value): value is ServerFrame {
+    if (typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'events') {
+      return eventsEnvelope.check(value) && value.events.every(checkEvent);
+    }
+    return wholeServerFrame.check(value);
+  },
+  problem: (value) => wholeServerFrame.problem(value),
+};
+
+const event: Validator<Event> = { check: checkEvent, problem: compile(Event).problem };
+
 /** Compiled validators for every frame, every method's params and result, and every event. */
 export const validators = {
   clientFrame: compile(ClientFrame),
-  serverFrame: compile(ServerFrame),
-  event: compile(Event),
+  serverFrame,
+  event,
   methods: Object.fromEntries(
     Object.entries(methods).map(([name, { params, result }]) => [
       name,

@@ -18,6 +18,8 @@ export function applySnapshotCalls(domain: Domain, calls: readonly CallSnapshot[
         snapshot.currentCallingAddress === null ? null : domain.address(snapshot.currentCallingAddress),
       currentCalledAddress:
         snapshot.currentCalledAddress === null ? null : domain.address(snapshot.currentCalledAddress),
+      callingName: snapshot.callingName,
+      currentCallingName: snapshot.currentCallingName,
     });
     for (const c of snapshot.connections) {
       const connection = callInternals.connection(call, domain.address(c.address));

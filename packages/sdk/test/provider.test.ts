@@ -486,6 +486,8 @@ describe('keep-alive, reconnect and resume', () => {
             lastRedirectedAddress: null,
             currentCallingAddress: '1002',
             currentCalledAddress: '1001',
+            callingName: 'Grace Hopper',
+            currentCallingName: 'Grace Hopper',
             connections: [
               {
                 address: '1002',
@@ -518,6 +520,7 @@ describe('keep-alive, reconnect and resume', () => {
     expect(provider.getCall('c-11')?.getConnection('1001')?.getTerminalConnection('SEP1001')?.callControlState).toBe(
       'TALKING',
     );
+    expect(provider.getCall('c-11')?.callingName).toBe('Grace Hopper');
     expect(provider.seq).toBe(250);
   });
 });

@@ -14,6 +14,8 @@ export interface CallParties {
   lastRedirectedAddress?: Address | null | undefined;
   currentCallingAddress?: Address | null | undefined;
   currentCalledAddress?: Address | null | undefined;
+  callingName?: string | null | undefined;
+  currentCallingName?: string | null | undefined;
 }
 
 export interface CallInternals {
@@ -41,6 +43,8 @@ export class Call {
   #lastRedirectedAddress: Address | null = null;
   #currentCallingAddress: Address | null = null;
   #currentCalledAddress: Address | null = null;
+  #callingName: string | null = null;
+  #currentCallingName: string | null = null;
   /** Ids of the observers that currently report this call. */
   readonly #observedBy = new Set<string>();
   readonly #host: ProviderHost;
@@ -63,6 +67,8 @@ export class Call {
         if (parties.lastRedirectedAddress !== undefined) call.#lastRedirectedAddress = parties.lastRedirectedAddress;
         if (parties.currentCallingAddress !== undefined) call.#currentCallingAddress = parties.currentCallingAddress;
         if (parties.currentCalledAddress !== undefined) call.#currentCalledAddress = parties.currentCalledAddress;
+        if (parties.callingName !== undefined) call.#callingName = parties.callingName;
+        if (parties.currentCallingName !== undefined) call.#currentCallingName = parties.currentCallingName;
       },
       connection(call, address) {
         let connection = call.#connections.get(address.name);
@@ -116,6 +122,19 @@ export class Call {
   /** The address that last forwarded or redirected the call, if any did. */
   get lastRedirectedAddress(): Address | null {
     return this.#lastRedirectedAddress;
+  }
+
+  /**
+   * CiscoCall.getCallingPartyDisplayName: the caller's name as its signalling gave it (a SIP From
+   * display name), or null when it gave none.
+   */
+  get callingName(): string | null {
+    return this.#callingName;
+  }
+
+  /** CiscoCall.getCurrentCallingPartyDisplayName: the name of the current calling party, or null. */
+  get currentCallingName(): string | null {
+    return this.#currentCallingName;
   }
 
   // ---- call control (domain reference §2.8) -----------------------------------------------------

@@ -6,6 +6,7 @@ export interface Parties {
   callingTerminal: string | null;
   calledAddress: string;
   lastRedirectedAddress?: string | null;
+  callingName?: string | null;
 }
 
 export function callEvents(callId: string, parties: Parties) {
@@ -22,6 +23,8 @@ export function callEvents(callId: string, parties: Parties) {
     lastRedirectedAddress: parties.lastRedirectedAddress ?? null,
     currentCallingAddress: parties.callingAddress,
     currentCalledAddress: parties.calledAddress,
+    callingName: parties.callingName ?? null,
+    currentCallingName: parties.callingName ?? null,
   };
   const conn = (
     type: string,

@@ -1,4 +1,4 @@
-import { and, asc, gte, lt } from 'drizzle-orm';
+import { and, asc, gte, lt, sql } from 'drizzle-orm';
 import { stringify } from 'csv-stringify/sync';
 import type { Logger } from '../core/index.js';
 import type { Database } from './database.js';
@@ -84,25 +84,31 @@ export class CallRecordWriter {
 
   async #insert(batch: StoredCallRecord[]): Promise<boolean> {
     try {
-      await this.#db.insert(callRecords).values(
-        batch.map((r) => ({
-          callId: r.callId,
-          callingNumber: r.callingNumber,
-          callingDevice: r.callingDevice ?? null,
-          dialledNumber: r.dialledNumber,
-          originalCalledNumber: r.originalCalledNumber,
-          finalCalledNumber: r.finalCalledNumber,
-          calledDevice: r.calledDevice ?? null,
-          startedAt: r.startedAt,
-          answeredAt: r.answeredAt ?? null,
-          endedAt: r.endedAt,
-          causeReason: r.cause.reason,
-          causeQ850: r.cause.q850,
-          causeSipStatus: r.cause.sipStatus,
-          releasedBy: r.releasedBy,
-          redirections: r.redirections,
-        })),
-      );
+      // One array parameter per column, unnested by PostgreSQL, rather than drizzle's VALUES list of
+      // rows × 15 parameters: building that for a batch of 200 held the event loop for ~20 ms; fifteen
+      // arrays cost the driver one string each.
+      const column = <T>(pick: (r: StoredCallRecord) => T) => sql.param(batch.map(pick));
+      await this.#db.execute(sql`
+        INSERT INTO call_records (call_id, calling_number, calling_device, dialled_number,
+          original_called_number, final_called_number, called_device, started_at, answered_at, ended_at,
+          cause_reason, cause_q850, cause_sip_status, released_by, redirections)
+        SELECT * FROM unnest(
+          ${column((r) => r.callId)}::text[],
+          ${column((r) => r.callingNumber)}::text[],
+          ${column((r) => r.callingDevice ?? null)}::text[],
+          ${column((r) => r.dialledNumber)}::text[],
+          ${column((r) => r.originalCalledNumber)}::text[],
+          ${column((r) => r.finalCalledNumber)}::text[],
+          ${column((r) => r.calledDevice ?? null)}::text[],
+          ${column((r) => r.startedAt.toISOString())}::timestamptz[],
+          ${column((r) => r.answeredAt?.toISOString() ?? null)}::timestamptz[],
+          ${column((r) => r.endedAt.toISOString())}::timestamptz[],
+          ${column((r) => r.cause.reason)}::text[],
+          ${column((r) => r.cause.q850)}::integer[],
+          ${column((r) => r.cause.sipStatus)}::integer[],
+          ${column((r) => r.releasedBy)}::text[],
+          ${column((r) => JSON.stringify(r.redirections))}::jsonb[]
+        )`);
       return true;
     } catch (error) {
       this.#logger.error({ err: error, records: batch.length }, 'call records could not be stored; they stay queued');

@@ -310,9 +310,18 @@ describe.each(backends)('store on $name', (backend) => {
         redirections: [{ from: '1002', to: '6000', reason: 'forward-busy' }],
       }),
     );
+    // Text that an array literal must escape (records travel to the database as one array per column).
+    const awkward = record(-1, {
+      callingNumber: "a\"b,c{d}\\e 'f' NULL",
+      callingDevice: 'NULL',
+      releasedBy: '',
+      redirections: [{ from: '{1}', to: '"2"', reason: 'x,y\\z' }],
+    });
+    store.callRecords.write(awkward);
     const all = await store.listCallRecords();
-    expect(all).toHaveLength(251);
-    expect(all[0]).toEqual(record(0));
+    expect(all).toHaveLength(252);
+    expect(all[0]).toEqual(awkward);
+    expect(all[1]).toEqual(record(0));
     const window = await store.listCallRecords({
       since: new Date(base + 100 * 60_000),
       until: new Date(base + 110 * 60_000),

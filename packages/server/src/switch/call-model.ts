@@ -93,6 +93,8 @@ export class Call {
       currentCallingAddress: this.currentCalling.number,
       currentCalledAddress: this.currentCalled,
       lastRedirectedAddress: this.redirections.at(-1)?.from,
+      callingName: this.calling.displayName,
+      currentCallingName: this.currentCalling.displayName,
     };
   }
 

@@ -68,6 +68,13 @@ export interface CallParties {
    * redirect, transfer); undefined while the call has not been redirected.
    */
   readonly lastRedirectedAddress: string | undefined;
+  /**
+   * `CiscoCall.getCallingPartyDisplayName()`: the caller's name as its signalling gave it (a SIP
+   * From display name), undefined when it gave none.
+   */
+  readonly callingName: string | undefined;
+  /** `CiscoCall.getCurrentCallingPartyDisplayName()`: the name of the current calling party. */
+  readonly currentCallingName: string | undefined;
 }
 
 /** What every call event carries. */

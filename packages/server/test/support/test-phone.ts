@@ -55,6 +55,7 @@ export class TestPhone {
   /** REGISTERs of one Call-ID need rising CSeqs (§10.3 step 7). */
   #registrationSeq = 0;
 
+  readonly #displayName: string | undefined;
   private constructor(options: {
     dn: string;
     password: string;
@@ -63,8 +64,10 @@ export class TestPhone {
     transport: TransportLayer;
     local: { host: string; port: number };
     protocol: TransportProtocol;
+    displayName: string | undefined;
   }) {
     this.dn = options.dn;
+    this.#displayName = options.displayName;
     this.#password = options.password;
     this.#server = options.server;
     this.#ua = options.ua;
@@ -88,6 +91,8 @@ export class TestPhone {
     timers?: Partial<TimerSettings>;
     host?: string;
     protocol?: TransportProtocol;
+    /** The name the phone puts in its From header (its caller id name). */
+    displayName?: string;
   }): Promise<TestPhone> {
     const clock = systemClock;
     const host = options.host ?? '127.0.0.1';
@@ -111,6 +116,7 @@ export class TestPhone {
       transport,
       local: { host, port: local.port },
       protocol,
+      displayName: options.displayName,
     });
     await phone.register();
     return phone;
@@ -386,7 +392,7 @@ export class TestPhone {
   }
 
   #me(): NameAddress {
-    return { displayName: undefined, uri: { ...this.#serverUri(), user: this.dn }, params: new Map() };
+    return { displayName: this.#displayName, uri: { ...this.#serverUri(), user: this.dn }, params: new Map() };
   }
 
   #contact(): NameAddress {

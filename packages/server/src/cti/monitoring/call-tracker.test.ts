@@ -9,6 +9,8 @@ const base = {
   currentCallingAddress: '1001',
   currentCalledAddress: '1002',
   lastRedirectedAddress: undefined,
+  callingName: undefined,
+  currentCallingName: undefined,
   callId: 'c2',
   engineSeq: 1,
   at: 1_700_000_000_000,

@@ -112,6 +112,8 @@ export class CallTracker {
       currentCallingAddress: event.currentCallingAddress,
       currentCalledAddress: event.currentCalledAddress,
       lastRedirectedAddress: event.lastRedirectedAddress,
+      callingName: event.callingName,
+      currentCallingName: event.currentCallingName,
     };
     const previous: PreviousStates = { connectionCore: undefined, terminalConnectionCore: undefined };
     switch (event.type) {

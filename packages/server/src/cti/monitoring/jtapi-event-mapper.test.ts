@@ -10,6 +10,8 @@ const parties = {
   currentCallingAddress: '1001',
   currentCalledAddress: '1002',
   lastRedirectedAddress: undefined,
+  callingName: 'Alice Example',
+  currentCallingName: 'Alice Example',
 };
 const base = {
   ...parties,
@@ -48,6 +50,7 @@ describe('JTAPI event mapping', () => {
       [203, 'CallCtlConnAlertingEv'],
     ]);
     expect(bodies[1]).toMatchObject({ address: '1002', reason: 1, cause: 100, callControlCause: null, metaCode: 129 });
+    expect(bodies[1]).toMatchObject({ callingName: 'Alice Example', currentCallingName: 'Alice Example' });
     expectValid(bodies);
   });
 

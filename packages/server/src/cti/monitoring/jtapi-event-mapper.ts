@@ -91,6 +91,8 @@ function callFields(callId: string, parties: CallParties, causes: EventCauses, a
     lastRedirectedAddress: parties.lastRedirectedAddress ?? null,
     currentCallingAddress: parties.currentCallingAddress,
     currentCalledAddress: parties.currentCalledAddress,
+    callingName: parties.callingName ?? null,
+    currentCallingName: parties.currentCallingName ?? null,
   };
 }
 

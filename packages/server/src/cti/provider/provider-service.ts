@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import {
   EventId,
   type CallSnapshot as WireCallSnapshot,
-  type Event,
   type MethodParams,
   type MethodResult,
   type ObserverAddParams,
@@ -39,7 +38,8 @@ import { CtiRole } from '../permissions/roles.js';
 import { CallTracker } from '../monitoring/call-tracker.js';
 import { eventsRecreating, jtapiEventsOf, observationEnded, type EventBody } from '../monitoring/jtapi-event-mapper.js';
 import { addressRefusal, buildDomainView, diffDomains, terminalRefusal, type DomainView } from './domain-view.js';
-import { CtiProvider, type Addressed, type Observer, type ProviderSink } from './provider.js';
+import { CtiProvider, type Observer, type ProviderSink } from './provider.js';
+import { SharedEvent, addressAll, type Addressed } from './shared-event.js';
 import { CallControlRequests, type CallControlEngine, type CallControlMethod } from './call-control.js';
 
 /** What the CTI layer needs of the engine: its events and its snapshots. */
@@ -76,7 +76,12 @@ const catchUpCauses = { cause: 100, callControlCause: null, ciscoCause: 0, metaC
 // wrong password take the same time.
 const unknownUserHash = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
-type Opened = { provider: CtiProvider; result: ProviderOpened; replay: Event[] | undefined; after: () => void };
+type Opened = {
+  provider: CtiProvider;
+  result: ProviderOpened;
+  replay: { afterSeq: number; events: readonly Addressed[] } | undefined;
+  after: () => void;
+};
 
 /**
  * The providers of every session: provider open and resume, the domain and its live changes, the
@@ -258,7 +263,7 @@ export class ProviderService {
       const at = this.#options.clock.now();
       for (const call of this.#callsAt(target)) {
         observer.calls.add(call.callId);
-        for (const body of eventsRecreating(call, snapshotCauses, at)) batch.push({ ...body, observerId: observer.id });
+        addressAll(shared(eventsRecreating(call, snapshotCauses, at)), observer.id, batch);
       }
       provider.emit(batch);
     };
@@ -378,7 +383,7 @@ export class ProviderService {
     return {
       provider,
       result: { ...provider.describe(), seq: resume.afterSeq, resumed: true },
-      replay: missed,
+      replay: { afterSeq: resume.afterSeq, events: missed },
       after: () => undefined,
     };
   }
@@ -419,7 +424,7 @@ export class ProviderService {
     const at = this.#options.clock.now();
     const change = diffDomains(provider.view, view, at);
     provider.view = view;
-    const batch: Addressed[] = change.events.map((body) => ({ ...body, observerId: null }));
+    const batch: Addressed[] = change.events.map((body) => ({ event: new SharedEvent(body), observerId: null }));
     const lostTerminals = new Set(change.lostTerminals);
     const lostAddresses = new Set(change.lostAddresses);
     for (const observer of [...provider.observers.values()]) {
@@ -487,11 +492,14 @@ export class ProviderService {
     // side appears as an already-connected connection), then the event itself.
     const needsCatchUp = watchers.some(({ observer }) => !observer.calls.has(event.callId));
     const current = needsCatchUp ? this.#tracker.snapshot(event.callId) : undefined;
-    const catchUp = current === undefined ? [] : eventsRecreating(current, catchUpCauses, event.at);
-    const ending = this.#tracker.endsObservation(event);
+    const catchUp = current === undefined ? [] : shared(eventsRecreating(current, catchUpCauses, event.at));
+    const ending = this.#tracker.endsObservation(event)
+      ? new SharedEvent(observationEnded(event, event.at))
+      : undefined;
     const previous = this.#tracker.apply(event);
     if (watchers.length === 0) return;
-    const bodies = jtapiEventsOf(event, previous);
+    // Built and serialized once, however many providers receive them.
+    const bodies = shared(jtapiEventsOf(event, previous));
     const batches = new Map<CtiProvider, Addressed[]>();
     const seen = new Set<Observer>();
     for (const { provider, observer } of watchers) {
@@ -501,12 +509,12 @@ export class ProviderService {
       if (batch === undefined) batches.set(provider, (batch = []));
       if (!observer.calls.has(event.callId)) {
         observer.calls.add(event.callId);
-        for (const body of catchUp) batch.push({ ...body, observerId: observer.id });
+        addressAll(catchUp, observer.id, batch);
       }
-      for (const body of bodies) batch.push({ ...body, observerId: observer.id });
-      if (ending) {
+      addressAll(bodies, observer.id, batch);
+      if (ending !== undefined) {
         observer.calls.delete(event.callId);
-        batch.push({ ...observationEnded(event, event.at), observerId: observer.id });
+        batch.push({ event: ending, observerId: observer.id });
       }
     }
     for (const [provider, batch] of batches) provider.emit(batch);
@@ -575,8 +583,12 @@ export class ProviderService {
   }
 
   #addressed(type: EventBody['type'], fields: object, observerId: string | null, at: number): Addressed {
-    return { ...fields, at, id: EventId[type], type, observerId } as Addressed;
+    return { event: new SharedEvent({ ...fields, at, id: EventId[type], type } as EventBody), observerId };
   }
+}
+
+function shared(bodies: readonly EventBody[]): SharedEvent[] {
+  return bodies.map((body) => new SharedEvent(body));
 }
 
 function targetKey(target: Target): string | undefined {
@@ -602,6 +614,8 @@ function wireCall(call: CallSnapshot): WireCallSnapshot {
     lastRedirectedAddress: call.lastRedirectedAddress ?? null,
     currentCallingAddress: call.currentCallingAddress,
     currentCalledAddress: call.currentCalledAddress,
+    callingName: call.callingName ?? null,
+    currentCallingName: call.currentCallingName ?? null,
     connections: call.connections.map((connection) => ({
       address: connection.address,
       connectionState: connection.coreState,

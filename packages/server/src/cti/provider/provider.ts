@@ -1,12 +1,13 @@
-import type { Event, ProviderSnapshot, Target } from '@strowger/protocol';
+import type { ProviderSnapshot, Target } from '@strowger/protocol';
 import type { CtiUser } from '../permissions/cti-configuration.js';
-import type { EventBody } from '../monitoring/jtapi-event-mapper.js';
 import type { DomainView } from './domain-view.js';
 import { EventRing } from './event-ring.js';
+import type { Addressed } from './shared-event.js';
 
 /** Where a provider's events go while a session holds it. */
 export interface ProviderSink {
-  deliver(providerId: string, events: Event[]): void;
+  /** `events` carry the sequence numbers `firstSeq`, `firstSeq + 1`, … */
+  deliver(providerId: string, firstSeq: number, events: readonly Addressed[]): void;
 }
 
 export interface Observer {
@@ -16,9 +17,6 @@ export interface Observer {
   /** The calls this observer has been shown, so it gets their catch-up once and their end once. */
   readonly calls: Set<string>;
 }
-
-/** An event body addressed to one observer (or to the provider itself, `observerId` null). */
-export type Addressed = EventBody & { observerId: string | null };
 
 /**
  * One open provider (JTAPI Provider): its user, its domain, its observers, and one sequence of
@@ -62,18 +60,14 @@ export class CtiProvider {
   /** Stamps the batch with the next sequence numbers, keeps it for resume, and delivers it. */
   emit(batch: readonly Addressed[]): void {
     if (batch.length === 0) return;
-    const events: Event[] = [];
-    for (const body of batch) {
-      this.#seq += 1;
-      const event = { ...body, seq: this.#seq } as Event;
-      this.#ring.push(event);
-      events.push(event);
-    }
-    this.#sink?.deliver(this.id, events);
+    const firstSeq = this.#seq + 1;
+    for (const { event, observerId } of batch) this.#ring.push(event, observerId);
+    this.#seq += batch.length;
+    this.#sink?.deliver(this.id, firstSeq, batch);
   }
 
   /** The events after `seq`, or undefined when they are no longer all kept. */
-  eventsAfter(seq: number): Event[] | undefined {
+  eventsAfter(seq: number): Addressed[] | undefined {
     return this.#ring.after(seq, this.#seq);
   }
 

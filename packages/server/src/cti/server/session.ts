@@ -5,7 +5,6 @@ import {
   methodNames,
   validators,
   type ErrorBody,
-  type Event,
   type HelloResult,
   type MethodName,
   type MethodParams,
@@ -23,6 +22,7 @@ import {
 import type { CtiProvider } from '../provider/provider.js';
 import type { ProviderHolder, ProviderService } from '../provider/provider-service.js';
 import { isCallControlMethod } from '../provider/call-control.js';
+import { stampedJson, type Addressed } from '../provider/shared-event.js';
 import { TokenBucket } from './token-bucket.js';
 
 /** The limits of one session; sent to the client in the hello result. */
@@ -75,6 +75,13 @@ export class CtiSession implements ProviderHolder {
   readonly #pending = new Set<number>();
   /** Providers whose events were dropped, and how many, waiting for the socket to drain. */
   readonly #resyncPending = new Map<string, number>();
+  /**
+   * Events not yet sent, per provider, as wire JSON. They leave together at the end of the event
+   * loop's turn, one frame per provider: a call's events arrive in a handful of engine steps, and a
+   * frame each would cost a WebSocket write each (the largest cost of fanning events out).
+   */
+  readonly #outbox = new Map<string, string[]>();
+  #flush: NodeJS.Immediate | undefined;
   #protocol: number | undefined;
   #keepAliveMs: number;
   #lastReceived: number;
@@ -118,28 +125,42 @@ export class CtiSession implements ProviderHolder {
 
   // --- ProviderHolder ----------------------------------------------------------------------------
 
-  deliver(providerId: string, events: Event[]): void {
+  deliver(providerId: string, firstSeq: number, events: readonly Addressed[]): void {
     if (this.#closed) return;
     const dropped = this.#resyncPending.get(providerId);
     if (dropped !== undefined) {
       this.#resyncPending.set(providerId, dropped + events.length);
       return;
     }
-    const text = JSON.stringify({ kind: 'events', providerId, events } satisfies ServerFrame);
+    let pieces = this.#outbox.get(providerId);
+    if (pieces === undefined) this.#outbox.set(providerId, (pieces = []));
+    for (let i = 0; i < events.length; i += 1) pieces.push(stampedJson(firstSeq + i, events[i]!));
+    this.#flush ??= setImmediate(() => this.#flushEvents());
+  }
+
+  /** Sends each provider's waiting events as one frame, or drops them for a resync if the consumer is behind. */
+  #flushEvents(): void {
+    if (this.#flush !== undefined) clearImmediate(this.#flush);
+    this.#flush = undefined;
     const { maxQueuedBytes, maxQueuedFrames } = this.#options.limits;
-    if (
-      this.#queuedFrames > 0 &&
-      (this.#queuedBytes + text.length > maxQueuedBytes || this.#queuedFrames >= maxQueuedFrames)
-    ) {
-      // The consumer is behind: drop this provider's events until the socket drains, then resync.
-      this.#resyncPending.set(providerId, events.length);
-      this.#options.logger.warn(
-        { session: this.id, providerId },
-        'CTI consumer too slow; events dropped, resync follows',
-      );
-      return;
+    for (const [providerId, pieces] of this.#outbox) {
+      // The same bytes JSON.stringify({ kind: 'events', providerId, events }) gives, without re-serializing.
+      const text = `{"kind":"events","providerId":${JSON.stringify(providerId)},"events":[${pieces.join(',')}]}`;
+      if (
+        this.#queuedFrames > 0 &&
+        (this.#queuedBytes + text.length > maxQueuedBytes || this.#queuedFrames >= maxQueuedFrames)
+      ) {
+        // The consumer is behind: drop this provider's events until the socket drains, then resync.
+        this.#resyncPending.set(providerId, pieces.length);
+        this.#options.logger.warn(
+          { session: this.id, providerId },
+          'CTI consumer too slow; events dropped, resync follows',
+        );
+        continue;
+      }
+      this.#sendText(text);
     }
-    this.#sendText(text);
+    this.#outbox.clear();
   }
 
   forget(providerId: string): void {
@@ -291,8 +312,8 @@ export class CtiSession implements ProviderHolder {
         return {
           result: opened.result,
           after: () => {
-            if (opened.replay !== undefined && opened.replay.length > 0)
-              this.deliver(opened.provider.id, opened.replay);
+            if (opened.replay !== undefined && opened.replay.events.length > 0)
+              this.deliver(opened.provider.id, opened.replay.afterSeq + 1, opened.replay.events);
             opened.after();
           },
         };
@@ -408,6 +429,8 @@ export class CtiSession implements ProviderHolder {
   }
 
   #send(frame: ServerFrame): void {
+    // Events produced before this frame go before it: the client sees one order, the engine's.
+    if (this.#outbox.size > 0) this.#flushEvents();
     this.#sendText(JSON.stringify(frame));
   }
 
@@ -447,6 +470,8 @@ export class CtiSession implements ProviderHolder {
     if (this.#closed) return;
     this.#closed = true;
     this.#timer?.cancel();
+    if (this.#flush !== undefined) clearImmediate(this.#flush);
+    this.#outbox.clear();
     for (const provider of this.#providers.values()) this.#options.providers.detach(provider, this);
     this.#providers.clear();
     this.#options.onClosed(this);

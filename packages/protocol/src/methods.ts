@@ -226,6 +226,14 @@ export const SetDoNotDisturbParams = Type.Object({
 });
 export type SetDoNotDisturbParams = Static<typeof SetDoNotDisturbParams>;
 
+export const PickupParams = Type.Object({
+  providerId: ProviderId,
+  name: DeviceName,
+  address: DirectoryNumber,
+  pickupAddress: DirectoryNumber,
+});
+export type PickupParams = Static<typeof PickupParams>;
+
 export const DoNotDisturbResult = Type.Object({ on: Type.Boolean() });
 export type DoNotDisturbResult = Static<typeof DoNotDisturbResult>;
 
@@ -350,6 +358,12 @@ export const methods = {
     params: SetDoNotDisturbParams,
     result: Empty,
     summary: 'Do not disturb on a terminal (CallControlTerminal.setDoNotDisturb): it is offered no new call',
+  },
+  'terminal.pickup': {
+    params: PickupParams,
+    result: CallMadeResult,
+    summary:
+      'Directed pickup (CallControlTerminal.pickup): the call ringing at pickupAddress goes to this terminal, which is asked to answer by itself',
   },
   'terminal.getDoNotDisturb': {
     params: TerminalParams,

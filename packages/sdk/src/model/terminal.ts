@@ -133,4 +133,27 @@ export class Terminal {
   async getDoNotDisturb(options: ControlOptions = {}): Promise<boolean> {
     return (await this.#host.request('terminal.getDoNotDisturb', { name: this.name }, options)).on;
   }
+
+  /**
+   * CallControlTerminal.pickup(pickupAddress, terminalAddress), directed pickup: the call ringing at
+   * `pickupAddress` (a line of the domain) is taken by this terminal on `address` — the phones
+   * ringing there stop (call-control cause CALL_PICKUP) and this phone is called, asked to answer by
+   * itself. Resolves with the call's id once it is offered here; InvalidStateError when nothing rings.
+   */
+  async pickup(
+    pickupAddress: Address | string,
+    address: Address | string,
+    options: ControlOptions = {},
+  ): Promise<string> {
+    const result = await this.#host.request(
+      'terminal.pickup',
+      {
+        name: this.name,
+        address: typeof address === 'string' ? address : address.name,
+        pickupAddress: typeof pickupAddress === 'string' ? pickupAddress : pickupAddress.name,
+      },
+      options,
+    );
+    return result.callId;
+  }
 }

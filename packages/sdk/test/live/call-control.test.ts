@@ -345,3 +345,24 @@ describe('do not disturb set by CTI', () => {
     expect(told).toEqual([true, false]);
   });
 });
+
+describe('directed pickup by CTI', () => {
+  it('MUST move a ringing call to the picking phone, which answers by itself', async () => {
+    const a = await phone('7101');
+    const b = await phone('7102');
+    const c = await phone('7103');
+    b.incoming = 'ring';
+    const { provider, seen } = await observe(['7102', '7103']);
+    const placed = a.call('7102');
+    await ringingAt(seen, 'SEP000000007102');
+    await provider.getTerminal('SEP000000007103').pickup('7102', '7103');
+    const call = await placed;
+    const picked = await nthCall(c, 1);
+    expect(c.autoAnswerRequests).toHaveLength(1);
+    expect(
+      seen.some((e) => e.type === 'CallCtlConnDisconnectedEv' && e.address === '7102' && e.callControlCause === 206),
+    ).toBe(true);
+    await call.hangUp();
+    await waitUntil(() => picked.ended);
+  });
+});

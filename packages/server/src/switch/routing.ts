@@ -1,6 +1,6 @@
 import type { Clock, Logger } from '../core/index.js';
 import { ErrorCode, StrowgerError } from '../core/index.js';
-import { redirectEventCauses, releaseEventCauses, type EventCauses } from './causes.js';
+import { pickedUpCauses, redirectEventCauses, releaseEventCauses, type EventCauses } from './causes.js';
 import { stopNoAnswerTimer, targetNumber, type CallContext, type LegEntry } from './call-context.js';
 import type { Connection, TerminalConnection } from './call-model.js';
 import type { ForwardTarget, SwitchDevice, SwitchHuntPilot, SwitchLine } from './config.js';
@@ -151,7 +151,12 @@ export class Routing {
    * Offers the call to a line (§2.7 step 2): a new connection, ALERTING at once, then a terminal
    * connection RINGING for each device, whose driver is told to alert it.
    */
-  #offer(context: CallContext, line: SwitchLine, devices: readonly SwitchDevice[]): Connection {
+  #offer(
+    context: CallContext,
+    line: SwitchLine,
+    devices: readonly SwitchDevice[],
+    options: { autoAnswer?: boolean } = {},
+  ): Connection {
     const { call } = context;
     this.originReached(context);
     const meta = call.redirections.length > 0 ? 'CALL_ADDITIONAL_PARTY' : 'CALL_PROGRESS';
@@ -175,6 +180,7 @@ export class Routing {
             called: context.called,
             redirections: [...call.redirections],
             offer: context.offer,
+            ...(options.autoAnswer === true ? { autoAnswer: true } : {}),
           }),
         );
       }
@@ -365,6 +371,34 @@ export class Routing {
         { details: { ciscoError: 'REDIRECT_CALL_DESTINATION_OUT_OF_ORDER' } },
       );
     }
+  }
+
+  /**
+   * Directed call pickup (JTAPI CallControlTerminal.pickup): the connections ringing now are taken back
+   * with call-control cause CALL_PICKUP, and the call is offered to `device` on `line` alone, asked to
+   * answer by itself (the user pressed pickup, so the phone goes off hook at once).
+   */
+  pickUp(context: CallContext, line: SwitchLine, device: SwitchDevice): void {
+    stopNoAnswerTimer(context);
+    this.hunting.stop(context);
+    context.call.during(
+      'CALL_PROGRESS',
+      () => {
+        this.pilotDone(context, pickedUpCauses);
+        for (const connection of [...context.offered])
+          this.withdraw(context, connection, releaseCauses.answeredElsewhere, pickedUpCauses);
+        context.offeredLine = line;
+        context.called = line.dn;
+        context.call.currentCalled = line.dn;
+        const connection = this.#offer(context, line, [device], { autoAnswer: true });
+        context.noAnswerTimer = this.#host.clock.setTimer(line.noAnswerSeconds * 1000, () => {
+          context.noAnswerTimer = undefined;
+          if (!context.ended && context.offered.includes(connection)) this.fail(context, releaseCauses.noAnswer);
+          this.#host.flush();
+        });
+      },
+      'CALLPICKUP',
+    );
   }
 
   /** Hunting is over: the pilot's connection leaves the call. */

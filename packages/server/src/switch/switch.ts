@@ -713,6 +713,41 @@ export class Switch {
     return this.#doNotDisturb.has(device);
   }
 
+  /**
+   * Directed call pickup (JTAPI CallControlTerminal.pickup(pickupAddress, terminalAddress)): the call
+   * ringing at `pickupAddress` is taken by `device` on its `line` — the ringing phones stop (call-control
+   * cause CALL_PICKUP), and the device is called, asked to answer by itself. Returns the call's id.
+   */
+  pickup(request: { device: string; line: string; pickupAddress: string }): string {
+    const device = this.#directory.devices.get(request.device);
+    const line = this.#directory.lines.get(request.line);
+    if (device === undefined || line === undefined || !device.lines.includes(request.line)) {
+      throw new StrowgerError(ErrorCode.NotFound, `device ${request.device} has no line ${request.line}`);
+    }
+    const context = [...this.#calls.values()].find(
+      (candidate) =>
+        !candidate.ended &&
+        candidate.offered.some((connection) => connection.address === request.pickupAddress && connection.isLive),
+    );
+    if (context === undefined) {
+      throw new StrowgerError(
+        ErrorCode.InvalidState,
+        `no call is ringing at ${request.pickupAddress} now; there is nothing to pick up`,
+      );
+    }
+    if (context.origin.terminal === device.name) {
+      throw new StrowgerError(ErrorCode.InvalidArgument, `${device.name} made this call; it cannot pick it up`);
+    }
+    if (!this.#inService(device)) {
+      throw new StrowgerError(ErrorCode.ResourceUnavailable, `${device.name} is out of service (not registered)`, {
+        details: { ciscoError: 'DEVICE_OUT_OF_SERVICE' },
+      });
+    }
+    this.#routing.pickUp(context, line, device);
+    this.#flush();
+    return context.call.id;
+  }
+
   /** CallControlAddress.getMessageWaiting. */
   messageWaitingOf(dn: string): boolean {
     return this.#messageWaiting.of(dn);

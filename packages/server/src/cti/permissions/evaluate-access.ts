@@ -44,7 +44,7 @@ export interface AccessVerdict extends AccessDecision {
    * observed and controlled; the optional roles gate single features (see `features`). "Control" is
    * exactly the protocol's call-control methods (cti/provider/call-control.ts `callControlMethods`):
    * answer, hold, unhold, DTMF generation, disconnect, redirect, connect, consult, transfer, conference,
-   * drop, a line's forward all and message-waiting lamp, and a terminal's do not disturb, which
+   * drop, a line's forward all and message-waiting lamp, and a terminal's do not disturb and pickup, which
    * the CTI server checks against the same domain.
    */
   readonly mayControl: boolean;

@@ -30,6 +30,7 @@ export interface CallControlEngine {
   setMessageWaiting(dn: string, waiting: boolean): void;
   setDoNotDisturb(device: string, on: boolean): void;
   doNotDisturbOf(device: string): boolean;
+  pickup(request: { device: string; line: string; pickupAddress: string }): string;
   messageWaitingOf(dn: string): boolean;
   forwardingOf(dn: string): {
     all: ForwardTarget | undefined;
@@ -61,6 +62,7 @@ export const callControlMethods = [
   'address.getMessageWaiting',
   'terminal.setDoNotDisturb',
   'terminal.getDoNotDisturb',
+  'terminal.pickup',
 ] as const satisfies readonly MethodName[];
 
 export type CallControlMethod = (typeof callControlMethods)[number];
@@ -232,6 +234,13 @@ export class CallControlRequests {
         const p = params as MethodParams<'terminal.getDoNotDisturb'>;
         assertTerminal(view, p.name);
         return { on: engine.doNotDisturbOf(p.name) };
+      }
+      case 'terminal.pickup': {
+        const p = params as MethodParams<'terminal.pickup'>;
+        assertControllable(view, p.name, p.address);
+        // The ringing line must be one this provider may see too: picking up is taking its call.
+        assertAddress(view, p.pickupAddress);
+        return { callId: engine.pickup({ device: p.name, line: p.address, pickupAddress: p.pickupAddress }) };
       }
       case 'call.drop': {
         const p = params as MethodParams<'call.drop'>;

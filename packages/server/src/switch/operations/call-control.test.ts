@@ -505,3 +505,41 @@ describe('do not disturb (CallControlTerminal.setDoNotDisturb)', () => {
     expect(() => h.engine.setDoNotDisturb('SEP9', true)).toThrow(/not configured/);
   });
 });
+
+describe('directed pickup (CallControlTerminal.pickup)', () => {
+  it('MUST stop the ringing phone with cause CALL_PICKUP and offer the call to the picking phone, asked to auto-answer', async () => {
+    const h = start();
+    const { caller, callee, callId } = await ringing(h);
+    h.events.length = 0;
+    expect(h.engine.pickup({ device: 'SEP1003', line: '1003', pickupAddress: '1002' })).toBe(callId);
+    await h.settle();
+    expect(h.driver.take('cancel').at(-1)).toMatchObject({ leg: callee });
+    const picker = h.driver.alertFor('SEP1003');
+    expect(picker.request).toMatchObject({ autoAnswer: true, offer: sdpOffer('SEP1001') });
+    expect(lines(h.events)).toEqual([
+      'tc SEP1002 DROPPED NORMAL/CALL_PICKUP/0',
+      'conn 1002 DISCONNECTED NORMAL/CALL_PICKUP/0',
+      'conn 1003 created DIRECTCALL',
+      'conn 1003 ALERTING NORMAL/-/0',
+      'tc SEP1003 created',
+      'tc SEP1003 RINGING NORMAL/-/0',
+    ]);
+    expect(h.events.every((e) => e.featureReason === 'CALLPICKUP')).toBe(true);
+    h.engine.answered(picker.leg, { answer: 'answer of 1003' });
+    await h.settle();
+    expect(h.driver.take('connected').at(-1)).toMatchObject({ leg: caller, connectedNumber: '1003' });
+    h.engine.released(caller);
+  });
+
+  it('MUST be refused when nothing rings there, and by the phone that made the call', async () => {
+    const h = start();
+    expect(
+      (await refusal(h, () => h.engine.pickup({ device: 'SEP1003', line: '1003', pickupAddress: '1002' }))).code,
+    ).toBe(ErrorCode.InvalidState);
+    const { caller } = await ringing(h);
+    expect(
+      (await refusal(h, () => h.engine.pickup({ device: 'SEP1001', line: '1001', pickupAddress: '1002' }))).code,
+    ).toBe(ErrorCode.InvalidArgument);
+    h.engine.released(caller);
+  });
+});

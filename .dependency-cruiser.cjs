@@ -7,13 +7,12 @@ const allowed = {
   core: [],
   sip: ['core'],
   sdp: ['core'],
-  media: ['core'],
   store: ['core'],
   switch: ['core', 'sdp'],
   'devices/sip': ['core', 'sip', 'sdp', 'switch'],
   cti: ['core', 'switch', 'store'],
   admin: ['core', 'store', 'switch', 'cti'],
-  server: ['core', 'sip', 'sdp', 'media', 'store', 'switch', 'devices/sip', 'cti', 'admin'],
+  server: ['core', 'sip', 'sdp', 'store', 'switch', 'devices/sip', 'cti', 'admin'],
 };
 const parts = Object.keys(allowed);
 
@@ -24,10 +23,13 @@ const parts = Object.keys(allowed);
 const packageAllowed = {
   core: [],
   protocol: ['core'],
-  sdk: ['protocol', 'core'],
-  server: ['core', 'protocol'],
+  media: ['core'],
+  sdk: ['protocol', 'media', 'core'],
+  server: ['core', 'protocol', 'media'],
 };
 const browserPackages = ['core', 'protocol', 'sdk'];
+/** Packages with a browser-safe default entry and a Node.js one in src/node (exported as "./node"). */
+const browserEntryPackages = ['media'];
 /** The server's parts that speak the CTI protocol; the others keep to the engine's own vocabulary. */
 const protocolParts = ['cti', 'server'];
 const escape = (s) => s.replace(/\//g, '\\/');
@@ -86,8 +88,33 @@ const forbidden = [
       path: '^packages/([^/]+)/',
       // Test support (the SDK's fake CTI server, the server's test server and phones) serves the
       // other packages' tests as well.
-      pathNot: ['^packages/$2/', '^packages/[^/]+/src/index\\.ts$', '^packages/[^/]+/test/support/'],
+      pathNot: [
+        '^packages/$2/',
+        '^packages/[^/]+/src/index\\.ts$',
+        '^packages/[^/]+/src/node/index\\.ts$',
+        '^packages/[^/]+/test/support/',
+      ],
     },
+  },
+  {
+    name: 'media-default-entry-uses-no-node-builtins',
+    comment: 'The default entry of media runs in browsers: node: built-ins only under src/node (tests may use them).',
+    severity: 'error',
+    from: {
+      path: `^packages/(${browserEntryPackages.join('|')})/src/`,
+      pathNot: ['\\.test\\.ts$', '^packages/[^/]+/src/node/'],
+    },
+    to: { dependencyTypes: ['core'] },
+  },
+  {
+    name: 'browser-code-uses-no-node-entry',
+    comment: 'Browser code (core, protocol, the SDK and the default entry of media) never imports a Node.js entry.',
+    severity: 'error',
+    from: {
+      path: `^packages/(${[...browserPackages, ...browserEntryPackages].join('|')})/src/`,
+      pathNot: ['\\.test\\.ts$', '^packages/[^/]+/src/node/'],
+    },
+    to: { path: '^packages/[^/]+/src/node/' },
   },
   {
     name: 'browser-packages-use-no-node-builtins',
@@ -112,6 +139,13 @@ const forbidden = [
     severity: 'error',
     from: { path: src, pathNot: `${src}(${protocolParts.join('|')})/` },
     to: { path: '^packages/protocol/' },
+  },
+  {
+    name: 'media-only-in-server',
+    comment: 'Of the server, only the composition root drives media (the engine sees it through its ports).',
+    severity: 'error',
+    from: { path: src, pathNot: `${src}server/` },
+    to: { path: '^packages/media/' },
   },
   {
     name: 'switch-is-pure',

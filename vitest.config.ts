@@ -2,14 +2,17 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 /** Tests import our packages from their sources, so a test run needs no build first. */
-const source = (pkg: string): string => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+const source = (entry: string): string => fileURLToPath(new URL(`./packages/${entry}.ts`, import.meta.url));
 
 export default defineConfig({
   resolve: {
-    alias: {
-      '@strowger/core': source('core'),
-      '@strowger/protocol': source('protocol'),
-    },
+    // Exact matches: '@strowger/media' must not swallow '@strowger/media/node'.
+    alias: [
+      { find: /^@strowger\/core$/, replacement: source('core/src/index') },
+      { find: /^@strowger\/protocol$/, replacement: source('protocol/src/index') },
+      { find: /^@strowger\/media$/, replacement: source('media/src/index') },
+      { find: /^@strowger\/media\/node$/, replacement: source('media/src/node/index') },
+    ],
   },
   test: {
     include: [

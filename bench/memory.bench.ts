@@ -138,6 +138,8 @@ async function startServer(workDir: string, store: string[]): Promise<Server> {
       '0',
       '--http-port',
       '0',
+      '--cti-port',
+      '0',
       '--digest-algorithms',
       'MD5',
       '--log-level',

@@ -13,7 +13,7 @@ type Answer = Partial<AccessExplanation> & Partial<UserAccessReportView> & { det
 describe('GET /api/v1/cti/explain and strowger cti explain', () => {
   let server: TestServer;
   const explain = async (query: string) => {
-    const response = await fetch(`${server.httpUrl}/api/v1/cti/explain?${query}`);
+    const response = await server.fetchApi(`/api/v1/cti/explain?${query}`);
     return {
       status: response.status,
       type: response.headers.get('content-type') ?? '',
@@ -140,7 +140,7 @@ describe('GET /api/v1/cti/explain and strowger cti explain', () => {
     const printed: string[] = [];
     const log = vi.spyOn(console, 'log').mockImplementation((text: string) => void printed.push(text));
     try {
-      await program.parseAsync(['node', 'strowger', ...args, '--url', server.httpUrl]);
+      await program.parseAsync(['node', 'strowger', ...args, '--data', server.dataDir]);
     } finally {
       log.mockRestore();
     }
@@ -152,7 +152,7 @@ describe('GET /api/v1/cti/explain and strowger cti explain', () => {
     return new Promise((resolve) => {
       execFile(
         process.execPath,
-        ['--import', 'tsx', entry, ...args, '--url', server.httpUrl],
+        ['--import', 'tsx', entry, ...args, '--data', server.dataDir],
         { timeout: 50_000 },
         (error, stdout, stderr) => {
           const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;

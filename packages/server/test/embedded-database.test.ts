@@ -56,6 +56,8 @@ async function startServer(dataDir: string): Promise<ChildProcess> {
       '0',
       '--http-port',
       '0',
+      '--cti-port',
+      '0',
       '--log-level',
       'warn',
     ],

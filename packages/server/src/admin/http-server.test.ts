@@ -4,6 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { silentLogger, type Logger } from '../core/index.js';
+import { hashPassword } from '../store/index.js';
+import type { AccountDirectory } from './auth/authenticator.js';
 import { createAdminServer } from './http-server.js';
 import type { DeviceView } from './device-view.js';
 
@@ -35,6 +37,16 @@ const devices: DeviceView[] = [
   },
 ];
 
+const passwordHash = hashPassword('admin-password-1');
+/** One account, in memory: these tests are about HTTP, not the store. */
+const accounts: AccountDirectory = {
+  find: async (username) =>
+    username === 'admin' ? { username, role: 'admin', passwordHash: await passwordHash } : undefined,
+  findByToken: async () => undefined,
+};
+const authorization = `Basic ${Buffer.from('admin:admin-password-1').toString('base64')}`;
+const headers = { authorization };
+
 describe('admin HTTP server', () => {
   let app: FastifyInstance;
   const errors: Array<{ obj: Record<string, unknown>; msg?: string }> = [];
@@ -48,7 +60,8 @@ describe('admin HTTP server', () => {
 
   beforeAll(async () => {
     app = await createAdminServer({
-      devices: { listDevices: () => devices },
+      registrations: { listDevices: () => devices },
+      auth: { accounts },
       health: { check: () => ({ sip: { ok: healthy }, store: { ok: true } }) },
       metrics: registry,
       logger: false,
@@ -78,17 +91,25 @@ describe('admin HTTP server', () => {
     expect(response.body).toContain('strowger_test_total 3');
   });
 
-  it('GET /api/v1/devices MUST list devices with their registration state, filterable', async () => {
-    const all = await app.inject({ url: '/api/v1/devices' });
-    expect(all.json().devices).toHaveLength(2);
-    const registered = await app.inject({ url: '/api/v1/devices?registered=true' });
-    expect(registered.json().devices.map((d: DeviceView) => d.name)).toEqual(['SEP000000001001']);
-    const routePoints = await app.inject({ url: '/api/v1/devices?type=cti-route-point' });
-    expect(routePoints.json().devices.map((d: DeviceView) => d.name)).toEqual(['CTIRP_IVR']);
+  it('GET /metrics from another machine MUST need credentials; from this one it MUST NOT', async () => {
+    const remote = await app.inject({ url: '/metrics', remoteAddress: '192.0.2.50' });
+    expect(remote.statusCode).toBe(401);
+    const signed = await app.inject({ url: '/metrics', remoteAddress: '192.0.2.50', headers });
+    expect(signed.statusCode).toBe(200);
+    expect((await app.inject({ url: '/metrics', remoteAddress: '::1' })).statusCode).toBe(200);
+  });
+
+  it('GET /api/v1/registrations MUST list devices with their registration state, filterable', async () => {
+    const all = await app.inject({ url: '/api/v1/registrations', headers });
+    expect(all.json().items).toHaveLength(2);
+    const registered = await app.inject({ url: '/api/v1/registrations?registered=true', headers });
+    expect(registered.json().items.map((d: DeviceView) => d.name)).toEqual(['SEP000000001001']);
+    const routePoints = await app.inject({ url: '/api/v1/registrations?type=cti-route-point', headers });
+    expect(routePoints.json().items.map((d: DeviceView) => d.name)).toEqual(['CTIRP_IVR']);
   });
 
   it('a bad query MUST get 400 problem+json naming the problem', async () => {
-    const response = await app.inject({ url: '/api/v1/devices?type=fax' });
+    const response = await app.inject({ url: '/api/v1/registrations?type=fax', headers });
     expect(response.statusCode).toBe(400);
     expect(response.headers['content-type']).toContain('application/problem+json');
     expect(response.json()).toMatchObject({ code: 'INVALID_ARGUMENT', status: 400 });
@@ -96,15 +117,15 @@ describe('admin HTTP server', () => {
   });
 
   it('an unknown device MUST get 404 with a message saying where to look', async () => {
-    const response = await app.inject({ url: '/api/v1/devices/SEPNOPE' });
+    const response = await app.inject({ url: '/api/v1/registrations/SEPNOPE', headers });
     expect(response.statusCode).toBe(404);
     expect(response.json()).toMatchObject({ code: 'NOT_FOUND' });
-    expect(response.json().detail).toContain('/api/v1/devices');
+    expect(response.json().detail).toContain('/api/v1/registrations');
   });
 
   it('every 5xx MUST be logged with its cause, while the reply keeps the cause to itself', async () => {
     errors.length = 0;
-    const response = await app.inject({ url: '/api/v1/call-records' });
+    const response = await app.inject({ url: '/api/v1/call-records', headers });
     expect(response.statusCode).toBe(500);
     expect(response.json().detail).toBe('internal error; the server log has the details');
     expect(response.body).not.toContain('database lost');
@@ -124,7 +145,7 @@ describe('admin HTTP server', () => {
     'yesterday',
   ])('since=%s MUST be refused with 400 naming the field, never reach the database', async (since) => {
     errors.length = 0;
-    const response = await app.inject({ url: `/api/v1/call-records?since=${encodeURIComponent(since)}` });
+    const response = await app.inject({ url: `/api/v1/call-records?since=${encodeURIComponent(since)}`, headers });
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({ code: 'INVALID_ARGUMENT' });
     expect(response.json().detail).toContain('since');
@@ -132,7 +153,7 @@ describe('admin HTTP server', () => {
   });
 
   it('a URL with bad percent-encoding MUST get 400 problem+json', async () => {
-    const response = await app.inject({ url: '/api/v1/devices/%E0%A4%A' });
+    const response = await app.inject({ url: '/api/v1/registrations/%E0%A4%A', headers });
     expect(response.statusCode).toBe(400);
     expect(response.headers['content-type']).toContain('application/problem+json');
     expect(response.json()).toMatchObject({ code: 'INVALID_ARGUMENT', status: 400 });
@@ -140,7 +161,7 @@ describe('admin HTTP server', () => {
   });
 
   it('a path segment over the limit MUST get 414 problem+json', async () => {
-    const response = await app.inject({ url: `/api/v1/devices/${'A'.repeat(5000)}` });
+    const response = await app.inject({ url: `/api/v1/registrations/${'A'.repeat(5000)}`, headers });
     expect(response.statusCode).toBe(414);
     expect(response.headers['content-type']).toContain('application/problem+json');
     expect(response.json().detail).toContain('longer than 100 characters');
@@ -148,21 +169,22 @@ describe('admin HTTP server', () => {
   });
 
   it('a method a route does not answer MUST get 405 with Allow; an unknown path 404, both problem+json', async () => {
-    const post = await app.inject({ method: 'POST', url: '/api/v1/devices' });
+    const post = await app.inject({ method: 'POST', url: '/api/v1/registrations', headers });
     expect(post.statusCode).toBe(405);
     expect(post.headers.allow).toBe('GET, HEAD');
     expect(post.headers['content-type']).toContain('application/problem+json');
     expect(post.json()).toMatchObject({ status: 405, code: 'UNSUPPORTED' });
-    const named = await app.inject({ method: 'DELETE', url: '/api/v1/devices/SEP000000001001?x=1' });
+    const named = await app.inject({ method: 'DELETE', url: '/api/v1/registrations/SEP000000001001?x=1', headers });
     expect(named.statusCode).toBe(405);
-    const unknown = await app.inject({ method: 'POST', url: '/api/v1/nothing-here' });
+    const unknown = await app.inject({ method: 'POST', url: '/api/v1/nothing-here', headers });
     expect(unknown.statusCode).toBe(404);
     expect(unknown.headers['content-type']).toContain('application/problem+json');
   });
 
   it('a request the HTTP parser refuses (headers over the limit) MUST still get problem+json', async () => {
     const server = await createAdminServer({
-      devices: { listDevices: () => devices },
+      registrations: { listDevices: () => devices },
+      auth: { accounts },
       health: { check: () => ({ sip: { ok: true }, store: { ok: true } }) },
       metrics: registry,
       errorLog,

@@ -1,43 +1,87 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyReply } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Registry } from 'prom-client';
-import { ErrorCode, type Logger } from '../core/index.js';
+import { ErrorCode, LoginThrottle, StrowgerError, systemClock, type Clock, type Logger } from '../core/index.js';
+import type { AdminAccounts } from '../store/index.js';
+import { installAccessCheck } from './auth/access.js';
+import { Authenticator, type AccountDirectory } from './auth/authenticator.js';
+import { SessionStore, type SessionLimits } from './auth/sessions.js';
 import type { CallDirectoryView } from './call-view.js';
+import * as collections from './config/collections.js';
+import { ConfigService, type ConfigStore } from './config/config-service.js';
 import type { DeviceDirectoryView } from './device-view.js';
 import { answerClientError } from './client-errors.js';
+import { openApiPath, referencePath, registerOpenApi } from './openapi.js';
 import { problem, sendProblem, shortUrl, type Problem } from './problem.js';
 import { RouteMethods } from './route-methods.js';
+import { registerAuditRoutes, type AuditSource } from './routes/audit.js';
+import { registerAdminAccountRoutes, registerAuthRoutes } from './routes/auth.js';
 import { registerCallRecordRoutes, type CallRecordSource } from './routes/call-records.js';
-import { registerCallRoutes } from './routes/calls.js';
+import { registerCallRoutes, type CallControl } from './routes/calls.js';
+import { registerConfigCollection, type AdminApp } from './routes/config-objects.js';
+import { registerConfigExtraRoutes } from './routes/config-extras.js';
 import { registerCtiAsyncApiRoute } from './routes/cti-asyncapi.js';
 import { registerCtiExplainRoute, type CtiExplainSource } from './routes/cti-explain.js';
-import { registerDeviceRoutes } from './routes/devices.js';
 import { registerHealthRoute, type HealthSource } from './routes/health.js';
 import { registerMetricsRoute } from './routes/metrics.js';
+import { registerRegistrationRoutes, type RegistrationControl } from './routes/registrations.js';
+import { registerCtiSessionRoutes, registerRuntimeRoutes, type RuntimeControl } from './routes/runtime.js';
+
+/** What the API reads and changes in the store: the configuration, admin accounts, the audit log. */
+export interface AdminStore extends ConfigStore, AuditSource {
+  readonly adminAccounts: AdminAccounts;
+  exportConfig(): Promise<string>;
+}
 
 export interface AdminServerOptions {
-  devices: DeviceDirectoryView;
+  /** Devices with their live registration state. */
+  registrations: DeviceDirectoryView;
+  /** Unregisters a device on request (DELETE /api/v1/registrations/NAME). */
+  registrationControl?: RegistrationControl;
   calls?: CallDirectoryView;
+  callControl?: CallControl;
   callRecords?: CallRecordSource;
   /** The CTI access explainer's view of the configuration; without it the explain route is not served. */
   cti?: CtiExplainSource;
+  /** Connected CTI sessions and open providers. */
+  ctiSessions?: () => { sessions: number; providers: number };
   /** The CTI protocol's AsyncAPI document, served at /api/v1/cti/asyncapi.json. */
   ctiAsyncApi?: () => Record<string, unknown>;
+  /** The configuration, accounts and audit log; without it only the live views are served. */
+  store?: AdminStore;
+  /** Status and log level of the running server. */
+  runtime?: RuntimeControl;
+  /** Resolves once the engine serves this configuration version; changes are answered after it. */
+  configFollowed?: (version: number) => Promise<void>;
+  auth: {
+    /** Where accounts are looked up; the store's by default. */
+    accounts?: AccountDirectory;
+    /** Slows down password and token guessing (service "admin"). */
+    throttle?: LoginThrottle;
+    /** The token the command line on this machine reads from the data directory. */
+    localToken?: string;
+    sessions?: Partial<SessionLimits>;
+  };
+  clock?: Clock;
   health: HealthSource;
   metrics: Registry;
   /** A pino logger instance for request logs, or false to keep requests out of the log. */
   logger?: FastifyBaseLogger | false;
   /** Where failed requests (every 5xx, with its cause) are logged, request logs or not. */
   errorLog: Logger;
+  version?: string;
 }
 
 /** Builds the HTTP application (not yet listening), so tests can use `inject` without a socket. */
-export async function createAdminServer(options: AdminServerOptions): Promise<FastifyInstance> {
+export async function createAdminServer(options: AdminServerOptions): Promise<AdminApp> {
   const log = options.errorLog;
+  const clock = options.clock ?? systemClock;
   const routes = new RouteMethods();
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
-    // Query strings such as ?registered=true are coerced to the schema's types.
-    ajv: { customOptions: { coerceTypes: true, removeAdditional: false } },
+    // Query strings such as ?registered=true are coerced to the schema's types; every problem of a
+    // request is reported at once (bodies are bounded, so collecting them all stays cheap).
+    ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: true } },
     // Errors the router meets before any route runs are problem+json like the rest.
     frameworkErrors: (error, request, reply) => {
       const url = shortUrl(request.url);
@@ -52,7 +96,7 @@ export async function createAdminServer(options: AdminServerOptions): Promise<Fa
     },
     routerOptions: { maxParamLength },
     clientErrorHandler: (error, socket) => answerClientError(error, socket, log),
-  });
+  }).withTypeProvider<TypeBoxTypeProvider>();
   routes.watch(app);
   app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply, log));
   app.setNotFoundHandler((request, reply) => {
@@ -67,21 +111,60 @@ export async function createAdminServer(options: AdminServerOptions): Promise<Fa
     }
     return sendPlain(
       reply,
-      problem(404, ErrorCode.NotFound, `no route ${request.method} ${url}; the API lives under /api/v1`),
+      problem(
+        404,
+        ErrorCode.NotFound,
+        `no route ${request.method} ${url}; the API lives under /api/v1 (reference: ${referencePath})`,
+      ),
     );
   });
+
+  const accounts = options.auth.accounts ?? options.store?.adminAccounts;
+  if (accounts === undefined) {
+    throw new StrowgerError(ErrorCode.Internal, 'the admin server needs an account directory (auth.accounts or store)');
+  }
+  const auth = new Authenticator({
+    accounts,
+    throttle: options.auth.throttle ?? new LoginThrottle({ clock, service: 'admin' }),
+    sessions: new SessionStore(clock, options.auth.sessions),
+    localToken: options.auth.localToken,
+    now: () => clock.now(),
+  });
+  installAccessCheck(app, auth, [referencePath]);
+  await registerOpenApi(app, options.version ?? '0.1.0');
+
   registerHealthRoute(app, options.health);
   registerMetricsRoute(app, options.metrics);
-  registerDeviceRoutes(app, options.devices);
-  registerCallRoutes(app, options.calls ?? { listCalls: () => [] });
+  registerAuthRoutes(app, auth, options.store?.adminAccounts);
+  registerRegistrationRoutes(app, options.registrations, options.registrationControl);
+  registerCallRoutes(app, options.calls ?? { listCalls: () => [] }, options.callControl);
   if (options.callRecords !== undefined) registerCallRecordRoutes(app, options.callRecords);
   if (options.cti !== undefined) registerCtiExplainRoute(app, options.cti);
+  if (options.ctiSessions !== undefined) registerCtiSessionRoutes(app, options.ctiSessions);
   if (options.ctiAsyncApi !== undefined) registerCtiAsyncApiRoute(app, options.ctiAsyncApi);
+  if (options.runtime !== undefined) registerRuntimeRoutes(app, options.runtime);
+  const store = options.store;
+  if (store !== undefined) {
+    const config = new ConfigService(store, options.configFollowed);
+    registerConfigCollection(app, collections.devices, config);
+    registerConfigCollection(app, collections.lines, config);
+    registerConfigCollection(app, collections.voicemailProfiles, config);
+    registerConfigCollection(app, collections.lineGroups, config);
+    registerConfigCollection(app, collections.huntLists, config);
+    registerConfigCollection(app, collections.huntPilots, config);
+    registerConfigCollection(app, collections.endUsers, config);
+    registerConfigCollection(app, collections.applicationUsers, config);
+    registerConfigExtraRoutes(app, config, () => store.exportConfig());
+    registerAuditRoutes(app, store);
+    registerAdminAccountRoutes(app, auth, store.adminAccounts);
+  }
   await app.ready();
   return app;
 }
 
-/** The longest path parameter (a device name is at most 50 characters). */
+export { openApiPath };
+
+/** The longest path parameter (a device name is at most 50 characters, a call id a little more). */
 const maxParamLength = 100;
 
 const badUrlHint = 'a "%" must start a percent-encoded UTF-8 byte such as %20 (RFC 3986 §2.1)';

@@ -1,4 +1,6 @@
-export { createAdminServer, type AdminServerOptions } from './http-server.js';
+export { createAdminServer, type AdminServerOptions, type AdminStore } from './http-server.js';
+export { logLevels, type LogLevel, type ServerStatus, type RuntimeControl } from './routes/runtime.js';
+export type { AccountDirectory } from './auth/authenticator.js';
 export type { DeviceView, RegistrationBinding, DeviceDirectoryView } from './device-view.js';
 export { DeviceViewSchema, RegistrationBindingSchema } from './device-view.js';
 export type { HealthSource } from './routes/health.js';

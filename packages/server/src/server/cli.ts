@@ -6,6 +6,8 @@ import { registerCallsCommand } from './commands/calls.js';
 import { registerCdrCommands } from './commands/cdr.js';
 import { registerCtiCommands } from './commands/cti.js';
 import { registerStartCommand } from './commands/start.js';
+import { registerServerCommands } from './commands/status.js';
+import { registerAuditCommand } from './commands/audit.js';
 import { isStrowgerError } from '../core/index.js';
 
 const program = new Command('strowger')
@@ -19,6 +21,8 @@ registerDevicesCommand(program);
 registerCallsCommand(program);
 registerCdrCommands(program);
 registerCtiCommands(program);
+registerServerCommands(program);
+registerAuditCommand(program);
 
 try {
   await program.parseAsync(process.argv);

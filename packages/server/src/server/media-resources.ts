@@ -1,16 +1,8 @@
 import { randomInt } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import {
-  EncodedAudio,
-  FrameClock,
-  LoopPlayer,
-  Mixer,
-  RtpStream,
-  g711PayloadType,
-  readWav,
-  type G711Law,
-} from '../media/index.js';
+import { EncodedAudio, LoopPlayer, Mixer, PacingClock, g711PayloadType, readWav, type G711Law } from '@strowger/media';
+import { RtpStream } from '@strowger/media/node';
 import { readAudio, writeAudio, type AudioFormat } from '../sdp/index.js';
 import type { ConferenceBridge, MediaEndpoint, MediaResources } from '../switch/index.js';
 
@@ -39,7 +31,7 @@ export class ServerMediaResources implements MediaResources {
   readonly #address: string;
   readonly #bind: string;
   readonly #music: EncodedAudio;
-  readonly #clock = new FrameClock();
+  readonly #clock = new PacingClock();
   readonly #open = new Set<ServerEndpoint>();
 
   private constructor(address: string, bind: string, music: EncodedAudio) {
@@ -68,6 +60,7 @@ export class ServerMediaResources implements MediaResources {
       throw new Error(`cannot read the music-on-hold file ${file} (${(error as Error).message}); check the path`);
     }
     const music = new EncodedAudio(readWav(bytes, file));
+    if (music.seconds < 0.02) throw new Error(`the music-on-hold file ${file} holds no audio; give a longer file`);
     // Fail at start, not at the first hold, when the media address is not one of this machine's.
     const bind = options.bind ?? options.address;
     try {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
@@ -32,6 +33,9 @@ import {
   type StoredCallRecord,
 } from '../store/index.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
+import { ensureFirstAdmin } from './first-admin.js';
+import { serverStatus } from './server-status.js';
+import { localApiUrl, writeLocalCredential } from './local-credential.js';
 import { defaultTcpConnectionLimit, openFilesSoftLimit } from './fd-limit.js';
 import { StrowgerMetrics } from './metrics.js';
 import { ServerMediaResources } from './media-resources.js';
@@ -95,6 +99,11 @@ export interface StrowgerOptions {
   sipTcpLimits?: Partial<TcpLimits>;
   /** Challenges (401/407) per source: a burst, then a rate per second. */
   sipChallengeLimit?: { burst: number; perSecond: number };
+  /**
+   * The first admin account's password, used only when no admin account exists yet (the first start);
+   * without it a random one is made and kept in `initialAdminPassword` to be printed once.
+   */
+  adminPassword?: string;
   /** Tuning of the SIP login throttle (thresholds, lock-out lengths, decay); the defaults suit production. */
   sipLoginThrottle?: Partial<
     Pick<LoginThrottleOptions, 'thresholds' | 'firstLockoutMs' | 'maxLockoutMs' | 'decayMs' | 'trustMs'>
@@ -136,6 +145,15 @@ export class Strowger {
   readonly logger: PinoLogger;
   /** What became of the configuration file given at start (for the start banner). */
   readonly startupConfig: StartupConfig;
+  /**
+   * The password made for the first admin account on this start, to be printed once; undefined
+   * when accounts existed already or STROWGER_ADMIN_PASSWORD gave it.
+   */
+  readonly initialAdminPassword: string | undefined;
+  #credential: { remove(): void } | undefined;
+  /** Who waits for a configuration version to be served (see configServed). */
+  readonly #versionWaiters = new Set<{ version: number; done: () => void }>();
+  readonly #clock: Clock;
   #snapshot: ConfigSnapshot;
   readonly #release: () => void;
   readonly #detachRegistrations: () => void;
@@ -157,8 +175,12 @@ export class Strowger {
     release: () => void;
     detachRegistrations: () => void;
     startupConfig: StartupConfig;
+    initialAdminPassword: string | undefined;
+    clock: Clock;
   }) {
+    this.#clock = parts.clock;
     this.startupConfig = parts.startupConfig;
+    this.initialAdminPassword = parts.initialAdminPassword;
     this.store = parts.store;
     this.sip = parts.sip;
     this.engine = parts.engine;
@@ -200,7 +222,11 @@ export class Strowger {
         } else {
           const text = await readConfigFile(options.configFile, 'the configuration file given to --config');
           const doc = parseConfigFile(text, options.configFile);
-          const result = await store.applyConfig(doc, { prune: options.prune === true, source: options.configFile });
+          const result = await store.applyConfig(doc, {
+            prune: options.prune === true,
+            source: options.configFile,
+            actor: `configuration file ${options.configFile} at start`,
+          });
           outcome = result.changed ? 'applied' : 'unchanged';
           logger.info(
             { file: options.configFile, version: result.version, changed: result.changed },
@@ -210,7 +236,14 @@ export class Strowger {
       }
       const snapshot = await store.loadConfig();
       // The metrics and the HTTP routes read parts built after them, so they look them up when called.
-      const late: { sip?: SipService; instance?: Strowger; engine?: Switch; media?: ServerMediaResources } = {};
+      const late: {
+        sip?: SipService;
+        instance?: Strowger;
+        engine?: Switch;
+        media?: ServerMediaResources;
+        cti?: CtiServer;
+        providers?: ProviderService;
+      } = {};
       const metrics = new StrowgerMetrics({
         registeredDevices: () => late.sip?.table.registeredDeviceCount ?? 0,
         bindings: () => late.sip?.table.bindingCount ?? 0,
@@ -336,10 +369,53 @@ export class Strowger {
         offRegistered();
         offUnregistered();
       });
+      const adminLogins = new LoginThrottle({
+        clock,
+        service: 'admin',
+        logger: logger.child({ layer: 'admin' }),
+        observer: {
+          lockedOut: (lockout) => metrics.loginLockedOut(lockout),
+          refused: (scope) => metrics.loginRefused('admin', scope),
+        },
+      });
+      metrics.watchLoginThrottle(adminLogins);
+      const initialAdminPassword = await ensureFirstAdmin(store, options.adminPassword, logger);
+      const localToken = randomBytes(32).toString('base64url');
+      const startedAt = new Date(clock.now());
       const http = await createAdminServer({
-        devices: { listDevices: () => late.instance?.listDevices() ?? [] },
+        registrations: { listDevices: () => late.instance?.listDevices() ?? [] },
+        registrationControl: { unregister: (name) => service.table.removeAll(name, 'unregistered') },
         calls: { listCalls: () => late.engine?.listCalls() ?? [] },
+        callControl: { hangUp: (id) => engine.drop(id) },
         callRecords: { listCallRecords: (query) => store.listCallRecords(query) },
+        ctiSessions: () => ({ sessions: late.cti?.sessionCount ?? 0, providers: late.providers?.providerCount ?? 0 }),
+        store,
+        configFollowed: (version) => late.instance?.configServed(version) ?? Promise.resolve(),
+        auth: { throttle: adminLogins, localToken },
+        clock,
+        version: strowgerVersion,
+        runtime: {
+          status: async () =>
+            serverStatus({
+              version: strowgerVersion,
+              startedAt,
+              now: clock.now(),
+              logLevel: logger.level,
+              storeKind: store.kind,
+              snapshot: late.instance?.snapshot ?? snapshot,
+              devices: late.instance?.listDevices() ?? [],
+              sip: endpointsText(service.endpoints),
+              addresses: late.instance?.listeningAddresses,
+              calls: engine.callCount,
+              ctiSessions: late.cti?.sessionCount ?? 0,
+              ctiProviders: late.providers?.providerCount ?? 0,
+            }),
+          logLevel: () => logger.level,
+          setLogLevel: (level) => {
+            logger.level = level;
+            logger.info({ level }, 'log level changed at run time');
+          },
+        },
         // Indexed once per snapshot, so the explainer follows configuration changes as they commit.
         cti: { configuration: () => CtiConfiguration.fromSnapshot(late.instance?.snapshot ?? snapshot) },
         ctiAsyncApi: ctiAsyncApiDocument,
@@ -376,6 +452,7 @@ export class Strowger {
         ringSize: options.cti?.ringSize ?? 10_000,
       });
       cleanups.unshift(() => providers.close());
+      late.providers = providers;
       const cti = await CtiServer.start({
         host: options.bind,
         port: options.ctiPort ?? 0,
@@ -388,6 +465,7 @@ export class Strowger {
         ...(options.cti?.keepAlive === undefined ? {} : { keepAlive: options.cti.keepAlive }),
       });
       cleanups.unshift(() => cti.close());
+      late.cti = cti;
       const instance = new Strowger({
         store,
         sip: service,
@@ -402,11 +480,21 @@ export class Strowger {
         release: () => lock.release(),
         detachRegistrations: registrations.detach,
         startupConfig: { outcome, version: snapshot.version },
+        initialAdminPassword,
+        clock,
       });
       late.instance = instance;
       const endpoints = await service.listen();
       await http.listen({ host: options.httpBind, port: options.httpPort });
       const address = http.server.address() as AddressInfo;
+      if ('dataDir' in options.store) {
+        const url = localApiUrl(options.httpBind, address.port);
+        instance.#credential = writeLocalCredential(options.store.dataDir, {
+          url,
+          token: localToken,
+          pid: process.pid,
+        });
+      }
       instance.#addresses = {
         sipUdp: endpoints.udp,
         sipTcp: endpoints.tcp,
@@ -435,8 +523,34 @@ export class Strowger {
     return this.#addresses;
   }
 
+  /** The addresses once listening; undefined before (where `addresses` throws). */
+  get listeningAddresses(): StrowgerAddresses | undefined {
+    return this.#addresses;
+  }
+
   get snapshot(): ConfigSnapshot {
     return this.#snapshot;
+  }
+
+  /**
+   * Resolves once this server serves configuration `version` or a later one (the change
+   * notification has been followed), or after 5 s, when the reload's own log line says what failed.
+   */
+  configServed(version: number): Promise<void> {
+    if (this.#snapshot.version >= version || this.#stopping !== undefined) return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiter = {
+        version,
+        done: () => {
+          timer.cancel();
+          this.#versionWaiters.delete(waiter);
+          resolve();
+        },
+      };
+      // A safety net only: a reload takes milliseconds, and one that fails is logged by #reload.
+      const timer = this.#clock.setTimer(5000, waiter.done);
+      this.#versionWaiters.add(waiter);
+    });
   }
 
   /** Live SIP transactions, client and server; after traffic stops they drain as their timers end. */
@@ -471,6 +585,8 @@ export class Strowger {
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
       this.#unsubscribe();
+      this.#credential?.remove();
+      for (const waiter of [...this.#versionWaiters]) waiter.done();
       await this.http.close().catch(() => undefined);
       await this.cti.close().catch(() => undefined);
       this.providers.close();
@@ -498,6 +614,7 @@ export class Strowger {
       this.engine.updateConfig(switchConfigFrom(snapshot));
       this.providers.updateConfiguration(snapshot);
       this.logger.info({ version }, 'configuration reloaded');
+      for (const waiter of [...this.#versionWaiters]) if (waiter.version <= snapshot.version) waiter.done();
     } catch (error) {
       this.logger.error({ err: error, version }, 'could not reload the configuration; still serving the previous one');
     }

@@ -1,6 +1,17 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import { ErrorCode, StrowgerError } from '../core/index.js';
 import type { ConfigDocument } from './config/config-schema.js';
+import {
+  applicationUserDocument,
+  deviceDocument,
+  endUserDocument,
+  huntListDocument,
+  huntPilotDocument,
+  lineDocument,
+  lineGroupDocument,
+  settingsDocument,
+  voicemailProfileDocument,
+} from './config/config-documents.js';
 import { CHANGE_CHANNEL, type Database } from './database.js';
 import * as t from './schema.js';
 import { hashPassword, isPasswordHash, sipHa1, verifyPassword } from './secrets.js';
@@ -35,6 +46,35 @@ export interface ApplyResult {
   applicationUsers: KindCounts;
 }
 
+/** The kinds of configuration object, as the document's top-level keys name them. */
+export type ConfigKind =
+  | 'devices'
+  | 'lines'
+  | 'voicemailProfiles'
+  | 'lineGroups'
+  | 'huntLists'
+  | 'huntPilots'
+  | 'endUsers'
+  | 'applicationUsers';
+
+export interface ApplyOptions {
+  /** Delete what the document does not mention (the document is the whole configuration). */
+  prune?: boolean;
+  /** Names the document in error messages (a file name). */
+  source?: string;
+  /** Validate and count, write nothing. */
+  dryRun?: boolean;
+  /** Objects to delete, by key (name, dn, pattern or userId), checked like the rest. */
+  remove?: Partial<Record<ConfigKind, readonly string[]>>;
+  /**
+   * Called with the configuration as it is inside the transaction, after the lock and before any
+   * change: a throw aborts the apply (optimistic concurrency: "only if it is still as I read it").
+   */
+  precondition?: (current: ConfigSnapshot) => void;
+  /** Who makes the change, for the audit log: an admin account, the command line, a file at start. */
+  actor?: string;
+}
+
 /** JSON with sorted keys, so values compare equal whatever order their keys were built in. */
 function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
@@ -54,15 +94,25 @@ interface Desired {
 }
 
 /** The configuration the document asks for, merged over the current one; problems instead of throwing. */
-async function buildDesired(current: ConfigSnapshot, doc: ConfigDocument, prune: boolean): Promise<Desired> {
+async function buildDesired(
+  current: ConfigSnapshot,
+  doc: ConfigDocument,
+  prune: boolean,
+  remove: ApplyOptions['remove'] = {},
+): Promise<Desired> {
   const problems: string[] = [];
+  // What the document starts from: nothing with --prune, else the current objects less those removed.
+  const base = <T>(kind: ConfigKind, list: T[], key: (item: T) => string): T[] => {
+    if (prune) return [];
+    const removed = new Set(remove[kind] ?? []);
+    return removed.size === 0 ? list : list.filter((item) => !removed.has(key(item)));
+  };
   const realm = doc.settings?.sipRealm ?? current.settings.sipRealm;
   // Absent from the file: kept as it is, unless the file is the whole configuration (--prune).
   const voicemailPilot = doc.settings?.voicemailPilot ?? (prune ? undefined : current.settings.voicemailPilot);
   const conferenceNumber = doc.settings?.conferenceNumber ?? (prune ? undefined : current.settings.conferenceNumber);
-  const keep = <T>(list: T[]): T[] => (prune ? [] : list);
 
-  const lines = new Map(keep(current.lines).map((line) => [line.dn, line]));
+  const lines = new Map(base('lines', current.lines, (l) => l.dn).map((line) => [line.dn, line]));
   for (const [i, line] of (doc.lines ?? []).entries()) {
     const forward = line.forward ?? {};
     const config: LineConfig = {
@@ -89,7 +139,7 @@ async function buildDesired(current: ConfigSnapshot, doc: ConfigDocument, prune:
   }
 
   const currentDevices = new Map(current.devices.map((device) => [device.name, device]));
-  const devices = new Map(keep(current.devices).map((device) => [device.name, device]));
+  const devices = new Map(base('devices', current.devices, (d) => d.name).map((device) => [device.name, device]));
   for (const [i, device] of (doc.devices ?? []).entries()) {
     let sip: DeviceConfig['sip'];
     if (device.sip !== undefined) {
@@ -143,9 +193,11 @@ async function buildDesired(current: ConfigSnapshot, doc: ConfigDocument, prune:
     }
   }
 
-  const hunting = buildHunting(current, doc, prune, lines, devices, problems);
+  const hunting = buildHunting(current, doc, base, lines, devices, problems);
 
-  const voicemailProfiles = new Map(keep(current.voicemailProfiles).map((profile) => [profile.name, profile]));
+  const voicemailProfiles = new Map(
+    base('voicemailProfiles', current.voicemailProfiles, (p) => p.name).map((profile) => [profile.name, profile]),
+  );
   for (const profile of doc.voicemailProfiles ?? []) {
     voicemailProfiles.set(profile.name, { name: profile.name, description: profile.description, pilot: profile.pilot });
   }
@@ -192,7 +244,7 @@ async function buildDesired(current: ConfigSnapshot, doc: ConfigDocument, prune:
   };
 
   const currentEndUsers = new Map(current.endUsers.map((user) => [user.userId, user]));
-  const endUsers = new Map(keep(current.endUsers).map((user) => [user.userId, user]));
+  const endUsers = new Map(base('endUsers', current.endUsers, (u) => u.userId).map((user) => [user.userId, user]));
   for (const [i, user] of (doc.endUsers ?? []).entries()) {
     const previous = currentEndUsers.get(user.userId);
     checkRefs(`endUsers[${i}] (${user.userId})`, user.devices, user.groups);
@@ -218,7 +270,9 @@ async function buildDesired(current: ConfigSnapshot, doc: ConfigDocument, prune:
   }
 
   const currentAppUsers = new Map(current.applicationUsers.map((user) => [user.userId, user]));
-  const applicationUsers = new Map(keep(current.applicationUsers).map((user) => [user.userId, user]));
+  const applicationUsers = new Map(
+    base('applicationUsers', current.applicationUsers, (u) => u.userId).map((user) => [user.userId, user]),
+  );
   for (const [i, user] of (doc.applicationUsers ?? []).entries()) {
     const previous = currentAppUsers.get(user.userId);
     checkRefs(`applicationUsers[${i}] (${user.userId})`, user.devices, user.groups);
@@ -299,13 +353,12 @@ function patternProblem(pattern: string): string | undefined {
 function buildHunting(
   current: ConfigSnapshot,
   doc: ConfigDocument,
-  prune: boolean,
+  base: <T>(kind: ConfigKind, list: T[], key: (item: T) => string) => T[],
   lines: Map<string, LineConfig>,
   devices: Map<string, DeviceConfig>,
   problems: string[],
 ): Pick<ConfigSnapshot, 'lineGroups' | 'huntLists' | 'huntPilots'> {
-  const keep = <T>(list: T[]): T[] => (prune ? [] : list);
-  const lineGroups = new Map(keep(current.lineGroups).map((group) => [group.name, group]));
+  const lineGroups = new Map(base('lineGroups', current.lineGroups, (g) => g.name).map((group) => [group.name, group]));
   for (const group of doc.lineGroups ?? []) {
     lineGroups.set(group.name, {
       name: group.name,
@@ -320,11 +373,13 @@ function buildHunting(
       members: [...group.members],
     });
   }
-  const huntLists = new Map(keep(current.huntLists).map((list) => [list.name, list]));
+  const huntLists = new Map(base('huntLists', current.huntLists, (l) => l.name).map((list) => [list.name, list]));
   for (const list of doc.huntLists ?? []) {
     huntLists.set(list.name, { name: list.name, description: list.description, lineGroups: [...list.lineGroups] });
   }
-  const huntPilots = new Map(keep(current.huntPilots).map((pilot) => [pilot.pattern, pilot]));
+  const huntPilots = new Map(
+    base('huntPilots', current.huntPilots, (p) => p.pattern).map((pilot) => [pilot.pattern, pilot]),
+  );
   for (const pilot of doc.huntPilots ?? []) {
     huntPilots.set(pilot.pattern, {
       pattern: pilot.pattern,
@@ -404,14 +459,15 @@ export async function applyConfig(
   db: Database,
   read: (db: Database) => Promise<ConfigSnapshot>,
   doc: ConfigDocument,
-  options: { prune?: boolean; source?: string; dryRun?: boolean } = {},
+  options: ApplyOptions = {},
 ): Promise<ApplyResult> {
   return db.transaction(async (tx) => {
     const database = tx as unknown as Database;
     // Serialise concurrent appliers so each sees the other's committed result.
     await database.execute(sql`select 1 from ${t.settings} where ${t.settings.id} = 1 for update`);
     const current = await read(database);
-    const { snapshot: desired, problems } = await buildDesired(current, doc, options.prune === true);
+    options.precondition?.(current);
+    const { snapshot: desired, problems } = await buildDesired(current, doc, options.prune === true, options.remove);
     if (problems.length > 0) {
       throw new StrowgerError(
         ErrorCode.ConfigInvalid,
@@ -493,6 +549,17 @@ export async function applyConfig(
     await writeLineGroups(database, lineGroups.upsert);
     await writeHuntLists(database, huntLists.upsert);
     await writeHuntPilots(database, huntPilots.upsert);
+
+    await writeAudit(database, options.actor ?? 'system', current, desired, {
+      devices,
+      lines,
+      voicemailProfiles,
+      lineGroups,
+      huntLists,
+      huntPilots,
+      endUsers,
+      applicationUsers,
+    });
 
     let version = current.version;
     if (changed) {
@@ -631,4 +698,104 @@ async function writeHuntPilots(db: Database, pilots: HuntPilotConfig[]): Promise
     };
     await db.insert(t.huntPilots).values(row).onConflictDoUpdate({ target: t.huntPilots.pattern, set: row });
   }
+}
+
+type AuditRow = typeof t.auditLog.$inferInsert;
+
+/** One audit entry per object created, changed or deleted, in the transaction that changes it; never a secret. */
+async function writeAudit(
+  db: Database,
+  actor: string,
+  current: ConfigSnapshot,
+  desired: ConfigSnapshot,
+  diffs: { [K in ConfigKind]: Diff<ConfigSnapshot[K][number]> },
+): Promise<void> {
+  const rows: AuditRow[] = [];
+  if (canonical(current.settings) !== canonical(desired.settings)) {
+    rows.push({
+      actor,
+      action: 'update',
+      resource: 'settings',
+      key: 'settings',
+      before: settingsDocument(current.settings),
+      after: settingsDocument(desired.settings),
+    });
+  }
+  const hidden = { secrets: false };
+  rows.push(
+    ...auditRows(actor, 'device', current.devices, diffs.devices, {
+      key: (d) => d.name,
+      view: (d) => deviceDocument(d, hidden),
+      secrets: (d) => d.sip?.ha1.sha256 ?? '',
+    }),
+    ...auditRows(actor, 'line', current.lines, diffs.lines, { key: (l) => l.dn, view: lineDocument }),
+    ...auditRows(actor, 'voicemail-profile', current.voicemailProfiles, diffs.voicemailProfiles, {
+      key: (p) => p.name,
+      view: voicemailProfileDocument,
+    }),
+    ...auditRows(actor, 'line-group', current.lineGroups, diffs.lineGroups, {
+      key: (g) => g.name,
+      view: lineGroupDocument,
+    }),
+    ...auditRows(actor, 'hunt-list', current.huntLists, diffs.huntLists, {
+      key: (l) => l.name,
+      view: huntListDocument,
+    }),
+    ...auditRows(actor, 'hunt-pilot', current.huntPilots, diffs.huntPilots, {
+      key: (p) => p.pattern,
+      view: huntPilotDocument,
+    }),
+    ...auditRows(actor, 'end-user', current.endUsers, diffs.endUsers, {
+      key: (u) => u.userId,
+      view: (u) => endUserDocument(u, hidden),
+      secrets: (u) => `${u.passwordHash ?? ''} ${u.pinHash ?? ''}`,
+    }),
+    ...auditRows(actor, 'application-user', current.applicationUsers, diffs.applicationUsers, {
+      key: (u) => u.userId,
+      view: (u) => applicationUserDocument(u, hidden),
+      secrets: (u) => u.passwordHash ?? '',
+    }),
+  );
+  // In chunks: one statement per thousand objects keeps a 10,000-phone apply to a few round trips.
+  for (let i = 0; i < rows.length; i += 1000) await db.insert(t.auditLog).values(rows.slice(i, i + 1000));
+}
+
+/**
+ * The entries of one kind: how it is keyed, how it is shown (as the file shows it, without
+ * secrets), and what its secrets are, so a changed one is noted without being shown.
+ */
+function auditRows<T>(
+  actor: string,
+  resource: string,
+  current: readonly T[],
+  diff: Diff<T>,
+  how: { key: (item: T) => string; view: (item: T) => Record<string, unknown>; secrets?: (item: T) => string },
+): AuditRow[] {
+  const before = new Map(current.map((item) => [how.key(item), item]));
+  const rows: AuditRow[] = [];
+  for (const item of diff.upsert) {
+    const old = before.get(how.key(item));
+    const secretChanged = old !== undefined && how.secrets !== undefined && how.secrets(old) !== how.secrets(item);
+    rows.push({
+      actor,
+      action: old === undefined ? 'create' : 'update',
+      resource,
+      key: how.key(item),
+      before: old === undefined ? null : how.view(old),
+      after: how.view(item),
+      note: secretChanged ? 'secrets changed (password, PIN or SIP credentials)' : null,
+    });
+  }
+  for (const key of diff.remove) {
+    const old = before.get(key);
+    rows.push({
+      actor,
+      action: 'delete',
+      resource,
+      key,
+      before: old === undefined ? null : how.view(old),
+      after: null,
+    });
+  }
+  return rows;
 }

@@ -1,6 +1,15 @@
 export { Store, openStore } from './store.js';
 export type { StoreLocation } from './database.js';
-export type { ApplyResult, KindCounts } from './apply-config.js';
+export type { ApplyOptions, ApplyResult, ConfigKind, KindCounts } from './apply-config.js';
+export {
+  AdminAccounts,
+  tokenDigest,
+  type AdminAccount,
+  type AdminRole,
+  type AdminTokenInfo,
+} from './admin-accounts.js';
+export type { AuditEntry, AuditQuery } from './audit-log.js';
+export * from './config/config-documents.js';
 export type {
   ConfigSnapshot,
   DeviceConfig,
@@ -21,7 +30,32 @@ export type {
 export { parseConfigFile, type ConfigProblem } from './config/parse-config.js';
 export { readConfigFile, decodeConfigBytes, maxConfigFileBytes } from './config/config-file.js';
 export { exportConfigYaml } from './config/export-config.js';
-export { ConfigDocumentSchema, type ConfigDocument } from './config/config-schema.js';
+export {
+  ConfigDocumentSchema,
+  DeviceSchema,
+  LineSchema,
+  VoicemailProfileSchema,
+  LineGroupSchema,
+  HuntListSchema,
+  HuntPilotSchema,
+  EndUserSchema,
+  ApplicationUserSchema,
+  SettingsSchema,
+  DeviceName,
+  DirectoryNumber,
+  ObjectName,
+  UserId,
+  type ConfigDocument,
+  type SettingsDocument,
+  type DeviceDocument,
+  type LineDocument,
+  type VoicemailProfileDocument,
+  type LineGroupDocument,
+  type HuntListDocument,
+  type HuntPilotDocument,
+  type EndUserDocument,
+  type ApplicationUserDocument,
+} from './config/config-schema.js';
 export { hashPassword, verifyPassword, sipHa1 } from './secrets.js';
 export { callRecordsCsv, callRecordCsvColumns, type CallRecordQuery, type StoredCallRecord } from './call-records.js';
 export type { StoredBinding } from './registration-bindings.js';

@@ -305,3 +305,57 @@ export const registrationBindings = pgTable(
     index('registration_bindings_expires_at').on(t.expiresAt),
   ],
 );
+
+/**
+ * Administrators of the HTTP API and the web UI: not telephony users (those sign in over CTI), but
+ * the people who configure the system, each with a role. Passwords are salted scrypt hashes.
+ */
+export const adminAccounts = pgTable(
+  'admin_accounts',
+  {
+    username: text('username').primaryKey(),
+    passwordHash: text('password_hash').notNull(),
+    /** `admin` may change everything; `read-only` may read everything but secrets. */
+    role: text('role').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [check('admin_accounts_role', sql`${t.role} in ('admin', 'read-only')`)],
+);
+
+/**
+ * Bearer tokens for scripts. Only a SHA-256 of each token is kept: a token is 32 random bytes, so a
+ * slow hash adds nothing, and a stolen table grants nothing.
+ */
+export const adminTokens = pgTable('admin_tokens', {
+  id: text('id').primaryKey(),
+  username: text('username')
+    .notNull()
+    .references(() => adminAccounts.username, { onDelete: 'cascade', onUpdate: 'cascade' }),
+  tokenHash: text('token_hash').notNull().unique(),
+  description: text('description').notNull().default(''),
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});
+
+/**
+ * Every change to the configuration and to the admin accounts: who made it, when, to what, and the
+ * object before and after (secrets left out). Appended in the transaction that makes the change.
+ */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    resource: text('resource').notNull(),
+    key: text('key').notNull(),
+    before: jsonb('before').$type<Record<string, unknown>>(),
+    after: jsonb('after').$type<Record<string, unknown>>(),
+    /** What the before and after cannot show, e.g. "password changed". */
+    note: text('note'),
+  },
+  (t) => [
+    index('audit_log_at').on(t.at),
+    check('audit_log_action', sql`${t.action} in ('create', 'update', 'delete')`),
+  ],
+);

@@ -249,6 +249,55 @@ describe.each(backends)('store on $name', (backend) => {
     expect(config.endUsers).toEqual([]);
   });
 
+  it('an apply MUST audit each object it changes with its actor, and a dry run or an unchanged apply nothing', async () => {
+    const before = (await store.listAuditEntries({ offset: 0, limit: 1 })).total;
+    await store.applyConfig({ lines: [{ dn: '1001' }, { dn: '1002' }] }, { actor: 'test' });
+    await store.applyConfig({ lines: [{ dn: '1001' }, { dn: '1002' }] }, { actor: 'test' });
+    await store.applyConfig({ lines: [{ dn: '1003' }] }, { actor: 'test', dryRun: true });
+    await store.applyConfig({ lines: [{ dn: '1002', description: 'Bob' }] }, { actor: 'someone else' });
+    await store.applyConfig({}, { actor: 'remover', remove: { lines: ['1001'] } });
+    const { entries, total } = await store.listAuditEntries({ offset: 0, limit: 10 });
+    expect(total - before).toBe(4);
+    expect(entries.slice(0, 4).map((e) => [e.actor, e.action, e.key])).toEqual([
+      ['remover', 'delete', '1001'],
+      ['someone else', 'update', '1002'],
+      ['test', 'create', '1002'],
+      ['test', 'create', '1001'],
+    ]);
+    expect(entries[1]).toMatchObject({
+      resource: 'line',
+      before: { dn: '1002' },
+      after: { dn: '1002', description: 'Bob' },
+    });
+  });
+
+  it('a precondition that throws MUST leave the configuration as it was', async () => {
+    await store.applyConfig({ lines: [{ dn: '1001' }] });
+    const version = (await store.loadConfig()).version;
+    await expect(
+      store.applyConfig(
+        { lines: [{ dn: '1001', description: 'changed' }] },
+        {
+          precondition: () => {
+            throw new Error('changed since it was read');
+          },
+        },
+      ),
+    ).rejects.toThrow('changed since it was read');
+    const after = await store.loadConfig();
+    expect(after.version).toBe(version);
+    expect(after.lines[0]?.description).toBeUndefined();
+  });
+
+  it('removing an object others still use MUST be refused, naming the user', async () => {
+    await store.applyConfig({
+      lines: [{ dn: '1001' }],
+      devices: [{ name: 'SEP1', type: 'sip-phone', lines: ['1001'], sip: { username: 'u1', password: 'p' } }],
+    });
+    await expect(store.applyConfig({}, { remove: { lines: ['1001'] } })).rejects.toThrow(/device SEP1: line 1001/);
+    expect((await store.loadConfig()).lines.map((l) => l.dn)).toEqual(['1001']);
+  });
+
   it('registration bindings MUST be stored per device, replaced whole, and read back only while unexpired', async () => {
     const now = Date.now();
     // A phone on the server's second network keeps the address it reached across a restart.

@@ -1,11 +1,14 @@
 import type { Logger } from '../core/index.js';
 import { silentLogger, TypedEmitter } from '../core/index.js';
-import { applyConfig, type ApplyResult } from './apply-config.js';
+import { AdminAccounts } from './admin-accounts.js';
+import { applyConfig, type ApplyOptions, type ApplyResult } from './apply-config.js';
+import { listAuditEntries, type AuditEntry, type AuditQuery } from './audit-log.js';
 import { CallRecordWriter, listCallRecords, type CallRecordQuery, type StoredCallRecord } from './call-records.js';
 import type { ConfigDocument } from './config/config-schema.js';
 import { exportConfigYaml } from './config/export-config.js';
 import { openDatabase, type OpenDatabase, type StoreLocation } from './database.js';
 import { readConfig } from './read-config.js';
+import { settings } from './schema.js';
 import { loadRegistrationBindings, RegistrationBindingWriter, type StoredBinding } from './registration-bindings.js';
 import type { ConfigSnapshot } from './snapshot.js';
 
@@ -24,6 +27,8 @@ export class Store {
   readonly callRecords: CallRecordWriter;
   /** SIP registration bindings, written behind the registrar and read back at start. */
   readonly registrations: RegistrationBindingWriter;
+  /** Admin accounts of the HTTP API and their bearer tokens. */
+  readonly adminAccounts: AdminAccounts;
   #lastVersion = -1;
   #closed = false;
 
@@ -32,6 +37,7 @@ export class Store {
     this.#events = new TypedEmitter(logger);
     this.callRecords = new CallRecordWriter(database.db, logger);
     this.registrations = new RegistrationBindingWriter(database.db, logger);
+    this.adminAccounts = new AdminAccounts(database.db);
   }
 
   static async open(location: StoreLocation, deps: { logger?: Logger } = {}): Promise<Store> {
@@ -46,15 +52,18 @@ export class Store {
     return this.#database.kind;
   }
 
+  /** The configuration version alone: one small query, to tell whether a snapshot is still current. */
+  async configVersion(): Promise<number> {
+    const [row] = await this.#database.db.select({ version: settings.configVersion }).from(settings);
+    return row?.version ?? 0;
+  }
+
   loadConfig(): Promise<ConfigSnapshot> {
     return readConfig(this.#database.db);
   }
 
   /** Applies a document in one transaction; see `applyConfig`. `source` names the file in errors. */
-  async applyConfig(
-    doc: ConfigDocument,
-    options: { prune?: boolean; source?: string; dryRun?: boolean } = {},
-  ): Promise<ApplyResult> {
+  async applyConfig(doc: ConfigDocument, options: ApplyOptions = {}): Promise<ApplyResult> {
     const result = await applyConfig(this.#database.db, readConfig, doc, options);
     // The database notification may arrive later; in-process listeners hear of the commit at once.
     if (result.changed && options.dryRun !== true) this.#announce(result.version);
@@ -63,6 +72,11 @@ export class Store {
 
   async exportConfig(): Promise<string> {
     return exportConfigYaml(await this.loadConfig());
+  }
+
+  /** Audit entries of configuration and account changes, newest first. */
+  listAuditEntries(query: AuditQuery): Promise<{ entries: AuditEntry[]; total: number }> {
+    return listAuditEntries(this.#database.db, query);
   }
 
   /** Called with the new version after every committed change, from this process or another. */

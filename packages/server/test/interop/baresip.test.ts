@@ -61,7 +61,7 @@ async function phone(dn: string): Promise<Baresip> {
 }
 
 async function terminalStates(dn: string): Promise<string[]> {
-  const response = await fetch(`${server.httpUrl}/api/v1/calls?dn=${dn}`);
+  const response = await server.fetchApi(`/api/v1/calls?dn=${dn}`);
   const { calls } = (await response.json()) as { calls: CallView[] };
   return calls.flatMap((call) =>
     call.connections

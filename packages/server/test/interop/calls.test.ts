@@ -162,8 +162,7 @@ describe('calls between SIPp phones', () => {
       () => listed.some((c) => c.answeredAt !== undefined),
       4000,
       async () => {
-        listed = ((await (await fetch(`${server.httpUrl}/api/v1/calls?dn=2002`)).json()) as { calls: CallView[] })
-          .calls;
+        listed = ((await (await server.fetchApi(`/api/v1/calls?dn=2002`)).json()) as { calls: CallView[] }).calls;
       },
     );
     expect(listed).toHaveLength(1);
@@ -186,7 +185,7 @@ describe('calls between SIPp phones', () => {
     expect(table).toMatch(/2002\s+to\s+ESTABLISHED\s+SEP000000002002 TALKING/);
     expect((await caller).code).toBe(0);
     expect((await callee.finished).code).toBe(0);
-    const after = (await (await fetch(`${server.httpUrl}/api/v1/calls`)).json()) as { calls: CallView[] };
+    const after = (await (await server.fetchApi(`/api/v1/calls`)).json()) as { calls: CallView[] };
     expect(after.calls).toEqual([]);
   });
 
@@ -198,7 +197,7 @@ describe('calls between SIPp phones', () => {
   });
 
   it('finished calls are stored as call detail records, served as CSV by GET /api/v1/call-records', async () => {
-    const response = await fetch(`${server.httpUrl}/api/v1/call-records?format=csv`);
+    const response = await server.fetchApi(`/api/v1/call-records?format=csv`);
     expect(response.headers.get('content-type')).toMatch(/^text\/csv/);
     const rows = (await response.text()).trim().split('\r\n');
     expect(rows[0]).toBe(callRecordCsvColumns.join(','));
@@ -206,7 +205,7 @@ describe('calls between SIPp phones', () => {
     expect(
       rows.some((row) => /,2001,SEP000000002001,2002,2002,2002,SEP000000002002,.*,normal,16,200,caller,$/.test(row)),
     ).toBe(true);
-    const bad = await fetch(`${server.httpUrl}/api/v1/call-records?since=yesterday`);
+    const bad = await server.fetchApi(`/api/v1/call-records?since=yesterday`);
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { detail: string }).detail).toMatch(/since "yesterday" is not an ISO 8601 time/);
   });
@@ -219,7 +218,7 @@ describe('calls between SIPp phones', () => {
       () => held,
       6000,
       async () => {
-        const { calls } = (await (await fetch(`${server.httpUrl}/api/v1/calls?dn=2001`)).json()) as {
+        const { calls } = (await (await server.fetchApi(`/api/v1/calls?dn=2001`)).json()) as {
           calls: CallView[];
         };
         held = calls[0]?.connections[0]?.terminalConnections[0]?.state === 'HELD';

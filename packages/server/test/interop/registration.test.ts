@@ -16,7 +16,7 @@ afterAll(async () => {
 });
 
 async function device(name: string): Promise<DeviceView> {
-  const response = await fetch(`${server.httpUrl}/api/v1/devices/${name}`);
+  const response = await server.fetchApi(`/api/v1/registrations/${name}`);
   expect(response.status).toBe(200);
   return (await response.json()) as DeviceView;
 }

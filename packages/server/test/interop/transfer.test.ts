@@ -1,6 +1,6 @@
 import { createSocket } from 'node:dgram';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { decodeG711, decodeRtp, encodeG711, encodeRtp, type RtpPacket } from '../../src/media/index.js';
+import { decodeG711, decodeRtp, encodeG711, encodeRtp, type RtpPacket } from '@strowger/media';
 import type { CallRecord } from '../../src/switch/index.js';
 import { expectNoCallLeft, expectNoTransactionLeft, phoneDevices, waitUntil } from '../support/leftovers.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,6 +52,15 @@ async function start(command: string, args: string[], env?: NodeJS.ProcessEnv) {
   return { running, httpUrl: `http://127.0.0.1:${port}`, httpPort: Number(port) };
 }
 
+/** fetch() on the running server's API with the credential it keeps in its data directory for the command line. */
+function fetchLocal(httpUrl: string, path: string): Promise<Response> {
+  const file = join(dataDir, 'admin-api.json');
+  // Readable by its owner only: whoever may read the data directory may already do anything to it.
+  expect(statSync(file).mode & 0o777).toBe(0o600);
+  const { token } = JSON.parse(readFileSync(file, 'utf8')) as { token: string };
+  return fetch(`${httpUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
+}
+
 /** SIGTERM to the process a person started; everything it started must be gone, and the port free. */
 async function stopWithSigterm(httpPort: number) {
   const command = running!;
@@ -68,8 +77,13 @@ describe('stopping every documented way of running the server', { timeout: 150_0
   it('node dist/server/cli.js start --demo MUST apply the demo to a new data directory and stop on SIGTERM', async () => {
     const { running: server, httpPort } = await start(process.execPath, [cli, 'start', '--demo', ...serverFlags]);
     expect(server.output()).toContain('Demo configuration applied to this new data directory');
+    // No default password: the first start makes one and shows it once.
+    expect(server.output()).toMatch(
+      /the admin account "admin" was created with this password, shown only now:\n {2}\S{20,}/,
+    );
     await stopWithSigterm(httpPort);
     expect(server.output()).toContain('Strowger stopped');
+    expect(() => statSync(join(dataDir, 'admin-api.json'))).toThrow();
   });
 
   it('npx strowger start --demo MUST keep the changes made since and stop, with its shell, on SIGTERM', async () => {
@@ -81,7 +95,7 @@ describe('stopping every documented way of running the server', { timeout: 150_0
     execFileSync(process.execPath, [cli, 'config', 'apply', change, '--data', dataDir], { env: plainEnv() });
     const { running: server, httpUrl, httpPort } = await start('npx', ['strowger', 'start', '--demo', ...serverFlags]);
     expect(server.output()).toContain('Demo configuration not applied: this data directory is already configured');
-    const device = (await (await fetch(`${httpUrl}/api/v1/devices/SEP000000001001`)).json()) as {
+    const device = (await (await fetchLocal(httpUrl, '/api/v1/devices/SEP000000001001')).json()) as {
       description?: string;
     };
     expect(device.description).toBe('Changed by the admin');
@@ -101,7 +115,7 @@ describe('stopping every documented way of running the server', { timeout: 150_0
       [cli, 'start', ...serverFlags],
       plainEnv({ STROWGER_CONFIG: extra }),
     );
-    expect((await fetch(`${httpUrl}/api/v1/devices/CTIRP_EXTRA`)).status).toBe(200);
+    expect((await fetchLocal(httpUrl, '/api/v1/devices/CTIRP_EXTRA')).status).toBe(200);
     await stopWithSigterm(httpPort);
   });
 });

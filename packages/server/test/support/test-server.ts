@@ -15,10 +15,19 @@ import {
 } from '../../src/sip/index.js';
 import type { CallRecordSink } from '../../src/switch/index.js';
 
+/** The first admin account's password on every test server (STROWGER_ADMIN_PASSWORD does this for a real one). */
+export const testAdminPassword = 'test-admin-password';
+/** HTTP Basic credentials of the test servers' admin account. */
+export const testAdminAuthorization = `Basic ${Buffer.from(`admin:${testAdminPassword}`).toString('base64')}`;
+
 export interface TestServer {
   strowger: Strowger;
   sipPort: number;
   httpUrl: string;
+  /** The embedded database's data directory: commands given it as --data talk to this server. */
+  dataDir: string;
+  /** fetch() on the admin API, signed in as the admin account. */
+  fetchApi(path: string, init?: RequestInit): Promise<Response>;
   stop(): Promise<void>;
 }
 
@@ -78,6 +87,7 @@ export async function startTestServer(
     httpBind: '127.0.0.1',
     httpPort: 0,
     digestAlgorithms: options.digestAlgorithms ?? ['MD5', 'SHA-256'],
+    adminPassword: testAdminPassword,
     logger: options.logger ?? pino({ level: process.env.STROWGER_TEST_LOG ?? 'silent' }),
     ...(trace === undefined ? {} : { sipObserver: trace }),
     ...(options.callRecords === undefined ? {} : { callRecords: options.callRecords }),
@@ -85,10 +95,17 @@ export async function startTestServer(
     ...(options.cti === undefined ? {} : { cti: options.cti }),
     ...options.sip,
   });
+  const httpUrl = `http://127.0.0.1:${strowger.addresses.http.port}`;
   return {
     strowger,
     sipPort: strowger.addresses.sipUdp.port,
-    httpUrl: `http://127.0.0.1:${strowger.addresses.http.port}`,
+    httpUrl,
+    dataDir: join(dataDir, 'data'),
+    fetchApi: (path, init = {}) =>
+      fetch(`${httpUrl}${path}`, {
+        ...init,
+        headers: { ...(init.headers as Record<string, string> | undefined), authorization: testAdminAuthorization },
+      }),
     async stop() {
       await strowger.stop();
       if (options.dataDir === undefined) await rm(dataDir, { recursive: true, force: true });

@@ -1,5 +1,4 @@
-import type { FastifyInstance } from 'fastify';
-import { Type, type Static } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import { ErrorCode, StrowgerError } from '../../core/index.js';
 import { explainDevice, explainLine, explainUser, findCtiUser, type CtiConfiguration } from '../../cti/index.js';
 import {
@@ -8,6 +7,7 @@ import {
   accessExplanationFrom,
   userAccessReportFrom,
 } from '../cti-explain-view.js';
+import { problemResponses, type AdminApp } from './config-objects.js';
 
 /** What the explainer reads: the configuration as the CTI layer indexes it, and live acquisitions. */
 export interface CtiExplainSource {
@@ -40,12 +40,11 @@ const ExplainQuerySchema = Type.Object(
   { additionalProperties: false },
 );
 
-type ExplainQuery = Static<typeof ExplainQuerySchema>;
-
 const explainRouteSchema = {
   summary: 'Explain CTI access: one user and one device or line, or one user in full',
+  tags: ['CTI'],
   querystring: ExplainQuerySchema,
-  response: { 200: Type.Union([AccessExplanationSchema, UserAccessReportSchema]) },
+  response: { 200: Type.Union([AccessExplanationSchema, UserAccessReportSchema]), ...problemResponses },
 };
 
 /**
@@ -53,8 +52,8 @@ const explainRouteSchema = {
  * and control it, and every rule that decided; with the user alone, which of its CTI settings are
  * needed and which could go.
  */
-export function registerCtiExplainRoute(app: FastifyInstance, source: CtiExplainSource): void {
-  app.get<{ Querystring: ExplainQuery }>('/api/v1/cti/explain', { schema: explainRouteSchema }, async (request) => {
+export function registerCtiExplainRoute(app: AdminApp, source: CtiExplainSource): void {
+  app.get('/api/v1/cti/explain', { schema: explainRouteSchema }, async (request) => {
     const query = request.query;
     const configuration = source.configuration();
     const user = findCtiUser(configuration, query.user, query.kind);

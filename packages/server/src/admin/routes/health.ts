@@ -1,5 +1,5 @@
-import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
+import type { AdminApp } from './config-objects.js';
 
 export interface HealthSource {
   /** Each component's readiness; the process is healthy when every one is. */
@@ -8,11 +8,15 @@ export interface HealthSource {
 
 const ComponentSchema = Type.Object({ ok: Type.Boolean(), detail: Type.Optional(Type.String()) });
 
-export function registerHealthRoute(app: FastifyInstance, health: HealthSource): void {
+/** GET /healthz: public, so a supervisor's probe needs no credentials; it says nothing but readiness. */
+export function registerHealthRoute(app: AdminApp, health: HealthSource): void {
   app.get(
     '/healthz',
     {
+      config: { access: 'public' },
       schema: {
+        summary: 'Readiness of each component: 200 when all are ready, 503 when one is not',
+        tags: ['Server'],
         response: {
           200: Type.Object({ status: Type.Literal('ok'), components: Type.Record(Type.String(), ComponentSchema) }),
           503: Type.Object({
@@ -25,7 +29,9 @@ export function registerHealthRoute(app: FastifyInstance, health: HealthSource):
     async (_request, reply) => {
       const components = health.check();
       const ok = Object.values(components).every((component) => component.ok);
-      return reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', components });
+      return ok
+        ? reply.status(200).send({ status: 'ok' as const, components })
+        : reply.status(503).send({ status: 'unavailable' as const, components });
     },
   );
 }

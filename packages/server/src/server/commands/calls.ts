@@ -1,33 +1,51 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CallView } from '../../admin/index.js';
-import { getFromServer, serverUrlOption } from './server-api.js';
+import { addServerOptions, findServer, requireServer, type ServerTarget } from './server-api.js';
 
-interface CallsOptions {
-  url: string;
+interface CallsOptions extends ServerTarget {
   json?: boolean;
   device?: string;
   dn?: string;
 }
 
-/** `strowger calls`: the live calls of a running server, each party with its JTAPI states. */
+/**
+ * `strowger calls`: the live calls of the running server, each party with its JTAPI states (none
+ * when no server runs). `strowger calls hangup ID`: end one for every party.
+ */
 export function registerCallsCommand(program: Command): void {
-  program
-    .command('calls')
-    .description('list live calls with their connections and states (asks the running server)')
-    .addOption(serverUrlOption())
-    .option('--device <name>', 'only calls on this device')
-    .option('--dn <number>', 'only calls on this directory number')
-    .option('--json', 'print JSON instead of a table')
-    .action(async (options: CallsOptions) => {
-      const calls = await fetchCalls(options);
-      console.log(options.json === true ? JSON.stringify(calls, null, 2) : formatCallTable(calls, Date.now()));
+  const calls = addServerOptions(
+    program
+      .command('calls')
+      .description('list live calls with their connections and states')
+      .option('--device <name>', 'only calls on this device')
+      .option('--dn <number>', 'only calls on this directory number')
+      .option('--json', 'print JSON instead of a table'),
+  ).action(async (options: CallsOptions) => {
+    const list = await fetchCalls(options);
+    console.log(options.json === true ? JSON.stringify(list, null, 2) : formatCallTable(list, Date.now()));
+  });
+
+  // The subcommand takes the server options of `calls` itself (strowger calls hangup ID --data DIR).
+  calls
+    .command('hangup')
+    .description('hang up a live call for every party')
+    .argument('<id>', 'the call id')
+    .action(async (id: string) => {
+      const server = requireServer(calls.opts<ServerTarget>(), 'hanging up a call');
+      await server.call('DELETE', `/api/v1/calls/${encodeURIComponent(id)}`);
+      console.log(`call ${id} hung up`);
     });
 }
 
 async function fetchCalls(options: CallsOptions): Promise<CallView[]> {
-  const body = await getFromServer<{ calls: CallView[] }>(options.url, '/api/v1/calls', {
-    device: options.device,
-    dn: options.dn,
+  const server = findServer(options);
+  if (server === undefined) {
+    console.error(`no Strowger server runs on ${resolve(options.data)}, so no call is in progress`);
+    return [];
+  }
+  const body = await server.json<{ calls: CallView[] }>('GET', '/api/v1/calls', {
+    query: { device: options.device, dn: options.dn },
   });
   return body.calls;
 }

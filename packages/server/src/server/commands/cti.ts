@@ -1,9 +1,8 @@
 import { Option, type Command } from 'commander';
 import type { AccessExplanation, UserAccessReportView } from '../../admin/index.js';
-import { getFromServer, serverUrlOption } from './server-api.js';
+import { addServerOptions, requireServer, type ServerTarget } from './server-api.js';
 
-interface ExplainOptions {
-  url: string;
+interface ExplainOptions extends ServerTarget {
   user: string;
   kind?: string;
   device?: string;
@@ -15,12 +14,10 @@ interface ExplainOptions {
 /** `strowger cti explain`: the access explainer of a running server, as a table or as its JSON. */
 export function registerCtiCommands(program: Command): void {
   const cti = program.command('cti').description('CTI access: who may observe and control what');
-  cti
-    .command('explain')
+  addServerOptions(cti.command('explain'))
     .description(
       'explain CTI access: for one user and one device or line, may it observe and control it and which rules decided; for one user, which of its CTI settings are needed (asks the running server)',
     )
-    .addOption(serverUrlOption())
     .requiredOption('--user <id>', 'the end user or application user')
     .addOption(
       new Option('--kind <kind>', 'which user, when an end user and an application user share the id').choices([
@@ -33,12 +30,15 @@ export function registerCtiCommands(program: Command): void {
     .option('--acquired <names>', 'comma-separated devices to treat as acquired by name (createTerminal)')
     .option('--json', 'print the JSON answer instead of a table')
     .action(async (options: ExplainOptions) => {
-      const answer = await getFromServer<AccessExplanation | UserAccessReportView>(options.url, '/api/v1/cti/explain', {
-        user: options.user,
-        kind: options.kind,
-        device: options.device,
-        line: options.line,
-        acquired: options.acquired,
+      const server = requireServer(options, 'the access explainer');
+      const answer = await server.json<AccessExplanation | UserAccessReportView>('GET', '/api/v1/cti/explain', {
+        query: {
+          user: options.user,
+          kind: options.kind,
+          device: options.device,
+          line: options.line,
+          acquired: options.acquired,
+        },
       });
       if (options.json === true) console.log(JSON.stringify(answer, null, 2));
       else console.log('rules' in answer ? formatAccessExplanation(answer) : formatUserAccessReport(answer));

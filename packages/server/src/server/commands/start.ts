@@ -90,7 +90,10 @@ export function registerStartCommand(program: Command): void {
           .argParser(portOption('--http-port')),
       )
       .addOption(
-        new Option('--http-bind <address>', 'address for HTTP to listen on (keep it private until the API has logins)')
+        new Option(
+          '--http-bind <address>',
+          'address for HTTP to listen on (the admin API, the reference page, /metrics)',
+        )
           .env('STROWGER_HTTP_BIND')
           .default('127.0.0.1'),
       )
@@ -101,9 +104,10 @@ export function registerStartCommand(program: Command): void {
           .argParser(parseDigestAlgorithms),
       )
       .addOption(
-        new Option('--music-on-hold <file>', 'WAV file (8 kHz mono, PCM or G.711) played to held parties, looped').env(
-          'STROWGER_MUSIC_ON_HOLD',
-        ),
+        new Option(
+          '--music-on-hold <file>',
+          'WAV file (PCM or G.711, converted to 8 kHz mono) played to held parties, looped',
+        ).env('STROWGER_MUSIC_ON_HOLD'),
       )
       .addOption(
         new Option(
@@ -184,6 +188,10 @@ export function registerStartCommand(program: Command): void {
           ? {}
           : { messageDeadlineMs: options.sipTcpMessageTimeout * 1000 }),
       },
+      // Read from the environment only: a password in a flag would show in every process listing.
+      ...(process.env.STROWGER_ADMIN_PASSWORD === undefined
+        ? {}
+        : { adminPassword: process.env.STROWGER_ADMIN_PASSWORD }),
       logger,
     });
     running.strowger = strowger;
@@ -219,7 +227,7 @@ function printBanner(strowger: Strowger, options: StartOptions, demo: boolean): 
     '',
     `Strowger is running (${describeStore(options)})`,
     `  SIP   udp ${sipUdp.address}:${sipUdp.port}   tcp ${sipTcp.address}:${sipTcp.port}   realm "${strowger.sip.realm}"`,
-    `  HTTP  http://${http.address}:${http.port}   (/healthz, /metrics, /api/v1/devices, /api/v1/calls, /api/v1/call-records)`,
+    `  HTTP  http://${http.address}:${http.port}   (admin API /api/v1, reference /api/v1/docs, /healthz, /metrics)`,
     `  CTI   ${cti.protocol}://${cti.address}:${cti.port}   (protocol reference: /api/v1/cti/asyncapi.json)`,
   ];
   const { outcome, version } = strowger.startupConfig;
@@ -251,6 +259,15 @@ function printBanner(strowger: Strowger, options: StartOptions, demo: boolean): 
       ...(doc.applicationUsers ?? []).map((user) => `${user.userId} / ${user.password ?? '(none)'} (application user)`),
     ];
     lines.push('', `Demo users: ${users.join(', ')}`);
+  }
+  if (strowger.initialAdminPassword !== undefined) {
+    lines.push(
+      '',
+      'First start: the admin account "admin" was created with this password, shown only now:',
+      `  ${strowger.initialAdminPassword}`,
+      'Sign in with it (curl -u admin:PASSWORD), then change it: PUT /api/v1/auth/password.',
+      'Lost it? "strowger admin reset-password admin" on this machine makes a new one.',
+    );
   }
   lines.push('', 'Stop with Ctrl-C.', '');
   console.log(lines.join('\n'));

@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import { Option, type Command } from 'commander';
 import { openStore } from '../../store/index.js';
 import { acquireDataDirLock } from '../data-dir-lock.js';
@@ -54,4 +55,15 @@ export async function withStore<T>(
   } finally {
     lock.release();
   }
+}
+
+/** Who the audit log names for a change made on the database directly from this machine. */
+export function commandLineActor(): string {
+  let user = 'unknown user';
+  try {
+    user = userInfo().username;
+  } catch {
+    // No passwd entry (a container's arbitrary uid): the change is still recorded, without a name.
+  }
+  return `command line (${user})`;
 }

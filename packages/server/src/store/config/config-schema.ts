@@ -175,18 +175,18 @@ export const ApplicationUserSchema = Type.Object(
   strict,
 );
 
+export const SettingsSchema = Type.Object(
+  {
+    sipRealm: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,100}$' })),
+    voicemailPilot: Type.Optional(DirectoryNumber),
+    conferenceNumber: Type.Optional(DirectoryNumber),
+  },
+  strict,
+);
+
 export const ConfigDocumentSchema = Type.Object(
   {
-    settings: Type.Optional(
-      Type.Object(
-        {
-          sipRealm: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,100}$' })),
-          voicemailPilot: Type.Optional(DirectoryNumber),
-          conferenceNumber: Type.Optional(DirectoryNumber),
-        },
-        strict,
-      ),
-    ),
+    settings: Type.Optional(SettingsSchema),
     devices: Type.Optional(Type.Array(DeviceSchema)),
     lines: Type.Optional(Type.Array(LineSchema)),
     voicemailProfiles: Type.Optional(Type.Array(VoicemailProfileSchema)),
@@ -200,6 +200,8 @@ export const ConfigDocumentSchema = Type.Object(
 );
 
 export type ConfigDocument = Static<typeof ConfigDocumentSchema>;
+export type SettingsDocument = Static<typeof SettingsSchema>;
+export type VoicemailProfileDocument = Static<typeof VoicemailProfileSchema>;
 export type DeviceDocument = Static<typeof DeviceSchema>;
 export type LineDocument = Static<typeof LineSchema>;
 export type LineGroupDocument = Static<typeof LineGroupSchema>;

@@ -1,13 +1,12 @@
-import type { FrameClock } from './frame-clock.js';
-import { samplesPerFrame } from './frame-clock.js';
 import { decodeG711, encodeG711, g711Silence, type G711Law } from './g711.js';
-import type { RtpStream } from './rtp-stream.js';
+import { samplesPerFrame, type PacingClock } from './pacing-clock.js';
+import type { RtpEndpoint } from './rtp-endpoint.js';
 
 /** Frames a party may run ahead of the mixer before the oldest are dropped (60 ms of jitter). */
 const maxQueued = 3;
 
 interface Party {
-  readonly stream: RtpStream;
+  readonly stream: RtpEndpoint;
   readonly law: G711Law;
   readonly queue: Int16Array[];
   /** This tick's frame from the party (silence when it sent none). */
@@ -20,17 +19,19 @@ interface Party {
  * own law. A party that sends nothing contributes silence.
  */
 export class Mixer {
-  readonly #parties = new Map<RtpStream, Party>();
+  readonly #parties = new Map<RtpEndpoint, Party>();
   readonly #unsubscribe: () => void;
   readonly #sum = new Int32Array(samplesPerFrame);
   readonly #out = new Int16Array(samplesPerFrame);
 
-  constructor(clock: FrameClock) {
-    this.#unsubscribe = clock.subscribe(() => this.#tick());
+  #lastFrame = -1;
+
+  constructor(clock: PacingClock) {
+    this.#unsubscribe = clock.subscribe((frame) => this.#tick(frame));
   }
 
   /** Adds a party, whose audio is sent back in `law`. */
-  add(stream: RtpStream, law: G711Law): void {
+  add(stream: RtpEndpoint, law: G711Law): void {
     const party: Party = { stream, law, queue: [], current: new Int16Array(samplesPerFrame) };
     stream.onPacket = (packet) => {
       const law = packet.payloadType === 0 ? 'pcmu' : packet.payloadType === 8 ? 'pcma' : undefined;
@@ -41,7 +42,7 @@ export class Mixer {
     this.#parties.set(stream, party);
   }
 
-  remove(stream: RtpStream): void {
+  remove(stream: RtpEndpoint): void {
     stream.onPacket = undefined;
     this.#parties.delete(stream);
   }
@@ -55,7 +56,11 @@ export class Mixer {
     for (const stream of [...this.#parties.keys()]) this.remove(stream);
   }
 
-  #tick(): void {
+  #tick(frame: number): void {
+    // Frames the clock skipped after a stall leave a gap in every party's media time.
+    const skipped = frame - this.#lastFrame - 1;
+    this.#lastFrame = frame;
+    if (skipped > 0) for (const party of this.#parties.values()) party.stream.skip(skipped * samplesPerFrame);
     const sum = this.#sum;
     sum.fill(0);
     for (const party of this.#parties.values()) {

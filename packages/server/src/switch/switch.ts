@@ -21,7 +21,13 @@ import { PartyControl } from './operations/party-control.js';
 import { RuntimeForwarding, type LineForwarding } from './operations/forwarding.js';
 import { DtmfGeneration, reportDtmf } from './operations/dtmf.js';
 import { MessageWaiting } from './operations/message-waiting.js';
-import { terminalConnectionOf, type ConnectionRef, type TerminalConnectionRef } from './operations/call-refs.js';
+import { pickupTarget } from './operations/pickup.js';
+import {
+  controllerLegs,
+  terminalConnectionOf,
+  type ConnectionRef,
+  type TerminalConnectionRef,
+} from './operations/call-refs.js';
 import {
   releaseCauses,
   type CallRecordSink,
@@ -616,53 +622,26 @@ export class Switch {
    * and the other call's party joins this call (see CallMerging.transferCalls).
    */
   transferCall(callId: string, otherCallId: string, controller?: string): void {
-    const { held, consult } = this.#controllerLegs(callId, otherCallId, controller, 'transferred');
+    const { held, consult } = controllerLegs(
+      { calls: this.#calls, legs: this.#legs },
+      callId,
+      otherCallId,
+      controller,
+      'transferred',
+    );
     this.#merging.transferCalls(held, consult);
   }
 
   /** CallControlCall.conference(Call) by request: the two calls of one controller become one conference. */
   conferenceCalls(callId: string, otherCallId: string, controller?: string): Promise<void> {
-    const { held, consult } = this.#controllerLegs(callId, otherCallId, controller, 'conferenced');
-    return this.#merging.conference(held, consult);
-  }
-
-  /**
-   * The legs of the terminal that is in both calls, connected (TALKING or HELD): JTAPI's transfer and
-   * conference controller. `controller` names the terminal when more than one would do.
-   */
-  #controllerLegs(
-    callId: string,
-    otherCallId: string,
-    controller: string | undefined,
-    what: string,
-  ): { held: LegId; consult: LegId } {
-    const legsIn = (id: string): Map<string, LegId> => {
-      const context = this.#calls.get(id);
-      if (context === undefined) throw new StrowgerError(ErrorCode.NotFound, `call ${id} is not in progress`);
-      const found = new Map<string, LegId>();
-      for (const connection of context.call.connections)
-        for (const tc of connection.terminalConnections)
-          if ((tc.state === 'TALKING' || tc.state === 'HELD') && this.#legs.get(tc.leg)?.terminalConnection === tc)
-            found.set(tc.terminal, tc.leg);
-      return found;
-    };
-    if (callId === otherCallId) {
-      throw new StrowgerError(ErrorCode.InvalidArgument, `a call cannot be ${what} with itself; name the other call`);
-    }
-    const first = legsIn(callId);
-    const second = legsIn(otherCallId);
-    const common = [...first.keys()].filter(
-      (terminal) => second.has(terminal) && (controller ?? terminal) === terminal,
+    const { held, consult } = controllerLegs(
+      { calls: this.#calls, legs: this.#legs },
+      callId,
+      otherCallId,
+      controller,
+      'conferenced',
     );
-    const terminal = common[0];
-    if (terminal === undefined) {
-      throw new StrowgerError(
-        ErrorCode.InvalidState,
-        `no terminal${controller === undefined ? '' : ` named ${controller}`} is connected in both call ${callId} and call ${otherCallId}, so they cannot be ${what} together`,
-        { details: { ciscoError: what === 'transferred' ? 'TRANSFERFAILED' : 'CONFERENCE_FAILED' } },
-      );
-    }
-    return { held: first.get(terminal) as LegId, consult: second.get(terminal) as LegId };
+    return this.#merging.conference(held, consult);
   }
 
   /**
@@ -719,30 +698,10 @@ export class Switch {
    * cause CALL_PICKUP), and the device is called, asked to answer by itself. Returns the call's id.
    */
   pickup(request: { device: string; line: string; pickupAddress: string }): string {
-    const device = this.#directory.devices.get(request.device);
-    const line = this.#directory.lines.get(request.line);
-    if (device === undefined || line === undefined || !device.lines.includes(request.line)) {
-      throw new StrowgerError(ErrorCode.NotFound, `device ${request.device} has no line ${request.line}`);
-    }
-    const context = [...this.#calls.values()].find(
-      (candidate) =>
-        !candidate.ended &&
-        candidate.offered.some((connection) => connection.address === request.pickupAddress && connection.isLive),
+    const { context, device, line } = pickupTarget(
+      { calls: this.#calls, legs: this.#legs, directory: this.#directory, inService: (d) => this.#inService(d) },
+      request,
     );
-    if (context === undefined) {
-      throw new StrowgerError(
-        ErrorCode.InvalidState,
-        `no call is ringing at ${request.pickupAddress} now; there is nothing to pick up`,
-      );
-    }
-    if (context.origin.terminal === device.name) {
-      throw new StrowgerError(ErrorCode.InvalidArgument, `${device.name} made this call; it cannot pick it up`);
-    }
-    if (!this.#inService(device)) {
-      throw new StrowgerError(ErrorCode.ResourceUnavailable, `${device.name} is out of service (not registered)`, {
-        details: { ciscoError: 'DEVICE_OUT_OF_SERVICE' },
-      });
-    }
     this.#routing.pickUp(context, line, device);
     this.#flush();
     return context.call.id;

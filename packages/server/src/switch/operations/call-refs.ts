@@ -79,3 +79,41 @@ export function invalidState(message: string, ciscoError?: string): StrowgerErro
     ciscoError === undefined ? undefined : { details: { ciscoError } },
   );
 }
+
+/**
+ * The legs of the terminal that is in both calls, connected (TALKING or HELD): JTAPI's transfer and
+ * conference controller. `controller` names the terminal when more than one would do.
+ */
+export function controllerLegs(
+  lookup: CallLookup,
+  callId: string,
+  otherCallId: string,
+  controller: string | undefined,
+  what: string,
+): { held: LegId; consult: LegId } {
+  const legsIn = (id: string): Map<string, LegId> => {
+    const context = lookup.calls.get(id);
+    if (context === undefined) throw new StrowgerError(ErrorCode.NotFound, `call ${id} is not in progress`);
+    const found = new Map<string, LegId>();
+    for (const connection of context.call.connections)
+      for (const tc of connection.terminalConnections)
+        if ((tc.state === 'TALKING' || tc.state === 'HELD') && lookup.legs.get(tc.leg)?.terminalConnection === tc)
+          found.set(tc.terminal, tc.leg);
+    return found;
+  };
+  if (callId === otherCallId) {
+    throw new StrowgerError(ErrorCode.InvalidArgument, `a call cannot be ${what} with itself; name the other call`);
+  }
+  const first = legsIn(callId);
+  const second = legsIn(otherCallId);
+  const common = [...first.keys()].filter((terminal) => second.has(terminal) && (controller ?? terminal) === terminal);
+  const terminal = common[0];
+  if (terminal === undefined) {
+    throw new StrowgerError(
+      ErrorCode.InvalidState,
+      `no terminal${controller === undefined ? '' : ` named ${controller}`} is connected in both call ${callId} and call ${otherCallId}, so they cannot be ${what} together`,
+      { details: { ciscoError: what === 'transferred' ? 'TRANSFERFAILED' : 'CONFERENCE_FAILED' } },
+    );
+  }
+  return { held: first.get(terminal) as LegId, consult: second.get(terminal) as LegId };
+}

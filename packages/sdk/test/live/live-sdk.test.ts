@@ -76,7 +76,7 @@ describe('the SDK against a live server', () => {
     await waitUntil(() => p.getTerminal('SEP000000006001').inService && p.getTerminal('SEP000000006002').inService);
     expect(p.getAddress('6002').inService).toBe(true);
     // The administrator sees the application: who opened it, from where, and how much it reaches.
-    const view = await (await live.server.fetchApi('/api/v1/cti/sessions')).json();
+    const view = (await (await live.server.fetchApi('/api/v1/cti/sessions')).json()) as { items: unknown[] };
     expect(view).toMatchObject({ sessions: 1, providers: 1 });
     expect(view.items).toEqual([
       expect.objectContaining({

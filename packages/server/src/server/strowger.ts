@@ -388,7 +388,11 @@ export class Strowger {
         calls: { listCalls: () => late.engine?.listCalls() ?? [] },
         callControl: { hangUp: (id) => engine.drop(id) },
         callRecords: { listCallRecords: (query) => store.listCallRecords(query) },
-        ctiSessions: () => ({ sessions: late.cti?.sessionCount ?? 0, providers: late.providers?.providerCount ?? 0 }),
+        ctiSessions: () => ({
+          sessions: late.cti?.sessionCount ?? 0,
+          providers: late.providers?.providerCount ?? 0,
+          items: (late.providers?.list() ?? []).map((p) => ({ ...p, openedAt: new Date(p.openedAt).toISOString() })),
+        }),
         store,
         configFollowed: (version) => late.instance?.configServed(version) ?? Promise.resolve(),
         auth: { throttle: adminLogins, localToken },

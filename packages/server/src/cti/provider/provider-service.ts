@@ -55,6 +55,26 @@ export interface ProviderHolder extends ProviderSink {
   forget(providerId: string): void;
 }
 
+/** One open provider, for the admin API's live view. */
+export interface OpenProviderSummary {
+  providerId: string;
+  userId: string;
+  userKind: CtiUser['kind'];
+  appInfo: string | null;
+  source: string;
+  /** Engine time (ms since the epoch). */
+  openedAt: number;
+  /** False while the provider waits for its application to reconnect and resume. */
+  connected: boolean;
+  terminals: number;
+  restrictedTerminals: number;
+  addresses: number;
+  restrictedAddresses: number;
+  observers: number;
+  /** The last event sequence number. */
+  seq: number;
+}
+
 export interface ProviderServiceOptions {
   clock: Clock;
   logger: Logger;
@@ -115,6 +135,29 @@ export class ProviderService {
     return this.#providers.size;
   }
 
+  /** Every open provider as an administrator sees it: who, from where, how much it reaches. */
+  list(): OpenProviderSummary[] {
+    return [...this.#providers.values()].map((provider) => {
+      const terminals = [...provider.view.terminals.values()];
+      const addresses = [...provider.view.addresses.values()];
+      return {
+        providerId: provider.id,
+        userId: provider.user.userId,
+        userKind: provider.user.kind,
+        appInfo: provider.appInfo ?? null,
+        source: provider.source,
+        openedAt: provider.openedAt,
+        connected: this.#holders.has(provider.id),
+        terminals: terminals.length,
+        restrictedTerminals: terminals.filter((t) => t.restricted).length,
+        addresses: addresses.length,
+        restrictedAddresses: addresses.filter((a) => a.restricted).length,
+        observers: provider.observers.size,
+        seq: provider.seq,
+      };
+    });
+  }
+
   /**
    * provider.open: the password checked against the stored salted hash (failures slowed per source
    * and per user), "Standard CTI Enabled" required, then a new provider with its domain — or, with
@@ -159,6 +202,9 @@ export class ProviderService {
       user,
       view: buildDomainView(domain, user, (name) => this.#inService(name)),
       ringSize: this.#options.ringSize,
+      appInfo: params.appInfo,
+      source: context.source,
+      openedAt: this.#options.clock.now(),
     });
     this.#providers.set(provider.id, provider);
     this.#hold(provider, context.holder);

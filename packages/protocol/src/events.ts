@@ -9,6 +9,7 @@ import {
   ConnectionStateName,
   DeviceName,
   DirectoryNumber,
+  ForwardTarget,
   ObserverId,
   Terminal,
   TerminalConnectionStateName,
@@ -104,6 +105,12 @@ const conferenceFields = {
   finalCallId: Type.String({ description: 'The conference call' }),
 };
 
+/** JTAPI's media package: a DTMF digit a terminal sent (out of band, as SIP INFO). */
+export const MediaTermConnDtmfEv = event('MediaTermConnDtmfEv', {
+  ...terminalConnectionFields,
+  digit: Type.String({ pattern: '^[0-9*#A-D]$', description: 'MediaTermConnDtmfEv.getDtmfDigit(): 0-9, *, #, A-D' }),
+});
+
 // Call events.
 export const CallActiveEv = event('CallActiveEv', callFields);
 export const CallInvalidEv = event('CallInvalidEv', callFields);
@@ -184,6 +191,21 @@ export const CiscoTermOutOfServiceEv = event('CiscoTermOutOfServiceEv', {
   name: DeviceName,
   cause: Type.Integer({ description: 'Why: 0 unregistered, 1008 device restricted, 1009 removed from the domain' }),
 });
+export const CallCtlAddrForwardEv = event('CallCtlAddrForwardEv', {
+  name: DirectoryNumber,
+  forwardAll: Nullable(
+    ForwardTarget,
+    'Forward all as it applies now (set by an application or configured); null when off',
+  ),
+});
+export const CallCtlTermDoNotDisturbEv = event('CallCtlTermDoNotDisturbEv', {
+  name: DeviceName,
+  on: Type.Boolean({ description: 'CallCtlTermDoNotDisturbEv.getDoNotDisturbState(): do not disturb is on' }),
+});
+export const CallCtlAddrMessageWaitingEv = event('CallCtlAddrMessageWaitingEv', {
+  name: DirectoryNumber,
+  waiting: Type.Boolean({ description: 'CallCtlAddrMessageWaitingEv.getMessageWaiting(): the lamp is on' }),
+});
 export const CiscoAddrInServiceEv = event('CiscoAddrInServiceEv', { name: DirectoryNumber, terminal: DeviceName });
 export const CiscoAddrOutOfServiceEv = event('CiscoAddrOutOfServiceEv', {
   name: DirectoryNumber,
@@ -241,6 +263,7 @@ export const eventSchemas = {
   CallCtlTermConnInUseEv,
   CallCtlTermConnDroppedEv,
   CallCtlTermConnUnknownEv,
+  MediaTermConnDtmfEv,
   CiscoTransferStartEv,
   CiscoTransferEndEv,
   CiscoConferenceStartEv,
@@ -260,6 +283,9 @@ export const eventSchemas = {
   CiscoAddrRemovedFromTerminalEv,
   CiscoTermInServiceEv,
   CiscoTermOutOfServiceEv,
+  CallCtlAddrForwardEv,
+  CallCtlAddrMessageWaitingEv,
+  CallCtlTermDoNotDisturbEv,
   CiscoAddrInServiceEv,
   CiscoAddrOutOfServiceEv,
   CiscoTermRestrictedEv,

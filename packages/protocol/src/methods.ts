@@ -1,6 +1,9 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import {
+  CallId,
   DeviceName,
+  DirectoryNumber,
+  ForwardTarget,
   ObserverId,
   ProviderId,
   ProviderOpened,
@@ -9,6 +12,7 @@ import {
   Target,
   Terminal,
 } from './model.js';
+import { Nullable } from './schema-helpers.js';
 
 const Empty = Type.Object({}, { description: 'No content' });
 
@@ -89,6 +93,168 @@ export type ObserverAddResult = Static<typeof ObserverAddResult>;
 export const ObserverRemoveParams = Type.Object({ providerId: ProviderId, observerId: ObserverId });
 export type ObserverRemoveParams = Static<typeof ObserverRemoveParams>;
 
+/** Digits to dial: a directory number, hunt pilot or other routable number. */
+const Digits = Type.String({
+  minLength: 1,
+  maxLength: 64,
+  pattern: '^[0-9*#+A-Da-d]+$',
+  description: 'The number to dial (digits, *, #, +)',
+});
+
+const ClientCallId = Type.String({
+  minLength: 8,
+  maxLength: 64,
+  pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]*$',
+  description:
+    'A call id the application chooses (a UUID will do), so it can match the events that arrive before the result; unique among calls in progress',
+});
+
+export const ConnectionParams = Type.Object({
+  providerId: ProviderId,
+  callId: CallId,
+  address: DirectoryNumber,
+});
+export type ConnectionParams = Static<typeof ConnectionParams>;
+
+export const TerminalConnectionParams = Type.Object({
+  providerId: ProviderId,
+  callId: CallId,
+  address: DirectoryNumber,
+  terminal: DeviceName,
+});
+export type TerminalConnectionParams = Static<typeof TerminalConnectionParams>;
+
+export const GenerateDtmfParams = Type.Object({
+  providerId: ProviderId,
+  callId: CallId,
+  address: DirectoryNumber,
+  terminal: DeviceName,
+  digits: Type.String({ pattern: '^[0-9*#A-D]{1,32}$', description: 'DTMF digits: 0-9, *, #, A-D' }),
+});
+export type GenerateDtmfParams = Static<typeof GenerateDtmfParams>;
+
+export const RedirectParams = Type.Object({
+  providerId: ProviderId,
+  callId: CallId,
+  address: DirectoryNumber,
+  destination: Digits,
+  callingNumber: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 64,
+      description:
+        'The calling number the destination is shown; needs "Standard CTI Allow Calling Number Modification"',
+    }),
+  ),
+});
+export type RedirectParams = Static<typeof RedirectParams>;
+
+export const CallConnectParams = Type.Object({
+  providerId: ProviderId,
+  terminal: DeviceName,
+  address: DirectoryNumber,
+  dialled: Digits,
+  callId: Type.Optional(ClientCallId),
+});
+export type CallConnectParams = Static<typeof CallConnectParams>;
+
+export const CallConsultParams = Type.Object({
+  providerId: ProviderId,
+  callId: CallId,
+  address: DirectoryNumber,
+  terminal: DeviceName,
+  dialled: Digits,
+  consultCallId: Type.Optional(ClientCallId),
+});
+export type CallConsultParams = Static<typeof CallConsultParams>;
+
+const Controller = Type.Object(
+  { address: DirectoryNumber, terminal: DeviceName },
+  {
+    description: 'The transfer or conference controller (JTAPI setTransferController); found by the server when absent',
+  },
+);
+
+export const CallTransferParams = Type.Union([
+  Type.Object({
+    providerId: ProviderId,
+    callId: CallId,
+    otherCallId: CallId,
+    controller: Type.Optional(Controller),
+  }),
+  Type.Object({
+    providerId: ProviderId,
+    callId: CallId,
+    destination: Digits,
+    controller: Controller,
+  }),
+]);
+export type CallTransferParams = Static<typeof CallTransferParams>;
+
+export const CallConferenceParams = Type.Object({
+  providerId: ProviderId,
+  callId: CallId,
+  otherCallId: CallId,
+  controller: Type.Optional(Controller),
+});
+export type CallConferenceParams = Static<typeof CallConferenceParams>;
+
+export const CallDropParams = Type.Object({ providerId: ProviderId, callId: CallId });
+export type CallDropParams = Static<typeof CallDropParams>;
+
+export const AddressParams = Type.Object({ providerId: ProviderId, address: DirectoryNumber });
+export type AddressParams = Static<typeof AddressParams>;
+
+export const SetForwardingParams = Type.Object({
+  providerId: ProviderId,
+  address: DirectoryNumber,
+  forwardAll: Digits,
+});
+export type SetForwardingParams = Static<typeof SetForwardingParams>;
+
+export const SetMessageWaitingParams = Type.Object({
+  providerId: ProviderId,
+  address: DirectoryNumber,
+  waiting: Type.Boolean({ description: 'Switch the message-waiting lamp on (true) or off' }),
+});
+export type SetMessageWaitingParams = Static<typeof SetMessageWaitingParams>;
+
+export const SetDoNotDisturbParams = Type.Object({
+  providerId: ProviderId,
+  name: DeviceName,
+  on: Type.Boolean({ description: 'Do not disturb (with call reject) on or off' }),
+});
+export type SetDoNotDisturbParams = Static<typeof SetDoNotDisturbParams>;
+
+export const PickupParams = Type.Object({
+  providerId: ProviderId,
+  name: DeviceName,
+  address: DirectoryNumber,
+  pickupAddress: DirectoryNumber,
+});
+export type PickupParams = Static<typeof PickupParams>;
+
+export const DoNotDisturbResult = Type.Object({ on: Type.Boolean() });
+export type DoNotDisturbResult = Static<typeof DoNotDisturbResult>;
+
+export const MessageWaitingResult = Type.Object({ waiting: Type.Boolean() });
+export type MessageWaitingResult = Static<typeof MessageWaitingResult>;
+
+export const Forwarding = Type.Object(
+  {
+    all: Nullable(ForwardTarget),
+    busy: Nullable(ForwardTarget),
+    noAnswer: Nullable(ForwardTarget),
+    unregistered: Nullable(ForwardTarget),
+    allSetByApplication: Type.Boolean({ description: 'Forward all was set over CTI (else configured, or off)' }),
+  },
+  { description: "A line's forwarding as it applies now" },
+);
+export type Forwarding = Static<typeof Forwarding>;
+
+export const CallMadeResult = Type.Object({ callId: CallId });
+export type CallMadeResult = Static<typeof CallMadeResult>;
+
 /** Every method of this protocol version: its params and its result. */
 export const methods = {
   hello: { params: HelloParams, result: HelloResult, summary: 'Agree the protocol version and keep-alive' },
@@ -111,6 +277,104 @@ export const methods = {
     summary: 'Observe the provider, a terminal, an address or a call',
   },
   'observer.remove': { params: ObserverRemoveParams, result: Empty, summary: 'Stop an observer' },
+  'terminalConnection.answer': {
+    params: TerminalConnectionParams,
+    result: Empty,
+    summary: 'Answer a RINGING terminal connection (TerminalConnection.answer); resolves once it is TALKING',
+  },
+  'terminalConnection.hold': {
+    params: TerminalConnectionParams,
+    result: Empty,
+    summary: 'Hold a TALKING terminal connection; the far party hears music on hold; resolves once HELD',
+  },
+  'terminalConnection.unhold': {
+    params: TerminalConnectionParams,
+    result: Empty,
+    summary: 'Retrieve a HELD terminal connection; resolves once TALKING',
+  },
+  'terminalConnection.generateDtmf': {
+    params: GenerateDtmfParams,
+    result: Empty,
+    summary:
+      'Send DTMF from a TALKING terminal connection to the party it talks to; resolves once every digit was taken',
+  },
+  'connection.disconnect': {
+    params: ConnectionParams,
+    result: Empty,
+    summary: 'One address leaves the call (Connection.disconnect); a two-party call ends',
+  },
+  'connection.redirect': {
+    params: RedirectParams,
+    result: Empty,
+    summary: 'Send an OFFERED or ALERTING connection’s call on to another number (CallControlConnection.redirect)',
+  },
+  'call.connect': {
+    params: CallConnectParams,
+    result: CallMadeResult,
+    summary: 'Make a call from a terminal and address (Call.connect): the phone is called first, then the number',
+  },
+  'call.consult': {
+    params: CallConsultParams,
+    result: CallMadeResult,
+    summary: 'Hold a TALKING terminal connection and make a consult call from it (CallControlCall.consult)',
+  },
+  'call.transfer': {
+    params: CallTransferParams,
+    result: Empty,
+    summary: 'Transfer: join another call of the controller (consult), or send the call to a number (blind)',
+  },
+  'call.conference': {
+    params: CallConferenceParams,
+    result: Empty,
+    summary: 'Merge another call of the controller into this one as a conference on the server’s bridge',
+  },
+  'address.setForwarding': {
+    params: SetForwardingParams,
+    result: Empty,
+    summary: 'Forward all calls of a line to a number (CallControlAddress.setForwarding), from the next call on',
+  },
+  'address.cancelForwarding': {
+    params: AddressParams,
+    result: Empty,
+    summary: 'Cancel forward all set over CTI (CallControlAddress.cancelForwarding)',
+  },
+  'address.getForwarding': {
+    params: AddressParams,
+    result: Forwarding,
+    summary: 'A line’s forwarding as it applies now (CallControlAddress.getForwarding)',
+  },
+  'address.setMessageWaiting': {
+    params: SetMessageWaitingParams,
+    result: Empty,
+    summary:
+      'Switch a line’s message-waiting lamp (CallControlAddress.setMessageWaiting); its phones get a message-summary NOTIFY',
+  },
+  'address.getMessageWaiting': {
+    params: AddressParams,
+    result: MessageWaitingResult,
+    summary: 'Whether a line’s message-waiting lamp is on',
+  },
+  'terminal.setDoNotDisturb': {
+    params: SetDoNotDisturbParams,
+    result: Empty,
+    summary: 'Do not disturb on a terminal (CallControlTerminal.setDoNotDisturb): it is offered no new call',
+  },
+  'terminal.pickup': {
+    params: PickupParams,
+    result: CallMadeResult,
+    summary:
+      'Directed pickup (CallControlTerminal.pickup): the call ringing at pickupAddress goes to this terminal, which is asked to answer by itself',
+  },
+  'terminal.getDoNotDisturb': {
+    params: TerminalParams,
+    result: DoNotDisturbResult,
+    summary: 'Whether a terminal is in do not disturb',
+  },
+  'call.drop': {
+    params: CallDropParams,
+    result: Empty,
+    summary: 'End the call for every party (CallControlCall.drop)',
+  },
 } as const satisfies Record<string, { params: TSchema; result: TSchema; summary: string }>;
 
 export type MethodName = keyof typeof methods;

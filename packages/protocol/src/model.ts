@@ -34,6 +34,16 @@ export const CallId = Type.String({
   maxLength: 128,
   description: "The engine's call id, unique across restarts",
 });
+/** Where calls are forwarded: a number, or the line's voicemail. */
+export const ForwardTarget = Type.Union(
+  [
+    Type.Object({ destination: Type.String({ minLength: 1, maxLength: 64 }) }),
+    Type.Object({ voicemail: Type.Literal(true) }),
+  ],
+  { description: 'A forward target: { destination } or { voicemail: true }' },
+);
+export type ForwardTarget = Static<typeof ForwardTarget>;
+
 export const Seq = Type.Integer({ minimum: 0, description: 'A provider sequence number (0 = before the first event)' });
 
 export const ProviderStateName = namesOf(

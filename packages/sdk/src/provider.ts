@@ -134,6 +134,9 @@ export class Provider {
       get liveCalls() {
         return domain.calls;
       },
+      request: (method, params, options) =>
+        this.#request(method, { ...params, providerId: this.providerId } as never, { signal: options.signal }),
+      adoptCall: (call) => domain.adoptCall(call),
     };
     const domain = new Domain(host);
     this.#domain = domain;
@@ -212,6 +215,16 @@ export class Provider {
 
   getCall(callId: string): Call | undefined {
     return this.#domain.findCall(callId);
+  }
+
+  /**
+   * JTAPI Provider.createCall: a new IDLE call to `connect` (or `consult` from). Its id is chosen
+   * here, so the events of the call, which may come before `connect` resolves, already name it.
+   */
+  createCall(): Call {
+    if (this.state !== 'IN_SERVICE')
+      throw new InvalidStateError(`The provider is ${this.state}; calls need it IN_SERVICE.`);
+    return this.#domain.createCall();
   }
 
   /**

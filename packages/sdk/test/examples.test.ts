@@ -169,6 +169,84 @@ describe('the documentation examples', () => {
     );
   });
 
+  example('click-to-dial.ts', async () => {
+    const [s] = await fakeServers();
+    const backend = s!.backend;
+    backend.handlers.set('call.connect', (params) => {
+      const callId = params.callId as string;
+      const c = callEvents(callId, { callingAddress: '1001', callingTerminal: 'SEP1001', calledAddress: '1002' });
+      const provider = backend.onlyProvider.providerId;
+      backend.emit(provider, [
+        c.active(),
+        c.created('1001'),
+        ...c.established('1001'),
+        c.created('1002'),
+        ...c.alerting('1002'),
+      ]);
+      // The far end answers a moment later, as a phone would.
+      setTimeout(() => backend.emit(provider, c.established('1002')), 50);
+      return { callId };
+    });
+    backend.handlers.set('call.drop', (params) => {
+      const c = callEvents(params.callId as string, {
+        callingAddress: '1001',
+        callingTerminal: 'SEP1001',
+        calledAddress: '1002',
+      });
+      backend.emit(backend.onlyProvider.providerId, [
+        ...c.disconnected('1001'),
+        ...c.disconnected('1002'),
+        c.invalid(),
+      ]);
+      return {};
+    });
+    const r = run('click-to-dial.ts', { CTI_SERVER: s!.url, LINE: '1001', NUMBER: '1002' });
+    expect(await r.exited).toBe(0);
+    const connect = backend.requests.find((q) => q.method === 'call.connect');
+    expect(connect?.params).toMatchObject({ terminal: 'SEP1001', address: '1001', dialled: '1002' });
+    expect(r.stdout()).toBe(`call ${String(connect?.params.callId)}: 1001 ESTABLISHED, 1002 ALERTING\n1002 answered\n`);
+  });
+
+  example('answer-and-transfer.ts', async () => {
+    const [s] = await fakeServers();
+    const backend = s!.backend;
+    const first = callEvents('c-1', { callingAddress: '5550', callingTerminal: null, calledAddress: '1001' });
+    backend.handlers.set('terminalConnection.answer', () => {
+      backend.emit(backend.onlyProvider.providerId, [
+        ...first.established('1001'),
+        ...first.talking('1001', 'SEP1001'),
+      ]);
+      return {};
+    });
+    backend.handlers.set('call.consult', (params) => {
+      const c = callEvents(params.consultCallId as string, {
+        callingAddress: '1001',
+        callingTerminal: 'SEP1001',
+        calledAddress: '1002',
+      });
+      const provider = backend.onlyProvider.providerId;
+      backend.emit(provider, [
+        c.active(),
+        c.created('1001'),
+        ...c.established('1001'),
+        c.created('1002'),
+        ...c.alerting('1002'),
+      ]);
+      setTimeout(() => backend.emit(provider, c.established('1002')), 50);
+      return { callId: params.consultCallId };
+    });
+    backend.handlers.set('call.transfer', () => ({}));
+    const r = run('answer-and-transfer.ts', { CTI_SERVER: s!.url, LINE: '1001', SUPERVISOR: '1002' });
+    await until(observersAdded(backend, 1), 'the observer');
+    backend.emit(backend.onlyProvider.providerId, inboundRinging('c-1', '5550', '1001', 'SEP1001'));
+    expect(await r.exited).toBe(0);
+    expect(r.stdout()).toBe('answered 5550\ntransferred to 1002\n');
+    const transfer = backend.requests.find((q) => q.method === 'call.transfer');
+    const consult = backend.requests.find((q) => q.method === 'call.consult');
+    expect(consult?.params).toMatchObject({ callId: 'c-1', address: '1001', terminal: 'SEP1001', dialled: '1002' });
+    expect(transfer?.params).toMatchObject({ callId: 'c-1', otherCallId: consult?.params.consultCallId });
+  });
+
   example('superprovider.ts', async () => {
     const [s] = await fakeServers();
     const r = run('superprovider.ts', { CTI_SERVER: s!.url, DEVICE: 'SEP5555' });

@@ -1,6 +1,6 @@
-import type { AddressInfo } from '../wire.js';
+import type { AddressInfo, MethodResult } from '../wire.js';
 import type { Connection } from './connection.js';
-import type { CallListener, ObjectListener, ObserveOptions, ProviderHost } from './host.js';
+import type { CallListener, ControlOptions, ObjectListener, ObserveOptions, ProviderHost } from './host.js';
 import type { Terminal } from './terminal.js';
 
 export interface AddressInternals {
@@ -124,5 +124,37 @@ export class Address {
 
   removeObserver(listener: ObjectListener): Promise<void> {
     return this.#host.removeObserver({ kind: 'address', name: this.name }, listener);
+  }
+
+  /**
+   * CallControlAddress.setForwarding, forward all (the one kind Cisco lets JTAPI set): calls to this
+   * line go to `destination` from the next call on, until cancelForwarding. Every provider whose
+   * domain has the line is told by CallCtlAddrForwardEv.
+   */
+  async setForwarding(destination: string, options: ControlOptions = {}): Promise<void> {
+    await this.#host.request('address.setForwarding', { address: this.name, forwardAll: destination }, options);
+  }
+
+  /** CallControlAddress.cancelForwarding: forward all set over CTI is cancelled (the configured one applies again). */
+  async cancelForwarding(options: ControlOptions = {}): Promise<void> {
+    await this.#host.request('address.cancelForwarding', { address: this.name }, options);
+  }
+
+  /**
+   * CallControlAddress.setMessageWaiting: the line's message-waiting lamp on or off; its phones get a
+   * message-summary NOTIFY (RFC 3842) and every provider with the line CallCtlAddrMessageWaitingEv.
+   */
+  async setMessageWaiting(waiting: boolean, options: ControlOptions = {}): Promise<void> {
+    await this.#host.request('address.setMessageWaiting', { address: this.name, waiting }, options);
+  }
+
+  /** CallControlAddress.getMessageWaiting. */
+  async getMessageWaiting(options: ControlOptions = {}): Promise<boolean> {
+    return (await this.#host.request('address.getMessageWaiting', { address: this.name }, options)).waiting;
+  }
+
+  /** CallControlAddress.getForwarding: forward all, busy, no answer and unregistered as they apply now. */
+  getForwarding(options: ControlOptions = {}): Promise<MethodResult<'address.getForwarding'>> {
+    return this.#host.request('address.getForwarding', { address: this.name }, options);
   }
 }

@@ -1,12 +1,13 @@
 import type { CallControlConnectionState, ConnectionState } from '../wire.js';
 import type { Address } from './address.js';
 import type { Call } from './call.js';
+import type { ControlOptions, ProviderHost } from './host.js';
 import type { Terminal } from './terminal.js';
 import type { TerminalConnection } from './terminal-connection.js';
 import { terminalConnectionInternals } from './terminal-connection.js';
 
 export interface ConnectionInternals {
-  create(call: Call, address: Address): Connection;
+  create(call: Call, address: Address, host: ProviderHost): Connection;
   setState(
     connection: Connection,
     state: ConnectionState,
@@ -30,15 +31,17 @@ export class Connection {
   #callControlState: CallControlConnectionState = 'IDLE';
   #reason: number | null = null;
   readonly #terminalConnections = new Map<string, TerminalConnection>();
+  readonly #host: ProviderHost;
 
-  private constructor(call: Call, address: Address) {
+  private constructor(call: Call, address: Address, host: ProviderHost) {
     this.call = call;
     this.address = address;
+    this.#host = host;
   }
 
   static {
     connectionInternals = {
-      create: (call, address) => new Connection(call, address),
+      create: (call, address, host) => new Connection(call, address, host),
       setState(connection, state, callControlState, reason) {
         connection.#state = state;
         connection.#callControlState = callControlState;
@@ -47,7 +50,7 @@ export class Connection {
       terminalConnection(connection, terminal) {
         let tc = connection.#terminalConnections.get(terminal.name);
         if (tc === undefined) {
-          tc = terminalConnectionInternals.create(connection, terminal);
+          tc = terminalConnectionInternals.create(connection, terminal, connection.#host);
           connection.#terminalConnections.set(terminal.name, tc);
         }
         return tc;
@@ -79,5 +82,36 @@ export class Connection {
 
   getTerminalConnection(terminalName: string): TerminalConnection | undefined {
     return this.#terminalConnections.get(terminalName);
+  }
+
+  /**
+   * Connection.disconnect: this address leaves the call — its phones get a BYE (or CANCEL while
+   * ringing). In a conference the others stay; a two-party call ends.
+   */
+  async disconnect(options: ControlOptions = {}): Promise<void> {
+    await this.#host.request(
+      'connection.disconnect',
+      { callId: this.call.callId, address: this.address.name },
+      options,
+    );
+  }
+
+  /**
+   * CallControlConnection.redirect: an OFFERED or ALERTING connection's call goes on to
+   * `destination`. A destination that is busy, unknown or out of service fails the request
+   * (ResourceUnavailableError, InvalidArgumentError) and the call stays where it was. `callingNumber`
+   * changes the number the destination is shown, with "Standard CTI Allow Calling Number Modification".
+   */
+  async redirect(destination: string, options: ControlOptions & { callingNumber?: string } = {}): Promise<void> {
+    await this.#host.request(
+      'connection.redirect',
+      {
+        callId: this.call.callId,
+        address: this.address.name,
+        destination,
+        ...(options.callingNumber === undefined ? {} : { callingNumber: options.callingNumber }),
+      },
+      options,
+    );
   }
 }

@@ -119,16 +119,26 @@ export class Domain {
   /** A live call for a snapshot: the one the application may already hold, else a new one. */
   restoreCall(callId: string): Call {
     this.#ended.delete(callId);
-    const call = this.#calls.get(callId) ?? callInternals.create(callId);
+    const call = this.#calls.get(callId) ?? callInternals.create(callId, this.#host);
     this.#calls.set(callId, call);
     return call;
+  }
+
+  /** A call the application created, connecting now: its events will find it. */
+  adoptCall(call: Call): void {
+    this.#calls.set(call.callId, call);
+  }
+
+  /** A new IDLE call with an id of the application's own (Provider.createCall). */
+  createCall(): Call {
+    return callInternals.create(newCallId(), this.#host);
   }
 
   /** The call of `callId`: live, recently ended, or new (and then live). */
   #call(callId: string): Call {
     const known = this.#calls.get(callId) ?? this.#ended.get(callId);
     if (known !== undefined) return known;
-    const call = callInternals.create(callId);
+    const call = callInternals.create(callId, this.#host);
     this.#calls.set(callId, call);
     return call;
   }
@@ -313,6 +323,11 @@ export class Domain {
     const terminal = name === undefined ? undefined : this.#terminals.get(name);
     if (terminal !== undefined) terminalInternals.update(terminal, change);
   }
+}
+
+/** A call id the application chooses for a call it makes: a UUID, unique without asking the server. */
+function newCallId(): string {
+  return globalThis.crypto.randomUUID();
 }
 
 /** A name field of an event: null when absent or empty (older servers send none). */

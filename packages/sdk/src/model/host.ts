@@ -2,7 +2,7 @@ import type { Address } from './address.js';
 import type { Call } from './call.js';
 import type { Terminal } from './terminal.js';
 import type { CallEvent, CtiEvent } from '../events.js';
-import type { ObserverTarget } from '../wire.js';
+import type { MethodName, MethodParams, MethodResult, ObserverTarget } from '../wire.js';
 
 /** A call observer: told every call event of the calls at its terminal or address. */
 export type CallListener = (event: CallEvent) => void | Promise<void>;
@@ -10,6 +10,15 @@ export type CallListener = (event: CallEvent) => void | Promise<void>;
 export type ObjectListener = (event: CtiEvent) => void | Promise<void>;
 
 export interface ObserveOptions {
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** A request's params without the provider id, which the provider adds (each member of a union alike). */
+export type WithoutProvider<T> = T extends unknown ? Omit<T, 'providerId'> : never;
+
+/** Options of every call-control request. */
+export interface ControlOptions {
+  /** Cancels waiting for the result (the server may still carry the request out). */
   readonly signal?: AbortSignal | undefined;
 }
 
@@ -26,4 +35,12 @@ export interface ProviderHost {
   address(name: string): Address;
   terminal(name: string): Terminal;
   readonly liveCalls: Iterable<Call>;
+  /** Sends a call-control request for this provider; resolves with its result once it took effect. */
+  request<M extends MethodName>(
+    method: M,
+    params: WithoutProvider<MethodParams<M>>,
+    options: ControlOptions,
+  ): Promise<MethodResult<M>>;
+  /** Makes a call the application created (Provider.createCall) known, so its events find it. */
+  adoptCall(call: Call): void;
 }

@@ -1,6 +1,6 @@
 import type { TerminalInfo, TerminalType } from '../wire.js';
 import type { Address } from './address.js';
-import type { CallListener, ObjectListener, ObserveOptions, ProviderHost } from './host.js';
+import type { CallListener, ControlOptions, ObjectListener, ObserveOptions, ProviderHost } from './host.js';
 import type { TerminalConnection } from './terminal-connection.js';
 
 export interface TerminalInternals {
@@ -118,5 +118,42 @@ export class Terminal {
 
   removeObserver(listener: ObjectListener): Promise<void> {
     return this.#host.removeObserver({ kind: 'terminal', name: this.name }, listener);
+  }
+
+  /**
+   * CallControlTerminal.setDoNotDisturb (Cisco's do not disturb with call reject): the terminal is
+   * offered no new call until switched off; a line whose every phone is in do not disturb is busy to
+   * callers. Every provider with the terminal is told by CallCtlTermDoNotDisturbEv.
+   */
+  async setDoNotDisturb(on: boolean, options: ControlOptions = {}): Promise<void> {
+    await this.#host.request('terminal.setDoNotDisturb', { name: this.name, on }, options);
+  }
+
+  /** CallControlTerminal.getDoNotDisturb. */
+  async getDoNotDisturb(options: ControlOptions = {}): Promise<boolean> {
+    return (await this.#host.request('terminal.getDoNotDisturb', { name: this.name }, options)).on;
+  }
+
+  /**
+   * CallControlTerminal.pickup(pickupAddress, terminalAddress), directed pickup: the call ringing at
+   * `pickupAddress` (a line of the domain) is taken by this terminal on `address` — the phones
+   * ringing there stop (call-control cause CALL_PICKUP) and this phone is called, asked to answer by
+   * itself. Resolves with the call's id once it is offered here; InvalidStateError when nothing rings.
+   */
+  async pickup(
+    pickupAddress: Address | string,
+    address: Address | string,
+    options: ControlOptions = {},
+  ): Promise<string> {
+    const result = await this.#host.request(
+      'terminal.pickup',
+      {
+        name: this.name,
+        address: typeof address === 'string' ? address : address.name,
+        pickupAddress: typeof pickupAddress === 'string' ? pickupAddress : pickupAddress.name,
+      },
+      options,
+    );
+    return result.callId;
   }
 }

@@ -75,6 +75,23 @@ describe('the SDK against a live server', () => {
     expect(p.getAddress('6001').terminals.map((t) => t.name)).toEqual(['SEP000000006001']);
     await waitUntil(() => p.getTerminal('SEP000000006001').inService && p.getTerminal('SEP000000006002').inService);
     expect(p.getAddress('6002').inService).toBe(true);
+    // The administrator sees the application: who opened it, from where, and how much it reaches.
+    const view = (await (await live.server.fetchApi('/api/v1/cti/sessions')).json()) as { items: unknown[] };
+    expect(view).toMatchObject({ sessions: 1, providers: 1 });
+    expect(view.items).toEqual([
+      expect.objectContaining({
+        providerId: p.providerId,
+        userId: 'crm',
+        userKind: 'application-user',
+        appInfo: 'sdk-live-test',
+        source: expect.stringMatching(/^127\.0\.0\.1/),
+        connected: true,
+        terminals: 2,
+        restrictedTerminals: 0,
+        addresses: 2,
+        restrictedAddresses: 0,
+      }),
+    ]);
   });
 
   it('a basic call answered and released is seen through an address observer in JTAPI’s order', async () => {

@@ -26,7 +26,12 @@ import { registerExtensionMobilityRoutes, type MobilityControl } from './routes/
 import { registerHealthRoute, type HealthSource } from './routes/health.js';
 import { registerMetricsRoute } from './routes/metrics.js';
 import { registerRegistrationRoutes, type RegistrationControl } from './routes/registrations.js';
-import { registerCtiSessionRoutes, registerRuntimeRoutes, type RuntimeControl } from './routes/runtime.js';
+import {
+  type CtiSessionsView,
+  registerCtiSessionRoutes,
+  registerRuntimeRoutes,
+  type RuntimeControl,
+} from './routes/runtime.js';
 
 /** What the API reads and changes in the store: the configuration, admin accounts, the audit log. */
 export interface AdminStore extends ConfigStore, AuditSource {
@@ -45,7 +50,7 @@ export interface AdminServerOptions {
   /** The CTI access explainer's view of the configuration; without it the explain route is not served. */
   cti?: CtiExplainSource;
   /** Connected CTI sessions and open providers. */
-  ctiSessions?: () => { sessions: number; providers: number };
+  ctiSessions?: () => CtiSessionsView;
   /** The CTI protocol's AsyncAPI document, served at /api/v1/cti/asyncapi.json. */
   ctiAsyncApi?: () => Record<string, unknown>;
   /** The configuration, accounts and audit log; without it only the live views are served. */

@@ -276,7 +276,27 @@ describe('the OpenAPI document', () => {
       },
       callRecords: { listCallRecords: (query) => store.listCallRecords(query) },
       cti: { configuration: () => CtiConfiguration.fromSnapshot(snapshot) },
-      ctiSessions: () => ({ sessions: 0, providers: 0 }),
+      ctiSessions: () => ({
+        sessions: 1,
+        providers: 1,
+        items: [
+          {
+            providerId: 'p-1',
+            userId: 'crm',
+            userKind: 'application-user',
+            appInfo: 'crm connector',
+            source: '127.0.0.1:50000',
+            openedAt: '2026-11-30T08:00:00.000Z',
+            connected: true,
+            terminals: 2,
+            restrictedTerminals: 0,
+            addresses: 2,
+            restrictedAddresses: 0,
+            observers: 1,
+            seq: 12,
+          },
+        ],
+      }),
       ctiAsyncApi: () => ({ asyncapi: '3.0.0' }),
       runtime: {
         status: async () => ({

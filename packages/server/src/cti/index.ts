@@ -53,5 +53,10 @@ export { CtiRole, CtiFeature, featureRoles, rolesOfGroups } from './permissions/
 export { findCtiUser, explainDevice, explainLine, type LineExplanation } from './explain.js';
 export { CtiServer, defaultSessionLimits, defaultKeepAlive, type CtiServerOptions } from './server/cti-server.js';
 export type { SessionLimits, KeepAliveRange } from './server/session.js';
-export { ProviderService, type ProviderServiceOptions, type CtiEngine } from './provider/provider-service.js';
+export {
+  ProviderService,
+  type ProviderServiceOptions,
+  type CtiEngine,
+  type OpenProviderSummary,
+} from './provider/provider-service.js';
 export { asyncApiDocument as ctiAsyncApiDocument } from '@strowger/protocol';

@@ -1,4 +1,4 @@
-import { parse } from 'sdp-transform';
+import { parse, write } from 'sdp-transform';
 
 export type MediaDirection = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
 
@@ -19,4 +19,16 @@ export function audioDirection(sdp: string): MediaDirection {
 export function isHoldOffer(sdp: string): boolean {
   const direction = audioDirection(sdp);
   return direction === 'sendonly' || direction === 'inactive';
+}
+
+/**
+ * The same session description with its audio streams set to `direction` (RFC 3264 §5.1), the way a
+ * back-to-back user agent turns a phone's own offer into a hold (sendonly) or resume (sendrecv) offer
+ * for it. The session-level attribute, if any, is dropped so the stream's own one decides.
+ */
+export function withAudioDirection(sdp: string, direction: MediaDirection): string {
+  const session = parse(sdp);
+  delete session.direction;
+  for (const media of session.media) if (media.type === 'audio') media.direction = direction;
+  return write(session);
 }

@@ -104,3 +104,34 @@ export function stopNoAnswerTimer(context: CallContext): void {
   context.noAnswerTimer?.cancel();
   context.noAnswerTimer = undefined;
 }
+
+/** The bookkeeping of a call just started from `origin`, before it is routed anywhere. */
+export function newCallContext(
+  call: Call,
+  origin: TerminalConnection,
+  calling: PartyInfo,
+  offer: SessionDescription | undefined,
+): CallContext {
+  return {
+    call,
+    origin,
+    calling,
+    offer,
+    originConnected: false,
+    awaitingAnswer: undefined,
+    legStartedAt: call.startedAt,
+    legAnsweredAt: undefined,
+    offered: [],
+    offeredLine: undefined,
+    destination: undefined,
+    hunt: undefined,
+    pilotConnection: undefined,
+    called: call.dialled,
+    routeReason: 'DIRECTCALL',
+    noAnswerTimer: undefined,
+    answeredBy: undefined,
+    musicOnHold: undefined,
+    conference: undefined,
+    ended: false,
+  };
+}

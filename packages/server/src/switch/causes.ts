@@ -32,6 +32,9 @@ export const progressCauses = {
   conferencedIn: causes('NORMAL', 'CONFERENCE', ciscoCause.INBOUNDCONFERENCE),
 } as const satisfies Record<string, EventCauses>;
 
+/** The causes on a ringing connection whose call another phone picked up (CallCtlEv CAUSE_CALL_PICKUP). */
+export const pickedUpCauses: EventCauses = causes('NORMAL', 'CALL_PICKUP', ciscoCause.NOERROR);
+
 /** The causes of a party leaving a call because of a transfer or a conference. */
 export const featureCauses = {
   /** The transferring party leaves (its own connections). */

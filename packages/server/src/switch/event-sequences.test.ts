@@ -43,6 +43,8 @@ function describeEvent(e: CallEvent): string {
       return `tc ${e.terminal} created`;
     case 'terminalConnection.state':
       return `tc ${e.terminal} ${e.state}/${e.coreState} ${causes}`;
+    case 'terminalConnection.dtmf':
+      return `tc ${e.terminal} dtmf ${e.digit}`;
     case 'call.transferStart':
     case 'call.transferEnd':
       return `${e.type} ${e.transferredCallId === e.finalCallId ? 'one call' : 'two calls'} by ${e.controllerTerminal}`;

@@ -1,3 +1,4 @@
+import type { ForwardTarget } from './config.js';
 import type {
   CallControlCause,
   CallState,
@@ -160,6 +161,16 @@ export type CallEvent = CallEventBase &
       } & TerminalConnectionEventFields)
     | ({
         /**
+         * MediaTermConnDtmfEv (401): the terminal sent a DTMF digit out of band (SIP INFO). The
+         * terminal connection's state is carried as it is; the digit changes no state.
+         */
+        readonly type: 'terminalConnection.dtmf';
+        readonly digit: string;
+        readonly state: TerminalConnectionState;
+        readonly coreState: TerminalConnectionCoreState;
+      } & TerminalConnectionEventFields)
+    | ({
+        /**
          * CiscoTransferStartEv / CiscoTransferEndEv: a transfer begins or is complete. Sent to both
          * calls of a consult transfer (`transferredCallId` and `finalCallId` differ), or to the one
          * call of a blind transfer (they are equal).
@@ -224,6 +235,24 @@ export type DeviceEvent = EngineEventBase &
         /** A line's "allow control from CTI" was switched off (restricted) or on (activated). */
         readonly type: 'address.restricted' | 'address.activated';
         readonly address: string;
+      }
+    | {
+        /** A line's forward all changed (an application set or cancelled it): JTAPI CallCtlAddrForwardEv. */
+        readonly type: 'address.forwarding';
+        readonly address: string;
+        readonly forwardAll: ForwardTarget | undefined;
+      }
+    | {
+        /** A device's do not disturb was switched on or off: JTAPI CallCtlTermDoNotDisturbEv. */
+        readonly type: 'terminal.doNotDisturb';
+        readonly terminal: string;
+        readonly on: boolean;
+      }
+    | {
+        /** A line's message-waiting lamp was switched on or off: JTAPI CallCtlAddrMessageWaitingEv. */
+        readonly type: 'address.messageWaiting';
+        readonly address: string;
+        readonly waiting: boolean;
       }
     | {
         /** A line appears on a device (a device–line association) or no longer does. */

@@ -81,6 +81,12 @@ export interface AlertRequest {
    * already talking) the device makes the offer when it answers, and gets the answer by `answerOffer`.
    */
   readonly offer: SessionDescription | undefined;
+  /**
+   * The call is made on the device's behalf (JTAPI Call.connect, RFC 3725): the device is asked to
+   * answer by itself where it can (RFC 5373 Answer-Mode: Auto, Call-Info answer-after=0); one that
+   * cannot rings, and the call goes on when its user answers.
+   */
+  readonly autoAnswer?: boolean;
 }
 
 export interface DeviceDriver {
@@ -92,6 +98,17 @@ export interface DeviceDriver {
   isInService(device: string): boolean;
   /** Ring a terminal; the driver later reports ringing, answer or refusal for `request.leg`. */
   alert(request: AlertRequest): void;
+  /**
+   * Ask a ringing terminal to answer (JTAPI TerminalConnection.answer): resolves once the device took
+   * the request; its answer then arrives as usual (`Switch.answered`). Rejects with an UNSUPPORTED
+   * coded error when the device cannot be answered remotely. Drivers without it cannot answer.
+   */
+  answer?(leg: LegId): Promise<void>;
+  /**
+   * A line's message-waiting lamp changed (set by an application): the driver tells the device, for
+   * a SIP phone with a message-summary NOTIFY (RFC 3842). Drivers without it have no lamp to light.
+   */
+  messageWaiting?(device: string, line: string, waiting: boolean): void;
   /** Stop ringing a terminal that has not answered. */
   cancel(leg: LegId, cause: ReleaseCause): void;
   /** Clear a leg that was answered (or the caller's leg at any time). */

@@ -1,6 +1,6 @@
 import type { Clock, Logger } from '../core/index.js';
 import { ErrorCode, StrowgerError } from '../core/index.js';
-import { redirectEventCauses, releaseEventCauses, type EventCauses } from './causes.js';
+import { pickedUpCauses, redirectEventCauses, releaseEventCauses, type EventCauses } from './causes.js';
 import { stopNoAnswerTimer, targetNumber, type CallContext, type LegEntry } from './call-context.js';
 import type { Connection, TerminalConnection } from './call-model.js';
 import type { ForwardTarget, SwitchDevice, SwitchHuntPilot, SwitchLine } from './config.js';
@@ -12,6 +12,12 @@ import type { ConnectionReason } from './states.js';
 
 /** Forwarding stops after this many hops even without a loop, as CUCM's forward hop limit does. */
 const maxRedirections = 10;
+
+/**
+ * Redirects an application may make of one call (a queue sending a caller between its route point
+ * and its ports): enough for any queue, and a bound on an application that bounces a call for ever.
+ */
+export const maxApplicationRedirects = 20;
 
 /**
  * The reason a connection reached by each kind of diversion carries (CiscoConnection.getReason()).
@@ -36,6 +42,10 @@ export interface RoutingHost {
   readonly legs: Map<LegId, LegEntry>;
   directory(): Directory;
   inService(device: SwitchDevice): boolean;
+  /** Whether a device's user set do not disturb (call reject): it is not offered calls. */
+  doNotDisturb(device: SwitchDevice): boolean;
+  /** A line's forward all as it applies now (an application may have set it). */
+  forwardAll(line: SwitchLine): ForwardTarget | undefined;
   /** Queues a command for a leg's device. */
   command(terminalConnection: TerminalConnection, run: (driver: DeviceDriver) => void): void;
   /** Ends the call for every party, `first` released first. */
@@ -82,13 +92,20 @@ export class Routing {
       return;
     }
     const line = match.target.line;
-    if (line.forward.all !== undefined && this.redirect(context, line.dn, line.forward.all, 'forward-all')) return;
+    const forwardAll = this.#host.forwardAll(line);
+    if (forwardAll !== undefined && this.redirect(context, line.dn, forwardAll, 'forward-all')) return;
     if (this.#host.occupancy.liveCallsOn(line.dn) >= line.busyTrigger) {
       if (line.forward.busy !== undefined && this.redirect(context, line.dn, line.forward.busy, 'forward-busy')) return;
       this.#failAt(context, line, releaseCauses.busy);
       return;
     }
     const devices = this.reachableDevices(context, line.dn);
+    if (devices.length === 0 && this.#onlyDoNotDisturb(context, line.dn)) {
+      // Do not disturb with call reject: the caller is treated as reaching a busy line (CUCM's DND-R).
+      if (line.forward.busy !== undefined && this.redirect(context, line.dn, line.forward.busy, 'forward-busy')) return;
+      this.#failAt(context, line, releaseCauses.busy);
+      return;
+    }
     if (devices.length === 0) {
       const target = line.forward.unregistered;
       if (target !== undefined && this.redirect(context, line.dn, target, 'forward-unregistered')) return;
@@ -113,18 +130,33 @@ export class Routing {
     if (origin.state === 'DIALING') origin.setState('ESTABLISHED');
   }
 
-  /** The devices a call to a line rings: those in service, never the caller's own phone. */
+  /** The devices a call to a line rings: those in service and not in do not disturb, never the caller's own phone. */
   reachableDevices(context: CallContext, dn: string): SwitchDevice[] {
+    return this.#inServiceDevices(context, dn).filter((device) => !this.#host.doNotDisturb(device));
+  }
+
+  #inServiceDevices(context: CallContext, dn: string): SwitchDevice[] {
     return (this.#host.directory().lineDevices.get(dn) ?? []).filter(
       (device) => device.name !== context.origin.terminal && this.#host.inService(device),
     );
+  }
+
+  /** The line has devices in service, and every one of them is in do not disturb. */
+  #onlyDoNotDisturb(context: CallContext, dn: string): boolean {
+    const inService = this.#inServiceDevices(context, dn);
+    return inService.length > 0 && inService.every((device) => this.#host.doNotDisturb(device));
   }
 
   /**
    * Offers the call to a line (§2.7 step 2): a new connection, ALERTING at once, then a terminal
    * connection RINGING for each device, whose driver is told to alert it.
    */
-  #offer(context: CallContext, line: SwitchLine, devices: readonly SwitchDevice[]): Connection {
+  #offer(
+    context: CallContext,
+    line: SwitchLine,
+    devices: readonly SwitchDevice[],
+    options: { autoAnswer?: boolean } = {},
+  ): Connection {
     const { call } = context;
     this.originReached(context);
     const meta = call.redirections.length > 0 ? 'CALL_ADDITIONAL_PARTY' : 'CALL_PROGRESS';
@@ -148,6 +180,7 @@ export class Routing {
             called: context.called,
             redirections: [...call.redirections],
             offer: context.offer,
+            ...(options.autoAnswer === true ? { autoAnswer: true } : {}),
           }),
         );
       }
@@ -247,12 +280,25 @@ export class Routing {
       return false;
     }
     const redirections = context.call.redirections;
-    const visited = new Set([context.origin.connection.address, ...redirections.map((r) => r.from), from]);
-    const match = this.#host.directory().analyzer.analyse(number);
-    const reached = match === undefined ? undefined : targetNumber(match.target);
-    if (redirections.length >= maxRedirections || (reached !== undefined && visited.has(reached))) {
-      this.#host.logger.info({ callId: context.call.id, from, to: number, reason }, 'forward loop stopped');
-      return false;
+    if (reason === 'redirect') {
+      // An application chose this destination: a queue may send a call back to its route point, so
+      // a number the call passed is no loop here; only a runaway application is stopped.
+      if (redirections.filter((r) => r.reason === 'redirect').length >= maxApplicationRedirects) {
+        this.#host.logger.info({ callId: context.call.id, from, to: number }, 'redirect limit reached');
+        return false;
+      }
+    } else {
+      // Forwarding loops are found among the hops since the application last chose a destination.
+      const lastChoice = redirections.findLastIndex((r) => r.reason === 'redirect');
+      const hops = redirections.slice(lastChoice + 1);
+      const start = lastChoice < 0 ? context.origin.connection.address : redirections[lastChoice]?.to;
+      const visited = new Set([start, ...hops.map((r) => r.from), from]);
+      const match = this.#host.directory().analyzer.analyse(number);
+      const reached = match === undefined ? undefined : targetNumber(match.target);
+      if (hops.length >= maxRedirections || (reached !== undefined && visited.has(reached))) {
+        this.#host.logger.info({ callId: context.call.id, from, to: number, reason }, 'forward loop stopped');
+        return false;
+      }
     }
     redirections.push({ from, to: number, reason });
     stopNoAnswerTimer(context);
@@ -310,7 +356,7 @@ export class Routing {
     }
     if (match.target.kind !== 'line') return;
     const line = match.target.line;
-    if (line.forward.all !== undefined) return;
+    if (this.#host.forwardAll(line) !== undefined) return;
     if (this.#host.occupancy.liveCallsOn(line.dn) >= line.busyTrigger && line.forward.busy === undefined) {
       throw new StrowgerError(
         ErrorCode.ResourceUnavailable,
@@ -325,6 +371,34 @@ export class Routing {
         { details: { ciscoError: 'REDIRECT_CALL_DESTINATION_OUT_OF_ORDER' } },
       );
     }
+  }
+
+  /**
+   * Directed call pickup (JTAPI CallControlTerminal.pickup): the connections ringing now are taken back
+   * with call-control cause CALL_PICKUP, and the call is offered to `device` on `line` alone, asked to
+   * answer by itself (the user pressed pickup, so the phone goes off hook at once).
+   */
+  pickUp(context: CallContext, line: SwitchLine, device: SwitchDevice): void {
+    stopNoAnswerTimer(context);
+    this.hunting.stop(context);
+    context.call.during(
+      'CALL_PROGRESS',
+      () => {
+        this.pilotDone(context, pickedUpCauses);
+        for (const connection of [...context.offered])
+          this.withdraw(context, connection, releaseCauses.answeredElsewhere, pickedUpCauses);
+        context.offeredLine = line;
+        context.called = line.dn;
+        context.call.currentCalled = line.dn;
+        const connection = this.#offer(context, line, [device], { autoAnswer: true });
+        context.noAnswerTimer = this.#host.clock.setTimer(line.noAnswerSeconds * 1000, () => {
+          context.noAnswerTimer = undefined;
+          if (!context.ended && context.offered.includes(connection)) this.fail(context, releaseCauses.noAnswer);
+          this.#host.flush();
+        });
+      },
+      'CALLPICKUP',
+    );
   }
 
   /** Hunting is over: the pilot's connection leaves the call. */

@@ -264,13 +264,14 @@ export const connectionReasonValue: Readonly<Record<ConnectionReason, number>> =
  * The finer feature reason, `CiscoFeatureReason` (via `CiscoCallEv.getCiscoFeatureReason()`): which
  * feature made the change — a consult or blind transfer, a conference, or nothing special.
  */
-export type FeatureReason = 'NORMAL' | 'TRANSFER' | 'BLINDTRANSFER' | 'CONFERENCE';
+export type FeatureReason = 'NORMAL' | 'TRANSFER' | 'BLINDTRANSFER' | 'CONFERENCE' | 'CALLPICKUP';
 
 export const featureReasonValue: Readonly<Record<FeatureReason, number>> = {
   NORMAL: 12,
   TRANSFER: 2,
   BLINDTRANSFER: 7,
   CONFERENCE: 9,
+  CALLPICKUP: 11,
 };
 
 /**

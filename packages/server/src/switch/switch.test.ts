@@ -36,6 +36,8 @@ function eventLine(h: Harness): string[] {
         return `tc ${e.terminal} created`;
       case 'terminalConnection.state':
         return `tc ${e.terminal} ${e.state}/${e.coreState}`;
+      case 'terminalConnection.dtmf':
+        return `tc ${e.terminal} dtmf ${e.digit}`;
       case 'call.transferStart':
       case 'call.transferEnd':
       case 'call.conferenceStart':

@@ -15,7 +15,19 @@ import { configChangeEvents, serviceEvents, type DeviceEventBody } from './devic
 import { directoryOf, type Directory } from './directory.js';
 import { DriverOutbox } from './driver-outbox.js';
 import { LineOccupancy } from './line-occupancy.js';
-import { Routing } from './routing.js';
+import { Routing, maxApplicationRedirects } from './routing.js';
+import { CallMaking, type MakeCallRequest } from './operations/call-making.js';
+import { PartyControl } from './operations/party-control.js';
+import { RuntimeForwarding, type LineForwarding } from './operations/forwarding.js';
+import { DtmfGeneration, reportDtmf } from './operations/dtmf.js';
+import { MessageWaiting } from './operations/message-waiting.js';
+import { pickupTarget } from './operations/pickup.js';
+import {
+  controllerLegs,
+  terminalConnectionOf,
+  type ConnectionRef,
+  type TerminalConnectionRef,
+} from './operations/call-refs.js';
 import {
   releaseCauses,
   type CallRecordSink,
@@ -68,6 +80,13 @@ export class Switch {
   readonly #merging: CallMerging;
   readonly #outbox: DriverOutbox;
   readonly #occupancy: LineOccupancy;
+  readonly #parties: PartyControl;
+  readonly #making: CallMaking;
+  readonly #forwarding = new RuntimeForwarding();
+  readonly #dtmf: DtmfGeneration;
+  readonly #messageWaiting = new MessageWaiting();
+  /** Devices whose do not disturb an application switched on (CallControlTerminal.setDoNotDisturb). */
+  readonly #doNotDisturb = new Set<string>();
   readonly #logger: Logger;
   #directory: Directory;
   readonly #calls = new Map<string, CallContext>();
@@ -96,6 +115,8 @@ export class Switch {
       legs: this.#legs,
       directory: () => this.#directory,
       inService: (device) => this.#inService(device),
+      forwardAll: (line) => this.#forwarding.allOf(line),
+      doNotDisturb: (device) => this.#doNotDisturb.has(device.name),
       command: (tc, run) => this.#command(tc, run),
       end: (context, cause, by, first) => this.#end(context, cause, by, first),
       openConference: (context, number) => this.#openConference(context, number),
@@ -129,6 +150,36 @@ export class Switch {
         this.#calls.delete(context.call.id);
       },
       end: (context, cause) => this.#end(context, cause, 'system'),
+      flush: () => this.#flush(),
+    });
+    const lookup = { calls: this.#calls, legs: this.#legs };
+    this.#parties = new PartyControl({
+      ...lookup,
+      events: this.events,
+      logger: this.#logger,
+      driverFor: (device) => this.#driverFor(device),
+      peerOf: (entry) => this.#peerOf(entry),
+      updateMedia: (leg, offer) => this.updateMedia(leg, offer),
+      released: (leg, cause) => this.released(leg, cause),
+      command: (tc, run) => this.#command(tc, run),
+    });
+    this.#dtmf = new DtmfGeneration({
+      ...lookup,
+      driverFor: (device) => this.#driverFor(device),
+      peerOf: (entry) => this.#peerOf(entry),
+    });
+    this.#making = new CallMaking({
+      ...lookup,
+      clock: this.#clock,
+      events: this.events,
+      occupancy: this.#occupancy,
+      directory: () => this.#directory,
+      inService: (device) => this.#inService(device),
+      newCall: (call) => this.#newCall(call),
+      command: (tc, run) => this.#command(tc, run),
+      route: (context, number, reason) => this.#routing.route(context, number, reason),
+      fail: (context, cause) => this.#routing.fail(context, cause),
+      hold: (ref) => this.hold(ref),
       flush: () => this.#flush(),
     });
     for (const device of options.config.devices) this.#inServiceKnown.set(device.name, this.#inService(device));
@@ -187,16 +238,7 @@ export class Switch {
       device: device.name,
       ...(request.displayName === undefined ? {} : { displayName: request.displayName }),
     };
-    const call = new Call({
-      id: newCallId(this.#clock.now()),
-      dialled: request.dialled,
-      calling,
-      sink: {
-        now: () => this.#clock.now(),
-        nextEngineSeq: () => ++this.#engineSeq,
-        emit: (event: CallEvent) => this.events.emit('call', event),
-      },
-    });
+    const call = this.#newCall({ dialled: request.dialled, calling });
     // §2.7: the originating connection is connected at once (INITIATED), its terminal talking (off
     // hook), then DIALING; a SIP phone dials en bloc, so all of it happens together.
     const origin = call.during('CALL_STARTING', () => {
@@ -277,6 +319,7 @@ export class Switch {
     if (entry === undefined) return false;
     const { context, terminalConnection } = entry;
     const connection = terminalConnection.connection;
+    if (!context.ended && this.#making.isCallingOrigin(entry)) return this.#making.originAnswered(entry, info.offer);
     if (context.ended || !context.offered.includes(connection)) {
       this.#legs.delete(leg);
       if (terminalConnection.state !== 'DROPPED')
@@ -365,6 +408,13 @@ export class Switch {
     const causes = releaseEventCauses(cause);
     if (terminalConnection.state !== 'DROPPED') terminalConnection.setState('DROPPED', causes);
     const connection = terminalConnection.connection;
+    if (!context.ended && terminalConnection === context.origin) {
+      // A device called on its own behalf (Call.connect) did not take the call: there is no call.
+      stopNoAnswerTimer(context);
+      this.#routing.fail(context, cause);
+      this.#flush();
+      return;
+    }
     if (context.ended || !context.offered.includes(connection) || connection.liveTerminalConnections.length > 0) {
       this.#flush(); // not offered any more, or another appearance of the line still rings
       return;
@@ -477,6 +527,7 @@ export class Switch {
    */
   async relayInfo(leg: LegId, info: MidCallInfo): Promise<number> {
     const entry = this.#legs.get(leg);
+    if (entry !== undefined) reportDtmf(entry, info);
     if (entry === undefined || entry.context.ended || entry.context.conference !== undefined) return 200;
     const peer = this.#peerOf(entry);
     const driver = peer === undefined ? undefined : this.#driverFor(peer.device);
@@ -494,7 +545,7 @@ export class Switch {
    * coded error and the call stays where it was. A destination that forwards on is followed as
    * any call is.
    */
-  redirect(callId: string, destination: string): void {
+  redirect(callId: string, destination: string, options: { callingNumber?: string } = {}): void {
     const context = this.#calls.get(callId);
     if (context === undefined) throw new StrowgerError(ErrorCode.NotFound, `call ${callId} is not in progress`);
     const offered = context.offered[0];
@@ -506,12 +557,164 @@ export class Switch {
       );
     }
     this.#routing.checkRedirectDestination(context, destination);
+    const calling = context.calling;
+    if (options.callingNumber !== undefined) {
+      // The application changes who the destination is told is calling (Cisco's modified calling party).
+      context.calling = { ...calling, number: options.callingNumber };
+      context.call.currentCalling = context.calling;
+    }
     if (!this.#routing.redirect(context, context.offeredLine?.dn ?? context.called, { destination }, 'redirect')) {
-      throw new StrowgerError(ErrorCode.InvalidArgument, `redirecting call ${callId} to ${destination} would loop`, {
-        details: { ciscoError: 'REDIRECT_CALL_UNKNOWN_DESTINATION' },
-      });
+      context.calling = calling;
+      context.call.currentCalling = calling;
+      throw new StrowgerError(
+        ErrorCode.ResourceUnavailable,
+        `call ${callId} was redirected ${maxApplicationRedirects} times already, the most one call may be; answer it or drop it`,
+        { details: { ciscoError: 'REDIRECT_CALL_INCOMPATIBLE_STATE' } },
+      );
     }
     this.#flush();
+  }
+
+  /** TerminalConnection.answer: see PartyControl.answer. */
+  answer(ref: TerminalConnectionRef): Promise<void> {
+    return this.#parties.answer(ref);
+  }
+
+  /** CallControlTerminalConnection.hold, done by the server for every phone: see PartyControl.hold. */
+  hold(ref: TerminalConnectionRef): Promise<void> {
+    return this.#parties.hold(ref);
+  }
+
+  /** CallControlTerminalConnection.unhold: see PartyControl.unhold. */
+  unhold(ref: TerminalConnectionRef): Promise<void> {
+    return this.#parties.unhold(ref);
+  }
+
+  /** Connection.disconnect: one address leaves the call; see PartyControl.disconnect. */
+  disconnect(ref: ConnectionRef): void {
+    this.#parties.disconnect(ref);
+    this.#flush();
+  }
+
+  /** Call.connect, third-party call control: see CallMaking.makeCall. Resolves with the call id. */
+  makeCall(request: MakeCallRequest): Promise<string> {
+    return this.#making.makeCall(request);
+  }
+
+  /** MediaTerminalConnection.generateDtmf: digits to the party the terminal talks to (SIP INFO). */
+  generateDtmf(ref: TerminalConnectionRef, digits: string): Promise<void> {
+    return this.#dtmf.generate(ref, digits);
+  }
+
+  /** CallControlCall.consult: see CallMaking.consult. Resolves with the consult call's id. */
+  consult(ref: TerminalConnectionRef, dialled: string, callId?: string): Promise<string> {
+    return this.#making.consult(ref, dialled, callId);
+  }
+
+  /** CallControlCall.transfer(String) by request: the terminal connection's party transfers blind. */
+  transferTo(ref: TerminalConnectionRef, destination: string): void {
+    const { terminalConnection } = terminalConnectionOf({ calls: this.#calls, legs: this.#legs }, ref);
+    this.#merging.transfer(terminalConnection.leg, destination);
+  }
+
+  /**
+   * CallControlCall.transfer(Call) by request: the controller — the terminal in both calls — leaves,
+   * and the other call's party joins this call (see CallMerging.transferCalls).
+   */
+  transferCall(callId: string, otherCallId: string, controller?: string): void {
+    const { held, consult } = controllerLegs(
+      { calls: this.#calls, legs: this.#legs },
+      callId,
+      otherCallId,
+      controller,
+      'transferred',
+    );
+    this.#merging.transferCalls(held, consult);
+  }
+
+  /** CallControlCall.conference(Call) by request: the two calls of one controller become one conference. */
+  conferenceCalls(callId: string, otherCallId: string, controller?: string): Promise<void> {
+    const { held, consult } = controllerLegs(
+      { calls: this.#calls, legs: this.#legs },
+      callId,
+      otherCallId,
+      controller,
+      'conferenced',
+    );
+    return this.#merging.conference(held, consult);
+  }
+
+  /**
+   * CallControlAddress.setForwarding (forward all, as Cisco lets JTAPI set it): calls to the line go to
+   * `destination` from the next call on; `undefined` cancels it (cancelForwarding). Reported as an
+   * `address.forwarding` device event when it changed.
+   */
+  setForwardAll(dn: string, destination: string | undefined): void {
+    const before = this.#forwarding.of(this.#directory, dn);
+    if (destination === undefined) this.#forwarding.cancel(this.#directory, dn);
+    else this.#forwarding.set(this.#directory, dn, destination);
+    const after = this.#forwarding.of(this.#directory, dn);
+    if (JSON.stringify(before.all) !== JSON.stringify(after.all)) {
+      this.#emitDevice({ type: 'address.forwarding', address: dn, forwardAll: after.all });
+    }
+  }
+
+  /**
+   * CallControlAddress.setMessageWaiting: switches the line's message-waiting lamp on every device
+   * the line is on (their drivers tell the phones), reported as an `address.messageWaiting` event.
+   */
+  setMessageWaiting(dn: string, waiting: boolean): void {
+    if (!this.#messageWaiting.set(this.#directory, dn, waiting)) return;
+    for (const device of this.#directory.lineDevices.get(dn) ?? []) {
+      this.#outbox.command(this.#drivers[device.type], (driver) => driver.messageWaiting?.(device.name, dn, waiting));
+    }
+    this.#emitDevice({ type: 'address.messageWaiting', address: dn, waiting });
+    this.#flush();
+  }
+
+  /**
+   * CallControlTerminal.setDoNotDisturb (Cisco's DND with call reject): the device is offered no new
+   * call — a line whose every device in service is in do not disturb is busy to callers (forward busy
+   * applies) — until switched off. Calls in progress go on. Reported as a `terminal.doNotDisturb` event.
+   */
+  setDoNotDisturb(device: string, on: boolean): void {
+    if (!this.#directory.devices.has(device)) {
+      throw new StrowgerError(ErrorCode.NotFound, `device ${device} is not configured`);
+    }
+    if (this.#doNotDisturb.has(device) === on) return;
+    if (on) this.#doNotDisturb.add(device);
+    else this.#doNotDisturb.delete(device);
+    this.#emitDevice({ type: 'terminal.doNotDisturb', terminal: device, on });
+  }
+
+  /** CallControlTerminal.getDoNotDisturb. */
+  doNotDisturbOf(device: string): boolean {
+    return this.#doNotDisturb.has(device);
+  }
+
+  /**
+   * Directed call pickup (JTAPI CallControlTerminal.pickup(pickupAddress, terminalAddress)): the call
+   * ringing at `pickupAddress` is taken by `device` on its `line` — the ringing phones stop (call-control
+   * cause CALL_PICKUP), and the device is called, asked to answer by itself. Returns the call's id.
+   */
+  pickup(request: { device: string; line: string; pickupAddress: string }): string {
+    const { context, device, line } = pickupTarget(
+      { calls: this.#calls, legs: this.#legs, directory: this.#directory, inService: (d) => this.#inService(d) },
+      request,
+    );
+    this.#routing.pickUp(context, line, device);
+    this.#flush();
+    return context.call.id;
+  }
+
+  /** CallControlAddress.getMessageWaiting. */
+  messageWaitingOf(dn: string): boolean {
+    return this.#messageWaiting.of(dn);
+  }
+
+  /** CallControlAddress.getForwarding: the line's forwarding as it applies now. */
+  forwardingOf(dn: string): LineForwarding {
+    return this.#forwarding.of(this.#directory, dn);
   }
 
   /** JTAPI CallControlCall.drop: ends the call for every party. */
@@ -727,6 +930,20 @@ export class Switch {
     });
     this.#calls.delete(call.id);
     this.#writeRecord(context, cause, by);
+  }
+
+  /** A new call, IDLE, whose events go into the engine's stream; `id` is a fresh one when absent. */
+  #newCall(options: { id?: string; dialled: string; calling: PartyInfo }): Call {
+    return new Call({
+      id: options.id ?? newCallId(this.#clock.now()),
+      dialled: options.dialled,
+      calling: options.calling,
+      sink: {
+        now: () => this.#clock.now(),
+        nextEngineSeq: () => ++this.#engineSeq,
+        emit: (event: CallEvent) => this.events.emit('call', event),
+      },
+    });
   }
 
   #writeRecord(context: CallContext, cause: ReleaseCause, by: 'caller' | 'callee' | 'system'): void {

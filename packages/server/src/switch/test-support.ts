@@ -1,4 +1,4 @@
-import { FakeClock } from '../core/index.js';
+import { ErrorCode, FakeClock, StrowgerError } from '../core/index.js';
 import type { SwitchConfig, SwitchDevice, SwitchLine } from './config.js';
 import type { CallEvent, DeviceEvent } from './events.js';
 import type {
@@ -31,7 +31,9 @@ export type DriverCommand =
   | { kind: 'updateMedia'; leg: LegId; offer: SessionDescription }
   | { kind: 'requestOffer'; leg: LegId }
   | { kind: 'sendInfo'; leg: LegId; info: MidCallInfo }
-  | { kind: 'answerOffer'; leg: LegId; answer: SessionDescription | undefined };
+  | { kind: 'answerOffer'; leg: LegId; answer: SessionDescription | undefined }
+  | { kind: 'answer'; leg: LegId }
+  | { kind: 'messageWaiting'; leg: string; line: string; waiting: boolean };
 
 /** A device driver that records the engine's commands; tests play the devices' part by hand. */
 export class FakeDriver implements DeviceDriver {
@@ -39,6 +41,12 @@ export class FakeDriver implements DeviceDriver {
   readonly commands: DriverCommand[] = [];
   refuseMediaUpdates = false;
   refuseOfferRequests = false;
+  /** When set, a requested offer is a real session description (hold by request reads its direction). */
+  offersSdp = false;
+  /** The status devices answer SIP INFO with (415: they do not read it). */
+  infoStatus = 415;
+  /** When set, `answer` (a remote answer request) is refused as a device that cannot do it. */
+  refuseAnswerRequests = false;
   /** When set, media updates wait here for the test to settle them (a re-INVITE in flight). */
   deferredMediaUpdates:
     Array<{ leg: LegId; resolve: (answer: string) => void; reject: (error: Error) => void }> | undefined;
@@ -87,7 +95,19 @@ export class FakeDriver implements DeviceDriver {
   requestOffer(leg: LegId): Promise<SessionDescription> {
     this.commands.push({ kind: 'requestOffer', leg });
     if (this.refuseOfferRequests) return Promise.reject(new Error('the phone sent no offer'));
-    return Promise.resolve(`offer from ${leg}`);
+    return Promise.resolve(this.offersSdp ? sdpOffer(leg) : `offer from ${leg}`);
+  }
+
+  /** `leg` names the device: the lamp is a device's, not a call's. */
+  messageWaiting(device: string, line: string, waiting: boolean): void {
+    this.commands.push({ kind: 'messageWaiting', leg: device, line, waiting });
+  }
+
+  answer(leg: LegId): Promise<void> {
+    this.commands.push({ kind: 'answer', leg });
+    if (this.refuseAnswerRequests)
+      return Promise.reject(new StrowgerError(ErrorCode.Unsupported, 'this phone cannot be answered remotely'));
+    return Promise.resolve();
   }
 
   answerOffer(leg: LegId, answer: SessionDescription | undefined): void {
@@ -96,7 +116,7 @@ export class FakeDriver implements DeviceDriver {
 
   sendInfo(leg: LegId, info: MidCallInfo): Promise<number> {
     this.commands.push({ kind: 'sendInfo', leg, info });
-    return Promise.resolve(415);
+    return Promise.resolve(this.infoStatus);
   }
 
   /** The commands of one kind, narrowed. */
@@ -224,4 +244,18 @@ export function harness(
 /** What an engine test may leave behind; every count must be zero when it ends. */
 export function leftovers(h: Harness): { calls: number; legs: number; timers: number } {
   return { calls: h.engine.callCount, legs: h.engine.legCount, timers: h.clock.pendingTimers };
+}
+
+/** A G.711 offer as a phone makes it, naming the leg in its session name; sendrecv. */
+export function sdpOffer(leg: string): SessionDescription {
+  return [
+    'v=0',
+    'o=- 1 1 IN IP4 192.0.2.1',
+    `s=${leg}`,
+    'c=IN IP4 192.0.2.1',
+    't=0 0',
+    'm=audio 4000 RTP/AVP 0',
+    'a=sendrecv',
+    '',
+  ].join('\r\n');
 }

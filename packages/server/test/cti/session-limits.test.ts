@@ -112,6 +112,26 @@ async function connect(url: string): Promise<WireClient> {
   return client;
 }
 
+describe('CTI request rate', () => {
+  it('a flood of requests MUST be answered RATE_LIMITED with retryAfterMs, never dropped', async () => {
+    // The session's clock stands still, so the bucket is exactly its burst (twice the rate per second).
+    const { url } = await start({ requestsPerSecond: 50 });
+    const client = await connect(url);
+    await client.request('hello', { protocols: [1] });
+    const ids = Array.from({ length: 300 }, (_, index) => 1000 + index);
+    for (const id of ids)
+      client.send({ kind: 'request', id, method: 'provider.snapshot', params: { providerId: 'p-x' } });
+    await client.waitFor((f) => f.kind === 'response' && f.id === ids.at(-1));
+    const responses = client.frames.filter((f) => f.kind === 'response' && f.id >= 1000);
+    expect(responses).toHaveLength(300);
+    const limited = responses.filter((f) => f.error?.code === 'RATE_LIMITED');
+    // hello took one token of the hundred.
+    expect(limited).toHaveLength(201);
+    expect(limited[0].error.details.retryAfterMs).toBeGreaterThan(0);
+    expect(client.closed).toBeUndefined();
+  });
+});
+
 describe('CTI keep-alive', () => {
   it('the server MUST ping after one silent interval and close a peer silent for two (1001 keep-alive timeout)', async () => {
     const { clock, url } = await start();

@@ -36,7 +36,13 @@ export class TestPhone {
    * How this phone meets a new call: answer it at once (the default), ring (180) without answering
    * until the caller cancels (RFC 3261 §9.2: the UA then answers 487), or refuse it with a status.
    */
-  incoming: 'answer' | 'ring' | { refuse: number } = 'answer';
+  incoming: 'answer' | 'ring' | 'ring-until-talk' | { refuse: number } = 'answer';
+  /** Calls ringing in 'ring-until-talk' mode: answered when a NOTIFY "Event: talk" comes in their early dialog. */
+  readonly #ringing = new Map<string, IncomingRequest>();
+  /** Message-summary bodies (RFC 3842) of the NOTIFYs the server sent outside any call, in order. */
+  readonly messageSummaries: string[] = [];
+  /** The INVITEs that came with a request to answer by itself (RFC 5373 Answer-Mode, or Call-Info answer-after). */
+  readonly autoAnswerRequests: Array<{ answerMode: string | undefined; callInfo: string | undefined }> = [];
   readonly #ua: SipUserAgent;
   readonly #transport: TransportLayer;
   readonly #server: Endpoint;
@@ -213,27 +219,64 @@ export class TestPhone {
     const request = incoming.request;
     if (request.method === 'INVITE' && !request.to.params.has('tag')) {
       const tag = `a${Math.random().toString(16).slice(2)}`;
-      if (this.incoming === 'ring') {
+      const answerMode = request.getHeader('Answer-Mode');
+      const callInfo = request.getHeader('Call-Info');
+      if (answerMode !== undefined || callInfo?.includes('answer-after') === true)
+        this.autoAnswerRequests.push({ answerMode, callInfo });
+      if (this.incoming === 'ring' || this.incoming === 'ring-until-talk') {
         incoming.respond(180, 'Ringing', { toTag: tag, headers: [this.#contactHeader()] });
+        if (this.incoming === 'ring-until-talk') this.#ringing.set(`${request.callId};${tag}`, incoming);
         return;
       }
       if (this.incoming !== 'answer') {
         incoming.respond(this.incoming.refuse);
         return;
       }
-      const offer = bodyOf(request);
-      const answer = this.sdp('sendrecv');
-      incoming.respond(200, 'OK', {
-        toTag: tag,
-        headers: [this.#contactHeader(), { name: 'Content-Type', value: 'application/sdp' }],
-        body: Buffer.from(answer),
-      });
-      const call = new PhoneCall(this, Dialog.asUasWithTag(request, tag, 'confirmed'), offer);
-      call.invite = request;
-      if (offer === undefined) call.offersMade.push(answer);
-      this.calls.push(call);
+      this.#answer(incoming, tag);
       return;
     }
+    if (
+      request.method === 'NOTIFY' &&
+      !request.to.params.has('tag') &&
+      request.getHeader('Event') === 'message-summary'
+    ) {
+      this.messageSummaries.push(bodyOf(request) ?? '');
+      incoming.respond(200, 'OK');
+      return;
+    }
+    const ringing = this.#ringing.get(`${request.callId};${request.to.params.get('tag') ?? ''}`);
+    if (ringing !== undefined && request.method === 'NOTIFY') {
+      // A talk event in the early dialog (BroadWorks-style remote answer): go off hook.
+      if (request.getHeader('Event') !== 'talk') {
+        incoming.respond(489, 'Bad Event');
+        return;
+      }
+      incoming.respond(200, 'OK');
+      this.#ringing.delete(`${request.callId};${request.to.params.get('tag') ?? ''}`);
+      this.#answer(ringing, request.to.params.get('tag') ?? '');
+      return;
+    }
+    this.#onDialogRequest(incoming);
+  }
+
+  /** Answers a new call with SDP (an answer to its offer, or an offer of our own when it had none). */
+  #answer(incoming: IncomingRequest, tag: string): void {
+    const request = incoming.request;
+    const offer = bodyOf(request);
+    const answer = this.sdp('sendrecv');
+    incoming.respond(200, 'OK', {
+      toTag: tag,
+      headers: [this.#contactHeader(), { name: 'Content-Type', value: 'application/sdp' }],
+      body: Buffer.from(answer),
+    });
+    const call = new PhoneCall(this, Dialog.asUasWithTag(request, tag, 'confirmed'), offer);
+    call.invite = request;
+    if (offer === undefined) call.offersMade.push(answer);
+    this.calls.push(call);
+  }
+
+  #onDialogRequest(incoming: IncomingRequest): void {
+    const request = incoming.request;
     const call = this.#callFor(request);
     if (call === undefined) {
       incoming.respond(481, 'Call/Transaction Does Not Exist');

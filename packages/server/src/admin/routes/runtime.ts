@@ -83,15 +83,39 @@ export function registerRuntimeRoutes(app: AdminApp, runtime: RuntimeControl): v
   );
 }
 
-/** CTI sessions and open providers, as counts (the provider list is the CTI layer's to expose). */
-export function registerCtiSessionRoutes(app: AdminApp, sessions: () => { sessions: number; providers: number }): void {
+const OpenProviderSchema = Type.Object({
+  providerId: Type.String(),
+  userId: Type.String({ description: 'The end user or application user the provider was opened with' }),
+  userKind: Type.Union([Type.Literal('end-user'), Type.Literal('application-user')]),
+  appInfo: Type.Union([Type.String(), Type.Null()], { description: 'What the application said it is' }),
+  source: Type.String({ description: 'The address the application connected from' }),
+  openedAt: Type.String({ format: 'date-time' }),
+  connected: Type.Boolean({ description: 'False while the provider waits for its application to resume' }),
+  terminals: Type.Integer({ description: 'Terminals (devices) in its domain' }),
+  restrictedTerminals: Type.Integer(),
+  addresses: Type.Integer({ description: 'Addresses (lines) in its domain' }),
+  restrictedAddresses: Type.Integer(),
+  observers: Type.Integer(),
+  seq: Type.Integer({ description: 'Its last event sequence number' }),
+});
+
+const CtiSessionsSchema = Type.Object({
+  sessions: Type.Integer({ description: 'Connected CTI sessions (WebSocket connections)' }),
+  providers: Type.Integer({ description: 'Open providers' }),
+  items: Type.Array(OpenProviderSchema),
+});
+
+export type CtiSessionsView = (typeof CtiSessionsSchema)['static'];
+
+/** Connected CTI applications: each open provider with its user, where it came from and its domain size. */
+export function registerCtiSessionRoutes(app: AdminApp, sessions: () => CtiSessionsView): void {
   app.get(
     '/api/v1/cti/sessions',
     {
       schema: {
-        summary: 'Connected CTI sessions and the providers they have open',
+        summary: 'Connected CTI applications: their providers, users and domain sizes',
         tags: ['Live'],
-        response: { 200: Type.Object({ sessions: Type.Integer(), providers: Type.Integer() }), ...problemResponses },
+        response: { 200: CtiSessionsSchema, ...problemResponses },
       },
     },
     async () => sessions(),

@@ -152,6 +152,14 @@ export function jtapiEventsOf(event: CallEvent, previous: PreviousStates): CallE
         terminalConnectionFields(event.terminal, event.address, event.coreState, event.state),
         previous.terminalConnectionCore,
       );
+    case 'terminalConnection.dtmf':
+      return [
+        make('MediaTermConnDtmfEv', {
+          ...base,
+          ...terminalConnectionFields(event.terminal, event.address, event.coreState, event.state),
+          digit: event.digit,
+        }),
+      ];
     case 'call.transferStart':
     case 'call.transferEnd': {
       const type = event.type === 'call.transferStart' ? 'CiscoTransferStartEv' : 'CiscoTransferEndEv';

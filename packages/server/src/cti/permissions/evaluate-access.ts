@@ -41,7 +41,11 @@ export interface AccessVerdict extends AccessDecision {
   readonly acquirable: boolean;
   /**
    * CUCM has no separate observe and control privileges: a device in the domain, unrestricted, may be
-   * observed and controlled; the optional roles gate single features (see `features`).
+   * observed and controlled; the optional roles gate single features (see `features`). "Control" is
+   * exactly the protocol's call-control methods (cti/provider/call-control.ts `callControlMethods`):
+   * answer, hold, unhold, DTMF generation, disconnect, redirect, connect, consult, transfer, conference,
+   * drop, a line's forward all and message-waiting lamp, and a terminal's do not disturb and pickup, which
+   * the CTI server checks against the same domain.
    */
   readonly mayControl: boolean;
   /** In the order §3.8 checks them. */

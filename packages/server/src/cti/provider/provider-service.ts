@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import {
   EventId,
   type CallSnapshot as WireCallSnapshot,
+  type MethodParams,
+  type MethodResult,
   type ObserverAddParams,
   type ProviderOpenParams,
   type ProviderOpened,
@@ -38,6 +40,7 @@ import { eventsRecreating, jtapiEventsOf, observationEnded, type EventBody } fro
 import { addressRefusal, buildDomainView, diffDomains, terminalRefusal, type DomainView } from './domain-view.js';
 import { CtiProvider, type Observer, type ProviderSink } from './provider.js';
 import { SharedEvent, addressAll, type Addressed } from './shared-event.js';
+import { CallControlRequests, type CallControlEngine, type CallControlMethod } from './call-control.js';
 
 /** What the CTI layer needs of the engine: its events and its snapshots. */
 export interface CtiEngine {
@@ -52,10 +55,32 @@ export interface ProviderHolder extends ProviderSink {
   forget(providerId: string): void;
 }
 
+/** One open provider, for the admin API's live view. */
+export interface OpenProviderSummary {
+  providerId: string;
+  userId: string;
+  userKind: CtiUser['kind'];
+  appInfo: string | null;
+  source: string;
+  /** Engine time (ms since the epoch). */
+  openedAt: number;
+  /** False while the provider waits for its application to reconnect and resume. */
+  connected: boolean;
+  terminals: number;
+  restrictedTerminals: number;
+  addresses: number;
+  restrictedAddresses: number;
+  observers: number;
+  /** The last event sequence number. */
+  seq: number;
+}
+
 export interface ProviderServiceOptions {
   clock: Clock;
   logger: Logger;
   engine: CtiEngine;
+  /** The engine's call control; without it every call-control request fails with UNSUPPORTED. */
+  control?: CallControlEngine;
   configuration: ConfigSnapshot;
   /** Slows down password guessing per user, per source and per pair, before the password is checked. */
   loginThrottle: Pick<LoginThrottle, 'admit'>;
@@ -91,6 +116,7 @@ export class ProviderService {
   readonly #byTarget = new Map<string, Set<{ provider: CtiProvider; observer: Observer }>>();
   readonly #tracker = new CallTracker();
   readonly #unsubscribe: Array<() => void>;
+  readonly #control: CallControlRequests | undefined;
   #snapshot: ConfigSnapshot;
   #configuration: CtiConfiguration;
   /** Extension Mobility logins in force: they move devices in and out of domains (§3.3). */
@@ -100,6 +126,7 @@ export class ProviderService {
     this.#options = options;
     this.#snapshot = options.configuration;
     this.#configuration = CtiConfiguration.fromSnapshot(options.configuration);
+    this.#control = options.control === undefined ? undefined : new CallControlRequests(options.control);
     this.#unsubscribe = [
       options.engine.events.on('call', (event) => this.#onCallEvent(event)),
       options.engine.events.on('device', (event) => this.#onDeviceEvent(event)),
@@ -108,6 +135,29 @@ export class ProviderService {
 
   get providerCount(): number {
     return this.#providers.size;
+  }
+
+  /** Every open provider as an administrator sees it: who, from where, how much it reaches. */
+  list(): OpenProviderSummary[] {
+    return [...this.#providers.values()].map((provider) => {
+      const terminals = [...provider.view.terminals.values()];
+      const addresses = [...provider.view.addresses.values()];
+      return {
+        providerId: provider.id,
+        userId: provider.user.userId,
+        userKind: provider.user.kind,
+        appInfo: provider.appInfo ?? null,
+        source: provider.source,
+        openedAt: provider.openedAt,
+        connected: this.#holders.has(provider.id),
+        terminals: terminals.length,
+        restrictedTerminals: terminals.filter((t) => t.restricted).length,
+        addresses: addresses.length,
+        restrictedAddresses: addresses.filter((a) => a.restricted).length,
+        observers: provider.observers.size,
+        seq: provider.seq,
+      };
+    });
   }
 
   /**
@@ -154,6 +204,9 @@ export class ProviderService {
       user,
       view: buildDomainView(domain, user, (name) => this.#inService(name)),
       ringSize: this.#options.ringSize,
+      appInfo: params.appInfo,
+      source: context.source,
+      openedAt: this.#options.clock.now(),
     });
     this.#providers.set(provider.id, provider);
     this.#hold(provider, context.holder);
@@ -263,6 +316,20 @@ export class ProviderService {
       provider.emit(batch);
     };
     return { observerId: observer.id, seq, after };
+  }
+
+  /** A call-control request (domain reference §2.8), checked against the provider's domain first. */
+  control<M extends CallControlMethod>(
+    provider: CtiProvider,
+    method: M,
+    params: MethodParams<M>,
+  ): Promise<MethodResult<M>> {
+    if (this.#control === undefined) {
+      return Promise.reject(
+        new StrowgerError(ErrorCode.Unsupported, `${method} is not available: this server runs without call control`),
+      );
+    }
+    return this.#control.handle(provider, method, params);
   }
 
   removeObserver(provider: CtiProvider, observerId: string): void {
@@ -520,6 +587,28 @@ export class ProviderService {
       const inService = event.type === 'terminal.inService';
       for (const provider of this.#providers.values())
         this.#terminalService(provider, event.terminal, inService, event.at);
+    } else if (event.type === 'terminal.doNotDisturb') {
+      // JTAPI's CallCtlTermDoNotDisturbEv, to every provider whose domain has the terminal.
+      for (const provider of this.#providers.values()) {
+        const terminal = provider.view.terminals.get(event.terminal);
+        if (terminal === undefined || terminal.restricted) continue;
+        const fields = { name: event.terminal, on: event.on };
+        provider.emit([this.#providerEvent('CallCtlTermDoNotDisturbEv', fields, event.at)]);
+      }
+    } else if (event.type === 'address.forwarding' || event.type === 'address.messageWaiting') {
+      // JTAPI's CallCtlAddrForwardEv and CallCtlAddrMessageWaitingEv, to every provider with the line.
+      const body =
+        event.type === 'address.forwarding'
+          ? ({
+              type: 'CallCtlAddrForwardEv',
+              fields: { name: event.address, forwardAll: event.forwardAll ?? null },
+            } as const)
+          : ({ type: 'CallCtlAddrMessageWaitingEv', fields: { name: event.address, waiting: event.waiting } } as const);
+      for (const provider of this.#providers.values()) {
+        const address = provider.view.addresses.get(event.address);
+        if (address === undefined || address.restricted) continue;
+        provider.emit([this.#providerEvent(body.type, body.fields, event.at)]);
+      }
     } else if (event.type === 'address.inService' || event.type === 'address.outOfService') {
       const inService = event.type === 'address.inService';
       for (const provider of this.#providers.values()) {

@@ -26,6 +26,11 @@ export interface Observer {
 export class CtiProvider {
   readonly id: string;
   user: CtiUser;
+  /** What the application said it is (`provider.open`'s appInfo), for the administrator's view. */
+  readonly appInfo: string | undefined;
+  /** Where the application connected from when it opened the provider. */
+  readonly source: string;
+  readonly openedAt: number;
   readonly acquired = new Set<string>();
   readonly observers = new Map<string, Observer>();
   view: DomainView;
@@ -34,9 +39,20 @@ export class CtiProvider {
   #sink: ProviderSink | undefined;
   readonly #ring: EventRing;
 
-  constructor(options: { id: string; user: CtiUser; view: DomainView; ringSize: number }) {
+  constructor(options: {
+    id: string;
+    user: CtiUser;
+    view: DomainView;
+    ringSize: number;
+    appInfo: string | undefined;
+    source: string;
+    openedAt: number;
+  }) {
     this.id = options.id;
     this.user = options.user;
+    this.appInfo = options.appInfo;
+    this.source = options.source;
+    this.openedAt = options.openedAt;
     this.view = options.view;
     this.#ring = new EventRing(options.ringSize);
   }

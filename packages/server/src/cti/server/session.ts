@@ -21,6 +21,7 @@ import {
 } from '../../core/index.js';
 import type { CtiProvider } from '../provider/provider.js';
 import type { ProviderHolder, ProviderService } from '../provider/provider-service.js';
+import { isCallControlMethod } from '../provider/call-control.js';
 import { stampedJson, type Addressed } from '../provider/shared-event.js';
 import { TokenBucket } from './token-bucket.js';
 
@@ -344,6 +345,10 @@ export class CtiSession implements ProviderHolder {
         providers.removeObserver(this.#provider(q), q.observerId);
         return { result: {} };
       }
+    }
+    if (isCallControlMethod(method)) {
+      const q = p as MethodParams<typeof method>;
+      return { result: await providers.control(this.#provider(q), method, q) };
     }
     throw new StrowgerError(ErrorCode.UnknownMethod, `There is no method ${String(method)}.`);
   }

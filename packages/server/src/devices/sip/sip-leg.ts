@@ -49,6 +49,11 @@ export interface OutboundLeg extends LegBase {
   /** Whether our INVITE carried an offer; without one, the phone's 2xx brings its offer. */
   readonly offered: boolean;
   readonly abort: AbortController;
+  /**
+   * The early dialog a ringing phone's 1xx with a To tag made (RFC 3261 §12.1.2): a talk event is
+   * sent in it, and it becomes the call's dialog on the 2xx, so the CSeq it used is not reused.
+   */
+  earlyDialog: Dialog | undefined;
 }
 
 export type SipLeg = InboundLeg | OutboundLeg;

@@ -1,5 +1,5 @@
 import type { Clock, Logger } from '../../core/index.js';
-import { isStrowgerError, silentLogger } from '../../core/index.js';
+import { ErrorCode, StrowgerError, isStrowgerError, silentLogger } from '../../core/index.js';
 import {
   Dialog,
   dialogKey,
@@ -29,7 +29,8 @@ import {
 } from '../../switch/index.js';
 import { SessionOrigin } from '../../sdp/index.js';
 import { parseReplaces } from './refer.js';
-import type { RegistrationTable } from './registration-table.js';
+import type { Binding, RegistrationTable } from './registration-table.js';
+import { messageSummary } from './message-summary.js';
 import { causeFromStatus, diversionReason, explanationHeaders, finalStatusFor } from './sip-causes.js';
 import type { InboundLeg, OutboundLeg, SipLeg, SwitchInputs } from './sip-leg.js';
 import { SipReferrals } from './sip-referrals.js';
@@ -327,22 +328,12 @@ export class SipPhoneDriver implements DeviceDriver {
   }
 
   alert(request: AlertRequest): void {
-    const binding = this.#table
-      .bindings(request.device)
-      .reduce<ReturnType<RegistrationTable['bindings']>[number] | undefined>(
-        (best, candidate) => (best === undefined || candidate.expiresAt > best.expiresAt ? candidate : best),
-        undefined,
-      );
-    if (binding === undefined) {
+    const reached = this.#reach(request.device);
+    if (reached === undefined) {
       queueMicrotask(() => this.#engine?.refused(request.leg, releaseCauses.unavailable));
       return;
     }
-    const target = this.#targetFor(binding.contact, {
-      protocol: binding.source.protocol as TransportProtocol,
-      remote: { address: binding.source.address, port: binding.source.port },
-      local: { address: binding.source.localAddress ?? '', port: 0 },
-      ...(binding.source.connectionId === undefined ? {} : { connectionId: binding.source.connectionId }),
-    });
+    const { binding, target } = reached;
     // From and To name us as the phone reaches us (RFC 3261 §8.1.1.3 leaves their host to us).
     const host = this.#sentBy(target).host;
     const headers: HeaderField[] = [];
@@ -354,6 +345,7 @@ export class SipPhoneDriver implements DeviceDriver {
       });
     }
     if (request.offer !== undefined) headers.push(sdpType);
+    if (request.autoAnswer === true) headers.push(...this.#autoAnswerHeaders(host));
     const origin = new SessionOrigin();
     const invite = this.#ua.createRequest({
       method: 'INVITE',
@@ -373,6 +365,7 @@ export class SipPhoneDriver implements DeviceDriver {
       invite,
       offered: request.offer !== undefined,
       abort: new AbortController(),
+      earlyDialog: undefined,
       dialog: undefined,
       target,
       ended: false,
@@ -401,6 +394,41 @@ export class SipPhoneDriver implements DeviceDriver {
           this.#engine?.refused(leg.id, releaseCauses.unavailable);
         },
       );
+  }
+
+  /**
+   * The message-waiting lamp (RFC 3842): an unsolicited NOTIFY with a message summary to the phone's
+   * registered Contact, as phones that light their lamp without subscribing accept it.
+   * NOTE: a phone's own SUBSCRIBE to message-summary is not taken yet; such a phone needs unsolicited
+   * MWI accepted in its settings.
+   */
+  messageWaiting(device: string, line: string, waiting: boolean): void {
+    const reached = this.#reach(device);
+    if (reached === undefined) return; // not registered: nothing to light; the next change is sent
+    const { binding, target } = reached;
+    const host = this.#sentBy(target).host;
+    const notify = this.#ua.createRequest({
+      method: 'NOTIFY',
+      uri: binding.contact,
+      from: { displayName: undefined, uri: this.#uri(line, host), params: new Map() },
+      to: { displayName: undefined, uri: this.#uri(line, host), params: new Map() },
+      contact: this.#contactOf(target),
+      protocol: target.protocol,
+      ...(target.localAddress === undefined ? {} : { localAddress: target.localAddress }),
+      headers: [
+        { name: 'Event', value: 'message-summary' },
+        { name: 'Subscription-State', value: 'active' },
+        { name: 'Content-Type', value: 'application/simple-message-summary' },
+      ],
+      body: Buffer.from(messageSummary(waiting, `sip:${line}@${host}`)),
+    });
+    this.#ua.sendRequest(notify, { target }).then(
+      (response) => {
+        if (response.status >= 300)
+          this.#logger.info({ device, status: response.status }, 'the phone refused the message-waiting NOTIFY');
+      },
+      (error: unknown) => this.#logger.info({ err: error, device }, 'message-waiting NOTIFY got no answer'),
+    );
   }
 
   cancel(legId: LegId, cause: ReleaseCause): void {
@@ -453,6 +481,11 @@ export class SipPhoneDriver implements DeviceDriver {
     info: { answer: SessionDescription | undefined; connectedParty: PartyInfo; focus?: boolean },
   ): void {
     const leg = this.#legs.get(legId);
+    if (leg?.kind === 'outbound') {
+      // A call made on this phone's behalf (RFC 3725 flow I): its 2xx offered, the answer goes in the ACK.
+      this.answerOffer(legId, info.answer);
+      return;
+    }
     if (leg?.kind !== 'inbound' || leg.incoming.answered) return;
     const incoming = leg.incoming;
     incoming.respond(200, 'OK', {
@@ -503,6 +536,42 @@ export class SipPhoneDriver implements DeviceDriver {
     }
   }
 
+  /**
+   * Answers a ringing phone from CTI with a talk event: a NOTIFY with `Event: talk` in the early
+   * dialog of our INVITE, which many phone families (Yealink, Polycom, Grandstream, Snom with
+   * "action URI" settings, BroadWorks-style) take as "go off hook". A phone that answers the NOTIFY
+   * with an error does not support it: the request fails with UNSUPPORTED and the phone rings on.
+   */
+  async answer(legId: LegId): Promise<void> {
+    const leg = this.#legs.get(legId);
+    if (leg?.kind !== 'outbound' || leg.ended || leg.dialog !== undefined) {
+      throw new StrowgerError(ErrorCode.InvalidState, `leg ${legId} is not a phone being called`);
+    }
+    const early = leg.earlyDialog;
+    if (early === undefined || early.state !== 'early') {
+      throw new StrowgerError(
+        ErrorCode.InvalidState,
+        `${leg.device} has not reported ringing with a dialog yet (a 180 with a To tag); try again once it rings`,
+      );
+    }
+    const notify = early.createRequest('NOTIFY', {
+      sentBy: this.#sentBy(leg.target),
+      protocol: leg.target.protocol,
+      headers: [
+        { name: 'Event', value: 'talk' },
+        { name: 'Subscription-State', value: 'terminated;reason=noresource' },
+      ],
+    });
+    const response = await this.#ua.sendRequest(notify, { target: leg.target });
+    if (response.status >= 300) {
+      throw new StrowgerError(
+        ErrorCode.Unsupported,
+        `${leg.device} refused the talk event (${response.status} ${response.reason}): it cannot be answered from CTI; enable its remote answer ("Event: talk") setting, or let its user answer`,
+        { details: { sipStatus: response.status } },
+      );
+    }
+  }
+
   async sendInfo(legId: LegId, info: MidCallInfo): Promise<number> {
     const leg = this.#legs.get(legId);
     if (leg?.dialog === undefined || leg.ended || leg.dialog.state === 'terminated') return 481;
@@ -542,8 +611,45 @@ export class SipPhoneDriver implements DeviceDriver {
 
   // --- helpers ---------------------------------------------------------------------------------
 
+  /** Where a device is reached: the binding that expires last, and the target requests to it go to. */
+  #reach(device: string): { binding: Binding; target: SendTarget } | undefined {
+    const binding = this.#table
+      .bindings(device)
+      .reduce<Binding | undefined>(
+        (best, candidate) => (best === undefined || candidate.expiresAt > best.expiresAt ? candidate : best),
+        undefined,
+      );
+    if (binding === undefined) return undefined;
+    const target = this.#targetFor(binding.contact, {
+      protocol: binding.source.protocol as TransportProtocol,
+      remote: { address: binding.source.address, port: binding.source.port },
+      local: { address: binding.source.localAddress ?? '', port: 0 },
+      ...(binding.source.connectionId === undefined ? {} : { connectionId: binding.source.connectionId }),
+    });
+    return { binding, target };
+  }
+
+  /**
+   * The headers asking a phone to answer by itself (a call made on its behalf): RFC 5373's
+   * Answer-Mode, and Call-Info's answer-after=0, which phones that predate RFC 5373 read; a phone
+   * reads the one it knows.
+   */
+  #autoAnswerHeaders(host: string): HeaderField[] {
+    return [
+      { name: 'Answer-Mode', value: 'Auto' },
+      { name: 'Call-Info', value: `<sip:${host}>;answer-after=0` },
+    ];
+  }
+
   #onProvisional(leg: OutboundLeg, response: SipResponse): void {
     if (leg.ended || response.status === 100) return;
+    if (leg.earlyDialog === undefined && response.to.params.get('tag') !== undefined) {
+      try {
+        leg.earlyDialog = Dialog.asUac(leg.invite, response);
+      } catch {
+        // A 1xx without Contact makes no usable early dialog; the phone just cannot be answered remotely.
+      }
+    }
     const sdp = response.body.length > 0 ? Buffer.from(response.body).toString('utf8') : undefined;
     this.#engine?.ringing(leg.id, sdp === undefined ? {} : { earlyMedia: sdp });
   }
@@ -561,7 +667,12 @@ export class SipPhoneDriver implements DeviceDriver {
     }
     let dialog: Dialog;
     try {
-      dialog = Dialog.asUac(leg.invite, response);
+      const early = leg.earlyDialog;
+      dialog =
+        early !== undefined && early.id.remoteTag === response.to.params.get('tag')
+          ? early
+          : Dialog.asUac(leg.invite, response);
+      dialog.confirm();
     } catch (error) {
       this.#logger.warn({ err: error, device: leg.device }, '2xx without Contact or To tag; cannot ACK it');
       this.#forget(leg);

@@ -1,0 +1,368 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  AccessToDeviceDeniedError,
+  InvalidStateError,
+  LineRestrictedError,
+  PrivilegeViolationError,
+  ResourceUnavailableError,
+  openProvider,
+  type CallEvent,
+  type Provider,
+  type TerminalConnection,
+} from '../../src/index.js';
+import { TestPhone, type PhoneCall } from '../../../server/test/support/test-phone.js';
+import { expectNoCallLeft, phoneDevices, waitUntil } from '../../../server/test/support/leftovers.js';
+import { startLiveCti, type LiveCti } from '../support/live-cti.js';
+
+/**
+ * Call control through the SDK against a live server and real SIP phones (Strowger's test phone,
+ * which answers by itself like a phone asked to auto-answer, or only on a talk event): click-to-dial, answer, hold, unhold and drop from CTI,
+ * consult and transfer driven entirely by CTI — each checking the events the application saw and
+ * that no call or leg is left — and the documented refusals, which change nothing.
+ */
+const config = `
+settings: { sipRealm: strowger }
+lines:
+  - { dn: '7101', maxCalls: 4, busyTrigger: 4 }
+  - { dn: '7102', maxCalls: 4, busyTrigger: 4 }
+  - { dn: '7103', maxCalls: 4, busyTrigger: 4 }
+  - { dn: '7104', allowCtiControl: false }
+  - { dn: '7105' }
+devices:
+${phoneDevices(['7101', '7102', '7103', '7104', '7105'])}
+applicationUsers:
+  - { userId: ctl, password: ctl-secret, devices: [SEP000000007101, SEP000000007102, SEP000000007103, SEP000000007104], groups: ['Standard CTI Enabled'] }
+`;
+
+let live: LiveCti;
+let phones: TestPhone[] = [];
+const providers: Provider[] = [];
+
+beforeAll(async () => {
+  live = await startLiveCti({ config });
+}, 60_000);
+
+afterAll(async () => {
+  await live?.stop();
+}, 20_000);
+
+afterEach(async () => {
+  for (const provider of providers.splice(0)) await provider.shutdown();
+  await expectNoCallLeft(live.server);
+  await Promise.all(phones.map((phone) => phone.close()));
+  phones = [];
+});
+
+async function phone(dn: string): Promise<TestPhone> {
+  const started = await TestPhone.start({ dn, password: `pw-${dn}`, serverPort: live.server.sipPort });
+  phones.push(started);
+  return started;
+}
+
+async function nthCall(p: TestPhone, n: number): Promise<PhoneCall> {
+  await waitUntil(() => p.calls.length >= n, 5000);
+  const call = p.calls[n - 1];
+  if (call === undefined) throw new Error(`${p.dn} did not get call ${n}`);
+  return call;
+}
+
+async function observe(addresses: string[]): Promise<{ provider: Provider; seen: CallEvent[] }> {
+  const provider = await openProvider({ servers: [live.ctiUrl], user: 'ctl', password: 'ctl-secret' });
+  providers.push(provider);
+  const seen: CallEvent[] = [];
+  for (const address of addresses) await provider.getAddress(address).addCallObserver((ev) => void seen.push(ev));
+  return { provider, seen };
+}
+
+const types = (seen: CallEvent[], filter: (ev: CallEvent) => boolean = () => true): string[] =>
+  seen.filter(filter).map((ev) => {
+    if ('terminalConnectionState' in ev) return `${ev.type} ${ev.terminal}`;
+    if ('connectionState' in ev) return `${ev.type} ${ev.address}`;
+    return ev.type;
+  });
+
+async function ringingAt(seen: CallEvent[], terminal: string): Promise<TerminalConnection> {
+  await waitUntil(() => seen.some((e) => e.type === 'CallCtlTermConnRingingEv' && e.terminal === terminal), 5000);
+  const ev = seen.find((e) => e.type === 'CallCtlTermConnRingingEv' && e.terminal === terminal);
+  if (ev === undefined || !('terminalConnection' in ev)) throw new Error(`${terminal} never rang`);
+  return ev.terminalConnection;
+}
+
+describe('click-to-dial (Call.connect, RFC 3725)', () => {
+  it('MUST call the phone with auto-answer, then the number, and report §2.7’s outbound sequence', async () => {
+    const clicker = await phone('7101');
+    const callee = await phone('7102');
+    const { provider, seen } = await observe(['7101']);
+    const call = provider.createCall();
+    const connections = await call.connect('SEP000000007101', '7101', '7102');
+    expect(connections.map((c) => c.address.name)).toEqual(['7101', '7102']);
+    await waitUntil(() => seen.some((e) => e.type === 'CallCtlTermConnTalkingEv' && e.terminal === 'SEP000000007102'));
+    expect(new Set(seen.map((e) => e.callId)), 'the call id the application chose').toEqual(new Set([call.callId]));
+    expect(clicker.autoAnswerRequests, 'RFC 5373 and Call-Info auto-answer').toEqual([
+      { answerMode: 'Auto', callInfo: expect.stringMatching(/;answer-after=0$/) as unknown },
+    ]);
+    const clickerCall = await nthCall(clicker, 1);
+    expect(clickerCall.invite?.body.length, 'the phone is called without an offer').toBe(0);
+    const calleeCall = await nthCall(callee, 1);
+    expect(calleeCall.remoteSdp, 'the callee got the clicking phone’s offer').toBe(clickerCall.offersMade[0]);
+    expect(types(seen).slice(0, 14)).toEqual([
+      'CallActiveEv',
+      'ConnCreatedEv 7101',
+      'ConnConnectedEv 7101',
+      'CallCtlConnInitiatedEv 7101',
+      'TermConnCreatedEv SEP000000007101',
+      'TermConnRingingEv SEP000000007101',
+      'CallCtlTermConnRingingEv SEP000000007101',
+      'TermConnActiveEv SEP000000007101',
+      'CallCtlTermConnTalkingEv SEP000000007101',
+      'CallCtlConnDialingEv 7101',
+      'CallCtlConnEstablishedEv 7101',
+      'ConnCreatedEv 7102',
+      'ConnAlertingEv 7102',
+      'CallCtlConnAlertingEv 7102',
+    ]);
+    await call.drop();
+    await waitUntil(() => clickerCall.ended && calleeCall.ended, 5000);
+    expect(clickerCall.ended && calleeCall.ended).toBe(true);
+    await waitUntil(() => seen.some((e) => e.type === 'CallObservationEndedEv'));
+    expect(call.state).toBe('INVALID');
+  });
+
+  it('MUST be refused outside the domain, on a restricted line, and without a call observer — changing nothing', async () => {
+    await phone('7101');
+    const { provider } = await observe(['7102']);
+    await expect(provider.createCall().connect('SEP000000007105', '7105', '7101')).rejects.toBeInstanceOf(
+      AccessToDeviceDeniedError,
+    );
+    await expect(provider.createCall().connect('SEP000000007104', '7104', '7101')).rejects.toBeInstanceOf(
+      LineRestrictedError,
+    );
+    await expect(provider.createCall().connect('SEP000000007101', '7101', '7102')).rejects.toBeInstanceOf(
+      InvalidStateError,
+    );
+    expect(live.server.strowger.engine.callCount).toBe(0);
+  });
+});
+
+describe('answer, hold, unhold and drop from CTI', () => {
+  it('MUST answer a ringing phone by a talk event, hold it with music for the far party, retrieve it and drop it', async () => {
+    const caller = await phone('7101');
+    const callee = await phone('7102');
+    callee.incoming = 'ring-until-talk';
+    const { seen } = await observe(['7102']);
+    const placed = caller.call('7102');
+    const tc = await ringingAt(seen, 'SEP000000007102');
+    await expect(tc.hold(), 'a ringing call cannot be held').rejects.toBeInstanceOf(InvalidStateError);
+    await tc.answer();
+    expect(tc.callControlState).toBe('TALKING');
+    const callerCall = await placed;
+    const calleeCall = await nthCall(callee, 1);
+
+    await tc.hold();
+    expect(tc.callControlState).toBe('HELD');
+    expect(calleeCall.reinvites, 'the held phone is asked for its offer').toEqual([undefined]);
+    await waitUntil(() => callerCall.reinvites.length === 1);
+    expect(callerCall.reinvites[0], 'the far party is sent music, send-only').toMatch(/a=sendonly/);
+
+    await tc.unhold();
+    expect(tc.callControlState).toBe('TALKING');
+    await waitUntil(() => callerCall.reinvites.length === 2);
+    expect(callerCall.reinvites[1]).toMatch(/a=sendrecv/);
+
+    await tc.connection.disconnect();
+    await waitUntil(() => calleeCall.ended && callerCall.ended, 5000);
+    expect(calleeCall.ended && callerCall.ended).toBe(true);
+    await waitUntil(() => seen.some((e) => e.type === 'CallObservationEndedEv'));
+    expect(
+      types(seen, (e) => e.type.startsWith('CallCtlTermConn') && 'terminal' in e && e.terminal === 'SEP000000007102'),
+    ).toEqual([
+      'CallCtlTermConnRingingEv SEP000000007102',
+      'CallCtlTermConnTalkingEv SEP000000007102',
+      'CallCtlTermConnHeldEv SEP000000007102',
+      'CallCtlTermConnTalkingEv SEP000000007102',
+      'CallCtlTermConnDroppedEv SEP000000007102',
+    ]);
+  });
+
+  it('redirect MUST need the calling-number role to change the calling number, and fail for a number that reaches nothing', async () => {
+    const caller = await phone('7101');
+    const callee = await phone('7102');
+    callee.incoming = 'ring';
+    const { seen } = await observe(['7102']);
+    const placed = caller.call('7102');
+    const tc = await ringingAt(seen, 'SEP000000007102');
+    const connection = tc.connection;
+    await expect(connection.redirect('7103', { callingNumber: '5555' })).rejects.toBeInstanceOf(
+      PrivilegeViolationError,
+    );
+    await expect(connection.redirect('7105')).rejects.toBeInstanceOf(ResourceUnavailableError);
+    expect(tc.callControlState, 'a refused redirect leaves the call ringing').toBe('RINGING');
+    const target = await phone('7103');
+    await connection.redirect('7103');
+    const redirected = await placed;
+    await nthCall(target, 1);
+    await redirected.hangUp();
+  });
+});
+
+describe('consult and transfer driven by CTI', () => {
+  it('MUST hold the first call, consult from the same phone, and transfer the held party to the consulted one', async () => {
+    const a = await phone('7101');
+    const b = await phone('7102');
+    const c = await phone('7103');
+    const { provider, seen } = await observe(['7102']);
+    const aCall = await a.call('7102');
+    await waitUntil(() => seen.some((e) => e.type === 'CallCtlTermConnTalkingEv' && e.terminal === 'SEP000000007102'));
+    const first = provider.calls[0];
+    const tc = first?.getConnection('7102')?.getTerminalConnection('SEP000000007102');
+    if (first === undefined || tc === undefined) throw new Error('the first call was not seen');
+
+    const consult = provider.createCall();
+    const consultConnections = await consult.consult(tc, '7103');
+    expect(consultConnections[0]?.address.name).toBe('7102');
+    expect(tc.callControlState).toBe('HELD');
+    expect(b.autoAnswerRequests, 'the consult leg asked the phone to answer by itself').toHaveLength(1);
+    await waitUntil(() =>
+      seen.some(
+        (e) => e.callId === consult.callId && e.type === 'CallCtlTermConnTalkingEv' && e.terminal === 'SEP000000007103',
+      ),
+    );
+
+    await first.transfer(consult);
+    const cCall = await nthCall(c, 1);
+    await waitUntil(() => (b.calls[0]?.ended ?? false) && (b.calls[1]?.ended ?? false), 5000);
+    expect(consult.state).toBe('INVALID');
+    expect(types(seen, (e) => e.type === 'CiscoTransferStartEv' || e.type === 'CiscoTransferEndEv')).toEqual([
+      'CiscoTransferStartEv',
+      'CiscoTransferStartEv',
+      'CiscoTransferEndEv',
+      'CiscoTransferEndEv',
+    ]);
+    await aCall.hangUp();
+    await waitUntil(() => cCall.ended, 5000);
+    expect(cCall.ended).toBe(true);
+  });
+});
+
+describe('forward all set by CTI', () => {
+  it('MUST take effect on the next call, be reported as CallCtlAddrForwardEv, and stop when cancelled', async () => {
+    const a = await phone('7101');
+    const b = await phone('7102');
+    const c = await phone('7103');
+    const { provider } = await observe(['7103']);
+    const told: string[] = [];
+    provider.on('providerEvent', (ev) => {
+      if (ev.type === 'CallCtlAddrForwardEv')
+        told.push(`${ev.name} → ${ev.forwardAll === null ? 'off' : JSON.stringify(ev.forwardAll)}`);
+    });
+    const line = provider.getAddress('7103');
+    await line.setForwarding('7102');
+    expect(await line.getForwarding()).toMatchObject({ all: { destination: '7102' }, allSetByApplication: true });
+    const forwarded = await a.call('7103');
+    await nthCall(b, 1);
+    expect(c.calls).toHaveLength(0);
+    await forwarded.hangUp();
+    await line.cancelForwarding();
+    const direct = await a.call('7103');
+    await nthCall(c, 1);
+    await direct.hangUp();
+    await waitUntil(() => told.length === 2);
+    expect(told).toEqual(['7103 → {"destination":"7102"}', '7103 → off']);
+  });
+});
+
+describe('DTMF by CTI', () => {
+  it('generated digits MUST reach the far party as SIP INFO, one per digit; a phone’s own MUST reach observers', async () => {
+    const a = await phone('7101');
+    const b = await phone('7102');
+    const { provider, seen } = await observe(['7101']);
+    const call = await a.call('7102');
+    await waitUntil(() => seen.some((e) => e.type === 'CallCtlTermConnTalkingEv' && e.terminal === 'SEP000000007102'));
+    const tc = provider.calls[0]?.getConnection('7101')?.getTerminalConnection('SEP000000007101');
+    if (tc === undefined) throw new Error('the call was not seen');
+    await tc.generateDtmf('4#');
+    // And the other way: a key the phone sends as SIP INFO reaches the observer as MediaTermConnDtmfEv.
+    await a.send(
+      call.dialog,
+      'INFO',
+      [{ name: 'Content-Type', value: 'application/dtmf-relay' }],
+      'Signal=7\r\nDuration=160\r\n',
+    );
+    await waitUntil(() => seen.some((e) => e.type === 'MediaTermConnDtmfEv'));
+    const pressed = seen.find((e) => e.type === 'MediaTermConnDtmfEv');
+    expect(
+      pressed?.type === 'MediaTermConnDtmfEv' && [pressed.digit, pressed.terminalConnection.terminal.name],
+    ).toEqual(['7', 'SEP000000007101']);
+    const far = await nthCall(b, 1);
+    expect(far.infos).toEqual([
+      'application/dtmf-relay\nSignal=4\r\nDuration=160\r\n',
+      'application/dtmf-relay\nSignal=#\r\nDuration=160\r\n',
+      // The phone's own key goes on to the far party too.
+      'application/dtmf-relay\nSignal=7\r\nDuration=160\r\n',
+    ]);
+    await call.hangUp();
+  });
+});
+
+describe('message waiting set by CTI', () => {
+  it('MUST light the phone’s lamp with a message-summary NOTIFY (RFC 3842), report it, and put it out again', async () => {
+    const b = await phone('7102');
+    const { provider } = await observe(['7102']);
+    const told: boolean[] = [];
+    provider.on('providerEvent', (ev) => {
+      if (ev.type === 'CallCtlAddrMessageWaitingEv') told.push(ev.waiting);
+    });
+    const line = provider.getAddress('7102');
+    await line.setMessageWaiting(true);
+    expect(await line.getMessageWaiting()).toBe(true);
+    await waitUntil(() => b.messageSummaries.length === 1);
+    expect(b.messageSummaries[0]).toMatch(/^Messages-Waiting: yes\r\nMessage-Account: sip:7102@/);
+    await line.setMessageWaiting(false);
+    await waitUntil(() => b.messageSummaries.length === 2 && told.length === 2);
+    expect(b.messageSummaries[1]).toMatch(/^Messages-Waiting: no\r\n/);
+    expect(told).toEqual([true, false]);
+  });
+});
+
+describe('do not disturb set by CTI', () => {
+  it('MUST make the phone’s line busy to callers until switched off, and report it', async () => {
+    const a = await phone('7101');
+    const b = await phone('7102');
+    const { provider } = await observe(['7102']);
+    const told: boolean[] = [];
+    provider.on('providerEvent', (ev) => {
+      if (ev.type === 'CallCtlTermDoNotDisturbEv') told.push(ev.on);
+    });
+    const terminal = provider.getTerminal('SEP000000007102');
+    await terminal.setDoNotDisturb(true);
+    expect(await terminal.getDoNotDisturb()).toBe(true);
+    await expect(a.call('7102')).rejects.toThrow(/486/);
+    expect(b.calls).toHaveLength(0);
+    await terminal.setDoNotDisturb(false);
+    const call = await a.call('7102');
+    await call.hangUp();
+    await waitUntil(() => told.length === 2);
+    expect(told).toEqual([true, false]);
+  });
+});
+
+describe('directed pickup by CTI', () => {
+  it('MUST move a ringing call to the picking phone, which answers by itself', async () => {
+    const a = await phone('7101');
+    const b = await phone('7102');
+    const c = await phone('7103');
+    b.incoming = 'ring';
+    const { provider, seen } = await observe(['7102', '7103']);
+    const placed = a.call('7102');
+    await ringingAt(seen, 'SEP000000007102');
+    await provider.getTerminal('SEP000000007103').pickup('7102', '7103');
+    const call = await placed;
+    const picked = await nthCall(c, 1);
+    expect(c.autoAnswerRequests).toHaveLength(1);
+    expect(
+      seen.some((e) => e.type === 'CallCtlConnDisconnectedEv' && e.address === '7102' && e.callControlCause === 206),
+    ).toBe(true);
+    await call.hangUp();
+    await waitUntil(() => picked.ended);
+  });
+});

@@ -32,6 +32,7 @@ export function ctiCluster(options: { devices: number; controlled: number; passw
     lineGroups: [],
     huntLists: [],
     huntPilots: [],
+    deviceProfiles: [],
     endUsers: [],
     applicationUsers: [
       {

@@ -95,6 +95,11 @@ describe('Extension Mobility over the admin API', () => {
     expect(login.json).toMatchObject({ device: 'SEP000000004001', userId: 'alice', profile: 'alice-em' });
     expect(login.json.expiresAt).toBeDefined();
     expect(await logins(before)).toEqual([login.json]);
+    const view = (await (await before.fetchApi('/api/v1/registrations/SEP000000004001')).json()) as Frame;
+    expect(view).toMatchObject({
+      lines: ['4001'],
+      extensionMobility: { userId: 'alice', profile: 'alice-em', lines: ['4100'] },
+    });
 
     const caller = await phone('4002', before);
     const call = await caller.call('4100');

@@ -15,6 +15,18 @@ export const DeviceViewSchema = Type.Object({
   description: Type.Optional(Type.String()),
   lines: Type.Array(Type.String(), { description: 'Directory numbers in line-index order.' }),
   allowCtiControl: Type.Boolean(),
+  extensionMobility: Type.Optional(
+    Type.Object(
+      {
+        userId: Type.String(),
+        profile: Type.String(),
+        lines: Type.Array(Type.String(), {
+          description: "The profile's directory numbers, which the phone has instead of its own while the login lasts.",
+        }),
+      },
+      { description: 'The Extension Mobility login on this phone, when there is one.' },
+    ),
+  ),
   registration: Type.Object({
     state: Type.Union([Type.Literal('registered'), Type.Literal('unregistered')]),
     bindings: Type.Array(RegistrationBindingSchema),

@@ -601,9 +601,18 @@ export class Strowger {
         ...(device.description === undefined ? {} : { description: device.description }),
         lines: device.lines,
         allowCtiControl: device.allowCtiControl,
+        ...this.#mobilityOf(device.name),
         registration: { state: bindings.length > 0 ? 'registered' : 'unregistered', bindings },
       };
     });
+  }
+
+  /** The Extension Mobility login on a device, as the device view shows it. */
+  #mobilityOf(device: string): Pick<DeviceView, 'extensionMobility'> {
+    const login = this.mobility.engine.loginOn(device);
+    if (login === undefined) return {};
+    const lines = this.#snapshot.deviceProfiles.find((p) => p.name === login.profile)?.lines ?? [];
+    return { extensionMobility: { userId: login.userId, profile: login.profile, lines } };
   }
 
   /** Stops accepting work, closes sockets and the database, and releases the data directory. */

@@ -89,8 +89,9 @@ describe('screenpop against a live server', () => {
       strowgerCli,
       'cti',
       'explain',
-      '--url',
-      server.httpUrl,
+      // On the server's own machine the command line finds the server through its data directory.
+      '--data',
+      server.dataDir,
       '--user',
       'screenpop',
     ]);

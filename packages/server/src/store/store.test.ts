@@ -313,16 +313,15 @@ describe.each(backends)('store on $name', (backend) => {
       q: 0.5,
     });
     store.registrations.saveDevice('SEP-A', [binding('SEP-A', 'sip:a@192.0.2.10:5062', 60_000)]);
-    store.registrations.saveDevice('SEP-B', [
-      binding('SEP-B', 'sip:b@192.0.2.11:5060', 60_000),
-      binding('SEP-B', 'sip:b@192.0.2.11:5070', -1_000),
-    ]);
+    // A phone that gave no User-Agent and no q-value.
+    const plain = { ...binding('SEP-B', 'sip:b@192.0.2.11:5060', 60_000), userAgent: undefined, q: undefined };
+    store.registrations.saveDevice('SEP-B', [plain, binding('SEP-B', 'sip:b@192.0.2.11:5070', -1_000)]);
     // The latest state of a device wins, in one write with the others.
     store.registrations.saveDevice('SEP-A', [binding('SEP-A', 'sip:a@192.0.2.10:5064', 120_000)]);
     const stored = await store.loadRegistrations(new Date(now));
     expect(stored.map((b) => b.contact).sort()).toEqual(['sip:a@192.0.2.10:5064', 'sip:b@192.0.2.11:5060']);
     expect(stored.find((b) => b.deviceName === 'SEP-A')).toEqual(binding('SEP-A', 'sip:a@192.0.2.10:5064', 120_000));
-    expect(stored.find((b) => b.deviceName === 'SEP-B')).toEqual(binding('SEP-B', 'sip:b@192.0.2.11:5060', 60_000));
+    expect(stored.find((b) => b.deviceName === 'SEP-B')).toEqual(plain);
 
     store.registrations.saveDevice('SEP-A', []);
     expect((await store.loadRegistrations(new Date(now))).map((b) => b.deviceName)).toEqual(['SEP-B']);

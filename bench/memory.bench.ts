@@ -145,7 +145,8 @@ async function startServer(workDir: string, store: string[]): Promise<Server> {
       '--log-level',
       'warn',
     ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+    // As every shipped way of running sets it (npm start, the systemd unit, the container image).
+    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, MALLOC_ARENA_MAX: '1' } },
   );
   return new Promise((started, failed) => {
     let sipPort: number | undefined;

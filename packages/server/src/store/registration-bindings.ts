@@ -17,6 +17,7 @@ export interface StoredBinding {
 }
 
 const flushDelayMs = 200;
+const devicesPerWrite = 200;
 const retryDelayMs = 5000;
 
 /**
@@ -64,6 +65,16 @@ export class RegistrationBindingWriter {
     if (this.#pending.size === 0) return;
     const batch = this.#pending;
     this.#pending = new Map();
+    // A few hundred devices a statement: the driver turns each array into its text form in one go,
+    // and a thousand phones' worth at once held the event loop for over 10 ms.
+    const devices = [...batch.keys()];
+    for (let start = 0; start < devices.length; start += devicesPerWrite) {
+      const chunk = new Map(devices.slice(start, start + devicesPerWrite).map((name) => [name, batch.get(name)!]));
+      await this.#writeChunk(chunk);
+    }
+  }
+
+  async #writeChunk(batch: Map<string, readonly StoredBinding[]>): Promise<void> {
     const devices = [...batch.keys()];
     const bindings = [...batch.values()].flat();
     // One array parameter per column rather than drizzle's rows × 11 parameters: a thousand phones

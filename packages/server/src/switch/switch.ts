@@ -5,7 +5,14 @@ import type { SwitchConfig, SwitchDevice, SwitchDeviceType } from './config.js';
 import type { CallEvent, SwitchEvents } from './events.js';
 import { memberFailureOf } from './hunting.js';
 import { MediaControl } from './media-control.js';
-import { holdIntent, stopNoAnswerTimer, type CallContext, type Conference, type LegEntry } from './call-context.js';
+import {
+  holdIntent,
+  newCallContext,
+  stopNoAnswerTimer,
+  type CallContext,
+  type Conference,
+  type LegEntry,
+} from './call-context.js';
 import { viewOfCall, type CallView } from './call-view.js';
 import { newCallId } from './call-id.js';
 import { CallMerging, roleOf } from './call-merging.js';
@@ -253,28 +260,7 @@ export class Switch {
     const atLimit = this.#occupancy.liveCallsOn(dn) >= line.maxCalls;
     this.#occupancy.track(origin.connection);
 
-    const context: CallContext = {
-      call,
-      origin,
-      calling,
-      offer: request.offer,
-      originConnected: false,
-      awaitingAnswer: undefined,
-      legStartedAt: call.startedAt,
-      legAnsweredAt: undefined,
-      offered: [],
-      offeredLine: undefined,
-      destination: undefined,
-      hunt: undefined,
-      pilotConnection: undefined,
-      called: request.dialled,
-      routeReason: 'DIRECTCALL',
-      noAnswerTimer: undefined,
-      answeredBy: undefined,
-      musicOnHold: undefined,
-      conference: undefined,
-      ended: false,
-    };
+    const context = newCallContext(call, origin, calling, request.offer);
     this.#calls.set(call.id, context);
     this.#legs.set(origin.leg, { context, terminalConnection: origin, device });
 

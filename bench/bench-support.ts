@@ -108,3 +108,53 @@ export async function registerSippCallee(options: {
   );
   if (registration.code !== 0) throw new Error(`the callee could not register:\n${registration.output.slice(-2000)}`);
 }
+
+/**
+ * The SIPp caller of the call benchmarks: line 3001 (password `bench-3001`) calls 3002 with the
+ * `uac-call.xml` scenario, `calls` calls at `rate` a second, at most `limit` at once, each held
+ * `holdMs`; SIPp gives up after `timeoutSeconds`. `extra` adds options (traces, statistics).
+ */
+export function sippCallerArgs(options: {
+  scenarios: string;
+  server: string;
+  calls: number;
+  rate: number;
+  limit: number;
+  holdMs: number;
+  timeoutSeconds: number;
+  extra?: readonly string[];
+}): string[] {
+  return [
+    '-sf',
+    join(options.scenarios, 'uac-call.xml'),
+    '-m',
+    String(options.calls),
+    '-r',
+    String(options.rate),
+    '-l',
+    String(options.limit),
+    '-d',
+    String(options.holdMs),
+    '-i',
+    '127.0.0.1',
+    '-p',
+    '0',
+    '-t',
+    'u1',
+    '-nostdin',
+    '-s',
+    '3001',
+    '-au',
+    '3001',
+    '-ap',
+    'bench-3001',
+    '-key',
+    'dial',
+    '3002',
+    ...(options.extra ?? []),
+    '-timeout',
+    `${options.timeoutSeconds}s`,
+    '-timeout_error',
+    options.server,
+  ];
+}

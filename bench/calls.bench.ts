@@ -21,7 +21,14 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { percentile, registerSippCallee, runSipp, sippCallCounts, startBenchServer } from './bench-support.js';
+import {
+  percentile,
+  registerSippCallee,
+  runSipp,
+  sippCallCounts,
+  sippCallerArgs,
+  startBenchServer,
+} from './bench-support.js';
 
 const rate = Number(process.env.RATE ?? 100);
 const calls = Number(process.env.CALLS ?? rate * 20);
@@ -120,42 +127,16 @@ try {
     process.stdout.write(`  ${callRecords.length} calls done, ${strowger.engine.callCount} up\r`);
   }, 250);
   const caller = await runSipp(
-    [
-      '-sf',
-      join(scenarios, 'uac-call.xml'),
-      '-m',
-      String(calls),
-      '-r',
-      String(rate),
-      '-l',
-      String(limit),
-      '-d',
-      String(holdMs),
-      '-i',
-      '127.0.0.1',
-      '-p',
-      '0',
-      '-t',
-      'u1',
-      '-nostdin',
-      '-s',
-      '3001',
-      '-au',
-      '3001',
-      '-ap',
-      'bench-3001',
-      '-key',
-      'dial',
-      '3002',
-      '-trace_err',
-      '-trace_rtt',
-      '-rtt_freq',
-      '1',
-      '-timeout',
-      `${Math.ceil(calls / rate) + 60}s`,
-      '-timeout_error',
+    sippCallerArgs({
+      scenarios,
       server,
-    ],
+      calls,
+      rate,
+      limit,
+      holdMs,
+      timeoutSeconds: Math.ceil(calls / rate) + 60,
+      extra: ['-trace_err', '-trace_rtt', '-rtt_freq', '1'],
+    }),
     workDir,
     (Math.ceil(calls / rate) + 90) * 1000,
   );

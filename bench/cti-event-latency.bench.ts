@@ -20,7 +20,14 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { percentile, registerSippCallee, runSipp, sippCallCounts, startBenchServer } from './bench-support.js';
+import {
+  percentile,
+  registerSippCallee,
+  runSipp,
+  sippCallCounts,
+  sippCallerArgs,
+  startBenchServer,
+} from './bench-support.js';
 
 const rate = Number(process.env.RATE ?? 100);
 const seconds = Number(process.env.DURATION_S ?? 40);
@@ -126,39 +133,16 @@ try {
   const cpuBefore = process.cpuUsage();
   const startedAt = now();
   const caller = await runSipp(
-    [
-      '-sf',
-      join(scenarios, 'uac-call.xml'),
-      '-m',
-      String(calls),
-      '-r',
-      String(rate),
-      '-l',
-      '400',
-      '-d',
-      String(holdMs),
-      '-i',
-      '127.0.0.1',
-      '-p',
-      '0',
-      '-t',
-      'u1',
-      '-nostdin',
-      '-s',
-      '3001',
-      '-au',
-      '3001',
-      '-ap',
-      'bench-3001',
-      '-key',
-      'dial',
-      '3002',
-      '-trace_err',
-      '-timeout',
-      `${seconds + 30}s`,
-      '-timeout_error',
+    sippCallerArgs({
+      scenarios,
       server,
-    ],
+      calls,
+      rate,
+      limit: 400,
+      holdMs,
+      timeoutSeconds: seconds + 30,
+      extra: ['-trace_err'],
+    }),
     workDir,
     (seconds + 60) * 1000,
   );

@@ -32,7 +32,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { TestPhone } from '../packages/server/test/support/test-phone.js';
-import { registerSippCallee, runSipp, sippCallCounts } from './bench-support.js';
+import { registerSippCallee, runSipp, sippCallCounts, sippCallerArgs } from './bench-support.js';
 import { longestStretch } from './cpu-profile-stretches.js';
 
 const backend = process.env.BACKEND === 'postgres' ? 'postgres' : 'embedded';
@@ -195,38 +195,12 @@ async function eventLoopMaxMs(httpUrl: string): Promise<number> {
 }
 
 function callerArgs(server: Server, options: { rate: number; calls: number; holdMs: number; limit: number }): string[] {
-  return [
-    '-sf',
-    join(scenarios, 'uac-call.xml'),
-    '-m',
-    String(options.calls),
-    '-r',
-    String(options.rate),
-    '-l',
-    String(options.limit),
-    '-d',
-    String(options.holdMs),
-    '-i',
-    '127.0.0.1',
-    '-p',
-    '0',
-    '-t',
-    'u1',
-    '-nostdin',
-    '-s',
-    '3001',
-    '-au',
-    '3001',
-    '-ap',
-    'bench-3001',
-    '-key',
-    'dial',
-    '3002',
-    '-timeout',
-    `${Math.ceil(options.calls / options.rate + options.holdMs / 1000) + 60}s`,
-    '-timeout_error',
-    `127.0.0.1:${server.sipPort}`,
-  ];
+  return sippCallerArgs({
+    ...options,
+    scenarios,
+    server: `127.0.0.1:${server.sipPort}`,
+    timeoutSeconds: Math.ceil(options.calls / options.rate + options.holdMs / 1000) + 60,
+  });
 }
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   AccessToDeviceDeniedError,
   InvalidStateError,
@@ -10,9 +10,10 @@ import {
   type Provider,
   type TerminalConnection,
 } from '../../src/index.js';
-import { TestPhone, type PhoneCall } from '../../../server/test/support/test-phone.js';
-import { expectNoCallLeft, phoneDevices, waitUntil } from '../../../server/test/support/leftovers.js';
-import { startLiveCti, type LiveCti } from '../support/live-cti.js';
+import type { TestPhone } from '../../../server/test/support/test-phone.js';
+import { type PhoneCall } from '../../../server/test/support/test-phone.js';
+import { phoneDevices, waitUntil } from '../../../server/test/support/leftovers.js';
+import { useLiveCti, type LiveCti } from '../support/live-cti.js';
 
 /**
  * Call control through the SDK against a live server and real SIP phones (Strowger's test phone,
@@ -34,30 +35,12 @@ applicationUsers:
   - { userId: ctl, password: ctl-secret, devices: [SEP000000007101, SEP000000007102, SEP000000007103, SEP000000007104], groups: ['Standard CTI Enabled'] }
 `;
 
+const fixture = useLiveCti(config);
 let live: LiveCti;
-let phones: TestPhone[] = [];
-const providers: Provider[] = [];
-
-beforeAll(async () => {
-  live = await startLiveCti({ config });
-}, 60_000);
-
-afterAll(async () => {
-  await live?.stop();
-}, 20_000);
-
-afterEach(async () => {
-  for (const provider of providers.splice(0)) await provider.shutdown();
-  await expectNoCallLeft(live.server);
-  await Promise.all(phones.map((phone) => phone.close()));
-  phones = [];
+beforeAll(() => {
+  live = fixture.live;
 });
-
-async function phone(dn: string): Promise<TestPhone> {
-  const started = await TestPhone.start({ dn, password: `pw-${dn}`, serverPort: live.server.sipPort });
-  phones.push(started);
-  return started;
-}
+const phone = (dn: string): Promise<TestPhone> => fixture.phone(dn);
 
 async function nthCall(p: TestPhone, n: number): Promise<PhoneCall> {
   await waitUntil(() => p.calls.length >= n, 5000);
@@ -68,7 +51,7 @@ async function nthCall(p: TestPhone, n: number): Promise<PhoneCall> {
 
 async function observe(addresses: string[]): Promise<{ provider: Provider; seen: CallEvent[] }> {
   const provider = await openProvider({ servers: [live.ctiUrl], user: 'ctl', password: 'ctl-secret' });
-  providers.push(provider);
+  fixture.track(provider);
   const seen: CallEvent[] = [];
   for (const address of addresses) await provider.getAddress(address).addCallObserver((ev) => void seen.push(ev));
   return { provider, seen };

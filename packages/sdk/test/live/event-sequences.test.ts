@@ -1,8 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { openProvider, type CallEvent, type Provider } from '../../src/index.js';
-import { TestPhone, type PhoneCall } from '../../../server/test/support/test-phone.js';
-import { expectNoCallLeft, phoneDevices, waitUntil } from '../../../server/test/support/leftovers.js';
-import { startLiveCti, type LiveCti } from '../support/live-cti.js';
+import type { TestPhone } from '../../../server/test/support/test-phone.js';
+import { type PhoneCall } from '../../../server/test/support/test-phone.js';
+import { phoneDevices, waitUntil } from '../../../server/test/support/leftovers.js';
+import { useLiveCti, type LiveCti } from '../support/live-cti.js';
 
 /**
  * The event sequences of the domain reference (§2.4–2.7) as an application sees them: through the
@@ -23,30 +24,12 @@ applicationUsers:
   - { userId: seq, password: seq-secret, devices: [SEP000000007001, SEP000000007002, SEP000000007003], groups: ['Standard CTI Enabled'] }
 `;
 
+const fixture = useLiveCti(config);
 let live: LiveCti;
-let phones: TestPhone[] = [];
-const providers: Provider[] = [];
-
-beforeAll(async () => {
-  live = await startLiveCti({ config });
-}, 60_000);
-
-afterAll(async () => {
-  await live?.stop();
-}, 20_000);
-
-afterEach(async () => {
-  for (const provider of providers.splice(0)) await provider.shutdown();
-  await expectNoCallLeft(live.server);
-  await Promise.all(phones.map((phone) => phone.close()));
-  phones = [];
+beforeAll(() => {
+  live = fixture.live;
 });
-
-async function phone(dn: string): Promise<TestPhone> {
-  const started = await TestPhone.start({ dn, password: `pw-${dn}`, serverPort: live.server.sipPort });
-  phones.push(started);
-  return started;
-}
+const phone = (dn: string): Promise<TestPhone> => fixture.phone(dn);
 
 /** The n-th call a phone received, once it has. */
 async function answeredOn(p: TestPhone, n: number): Promise<PhoneCall> {
@@ -64,7 +47,7 @@ async function observe(addresses: string[]): Promise<{ provider: Provider; seen:
     password: 'seq-secret',
     appInfo: 'seq-test',
   });
-  providers.push(provider);
+  fixture.track(provider);
   const seen: CallEvent[] = [];
   for (const address of addresses) await provider.getAddress(address).addCallObserver((ev) => void seen.push(ev));
   return { provider, seen };

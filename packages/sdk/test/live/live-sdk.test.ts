@@ -1,9 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { openProvider, type CallEvent, type CtiEvent, type Provider } from '../../src/index.js';
-import { TestPhone } from '../../../server/test/support/test-phone.js';
-import { expectNoCallLeft, phoneDevices, waitUntil } from '../../../server/test/support/leftovers.js';
+import type { TestPhone } from '../../../server/test/support/test-phone.js';
+import { phoneDevices, waitUntil } from '../../../server/test/support/leftovers.js';
 import { CuttableProxy } from '../support/cuttable-proxy.js';
-import { startLiveCti, type LiveCti } from '../support/live-cti.js';
+import { useLiveCti, type LiveCti } from '../support/live-cti.js';
 
 /**
  * The SDK against a real Strowger with real SIP phones (Strowger's scripted test phone): what an
@@ -21,34 +21,16 @@ applicationUsers:
   - { userId: crm, password: crm-secret, devices: [SEP000000006001, SEP000000006002], groups: ['Standard CTI Enabled'] }
 `;
 
+const fixture = useLiveCti(config);
 let live: LiveCti;
-let phones: TestPhone[] = [];
-const providers: Provider[] = [];
-
-beforeAll(async () => {
-  live = await startLiveCti({ config });
-}, 60_000);
-
-afterAll(async () => {
-  await live?.stop();
-}, 20_000);
-
-afterEach(async () => {
-  for (const provider of providers.splice(0)) await provider.shutdown();
-  await expectNoCallLeft(live.server);
-  await Promise.all(phones.map((phone) => phone.close()));
-  phones = [];
+beforeAll(() => {
+  live = fixture.live;
 });
-
-async function phone(dn: string): Promise<TestPhone> {
-  const started = await TestPhone.start({ dn, password: `pw-${dn}`, serverPort: live.server.sipPort });
-  phones.push(started);
-  return started;
-}
+const phone = (dn: string): Promise<TestPhone> => fixture.phone(dn);
 
 async function provider(servers: string[]): Promise<Provider> {
   const opened = await openProvider({ servers, user: 'crm', password: 'crm-secret', appInfo: 'sdk-live-test' });
-  providers.push(opened);
+  fixture.track(opened);
   return opened;
 }
 

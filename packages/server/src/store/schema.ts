@@ -63,6 +63,8 @@ export interface LineForwarding {
   busy?: ForwardTarget;
   noAnswer?: ForwardTarget;
   unregistered?: ForwardTarget;
+  /** Forward on CTI failure: CTI route point and port lines only. */
+  ctiFailure?: ForwardTarget;
 }
 
 export const lines = pgTable(

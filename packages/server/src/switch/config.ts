@@ -12,6 +12,11 @@ export interface SwitchLine {
     readonly busy?: ForwardTarget;
     readonly noAnswer?: ForwardTarget;
     readonly unregistered?: ForwardTarget;
+    /**
+     * Forward on CTI failure (CUCM's CFOF), for CTI route point and CTI port lines only: where the
+     * calls not yet connected there go when the application controlling the device fails.
+     */
+    readonly ctiFailure?: ForwardTarget;
   };
   /** Seconds of ringing before forward-no-answer applies. */
   readonly noAnswerSeconds: number;

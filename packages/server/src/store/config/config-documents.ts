@@ -71,6 +71,7 @@ export function lineDocument(line: LineConfig): LineDocument {
     ...(line.forward.busy ? { busy: line.forward.busy } : {}),
     ...(line.forward.noAnswer ? { noAnswer: line.forward.noAnswer } : {}),
     ...(line.forward.unregistered ? { unregistered: line.forward.unregistered } : {}),
+    ...(line.forward.ctiFailure ? { ctiFailure: line.forward.ctiFailure } : {}),
     ...(line.noAnswerSeconds === 12 ? {} : { noAnswerSeconds: line.noAnswerSeconds }),
   };
   return {

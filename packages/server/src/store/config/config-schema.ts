@@ -48,13 +48,28 @@ export const LineSchema = Type.Object(
           busy: Type.Optional(ForwardTargetSchema),
           noAnswer: Type.Optional(ForwardTargetSchema),
           unregistered: Type.Optional(ForwardTargetSchema),
+          // Forward on CTI failure (CUCM CFOF): CTI route point and CTI port lines only.
+          ctiFailure: Type.Optional(ForwardTargetSchema),
           noAnswerSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 300 })),
         },
         strict,
       ),
     ),
-    maxCalls: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
-    busyTrigger: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
+    maxCalls: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 10_000,
+        description:
+          'Calls the line may hold at once: up to 200 on a phone or CTI port (default 2), up to 10,000 on a CTI route point (default 5,000)',
+      }),
+    ),
+    busyTrigger: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 10_000,
+        description: 'Calls at which the next incoming call is busy: default 1, on a CTI route point 4,500',
+      }),
+    ),
     voicemailProfile: Type.Optional(ObjectName),
   },
   strict,

@@ -68,7 +68,8 @@ describe('CTI route points', () => {
 
   it('a route point line MUST hold many calls at once, up to its busy trigger', async () => {
     const h = start();
-    for (const device of ['SEP1001', 'SEP1002', 'SEP1003']) h.engine.originate({ device, dialled: '7000', offer: device });
+    for (const device of ['SEP1001', 'SEP1002', 'SEP1003'])
+      h.engine.originate({ device, dialled: '7000', offer: device });
     await h.settle();
     expect(h.driver.take('alert').filter((a) => a.device === 'IVR_RP')).toHaveLength(3);
     expect(h.engine.listCalls()).toHaveLength(3);

@@ -591,6 +591,16 @@ export class Switch {
   }
 
   /**
+   * A call ringing at a route point (accepted, its route session ended without a route) now waits
+   * as a ringing phone does: the line's forward no answer applies after its no-answer time.
+   */
+  startNoAnswerTimer(ref: ConnectionRef): void {
+    const { context, connection } = connectionOf(this.#lookup, ref);
+    if (context.ended || !context.offered.includes(connection) || connection.state !== 'ALERTING') return;
+    this.#routing.startNoAnswerTimer(context, connection);
+  }
+
+  /**
    * The application did not decide in time about a call offered at its device (the route-select
    * timer, CUCM's new call accept timer): forward no answer at once, else the call fails.
    */

@@ -23,7 +23,7 @@ devices:
   - { name: SIPP, type: sip-phone, lines: ['7200'], sip: { username: '7200', password: 'pw-7200' } }
 applicationUsers:
   - { userId: ivr, password: ivr-secret, devices: [IVR_RP, IVR_P1], groups: ['Standard CTI Enabled'] }
-`.replace("lines:\n", "lines:\n  - { dn: '7200' }\n");
+`.replace('lines:\n', "lines:\n  - { dn: '7200' }\n");
 
 const fixture = useLiveCti(config);
 let live: LiveCti;

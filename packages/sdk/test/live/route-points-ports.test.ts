@@ -32,6 +32,12 @@ ${phoneDevices(['1001', '1002'])}
   - { name: IVR_RP, type: cti-route-point, lines: ['7000'] }
   - { name: IVR_P1, type: cti-port, lines: ['7101'] }
   - { name: IVR_P2, type: cti-port, lines: ['7102'] }
+lineGroups:
+  - { name: desk-then-ports, algorithm: top-down, rnaTimeoutSeconds: 5, members: ['1002', '7101', '7102'] }
+huntLists:
+  - { name: answering, lineGroups: [desk-then-ports] }
+huntPilots:
+  - { pattern: '2000', huntList: answering, maxHuntSeconds: 30 }
 applicationUsers:
   - { userId: ivr, password: ivr-secret, devices: [IVR_RP, IVR_P1, IVR_P2, SEP000000001001], groups: ['Standard CTI Enabled'] }
 `;
@@ -187,5 +193,33 @@ describe('CTI ports', () => {
       await port.close();
     }
     await waitUntil(() => !provider.getTerminal('IVR_P1').inService, 5000);
+  });
+});
+
+describe('hunting onto CTI ports', () => {
+  it('a hunt pilot whose line group mixes a phone and ports MUST hunt past the busy phone and the busy port onto the free port', async () => {
+    const caller = await fixture.phone('1001');
+    const desk = await fixture.phone('1002');
+    desk.incoming = { refuse: 486 };
+    const { provider } = await open();
+    const first = await MediaPort.open(provider, 'IVR_P1');
+    const second = await MediaPort.open(provider, 'IVR_P2');
+    try {
+      const answeredOn: string[] = [];
+      first.onCall(() => void answeredOn.push('IVR_P1'));
+      second.onCall(() => void answeredOn.push('IVR_P2'));
+      // The first port is busy with a call of its own.
+      const occupying = await caller.call('7101');
+      await waitUntil(() => answeredOn.length === 1, 5000);
+      const hunted = await caller.call('2000');
+      await waitUntil(() => answeredOn.length === 2, 5000);
+      expect(answeredOn).toEqual(['IVR_P1', 'IVR_P2']);
+      expect(hunted.remoteSdp).toContain(`m=audio ${second.media.local.port} `);
+      await hunted.hangUp();
+      await occupying.hangUp();
+    } finally {
+      await first.close();
+      await second.close();
+    }
   });
 });

@@ -45,6 +45,13 @@ export class RtpListener {
     return this.#socket.address().port;
   }
 
+  /** Sends a datagram from this socket (as the far end's own RTP, so a symmetric peer keeps sending here). */
+  send(data: Uint8Array, port: number, address = '127.0.0.1'): Promise<void> {
+    return new Promise((resolve, reject) =>
+      this.#socket.send(data, port, address, (error) => (error ? reject(error) : resolve())),
+    );
+  }
+
   /** The audio payloads in arrival order, joined (one G.711 byte per sample). */
   audioBytes(payloadType: number): Uint8Array {
     const frames = this.packets.filter((p) => p.payloadType === payloadType).map((p) => p.payload);

@@ -198,6 +198,7 @@ async function buildDesired(
         ...(forward.noAnswer ? { noAnswer: forward.noAnswer } : {}),
         ...(forward.unregistered ? { unregistered: forward.unregistered } : {}),
         ...(forward.ctiFailure ? { ctiFailure: forward.ctiFailure } : {}),
+        ...(forward.noCoverage ? { noCoverage: forward.noCoverage } : {}),
       },
       noAnswerSeconds: forward.noAnswerSeconds ?? 12,
       maxCalls: line.maxCalls ?? 2,
@@ -508,6 +509,7 @@ function buildHunting(
       maxHuntSeconds: pilot.maxHuntSeconds ?? 1800,
       forwardNoAnswer: pilot.forwardNoAnswer,
       forwardBusy: pilot.forwardBusy,
+      usePersonalPreferences: pilot.usePersonalPreferences ?? false,
     });
   }
 
@@ -864,6 +866,7 @@ async function writeHuntPilots(db: Database, pilots: HuntPilotConfig[]): Promise
       maxHuntSeconds: pilot.maxHuntSeconds,
       forwardNoAnswer: pilot.forwardNoAnswer ?? null,
       forwardBusy: pilot.forwardBusy ?? null,
+      usePersonalPreferences: pilot.usePersonalPreferences,
     };
     await db.insert(t.huntPilots).values(row).onConflictDoUpdate({ target: t.huntPilots.pattern, set: row });
   }

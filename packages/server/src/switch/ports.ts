@@ -23,6 +23,7 @@ export type RedirectReason =
   | 'forward-no-answer'
   | 'forward-unregistered'
   | 'forward-cti-failure'
+  | 'forward-no-coverage'
   | 'redirect'
   | 'transfer';
 

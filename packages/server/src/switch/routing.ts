@@ -31,6 +31,7 @@ const reasonOfRedirect: Readonly<Record<RedirectReason, ConnectionReason>> = {
   'forward-unregistered': 'FORWARDNOANSWER',
   // Nor for forward on CTI failure: to the caller, too, the application simply did not answer.
   'forward-cti-failure': 'FORWARDNOANSWER',
+  'forward-no-coverage': 'FORWARDNOANSWER',
   redirect: 'REDIRECT',
   transfer: 'TRANSFERREDCALL',
 };
@@ -312,6 +313,7 @@ export class Routing {
    * every member tried was busy, forward hunt no answer otherwise — or the call fails.
    */
   #huntExhausted(context: CallContext, outcome: { pilot: SwitchHuntPilot; rang: boolean; allBusy: boolean }): void {
+    if (outcome.pilot.usePersonalPreferences === true && this.#toNoCoverage(context)) return;
     const forward = outcome.allBusy ? outcome.pilot.forwardBusy : outcome.pilot.forwardNoAnswer;
     const reason = outcome.allBusy ? 'forward-busy' : 'forward-no-answer';
     if (forward !== undefined && this.redirect(context, context.called, forward, reason)) return;
@@ -325,6 +327,17 @@ export class Routing {
     context.pilotConnection = undefined;
     if (pilot?.isLive === true) pilot.setState('FAILED', releaseEventCauses(cause));
     this.fail(context, cause);
+  }
+
+  /**
+   * CUCM's personal preferences: the line whose forwarding brought the call to the pilot sends it on
+   * with its forward no coverage. False when the call was dialled to the pilot, or that line has none.
+   */
+  #toNoCoverage(context: CallContext): boolean {
+    const arrival = context.call.redirections.findLast((r) => r.to === context.called);
+    const line = arrival === undefined ? undefined : this.#host.directory().lines.get(arrival.from);
+    const target = line?.forward.noCoverage;
+    return line !== undefined && target !== undefined && this.redirect(context, line.dn, target, 'forward-no-coverage');
   }
 
   /**

@@ -134,7 +134,9 @@ export const lines = defineCollection({
           same(d.allowCtiControl ?? true, query.allowCtiControl) &&
           same(
             d.forward !== undefined &&
-              ['all', 'busy', 'noAnswer', 'unregistered', 'ctiFailure'].some((k) => k in (d.forward ?? {})),
+              ['all', 'busy', 'noAnswer', 'unregistered', 'ctiFailure', 'noCoverage'].some(
+                (k) => k in (d.forward ?? {}),
+              ),
             query.forwarded,
           ),
       ),

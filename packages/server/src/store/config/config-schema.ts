@@ -50,6 +50,8 @@ export const LineSchema = Type.Object(
           unregistered: Type.Optional(ForwardTargetSchema),
           // Forward on CTI failure (CUCM CFOF): CTI route point and CTI port lines only.
           ctiFailure: Type.Optional(ForwardTargetSchema),
+          // Forward no coverage (CUCM CFNC): used by hunt pilots set to "use personal preferences".
+          noCoverage: Type.Optional(ForwardTargetSchema),
           noAnswerSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 300 })),
         },
         strict,
@@ -194,6 +196,12 @@ export const HuntPilotSchema = Type.Object(
     maxHuntSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 3600 })),
     forwardNoAnswer: Type.Optional(ForwardTargetSchema),
     forwardBusy: Type.Optional(ForwardTargetSchema),
+    usePersonalPreferences: Type.Optional(
+      Type.Boolean({
+        description:
+          'CUCM’s "Use Personal Preferences": when hunting finds nobody, the call goes to the forward no coverage of the line that forwarded it to the pilot (before forwardNoAnswer/forwardBusy)',
+      }),
+    ),
   },
   strict,
 );

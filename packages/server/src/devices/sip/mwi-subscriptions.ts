@@ -161,12 +161,6 @@ export class MwiSubscriptions {
     return told;
   }
 
-  /** The device went away (unregistered): its subscriptions end, as RFC 6665 §4.2.2 lets a notifier. */
-  endFor(device: string): void {
-    for (const subscription of [...this.#byDialog.values()])
-      if (subscription.device === device) this.#end(subscription, 'terminated;reason=noresource');
-  }
-
   close(): void {
     for (const subscription of this.#byDialog.values()) subscription.expires?.cancel();
     this.#byDialog.clear();

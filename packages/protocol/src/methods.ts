@@ -244,6 +244,13 @@ export const PickupParams = Type.Object({
 });
 export type PickupParams = Static<typeof PickupParams>;
 
+export const GroupPickupParams = Type.Object({
+  providerId: ProviderId,
+  name: DeviceName,
+  address: DirectoryNumber,
+});
+export type GroupPickupParams = Static<typeof GroupPickupParams>;
+
 export const UnparkParams = Type.Object({
   providerId: ProviderId,
   name: DeviceName,
@@ -397,6 +404,12 @@ export const methods = {
     params: CallDropParams,
     result: Empty,
     summary: 'End the call for every party (CallControlCall.drop)',
+  },
+  'terminal.pickupFromGroup': {
+    params: GroupPickupParams,
+    result: CallMadeResult,
+    summary:
+      'Group pickup (CallControlTerminal.pickupFromGroup): the call ringing longest in the line’s call pickup group goes to this terminal',
   },
   'terminalConnection.park': {
     params: TerminalConnectionParams,

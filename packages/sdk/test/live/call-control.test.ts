@@ -25,8 +25,8 @@ const config = `
 settings: { sipRealm: strowger, callParkRange: '7900-7901', callParkReversionSeconds: 30 }
 lines:
   - { dn: '7101', maxCalls: 4, busyTrigger: 4 }
-  - { dn: '7102', maxCalls: 4, busyTrigger: 4 }
-  - { dn: '7103', maxCalls: 4, busyTrigger: 4 }
+  - { dn: '7102', maxCalls: 4, busyTrigger: 4, pickupGroup: desk }
+  - { dn: '7103', maxCalls: 4, busyTrigger: 4, pickupGroup: desk }
   - { dn: '7104', allowCtiControl: false }
   - { dn: '7105' }
 devices:
@@ -426,6 +426,24 @@ describe('directed pickup by CTI', () => {
     expect(
       seen.some((e) => e.type === 'CallCtlConnDisconnectedEv' && e.address === '7102' && e.callControlCause === 206),
     ).toBe(true);
+    await call.hangUp();
+    await waitUntil(() => picked.ended);
+  });
+
+  it('group pickup MUST take the call ringing in the line’s pickup group; with nothing ringing it MUST be refused', async () => {
+    const a = await phone('7101');
+    const b = await phone('7102');
+    const c = await phone('7103');
+    b.incoming = 'ring';
+    const { provider, seen } = await observe(['7102', '7103']);
+    const picker = provider.getTerminal('SEP000000007103');
+    await expect(picker.pickupFromGroup('7103')).rejects.toBeInstanceOf(InvalidStateError);
+    const placed = a.call('7102');
+    await ringingAt(seen, 'SEP000000007102');
+    await picker.pickupFromGroup('7103');
+    const call = await placed;
+    const picked = await nthCall(c, 1);
+    expect(c.autoAnswerRequests).toHaveLength(1);
     await call.hangUp();
     await waitUntil(() => picked.ended);
   });

@@ -36,6 +36,7 @@ export function switchConfigFrom(snapshot: ConfigSnapshot): SwitchConfig {
       maxCalls: line.maxCalls,
       busyTrigger: line.busyTrigger,
       allowCtiControl: line.allowCtiControl,
+      ...(line.pickupGroup === undefined ? {} : { pickupGroup: line.pickupGroup }),
       ...(line.voicemailProfile === undefined || !pilots.has(line.voicemailProfile)
         ? {}
         : { voicemailPilot: pilots.get(line.voicemailProfile) }),

@@ -229,6 +229,7 @@ async function buildDesired(
       maxCalls: line.maxCalls ?? 2,
       busyTrigger: line.busyTrigger ?? 1,
       voicemailProfile: line.voicemailProfile,
+      pickupGroup: line.pickupGroup,
     };
     lines.set(line.dn, config);
   }
@@ -779,6 +780,7 @@ async function writeLines(db: Database, lines: LineConfig[]): Promise<void> {
       maxCalls: line.maxCalls,
       busyTrigger: line.busyTrigger,
       voicemailProfile: line.voicemailProfile ?? null,
+      pickupGroup: line.pickupGroup ?? null,
     };
     await db.insert(t.lines).values(row).onConflictDoUpdate({ target: t.lines.dn, set: row });
   }

@@ -160,6 +160,7 @@ export async function readConfig(db: Database): Promise<ConfigSnapshot> {
       noAnswerSeconds: row.noAnswerSeconds,
       maxCalls: row.maxCalls,
       busyTrigger: row.busyTrigger,
+      pickupGroup: orUndefined(row.pickupGroup),
       voicemailProfile: orUndefined(row.voicemailProfile),
     })),
     voicemailProfiles: profileRows.map((row) => ({

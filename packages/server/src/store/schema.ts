@@ -85,6 +85,8 @@ export const lines = pgTable(
     busyTrigger: integer('busy_trigger').notNull().default(1),
     /** A voicemail profile's name; checked when the configuration is applied. */
     voicemailProfile: text('voicemail_profile'),
+    /** CUCM's Call Pickup Group: the lines of one group may pick up each other's ringing calls. */
+    pickupGroup: text('pickup_group'),
   },
   (t) => [
     check('lines_no_answer_seconds', sql`${t.noAnswerSeconds} between 1 and 300`),

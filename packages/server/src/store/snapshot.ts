@@ -51,6 +51,8 @@ export interface LineConfig {
   busyTrigger: number;
   /** Whose pilot this line's "forward to voicemail" reaches; the default pilot when undefined. */
   voicemailProfile: string | undefined;
+  /** The call pickup group the line is in: its members may pick up each other's ringing calls. */
+  pickupGroup?: string | undefined;
 }
 
 export interface VoicemailProfileConfig {

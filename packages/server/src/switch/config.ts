@@ -30,6 +30,8 @@ export interface SwitchLine {
   readonly allowCtiControl?: boolean;
   /** Where this line's "forward to voicemail" goes (its voicemail profile's pilot); the default pilot when absent. */
   readonly voicemailPilot?: string;
+  /** The call pickup group the line is in (CUCM's Call Pickup Group). */
+  readonly pickupGroup?: string;
 }
 
 export type SwitchDeviceType = 'sip-phone' | 'cti-route-point' | 'cti-port';

@@ -28,7 +28,7 @@ import { PartyControl } from './operations/party-control.js';
 import { RuntimeForwarding, type LineForwarding } from './operations/forwarding.js';
 import { DtmfGeneration, reportDtmf } from './operations/dtmf.js';
 import { MessageWaiting } from './operations/message-waiting.js';
-import { pickupTarget } from './operations/pickup.js';
+import { groupPickupTarget, pickupTarget } from './operations/pickup.js';
 import { CallPark } from './operations/call-park.js';
 import {
   connectionOf,
@@ -800,6 +800,20 @@ export class Switch {
   /** The calls parked now, by park number. */
   parkedCalls(): Array<{ number: string; callId: string }> {
     return this.#park.parkedCalls();
+  }
+
+  /**
+   * CallControlTerminal.pickupFromGroup (CUCM's group pickup): the call that has rung longest at
+   * another line of this line's call pickup group goes to this device, asked to answer by itself.
+   */
+  pickupFromGroup(request: { device: string; line: string }): string {
+    const { context, device, line } = groupPickupTarget(
+      { calls: this.#calls, legs: this.#legs, directory: this.#directory, inService: (d) => this.#inService(d) },
+      request,
+    );
+    this.#routing.pickUp(context, line, device);
+    this.#flush();
+    return context.call.id;
   }
 
   /** CallControlAddress.getMessageWaiting. */

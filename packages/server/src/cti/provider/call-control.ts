@@ -33,6 +33,7 @@ export interface CallControlEngine {
   setDoNotDisturb(device: string, on: boolean): void;
   doNotDisturbOf(device: string): boolean;
   pickup(request: { device: string; line: string; pickupAddress: string }): string;
+  pickupFromGroup(request: { device: string; line: string }): string;
   park(ref: PartyRef): Promise<string>;
   unpark(request: { device: string; line: string; parkNumber: string }): string;
   messageWaitingOf(dn: string): boolean;
@@ -69,6 +70,7 @@ export const callControlMethods = [
   'terminal.setDoNotDisturb',
   'terminal.getDoNotDisturb',
   'terminal.pickup',
+  'terminal.pickupFromGroup',
   'terminalConnection.park',
   'terminal.unpark',
 ] as const satisfies readonly MethodName[];
@@ -257,6 +259,11 @@ export class CallControlRequests {
         // The ringing line must be one this provider may see too: picking up is taking its call.
         assertAddress(view, p.pickupAddress);
         return { callId: engine.pickup({ device: p.name, line: p.address, pickupAddress: p.pickupAddress }) };
+      }
+      case 'terminal.pickupFromGroup': {
+        const p = params as MethodParams<'terminal.pickupFromGroup'>;
+        assertControllable(view, p.name, p.address);
+        return { callId: engine.pickupFromGroup({ device: p.name, line: p.address }) };
       }
       case 'terminalConnection.park': {
         const p = params as MethodParams<'terminalConnection.park'>;

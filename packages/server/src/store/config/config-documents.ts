@@ -87,6 +87,7 @@ export function lineDocument(line: LineConfig): LineDocument {
     ...(line.maxCalls === 2 ? {} : { maxCalls: line.maxCalls }),
     ...(line.busyTrigger === 1 ? {} : { busyTrigger: line.busyTrigger }),
     ...(line.voicemailProfile === undefined ? {} : { voicemailProfile: line.voicemailProfile }),
+    ...(line.pickupGroup === undefined ? {} : { pickupGroup: line.pickupGroup }),
   };
 }
 

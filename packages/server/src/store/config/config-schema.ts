@@ -73,6 +73,13 @@ export const LineSchema = Type.Object(
       }),
     ),
     voicemailProfile: Type.Optional(ObjectName),
+    pickupGroup: Type.Optional(
+      Type.String({
+        pattern: ObjectName.pattern,
+        description:
+          'CUCM’s Call Pickup Group: a name; the lines with the same one may pick up each other’s ringing calls',
+      }),
+    ),
   },
   strict,
 );

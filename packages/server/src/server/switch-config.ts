@@ -10,6 +10,7 @@ export function switchConfigFrom(snapshot: ConfigSnapshot): SwitchConfig {
       type: device.type,
       lines: device.lines,
       allowCtiControl: device.allowCtiControl,
+      ...(device.autoAnswer === undefined || device.autoAnswer === 'both' ? {} : { autoAnswer: device.autoAnswer }),
       ...(device.extensionMobility === true ? { extensionMobility: true } : {}),
     })),
     deviceProfiles: snapshot.deviceProfiles.map((profile) => ({ name: profile.name, lines: profile.lines })),

@@ -264,8 +264,14 @@ async function buildDesired(
       allowCtiControl: device.allowCtiControl ?? true,
       lines: device.lines ?? [],
       extensionMobility: device.extensionMobility ?? false,
+      autoAnswer: device.autoAnswer ?? 'both',
       sip,
     });
+    if (device.autoAnswer !== undefined && device.type !== 'sip-phone') {
+      problems.push(
+        `devices[${i}] (${device.name}): autoAnswer is for phones; a ${device.type} is answered by its application, remove it`,
+      );
+    }
     if (device.extensionMobility === true && device.type !== 'sip-phone') {
       problems.push(
         `devices[${i}] (${device.name}): extensionMobility is for phones; a ${device.type} cannot host a login, remove it`,
@@ -794,6 +800,7 @@ async function writeDevices(db: Database, devices: DeviceConfig[]): Promise<void
       description: device.description ?? null,
       allowCtiControl: device.allowCtiControl,
       extensionMobility: device.extensionMobility ?? false,
+      autoAnswer: device.autoAnswer ?? 'both',
       sipUsername: device.sip?.username ?? null,
       sipHa1Realm: device.sip?.ha1.realm ?? null,
       sipHa1Md5: device.sip?.ha1.md5 ?? null,

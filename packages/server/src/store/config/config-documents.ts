@@ -64,6 +64,7 @@ export function deviceDocument(device: DeviceConfig, options: DocumentOptions): 
     ...(device.description === undefined ? {} : { description: device.description }),
     ...(device.allowCtiControl ? {} : { allowCtiControl: false }),
     ...(device.extensionMobility === true ? { extensionMobility: true } : {}),
+    ...(device.autoAnswer === undefined || device.autoAnswer === 'both' ? {} : { autoAnswer: device.autoAnswer }),
     lines: [...device.lines],
     ...sip,
   };

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger as PinoLogger } from 'pino';
-import { createAdminServer, type DeviceView } from '../admin/index.js';
+import { CallStatistics, createAdminServer, type DeviceView } from '../admin/index.js';
 import {
   CtiConfiguration,
   CtiServer,
@@ -44,12 +44,16 @@ import { SipService } from './sip-service.js';
 import { MobilityService, mobilityControl } from './extension-mobility-service.js';
 import { switchConfigFrom } from './switch-config.js';
 import { logActivity } from './activity-log.js';
+import { countCalls, isFailedLeg, liveSourceFrom } from './live-wiring.js';
+import { defaultWebRoot } from './web-root.js';
 import { Switch, type CallRecord, type CallRecordSink } from '../switch/index.js';
 
 export const strowgerVersion = '0.1.0';
 
 export interface StrowgerOptions {
   store: StoreLocation;
+  /** The web admin UI's built files, served at `/`; packages/web's build beside this package by default. */
+  webRoot?: string;
   /** A YAML configuration file applied (like `config apply`) before serving. */
   configFile?: string;
   /** Prune configuration that the file does not mention, like `config apply --prune`. */
@@ -340,6 +344,7 @@ export class Strowger {
       });
       cleanups.unshift(() => media.close());
       late.media = media;
+      const callStatistics = new CallStatistics(clock);
       const engine = new Switch({
         clock,
         drivers: { 'sip-phone': service.phones },
@@ -349,6 +354,7 @@ export class Strowger {
         records: {
           write: (record) => {
             metrics.callLegEnded(record.cause.reason);
+            if (isFailedLeg(record)) callStatistics.callLegFailed();
             store.callRecords.write(storedRecordFrom(record));
             options.callRecords?.write(record);
           },
@@ -374,6 +380,7 @@ export class Strowger {
           logger: logger.child({ layer: 'activity' }),
         }),
       );
+      cleanups.unshift(countCalls(engine.events, callStatistics));
       cleanups.unshift(() => engine.close());
       // A phone registering or losing its last registration is a device coming into or going out
       // of service: the engine reports it (CiscoTermInServiceEv and friends for the CTI layer).
@@ -440,6 +447,9 @@ export class Strowger {
           configuration: () => CtiConfiguration.fromSnapshot(late.instance?.snapshot ?? snapshot, mobility.logins),
         },
         ctiAsyncApi: ctiAsyncApiDocument,
+        live: liveSourceFrom({ registrations: service.table, engine: engine.events }),
+        callStatistics,
+        webRoot: options.webRoot ?? defaultWebRoot,
         extensionMobility: mobilityControl(mobility),
         health: {
           check: () => ({

@@ -4,10 +4,7 @@ import type { DeviceDirectoryView, DeviceView } from '../device-view.js';
 import type { CtiSessionsView } from '../routes/runtime.js';
 
 /** What changed in the running server, as the composition root learns it from the registrar, engine and CTI layer. */
-export type LiveChange =
-  | { kind: 'registration'; device: string }
-  | { kind: 'calls' }
-  | { kind: 'cti-sessions' };
+export type LiveChange = { kind: 'registration'; device: string } | { kind: 'calls' } | { kind: 'cti-sessions' };
 
 /** Where the live feed hears of changes; the composition root adapts the registrar and the engine to it. */
 export interface LiveSource {

@@ -5,10 +5,16 @@ import { SessionGate } from './components/session';
 import { Shell } from './components/shell';
 import { LiveProvider } from './live/live-provider';
 import { ApplicationUserEditPage } from './pages/application-user-edit-page';
+import { CtiAccessPage } from './pages/cti-access-page';
+import { DashboardPage } from './pages/dashboard-page';
 import { DeviceEditPage } from './pages/device-edit-page';
 import { DevicesPage } from './pages/devices-page';
+import { EndUserEditPage } from './pages/end-user-edit-page';
+import { LineEditPage, LinesPage } from './pages/lines-pages';
+import { LivePage } from './pages/live-page';
 import { LoginPage } from './pages/login-page';
 import { NotFoundPage } from './pages/not-found-page';
+import { AccessControlGroupsPage, ApplicationUsersPage, EndUsersPage } from './pages/user-lists';
 
 const theme = createTheme({ primaryColor: 'blue', defaultRadius: 'sm' });
 
@@ -20,9 +26,18 @@ export function App() {
           <BrowserRouter>
             <Shell>
               <Routes>
+                <Route path="/" element={<DashboardPage />} />
+                <Route path="/live" element={<LivePage />} />
                 <Route path="/devices" element={<DevicesPage />} />
                 <Route path="/devices/:name" element={<DeviceEditPage />} />
+                <Route path="/lines" element={<LinesPage />} />
+                <Route path="/lines/:dn" element={<LineEditPage />} />
+                <Route path="/application-users" element={<ApplicationUsersPage />} />
                 <Route path="/application-users/:userId" element={<ApplicationUserEditPage />} />
+                <Route path="/end-users" element={<EndUsersPage />} />
+                <Route path="/end-users/:userId" element={<EndUserEditPage />} />
+                <Route path="/access-control-groups" element={<AccessControlGroupsPage />} />
+                <Route path="/cti-access" element={<CtiAccessPage />} />
                 <Route path="*" element={<NotFoundPage />} />
               </Routes>
             </Shell>

@@ -98,7 +98,7 @@ export function Shell(props: { children: ReactNode }) {
         <ScrollArea>
           {navigation.map((section) => (
             <div key={section.heading}>
-              <Text size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" pt="sm" pb={2}>
+              <Text size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" pt={8} pb={0}>
                 {section.heading}
               </Text>
               {section.pages.map((page) => (
@@ -108,7 +108,7 @@ export function Shell(props: { children: ReactNode }) {
                   to={page.path}
                   label={page.label}
                   active={isActive(page.path)}
-                  py={4}
+                  py={3}
                 />
               ))}
             </div>

@@ -4,16 +4,23 @@ import './app.css';
 import { SessionGate } from './components/session';
 import { Shell } from './components/shell';
 import { LiveProvider } from './live/live-provider';
+import { SpecEditPage, SpecListPage } from './components/spec-editor';
 import { ApplicationUserEditPage } from './pages/application-user-edit-page';
+import { AuditLogPage } from './pages/audit-log-page';
+import { CallRecordsPage } from './pages/call-records-page';
+import { CallTracePage } from './pages/call-trace-page';
 import { CtiAccessPage } from './pages/cti-access-page';
 import { DashboardPage } from './pages/dashboard-page';
 import { DeviceEditPage } from './pages/device-edit-page';
 import { DevicesPage } from './pages/devices-page';
 import { EndUserEditPage } from './pages/end-user-edit-page';
+import { ImportPage } from './pages/import-page';
 import { LineEditPage, LinesPage } from './pages/lines-pages';
 import { LivePage } from './pages/live-page';
 import { LoginPage } from './pages/login-page';
 import { NotFoundPage } from './pages/not-found-page';
+import { huntListSpec, huntPilotSpec, lineGroupSpec, voicemailProfileSpec } from './pages/routing-specs';
+import { SettingsPage } from './pages/settings-page';
 import { AccessControlGroupsPage, ApplicationUsersPage, EndUsersPage } from './pages/user-lists';
 
 const theme = createTheme({ primaryColor: 'blue', defaultRadius: 'sm' });
@@ -38,6 +45,19 @@ export function App() {
                 <Route path="/end-users/:userId" element={<EndUserEditPage />} />
                 <Route path="/access-control-groups" element={<AccessControlGroupsPage />} />
                 <Route path="/cti-access" element={<CtiAccessPage />} />
+                {[huntPilotSpec, huntListSpec, lineGroupSpec, voicemailProfileSpec].flatMap((spec) => [
+                  <Route key={spec.path} path={spec.path} element={<SpecListPage key={spec.path} spec={spec} />} />,
+                  <Route
+                    key={`${spec.path}/:key`}
+                    path={`${spec.path}/:key`}
+                    element={<SpecEditPage key={spec.path} spec={spec} />}
+                  />,
+                ])}
+                <Route path="/call-records" element={<CallRecordsPage />} />
+                <Route path="/call-trace" element={<CallTracePage />} />
+                <Route path="/audit-log" element={<AuditLogPage />} />
+                <Route path="/settings" element={<SettingsPage />} />
+                <Route path="/import" element={<ImportPage />} />
                 <Route path="*" element={<NotFoundPage />} />
               </Routes>
             </Shell>

@@ -124,7 +124,8 @@ export async function createAdminServer(options: AdminServerOptions): Promise<Ad
     if (page !== undefined) return page;
     const url = shortUrl(request.url);
     const allowed = routes.allowed(request.url);
-    if (allowed.length > 0) {
+    // A route that answers this method but found nothing (a missing static file) is a plain 404.
+    if (allowed.length > 0 && !allowed.includes(request.method)) {
       // RFC 9110 §15.5.6: the resource exists, the method does not; Allow lists what does.
       return sendPlain(
         reply.header('Allow', allowed.join(', ')),

@@ -51,16 +51,18 @@ export class CallStatistics {
   }
 
   callStarted(): void {
-    this.#concurrent += 1;
     const bucket = this.#current();
+    this.#concurrent += 1;
     bucket.started += 1;
     bucket.peak = Math.max(bucket.peak, this.#concurrent);
+    bucket.endConcurrent = this.#concurrent;
   }
 
   callEnded(): void {
+    const bucket = this.#current();
     // An end without a start (a call that began before this was attached) must not go below zero.
     this.#concurrent = Math.max(0, this.#concurrent - 1);
-    this.#current();
+    bucket.endConcurrent = this.#concurrent;
   }
 
   callLegFailed(): void {
@@ -92,7 +94,10 @@ export class CallStatistics {
     return Math.floor(ms / (bucketSeconds * 1000));
   }
 
-  /** The interval now, created on first use; intervals older than the series are dropped. */
+  /**
+   * The interval now, created on first use with the calls in progress as it begins; intervals older
+   * than the series are dropped.
+   */
   #current(): Bucket {
     const index = this.#indexAt(this.#clock.now());
     let bucket = this.#buckets.at(-1);
@@ -101,7 +106,6 @@ export class CallStatistics {
       this.#buckets.push(bucket);
       while (this.#buckets.length > 0 && this.#buckets[0]!.index <= index - bucketCount) this.#buckets.shift();
     }
-    bucket.endConcurrent = this.#concurrent;
     return bucket;
   }
 

@@ -1,5 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { phoneDevices } from '../../../server/test/support/leftovers.js';
 import {
   freeUdpPort,
@@ -43,6 +43,19 @@ beforeAll(async () => {
   page = await openPage(browser);
 }, 60_000);
 
+// A failing test leaves a picture of the page as it was, beside the others.
+afterEach(async (context) => {
+  if (context.task.result?.state === 'fail' && page !== undefined) {
+    await screenshot(
+      page,
+      `failed-${context.task.name
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .slice(0, 60)}`,
+    );
+  }
+});
+
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
@@ -81,6 +94,7 @@ describe('the web admin UI in a browser', () => {
   it('creates an application user in "Standard CTI Enabled" controlling a route point and two ports', async () => {
     await page.getByRole('link', { name: 'Application Users' }).click();
     await page.getByRole('button', { name: 'Add application user' }).click();
+    await page.getByRole('heading', { name: 'Add application user' }).waitFor();
     await page.getByLabel('User ID').fill('ivr');
     // Validation as one types: a space is not allowed in a user id.
     await page.getByLabel('User ID').fill('ivr app');
@@ -112,6 +126,7 @@ describe('the web admin UI in a browser', () => {
 
   it("shows the server's validation error at the field it names", async () => {
     await page.goto(`${server.httpUrl}/application-users/new`);
+    await page.getByRole('heading', { name: 'Add application user' }).waitFor();
     await page.getByLabel('User ID').fill('ivr');
     await page.getByLabel('Password').fill('another-password');
     await page.getByRole('button', { name: 'Add', exact: true }).click();
@@ -148,10 +163,10 @@ describe('the web admin UI in a browser', () => {
     const badge = page.getByTestId('registration-SEP000000002002');
     await expect.poll(async () => badge.getAttribute('data-state')).toBe('unregistered');
     // The page must not reload: a marker set on the window now is still there afterwards.
-    await page.evaluate(() => Object.assign(window, { notReloaded: true }));
+    await page.evaluate(() => Object.assign(globalThis, { notReloaded: true }));
     await register('2002', await freeUdpPort());
     await expect.poll(async () => badge.getAttribute('data-state'), { timeout: 5000 }).toBe('registered');
-    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    expect(await page.evaluate(() => (globalThis as { notReloaded?: boolean }).notReloaded)).toBe(true);
     await screenshot(page, 'devices-registered');
   });
 
@@ -190,6 +205,30 @@ describe('the web admin UI in a browser', () => {
     expect(called.code, explain(called)).toBe(0);
     await page.getByText('No call in progress.').waitFor();
     lastCallId = callId;
+  });
+
+  it('every page of the navigation opens from the keyboard at 1280×800, and none fails to load', async () => {
+    await page.goto(server.httpUrl);
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    const links = await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link').all();
+    const labels = await Promise.all(links.map(async (link) => (await link.textContent()) ?? ''));
+    expect(labels.length).toBe(17);
+    for (const label of labels) {
+      const link = page
+        .getByRole('navigation', { name: 'Main navigation' })
+        .getByRole('link', { name: label, exact: true });
+      await link.focus();
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { level: 2 }).first().waitFor();
+      await expect.poll(async () => page.getByText('Loading…').count()).toBe(0);
+      await expect.poll(async () => page.getByLabel('Loading').count()).toBe(0);
+      const failures = await page.getByRole('alert').allTextContents();
+      expect(
+        failures.filter((text) => !text.includes('No SIP trace') && !text.includes('No bulk import')),
+        label,
+      ).toEqual([]);
+      await screenshot(page, `page-${label.toLowerCase().replace(/[^a-z]+/g, '-')}`);
+    }
   });
 
   it('shows the call as a SIP ladder in Call trace', async (context) => {

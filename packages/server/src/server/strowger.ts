@@ -612,9 +612,18 @@ export class Strowger {
         lines: device.lines,
         allowCtiControl: device.allowCtiControl,
         ...this.#mobilityOf(device.name),
-        registration: { state: bindings.length > 0 ? 'registered' : 'unregistered', bindings },
+        registration: { state: this.#registered(device, bindings.length) ? 'registered' : 'unregistered', bindings },
       };
     });
+  }
+
+  /**
+   * A phone is registered while it has a binding; a CTI route point or port, as in CUCM, while an
+   * application has it open (the engine's in-service state).
+   */
+  #registered(device: ConfigSnapshot['devices'][number], bindings: number): boolean {
+    if (device.type === 'sip-phone') return bindings > 0;
+    return this.engine.snapshotDevice(device.name)?.inService === true;
   }
 
   /** The Extension Mobility login on a device, as the device view shows it. */

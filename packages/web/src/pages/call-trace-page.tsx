@@ -161,7 +161,7 @@ function LadderDiagram(props: { ladder: Ladder; onOpen: (item: SipTraceItem) => 
                 markerEnd="url(#arrowhead)"
               />
               <text x={(from + to) / 2} y={y - 5} textAnchor="middle" fontSize={12} fill="currentColor">
-                {truncate(arrow.item.summary.replace(/^SIP\/2\.0 /, ''), 34)}
+                {truncate(shortSummary(arrow.item.summary), 36)}
               </text>
               <rect x={Math.min(from, to)} y={y - 16} width={Math.abs(to - from)} height={22} fill="transparent" />
             </g>
@@ -170,6 +170,11 @@ function LadderDiagram(props: { ladder: Ladder; onOpen: (item: SipTraceItem) => 
       </svg>
     </div>
   );
+}
+
+/** What an arrow says: a status line without its version, a request line without its trailing version. */
+function shortSummary(summary: string): string {
+  return summary.replace(/^SIP\/2\.0 /, '').replace(/ SIP\/2\.0$/, '');
 }
 
 function truncate(text: string, length: number): string {

@@ -1,10 +1,11 @@
-import { Badge, Fieldset, Group, MultiSelect, PasswordInput, Text, TextInput } from '@mantine/core';
+import { Accordion, Badge, Fieldset, Group, MultiSelect, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api } from '../api/client';
 import type { AccessControlGroup, ApplicationUser, Device } from '../api/types';
 import { FormFrame } from '../components/form-frame';
+import { ctiPermissionHelp, routePointVsPort } from '../components/help';
 import { deviceTypeLabels } from '../components/labels';
 import { PageHeader } from '../components/page-header';
 import { useLoad } from '../components/use-load';
@@ -160,6 +161,21 @@ export function ApplicationUserEditPage() {
               ))
             )}
           </Group>
+          <Accordion variant="contained" mt="md">
+            <Accordion.Item value="help">
+              <Accordion.Control>What these settings allow, and route point vs port</Accordion.Control>
+              <Accordion.Panel>
+                <Stack gap="xs">
+                  {ctiPermissionHelp.map((item) => (
+                    <Text key={item.name} size="sm">
+                      <b>{item.name}</b>: {item.text}
+                    </Text>
+                  ))}
+                  <Text size="sm">{routePointVsPort}</Text>
+                </Stack>
+              </Accordion.Panel>
+            </Accordion.Item>
+          </Accordion>
         </Fieldset>
       </FormFrame>
     </>

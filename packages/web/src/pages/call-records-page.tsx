@@ -1,4 +1,4 @@
-import { Alert, Anchor, Badge, Group, Select, Table, Text, TextInput } from '@mantine/core';
+import { Alert, Anchor, Badge, Group, Pagination, Select, Table, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
 import { Link } from 'react-router';
@@ -7,6 +7,8 @@ import type { CallRecord } from '../api/types';
 import { PageHeader } from '../components/page-header';
 import { useLoad } from '../components/use-load';
 import { filterCallRecords, localInputToIso } from './call-record-filter';
+
+const pageSize = 50;
 
 const causes = [
   'normal',
@@ -29,6 +31,7 @@ export function CallRecordsPage() {
   const [until, setUntil] = useState('');
   const [number, setNumber] = useState('');
   const [cause, setCause] = useState<string | null>(null);
+  const [page, setPage] = useState(1);
   const [debouncedNumber] = useDebouncedValue(number.trim(), 200);
   const range = { since: localInputToIso(since), until: localInputToIso(until) };
   const records = useLoad(
@@ -37,6 +40,8 @@ export function CallRecordsPage() {
     [range.since, range.until],
   );
   const shown = filterCallRecords(records.value?.callRecords ?? [], { number: debouncedNumber, cause }).reverse();
+  const pages = Math.max(1, Math.ceil(shown.length / pageSize));
+  const current = Math.min(page, pages);
   const csv = withQuery('/api/v1/call-records', { ...range, format: 'csv', limit: 100_000 });
   return (
     <>
@@ -92,7 +97,7 @@ export function CallRecordsPage() {
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
-          {shown.slice(0, 500).map((record) => (
+          {shown.slice((current - 1) * pageSize, current * pageSize).map((record) => (
             <Table.Tr key={`${record.callId} ${record.endedAt} ${record.finalCalledNumber}`}>
               <Table.Td>{new Date(record.startedAt).toLocaleString()}</Table.Td>
               <Table.Td>
@@ -121,11 +126,7 @@ export function CallRecordsPage() {
           ))}
         </Table.Tbody>
       </Table>
-      {shown.length > 500 ? (
-        <Text size="sm" c="dimmed" mt="xs">
-          The first 500 are shown; narrow the search or export CSV for all.
-        </Text>
-      ) : null}
+      <Pagination mt="sm" total={pages} value={current} onChange={setPage} size="sm" aria-label="Pages" />
     </>
   );
 }

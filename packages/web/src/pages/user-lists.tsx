@@ -1,4 +1,4 @@
-import { Badge, Button, Group, Select, Table, Text } from '@mantine/core';
+import { Badge, Button, Group, Select, Table, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { api } from '../api/client';
@@ -103,11 +103,28 @@ export function AccessControlGroupsPage() {
     (signal) => api.get<{ items: AccessControlGroup[] }>('/api/v1/access-control-groups', signal),
     [],
   );
+  const [search, setSearch] = useState('');
+  const needle = search.trim().toLowerCase();
+  const shown = (groups.value?.items ?? []).filter(
+    (group) =>
+      needle === '' ||
+      [group.name, group.description, ...group.applicationUsers, ...group.endUsers].some((text) =>
+        text.toLowerCase().includes(needle),
+      ),
+  );
   return (
     <>
       <PageHeader
         title="Access Control Groups"
         description="The standard CTI groups, each granting the role of its name. A user joins a group on its own page (Permissions Information)."
+      />
+      <TextInput
+        label="Find groups by name, description or member"
+        placeholder="Type to search"
+        value={search}
+        onChange={(event) => setSearch(event.currentTarget.value)}
+        w={320}
+        mb="sm"
       />
       <Table withTableBorder striped>
         <Table.Thead>
@@ -120,7 +137,7 @@ export function AccessControlGroupsPage() {
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
-          {(groups.value?.items ?? []).map((group) => (
+          {shown.map((group) => (
             <Table.Tr key={group.name}>
               <Table.Td>
                 <Text fw={500} size="sm">

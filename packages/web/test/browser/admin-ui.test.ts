@@ -110,7 +110,7 @@ describe('the web admin UI in a browser', () => {
     await page.getByRole('textbox', { name: 'Groups' }).click();
     await page.getByRole('option', { name: 'Standard CTI Enabled', exact: true }).click();
     await page.keyboard.press('Escape');
-    await page.getByText('Roles').waitFor();
+    await page.getByText('Roles', { exact: true }).waitFor();
     await screenshot(page, 'application-user-form');
     await page.getByRole('button', { name: 'Add', exact: true }).click();
     await page.getByText('Saved.').waitFor();

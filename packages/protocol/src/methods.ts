@@ -201,6 +201,14 @@ export const CallTransferParams = Type.Union([
 ]);
 export type CallTransferParams = Static<typeof CallTransferParams>;
 
+export const CallAddPartyParams = Type.Object({
+  providerId: ProviderId,
+  callId: CallId,
+  controller: Controller,
+  dialled: Digits,
+});
+export type CallAddPartyParams = Static<typeof CallAddPartyParams>;
+
 export const CallConferenceParams = Type.Object({
   providerId: ProviderId,
   callId: CallId,
@@ -357,6 +365,12 @@ export const methods = {
     params: CallConferenceParams,
     result: Empty,
     summary: 'Merge another call of the controller into this one as a conference on the server’s bridge',
+  },
+  'call.addParty': {
+    params: CallAddPartyParams,
+    result: Empty,
+    summary:
+      'Single-step conference (CallControlCall.addParty): the controller calls a new party and, once it answers, it joins the call on the bridge',
   },
   'address.setForwarding': {
     params: SetForwardingParams,

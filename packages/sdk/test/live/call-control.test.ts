@@ -227,6 +227,48 @@ describe('consult and transfer driven by CTI', () => {
   });
 });
 
+describe('add a party driven by CTI (single-step conference)', () => {
+  it('addParty MUST call the new party and, once it answers, put all three on the conference bridge', async () => {
+    const a = await phone('7101');
+    const b = await phone('7102');
+    const c = await phone('7103');
+    const { provider, seen } = await observe(['7102']);
+    const aCall = await a.call('7102');
+    await waitUntil(() => seen.some((e) => e.type === 'CallCtlTermConnTalkingEv' && e.terminal === 'SEP000000007102'));
+    const call = provider.calls[0];
+    const tc = call?.getConnection('7102')?.getTerminalConnection('SEP000000007102');
+    if (call === undefined || tc === undefined) throw new Error('the call was not seen');
+    await call.addParty('7103', { controller: tc });
+    expect(types(seen, (e) => e.type === 'CiscoConferenceStartEv' || e.type === 'CiscoConferenceEndEv')).toEqual([
+      'CiscoConferenceStartEv',
+      'CiscoConferenceStartEv',
+      'CiscoConferenceEndEv',
+      'CiscoConferenceEndEv',
+    ]);
+    // A was moved to a port of the bridge: its last re-INVITE offers the server's media.
+    await waitUntil(() => c.calls.length === 1 && aCall.reinvites.length >= 2, 5000);
+    // Everyone leaves the conference.
+    for (const party of [a, b, c])
+      for (const leg of party.calls) if (leg.dialog.state !== 'terminated') await leg.hangUp();
+  });
+
+  it('addParty MUST fail and leave the call as it was when the new party does not answer', async () => {
+    const a = await phone('7101');
+    await phone('7102');
+    const c = await phone('7103');
+    c.incoming = { refuse: 486 };
+    const { provider, seen } = await observe(['7102']);
+    const aCall = await a.call('7102');
+    await waitUntil(() => seen.some((e) => e.type === 'CallCtlTermConnTalkingEv' && e.terminal === 'SEP000000007102'));
+    const call = provider.calls[0];
+    const tc = call?.getConnection('7102')?.getTerminalConnection('SEP000000007102');
+    if (call === undefined || tc === undefined) throw new Error('the call was not seen');
+    await expect(call.addParty('7103', { controller: tc })).rejects.toBeInstanceOf(ResourceUnavailableError);
+    await waitUntil(() => tc.callControlState === 'TALKING', 5000);
+    await aCall.hangUp();
+  });
+});
+
 describe('forward all set by CTI', () => {
   it('MUST take effect on the next call, be reported as CallCtlAddrForwardEv, and stop when cancelled', async () => {
     const a = await phone('7101');

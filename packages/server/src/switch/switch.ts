@@ -30,6 +30,7 @@ import { DtmfGeneration, reportDtmf } from './operations/dtmf.js';
 import { MessageWaiting } from './operations/message-waiting.js';
 import { groupPickupTarget, pickupTarget } from './operations/pickup.js';
 import { CallPark } from './operations/call-park.js';
+import { addParty } from './operations/add-party.js';
 import {
   connectionOf,
   controllerLegs,
@@ -686,6 +687,26 @@ export class Switch {
   /** CallControlCall.consult: see CallMaking.consult. Resolves with the consult call's id. */
   consult(ref: TerminalConnectionRef, dialled: string, callId?: string): Promise<string> {
     return this.#making.consult(ref, dialled, callId);
+  }
+
+  /**
+   * CallControlCall.addParty: the terminal connection's party consults `dialled` and, once it
+   * answers, conferences it in (see add-party.ts). Resolves when the conference is made.
+   */
+  addParty(ref: TerminalConnectionRef, dialled: string): Promise<void> {
+    return addParty(
+      {
+        events: this.events,
+        consult: (r, d) => this.consult(r, d),
+        conferenceCalls: (a, b, controller) => this.conferenceCalls(a, b, controller),
+        unhold: (r) => this.unhold(r),
+        drop: (callId) => {
+          if (this.#calls.has(callId)) this.drop(callId);
+        },
+      },
+      ref,
+      dialled,
+    );
   }
 
   /** CallControlCall.transfer(String) by request: the terminal connection's party transfers blind. */

@@ -209,7 +209,8 @@ describe('dynamic media registration', () => {
     });
     await port.register({ kind: 'dynamic', codecs: ['PCMA', 'PCMU'] });
     provider.on('providerEvent', (ev) => {
-      if (ev.type === 'CiscoMediaOpenLogicalChannelEv') void port.setRtpParams(ev.callId, '127.0.0.1', 31000);
+      if (ev.type === 'CiscoMediaOpenLogicalChannelEv')
+        port.setRtpParams(ev.callId, '127.0.0.1', 31000).catch(() => undefined);
     });
     const placed = caller.call('7102');
     await waitUntil(() => ringing.length === 1, 5000);
@@ -239,7 +240,8 @@ describe('dynamic media registration', () => {
     });
     await routePoint.register({ kind: 'dynamic' });
     provider.on('providerEvent', (ev) => {
-      if (ev.type === 'CiscoMediaOpenLogicalChannelEv') void routePoint.setRtpParams(ev.callId, '127.0.0.1', 32000);
+      if (ev.type === 'CiscoMediaOpenLogicalChannelEv')
+        routePoint.setRtpParams(ev.callId, '127.0.0.1', 32000).catch(() => undefined);
     });
     const placed = caller.call('7000');
     await waitUntil(() => offered.length === 1, 5000);

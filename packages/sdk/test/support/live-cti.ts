@@ -3,7 +3,9 @@ import type { Provider } from '../../src/index.js';
 import { expectNoCallLeft } from '../../../server/test/support/leftovers.js';
 import { TestPhone } from '../../../server/test/support/test-phone.js';
 import { startTestServer, type TestServer } from '../../../server/test/support/test-server.js';
-import type { StrowgerOptions } from '../../../server/src/server/index.js';
+
+/** The server's CTI settings a live test may change (timers, limits). */
+type CtiOptions = NonNullable<Parameters<typeof startTestServer>[0]>['cti'];
 
 /** A real Strowger on loopback (free ports, temporary database) with its CTI server listening. */
 export interface LiveCti {
@@ -14,7 +16,7 @@ export interface LiveCti {
   stop(): Promise<void>;
 }
 
-export async function startLiveCti(options: { config: string; cti?: StrowgerOptions['cti'] }): Promise<LiveCti> {
+export async function startLiveCti(options: { config: string; cti?: CtiOptions }): Promise<LiveCti> {
   const server = await startTestServer({
     config: options.config,
     sipTimers: { t1: 100, t2: 400, t4: 500, d: 3200 },
@@ -38,7 +40,7 @@ export interface LiveCtiFixture {
  * Registers the hooks of a live test file: one server with `config` for the file, and after each
  * test its providers shut down, no call left on the server, its phones closed.
  */
-export function useLiveCti(config: string, options: { cti?: StrowgerOptions['cti'] } = {}): LiveCtiFixture {
+export function useLiveCti(config: string, options: { cti?: CtiOptions } = {}): LiveCtiFixture {
   let live: LiveCti | undefined;
   const phones: TestPhone[] = [];
   const providers: Provider[] = [];

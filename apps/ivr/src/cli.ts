@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { ErrorCode, StrowgerError, type Logger } from '@strowger/core';
+import { loadConfig } from './config.js';
+import { fetchMailboxes } from './mailbox-directory.js';
+import { checkPrompts, runIvr, secretsFrom, type PlatformFactory } from './main.js';
+import { defaultPromptDirectory } from './prompt-library.js';
+
+/** One line per entry on stderr: level, message, then the fields as JSON. */
+function stderrLogger(verbose: boolean, bindings: Record<string, unknown> = {}): Logger {
+  const write = (level: string) => (obj: object, msg?: string) => {
+    const { err, ...fields } = { ...bindings, ...obj } as Record<string, unknown>;
+    const detail = err instanceof Error ? ` (${err.message})` : '';
+    process.stderr.write(`strowger-ivr ${level} ${msg ?? ''}${detail} ${JSON.stringify(fields)}\n`);
+  };
+  return {
+    error: write('error'),
+    warn: write('warn'),
+    info: write('info'),
+    debug: verbose ? write('debug') : () => {},
+    child: (more) => stderrLogger(verbose, { ...bindings, ...more }),
+  };
+}
+
+/**
+ * The `strowger-ivr` command. `createPlatform` connects to the call manager over CTI (the SDK
+ * adapter); a build without one can still check a configuration with --check.
+ */
+export function ivrCommand(createPlatform?: PlatformFactory): Command {
+  return new Command()
+    .name('strowger-ivr')
+    .description('IVR and voicemail for Strowger: auto-attendant menus, voicemail deposit and retrieval on CTI ports')
+    .requiredOption('-c, --config <file>', 'the YAML configuration (see ivr.example.yaml)')
+    .option('--check', 'check the configuration, the prompts and the admin API, then exit')
+    .option('-v, --verbose', 'log debug entries too')
+    .action(async (options: { config: string; check?: boolean; verbose?: boolean }) => {
+      const logger = stderrLogger(options.verbose === true);
+      if (options.check === true) {
+        const config = await loadConfig(options.config);
+        const secrets = secretsFrom(config, process.env);
+        await checkPrompts(config.promptDirectory ?? defaultPromptDirectory());
+        const mailboxes = await fetchMailboxes({ url: config.admin.url, user: config.admin.user, password: secrets.adminPassword });
+        process.stdout.write(`${options.config} is valid; prompts present; ${mailboxes.length} mailbox(es) from ${config.admin.url}\n`);
+        return;
+      }
+      if (createPlatform === undefined) {
+        throw new StrowgerError(
+          ErrorCode.Unsupported,
+          'this build of strowger-ivr has no CTI platform adapter to register route points and ports with; ' +
+            'use --check to validate the configuration',
+        );
+      }
+      const application = await runIvr({ configFile: options.config, createPlatform, logger });
+      const stop = () => {
+        application.stop().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+}
+
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('strowger-ivr')) {
+  ivrCommand()
+    .parseAsync()
+    .catch((err: unknown) => {
+      process.stderr.write(`strowger-ivr: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(1);
+    });
+}

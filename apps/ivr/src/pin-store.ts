@@ -1,0 +1,143 @@
+import { randomBytes, scrypt as scryptCallback, timingSafeEqual } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { ErrorCode, StrowgerError, type Clock, type Logger } from '@strowger/core';
+import { writeFileAtomic } from './atomic-file.js';
+
+const scrypt = promisify(scryptCallback) as (password: string, salt: Buffer, length: number) => Promise<Buffer>;
+
+const PinRecordSchema = Type.Object({
+  /** `scrypt$<salt hex>$<key hex>`; absent while the mailbox still has the initial PIN. */
+  hash: Type.Optional(Type.String()),
+  /** Failed PINs in a row, over any number of calls. */
+  failures: Type.Integer({ minimum: 0 }),
+  /** Epoch ms until which the mailbox refuses every PIN. */
+  lockedUntil: Type.Optional(Type.Number()),
+});
+const PinFileSchema = Type.Record(Type.String(), PinRecordSchema);
+type PinRecord = Static<typeof PinRecordSchema>;
+
+export type PinVerdict = 'ok' | 'wrong' | 'locked';
+
+export interface PinPolicy {
+  /** The PIN a mailbox has until its owner chooses one (who must, at the first login). */
+  readonly initialPin: string;
+  readonly minPinLength: number;
+  /** Failed PINs in a row that lock the mailbox. */
+  readonly lockoutAfter: number;
+  readonly lockoutMinutes: number;
+}
+
+async function hashPin(pin: string): Promise<string> {
+  const salt = randomBytes(16);
+  return `scrypt$${salt.toString('hex')}$${(await scrypt(pin, salt, 32)).toString('hex')}`;
+}
+
+async function pinMatches(pin: string, hash: string): Promise<boolean> {
+  const [scheme, salt, key] = hash.split('$');
+  if (scheme !== 'scrypt' || salt === undefined || key === undefined) return false;
+  const expected = Buffer.from(key, 'hex');
+  const actual = await scrypt(pin, Buffer.from(salt, 'hex'), expected.length);
+  return timingSafeEqual(actual, expected);
+}
+
+/**
+ * Voicemail PINs, the IVR's own (as Unity Express keeps its own, apart from the call manager's):
+ * `pins.json` in the data directory holds a salted scrypt hash per mailbox, never a PIN. A mailbox
+ * without a record has the configured initial PIN and must change it. Failures are counted across
+ * calls, and after `lockoutAfter` in a row the mailbox refuses every PIN for `lockoutMinutes`.
+ */
+export class PinStore {
+  readonly #file: string;
+  readonly #policy: PinPolicy;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  #records: Record<string, PinRecord> | undefined;
+  #writing: Promise<void> = Promise.resolve();
+
+  constructor(options: { directory: string; policy: PinPolicy; clock: Clock; logger: Logger }) {
+    this.#file = join(options.directory, 'pins.json');
+    this.#policy = options.policy;
+    this.#clock = options.clock;
+    this.#logger = options.logger;
+  }
+
+  async #load(): Promise<Record<string, PinRecord>> {
+    if (this.#records !== undefined) return this.#records;
+    let records: Record<string, PinRecord> = {};
+    try {
+      const parsed: unknown = JSON.parse(await readFile(this.#file, 'utf8'));
+      if (Value.Check(PinFileSchema, parsed)) records = parsed;
+      else this.#logger.error({ file: this.#file }, 'the PIN file is not valid; every mailbox has the initial PIN again');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    this.#records = records;
+    return records;
+  }
+
+  async #save(): Promise<void> {
+    const records = this.#records ?? {};
+    // Writes happen one after another; each writes the latest state.
+    this.#writing = this.#writing.then(() => writeFileAtomic(this.#file, `${JSON.stringify(records, null, 1)}\n`));
+    await this.#writing;
+  }
+
+  /** Checks a PIN, counting a failure and locking the mailbox after too many in a row. */
+  async verify(mailbox: string, pin: string): Promise<PinVerdict> {
+    const records = await this.#load();
+    const record = records[mailbox] ?? { failures: 0 };
+    const now = this.#clock.now();
+    if (record.lockedUntil !== undefined) {
+      if (now < record.lockedUntil) return 'locked';
+      delete record.lockedUntil;
+      record.failures = 0;
+    }
+    const ok =
+      record.hash === undefined
+        ? pin.length === this.#policy.initialPin.length &&
+          timingSafeEqual(Buffer.from(pin), Buffer.from(this.#policy.initialPin))
+        : await pinMatches(pin, record.hash);
+    if (ok) {
+      if (record.failures === 0 && records[mailbox] !== undefined) return 'ok';
+      record.failures = 0;
+    } else {
+      record.failures += 1;
+      if (record.failures >= this.#policy.lockoutAfter) {
+        record.lockedUntil = now + this.#policy.lockoutMinutes * 60_000;
+        this.#logger.warn({ mailbox, failures: record.failures }, 'mailbox locked after repeated wrong PINs');
+      }
+    }
+    records[mailbox] = record;
+    await this.#save();
+    if (ok) return 'ok';
+    return record.lockedUntil !== undefined ? 'locked' : 'wrong';
+  }
+
+  /** Whether the mailbox still has the initial PIN, which its owner must change before going on. */
+  async mustChange(mailbox: string): Promise<boolean> {
+    return (await this.#load())[mailbox]?.hash === undefined;
+  }
+
+  /** Why a new PIN is refused, or undefined when it is fine. */
+  problem(mailbox: string, pin: string): string | undefined {
+    if (!/^[0-9]+$/.test(pin)) return 'a PIN is digits only';
+    if (pin.length < this.#policy.minPinLength || pin.length > 20)
+      return `a PIN has ${this.#policy.minPinLength} to 20 digits`;
+    if (pin === mailbox) return 'a PIN may not be the mailbox number';
+    if (pin === this.#policy.initialPin) return 'a PIN may not be the initial PIN';
+    if (/^(\d)\1+$/.test(pin)) return 'a PIN may not repeat one digit';
+    return undefined;
+  }
+
+  async change(mailbox: string, pin: string): Promise<void> {
+    const problem = this.problem(mailbox, pin);
+    if (problem !== undefined) throw new StrowgerError(ErrorCode.InvalidArgument, `the new PIN is refused: ${problem}`);
+    const records = await this.#load();
+    records[mailbox] = { hash: await hashPin(pin), failures: 0 };
+    await this.#save();
+  }
+}

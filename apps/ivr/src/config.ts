@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Value } from '@sinclair/typebox/value';
 import { ErrorCode, StrowgerError } from '@strowger/core';
 import { LineCounter, isNode, parseDocument, type Document } from 'yaml';
-import { IvrConfigSchema, type IvrConfig } from './config-schema.js';
+import { BusinessHoursSchema, IvrConfigSchema, MenuSchema, type IvrConfig } from './config-schema.js';
 
 export interface ConfigProblem {
   readonly line: number;
@@ -107,6 +107,18 @@ export function parseConfig(text: string, fileName: string): IvrConfig {
   });
   if (problems.length > 0) throw invalid(fileName, problems);
   const value = Value.Default(IvrConfigSchema, doc.toJS({ maxAliasCount: 100 }) ?? {});
+  // TypeBox fills defaults in objects but not in a record's entries: the menus get theirs here.
+  const menus = (value as { menus?: unknown }).menus;
+  if (typeof menus === 'object' && menus !== null) {
+    for (const [name, menu] of Object.entries(menus)) (menus as Record<string, unknown>)[name] = Value.Default(MenuSchema, menu);
+  }
+  const attendants = (value as { autoAttendants?: unknown }).autoAttendants;
+  if (typeof attendants === 'object' && attendants !== null) {
+    for (const attendant of Object.values(attendants)) {
+      const hours = (attendant as { businessHours?: unknown } | null)?.businessHours;
+      if (typeof hours === 'object' && hours !== null) Value.Default(BusinessHoursSchema, hours);
+    }
+  }
   const seen = new Set<string>();
   for (const error of Value.Errors(IvrConfigSchema, value)) {
     const segments = error.path

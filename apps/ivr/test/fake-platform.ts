@@ -20,7 +20,7 @@ import type {
 
 /** What the caller does when a prompt plays: press keys, hang up. */
 export interface Step {
-  /** The prompt (file name without .wav) that triggers the step. */
+  /** The prompt (file name without .wav) that triggers the step; ending in "-", any prompt it begins. */
   readonly on: string;
   readonly press?: string;
   readonly hangUp?: boolean;
@@ -101,7 +101,7 @@ export class FakeCall implements IvrCall {
       const name = promptName(file);
       this.played.push(name);
       const step = this.#steps[0];
-      if (step !== undefined && step.on === name) {
+      if (step !== undefined && (step.on === name || (step.on.endsWith('-') && name.startsWith(step.on)))) {
         this.#steps.shift();
         if (step.press !== undefined) this.press(step.press);
         if (step.hangUp === true) this.hangUp();

@@ -64,6 +64,9 @@ export class MailboxStore {
 
   /** Where a recording for this mailbox is made before it becomes a message (or a greeting). */
   async incomingFile(extension: string): Promise<string> {
+    // Recovery clears the leftovers of recordings a crash interrupted: it must run before this
+    // process starts a recording of its own there.
+    await this.#serialised(extension, () => this.#readIndex(extension));
     const folder = join(this.#folder(extension), 'incoming');
     await mkdir(folder, { recursive: true });
     return join(folder, `${this.#newId()}.wav`);

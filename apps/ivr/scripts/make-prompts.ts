@@ -9,8 +9,8 @@ import { generatePrompts } from '../src/prompt-generator.js';
 try {
   const directory = defaultPromptDirectory();
   const { made, upToDate } = await generatePrompts({ directory, prompts: promptCatalog() });
-  console.log(`prompts in ${directory}: ${made.length} made, ${upToDate.length} up to date`);
+  process.stdout.write(`prompts in ${directory}: ${made.length} made, ${upToDate.length} up to date\n`);
 } catch (error) {
-  console.error(`make-prompts: ${error instanceof Error ? error.message : String(error)}`);
+  process.stderr.write(`make-prompts: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 }

@@ -1,9 +1,9 @@
 import type { AutoAttendantConfig, BusinessHours } from './config-schema.js';
 
-const weekdays = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+type Weekday = 'sun' | 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat';
 
 /** The local date, weekday and minute of the day of an instant in a time zone. */
-export function localTime(at: number, timeZone?: string): { date: string; weekday: (typeof weekdays)[number]; minute: number } {
+export function localTime(at: number, timeZone?: string): { date: string; weekday: Weekday; minute: number } {
   const parts = new Intl.DateTimeFormat('en-US', {
     ...(timeZone === undefined ? {} : { timeZone }),
     year: 'numeric',
@@ -15,7 +15,7 @@ export function localTime(at: number, timeZone?: string): { date: string; weekda
     hourCycle: 'h23',
   }).formatToParts(at);
   const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
-  const weekday = part('weekday').toLowerCase().slice(0, 3) as (typeof weekdays)[number];
+  const weekday = part('weekday').toLowerCase().slice(0, 3) as Weekday;
   return {
     date: `${part('year')}-${part('month')}-${part('day')}`,
     weekday,

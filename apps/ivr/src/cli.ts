@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { Command } from 'commander';
 import { ErrorCode, StrowgerError, type Logger } from '@strowger/core';
 import { loadConfig } from './config.js';
@@ -39,8 +38,14 @@ export function ivrCommand(createPlatform?: PlatformFactory): Command {
         const config = await loadConfig(options.config);
         const secrets = secretsFrom(config, process.env);
         await checkPrompts(config.promptDirectory ?? defaultPromptDirectory());
-        const mailboxes = await fetchMailboxes({ url: config.admin.url, user: config.admin.user, password: secrets.adminPassword });
-        process.stdout.write(`${options.config} is valid; prompts present; ${mailboxes.length} mailbox(es) from ${config.admin.url}\n`);
+        const mailboxes = await fetchMailboxes({
+          url: config.admin.url,
+          user: config.admin.user,
+          password: secrets.adminPassword,
+        });
+        process.stdout.write(
+          `${options.config} is valid; prompts present; ${mailboxes.length} mailbox(es) from ${config.admin.url}\n`,
+        );
         return;
       }
       if (createPlatform === undefined) {
@@ -59,14 +64,5 @@ export function ivrCommand(createPlatform?: PlatformFactory): Command {
       };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
-    });
-}
-
-if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('strowger-ivr')) {
-  ivrCommand()
-    .parseAsync()
-    .catch((err: unknown) => {
-      process.stderr.write(`strowger-ivr: ${err instanceof Error ? err.message : String(err)}\n`);
-      process.exit(1);
     });
 }

@@ -8,8 +8,7 @@ const strict = { additionalProperties: false } as const;
 
 const Number_ = Type.String({ pattern: '^[0-9*#+]{1,32}$', description: 'a directory number, quoted' });
 const Name = Type.String({ pattern: '^[A-Za-z0-9_.-]{1,50}$' });
-const Seconds = (defaultValue: number, maximum: number) =>
-  Type.Integer({ minimum: 1, maximum, default: defaultValue });
+const Seconds = (defaultValue: number, maximum: number) => Type.Integer({ minimum: 1, maximum, default: defaultValue });
 
 /** What a prompt says: a recorded WAV file, or text spoken by espeak-ng when the IVR starts. */
 export const SpokenSchema = Type.Union([
@@ -88,10 +87,7 @@ export const RoutePointSchema = Type.Object(
     name: Name,
     /** Its pilot number: what callers dial. */
     number: Number_,
-    application: Type.Union([
-      Type.Literal('voicemail'),
-      Type.Object({ autoAttendant: Name }, strict),
-    ]),
+    application: Type.Union([Type.Literal('voicemail'), Type.Object({ autoAttendant: Name }, strict)]),
   },
   strict,
 );

@@ -29,6 +29,7 @@ function position(doc: Document, counter: LineCounter, segments: readonly (strin
 }
 
 function invalid(fileName: string, problems: ConfigProblem[]): StrowgerError {
+  problems.sort((a, b) => a.line - b.line || a.column - b.column);
   const list = problems.map((p) => `  ${fileName}:${p.line}:${p.column} ${p.path}: ${p.message}`).join('\n');
   return new StrowgerError(ErrorCode.ConfigInvalid, `${fileName} has ${problems.length} problem(s):\n${list}`, {
     details: { problems },
@@ -39,13 +40,17 @@ function invalid(fileName: string, problems: ConfigProblem[]): StrowgerError {
 function referenceProblems(config: IvrConfig): { path: (string | number)[]; message: string }[] {
   const problems: { path: (string | number)[]; message: string }[] = [];
   const menus = Object.keys(config.menus);
-  const menuMissing = (name: string) => `menu "${name}" is not defined under menus (defined: ${menus.join(', ') || 'none'})`;
+  const menuMissing = (name: string) =>
+    `menu "${name}" is not defined under menus (defined: ${menus.join(', ') || 'none'})`;
   for (const [name, menu] of Object.entries(config.menus)) {
     for (const [key, action] of Object.entries(menu.options)) {
       if ('menu' in action && !(action.menu in config.menus))
         problems.push({ path: ['menus', name, 'options', key], message: menuMissing(action.menu) });
       if ('operator' in action && config.operator === undefined)
-        problems.push({ path: ['menus', name, 'options', key], message: 'operator is chosen but no operator number is set' });
+        problems.push({
+          path: ['menus', name, 'options', key],
+          message: 'operator is chosen but no operator number is set',
+        });
     }
   }
   for (const [name, attendant] of Object.entries(config.autoAttendants)) {
@@ -103,14 +108,20 @@ export function parseConfig(text: string, fileName: string): IvrConfig {
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
   const problems: ConfigProblem[] = doc.errors.map((error) => {
     const pos = counter.linePos(error.pos[0]);
-    return { line: pos.line, column: pos.col, path: '(document)', message: `YAML syntax: ${error.message.split('\n')[0]}` };
+    return {
+      line: pos.line,
+      column: pos.col,
+      path: '(document)',
+      message: `YAML syntax: ${error.message.split('\n')[0]}`,
+    };
   });
   if (problems.length > 0) throw invalid(fileName, problems);
   const value = Value.Default(IvrConfigSchema, doc.toJS({ maxAliasCount: 100 }) ?? {});
   // TypeBox fills defaults in objects but not in a record's entries: the menus get theirs here.
   const menus = (value as { menus?: unknown }).menus;
   if (typeof menus === 'object' && menus !== null) {
-    for (const [name, menu] of Object.entries(menus)) (menus as Record<string, unknown>)[name] = Value.Default(MenuSchema, menu);
+    for (const [name, menu] of Object.entries(menus))
+      (menus as Record<string, unknown>)[name] = Value.Default(MenuSchema, menu);
   }
   const attendants = (value as { autoAttendants?: unknown }).autoAttendants;
   if (typeof attendants === 'object' && attendants !== null) {
@@ -131,7 +142,10 @@ export function parseConfig(text: string, fileName: string): IvrConfig {
     seen.add(path);
     const pos = position(doc, counter, segments);
     const shown = error.value === undefined ? 'missing' : `${JSON.stringify(error.value)?.slice(0, 60)}`;
-    problems.push({ line: pos.line, column: pos.col, path, message: `${error.message} (found: ${shown})` });
+    // YAML reads 5000 as a number: numbers and PINs are written in quotes.
+    const hint =
+      typeof error.value === 'number' && error.schema.type === 'string' ? `; write it in quotes: "${error.value}"` : '';
+    problems.push({ line: pos.line, column: pos.col, path, message: `${error.message} (found: ${shown})${hint}` });
   }
   if (problems.length > 0) throw invalid(fileName, problems);
   const config = value as IvrConfig;

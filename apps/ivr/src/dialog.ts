@@ -65,7 +65,10 @@ export class Dialog {
   }
 
   /** Asks for a number ended by # (or by the timeout); retries as `choose` does while nothing comes. */
-  async askNumber(files: readonly string[], options: ChoiceOptions & { readonly max: number }): Promise<string | undefined> {
+  async askNumber(
+    files: readonly string[],
+    options: ChoiceOptions & { readonly max: number },
+  ): Promise<string | undefined> {
     for (let attempt = 0; attempt <= options.retries; attempt++) {
       const { digits } = await this.ask(files, {
         max: options.max,

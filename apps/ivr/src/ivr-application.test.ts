@@ -98,7 +98,10 @@ describe('the IVR application, driven by scripted callers', () => {
 
   it('auto-attendant: a wrong key gets "sorry, I did not get that" and the menu again, not a hang-up', async () => {
     const { dial } = await start();
-    const call = await dial({ calling: '4711', called: '5100' }, [greetingStep({ on: 'greeting', press: '7' }), greetingStep({ on: 'greeting', press: '2' })]);
+    const call = await dial({ calling: '4711', called: '5100' }, [
+      greetingStep({ on: 'greeting', press: '7' }),
+      greetingStep({ on: 'greeting', press: '2' }),
+    ]);
     const greeting = call.played[0];
     expect(call.played.slice(0, 3)).toEqual([greeting, 'not-understood', greeting]);
     // Key 2 led to the support submenu, whose prompt the caller did not answer: retries, then the operator.
@@ -147,7 +150,14 @@ describe('the IVR application, driven by scripted callers', () => {
   it('voicemail deposit: a forwarded caller hears the default greeting naming the extension, leaves a message, the lamp lights', async () => {
     const { dial, platform } = await start();
     const call = await dial({ calling: '4711', called: '5000', originalCalled: '1001' }, []);
-    expect(call.played.slice(0, 6)).toEqual(['greeting-extension', 'digit-1', 'digit-0', 'digit-0', 'digit-1', 'greeting-unavailable']);
+    expect(call.played.slice(0, 6)).toEqual([
+      'greeting-extension',
+      'digit-1',
+      'digit-0',
+      'digit-0',
+      'digit-1',
+      'greeting-unavailable',
+    ]);
     expect(call.played).toContain('beep');
     expect(call.played.at(-1)).toBe('message-saved-goodbye');
     const index = JSON.parse(await readFile(join(dataDirectory, 'mailboxes', '1001', 'index.json'), 'utf8'));
@@ -158,7 +168,9 @@ describe('the IVR application, driven by scripted callers', () => {
 
   it('voicemail deposit: a caller who hangs up at the beep leaves no message', async () => {
     const { dial, platform } = await start();
-    const call = new Promise<FakeCall>((resolve) => resolve(dial({ calling: '4711', called: '5000', originalCalled: '1002' }, [{ on: 'beep', hangUp: true }])));
+    const call = new Promise<FakeCall>((resolve) =>
+      resolve(dial({ calling: '4711', called: '5000', originalCalled: '1002' }, [{ on: 'beep', hangUp: true }])),
+    );
     expect((await call).callerHungUp).toBe(true);
     expect(platform.lamps.filter((l) => l.waiting)).toEqual([]);
   });

@@ -64,7 +64,8 @@ export async function startIvrApplication(options: IvrApplicationOptions): Promi
   await syncLamps(directory.all);
 
   const deposit = async (dialog: Dialog, extension: string) => {
-    if ((await depositMessage(dialog, voicemail, extension)) === 'login') await checkMessages(dialog, voicemail, extension);
+    if ((await depositMessage(dialog, voicemail, extension)) === 'login')
+      await checkMessages(dialog, voicemail, extension);
   };
 
   /** The application of the pilot the caller reached. */
@@ -79,7 +80,10 @@ export async function startIvrApplication(options: IvrApplicationOptions): Promi
     const target = context.originalCalled ?? context.lastRedirected;
     if (target !== undefined && target !== context.called && target !== config.voicemail.pilot) {
       if (directory.get(target) === undefined) {
-        logger.info({ callId: dialog.call.id, originalCalled: target }, 'forwarded call for a number without a mailbox');
+        logger.info(
+          { callId: dialog.call.id, originalCalled: target },
+          'forwarded call for a number without a mailbox',
+        );
         await dialog.say([prompts.phrase('no-mailbox')]);
         await dialog.goodbye();
         return;
@@ -127,7 +131,11 @@ export async function startIvrApplication(options: IvrApplicationOptions): Promi
     onCall: (call, context) => serve(call, context),
   });
   logger.info(
-    { routePoints: config.routePoints.map((rp) => rp.number), ports: platform.ports.length, mailboxes: directory.all.length },
+    {
+      routePoints: config.routePoints.map((rp) => rp.number),
+      ports: platform.ports.length,
+      mailboxes: directory.all.length,
+    },
     'IVR ready',
   );
   return {

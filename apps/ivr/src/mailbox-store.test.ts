@@ -29,7 +29,12 @@ describe('mailbox store: messages on disk survive a crash', () => {
     const message = await store.addMessage('1001', { file: await record(store), caller: '4711', seconds: 2 });
     const index = JSON.parse(await readFile(join(directory, '1001', 'index.json'), 'utf8'));
     expect(index).toEqual({ version: 1, messages: [message] });
-    expect(message).toMatchObject({ state: 'new', caller: '4711', seconds: 2, receivedAt: new Date(clock.now()).toISOString() });
+    expect(message).toMatchObject({
+      state: 'new',
+      caller: '4711',
+      seconds: 2,
+      receivedAt: new Date(clock.now()).toISOString(),
+    });
     expect(readWav(await readFile(store.messageFile('1001', message.id))).length).toBe(16000);
     expect(await store.counts('1001')).toEqual({ new: 1, saved: 0 });
   });

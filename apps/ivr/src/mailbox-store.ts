@@ -156,7 +156,13 @@ export class MailboxStore {
       try {
         const samples = readWav(await readFile(file), file);
         const { mtimeMs } = await stat(file);
-        found.push({ id, state: 'new', caller: '', receivedAt: new Date(mtimeMs).toISOString(), seconds: samples.length / 8000 });
+        found.push({
+          id,
+          state: 'new',
+          caller: '',
+          receivedAt: new Date(mtimeMs).toISOString(),
+          seconds: samples.length / 8000,
+        });
       } catch (error) {
         this.#logger.warn({ err: error, extension, file }, 'an unreadable message file was left out of the mailbox');
       }

@@ -18,16 +18,26 @@ export interface IvrSecrets {
  * with the CTI user's credentials and returns them as the platform the application runs on. The SDK
  * adapter is this one function.
  */
-export type PlatformFactory = (config: IvrConfig, secrets: IvrSecrets, logger: Logger) => Promise<IvrPlatform & { close(): Promise<void> }>;
+export type PlatformFactory = (
+  config: IvrConfig,
+  secrets: IvrSecrets,
+  logger: Logger,
+) => Promise<IvrPlatform & { close(): Promise<void> }>;
 
 export function secretsFrom(config: IvrConfig, env: NodeJS.ProcessEnv): IvrSecrets {
   const ctiPassword = env.STROWGER_IVR_CTI_PASSWORD ?? config.cti.password;
   const adminPassword = env.STROWGER_IVR_ADMIN_PASSWORD ?? config.admin.password;
   if (ctiPassword === undefined) {
-    throw new StrowgerError(ErrorCode.ConfigInvalid, 'no CTI password: set STROWGER_IVR_CTI_PASSWORD (or cti.password)');
+    throw new StrowgerError(
+      ErrorCode.ConfigInvalid,
+      'no CTI password: set STROWGER_IVR_CTI_PASSWORD (or cti.password)',
+    );
   }
   if (adminPassword === undefined) {
-    throw new StrowgerError(ErrorCode.ConfigInvalid, 'no admin API password: set STROWGER_IVR_ADMIN_PASSWORD (or admin.password)');
+    throw new StrowgerError(
+      ErrorCode.ConfigInvalid,
+      'no admin API password: set STROWGER_IVR_ADMIN_PASSWORD (or admin.password)',
+    );
   }
   return { ctiPassword, adminPassword };
 }
@@ -68,7 +78,8 @@ export async function runIvr(options: RunIvrOptions): Promise<IvrApplication> {
       config,
       platform,
       promptDirectory,
-      loadMailboxes: () => fetchMailboxes({ url: config.admin.url, user: config.admin.user, password: secrets.adminPassword }),
+      loadMailboxes: () =>
+        fetchMailboxes({ url: config.admin.url, user: config.admin.user, password: secrets.adminPassword }),
       clock,
       logger,
     });

@@ -27,7 +27,10 @@ export class MessageWaitingLamps {
       this.#shown.set(extension, waiting);
     } catch (error) {
       this.#shown.delete(extension);
-      this.#logger.warn({ err: error, extension, waiting }, 'message-waiting lamp not updated; it is tried again later');
+      this.#logger.warn(
+        { err: error, extension, waiting },
+        'message-waiting lamp not updated; it is tried again later',
+      );
     }
   }
 

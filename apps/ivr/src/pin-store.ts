@@ -71,7 +71,8 @@ export class PinStore {
     try {
       const parsed: unknown = JSON.parse(await readFile(this.#file, 'utf8'));
       if (Value.Check(PinFileSchema, parsed)) records = parsed;
-      else this.#logger.error({ file: this.#file }, 'the PIN file is not valid; every mailbox has the initial PIN again');
+      else
+        this.#logger.error({ file: this.#file }, 'the PIN file is not valid; every mailbox has the initial PIN again');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }

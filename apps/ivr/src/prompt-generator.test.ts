@@ -24,7 +24,7 @@ describe('prompts spoken by espeak-ng at build time', () => {
   it('makes every prompt of the catalog as an 8 kHz WAV with speech in it, never silence', async () => {
     const catalog = promptCatalog();
     const { made } = await generatePrompts({ directory, prompts: catalog });
-    expect(made.sort()).toEqual(Object.keys(catalog).sort());
+    expect([...made].sort()).toEqual(Object.keys(catalog).sort());
     for (const id of Object.keys(catalog)) {
       const { db, seconds } = await measure(join(directory, `${id}.wav`));
       // Speech normalised to -3 dBFS peak has an RMS far above the -45 dBFS of silence.

@@ -88,8 +88,24 @@ async function makePrompt(file: string, source: PromptSource, voice: string, wor
       }
     } else {
       const { hz, seconds } = source.tone;
-      await run('sox', ['-n', '-r', '8000', '-c', '1', '-b', '16', '-e', 'signed-integer', partial,
-        'synth', String(seconds), 'sine', String(hz), 'vol', '0.5']);
+      await run('sox', [
+        '-n',
+        '-r',
+        '8000',
+        '-c',
+        '1',
+        '-b',
+        '16',
+        '-e',
+        'signed-integer',
+        partial,
+        'synth',
+        String(seconds),
+        'sine',
+        String(hz),
+        'vol',
+        '0.5',
+      ]);
     }
     await writeFileAtomic(file, await readFile(partial));
   } finally {

@@ -7,7 +7,9 @@ import { RouteDispatcher, type CallContext } from './route-dispatcher.js';
 /** A dispatcher over `ports` fake ports whose calls stay until the test ends them. */
 function setUp(ports: number) {
   const clock = new FakeClock();
-  const platform = new FakePlatform(Array.from({ length: ports }, (_, i) => ({ name: `CTIPORT_${i + 1}`, dn: `510${i + 1}` })));
+  const platform = new FakePlatform(
+    Array.from({ length: ports }, (_, i) => ({ name: `CTIPORT_${i + 1}`, dn: `510${i + 1}` })),
+  );
   const served: { call: IvrCall; context: CallContext }[] = [];
   const dispatcher = new RouteDispatcher({
     platform,
@@ -22,7 +24,15 @@ function setUp(ports: number) {
   });
   let next = 0;
   const offer = (fields: Partial<ConstructorParameters<typeof FakeRouteRequest>[0]> = {}) =>
-    platform.offer(new FakeRouteRequest({ callId: `c${++next}`, routePoint: 'CTIRP_VM', calling: `100${next}`, called: '5000', ...fields }));
+    platform.offer(
+      new FakeRouteRequest({
+        callId: `c${++next}`,
+        routePoint: 'CTIRP_VM',
+        calling: `100${next}`,
+        called: '5000',
+        ...fields,
+      }),
+    );
   /** The caller of a routed request arrives on the port it was sent to (keeping its call id). */
   const arrive = (request: FakeRouteRequest) => {
     const dn = request.selected?.[0];
@@ -94,7 +104,12 @@ describe('route dispatcher: port pool and queue', () => {
     arrive(request);
     await settle();
     expect(served[0]?.call.called).toBe('5101');
-    expect(served[0]?.context).toMatchObject({ called: '5000', originalCalled: '1001', reason: 'forward-no-answer', routePoint: 'CTIRP_VM' });
+    expect(served[0]?.context).toMatchObject({
+      called: '5000',
+      originalCalled: '1001',
+      reason: 'forward-no-answer',
+      routePoint: 'CTIRP_VM',
+    });
   });
 
   it('frees a held port when the routed call never arrives, and tries another port when route select fails', async () => {

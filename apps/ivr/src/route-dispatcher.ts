@@ -169,7 +169,10 @@ export class RouteDispatcher {
     // A call routed to the port that never arrives (the caller hung up on the way) frees the port.
     const timer = this.#clock.setTimer(this.#arrivalMs, () => {
       if (this.#held.get(port.name)?.request !== request) return;
-      this.#logger.warn({ callId: request.callId, port: port.name }, 'a routed call never reached its port; port freed');
+      this.#logger.warn(
+        { callId: request.callId, port: port.name },
+        'a routed call never reached its port; port freed',
+      );
       this.#unhold(port);
       this.#contexts.delete(request.callId);
       this.#drain();

@@ -1,7 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { EncodedAudio, readWav, writeWav, type RtpSession } from '@strowger/media';
 import { writeFileAtomic } from './atomic-file.js';
-import type { CollectOptions, CollectOutcome, IvrCallMedia, PlayOutcome, RecordOptions, RecordOutcome } from './platform.js';
+import type {
+  CollectOptions,
+  CollectOutcome,
+  IvrCallMedia,
+  PlayOutcome,
+  RecordOptions,
+  RecordOutcome,
+} from './platform.js';
 
 /**
  * Prompts read and encoded once, shared by every call that plays them (the media layer keeps each
@@ -69,7 +76,8 @@ export class RtpCallMedia implements IvrCallMedia {
         undefined,
       );
       if (result === undefined || result.reason === 'stopped') return { reason: 'hangup' };
-      if (result.reason === 'digit') return { reason: 'digit', ...(result.digit === undefined ? {} : { interruptedBy: result.digit }) };
+      if (result.reason === 'digit')
+        return { reason: 'digit', ...(result.digit === undefined ? {} : { interruptedBy: result.digit }) };
     }
     return { reason: 'finished' };
   }
@@ -103,7 +111,9 @@ export class RtpCallMedia implements IvrCallMedia {
     );
     if (result === undefined) return { seconds: 0, reason: 'hangup', heardSound: false };
     if (result.samples.length > 0) await writeFileAtomic(file, writeWav(result.samples, 'pcm16'));
-    const reason = ({ maxSeconds: 'max', silence: 'silence', digit: 'terminator', stopped: 'hangup' } as const)[result.reason];
+    const reason = ({ maxSeconds: 'max', silence: 'silence', digit: 'terminator', stopped: 'hangup' } as const)[
+      result.reason
+    ];
     return { seconds: result.seconds, reason, heardSound: result.heardSound };
   }
 

@@ -14,12 +14,19 @@ const shortestMessageSeconds = 1;
  * recording until silence, the time limit, # or hang-up. A message is kept only if something was
  * heard; the mailbox's lamp is lit as soon as it is stored.
  */
-export async function depositMessage(dialog: Dialog, services: VoicemailServices, extension: string): Promise<DepositResult> {
+export async function depositMessage(
+  dialog: Dialog,
+  services: VoicemailServices,
+  extension: string,
+): Promise<DepositResult> {
   const { store, config, lamps, logger } = services;
   const { prompts, call } = dialog;
   const counts = await store.counts(extension);
   if (counts.new + counts.saved >= config.maxMessages) {
-    logger.warn({ extension, messages: counts.new + counts.saved }, 'mailbox full; the caller could not leave a message');
+    logger.warn(
+      { extension, messages: counts.new + counts.saved },
+      'mailbox full; the caller could not leave a message',
+    );
     await dialog.say([prompts.phrase('mailbox-full')]);
     await call.hangup();
     return 'done';

@@ -118,7 +118,7 @@ async function playMessages(
   extension: string,
   state: StoredMessage['state'],
 ): Promise<boolean> {
-  const { prompts, call } = dialog;
+  const { prompts } = dialog;
   const { store, lamps } = services;
   const messages = (await store.messages(extension)).filter((m) => m.state === state);
   for (let i = 0; i < messages.length; i++) {
@@ -179,7 +179,11 @@ async function recordGreeting(dialog: Dialog, services: VoicemailServices, exten
       await dialog.say([prompts.phrase('no-greeting-heard')]);
       continue;
     }
-    const key = await dialog.choose([prompts.phrase('your-greeting-is'), file, prompts.phrase('greeting-menu')], '12*', choice);
+    const key = await dialog.choose(
+      [prompts.phrase('your-greeting-is'), file, prompts.phrase('greeting-menu')],
+      '12*',
+      choice,
+    );
     if (key === '1') {
       await store.saveGreeting(extension, file);
       services.logger.info({ extension }, 'greeting recorded');

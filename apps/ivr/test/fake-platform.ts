@@ -97,7 +97,8 @@ export class FakeCall implements IvrCall {
     await Promise.resolve();
     for (const file of files) {
       if (this.gone) return { reason: 'hangup' };
-      if (options.interruptible === true && this.#keys.length > 0) return { reason: 'digit', interruptedBy: this.#keys[0] };
+      if (options.interruptible === true && this.#keys.length > 0)
+        return { reason: 'digit', interruptedBy: this.#keys[0] };
       const name = promptName(file);
       this.played.push(name);
       const step = this.#steps[0];
@@ -106,7 +107,8 @@ export class FakeCall implements IvrCall {
         if (step.press !== undefined) this.press(step.press);
         if (step.hangUp === true) this.hangUp();
         if (this.gone) return { reason: 'hangup' };
-        if (options.interruptible === true && this.#keys.length > 0) return { reason: 'digit', interruptedBy: this.#keys[0] };
+        if (options.interruptible === true && this.#keys.length > 0)
+          return { reason: 'digit', interruptedBy: this.#keys[0] };
       }
     }
     return { reason: 'finished' };
@@ -196,7 +198,14 @@ export class FakeRouteRequest implements RouteRequest {
   failNextSelect = false;
   #end!: () => void;
 
-  constructor(fields: { callId: string; routePoint: string; calling: string; called: string; originalCalled?: string; reason?: RedirectReason }) {
+  constructor(fields: {
+    callId: string;
+    routePoint: string;
+    calling: string;
+    called: string;
+    originalCalled?: string;
+    reason?: RedirectReason;
+  }) {
     this.sessionId = `rs-${fields.callId}`;
     this.callId = fields.callId;
     this.routePoint = fields.routePoint;

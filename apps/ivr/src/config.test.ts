@@ -37,7 +37,7 @@ describe('IVR configuration', () => {
   it('refuses a menu, an auto-attendant or an operator that is referred to but not defined', () => {
     const text = `${minimal}
 autoAttendants:
-  main: { menu: main, afterHoursMenu: closed }
+  main: { menu: main, afterHoursMenu: closed, businessHours: { timeZone: Mars/Olympus, weekly: {} } }
 menus:
   main:
     greeting: { text: "Hello" }
@@ -52,6 +52,7 @@ menus:
     expect(message).toMatch(/menus\.main\.options\.1: menu "sales" is not defined/);
     expect(message).toMatch(/menus\.main\.options\.0: operator is chosen but no operator number is set/);
     expect(message).toMatch(/autoAttendants\.main\.afterHoursMenu: menu "closed" is not defined/);
+    expect(message).toMatch(/autoAttendants\.main\.businessHours\.timeZone: "Mars\/Olympus" is not a time zone/);
     expect(message).toMatch(/routePoints\[0\]\.application\.autoAttendant: auto-attendant "front" is not defined/);
   });
 

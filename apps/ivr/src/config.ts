@@ -59,6 +59,17 @@ function referenceProblems(config: IvrConfig): { path: (string | number)[]; mess
       if (menu !== undefined && !(menu in config.menus))
         problems.push({ path: ['autoAttendants', name, key], message: menuMissing(menu) });
     }
+    const timeZone = attendant.businessHours?.timeZone;
+    if (timeZone !== undefined) {
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone });
+      } catch {
+        problems.push({
+          path: ['autoAttendants', name, 'businessHours', 'timeZone'],
+          message: `"${timeZone}" is not a time zone; use an IANA name such as Europe/Berlin or America/New_York`,
+        });
+      }
+    }
     if (attendant.afterHoursMenu !== undefined && attendant.businessHours === undefined)
       problems.push({
         path: ['autoAttendants', name, 'afterHoursMenu'],

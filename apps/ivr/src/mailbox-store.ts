@@ -80,6 +80,7 @@ export class MailboxStore {
 
   async saveGreeting(extension: string, recorded: string): Promise<void> {
     await this.#serialised(extension, async () => {
+      await mkdir(this.#folder(extension), { recursive: true });
       await rename(recorded, join(this.#folder(extension), 'greeting.wav'));
       await syncDirectory(this.#folder(extension));
     });
@@ -180,10 +181,10 @@ export class MailboxStore {
 
   async #readIndex(extension: string): Promise<MailboxIndex> {
     if (!this.#recovered.has(extension)) {
-      await mkdir(this.#folder(extension), { recursive: true });
-      const index = await this.#recover(extension);
+      // A mailbox that never had a message has no folder, and nothing to recover: none is made for it.
+      const index = (await exists(this.#folder(extension))) ? await this.#recover(extension) : undefined;
       this.#recovered.add(extension);
-      return index;
+      if (index !== undefined) return index;
     }
     return this.#loadIndexFile(extension);
   }

@@ -12,6 +12,8 @@ export class MessageWaitingLamps {
   readonly #store: MailboxStore;
   readonly #logger: Logger;
   readonly #shown = new Map<string, boolean>();
+  /** Updates of one lamp run one after another, so a late one never overtakes a newer state. */
+  readonly #queues = new Map<string, Promise<void>>();
 
   constructor(platform: IvrPlatform, store: MailboxStore, logger: Logger) {
     this.#platform = platform;
@@ -19,7 +21,21 @@ export class MessageWaitingLamps {
     this.#logger = logger;
   }
 
-  async sync(extension: string): Promise<void> {
+  sync(extension: string): Promise<void> {
+    const next = (this.#queues.get(extension) ?? Promise.resolve()).then(() => this.#update(extension));
+    const tail: Promise<void> = next.then(
+      () => {
+        if (this.#queues.get(extension) === tail) this.#queues.delete(extension);
+      },
+      () => {
+        if (this.#queues.get(extension) === tail) this.#queues.delete(extension);
+      },
+    );
+    this.#queues.set(extension, tail);
+    return next;
+  }
+
+  async #update(extension: string): Promise<void> {
     const waiting = (await this.#store.counts(extension)).new > 0;
     if (this.#shown.get(extension) === waiting) return;
     try {

@@ -55,7 +55,7 @@ export class PinStore {
   readonly #policy: PinPolicy;
   readonly #clock: Clock;
   readonly #logger: Logger;
-  #records: Record<string, PinRecord> | undefined;
+  #records: Promise<Record<string, PinRecord>> | undefined;
   #writing: Promise<void> = Promise.resolve();
 
   constructor(options: { directory: string; policy: PinPolicy; clock: Clock; logger: Logger }) {
@@ -65,23 +65,25 @@ export class PinStore {
     this.#logger = options.logger;
   }
 
-  async #load(): Promise<Record<string, PinRecord>> {
-    if (this.#records !== undefined) return this.#records;
-    let records: Record<string, PinRecord> = {};
+  /** The records, read once; concurrent first callers share the one read. */
+  #load(): Promise<Record<string, PinRecord>> {
+    this.#records ??= this.#read();
+    return this.#records;
+  }
+
+  async #read(): Promise<Record<string, PinRecord>> {
     try {
       const parsed: unknown = JSON.parse(await readFile(this.#file, 'utf8'));
-      if (Value.Check(PinFileSchema, parsed)) records = parsed;
-      else
-        this.#logger.error({ file: this.#file }, 'the PIN file is not valid; every mailbox has the initial PIN again');
+      if (Value.Check(PinFileSchema, parsed)) return parsed;
+      this.#logger.error({ file: this.#file }, 'the PIN file is not valid; every mailbox has the initial PIN again');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
-    this.#records = records;
-    return records;
+    return {};
   }
 
   async #save(): Promise<void> {
-    const records = this.#records ?? {};
+    const records = await this.#load();
     // Writes happen one after another; each writes the latest state.
     this.#writing = this.#writing.then(() => writeFileAtomic(this.#file, `${JSON.stringify(records, null, 1)}\n`));
     await this.#writing;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ErrorCode, StrowgerError } from '@strowger/core';
 import type { Spoken } from './config-schema.js';
 import { digitPromptId, numberPromptIds, promptCatalog, type PhraseId } from './prompt-catalog.js';
 import { generatePrompts } from './prompt-generator.js';
@@ -40,7 +41,12 @@ export class PromptLibrary {
   spoken(spoken: Spoken): string {
     if ('file' in spoken) return spoken.file;
     const file = this.#spoken.get(spoken.text);
-    if (file === undefined) throw new Error(`the prompt "${spoken.text}" was not prepared; call prepareSpoken first`);
+    if (file === undefined) {
+      throw new StrowgerError(
+        ErrorCode.Internal,
+        `the prompt "${spoken.text}" was not prepared; call prepareSpoken first`,
+      );
+    }
     return file;
   }
 

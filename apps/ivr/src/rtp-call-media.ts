@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { EncodedAudio, readWav, writeWav, type RtpSession } from '@strowger/media';
 import { writeFileAtomic } from './atomic-file.js';
 import type {
@@ -23,16 +23,19 @@ export class AudioCache {
     this.#maxEntries = maxEntries;
   }
 
-  load(file: string): Promise<EncodedAudio> {
-    let entry = this.#entries.get(file);
+  /** The file's audio; a file changed since it was read (a greeting recorded again) is read again. */
+  async load(file: string): Promise<EncodedAudio> {
+    const { mtimeMs, size } = await stat(file);
+    const key = `${file}\0${mtimeMs}\0${size}`;
+    let entry = this.#entries.get(key);
     if (entry !== undefined) {
-      this.#entries.delete(file);
+      this.#entries.delete(key);
     } else {
       entry = readFile(file).then((bytes) => new EncodedAudio(readWav(bytes, file)));
       // A file that could not be read is tried again next time.
-      entry.catch(() => this.#entries.delete(file));
+      entry.catch(() => this.#entries.delete(key));
     }
-    this.#entries.set(file, entry);
+    this.#entries.set(key, entry);
     while (this.#entries.size > this.#maxEntries) this.#entries.delete(this.#entries.keys().next().value as string);
     return entry;
   }

@@ -1,8 +1,9 @@
 import { Command } from 'commander';
-import { ErrorCode, StrowgerError, type Logger } from '@strowger/core';
+import { ErrorCode, StrowgerError, systemClock, type Logger } from '@strowger/core';
 import { loadConfig } from './config.js';
 import { fetchMailboxes } from './mailbox-directory.js';
 import { checkPrompts, runIvr, secretsFrom, type PlatformFactory } from './main.js';
+import { PinStore } from './pin-store.js';
 import { defaultPromptDirectory } from './prompt-library.js';
 
 /** One line per entry on stderr: level, message, then the fields as JSON. */
@@ -31,9 +32,26 @@ export function ivrCommand(createPlatform?: PlatformFactory): Command {
     .description('IVR and voicemail for Strowger: auto-attendant menus, voicemail deposit and retrieval on CTI ports')
     .requiredOption('-c, --config <file>', 'the YAML configuration (see ivr.example.yaml)')
     .option('--check', 'check the configuration, the prompts and the admin API, then exit')
+    .option('--reset-pin <mailbox>', 'give a mailbox the initial PIN again and unlock it (works while the IVR runs)')
     .option('-v, --verbose', 'log debug entries too')
-    .action(async (options: { config: string; check?: boolean; verbose?: boolean }) => {
+    .action(async (options: { config: string; check?: boolean; resetPin?: string; verbose?: boolean }) => {
       const logger = stderrLogger(options.verbose === true);
+      if (options.resetPin !== undefined) {
+        const config = await loadConfig(options.config);
+        const pins = new PinStore({
+          directory: config.dataDirectory,
+          policy: config.voicemail,
+          clock: systemClock,
+          logger,
+        });
+        const reset = await pins.reset(options.resetPin);
+        process.stdout.write(
+          reset
+            ? `mailbox ${options.resetPin} has the initial PIN again; its owner chooses a new one at the next login\n`
+            : `mailbox ${options.resetPin} already had the initial PIN and no failed logins\n`,
+        );
+        return;
+      }
       if (options.check === true) {
         const config = await loadConfig(options.config);
         const secrets = secretsFrom(config, process.env);

@@ -67,4 +67,20 @@ describe('voicemail PINs', () => {
     expect(pins.problem('1001', '4862')).toBeUndefined();
     await expect(pins.change('1001', '7777')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
+
+  it('a reset gives the initial PIN back and unlocks, taking effect in a running store', async () => {
+    const running = open();
+    await running.change('1001', '4862');
+    for (const pin of ['0000', '1111', '2222']) await running.verify('1001', pin);
+    expect(await running.verify('1001', '4862')).toBe('locked');
+    expect(await open().reset('1001')).toBe(true);
+    expect(await running.verify('1001', '12345')).toBe('ok');
+    expect(await running.mustChange('1001')).toBe(true);
+  });
+
+  it('counts every failure when several calls try PINs at once', async () => {
+    const pins = open();
+    await Promise.all(['0000', '1111', '2222'].map((pin) => pins.verify('1001', pin)));
+    expect(await pins.verify('1001', '12345')).toBe('locked');
+  });
 });

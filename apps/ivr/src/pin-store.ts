@@ -49,26 +49,21 @@ async function pinMatches(pin: string, hash: string): Promise<boolean> {
  * `pins.json` in the data directory holds a salted scrypt hash per mailbox, never a PIN. A mailbox
  * without a record has the configured initial PIN and must change it. Failures are counted across
  * calls, and after `lockoutAfter` in a row the mailbox refuses every PIN for `lockoutMinutes`.
+ * Every change reads the file, changes it and writes it back (atomically), one change at a time, so
+ * a PIN reset by `strowger-ivr --reset-pin` while the IVR runs takes effect at once.
  */
 export class PinStore {
   readonly #file: string;
   readonly #policy: PinPolicy;
   readonly #clock: Clock;
   readonly #logger: Logger;
-  #records: Promise<Record<string, PinRecord>> | undefined;
-  #writing: Promise<void> = Promise.resolve();
+  #queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: { directory: string; policy: PinPolicy; clock: Clock; logger: Logger }) {
     this.#file = join(options.directory, 'pins.json');
     this.#policy = options.policy;
     this.#clock = options.clock;
     this.#logger = options.logger;
-  }
-
-  /** The records, read once; concurrent first callers share the one read. */
-  #load(): Promise<Record<string, PinRecord>> {
-    this.#records ??= this.#read();
-    return this.#records;
   }
 
   async #read(): Promise<Record<string, PinRecord>> {
@@ -82,47 +77,53 @@ export class PinStore {
     return {};
   }
 
-  async #save(): Promise<void> {
-    const records = await this.#load();
-    // Writes happen one after another; each writes the latest state.
-    this.#writing = this.#writing.then(() => writeFileAtomic(this.#file, `${JSON.stringify(records, null, 1)}\n`));
-    await this.#writing;
+  /** Runs `work` on the current records, one at a time; its changes are written when it says so. */
+  #transact<T>(work: (records: Record<string, PinRecord>) => Promise<{ result: T; changed: boolean }>): Promise<T> {
+    const run = async () => {
+      const records = await this.#read();
+      const { result, changed } = await work(records);
+      if (changed) await writeFileAtomic(this.#file, `${JSON.stringify(records, null, 1)}\n`);
+      return result;
+    };
+    const next = this.#queue.then(run, run);
+    this.#queue = next.catch(() => undefined);
+    return next;
   }
 
   /** Checks a PIN, counting a failure and locking the mailbox after too many in a row. */
-  async verify(mailbox: string, pin: string): Promise<PinVerdict> {
-    const records = await this.#load();
-    const record = records[mailbox] ?? { failures: 0 };
-    const now = this.#clock.now();
-    if (record.lockedUntil !== undefined) {
-      if (now < record.lockedUntil) return 'locked';
-      delete record.lockedUntil;
-      record.failures = 0;
-    }
-    const ok =
-      record.hash === undefined
-        ? pin.length === this.#policy.initialPin.length &&
-          timingSafeEqual(Buffer.from(pin), Buffer.from(this.#policy.initialPin))
-        : await pinMatches(pin, record.hash);
-    if (ok) {
-      if (record.failures === 0 && records[mailbox] !== undefined) return 'ok';
-      record.failures = 0;
-    } else {
+  verify(mailbox: string, pin: string): Promise<PinVerdict> {
+    return this.#transact(async (records) => {
+      const stored = records[mailbox];
+      const record: PinRecord = stored ?? { failures: 0 };
+      const clean = stored === undefined || (stored.failures === 0 && stored.lockedUntil === undefined);
+      const now = this.#clock.now();
+      if (record.lockedUntil !== undefined) {
+        if (now < record.lockedUntil) return { result: 'locked' as const, changed: false };
+        delete record.lockedUntil;
+        record.failures = 0;
+      }
+      const ok =
+        record.hash === undefined
+          ? pin.length === this.#policy.initialPin.length &&
+            timingSafeEqual(Buffer.from(pin), Buffer.from(this.#policy.initialPin))
+          : await pinMatches(pin, record.hash);
+      if (ok) {
+        record.failures = 0;
+        return { result: 'ok' as const, changed: !clean };
+      }
       record.failures += 1;
       if (record.failures >= this.#policy.lockoutAfter) {
         record.lockedUntil = now + this.#policy.lockoutMinutes * 60_000;
         this.#logger.warn({ mailbox, failures: record.failures }, 'mailbox locked after repeated wrong PINs');
       }
-    }
-    records[mailbox] = record;
-    await this.#save();
-    if (ok) return 'ok';
-    return record.lockedUntil !== undefined ? 'locked' : 'wrong';
+      records[mailbox] = record;
+      return { result: record.lockedUntil !== undefined ? ('locked' as const) : ('wrong' as const), changed: true };
+    });
   }
 
   /** Whether the mailbox still has the initial PIN, which its owner must change before going on. */
   async mustChange(mailbox: string): Promise<boolean> {
-    return (await this.#load())[mailbox]?.hash === undefined;
+    return this.#transact(async (records) => ({ result: records[mailbox]?.hash === undefined, changed: false }));
   }
 
   /** Why a new PIN is refused, or undefined when it is fine. */
@@ -139,8 +140,19 @@ export class PinStore {
   async change(mailbox: string, pin: string): Promise<void> {
     const problem = this.problem(mailbox, pin);
     if (problem !== undefined) throw new StrowgerError(ErrorCode.InvalidArgument, `the new PIN is refused: ${problem}`);
-    const records = await this.#load();
-    records[mailbox] = { hash: await hashPin(pin), failures: 0 };
-    await this.#save();
+    const hash = await hashPin(pin);
+    await this.#transact(async (records) => {
+      records[mailbox] = { hash, failures: 0 };
+      return { result: undefined, changed: true };
+    });
+  }
+
+  /** Gives a mailbox the initial PIN again and unlocks it (its owner must choose a new PIN at the next login). */
+  async reset(mailbox: string): Promise<boolean> {
+    return this.#transact(async (records) => {
+      const had = records[mailbox] !== undefined;
+      delete records[mailbox];
+      return { result: had, changed: had };
+    });
   }
 }

@@ -11,6 +11,8 @@ export interface AutoAttendantServices {
   readonly logger: Logger;
   /** Leaves a message in a mailbox (the "voicemail" menu action). */
   readonly deposit: (dialog: Dialog, extension: string) => Promise<void>;
+  /** The mailbox login (the "checkMessages" menu action). */
+  readonly checkMessages: (dialog: Dialog) => Promise<void>;
 }
 
 /** Seconds to wait for an extension's digits. */
@@ -18,8 +20,8 @@ const extensionTimeoutSeconds = 8;
 
 /**
  * An auto-attendant: the menu of the hour (business hours, after hours, holiday), a key per action —
- * another menu, a transfer, dial by extension, the operator, a voicemail message, the menu again,
- * goodbye. No key or a key the menu does not offer is met with "sorry, I did not get that" and the
+ * another menu, a transfer, dial by extension, the operator, a voicemail message, the mailbox login,
+ * the menu again, goodbye. No key or a key the menu does not offer is met with "sorry, I did not get that" and the
  * menu again; when the retries are used up the caller goes to the operator (or hears goodbye).
  */
 export async function runAutoAttendant(
@@ -58,6 +60,9 @@ export async function runAutoAttendant(
       } else {
         await dialog.transfer(config.operator, 'operator');
       }
+      return;
+    } else if ('checkMessages' in action) {
+      await services.checkMessages(dialog);
       return;
     } else if ('goodbye' in action) {
       await dialog.goodbye();

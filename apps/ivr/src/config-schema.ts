@@ -23,6 +23,7 @@ export const MenuActionSchema = Type.Union([
   Type.Object({ dialByExtension: Type.Literal(true) }, strict),
   Type.Object({ operator: Type.Literal(true) }, strict),
   Type.Object({ voicemail: Type.Literal(true) }, strict),
+  Type.Object({ checkMessages: Type.Literal(true) }, strict),
   Type.Object({ repeat: Type.Literal(true) }, strict),
   Type.Object({ goodbye: Type.Literal(true) }, strict),
 ]);

@@ -31,7 +31,7 @@ autoAttendants:
 menus:
   main:
     greeting: { text: "Thank you for calling. For sales, press 1. For support, press 2. To dial an extension, press 3. To leave a message, press 4." }
-    options: { "1": { transfer: "2000" }, "2": { menu: support }, "3": { dialByExtension: true }, "4": { voicemail: true }, "0": { operator: true } }
+    options: { "1": { transfer: "2000" }, "2": { menu: support }, "3": { dialByExtension: true }, "4": { voicemail: true }, "8": { checkMessages: true }, "0": { operator: true } }
   support:
     greeting: { text: "For support, press 1. To hear the main menu again, press 9." }
     options: { "1": { transfer: "3000" }, "9": { menu: main } }
@@ -53,7 +53,7 @@ describe('the IVR application, driven by scripted callers', () => {
     await rm(dataDirectory, { recursive: true, force: true });
   });
 
-  async function start(now = monday) {
+  async function start(now = monday, edit = (text: string) => text) {
     dataDirectory = await mkdtemp(join(tmpdir(), 'ivr-app-'));
     const clock = new FakeClock(now);
     const platform = new FakePlatform([
@@ -61,7 +61,7 @@ describe('the IVR application, driven by scripted callers', () => {
       { name: 'CTIPORT_2', dn: '5102' },
     ]);
     application = await startIvrApplication({
-      config: parseConfig(yaml(dataDirectory), 'ivr.yaml'),
+      config: parseConfig(edit(yaml(dataDirectory)), 'ivr.yaml'),
       platform,
       promptDirectory: defaultPromptDirectory(),
       loadMailboxes: async () => [
@@ -210,6 +210,22 @@ describe('the IVR application, driven by scripted callers', () => {
     expect(first.played.at(-1)).toBe('mailbox-locked');
     const second = await dial({ calling: '1002', called: '5000' }, [{ on: 'enter-pin', press: '12345#' }]);
     expect(second.played.at(-1)).toBe('mailbox-locked');
+  });
+
+  it('one route point for both: a call forwarded to the pilot leaves a message, a direct call hears the menu and may log in', async () => {
+    // The auto-attendant's route point is the voicemail pilot too, as in the demo configuration.
+    const { dial } = await start(monday, (text) =>
+      text
+        .replace('  - { name: CTIRP_VM, number: "5000", application: voicemail }\n', '')
+        .replace('number: "5100"', 'number: "5000"'),
+    );
+    const forwarded = await dial({ calling: '4711', called: '5000', originalCalled: '1002' }, []);
+    expect(forwarded.played.at(-1)).toBe('message-saved-goodbye');
+    const login = await dial({ calling: '1002', called: '5000' }, [
+      greetingStep({ on: 'greeting', press: '8' }),
+      { on: 'enter-pin', hangUp: true },
+    ]);
+    expect(login.stepsLeft).toEqual([]);
   });
 });
 

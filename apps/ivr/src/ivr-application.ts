@@ -76,22 +76,26 @@ export async function startIvrApplication(options: IvrApplicationOptions): Promi
     // lines) is served by the first route point's application.
     config.routePoints[0];
 
-  const serveVoicemail = async (dialog: Dialog, context: CallContext) => {
+  /** The line a forwarded call was meant for: its mailbox takes the message. */
+  const forwardedFrom = (context: CallContext): string | undefined => {
     const target = context.originalCalled ?? context.lastRedirected;
-    if (target !== undefined && target !== context.called && target !== config.voicemail.pilot) {
-      if (directory.get(target) === undefined) {
-        logger.info(
-          { callId: dialog.call.id, originalCalled: target },
-          'forwarded call for a number without a mailbox',
-        );
-        await dialog.say([prompts.phrase('no-mailbox')]);
-        await dialog.goodbye();
-        return;
-      }
+    return target !== undefined && target !== context.called && target !== config.voicemail.pilot ? target : undefined;
+  };
+
+  const retrieve = (dialog: Dialog, calling: string) =>
+    checkMessages(dialog, voicemail, directory.get(calling) === undefined ? undefined : calling);
+
+  const serveVoicemail = async (dialog: Dialog, context: CallContext) => {
+    const target = forwardedFrom(context);
+    if (target === undefined) {
+      await retrieve(dialog, context.calling);
+    } else if (directory.get(target) === undefined) {
+      logger.info({ callId: dialog.call.id, originalCalled: target }, 'forwarded call for a number without a mailbox');
+      await dialog.say([prompts.phrase('no-mailbox')]);
+      await dialog.goodbye();
+    } else {
       await deposit(dialog, target);
-      return;
     }
-    await checkMessages(dialog, voicemail, directory.get(context.calling) === undefined ? undefined : context.calling);
   };
 
   const serve = async (call: IvrCall, context: CallContext): Promise<void> => {
@@ -105,12 +109,22 @@ export async function startIvrApplication(options: IvrApplicationOptions): Promi
     try {
       if (routePoint === undefined) {
         await dialog.say([prompts.phrase('service-unavailable')]);
-      } else if (routePoint.application === 'voicemail') {
+      } else if (
+        routePoint.application === 'voicemail' ||
+        // A call forwarded to the voicemail pilot is a message for the line it was meant for, even
+        // when the pilot's route point is also the auto-attendant's number.
+        (context.called === config.voicemail.pilot && forwardedFrom(context) !== undefined)
+      ) {
         await serveVoicemail(dialog, context);
       } else {
         const attendant = config.autoAttendants[routePoint.application.autoAttendant];
         if (attendant !== undefined) {
-          await runAutoAttendant(dialog, { config, directory, clock, logger, deposit }, attendant);
+          const checkMessagesFromMenu = (menuDialog: Dialog) => retrieve(menuDialog, context.calling);
+          await runAutoAttendant(
+            dialog,
+            { config, directory, clock, logger, deposit, checkMessages: checkMessagesFromMenu },
+            attendant,
+          );
         }
       }
     } catch (error) {

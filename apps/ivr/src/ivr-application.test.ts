@@ -78,11 +78,13 @@ describe('the IVR application, driven by scripted callers', () => {
       await settle();
       const dn = request.selected?.[0];
       if (dn === undefined) throw new Error('not routed to a port');
-      const call = new FakeCall({ id: request.callId, calling: fields.calling, called: dn, steps });
+      const call = new FakeCall({ id: request.callId, calling: fields.calling, called: dn, steps, clock });
       platform.port(dn).ring(call);
       // The flow is done when the port is free again (the flow ended and the call left the port).
-      for (let waited = 0; waited < 5000 && application?.status().portsBusy !== 0; waited += 5) {
+      // The caller's clock runs 50 times faster than the wall clock: a 5 s menu timeout takes 0.1 s.
+      for (let waited = 0; waited < 10_000 && application?.status().portsBusy !== 0; waited += 5) {
         await new Promise((resolve) => setTimeout(resolve, 5));
+        clock.advance(250);
       }
       return call;
     };
@@ -107,6 +109,20 @@ describe('the IVR application, driven by scripted callers', () => {
     // Key 2 led to the support submenu, whose prompt the caller did not answer: retries, then the operator.
     expect(call.transferredTo).toBe('1000');
     expect(call.played.at(-1)).toBe('operator');
+  });
+
+  it('auto-attendant: a key within the menu timeout is taken; one after it is met with "sorry" and the menu again', async () => {
+    const { dial } = await start();
+    const inTime = await dial({ calling: '4711', called: '5100' }, [
+      greetingStep({ on: 'greeting', press: '1', afterSeconds: 4 }),
+    ]);
+    expect(inTime.played).not.toContain('not-understood');
+    expect(inTime.transferredTo).toBe('2000');
+    const late = await dial({ calling: '4711', called: '5100' }, [
+      greetingStep({ on: 'greeting', press: '1', afterSeconds: 6 }),
+    ]);
+    expect(late.played.slice(1, 3)).toEqual(['not-understood', late.played[0]]);
+    expect(late.transferredTo).toBe('2000');
   });
 
   it('auto-attendant: a caller who never presses a key is re-prompted, then sent to the operator', async () => {

@@ -4,6 +4,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import type { FakeClock } from '@strowger/core';
 import { writeWav } from '@strowger/media';
 import type {
   CollectOptions,
@@ -24,6 +25,8 @@ export interface Step {
   readonly on: string;
   readonly press?: string;
   readonly hangUp?: boolean;
+  /** Seconds after the prompt the caller acts (on the call's clock); at once without it. */
+  readonly afterSeconds?: number;
 }
 
 /** Speech-like audio: a tone with a slow tremolo, never silence. */
@@ -57,6 +60,9 @@ export class FakeCall implements IvrCall {
   #keys = '';
   #steps: Step[];
   #end!: () => void;
+  /** Without a clock a question with no key typed ahead times out at once. */
+  readonly #clock: FakeClock | undefined;
+  #keyWaiter: (() => void) | undefined;
 
   constructor(options: {
     id?: string;
@@ -65,7 +71,9 @@ export class FakeCall implements IvrCall {
     originalCalled?: string;
     redirectReason?: RedirectReason;
     steps?: Step[];
+    clock?: FakeClock;
   }) {
+    this.#clock = options.clock;
     this.id = options.id ?? `call-${Math.random().toString(36).slice(2)}`;
     this.calling = options.calling;
     this.called = options.called;
@@ -86,11 +94,44 @@ export class FakeCall implements IvrCall {
 
   press(keys: string): void {
     this.#keys += keys;
+    this.#wake();
   }
 
   hangUp(): void {
     this.callerHungUp = true;
     this.#end();
+    this.#wake();
+  }
+
+  #wake(): void {
+    const waiter = this.#keyWaiter;
+    this.#keyWaiter = undefined;
+    waiter?.();
+  }
+
+  /** Waits on the clock for a key (true) or the timeout (false). */
+  #waitForKey(ms: number): Promise<boolean> {
+    const clock = this.#clock;
+    if (clock === undefined) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const timer = clock.setTimer(ms, () => {
+        this.#keyWaiter = undefined;
+        resolve(false);
+      });
+      this.#keyWaiter = () => {
+        timer.cancel();
+        resolve(true);
+      };
+    });
+  }
+
+  #act(step: Step): void {
+    const act = () => {
+      if (step.press !== undefined) this.press(step.press);
+      if (step.hangUp === true) this.hangUp();
+    };
+    if (step.afterSeconds === undefined || this.#clock === undefined) act();
+    else this.#clock.setTimer(step.afterSeconds * 1000, act);
   }
 
   async play(files: readonly string[], options: { interruptible?: boolean } = {}): Promise<PlayOutcome> {
@@ -104,8 +145,7 @@ export class FakeCall implements IvrCall {
       const step = this.#steps[0];
       if (step !== undefined && (step.on === name || (step.on.endsWith('-') && name.startsWith(step.on)))) {
         this.#steps.shift();
-        if (step.press !== undefined) this.press(step.press);
-        if (step.hangUp === true) this.hangUp();
+        this.#act(step);
         if (this.gone) return { reason: 'hangup' };
         if (options.interruptible === true && this.#keys.length > 0)
           return { reason: 'digit', interruptedBy: this.#keys[0] };
@@ -117,14 +157,18 @@ export class FakeCall implements IvrCall {
   async collectDigits(options: CollectOptions): Promise<CollectOutcome> {
     await Promise.resolve();
     let digits = '';
-    while (this.#keys.length > 0) {
-      const key = this.#keys[0] as string;
-      this.#keys = this.#keys.slice(1);
-      if (key === options.terminator) return { digits, reason: 'terminator' };
-      digits += key;
-      if (digits.length >= options.max) return { digits, reason: 'max' };
+    for (;;) {
+      while (this.#keys.length > 0) {
+        const key = this.#keys[0] as string;
+        this.#keys = this.#keys.slice(1);
+        if (key === options.terminator) return { digits, reason: 'terminator' };
+        digits += key;
+        if (digits.length >= options.max) return { digits, reason: 'max' };
+      }
+      if (this.gone) return { digits, reason: 'hangup' };
+      const seconds = digits === '' ? options.timeoutSeconds : (options.interDigitSeconds ?? 3);
+      if (!(await this.#waitForKey(seconds * 1000))) return { digits, reason: this.gone ? 'hangup' : 'timeout' };
     }
-    return { digits, reason: this.gone ? 'hangup' : 'timeout' };
   }
 
   async record(file: string, _options: RecordOptions): Promise<RecordOutcome> {

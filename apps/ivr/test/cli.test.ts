@@ -7,6 +7,8 @@ import { silentLogger } from '@strowger/core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ivrCommand } from '../src/cli.js';
 import { runIvr, type PlatformFactory } from '../src/main.js';
+import { promptCatalog } from '../src/prompt-catalog.js';
+import { generatePrompts } from '../src/prompt-generator.js';
 import { FakeCall, FakePlatform, FakeRouteRequest, settle } from './fake-platform.js';
 
 /** The command line and `runIvr` with a platform factory, against a stand-in admin API. */
@@ -28,13 +30,17 @@ describe('strowger-ivr', () => {
     await new Promise<void>((resolve) => adminApi.listen(0, '127.0.0.1', resolve));
     const { port } = adminApi.address() as AddressInfo;
     const example = await readFile(new URL('../ivr.example.yaml', import.meta.url), 'utf8');
+    // The prompts as the build makes them, in a folder of the test's own.
+    const prompts = join(directory, 'prompts');
+    await generatePrompts({ directory: prompts, prompts: promptCatalog() });
     configFile = join(directory, 'ivr.yaml');
     await writeFile(
       configFile,
-      example
-        .replace('/var/lib/strowger-ivr', join(directory, 'data'))
-        .replace('http://pbx.example.com:8080', `http://127.0.0.1:${port}`)
-        .replace('user: ivr-reader', 'user: reader'),
+      `promptDirectory: ${JSON.stringify(prompts)}\n` +
+        example
+          .replace('/var/lib/strowger-ivr', join(directory, 'data'))
+          .replace('http://pbx.example.com:8080', `http://127.0.0.1:${port}`)
+          .replace('user: ivr-reader', 'user: reader'),
     );
   });
   afterAll(async () => {
@@ -62,6 +68,12 @@ describe('strowger-ivr', () => {
   it('--check validates the file, finds the prompts and reads the mailboxes', async () => {
     process.env.STROWGER_IVR_CTI_PASSWORD = 'cti-pw';
     process.env.STROWGER_IVR_ADMIN_PASSWORD = 'admin-pw';
+    const missing = join(directory, 'no-prompts.yaml');
+    await writeFile(
+      missing,
+      (await readFile(configFile, 'utf8')).replace(/^promptDirectory: .*$/m, 'promptDirectory: /nonexistent'),
+    );
+    await expect(command(['--config', missing, '--check'])).rejects.toThrow(/is missing: build the IVR/);
     expect(await command(['--config', configFile, '--check'])).toMatch(/is valid; prompts present; 1 mailbox\(es\)/);
     process.env.STROWGER_IVR_ADMIN_PASSWORD = 'wrong';
     await expect(command(['--config', configFile, '--check'])).rejects.toThrow(/refused reader \(401\)/);

@@ -307,6 +307,42 @@ describe('message waiting set by CTI', () => {
   });
 });
 
+describe('message waiting to a subscribed phone', () => {
+  it('a phone that subscribes to message-summary MUST be told at once and at each change in its subscription, and nothing unsolicited', async () => {
+    const b = await phone('7102');
+    const { provider } = await observe(['7102']);
+    const subscribed = await b.subscribeMwi('7102', 600);
+    expect(subscribed).toMatchObject({ status: 200, expires: '600' });
+    await waitUntil(() => b.mwiNotifies.length === 1);
+    expect(b.mwiNotifies[0]?.state).toBe('active;expires=600');
+    expect(b.mwiNotifies[0]?.body).toMatch(/^Messages-Waiting: no\r\nMessage-Account: sip:7102@/);
+    const line = provider.getAddress('7102');
+    await line.setMessageWaiting(true);
+    await waitUntil(() => b.mwiNotifies.length === 2);
+    expect(b.mwiNotifies[1]).toMatchObject({ state: 'active' });
+    expect(b.mwiNotifies[1]?.body).toMatch(/^Messages-Waiting: yes\r\n/);
+    expect(b.messageSummaries).toEqual([]);
+    // Ended by the phone (Expires: 0): a last NOTIFY, then the lamp's changes go unsolicited again.
+    const ended = await b.send(subscribed.dialog!, 'SUBSCRIBE', [
+      { name: 'Event', value: 'message-summary' },
+      { name: 'Expires', value: '0' },
+    ]);
+    expect(ended.status).toBe(200);
+    await waitUntil(() => b.mwiNotifies.length === 3);
+    expect(b.mwiNotifies[2]?.state).toMatch(/^terminated/);
+    await line.setMessageWaiting(false);
+    await waitUntil(() => b.messageSummaries.length === 1);
+    expect(b.messageSummaries[0]).toMatch(/^Messages-Waiting: no\r\n/);
+  });
+
+  it('a subscription to another device’s line, too short, or to another event MUST be refused', async () => {
+    const b = await phone('7102');
+    expect((await b.subscribeMwi('7101')).status).toBe(404);
+    expect((await b.subscribeMwi('7102', 10)).status).toBe(423);
+    expect((await b.subscribeMwi('7102', 600, 'presence')).status).toBe(489);
+  });
+});
+
 describe('do not disturb set by CTI', () => {
   it('MUST make the phone’s line busy to callers until switched off, and report it', async () => {
     const a = await phone('7101');

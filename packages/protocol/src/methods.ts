@@ -244,6 +244,19 @@ export const PickupParams = Type.Object({
 });
 export type PickupParams = Static<typeof PickupParams>;
 
+export const UnparkParams = Type.Object({
+  providerId: ProviderId,
+  name: DeviceName,
+  address: DirectoryNumber,
+  parkNumber: DirectoryNumber,
+});
+export type UnparkParams = Static<typeof UnparkParams>;
+
+export const ParkResult = Type.Object({
+  parkNumber: DirectoryNumber,
+});
+export type ParkResult = Static<typeof ParkResult>;
+
 export const DoNotDisturbResult = Type.Object({ on: Type.Boolean() });
 export type DoNotDisturbResult = Static<typeof DoNotDisturbResult>;
 
@@ -384,6 +397,18 @@ export const methods = {
     params: CallDropParams,
     result: Empty,
     summary: 'End the call for every party (CallControlCall.drop)',
+  },
+  'terminalConnection.park': {
+    params: TerminalConnectionParams,
+    result: ParkResult,
+    summary:
+      'Park the call of a TALKING terminal connection (CiscoConnection.park): it leaves, the other party waits on music at a free call park number, returned',
+  },
+  'terminal.unpark': {
+    params: UnparkParams,
+    result: CallMadeResult,
+    summary:
+      'Retrieve a parked call to this terminal and line (CiscoTerminal.unPark): it is offered here, asked to answer by itself',
   },
   'connection.accept': {
     params: ConnectionParams,

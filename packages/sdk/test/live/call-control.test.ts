@@ -22,7 +22,7 @@ import { useLiveCti, type LiveCti } from '../support/live-cti.js';
  * that no call or leg is left — and the documented refusals, which change nothing.
  */
 const config = `
-settings: { sipRealm: strowger }
+settings: { sipRealm: strowger, callParkRange: '7900-7901', callParkReversionSeconds: 30 }
 lines:
   - { dn: '7101', maxCalls: 4, busyTrigger: 4 }
   - { dn: '7102', maxCalls: 4, busyTrigger: 4 }
@@ -340,6 +340,51 @@ describe('message waiting to a subscribed phone', () => {
     expect((await b.subscribeMwi('7101')).status).toBe(404);
     expect((await b.subscribeMwi('7102', 10)).status).toBe(423);
     expect((await b.subscribeMwi('7102', 600, 'presence')).status).toBe(489);
+  });
+});
+
+describe('call park by CTI', () => {
+  it('park MUST release the parking phone and hold the other party on music at a park number; unpark MUST bring it to the retrieving phone', async () => {
+    const a = await phone('7101');
+    const b = await phone('7102');
+    const c = await phone('7103');
+    const { provider, seen } = await observe(['7101', '7102', '7103']);
+    const call = await a.call('7102');
+    const talking = await (async () => {
+      await waitUntil(() =>
+        seen.some((e) => e.type === 'CallCtlTermConnTalkingEv' && e.terminal === 'SEP000000007102'),
+      );
+      const ev = seen.find((e) => e.type === 'CallCtlTermConnTalkingEv' && e.terminal === 'SEP000000007102');
+      if (ev === undefined || !('terminalConnection' in ev)) throw new Error('7102 never talked');
+      return ev.terminalConnection;
+    })();
+    const parkNumber = await talking.park();
+    expect(parkNumber).toBe('7900');
+    const parkedByB = b.calls[0];
+    await waitUntil(() => parkedByB?.ended === true);
+    // The parked party was re-INVITEd to the music (the server's own media, sendonly).
+    await waitUntil(() => call.reinvites.length >= 1);
+    expect(call.reinvites.at(-1)).toContain('a=sendonly');
+    const parked = seen.find(
+      (e) => e.type === 'CallCtlConnDisconnectedEv' && 'connection' in e && e.connection.address.name === '7102',
+    );
+    expect(parked).toMatchObject({ callControlCause: 209, featureReason: 10 });
+
+    const callId = await provider.getTerminal('SEP000000007103').unpark('7103', parkNumber);
+    expect(callId).toBe(talking.connection.call.callId);
+    await waitUntil(() => c.calls.length === 1 && call.reinvites.length >= 2);
+    expect(c.autoAnswerRequests).toHaveLength(1);
+    expect(call.reinvites.at(-1)).toContain(`m=audio ${40000 + 7103 * 2} `);
+    await call.hangUp();
+    await waitUntil(() => c.calls[0]?.ended === true);
+  });
+
+  it('unpark MUST be refused when nothing is parked at the number, changing nothing', async () => {
+    await phone('7103');
+    const { provider } = await observe(['7103']);
+    await expect(provider.getTerminal('SEP000000007103').unpark('7103', '7901')).rejects.toBeInstanceOf(
+      InvalidStateError,
+    );
   });
 });
 

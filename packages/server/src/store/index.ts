@@ -66,3 +66,4 @@ export { callRecordsCsv, callRecordCsvColumns, type CallRecordQuery, type Stored
 export type { StoredBinding } from './registration-bindings.js';
 export { parseRecordTime } from './record-time.js';
 export type { StoredMobilityLogin } from './extension-mobility-logins.js';
+export { parkNumbers } from './apply-config.js';

@@ -98,6 +98,8 @@ export async function readConfig(db: Database): Promise<ConfigSnapshot> {
     voicemailPilot: null,
     conferenceNumber: null,
     emMaxLoginMinutes: null,
+    callParkRange: null,
+    callParkReversionSeconds: 60,
     configVersion: 0,
   };
   const linesByDevice = groupBy(
@@ -132,6 +134,8 @@ export async function readConfig(db: Database): Promise<ConfigSnapshot> {
       voicemailPilot: settings.voicemailPilot ?? undefined,
       conferenceNumber: settings.conferenceNumber ?? undefined,
       extensionMobilityMaxLoginMinutes: settings.emMaxLoginMinutes ?? undefined,
+      callParkRange: settings.callParkRange ?? undefined,
+      callParkReversionSeconds: settings.callParkReversionSeconds,
     },
     devices: deviceRows.map((row) => ({
       name: row.name,

@@ -33,6 +33,10 @@ export const settings = pgTable(
     conferenceNumber: text('conference_number'),
     /** Extension Mobility logins end by themselves after this many minutes; null for no limit. */
     emMaxLoginMinutes: integer('em_max_login_minutes'),
+    /** Call park numbers, "first-last" (CUCM's Call Park Number/Range); null when park is off. */
+    callParkRange: text('call_park_range'),
+    /** A parked call rings its parker again after this many seconds (CUCM's Call Park Reversion Timer). */
+    callParkReversionSeconds: integer('call_park_reversion_seconds').notNull().default(60),
     configVersion: bigint('config_version', { mode: 'number' }).notNull().default(0),
   },
   (t) => [check('settings_single_row', sql`${t.id} = 1`)],

@@ -9,6 +9,10 @@ export interface ConfigSnapshot {
     conferenceNumber: string | undefined;
     /** Extension Mobility logins end by themselves after this many minutes; no limit when undefined. */
     extensionMobilityMaxLoginMinutes?: number | undefined;
+    /** Call park numbers as "first-last" (or one number); park is off when undefined. */
+    callParkRange?: string | undefined;
+    /** A parked call rings its parker again after this many seconds. */
+    callParkReversionSeconds?: number | undefined;
   };
   devices: DeviceConfig[];
   lines: LineConfig[];

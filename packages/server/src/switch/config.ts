@@ -79,6 +79,8 @@ export interface SwitchConfig {
   readonly mobilityUsers?: readonly SwitchMobilityUser[];
   /** A login ends by itself this long after it began; no limit when absent. */
   readonly maxLoginMinutes?: number;
+  /** Call park: the park numbers, and when a parked call rings its parker again. Off when absent. */
+  readonly callPark?: { readonly numbers: readonly string[]; readonly reversionSeconds: number };
 }
 
 /** How a line group picks the members a call is offered to (CUCM's distribution algorithms). */

@@ -455,7 +455,12 @@ export class Routing {
    * with call-control cause CALL_PICKUP, and the call is offered to `device` on `line` alone, asked to
    * answer by itself (the user pressed pickup, so the phone goes off hook at once).
    */
-  pickUp(context: CallContext, line: SwitchLine, device: SwitchDevice): void {
+  pickUp(
+    context: CallContext,
+    line: SwitchLine,
+    device: SwitchDevice,
+    feature: 'CALLPICKUP' | 'UNPARK' = 'CALLPICKUP',
+  ): void {
     stopNoAnswerTimer(context);
     this.hunting.stop(context);
     context.call.during(
@@ -474,7 +479,7 @@ export class Routing {
           this.#host.flush();
         });
       },
-      'CALLPICKUP',
+      feature,
     );
   }
 

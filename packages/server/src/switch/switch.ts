@@ -29,6 +29,7 @@ import { RuntimeForwarding, type LineForwarding } from './operations/forwarding.
 import { DtmfGeneration, reportDtmf } from './operations/dtmf.js';
 import { MessageWaiting } from './operations/message-waiting.js';
 import { pickupTarget } from './operations/pickup.js';
+import { CallPark } from './operations/call-park.js';
 import {
   connectionOf,
   controllerLegs,
@@ -93,6 +94,7 @@ export class Switch {
   readonly #making: CallMaking;
   readonly #forwarding = new RuntimeForwarding();
   readonly #dtmf: DtmfGeneration;
+  readonly #park: CallPark;
   readonly #messageWaiting = new MessageWaiting();
   /** Devices whose do not disturb an application switched on (CallControlTerminal.setDoNotDisturb). */
   readonly #doNotDisturb = new Set<string>();
@@ -190,6 +192,19 @@ export class Switch {
       route: (context, number, reason) => this.#routing.route(context, number, reason),
       fail: (context, cause) => this.#routing.fail(context, cause),
       hold: (ref) => this.hold(ref),
+      flush: () => this.#flush(),
+    });
+    this.#park = new CallPark({
+      ...lookup,
+      clock: this.#clock,
+      directory: () => this.#directory,
+      inService: (device) => this.#inService(device),
+      hold: (ref) => this.hold(ref),
+      peerOf: (entry) => this.#peerOf(entry),
+      leave: (entry, cause, causes) => this.#leave(entry, cause, causes),
+      routeFrom: (context, stayer) => this.#merging.routeFrom(context, stayer),
+      offerTo: (context, line, device, feature) => this.#routing.pickUp(context, line, device, feature),
+      route: (context, number) => this.#routing.route(context, number, 'DIRECTCALL'),
       flush: () => this.#flush(),
     });
     for (const device of options.config.devices) this.#inServiceKnown.set(device.name, this.#inService(device));
@@ -767,6 +782,24 @@ export class Switch {
     this.#routing.pickUp(context, line, device);
     this.#flush();
     return context.call.id;
+  }
+
+  /**
+   * CiscoConnection.park: the terminal connection's party leaves and the other waits on music on hold
+   * at a free call park number; resolves with that number (see CallPark).
+   */
+  park(ref: TerminalConnectionRef): Promise<string> {
+    return this.#park.park(ref);
+  }
+
+  /** CiscoTerminal.unPark: the call parked at `parkNumber` is offered to the device's line; returns its call id. */
+  unpark(request: { device: string; line: string; parkNumber: string }): string {
+    return this.#park.unpark(request);
+  }
+
+  /** The calls parked now, by park number. */
+  parkedCalls(): Array<{ number: string; callId: string }> {
+    return this.#park.parkedCalls();
   }
 
   /** CallControlAddress.getMessageWaiting. */

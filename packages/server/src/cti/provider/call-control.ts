@@ -33,6 +33,8 @@ export interface CallControlEngine {
   setDoNotDisturb(device: string, on: boolean): void;
   doNotDisturbOf(device: string): boolean;
   pickup(request: { device: string; line: string; pickupAddress: string }): string;
+  park(ref: PartyRef): Promise<string>;
+  unpark(request: { device: string; line: string; parkNumber: string }): string;
   messageWaitingOf(dn: string): boolean;
   forwardingOf(dn: string): {
     all: ForwardTarget | undefined;
@@ -67,6 +69,8 @@ export const callControlMethods = [
   'terminal.setDoNotDisturb',
   'terminal.getDoNotDisturb',
   'terminal.pickup',
+  'terminalConnection.park',
+  'terminal.unpark',
 ] as const satisfies readonly MethodName[];
 
 export type CallControlMethod = (typeof callControlMethods)[number];
@@ -253,6 +257,16 @@ export class CallControlRequests {
         // The ringing line must be one this provider may see too: picking up is taking its call.
         assertAddress(view, p.pickupAddress);
         return { callId: engine.pickup({ device: p.name, line: p.address, pickupAddress: p.pickupAddress }) };
+      }
+      case 'terminalConnection.park': {
+        const p = params as MethodParams<'terminalConnection.park'>;
+        assertControllable(view, p.terminal, p.address);
+        return { parkNumber: await engine.park({ callId: p.callId, address: p.address, terminal: p.terminal }) };
+      }
+      case 'terminal.unpark': {
+        const p = params as MethodParams<'terminal.unpark'>;
+        assertControllable(view, p.name, p.address);
+        return { callId: engine.unpark({ device: p.name, line: p.address, parkNumber: p.parkNumber }) };
       }
       case 'call.drop': {
         const p = params as MethodParams<'call.drop'>;

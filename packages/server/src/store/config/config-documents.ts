@@ -42,6 +42,10 @@ export function settingsDocument(settings: ConfigSnapshot['settings']): Settings
     ...(settings.extensionMobilityMaxLoginMinutes === undefined
       ? {}
       : { extensionMobilityMaxLoginMinutes: settings.extensionMobilityMaxLoginMinutes }),
+    ...(settings.callParkRange === undefined ? {} : { callParkRange: settings.callParkRange }),
+    ...(settings.callParkReversionSeconds === undefined || settings.callParkReversionSeconds === 60
+      ? {}
+      : { callParkReversionSeconds: settings.callParkReversionSeconds }),
   };
 }
 

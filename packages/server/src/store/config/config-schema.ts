@@ -242,6 +242,20 @@ export const SettingsSchema = Type.Object(
     conferenceNumber: Type.Optional(DirectoryNumber),
     /** Extension Mobility logins end by themselves after this many minutes; no limit when absent. */
     extensionMobilityMaxLoginMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 10080 })),
+    callParkRange: Type.Optional(
+      Type.String({
+        pattern: '^[0-9]{1,20}(-[0-9]{1,20})?$',
+        description:
+          'Call park numbers (CUCM’s Call Park Number/Range): "7900-7919", or one number; at most 1000, all of one length',
+      }),
+    ),
+    callParkReversionSeconds: Type.Optional(
+      Type.Integer({
+        minimum: 10,
+        maximum: 3600,
+        description: 'A parked call rings its parker again after this long (default 60)',
+      }),
+    ),
   },
   strict,
 );

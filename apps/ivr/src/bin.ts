@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /** The `strowger-ivr` command. */
 import { ivrCommand } from './cli.js';
+import { sdkPlatform } from './sdk-platform.js';
 
-ivrCommand()
+ivrCommand(sdkPlatform)
   .parseAsync()
   .catch((err: unknown) => {
     process.stderr.write(`strowger-ivr: ${err instanceof Error ? err.message : String(err)}\n`);

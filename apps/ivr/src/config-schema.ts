@@ -127,8 +127,17 @@ export const IvrConfigSchema = Type.Object(
     voice: Type.String({ minLength: 1, default: 'en-us' }),
     routePoints: Type.Array(RoutePointSchema, { minItems: 1 }),
     ports: Type.Array(PortSchema, { minItems: 1 }),
+    media: Type.Object(
+      {
+        /** The address the ports' RTP is received on, as callers' phones reach it (bound and put in the SDP). */
+        address: Type.String({ minLength: 1, default: '127.0.0.1' }),
+      },
+      { ...strict, default: {} },
+    ),
     queue: Type.Object(
       {
+        /** Seconds a caller may wait at a route point for a port; then the route point line's forward no answer applies. */
+        maxWaitSeconds: Seconds(60, 3600),
         /** Seconds a port stays held for a routed call that has not arrived yet. */
         arrivalSeconds: Seconds(10, 120),
         /** How often the queue's state is logged while calls wait. */

@@ -22,7 +22,8 @@ describe('IVR configuration', () => {
       pinAttempts: 3,
       lockoutAfter: 5,
     });
-    expect(config.queue).toEqual({ arrivalSeconds: 10, logSeconds: 10 });
+    expect(config.queue).toEqual({ maxWaitSeconds: 60, arrivalSeconds: 10, logSeconds: 10 });
+    expect(config.media).toEqual({ address: '127.0.0.1' });
     expect(config.admin.refreshMinutes).toBe(15);
     expect(config.menus).toEqual({});
   });

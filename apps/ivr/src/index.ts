@@ -23,3 +23,4 @@ export type { IvrConfig } from './config-schema.js';
 export { RtpCallMedia, AudioCache } from './rtp-call-media.js';
 export { RouteDispatcher, type CallContext, type QueueStatus } from './route-dispatcher.js';
 export { fetchMailboxes, type Mailbox } from './mailbox-directory.js';
+export { openSdkPlatform, sdkPlatform } from './sdk-platform.js';

@@ -5,31 +5,8 @@ import { PacingClock, levelDb, readWav, type RtpSession } from '@strowger/media'
 import { openRtpSession } from '@strowger/media/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatePrompts } from './prompt-generator.js';
+import { bestCorrelation } from '../test/audio.js';
 import { RtpCallMedia } from './rtp-call-media.js';
-
-/**
- * The highest normalised correlation of a second of `sent` with `recorded` at any lag up to 0.5 s:
- * near 1 for the same audio (G.711 costs little), near 0 for other audio or silence.
- */
-function bestCorrelation(sent: Int16Array, recorded: Int16Array): number {
-  const window = 8000;
-  const start = 2000;
-  let best = 0;
-  for (let lag = -4000; lag <= 4000; lag += 1) {
-    let dot = 0;
-    let a2 = 0;
-    let b2 = 0;
-    for (let i = start; i < start + window; i++) {
-      const a = sent[i] ?? 0;
-      const b = recorded[i + lag] ?? 0;
-      dot += a * b;
-      a2 += a * a;
-      b2 += b * b;
-    }
-    if (a2 > 0 && b2 > 0) best = Math.max(best, dot / Math.sqrt(a2 * b2));
-  }
-  return best;
-}
 
 /**
  * The IVR's media binding over real RTP on 127.0.0.1: one session is the CTI port's (the IVR's),

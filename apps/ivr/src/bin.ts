@@ -1,9 +1,8 @@
 #!/usr/bin/env node
 /** The `strowger-ivr` command. */
 import { ivrCommand } from './cli.js';
-import { sdkPlatform } from './sdk-platform.js';
 
-ivrCommand(sdkPlatform)
+ivrCommand()
   .parseAsync()
   .catch((err: unknown) => {
     process.stderr.write(`strowger-ivr: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -1,10 +1,11 @@
 import { Command } from 'commander';
-import { ErrorCode, StrowgerError, systemClock, type Logger } from '@strowger/core';
+import { systemClock, type Logger } from '@strowger/core';
 import { loadConfig } from './config.js';
 import { fetchMailboxes } from './mailbox-directory.js';
 import { checkPrompts, runIvr, secretsFrom, type PlatformFactory } from './main.js';
 import { PinStore } from './pin-store.js';
 import { defaultPromptDirectory } from './prompt-library.js';
+import { sdkPlatform } from './sdk-platform.js';
 
 /** One line per entry on stderr: level, message, then the fields as JSON. */
 function stderrLogger(verbose: boolean, bindings: Record<string, unknown> = {}): Logger {
@@ -22,11 +23,8 @@ function stderrLogger(verbose: boolean, bindings: Record<string, unknown> = {}):
   };
 }
 
-/**
- * The `strowger-ivr` command. `createPlatform` connects to the call manager over CTI (the SDK
- * adapter); a build without one can still check a configuration with --check.
- */
-export function ivrCommand(createPlatform?: PlatformFactory): Command {
+/** The `strowger-ivr` command; `createPlatform` connects to the call manager (the SDK adapter unless a test gives another). */
+export function ivrCommand(createPlatform: PlatformFactory = sdkPlatform): Command {
   return new Command()
     .name('strowger-ivr')
     .description('IVR and voicemail for Strowger: auto-attendant menus, voicemail deposit and retrieval on CTI ports')
@@ -65,13 +63,6 @@ export function ivrCommand(createPlatform?: PlatformFactory): Command {
           `${options.config} is valid; prompts present; ${mailboxes.length} mailbox(es) from ${config.admin.url}\n`,
         );
         return;
-      }
-      if (createPlatform === undefined) {
-        throw new StrowgerError(
-          ErrorCode.Unsupported,
-          'this build of strowger-ivr has no CTI platform adapter to register route points and ports with; ' +
-            'use --check to validate the configuration',
-        );
       }
       const application = await runIvr({ configFile: options.config, createPlatform, logger });
       const stop = () => {

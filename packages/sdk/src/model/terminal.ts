@@ -158,6 +158,20 @@ export class Terminal {
   }
 
   /**
+   * CallControlTerminal.pickupFromGroup (CUCM's group pickup): the call that has rung longest at another
+   * line of `address`'s call pickup group is taken by this terminal on `address`, asked to answer by
+   * itself. Resolves with the call's id; InvalidStateError when nothing rings in the group.
+   */
+  async pickupFromGroup(address: Address | string, options: ControlOptions = {}): Promise<string> {
+    const result = await this.#host.request(
+      'terminal.pickupFromGroup',
+      { name: this.name, address: typeof address === 'string' ? address : address.name },
+      options,
+    );
+    return result.callId;
+  }
+
+  /**
    * CiscoTerminal.unPark: the call parked at `parkNumber` is offered to this terminal on `address`,
    * asked to answer by itself; resolves with the call's id. InvalidStateError when nothing is parked there.
    */

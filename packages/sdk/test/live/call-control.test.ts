@@ -25,8 +25,8 @@ const config = `
 settings: { sipRealm: strowger, callParkRange: '7900-7901', callParkReversionSeconds: 30 }
 lines:
   - { dn: '7101', maxCalls: 4, busyTrigger: 4 }
-  - { dn: '7102', maxCalls: 4, busyTrigger: 4 }
-  - { dn: '7103', maxCalls: 4, busyTrigger: 4 }
+  - { dn: '7102', maxCalls: 4, busyTrigger: 4, pickupGroup: desk }
+  - { dn: '7103', maxCalls: 4, busyTrigger: 4, pickupGroup: desk }
   - { dn: '7104', allowCtiControl: false }
   - { dn: '7105' }
 devices:
@@ -224,6 +224,48 @@ describe('consult and transfer driven by CTI', () => {
     await aCall.hangUp();
     await waitUntil(() => cCall.ended, 5000);
     expect(cCall.ended).toBe(true);
+  });
+});
+
+describe('add a party driven by CTI (single-step conference)', () => {
+  it('addParty MUST call the new party and, once it answers, put all three on the conference bridge', async () => {
+    const a = await phone('7101');
+    const b = await phone('7102');
+    const c = await phone('7103');
+    const { provider, seen } = await observe(['7102']);
+    const aCall = await a.call('7102');
+    await waitUntil(() => seen.some((e) => e.type === 'CallCtlTermConnTalkingEv' && e.terminal === 'SEP000000007102'));
+    const call = provider.calls[0];
+    const tc = call?.getConnection('7102')?.getTerminalConnection('SEP000000007102');
+    if (call === undefined || tc === undefined) throw new Error('the call was not seen');
+    await call.addParty('7103', { controller: tc });
+    expect(types(seen, (e) => e.type === 'CiscoConferenceStartEv' || e.type === 'CiscoConferenceEndEv')).toEqual([
+      'CiscoConferenceStartEv',
+      'CiscoConferenceStartEv',
+      'CiscoConferenceEndEv',
+      'CiscoConferenceEndEv',
+    ]);
+    // A was moved to a port of the bridge: its last re-INVITE offers the server's media.
+    await waitUntil(() => c.calls.length === 1 && aCall.reinvites.length >= 2, 5000);
+    // Everyone leaves the conference.
+    for (const party of [a, b, c])
+      for (const leg of party.calls) if (leg.dialog.state !== 'terminated') await leg.hangUp();
+  });
+
+  it('addParty MUST fail and leave the call as it was when the new party does not answer', async () => {
+    const a = await phone('7101');
+    await phone('7102');
+    const c = await phone('7103');
+    c.incoming = { refuse: 486 };
+    const { provider, seen } = await observe(['7102']);
+    const aCall = await a.call('7102');
+    await waitUntil(() => seen.some((e) => e.type === 'CallCtlTermConnTalkingEv' && e.terminal === 'SEP000000007102'));
+    const call = provider.calls[0];
+    const tc = call?.getConnection('7102')?.getTerminalConnection('SEP000000007102');
+    if (call === undefined || tc === undefined) throw new Error('the call was not seen');
+    await expect(call.addParty('7103', { controller: tc })).rejects.toBeInstanceOf(ResourceUnavailableError);
+    await waitUntil(() => tc.callControlState === 'TALKING', 5000);
+    await aCall.hangUp();
   });
 });
 
@@ -426,6 +468,24 @@ describe('directed pickup by CTI', () => {
     expect(
       seen.some((e) => e.type === 'CallCtlConnDisconnectedEv' && e.address === '7102' && e.callControlCause === 206),
     ).toBe(true);
+    await call.hangUp();
+    await waitUntil(() => picked.ended);
+  });
+
+  it('group pickup MUST take the call ringing in the line’s pickup group; with nothing ringing it MUST be refused', async () => {
+    const a = await phone('7101');
+    const b = await phone('7102');
+    const c = await phone('7103');
+    b.incoming = 'ring';
+    const { provider, seen } = await observe(['7102', '7103']);
+    const picker = provider.getTerminal('SEP000000007103');
+    await expect(picker.pickupFromGroup('7103')).rejects.toBeInstanceOf(InvalidStateError);
+    const placed = a.call('7102');
+    await ringingAt(seen, 'SEP000000007102');
+    await picker.pickupFromGroup('7103');
+    const call = await placed;
+    const picked = await nthCall(c, 1);
+    expect(c.autoAnswerRequests).toHaveLength(1);
     await call.hangUp();
     await waitUntil(() => picked.ended);
   });

@@ -94,6 +94,8 @@ export interface StrowgerOptions {
     newCallAcceptMs?: number;
     /** How long a dynamically registered CTI device has to give a call's RTP address (5 s). */
     mediaExchangeMs?: number;
+    /** How long a lost application's connected port calls wait for it to resume before they are released (10 s). */
+    orphanGraceMs?: number;
     /** Tuning of the CTI login throttle; the same rules and defaults as SIP's. */
     loginThrottle?: Partial<
       Pick<LoginThrottleOptions, 'thresholds' | 'firstLockoutMs' | 'maxLockoutMs' | 'decayMs' | 'trustMs'>
@@ -350,6 +352,7 @@ export class Strowger {
         logger: logger.child({ layer: 'cti' }),
         ...(options.cti?.newCallAcceptMs === undefined ? {} : { newCallAcceptMs: options.cti.newCallAcceptMs }),
         ...(options.cti?.mediaExchangeMs === undefined ? {} : { mediaExchangeMs: options.cti.mediaExchangeMs }),
+        ...(options.cti?.orphanGraceMs === undefined ? {} : { orphanGraceMs: options.cti.orphanGraceMs }),
       });
       cleanups.unshift(() => ctiDevices.close());
       const engine = new Switch({

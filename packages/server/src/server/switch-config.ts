@@ -10,6 +10,7 @@ export function switchConfigFrom(snapshot: ConfigSnapshot): SwitchConfig {
       type: device.type,
       lines: device.lines,
       allowCtiControl: device.allowCtiControl,
+      ...(device.autoAnswer === undefined || device.autoAnswer === 'both' ? {} : { autoAnswer: device.autoAnswer }),
       ...(device.extensionMobility === true ? { extensionMobility: true } : {}),
     })),
     deviceProfiles: snapshot.deviceProfiles.map((profile) => ({ name: profile.name, lines: profile.lines })),
@@ -36,6 +37,7 @@ export function switchConfigFrom(snapshot: ConfigSnapshot): SwitchConfig {
       maxCalls: line.maxCalls,
       busyTrigger: line.busyTrigger,
       allowCtiControl: line.allowCtiControl,
+      ...(line.pickupGroup === undefined ? {} : { pickupGroup: line.pickupGroup }),
       ...(line.voicemailProfile === undefined || !pilots.has(line.voicemailProfile)
         ? {}
         : { voicemailPilot: pilots.get(line.voicemailProfile) }),

@@ -229,6 +229,7 @@ async function buildDesired(
       maxCalls: line.maxCalls ?? 2,
       busyTrigger: line.busyTrigger ?? 1,
       voicemailProfile: line.voicemailProfile,
+      pickupGroup: line.pickupGroup,
     };
     lines.set(line.dn, config);
   }
@@ -263,8 +264,14 @@ async function buildDesired(
       allowCtiControl: device.allowCtiControl ?? true,
       lines: device.lines ?? [],
       extensionMobility: device.extensionMobility ?? false,
+      autoAnswer: device.autoAnswer ?? 'both',
       sip,
     });
+    if (device.autoAnswer !== undefined && device.type !== 'sip-phone') {
+      problems.push(
+        `devices[${i}] (${device.name}): autoAnswer is for phones; a ${device.type} is answered by its application, remove it`,
+      );
+    }
     if (device.extensionMobility === true && device.type !== 'sip-phone') {
       problems.push(
         `devices[${i}] (${device.name}): extensionMobility is for phones; a ${device.type} cannot host a login, remove it`,
@@ -779,6 +786,7 @@ async function writeLines(db: Database, lines: LineConfig[]): Promise<void> {
       maxCalls: line.maxCalls,
       busyTrigger: line.busyTrigger,
       voicemailProfile: line.voicemailProfile ?? null,
+      pickupGroup: line.pickupGroup ?? null,
     };
     await db.insert(t.lines).values(row).onConflictDoUpdate({ target: t.lines.dn, set: row });
   }
@@ -792,6 +800,7 @@ async function writeDevices(db: Database, devices: DeviceConfig[]): Promise<void
       description: device.description ?? null,
       allowCtiControl: device.allowCtiControl,
       extensionMobility: device.extensionMobility ?? false,
+      autoAnswer: device.autoAnswer ?? 'both',
       sipUsername: device.sip?.username ?? null,
       sipHa1Realm: device.sip?.ha1.realm ?? null,
       sipHa1Md5: device.sip?.ha1.md5 ?? null,

@@ -51,6 +51,8 @@ export const devices = pgTable(
     allowCtiControl: boolean('allow_cti_control').notNull().default(true),
     /** End users may log in on it with Extension Mobility (CUCM's default: not enabled). */
     extensionMobility: boolean('extension_mobility').notNull().default(false),
+    /** How the server asks this phone to answer by itself: both headers, one of them, or not at all. */
+    autoAnswer: text('auto_answer').notNull().default('both'),
     sipUsername: text('sip_username').unique(),
     /** HA1 digests (RFC 7616 §3.4.2) and the realm they were made for; never a clear password. */
     sipHa1Realm: text('sip_ha1_realm'),
@@ -85,6 +87,8 @@ export const lines = pgTable(
     busyTrigger: integer('busy_trigger').notNull().default(1),
     /** A voicemail profile's name; checked when the configuration is applied. */
     voicemailProfile: text('voicemail_profile'),
+    /** CUCM's Call Pickup Group: the lines of one group may pick up each other's ringing calls. */
+    pickupGroup: text('pickup_group'),
   },
   (t) => [
     check('lines_no_answer_seconds', sql`${t.noAnswerSeconds} between 1 and 300`),

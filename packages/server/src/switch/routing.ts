@@ -7,6 +7,7 @@ import type { ForwardTarget, SwitchDevice, SwitchHuntPilot, SwitchLine } from '.
 import type { Directory } from './directory.js';
 import { Hunting, type HuntHost } from './hunting.js';
 import type { LineOccupancy } from './line-occupancy.js';
+import { autoAnswerOf } from './auto-answer.js';
 import { releaseCauses, type DeviceDriver, type LegId, type RedirectReason, type ReleaseCause } from './ports.js';
 import type { ConnectionReason } from './states.js';
 
@@ -245,7 +246,7 @@ export class Routing {
             called: context.called,
             redirections: [...call.redirections],
             offer: context.offer,
-            ...(options.autoAnswer === true ? { autoAnswer: true } : {}),
+            ...(options.autoAnswer === true ? autoAnswerOf(device) : {}),
           }),
         );
       }

@@ -28,8 +28,9 @@ import { PartyControl } from './operations/party-control.js';
 import { RuntimeForwarding, type LineForwarding } from './operations/forwarding.js';
 import { DtmfGeneration, reportDtmf } from './operations/dtmf.js';
 import { MessageWaiting } from './operations/message-waiting.js';
-import { pickupTarget } from './operations/pickup.js';
+import { groupPickupTarget, pickupTarget } from './operations/pickup.js';
 import { CallPark } from './operations/call-park.js';
+import { addParty } from './operations/add-party.js';
 import {
   connectionOf,
   controllerLegs,
@@ -688,6 +689,26 @@ export class Switch {
     return this.#making.consult(ref, dialled, callId);
   }
 
+  /**
+   * CallControlCall.addParty: the terminal connection's party consults `dialled` and, once it
+   * answers, conferences it in (see add-party.ts). Resolves when the conference is made.
+   */
+  addParty(ref: TerminalConnectionRef, dialled: string): Promise<void> {
+    return addParty(
+      {
+        events: this.events,
+        consult: (r, d) => this.consult(r, d),
+        conferenceCalls: (a, b, controller) => this.conferenceCalls(a, b, controller),
+        unhold: (r) => this.unhold(r),
+        drop: (callId) => {
+          if (this.#calls.has(callId)) this.drop(callId);
+        },
+      },
+      ref,
+      dialled,
+    );
+  }
+
   /** CallControlCall.transfer(String) by request: the terminal connection's party transfers blind. */
   transferTo(ref: TerminalConnectionRef, destination: string): void {
     const { terminalConnection } = terminalConnectionOf({ calls: this.#calls, legs: this.#legs }, ref);
@@ -800,6 +821,20 @@ export class Switch {
   /** The calls parked now, by park number. */
   parkedCalls(): Array<{ number: string; callId: string }> {
     return this.#park.parkedCalls();
+  }
+
+  /**
+   * CallControlTerminal.pickupFromGroup (CUCM's group pickup): the call that has rung longest at
+   * another line of this line's call pickup group goes to this device, asked to answer by itself.
+   */
+  pickupFromGroup(request: { device: string; line: string }): string {
+    const { context, device, line } = groupPickupTarget(
+      { calls: this.#calls, legs: this.#legs, directory: this.#directory, inService: (d) => this.#inService(d) },
+      request,
+    );
+    this.#routing.pickUp(context, line, device);
+    this.#flush();
+    return context.call.id;
   }
 
   /** CallControlAddress.getMessageWaiting. */

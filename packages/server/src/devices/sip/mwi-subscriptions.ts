@@ -95,7 +95,7 @@ export class MwiSubscriptions {
       // A fetch (Expires: 0, RFC 6665 §4.4.3): one NOTIFY with the state, and no subscription.
       if (toTag !== undefined) {
         const dialog = Dialog.asUasWithTag(request, toTag, 'confirmed');
-        void this.#notify(
+        this.#send(
           { device, line, dialog, target, expires: undefined, sent: Promise.resolve() },
           'terminated;reason=timeout',
         );

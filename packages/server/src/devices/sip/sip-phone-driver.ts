@@ -372,7 +372,7 @@ export class SipPhoneDriver implements DeviceDriver {
       });
     }
     if (request.offer !== undefined) headers.push(sdpType);
-    if (request.autoAnswer === true) headers.push(...this.#autoAnswerHeaders(host));
+    if (request.autoAnswer === true) headers.push(...this.#autoAnswerHeaders(host, request.autoAnswerBy));
     const origin = new SessionOrigin();
     const invite = this.#ua.createRequest({
       method: 'INVITE',
@@ -661,11 +661,13 @@ export class SipPhoneDriver implements DeviceDriver {
    * Answer-Mode, and Call-Info's answer-after=0, which phones that predate RFC 5373 read; a phone
    * reads the one it knows.
    */
-  #autoAnswerHeaders(host: string): HeaderField[] {
-    return [
-      { name: 'Answer-Mode', value: 'Auto' },
-      { name: 'Call-Info', value: `<sip:${host}>;answer-after=0` },
-    ];
+  /** RFC 5373's Answer-Mode and the widely read Call-Info answer-after: both, or the one the phone is configured for. */
+  #autoAnswerHeaders(host: string, only: 'answer-mode' | 'call-info' | undefined): HeaderField[] {
+    const answerMode = { name: 'Answer-Mode', value: 'Auto' };
+    const callInfo = { name: 'Call-Info', value: `<sip:${host}>;answer-after=0` };
+    if (only === 'answer-mode') return [answerMode];
+    if (only === 'call-info') return [callInfo];
+    return [answerMode, callInfo];
   }
 
   #onProvisional(leg: OutboundLeg, response: SipResponse): void {

@@ -64,6 +64,7 @@ export function deviceDocument(device: DeviceConfig, options: DocumentOptions): 
     ...(device.description === undefined ? {} : { description: device.description }),
     ...(device.allowCtiControl ? {} : { allowCtiControl: false }),
     ...(device.extensionMobility === true ? { extensionMobility: true } : {}),
+    ...(device.autoAnswer === undefined || device.autoAnswer === 'both' ? {} : { autoAnswer: device.autoAnswer }),
     lines: [...device.lines],
     ...sip,
   };
@@ -87,6 +88,7 @@ export function lineDocument(line: LineConfig): LineDocument {
     ...(line.maxCalls === 2 ? {} : { maxCalls: line.maxCalls }),
     ...(line.busyTrigger === 1 ? {} : { busyTrigger: line.busyTrigger }),
     ...(line.voicemailProfile === undefined ? {} : { voicemailProfile: line.voicemailProfile }),
+    ...(line.pickupGroup === undefined ? {} : { pickupGroup: line.pickupGroup }),
   };
 }
 

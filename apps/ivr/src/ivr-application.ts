@@ -55,7 +55,7 @@ export async function startIvrApplication(options: IvrApplicationOptions): Promi
   const voicemail: VoicemailServices = { config: config.voicemail, directory, store, pins, lamps, logger };
   await directory.start();
   const syncLamps = (mailboxes: readonly Mailbox[]) =>
-    lamps.syncAll(mailboxes.map((m) => m.extension)).catch((error: unknown) => {
+    lamps.refreshAll(mailboxes.map((m) => m.extension)).catch((error: unknown) => {
       logger.error({ err: error }, 'message-waiting lamps not brought in line');
     });
   directory.onRefresh((mailboxes) => {

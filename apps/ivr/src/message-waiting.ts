@@ -4,8 +4,10 @@ import type { IvrPlatform } from './platform.js';
 
 /**
  * Keeps each mailbox's message-waiting lamp in line with its new messages: lit while one is new,
- * cleared when none is. A lamp whose update failed is sent again at the next `sync` of that mailbox
- * (the directory refresh syncs all of them).
+ * cleared when none is. `sync` after a change sends only what changed; `refreshAll` (at start and at
+ * each directory refresh) lights every mailbox with new messages again, whatever was sent before —
+ * the server keeps lamps only until it restarts — and clears only lamps this IVR lit, so a large
+ * directory costs one request per waiting mailbox, not one per mailbox.
  */
 export class MessageWaitingLamps {
   readonly #platform: IvrPlatform;
@@ -21,8 +23,9 @@ export class MessageWaitingLamps {
     this.#logger = logger;
   }
 
-  sync(extension: string): Promise<void> {
-    const next = (this.#queues.get(extension) ?? Promise.resolve()).then(() => this.#update(extension));
+  /** Sends the lamp's state when it differs from what was last sent (or `force`d). */
+  sync(extension: string, options: { readonly force?: boolean } = {}): Promise<void> {
+    const next = (this.#queues.get(extension) ?? Promise.resolve()).then(() => this.#update(extension, options));
     const tail: Promise<void> = next.then(
       () => {
         if (this.#queues.get(extension) === tail) this.#queues.delete(extension);
@@ -35,9 +38,12 @@ export class MessageWaitingLamps {
     return next;
   }
 
-  async #update(extension: string): Promise<void> {
+  async #update(extension: string, options: { readonly force?: boolean }): Promise<void> {
     const waiting = (await this.#store.counts(extension)).new > 0;
-    if (this.#shown.get(extension) === waiting) return;
+    const shown = this.#shown.get(extension);
+    if (shown === waiting && !(options.force === true && waiting)) return;
+    // A lamp never lit by this IVR is off already: nothing to clear.
+    if (!waiting && shown === undefined && options.force === true) return;
     try {
       await this.#platform.setMessageWaiting(extension, waiting);
       this.#shown.set(extension, waiting);
@@ -50,7 +56,8 @@ export class MessageWaitingLamps {
     }
   }
 
-  async syncAll(extensions: readonly string[]): Promise<void> {
-    for (const extension of extensions) await this.sync(extension);
+  /** Lights every mailbox with new messages again and clears the lamps lit for ones without. */
+  async refreshAll(extensions: readonly string[]): Promise<void> {
+    for (const extension of extensions) await this.sync(extension, { force: true });
   }
 }

@@ -127,4 +127,15 @@ describe('route dispatcher: port pool and queue', () => {
     expect(refused.selected).toEqual(['5101']);
     expect(dispatcher.status()).toMatchObject({ portsHeld: 1, portsFree: 1, waiting: 0 });
   });
+
+  it('drops a request whose caller hung up while its route select failed, and keeps the port free', async () => {
+    const { platform, dispatcher } = setUp(1);
+    const gone = new FakeRouteRequest({ callId: 'g', routePoint: 'CTIRP_VM', calling: '1', called: '5000' });
+    gone.failNextSelect = true;
+    platform.offer(gone);
+    gone.end();
+    await settle();
+    expect(dispatcher.status()).toMatchObject({ waiting: 0, portsFree: 1, portsHeld: 0 });
+    expect(gone.endedByApp).toBe(false);
+  });
 });

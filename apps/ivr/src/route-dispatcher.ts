@@ -38,6 +38,8 @@ interface Waiting {
   readonly since: number;
   /** Ports tried for it whose route select failed. */
   failures: number;
+  /** The server ended the request (route timeout, hang-up, routed). */
+  ended: boolean;
 }
 
 interface Held {
@@ -121,7 +123,7 @@ export class RouteDispatcher {
       this.#endRoute(request);
       return;
     }
-    const waiting: Waiting = { request, since: this.#clock.now(), failures: 0 };
+    const waiting: Waiting = { request, since: this.#clock.now(), failures: 0, ended: false };
     this.#queue.push(waiting);
     request.ended.then(
       () => this.#requestEnded(waiting),
@@ -136,6 +138,7 @@ export class RouteDispatcher {
 
   /** A waiting request the server ended (route timeout, hang-up) is dropped; a routed one is done. */
   #requestEnded(waiting: Waiting): void {
+    waiting.ended = true;
     const at = this.#queue.indexOf(waiting);
     if (at < 0) return;
     this.#queue.splice(at, 1);
@@ -186,6 +189,8 @@ export class RouteDispatcher {
       this.#contexts.delete(request.callId);
       waiting.failures += 1;
       // Another port may take it; after every port failed once, the request is given up to forwarding.
+      // A request the server ended meanwhile (the caller hung up) is simply dropped.
+      if (waiting.ended) return this.#drain();
       if (waiting.failures < this.#pool.ports.length) this.#queue.unshift(waiting);
       else this.#endRoute(request);
       this.#drain();

@@ -129,6 +129,9 @@ export async function openSdkPlatform(
       ports.push(ivrPort(provider, mediaPort, port.dn, cache, logger));
     }
     const routeHandlers: ((request: RouteRequest) => void)[] = [];
+    // Route points are registered before the application has loaded its mailboxes: the calls that
+    // come meanwhile wait here for it rather than be lost.
+    const early: RouteRequest[] = [];
     const sessionEnds = new Map<string, () => void>();
     for (const routePoint of config.routePoints) {
       const { active } = await provider.getAddress(routePoint.number).registerRouteCallback(
@@ -136,6 +139,7 @@ export async function openSdkPlatform(
           routeEvent(session) {
             const ended = new Promise<void>((resolve) => sessionEnds.set(session.id, resolve));
             const request = routeRequest(session, routePoint, ended);
+            if (routeHandlers.length === 0) early.push(request);
             for (const handler of routeHandlers) handler(request);
           },
           routeEndEvent(session) {
@@ -165,6 +169,7 @@ export async function openSdkPlatform(
       ports,
       onRouteRequest(handler) {
         routeHandlers.push(handler);
+        for (const request of early.splice(0)) handler(request);
       },
       setMessageWaiting: (dn, waiting) => provider.getAddress(dn).setMessageWaiting(waiting),
       close,

@@ -261,6 +261,8 @@ export class FakeRouteRequest implements RouteRequest {
   }
 
   async selectRoute(destinations: readonly string[]): Promise<void> {
+    // The answer comes back over the network: after what happened meanwhile.
+    await new Promise((resolve) => setImmediate(resolve));
     if (this.failNextSelect) {
       this.failNextSelect = false;
       throw new Error('destination busy');

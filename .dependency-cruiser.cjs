@@ -80,8 +80,17 @@ const forbidden = [
     name: 'apps-use-the-sdk-only',
     comment: 'Applications are built on the public SDK alone.',
     severity: 'error',
-    from: { path: '^apps/([^/]+)/', pathNot: '^apps/[^/]+/test/' },
+    from: { path: '^apps/([^/]+)/', pathNot: ['^apps/[^/]+/test/', '^apps/ivr/'] },
     to: { path: '^(packages|apps)/', pathNot: ['^packages/sdk/', '^apps/$1/'] },
+  },
+  {
+    name: 'ivr-uses-the-sdk-and-media',
+    comment:
+      "The IVR terminates its CTI ports' RTP itself: besides the SDK it uses @strowger/media (the RTP session, " +
+      'WAV files) and @strowger/core (the clock and coded errors media speaks), as the SDK does.',
+    severity: 'error',
+    from: { path: '^apps/ivr/', pathNot: '^apps/ivr/test/' },
+    to: { path: '^(packages|apps)/', pathNot: ['^packages/(sdk|media|core)/', '^apps/ivr/'] },
   },
   {
     name: 'no-deep-import-into-a-package',

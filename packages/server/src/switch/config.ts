@@ -79,6 +79,17 @@ export interface SwitchConfig {
   readonly mobilityUsers?: readonly SwitchMobilityUser[];
   /** A login ends by itself this long after it began; no limit when absent. */
   readonly maxLoginMinutes?: number;
+  /** Numbers that reach a service the server answers itself (Extension Mobility login and logout). */
+  readonly featureCodes?: readonly SwitchFeatureCode[];
+}
+
+/** A service the server gives a phone that dials its feature code, answering the call itself. */
+export type FeatureName = 'extension-mobility-login' | 'extension-mobility-logout';
+
+export interface SwitchFeatureCode {
+  /** What the phone dials, e.g. `*70`. */
+  readonly code: string;
+  readonly feature: FeatureName;
 }
 
 /** How a line group picks the members a call is offered to (CUCM's distribution algorithms). */

@@ -14,6 +14,7 @@ import {
   voicemailProfileDocument,
 } from './config/config-documents.js';
 import { CHANGE_CHANNEL, type Database } from './database.js';
+import { featureCodeProblems } from './config/feature-codes.js';
 import * as t from './schema.js';
 import { hashPassword, isPasswordHash, sipHa1, verifyPassword } from './secrets.js';
 import type {
@@ -176,6 +177,10 @@ async function buildDesired(
   const extensionMobilityMaxLoginMinutes =
     doc.settings?.extensionMobilityMaxLoginMinutes ??
     (prune ? undefined : current.settings.extensionMobilityMaxLoginMinutes);
+  const extensionMobilityLoginCode =
+    doc.settings?.extensionMobilityLoginCode ?? (prune ? undefined : current.settings.extensionMobilityLoginCode);
+  const extensionMobilityLogoutCode =
+    doc.settings?.extensionMobilityLogoutCode ?? (prune ? undefined : current.settings.extensionMobilityLogoutCode);
 
   const lines = new Map(base('lines', current.lines, (l) => l.dn).map((line) => [line.dn, line]));
   // Lines whose call limits the document leaves to the default, which depends on the device (below).
@@ -436,10 +441,24 @@ async function buildDesired(
     }
   }
 
+  problems.push(
+    ...featureCodeProblems(
+      { extensionMobilityLoginCode, extensionMobilityLogoutCode },
+      [...lines.keys(), ...hunting.huntPilots.map((pilot) => pilot.pattern), conferenceNumber, voicemailPilot],
+    ),
+  );
+
   return {
     snapshot: {
       version: current.version,
-      settings: { sipRealm: realm, voicemailPilot, conferenceNumber, extensionMobilityMaxLoginMinutes },
+      settings: {
+        sipRealm: realm,
+        voicemailPilot,
+        conferenceNumber,
+        extensionMobilityMaxLoginMinutes,
+        extensionMobilityLoginCode,
+        extensionMobilityLogoutCode,
+      },
       devices: [...devices.values()],
       lines: [...lines.values()],
       voicemailProfiles: [...voicemailProfiles.values()],
@@ -610,7 +629,9 @@ export async function applyConfig(
     const pilotChanged =
       desired.settings.voicemailPilot !== current.settings.voicemailPilot ||
       desired.settings.conferenceNumber !== current.settings.conferenceNumber ||
-      desired.settings.extensionMobilityMaxLoginMinutes !== current.settings.extensionMobilityMaxLoginMinutes;
+      desired.settings.extensionMobilityMaxLoginMinutes !== current.settings.extensionMobilityMaxLoginMinutes ||
+      desired.settings.extensionMobilityLoginCode !== current.settings.extensionMobilityLoginCode ||
+      desired.settings.extensionMobilityLogoutCode !== current.settings.extensionMobilityLogoutCode;
     const changed =
       realmChanged ||
       pilotChanged ||
@@ -647,6 +668,8 @@ export async function applyConfig(
           voicemailPilot: desired.settings.voicemailPilot ?? null,
           conferenceNumber: desired.settings.conferenceNumber ?? null,
           emMaxLoginMinutes: desired.settings.extensionMobilityMaxLoginMinutes ?? null,
+          emLoginCode: desired.settings.extensionMobilityLoginCode ?? null,
+          emLogoutCode: desired.settings.extensionMobilityLogoutCode ?? null,
         })
         .where(eq(t.settings.id, 1));
     }

@@ -98,6 +98,8 @@ export async function readConfig(db: Database): Promise<ConfigSnapshot> {
     voicemailPilot: null,
     conferenceNumber: null,
     emMaxLoginMinutes: null,
+    emLoginCode: null,
+    emLogoutCode: null,
     configVersion: 0,
   };
   const linesByDevice = groupBy(
@@ -132,6 +134,8 @@ export async function readConfig(db: Database): Promise<ConfigSnapshot> {
       voicemailPilot: settings.voicemailPilot ?? undefined,
       conferenceNumber: settings.conferenceNumber ?? undefined,
       extensionMobilityMaxLoginMinutes: settings.emMaxLoginMinutes ?? undefined,
+      extensionMobilityLoginCode: settings.emLoginCode ?? undefined,
+      extensionMobilityLogoutCode: settings.emLogoutCode ?? undefined,
     },
     devices: deviceRows.map((row) => ({
       name: row.name,

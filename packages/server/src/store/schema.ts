@@ -33,6 +33,9 @@ export const settings = pgTable(
     conferenceNumber: text('conference_number'),
     /** Extension Mobility logins end by themselves after this many minutes; null for no limit. */
     emMaxLoginMinutes: integer('em_max_login_minutes'),
+    /** The Extension Mobility login and logout feature codes; null for the defaults (*70, *71). */
+    emLoginCode: text('em_login_code'),
+    emLogoutCode: text('em_logout_code'),
     configVersion: bigint('config_version', { mode: 'number' }).notNull().default(0),
   },
   (t) => [check('settings_single_row', sql`${t.id} = 1`)],

@@ -28,7 +28,8 @@ export const featurePromptTexts = {
   ...minutePrompts(),
 } as const;
 
-export type FeaturePromptId = keyof typeof featurePromptTexts;
+/** A prompt's id: one of the sentences, or `minutes-N` for N from 1 to maxSpokenMinutes. */
+export type FeaturePromptId = Exclude<keyof typeof featurePromptTexts, `minutes-${number}`> | `minutes-${number}`;
 
 function minutePrompts(): Record<`minutes-${number}`, string> {
   const prompts: Record<`minutes-${number}`, string> = {};

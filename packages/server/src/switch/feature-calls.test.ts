@@ -93,9 +93,8 @@ describe('feature codes', () => {
       connectedNumber: '*70',
     });
     // The feature code is a connection of its own, ESTABLISHED, with no terminal (as the conference number).
-    expect(events.filter((e) => e.type === 'connection.state' && e.address === '*70').map((e) => e.state)).toEqual([
-      'ESTABLISHED',
-    ]);
+    const atCode = events.flatMap((e) => (e.type === 'connection.state' && e.address === '*70' ? [e.state] : []));
+    expect(atCode).toEqual(['ESTABLISHED']);
 
     // Keys as SIP INFO go to the feature, and are reported to observers as DTMF.
     const info = { contentType: 'application/dtmf-relay', body: 'Signal=5\r\nDuration=160\r\n' };

@@ -36,7 +36,10 @@ async function requireTools(): Promise<void> {
 }
 
 const fingerprint = (text: string): string =>
-  createHash('sha256').update(JSON.stringify({ makingVersion, voice, wordsPerMinute, text })).digest('hex').slice(0, 16);
+  createHash('sha256')
+    .update(JSON.stringify({ makingVersion, voice, wordsPerMinute, text }))
+    .digest('hex')
+    .slice(0, 16);
 
 async function readManifest(file: string): Promise<Record<string, string>> {
   try {

@@ -223,9 +223,9 @@ describe('Extension Mobility from the phone', () => {
 
     // Both are in the audit log: who, where, and how.
     await server.strowger.mobility.flush();
-    const audit = (await (
-      await server.fetchApi('/api/v1/audit-log?resource=extension-mobility-login')
-    ).json()) as { items: Array<{ actor: string; action: string; key: string; note: string }> };
+    const audit = (await (await server.fetchApi('/api/v1/audit-log?resource=extension-mobility-login')).json()) as {
+      items: Array<{ actor: string; action: string; key: string; note: string }>;
+    };
     expect(audit.items.map(({ actor, action, key, note }) => ({ actor, action, key, note }))).toEqual([
       {
         actor: 'end user alice',

@@ -257,9 +257,9 @@ describe('strowger em', () => {
     expect(await run('list', ...url)).toBe('nobody is logged in with Extension Mobility');
     // The audit log says who and how: the command line on the server's machine.
     await server.strowger.mobility.flush();
-    const audit = (await (
-      await server.fetchApi('/api/v1/audit-log?resource=extension-mobility-login')
-    ).json()) as { items: Array<{ actor: string; note: string }> };
+    const audit = (await (await server.fetchApi('/api/v1/audit-log?resource=extension-mobility-login')).json()) as {
+      items: Array<{ actor: string; note: string }>;
+    };
     expect(audit.items.map(({ actor, note }) => `${actor}: ${note}`)).toEqual([
       'local command line: alice logged out of SEP000000004001 with the command line (strowger em)',
       'local command line: alice logged in on SEP000000004001 with the command line (strowger em)',

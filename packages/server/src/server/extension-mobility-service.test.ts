@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, FakeClock, isStrowgerError, silentLogger } from '../core/index.js';
-import { hashPassword, type ConfigSnapshot, type MobilityAuditEntry, type StoredMobilityLogin } from '../store/index.js';
+import {
+  hashPassword,
+  type ConfigSnapshot,
+  type MobilityAuditEntry,
+  type StoredMobilityLogin,
+} from '../store/index.js';
 import type { SwitchConfig } from '../switch/index.js';
 import { MobilityService, pinLockout } from './extension-mobility-service.js';
 

@@ -193,7 +193,9 @@ export class MobilityService {
   userIdForDigits(digits: string): string {
     const users = this.#snapshot.endUsers;
     if (users.some((user) => user.userId === digits)) return digits;
-    const byExtension = users.filter((user) => user.extensionMobility !== undefined && user.primaryExtension === digits);
+    const byExtension = users.filter(
+      (user) => user.extensionMobility !== undefined && user.primaryExtension === digits,
+    );
     return byExtension.length === 1 ? byExtension[0]!.userId : digits;
   }
 
@@ -265,7 +267,10 @@ export class MobilityService {
 
   #persist(write: () => Promise<void>): void {
     this.#writes = this.#writes.then(write).catch((error: unknown) => {
-      this.#logger.error({ err: error }, 'could not store an Extension Mobility login or logout (or its audit entry); the login holds until restart');
+      this.#logger.error(
+        { err: error },
+        'could not store an Extension Mobility login or logout (or its audit entry); the login holds until restart',
+      );
     });
   }
 

@@ -442,10 +442,12 @@ async function buildDesired(
   }
 
   problems.push(
-    ...featureCodeProblems(
-      { extensionMobilityLoginCode, extensionMobilityLogoutCode },
-      [...lines.keys(), ...hunting.huntPilots.map((pilot) => pilot.pattern), conferenceNumber, voicemailPilot],
-    ),
+    ...featureCodeProblems({ extensionMobilityLoginCode, extensionMobilityLogoutCode }, [
+      ...lines.keys(),
+      ...hunting.huntPilots.map((pilot) => pilot.pattern),
+      conferenceNumber,
+      voicemailPilot,
+    ]),
   );
 
   return {

@@ -153,7 +153,8 @@ applicationUsers:
   });
 
   it('feature codes MUST be refused on a number already in use or on one another, and MUST be keys only', async () => {
-    const apply = (settings: string) => problemsOf(store.applyConfig(parseConfigFile(`settings: ${settings}\n`, 's.yaml')));
+    const apply = (settings: string) =>
+      problemsOf(store.applyConfig(parseConfigFile(`settings: ${settings}\n`, 's.yaml')));
     // The logout code left at its default (*71) is in force too.
     expect(await apply(`{ extensionMobilityLoginCode: '*71' }`)).toEqual([
       'settings.extensionMobilityLoginCode and extensionMobilityLogoutCode are both *71; give login and logout codes of their own',

@@ -82,7 +82,11 @@ export class FeatureCalls {
   updateMedia(context: CallContext, entry: LegEntry, offer: SessionDescription): SessionDescription {
     const session = context.feature;
     const hold = holdIntent(offer);
-    const answer = session?.answer(offer, hold === 'hold' ? 'recvonly' : 'sendrecv', this.#host.serverAddressFor(entry));
+    const answer = session?.answer(
+      offer,
+      hold === 'hold' ? 'recvonly' : 'sendrecv',
+      this.#host.serverAddressFor(entry),
+    );
     if (answer === undefined) throw new Error('the feature cannot take this session description');
     const tc = entry.terminalConnection;
     if (hold === 'hold' && tc.state === 'TALKING') tc.setState('HELD');

@@ -24,7 +24,10 @@ export function mobilityChangeBetween(
     const old = was.get(device);
     const current = now.get(device);
     if (old?.userId === current?.userId && old?.profile === current?.profile) continue;
-    change.set(device, current === undefined ? { kind: 'logout', userId: null } : { kind: 'login', userId: current.userId });
+    change.set(
+      device,
+      current === undefined ? { kind: 'logout', userId: null } : { kind: 'login', userId: current.userId },
+    );
   }
   return change;
 }

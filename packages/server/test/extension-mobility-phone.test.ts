@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import {
   EncodedAudio,
   dtmfDigits,
+  dtmfTone,
+  encodeG711,
   encodeRtp,
   encodeTelephoneEvent,
   readWav,
@@ -130,6 +132,31 @@ class PhoneMedia {
           ssrc: 0x4001,
           marker: i === 0,
           payload: encodeTelephoneEvent(frame),
+        });
+        await this.listener.send(packet, server.port, server.address);
+        await delay(20);
+      }
+    }
+  }
+
+  /** Keys digits as tones in µ-law audio (a phone without telephone-event): 100 ms each, 100 ms apart. */
+  async tones(digits: string): Promise<void> {
+    const server = this.#server;
+    if (server === undefined) throw new Error('the call has not been answered');
+    const silence = new Int16Array(800);
+    for (const digit of digits) {
+      const audio = new Int16Array(1600);
+      audio.set(dtmfTone(digit as DtmfDigit, { durationMs: 100 }));
+      audio.set(silence, 800);
+      for (let frame = 0; frame < audio.length; frame += 160) {
+        this.#timestamp += 160;
+        const packet = encodeRtp({
+          payloadType: 0,
+          sequence: this.#sequence++ & 0xffff,
+          timestamp: this.#timestamp,
+          ssrc: 0x4001,
+          marker: false,
+          payload: encodeG711('pcmu', audio.subarray(frame, frame + 160)),
         });
         await this.listener.send(packet, server.port, server.address);
         await delay(20);
@@ -293,6 +320,19 @@ describe('Extension Mobility from the phone', () => {
     }
     expect(await waitUntil(() => call.ended, 15_000)).toBe(true);
     expect(await logins(server)).toMatchObject([{ device: hotdeskName, userId: '7007', profile: 'bob-em' }]);
+  }, 60_000);
+
+  it('a phone without telephone-event MUST be understood from the tones in its audio', async () => {
+    const server = await start();
+    const hotdesk = await phone('4001', server);
+    const askUser = await promptAudio('em-enter-user-id');
+    const media = await PhoneMedia.open();
+    const call = await hotdesk.call('*70', { sdp: media.offer(false) });
+    media.answered(call);
+    expect(await waitUntil(() => media.heard(askUser), 10_000)).toBe(true);
+    await media.tones('7007#24680#');
+    expect(await waitUntil(() => call.ended, 15_000)).toBe(true);
+    expect(await logins(server)).toMatchObject([{ device: hotdeskName, userId: '7007' }]);
   }, 60_000);
 
   it('the login code on a phone that does not allow Extension Mobility MUST say so and hang up', async () => {

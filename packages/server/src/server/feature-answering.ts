@@ -67,7 +67,12 @@ export class FeatureAnswering implements FeatureServices {
     }
     // The prompts are read before answering: a server built without them fails the call, never plays silence.
     const prompts = await this.#options.prompts.load();
-    const rtp = await openRtpSession({ address: this.#options.bind, logger: this.#options.logger });
+    // A phone that offers no telephone-event sends its keys as tones in the audio (or as SIP INFO).
+    const rtp = await openRtpSession({
+      address: this.#options.bind,
+      logger: this.#options.logger,
+      inbandDtmf: !offersTelephoneEvents(call.offer),
+    });
     const session = new FeatureCallSession({
       call,
       rtp,
@@ -211,6 +216,14 @@ class FeatureCallSession implements FeatureSession {
         return result.reason === 'timeout' || result.reason === 'stopped' ? undefined : result.digits;
       },
     };
+  }
+}
+
+function offersTelephoneEvents(offer: string): boolean {
+  try {
+    return readAudio(offer).formats.some((format) => format.name === 'TELEPHONE-EVENT');
+  } catch {
+    return false;
   }
 }
 

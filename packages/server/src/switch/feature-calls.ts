@@ -65,6 +65,7 @@ export class FeatureCalls {
       device: origin.device.name,
       line: context.origin.connection.address,
       dialled: number,
+      offer,
       hangUp: () => {
         if (context.ended) return;
         this.#host.end(context, releaseCauses.normal, 'callee');

@@ -234,6 +234,8 @@ export interface FeatureCall {
   readonly device: string;
   readonly line: string;
   readonly dialled: string;
+  /** The caller's offer, which the session answers next (what it can send and receive). */
+  readonly offer: SessionDescription;
   /** The feature is done: the server hangs up. Harmless once the call has ended. */
   hangUp(): void;
 }

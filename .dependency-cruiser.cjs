@@ -28,8 +28,10 @@ const packageAllowed = {
   media: ['core'],
   sdk: ['protocol', 'media', 'core'],
   server: ['core', 'protocol', 'media'],
+  // The web UI talks HTTP to the server and imports nothing of ours.
+  web: [],
 };
-const browserPackages = ['core', 'protocol', 'sdk'];
+const browserPackages = ['core', 'protocol', 'sdk', 'web'];
 /** Packages with a browser-safe default entry and a Node.js one in src/node (exported as "./node"). */
 const browserEntryPackages = ['media'];
 /** The server's parts that speak the CTI protocol; the others keep to the engine's own vocabulary. */
@@ -171,7 +173,7 @@ module.exports = {
     enhancedResolveOptions: {
       exportsFields: ['exports'],
       conditionNames: ['import', 'require', 'node', 'default'],
-      extensions: ['.ts', '.js'],
+      extensions: ['.ts', '.tsx', '.js'],
     },
   },
 };

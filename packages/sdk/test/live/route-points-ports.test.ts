@@ -3,8 +3,10 @@ import {
   InvalidArgumentError,
   ResourceUnavailableError,
   openProvider,
+  type Connection,
   type Provider,
   type ProviderEvent,
+  type TerminalConnection,
   type RouteCallback,
   type RouteSession,
 } from '../../src/index.js';
@@ -193,6 +195,96 @@ describe('CTI ports', () => {
       await port.close();
     }
     await waitUntil(() => !provider.getTerminal('IVR_P1').inService, 5000);
+  });
+});
+
+describe('dynamic media registration', () => {
+  it('a port registered with dynamic media MUST ask for each call’s RTP address and answer the caller with it', async () => {
+    const caller = await fixture.phone('1001');
+    const { provider, events } = await open();
+    const port = provider.getTerminal('IVR_P2');
+    const ringing: TerminalConnection[] = [];
+    await port.addCallObserver((ev) => {
+      if (ev.type === 'CallCtlTermConnRingingEv') ringing.push(ev.terminalConnection);
+    });
+    await port.register({ kind: 'dynamic', codecs: ['PCMA', 'PCMU'] });
+    provider.on('providerEvent', (ev) => {
+      if (ev.type === 'CiscoMediaOpenLogicalChannelEv') void port.setRtpParams(ev.callId, '127.0.0.1', 31000);
+    });
+    const placed = caller.call('7102');
+    await waitUntil(() => ringing.length === 1, 5000);
+    await ringing[0]!.answer();
+    const call = await placed;
+    expect(call.remoteSdp).toContain('m=audio 31000 RTP/AVP 0');
+    const asked = events.find((e) => e.type === 'CiscoMediaOpenLogicalChannelEv');
+    // The caller offered µ-law only: that is what the port may use, whatever it prefers.
+    expect(asked).toMatchObject({ terminal: 'IVR_P2', codecs: ['PCMU'] });
+    expect(events.find((e) => e.type === 'CiscoRTPInputStartedEv')).toMatchObject({
+      address: '127.0.0.1',
+      port: 31000,
+    });
+    await call.hangUp();
+    await port.unregister();
+  });
+
+  it('a route point registered with dynamic media and no route callback MUST get calls OFFERED, to accept and answer itself', async () => {
+    const caller = await fixture.phone('1001');
+    const { provider } = await open();
+    const routePoint = provider.getTerminal('IVR_RP');
+    const offered: Connection[] = [];
+    const ringing: TerminalConnection[] = [];
+    await routePoint.addCallObserver((ev) => {
+      if (ev.type === 'CallCtlConnOfferedEv') offered.push(ev.connection);
+      if (ev.type === 'CallCtlTermConnRingingEv') ringing.push(ev.terminalConnection);
+    });
+    await routePoint.register({ kind: 'dynamic' });
+    provider.on('providerEvent', (ev) => {
+      if (ev.type === 'CiscoMediaOpenLogicalChannelEv') void routePoint.setRtpParams(ev.callId, '127.0.0.1', 32000);
+    });
+    const placed = caller.call('7000');
+    await waitUntil(() => offered.length === 1, 5000);
+    await offered[0]!.accept();
+    await waitUntil(() => ringing.length === 1, 5000);
+    await ringing[0]!.answer();
+    const call = await placed;
+    expect(call.remoteSdp).toContain('m=audio 32000 ');
+    await call.hangUp();
+    await routePoint.unregister();
+  });
+});
+
+describe('call control on a port', () => {
+  it('the application MUST hold and resume a port’s call (media stopped and started again) and transfer it to a phone', async () => {
+    const caller = await fixture.phone('1001');
+    const desk = await fixture.phone('1002');
+    const { provider, events } = await open();
+    const port = await MediaPort.open(provider, 'IVR_P1');
+    try {
+      const calls: PortCall[] = [];
+      port.onCall((call) => void calls.push(call));
+      const call = await caller.call('7101');
+      await waitUntil(() => calls.length === 1, 5000);
+      const portCall = calls[0]!;
+      const tc = portCall.call.connections
+        .flatMap((c) => c.terminalConnections)
+        .find((t) => t.terminal.name === 'IVR_P1');
+      const media = () => events.filter((e) => e.type.startsWith('CiscoRTP')).map((e) => e.type);
+      await tc!.hold();
+      await waitUntil(() => media().includes('CiscoRTPOutputStoppedEv'), 5000);
+      // The caller hears music meanwhile: it was re-INVITEd away from the port.
+      expect(call.reinvites.at(-1)).toContain('a=sendonly');
+      await tc!.unhold();
+      await waitUntil(() => media().filter((t) => t === 'CiscoRTPOutputStartedEv').length === 2, 5000);
+      expect(call.reinvites.at(-1)).toContain(`m=audio ${port.media.local.port} `);
+
+      await portCall.transfer('1002');
+      await portCall.ended;
+      await waitUntil(() => desk.calls.length === 1, 5000);
+      await waitUntil(() => (call.reinvites.at(-1) ?? '').includes(`m=audio ${40000 + 1002 * 2} `), 5000);
+      await call.hangUp();
+    } finally {
+      await port.close();
+    }
   });
 });
 

@@ -3,6 +3,7 @@ import type { Provider } from '../../src/index.js';
 import { expectNoCallLeft } from '../../../server/test/support/leftovers.js';
 import { TestPhone } from '../../../server/test/support/test-phone.js';
 import { startTestServer, type TestServer } from '../../../server/test/support/test-server.js';
+import type { StrowgerOptions } from '../../../server/src/server/index.js';
 
 /** A real Strowger on loopback (free ports, temporary database) with its CTI server listening. */
 export interface LiveCti {
@@ -13,8 +14,12 @@ export interface LiveCti {
   stop(): Promise<void>;
 }
 
-export async function startLiveCti(options: { config: string }): Promise<LiveCti> {
-  const server = await startTestServer({ config: options.config, sipTimers: { t1: 100, t2: 400, t4: 500, d: 3200 } });
+export async function startLiveCti(options: { config: string; cti?: StrowgerOptions['cti'] }): Promise<LiveCti> {
+  const server = await startTestServer({
+    config: options.config,
+    sipTimers: { t1: 100, t2: 400, t4: 500, d: 3200 },
+    ...(options.cti === undefined ? {} : { cti: options.cti }),
+  });
   const ctiPort = server.strowger.addresses.cti.port;
   return { server, ctiPort, ctiUrl: `ws://127.0.0.1:${ctiPort}`, stop: () => server.stop() };
 }
@@ -33,7 +38,7 @@ export interface LiveCtiFixture {
  * Registers the hooks of a live test file: one server with `config` for the file, and after each
  * test its providers shut down, no call left on the server, its phones closed.
  */
-export function useLiveCti(config: string): LiveCtiFixture {
+export function useLiveCti(config: string, options: { cti?: StrowgerOptions['cti'] } = {}): LiveCtiFixture {
   let live: LiveCti | undefined;
   const phones: TestPhone[] = [];
   const providers: Provider[] = [];
@@ -42,7 +47,7 @@ export function useLiveCti(config: string): LiveCtiFixture {
     return live;
   };
   beforeAll(async () => {
-    live = await startLiveCti({ config });
+    live = await startLiveCti({ config, ...options });
   }, 60_000);
   afterAll(async () => {
     await live?.stop();

@@ -16,3 +16,5 @@ export {
   type UserAccessReportView,
 } from './cti-explain-view.js';
 export type { MobilityControl, MobilityLoginView } from './routes/extension-mobility.js';
+export { CallStatistics, type CallStatisticsView } from './live/call-statistics.js';
+export type { LiveChange, LiveSource } from './live/live-feed.js';

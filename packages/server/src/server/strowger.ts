@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger as PinoLogger } from 'pino';
-import { createAdminServer, type DeviceView } from '../admin/index.js';
+import { CallStatistics, createAdminServer, type DeviceView } from '../admin/index.js';
 import {
   CtiDevices,
   CtiConfiguration,
@@ -48,12 +48,16 @@ import { SipService } from './sip-service.js';
 import { MobilityService, mobilityControl } from './extension-mobility-service.js';
 import { switchConfigFrom } from './switch-config.js';
 import { logActivity } from './activity-log.js';
+import { countCalls, isFailedLeg, liveSourceFrom } from './live-wiring.js';
+import { defaultWebRoot } from './web-root.js';
 import { Switch, type CallRecord, type CallRecordSink } from '../switch/index.js';
 
 export const strowgerVersion = '0.1.0';
 
 export interface StrowgerOptions {
   store: StoreLocation;
+  /** The web admin UI's built files, served at `/`; packages/web's build beside this package by default. */
+  webRoot?: string;
   /** A YAML configuration file applied (like `config apply`) before serving. */
   configFile?: string;
   /** Prune configuration that the file does not mention, like `config apply --prune`. */
@@ -97,6 +101,8 @@ export interface StrowgerOptions {
     newCallAcceptMs?: number;
     /** How long a dynamically registered CTI device has to give a call's RTP address (5 s). */
     mediaExchangeMs?: number;
+    /** How long a lost application's connected port calls wait for it to resume before they are released (10 s). */
+    orphanGraceMs?: number;
     /** Tuning of the CTI login throttle; the same rules and defaults as SIP's. */
     loginThrottle?: Partial<
       Pick<LoginThrottleOptions, 'thresholds' | 'firstLockoutMs' | 'maxLockoutMs' | 'decayMs' | 'trustMs'>
@@ -370,11 +376,13 @@ export class Strowger {
         },
       });
       cleanups.unshift(() => features.close());
+      const callStatistics = new CallStatistics(clock);
       const ctiDevices = new CtiDevices({
         clock,
         logger: logger.child({ layer: 'cti' }),
         ...(options.cti?.newCallAcceptMs === undefined ? {} : { newCallAcceptMs: options.cti.newCallAcceptMs }),
         ...(options.cti?.mediaExchangeMs === undefined ? {} : { mediaExchangeMs: options.cti.mediaExchangeMs }),
+        ...(options.cti?.orphanGraceMs === undefined ? {} : { orphanGraceMs: options.cti.orphanGraceMs }),
       });
       cleanups.unshift(() => ctiDevices.close());
       const engine = new Switch({
@@ -387,6 +395,7 @@ export class Strowger {
         records: {
           write: (record) => {
             metrics.callLegEnded(record.cause.reason);
+            if (isFailedLeg(record)) callStatistics.callLegFailed();
             store.callRecords.write(storedRecordFrom(record));
             options.callRecords?.write(record);
           },
@@ -414,6 +423,7 @@ export class Strowger {
           logger: logger.child({ layer: 'activity' }),
         }),
       );
+      cleanups.unshift(countCalls(engine.events, callStatistics));
       cleanups.unshift(() => engine.close());
       // A phone registering or losing its last registration is a device coming into or going out
       // of service: the engine reports it (CiscoTermInServiceEv and friends for the CTI layer).
@@ -480,6 +490,9 @@ export class Strowger {
           configuration: () => CtiConfiguration.fromSnapshot(late.instance?.snapshot ?? snapshot, mobility.logins),
         },
         ctiAsyncApi: ctiAsyncApiDocument,
+        live: liveSourceFrom({ registrations: service.table, engine: engine.events }),
+        callStatistics,
+        webRoot: options.webRoot ?? defaultWebRoot,
         extensionMobility: mobilityControl(mobility),
         health: {
           check: () => ({
@@ -644,9 +657,18 @@ export class Strowger {
         lines: device.lines,
         allowCtiControl: device.allowCtiControl,
         ...this.#mobilityOf(device.name),
-        registration: { state: bindings.length > 0 ? 'registered' : 'unregistered', bindings },
+        registration: { state: this.#registered(device, bindings.length) ? 'registered' : 'unregistered', bindings },
       };
     });
+  }
+
+  /**
+   * A phone is registered while it has a binding; a CTI route point or port, as in CUCM, while an
+   * application has it open (the engine's in-service state).
+   */
+  #registered(device: ConfigSnapshot['devices'][number], bindings: number): boolean {
+    if (device.type === 'sip-phone') return bindings > 0;
+    return this.engine.snapshotDevice(device.name)?.inService === true;
   }
 
   /** The Extension Mobility login on a device, as the device view shows it. */

@@ -98,6 +98,28 @@ interface Desired {
   problems: string[];
 }
 
+/** The most call park numbers one range may give. */
+const maxParkNumbers = 1000;
+
+/**
+ * The numbers of a call park range ("7900-7919", or one number), or why it is not one: the ends
+ * must have the same number of digits (leading zeros kept) and be in order.
+ */
+export function parkNumbers(range: string): string[] | string {
+  const [first = '', last = first] = range.split('-');
+  if (first.length === 0 || first.length !== last.length) {
+    return `"${range}": both ends of a range need the same number of digits, as "7900-7919"`;
+  }
+  const from = BigInt(first);
+  const to = BigInt(last);
+  if (to < from) return `"${range}": the range ends before it starts; write the smaller number first`;
+  if (to - from + 1n > BigInt(maxParkNumbers))
+    return `"${range}" has more than ${maxParkNumbers} numbers; use a smaller range`;
+  const numbers: string[] = [];
+  for (let n = from; n <= to; n++) numbers.push(n.toString().padStart(first.length, '0'));
+  return numbers;
+}
+
 /** A CTI route point line's call limits when the document gives none (CUCM's defaults, domain reference §1.2). */
 const routePointLimits = { maxCalls: 5000, busyTrigger: 4500 };
 /** The most calls a line of a phone or CTI port may hold; only a route point's line goes beyond. */
@@ -181,6 +203,9 @@ async function buildDesired(
     doc.settings?.extensionMobilityLoginCode ?? (prune ? undefined : current.settings.extensionMobilityLoginCode);
   const extensionMobilityLogoutCode =
     doc.settings?.extensionMobilityLogoutCode ?? (prune ? undefined : current.settings.extensionMobilityLogoutCode);
+  const callParkRange = doc.settings?.callParkRange ?? (prune ? undefined : current.settings.callParkRange);
+  const callParkReversionSeconds =
+    doc.settings?.callParkReversionSeconds ?? (prune ? 60 : (current.settings.callParkReversionSeconds ?? 60));
 
   const lines = new Map(base('lines', current.lines, (l) => l.dn).map((line) => [line.dn, line]));
   // Lines whose call limits the document leaves to the default, which depends on the device (below).
@@ -209,6 +234,7 @@ async function buildDesired(
       maxCalls: line.maxCalls ?? 2,
       busyTrigger: line.busyTrigger ?? 1,
       voicemailProfile: line.voicemailProfile,
+      pickupGroup: line.pickupGroup,
     };
     lines.set(line.dn, config);
   }
@@ -243,8 +269,14 @@ async function buildDesired(
       allowCtiControl: device.allowCtiControl ?? true,
       lines: device.lines ?? [],
       extensionMobility: device.extensionMobility ?? false,
+      autoAnswer: device.autoAnswer ?? 'both',
       sip,
     });
+    if (device.autoAnswer !== undefined && device.type !== 'sip-phone') {
+      problems.push(
+        `devices[${i}] (${device.name}): autoAnswer is for phones; a ${device.type} is answered by its application, remove it`,
+      );
+    }
     if (device.extensionMobility === true && device.type !== 'sip-phone') {
       problems.push(
         `devices[${i}] (${device.name}): extensionMobility is for phones; a ${device.type} cannot host a login, remove it`,
@@ -433,6 +465,22 @@ async function buildDesired(
     const problem = number === undefined ? undefined : patternProblem(number);
     if (problem !== undefined) problems.push(`${what}: ${problem}`);
   }
+  if (callParkRange !== undefined) {
+    const parked = parkNumbers(callParkRange);
+    if (typeof parked === 'string') problems.push(`settings.callParkRange: ${parked}`);
+    else {
+      const taken = parked.find(
+        (number) =>
+          lines.has(number) ||
+          number === conferenceNumber ||
+          hunting.huntPilots.some((pilot) => pilot.pattern === number),
+      );
+      if (taken !== undefined)
+        problems.push(
+          `settings.callParkRange: ${taken} is already a line, a hunt pilot or the conference number; give call park numbers of their own`,
+        );
+    }
+  }
   if (conferenceNumber !== undefined) {
     if (lines.has(conferenceNumber) || hunting.huntPilots.some((pilot) => pilot.pattern === conferenceNumber)) {
       problems.push(
@@ -447,6 +495,9 @@ async function buildDesired(
       ...hunting.huntPilots.map((pilot) => pilot.pattern),
       conferenceNumber,
       voicemailPilot,
+      ...[callParkRange === undefined ? [] : parkNumbers(callParkRange)].flatMap((parked) =>
+        typeof parked === 'string' ? [] : parked,
+      ),
     ]),
   );
 
@@ -460,6 +511,8 @@ async function buildDesired(
         extensionMobilityMaxLoginMinutes,
         extensionMobilityLoginCode,
         extensionMobilityLogoutCode,
+        callParkRange,
+        callParkReversionSeconds,
       },
       devices: [...devices.values()],
       lines: [...lines.values()],
@@ -634,6 +687,8 @@ export async function applyConfig(
       desired.settings.extensionMobilityMaxLoginMinutes !== current.settings.extensionMobilityMaxLoginMinutes ||
       desired.settings.extensionMobilityLoginCode !== current.settings.extensionMobilityLoginCode ||
       desired.settings.extensionMobilityLogoutCode !== current.settings.extensionMobilityLogoutCode;
+      desired.settings.callParkRange !== current.settings.callParkRange ||
+      desired.settings.callParkReversionSeconds !== current.settings.callParkReversionSeconds;
     const changed =
       realmChanged ||
       pilotChanged ||
@@ -672,6 +727,8 @@ export async function applyConfig(
           emMaxLoginMinutes: desired.settings.extensionMobilityMaxLoginMinutes ?? null,
           emLoginCode: desired.settings.extensionMobilityLoginCode ?? null,
           emLogoutCode: desired.settings.extensionMobilityLogoutCode ?? null,
+          callParkRange: desired.settings.callParkRange ?? null,
+          callParkReversionSeconds: desired.settings.callParkReversionSeconds ?? 60,
         })
         .where(eq(t.settings.id, 1));
     }
@@ -752,6 +809,7 @@ async function writeLines(db: Database, lines: LineConfig[]): Promise<void> {
       maxCalls: line.maxCalls,
       busyTrigger: line.busyTrigger,
       voicemailProfile: line.voicemailProfile ?? null,
+      pickupGroup: line.pickupGroup ?? null,
     };
     await db.insert(t.lines).values(row).onConflictDoUpdate({ target: t.lines.dn, set: row });
   }
@@ -765,6 +823,7 @@ async function writeDevices(db: Database, devices: DeviceConfig[]): Promise<void
       description: device.description ?? null,
       allowCtiControl: device.allowCtiControl,
       extensionMobility: device.extensionMobility ?? false,
+      autoAnswer: device.autoAnswer ?? 'both',
       sipUsername: device.sip?.username ?? null,
       sipHa1Realm: device.sip?.ha1.realm ?? null,
       sipHa1Md5: device.sip?.ha1.md5 ?? null,

@@ -160,7 +160,7 @@ applicationUsers:
       'settings.extensionMobilityLoginCode and extensionMobilityLogoutCode are both *71; give login and logout codes of their own',
     ]);
     expect(await apply(`{ conferenceNumber: '*80', extensionMobilityLogoutCode: '*80' }`)).toEqual([
-      'settings.extensionMobilityLogoutCode: *80 is already a line, a hunt pilot, the conference number or the voicemail pilot; choose a code no other number uses',
+      'settings.extensionMobilityLogoutCode: *80 is already a line, a hunt pilot, the conference, voicemail or a call park number; choose a code no other number uses',
     ]);
     expect(() => parseConfigFile(`settings: { extensionMobilityLoginCode: '7X' }\n`, 's.yaml')).toThrow(
       /extensionMobilityLoginCode/,

@@ -71,3 +71,4 @@ export {
   type StoredMobilityLogin,
 } from './extension-mobility-logins.js';
 export { defaultFeatureCodes, featureCodesOf } from './config/feature-codes.js';
+export { parkNumbers } from './apply-config.js';

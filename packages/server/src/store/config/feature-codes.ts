@@ -19,8 +19,8 @@ export function featureCodesOf(settings: ConfigSnapshot['settings']): Record<Fea
 
 /**
  * What is wrong with the feature codes a configuration sets: two features on one code, or a code that
- * is already a line, a hunt pilot, the conference number or the voicemail pilot (a phone dialling it
- * could reach only one of them).
+ * is already a line, a hunt pilot, the conference or voicemail number or a call park number (a phone
+ * dialling it could reach only one of them).
  */
 export function featureCodeProblems(
   settings: Partial<Record<FeatureCodeSetting, string | undefined>>,
@@ -38,7 +38,7 @@ export function featureCodeProblems(
     const code = settings[key];
     if (code !== undefined && taken.has(code)) {
       problems.push(
-        `settings.${key}: ${code} is already a line, a hunt pilot, the conference number or the voicemail pilot; choose a code no other number uses`,
+        `settings.${key}: ${code} is already a line, a hunt pilot, the conference, voicemail or a call park number; choose a code no other number uses`,
       );
     }
   }

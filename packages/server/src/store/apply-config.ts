@@ -686,7 +686,7 @@ export async function applyConfig(
       desired.settings.conferenceNumber !== current.settings.conferenceNumber ||
       desired.settings.extensionMobilityMaxLoginMinutes !== current.settings.extensionMobilityMaxLoginMinutes ||
       desired.settings.extensionMobilityLoginCode !== current.settings.extensionMobilityLoginCode ||
-      desired.settings.extensionMobilityLogoutCode !== current.settings.extensionMobilityLogoutCode;
+      desired.settings.extensionMobilityLogoutCode !== current.settings.extensionMobilityLogoutCode ||
       desired.settings.callParkRange !== current.settings.callParkRange ||
       desired.settings.callParkReversionSeconds !== current.settings.callParkReversionSeconds;
     const changed =

@@ -162,6 +162,12 @@ applicationUsers:
     expect(await apply(`{ conferenceNumber: '*80', extensionMobilityLogoutCode: '*80' }`)).toEqual([
       'settings.extensionMobilityLogoutCode: *80 is already a line, a hunt pilot, the conference, voicemail or a call park number; choose a code no other number uses',
     ]);
+    // A feature code may not be a call park number either; a change of park settings alone is stored.
+    expect(await apply(`{ callParkRange: '7900-7901', extensionMobilityLoginCode: '7901' }`)).toEqual([
+      'settings.extensionMobilityLoginCode: 7901 is already a line, a hunt pilot, the conference, voicemail or a call park number; choose a code no other number uses',
+    ]);
+    await store.applyConfig(parseConfigFile(`settings: { callParkRange: '7900-7901' }\n`, 's.yaml'));
+    expect((await store.loadConfig()).settings.callParkRange).toBe('7900-7901');
     expect(() => parseConfigFile(`settings: { extensionMobilityLoginCode: '7X' }\n`, 's.yaml')).toThrow(
       /extensionMobilityLoginCode/,
     );

@@ -40,6 +40,9 @@ import { localApiUrl, writeLocalCredential } from './local-credential.js';
 import { defaultTcpConnectionLimit, openFilesSoftLimit } from './fd-limit.js';
 import { StrowgerMetrics } from './metrics.js';
 import { ServerMediaResources } from './media-resources.js';
+import { FeatureAnswering } from './feature-answering.js';
+import { FeaturePrompts } from './feature-prompts.js';
+import { phoneLogin, phoneLogout } from './extension-mobility-phone.js';
 import { persistRegistrations } from './registration-persistence.js';
 import { SipService } from './sip-service.js';
 import { MobilityService, mobilityControl } from './extension-mobility-service.js';
@@ -149,6 +152,8 @@ export class Strowger {
   readonly engine: Switch;
   /** Music on hold and conference bridges: the server's own RTP. */
   readonly media: ServerMediaResources;
+  /** The server's answer to feature codes (Extension Mobility login and logout from the phone). */
+  readonly features: FeatureAnswering;
   readonly http: FastifyInstance;
   /** The CTI WebSocket server and the providers its sessions open. */
   readonly cti: CtiServer;
@@ -180,6 +185,7 @@ export class Strowger {
     sip: SipService;
     engine: Switch;
     media: ServerMediaResources;
+    features: FeatureAnswering;
     http: FastifyInstance;
     cti: CtiServer;
     providers: ProviderService;
@@ -200,6 +206,7 @@ export class Strowger {
     this.sip = parts.sip;
     this.engine = parts.engine;
     this.media = parts.media;
+    this.features = parts.features;
     this.http = parts.http;
     this.cti = parts.cti;
     this.providers = parts.providers;
@@ -259,6 +266,7 @@ export class Strowger {
         media?: ServerMediaResources;
         cti?: CtiServer;
         providers?: ProviderService;
+        mobility?: MobilityService;
       } = {};
       const metrics = new StrowgerMetrics({
         registeredDevices: () => late.sip?.table.registeredDeviceCount ?? 0,
@@ -344,13 +352,30 @@ export class Strowger {
       // Bound to every interface with no media address named, each phone is given for media the
       // address its SIP reached; the first external address is only for when that is not known.
       const followPhones = options.mediaAddress === undefined && isWildcardAddress(options.bind);
+      const mediaAddress = options.mediaAddress ?? (isWildcardAddress(options.bind) ? primaryAddress() : options.bind);
       const media = await ServerMediaResources.create({
-        address: options.mediaAddress ?? (isWildcardAddress(options.bind) ? primaryAddress() : options.bind),
+        address: mediaAddress,
         ...(followPhones ? { bind: options.bind } : {}),
         ...(options.musicOnHold === undefined ? {} : { musicOnHold: options.musicOnHold }),
       });
       cleanups.unshift(() => media.close());
       late.media = media;
+      // Feature codes are answered with the server's own prompts; the dialogues need the Extension
+      // Mobility service, made once the engine is.
+      const features = new FeatureAnswering({
+        address: mediaAddress,
+        ...(followPhones ? { bind: options.bind } : {}),
+        prompts: new FeaturePrompts(),
+        logger: logger.child({ layer: 'features' }),
+        dialogue: (feature) => {
+          const mobility = late.mobility;
+          if (mobility === undefined) return undefined;
+          return feature === 'extension-mobility-login'
+            ? (call, session) => phoneLogin(mobility, call, session)
+            : (call, session) => phoneLogout(mobility, call, session);
+        },
+      });
+      cleanups.unshift(() => features.close());
       const callStatistics = new CallStatistics(clock);
       const ctiDevices = new CtiDevices({
         clock,
@@ -364,6 +389,7 @@ export class Strowger {
         clock,
         drivers: { 'sip-phone': service.phones, 'cti-route-point': ctiDevices, 'cti-port': ctiDevices },
         media,
+        features,
         logger: logger.child({ layer: 'switch' }),
         config: switchConfigFrom(snapshot),
         records: {
@@ -387,6 +413,7 @@ export class Strowger {
         logger: logger.child({ layer: 'extension-mobility' }),
       });
       cleanups.unshift(() => mobility.close());
+      late.mobility = mobility;
       await mobility.start(undefined);
       // Registrations and calls, one line each at info, for an operator tailing the log.
       cleanups.unshift(
@@ -522,6 +549,7 @@ export class Strowger {
         sip: service,
         engine,
         media,
+        features,
         http,
         cti,
         providers,
@@ -663,6 +691,7 @@ export class Strowger {
       this.mobility.close();
       await this.mobility.flush();
       this.engine.close();
+      this.features.close();
       this.media.close();
       // Let the engine's last commands (BYE, final responses) reach the phones before SIP closes.
       await new Promise((done) => setImmediate(done));

@@ -66,3 +66,14 @@ export { callRecordsCsv, callRecordCsvColumns, type CallRecordQuery, type Stored
 export type { StoredBinding } from './registration-bindings.js';
 export { parseRecordTime } from './record-time.js';
 export type { StoredMobilityLogin } from './extension-mobility-logins.js';
+export {
+  BulkImport,
+  maxImportProblems,
+  type BulkImportOptions,
+  type ImportState,
+  type ImportStatus,
+  type ImportSummary,
+  type ImportTarget,
+} from './bulk-import/bulk-import.js';
+export { importKinds, importSpecs, type ImportKind, type ImportColumn } from './bulk-import/import-columns.js';
+export { maxImportBytes, type ImportProblem } from './bulk-import/import-rows.js';

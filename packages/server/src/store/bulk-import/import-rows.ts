@@ -166,6 +166,9 @@ export function readImportRow(
     named.add(name);
     problems.push({ row, column: name, message: schemaProblem(column, path, error) });
   }
+  // In the order of the row's columns, as a person reads it.
+  const position = (name: string) => (header.includes(name) ? header.indexOf(name) : header.length);
+  problems.sort((a, b) => position(a.column) - position(b.column));
   return problems.length > 0 ? { problems } : { row: { row, key, given, object }, problems };
 }
 
@@ -232,6 +235,11 @@ function schemaProblem(
     const target = error.value as { destination?: unknown } | undefined;
     return `${shown(target?.destination ?? error.value)} is not a number to forward to; write a directory number or "voicemail"`;
   }
+  const bounds = error.schema as { minimum?: number; maximum?: number };
+  if (typeof error.value === 'number' && bounds.maximum !== undefined && error.value > bounds.maximum)
+    return `${error.value} is more than ${bounds.maximum}, the most allowed here`;
+  if (typeof error.value === 'number' && bounds.minimum !== undefined && error.value < bounds.minimum)
+    return `${error.value} is less than ${bounds.minimum}, the least allowed here`;
   const detail = explainSchemaError(
     error as { message: string; schema: SchemaLike; value: unknown },
     path.at(-1),

@@ -24,6 +24,7 @@ import { registerCtiAsyncApiRoute } from './routes/cti-asyncapi.js';
 import { registerCtiExplainRoute, type CtiExplainSource } from './routes/cti-explain.js';
 import { registerExtensionMobilityRoutes, type MobilityControl } from './routes/extension-mobility.js';
 import { registerHealthRoute, type HealthSource } from './routes/health.js';
+import { registerImportRoutes } from './routes/imports.js';
 import { registerMetricsRoute } from './routes/metrics.js';
 import { registerRegistrationRoutes, type RegistrationControl } from './routes/registrations.js';
 import {
@@ -165,6 +166,7 @@ export async function createAdminServer(options: AdminServerOptions): Promise<Ad
     registerConfigCollection(app, collections.applicationUsers, config);
     registerConfigCollection(app, collections.deviceProfiles, config);
     registerConfigExtraRoutes(app, config, () => store.exportConfig());
+    registerImportRoutes(app, config, log);
     registerAuditRoutes(app, store);
     registerAdminAccountRoutes(app, auth, store.adminAccounts);
   }

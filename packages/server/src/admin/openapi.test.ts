@@ -176,6 +176,13 @@ const examples: Example[] = [
     body: 'lines: [{ dn: "7301" }]\n',
     contentType: 'application/yaml',
   },
+  {
+    operation: 'POST /api/v1/imports',
+    url: '/api/v1/imports?dryRun=true&kind=lines',
+    body: 'dn,description\n7302,imported\n',
+    contentType: 'text/csv',
+  },
+  { operation: 'GET /api/v1/imports/{id}', url: '/api/v1/imports/{import}' },
   { operation: 'GET /api/v1/registrations', url: '/api/v1/registrations?registered=true' },
   { operation: 'GET /api/v1/registrations/{name}', url: '/api/v1/registrations/SEP000000001001' },
   { operation: 'DELETE /api/v1/registrations/{name}', url: '/api/v1/registrations/SEP000000001001' },
@@ -351,10 +358,11 @@ describe('the OpenAPI document', () => {
     const ajv = new Ajv2020({ strict: false, allErrors: true });
     addFormatsPlugin.default(ajv);
     let tokenId = '';
+    let importId = '';
     const mismatches: string[] = [];
     for (const example of examples) {
       const [method, path] = example.operation.split(' ') as [string, string];
-      const url = example.url.replace('{token}', tokenId);
+      const url = example.url.replace('{token}', tokenId).replace('{import}', importId);
       const headers: Record<string, string> = { authorization };
       if (example.body !== undefined) headers['content-type'] = example.contentType ?? 'application/json';
       const response = await app.inject({
@@ -366,6 +374,7 @@ describe('the OpenAPI document', () => {
           : { payload: typeof example.body === 'string' ? example.body : JSON.stringify(example.body) }),
       });
       if (example.operation === 'POST /api/v1/auth/tokens') tokenId = response.json<{ id: string }>().id;
+      if (example.operation === 'POST /api/v1/imports') importId = response.json<{ id: string }>().id;
       // Every example is a call that works; a 4xx here is a broken example or a broken route.
       if (response.statusCode >= 400) {
         mismatches.push(`${example.operation}: ${response.statusCode} ${response.body}`);

@@ -698,9 +698,20 @@ export async function applyConfig(
 
     if (options.auditAs !== undefined) {
       const { resource, key, after, note } = options.auditAs;
+      // What changed, kind by kind, so the one entry still says how much it did.
+      const changes = Object.fromEntries(
+        Object.entries(counts).filter(([, c]) => c.created + c.updated + c.removed > 0),
+      );
       await database
         .insert(t.auditLog)
-        .values({ actor: options.actor ?? 'system', action: 'create', resource, key, after, note: note ?? null });
+        .values({
+          actor: options.actor ?? 'system',
+          action: 'create',
+          resource,
+          key,
+          after: { ...after, changes },
+          note: note ?? null,
+        });
     } else
       await writeAudit(database, options.actor ?? 'system', current, desired, {
         devices,

@@ -168,19 +168,12 @@ function checkUsers(rows: readonly ImportRow[], current: ConfigSnapshot, at: At)
       at(
         row,
         column,
-        `${what} ${absent.map((name) => JSON.stringify(name)).join(', ')} ${absent.length === 1 ? 'does' : 'do'} not exist${hint}`,
+        `${what}${absent.length === 1 ? '' : 's'} ${absent.map((name) => JSON.stringify(name)).join(', ')} ${absent.length === 1 ? 'does' : 'do'} not exist${hint}`,
       );
   };
   for (const row of rows) {
     const user = row.object as unknown as UserRow;
-    missing(
-      'devices',
-      row,
-      user.devices,
-      devices,
-      user.devices?.length === 1 ? 'device' : 'devices',
-      '; import the phones first',
-    );
+    missing('devices', row, user.devices, devices, 'device', '; import the phones first');
     missing('groups', row, user.groups, groups, 'access control group', known(groups));
     if (user.primaryExtension !== undefined && !lines.has(user.primaryExtension))
       at(row, 'primaryExtension', `line ${user.primaryExtension} does not exist; import it with a lines file first`);

@@ -162,7 +162,8 @@ export class BulkImport {
     Object.assign(this.#status.summary, {
       created: counts.created,
       updated: counts.updated,
-      unchanged: counts.unchanged,
+      // The apply counts every object of the kind it kept; the file's own unchanged rows are the rest.
+      unchanged: rows.length - counts.created - counts.updated,
       version: result.version,
     });
     this.#setState('done', rows.length);

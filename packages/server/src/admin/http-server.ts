@@ -27,6 +27,7 @@ import { registerHealthRoute, type HealthSource } from './routes/health.js';
 import { registerImportRoutes } from './routes/imports.js';
 import { registerMetricsRoute } from './routes/metrics.js';
 import { registerRegistrationRoutes, type RegistrationControl } from './routes/registrations.js';
+import { registerSipTraceRoutes, type SipTraceSource } from './routes/sip-trace.js';
 import {
   type CtiSessionsView,
   registerCtiSessionRoutes,
@@ -71,6 +72,8 @@ export interface AdminServerOptions {
   };
   clock?: Clock;
   health: HealthSource;
+  /** The recent SIP messages of each call; without it (the trace switched off) those routes are not served. */
+  sipTrace?: SipTraceSource;
   /** Extension Mobility logins; without it those routes are not served. */
   extensionMobility?: MobilityControl;
   metrics: Registry;
@@ -153,6 +156,7 @@ export async function createAdminServer(options: AdminServerOptions): Promise<Ad
   if (options.ctiAsyncApi !== undefined) registerCtiAsyncApiRoute(app, options.ctiAsyncApi);
   if (options.extensionMobility !== undefined) registerExtensionMobilityRoutes(app, options.extensionMobility);
   if (options.runtime !== undefined) registerRuntimeRoutes(app, options.runtime);
+  if (options.sipTrace !== undefined) registerSipTraceRoutes(app, options.sipTrace, clock);
   const store = options.store;
   if (store !== undefined) {
     const config = new ConfigService(store, options.configFollowed);

@@ -16,3 +16,4 @@ export {
   type UserAccessReportView,
 } from './cti-explain-view.js';
 export type { MobilityControl, MobilityLoginView } from './routes/extension-mobility.js';
+export { SipTraceItemSchema, type SipTraceItem, type SipTraceFilter, type SipTraceSource } from './routes/sip-trace.js';

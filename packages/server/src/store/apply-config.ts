@@ -702,16 +702,14 @@ export async function applyConfig(
       const changes = Object.fromEntries(
         Object.entries(counts).filter(([, c]) => c.created + c.updated + c.removed > 0),
       );
-      await database
-        .insert(t.auditLog)
-        .values({
-          actor: options.actor ?? 'system',
-          action: 'create',
-          resource,
-          key,
-          after: { ...after, changes },
-          note: note ?? null,
-        });
+      await database.insert(t.auditLog).values({
+        actor: options.actor ?? 'system',
+        action: 'create',
+        resource,
+        key,
+        after: { ...after, changes },
+        note: note ?? null,
+      });
     } else
       await writeAudit(database, options.actor ?? 'system', current, desired, {
         devices,

@@ -116,11 +116,11 @@ async function recordFigures(figures: typeof results): Promise<void> {
     start,
     `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench:import\` (Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}):`,
     '',
-    '| file | rows | dry run | apply | per 1,000 rows (apply) |',
+    '| file | rows | dry run | apply | apply per row |',
     '| --- | ---: | ---: | ---: | ---: |',
     ...figures.map(
       (f) =>
-        `| ${f.what} | ${f.rows.toLocaleString('en')} | ${(f.dryRunMs / 1000).toFixed(2)} s | ${(f.applyMs / 1000).toFixed(2)} s | ${(f.applyMs / f.rows).toFixed(1)} s |`,
+        `| ${f.what} | ${f.rows.toLocaleString('en')} | ${(f.dryRunMs / 1000).toFixed(2)} s | ${(f.applyMs / 1000).toFixed(2)} s | ${(f.applyMs / f.rows).toFixed(2)} ms |`,
     ),
     end,
   ].join('\n');

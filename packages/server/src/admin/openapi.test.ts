@@ -11,6 +11,7 @@ import { silentLogger } from '../core/index.js';
 import { openStore, parseConfigFile, type Store } from '../store/index.js';
 import type { CallView } from './call-view.js';
 import type { DeviceView } from './device-view.js';
+import type { SipTraceItem } from './routes/sip-trace.js';
 import { createAdminServer } from './http-server.js';
 import type { AdminApp } from './routes/config-objects.js';
 
@@ -187,6 +188,8 @@ const examples: Example[] = [
   { operation: 'GET /api/v1/registrations/{name}', url: '/api/v1/registrations/SEP000000001001' },
   { operation: 'DELETE /api/v1/registrations/{name}', url: '/api/v1/registrations/SEP000000001001' },
   { operation: 'GET /api/v1/calls', url: '/api/v1/calls' },
+  { operation: 'GET /api/v1/sip-trace', url: '/api/v1/sip-trace?callId=call-1' },
+  { operation: 'GET /api/v1/sip-trace/stream', url: '/api/v1/sip-trace/stream?device=SEP000000001001&follow=false' },
   { operation: 'GET /api/v1/calls/{id}', url: '/api/v1/calls/call-1' },
   { operation: 'DELETE /api/v1/calls/{id}', url: '/api/v1/calls/call-1' },
   { operation: 'GET /api/v1/call-records', url: '/api/v1/call-records?format=csv' },
@@ -264,6 +267,20 @@ describe('the OpenAPI document', () => {
     },
   };
 
+  const traced: SipTraceItem = {
+    seq: 1,
+    at: new Date(0).toISOString(),
+    direction: 'received',
+    transport: 'udp',
+    local: '192.0.2.1:5060',
+    remote: '192.0.2.7:5062',
+    device: 'SEP000000001001',
+    callId: 'call-1',
+    sipCallId: 'a84b4c76e66710@192.0.2.7',
+    summary: 'BYE sip:1002@192.0.2.1 SIP/2.0',
+    message: 'BYE sip:1002@192.0.2.1 SIP/2.0\r\nCall-ID: a84b4c76e66710@192.0.2.7\r\n\r\n',
+  };
+
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'strowger-openapi-'));
     store = await openStore({ dataDir });
@@ -305,6 +322,10 @@ describe('the OpenAPI document', () => {
         ],
       }),
       ctiAsyncApi: () => ({ asyncapi: '3.0.0' }),
+      sipTrace: {
+        items: () => [traced],
+        subscribe: () => () => undefined,
+      },
       runtime: {
         status: async () => ({
           version: '0.1.0',

@@ -10,7 +10,9 @@ const allowed = {
   store: ['core'],
   switch: ['core', 'sdp'],
   'devices/sip': ['core', 'sip', 'sdp', 'switch'],
-  cti: ['core', 'switch', 'store'],
+  // cti terminates no media itself, but it negotiates SDP for CTI ports and route points registered
+  // with media (DESIGN.md: the call manager puts the application's RTP address in the SDP).
+  cti: ['core', 'sdp', 'switch', 'store'],
   admin: ['core', 'store', 'switch', 'cti'],
   server: ['core', 'sip', 'sdp', 'store', 'switch', 'devices/sip', 'cti', 'admin'],
 };

@@ -110,7 +110,7 @@ export async function registerSippCallee(options: {
 }
 
 /**
- * The SIPp caller of the call benchmarks: line 3001 (password `bench-3001`) calls 3002 with the
+ * The SIPp caller of the call benchmarks: line 3001 (password `bench-3001`) calls 3002 (or `dial`) with the
  * `uac-call.xml` scenario, `calls` calls at `rate` a second, at most `limit` at once, each held
  * `holdMs`; SIPp gives up after `timeoutSeconds`. `extra` adds options (traces, statistics).
  */
@@ -122,6 +122,7 @@ export function sippCallerArgs(options: {
   limit: number;
   holdMs: number;
   timeoutSeconds: number;
+  dial?: string;
   extra?: readonly string[];
 }): string[] {
   return [
@@ -150,7 +151,7 @@ export function sippCallerArgs(options: {
     'bench-3001',
     '-key',
     'dial',
-    '3002',
+    options.dial ?? '3002',
     ...(options.extra ?? []),
     '-timeout',
     `${options.timeoutSeconds}s`,

@@ -15,6 +15,7 @@ import {
   TerminalConnectionStateName,
 } from './model.js';
 import { Nullable } from './schema-helpers.js';
+import { Codec, MediaFormatFields, mediaFields, routeSessionFields } from './cti-devices.js';
 
 const base = {
   seq: Type.Integer({ minimum: 1, description: 'Per provider: starts at 1, never skips, never repeats' }),
@@ -227,6 +228,72 @@ export const CiscoAddrActivatedOnTerminalEv = event('CiscoAddrActivatedOnTermina
   terminal: DeviceName,
 });
 
+// Route sessions (JTAPI's routing package, §2.9): to the application whose route callback is active.
+export const RouteEv = event('RouteEv', {
+  ...routeSessionFields,
+  callingAddress: Type.String({ description: 'RouteEvent.getCallingAddress()' }),
+  callingName: Nullable(Type.String(), 'The caller’s display name, when it sent one'),
+  callingTerminal: Nullable(DeviceName, 'RouteEvent.getCallingTerminal(), when the caller is a device of this server'),
+  calledAddress: Type.String({ description: 'The number the caller dialled' }),
+  originalCalledAddress: Type.String({
+    description: 'The number first called, before any forwarding (the mailbox owner for voicemail)',
+  }),
+  lastRedirectedAddress: Nullable(Type.String(), 'The number that last sent the call on, or null'),
+  redirectReason: Nullable(
+    Type.String(),
+    'Why the call was last sent on: forward-all, forward-busy, forward-no-answer, forward-unregistered, forward-cti-failure, redirect, transfer',
+  ),
+  routeSelectTimeoutMs: Type.Integer({ description: 'The time left to select a route or end the session' }),
+});
+export const ReRouteEv = event('ReRouteEv', {
+  ...routeSessionFields,
+  route: Type.String({ description: 'The destination that could not take the call' }),
+  cause: Type.Integer({
+    description: 'RouteSession cause: 103 invalid destination, 105 unspecified (busy, out of service)',
+  }),
+  reason: Type.String({ description: 'Why, for a person' }),
+});
+export const RouteUsedEv = event('RouteUsedEv', {
+  ...routeSessionFields,
+  routeUsed: Type.String({ description: 'RouteUsedEvent.getRouteUsed()' }),
+  index: Type.Integer({ description: 'CiscoRouteUsedEvent.getRouteSelectedIndex()' }),
+});
+export const RouteEndEv = event('RouteEndEv', {
+  ...routeSessionFields,
+  cause: Type.Integer({
+    description: 'RouteSession cause: 100 no error, 101 routing timer expired, 104 the call left, 105 unspecified',
+  }),
+});
+export const RouteCallbackEndedEv = event('RouteCallbackEndedEv', {
+  routeAddress: DirectoryNumber,
+  reason: Type.String({ description: 'Why the callback ended (cancelled, unregistered, removed from the domain)' }),
+});
+export const RouteCallbackActivatedEv = event('RouteCallbackActivatedEv', {
+  routeAddress: DirectoryNumber,
+  terminal: DeviceName,
+});
+
+// Media of CTI ports and route points registered with media (CiscoMediaTerminal's events, §1.3).
+export const CiscoMediaOpenLogicalChannelEv = event('CiscoMediaOpenLogicalChannelEv', {
+  ...mediaFields,
+  codecs: Type.Array(Codec, { description: 'The codecs the far end offered that the registration allows' }),
+  timeoutMs: Type.Integer({ description: 'Answer with terminal.setRtpParams within this time or the call fails' }),
+});
+export const CiscoRTPInputStartedEv = event('CiscoRTPInputStartedEv', {
+  ...mediaFields,
+  ...MediaFormatFields,
+  address: Type.String({ description: 'The application’s own RTP address, where the far end sends' }),
+  port: Type.Integer(),
+});
+export const CiscoRTPOutputStartedEv = event('CiscoRTPOutputStartedEv', {
+  ...mediaFields,
+  ...MediaFormatFields,
+  remoteAddress: Type.String({ description: 'Where the application sends RTP: the far end' }),
+  remotePort: Type.Integer(),
+});
+export const CiscoRTPInputStoppedEv = event('CiscoRTPInputStoppedEv', mediaFields);
+export const CiscoRTPOutputStoppedEv = event('CiscoRTPOutputStoppedEv', mediaFields);
+
 /** Every event schema, by its JTAPI name. */
 export const eventSchemas = {
   CallActiveEv,
@@ -294,6 +361,17 @@ export const eventSchemas = {
   CiscoAddrActivatedEv,
   CiscoAddrRestrictedOnTerminalEv,
   CiscoAddrActivatedOnTerminalEv,
+  RouteEv,
+  ReRouteEv,
+  RouteUsedEv,
+  RouteEndEv,
+  RouteCallbackEndedEv,
+  RouteCallbackActivatedEv,
+  CiscoMediaOpenLogicalChannelEv,
+  CiscoRTPInputStartedEv,
+  CiscoRTPOutputStartedEv,
+  CiscoRTPInputStoppedEv,
+  CiscoRTPOutputStoppedEv,
 } as const satisfies { [K in EventType]: TObject };
 
 /** Any event: a union discriminated on `type` (and `id`). */

@@ -4,6 +4,7 @@ export * from './model.js';
 export * from './events.js';
 export * from './frames.js';
 export * from './methods.js';
+export * from './cti-devices.js';
 export { ErrorBody, ciscoErrorNames } from './errors.js';
 export { compile, validators, type Validator, type SchemaProblem } from './validators.js';
 export { asyncApiDocument } from './asyncapi.js';

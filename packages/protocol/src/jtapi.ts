@@ -226,5 +226,16 @@ export const EventId = {
   CiscoTransferEndEv: 1021,
   CiscoConferenceStartEv: 1022,
   CiscoConferenceEndEv: 1023,
+  RouteEv: 1030,
+  ReRouteEv: 1031,
+  RouteUsedEv: 1032,
+  RouteEndEv: 1033,
+  RouteCallbackEndedEv: 1034,
+  RouteCallbackActivatedEv: 1035,
+  CiscoMediaOpenLogicalChannelEv: 1040,
+  CiscoRTPInputStartedEv: 1041,
+  CiscoRTPOutputStartedEv: 1042,
+  CiscoRTPInputStoppedEv: 1043,
+  CiscoRTPOutputStoppedEv: 1044,
 } as const;
 export type EventType = keyof typeof EventId;

@@ -13,6 +13,16 @@ import {
   Terminal,
 } from './model.js';
 import { Nullable } from './schema-helpers.js';
+import {
+  EndRouteParams,
+  RegisterRouteCallbackParams,
+  RouteAddressParams,
+  SelectRouteParams,
+  SelectRouteResult,
+  SetRtpParams,
+  TerminalRegisterParams,
+  TerminalRegisterResult,
+} from './cti-devices.js';
 
 const Empty = Type.Object({}, { description: 'No content' });
 
@@ -374,6 +384,56 @@ export const methods = {
     params: CallDropParams,
     result: Empty,
     summary: 'End the call for every party (CallControlCall.drop)',
+  },
+  'connection.accept': {
+    params: ConnectionParams,
+    result: Empty,
+    summary:
+      'Take a call OFFERED at a route point (CallControlConnection.accept): it goes ALERTING, the caller hears ringback, and the line’s forward no answer applies after its time',
+  },
+  'connection.reject': {
+    params: ConnectionParams,
+    result: Empty,
+    summary: 'Refuse a call OFFERED at a route point (CallControlConnection.reject): the caller is treated as busy',
+  },
+  'terminal.register': {
+    params: TerminalRegisterParams,
+    result: TerminalRegisterResult,
+    summary:
+      'Register a CTI port or route point (CiscoMediaTerminal/CiscoRouteTerminal.register): it comes into service while this provider holds it',
+  },
+  'terminal.unregister': {
+    params: TerminalParams,
+    result: Empty,
+    summary: 'Give a CTI port or route point up; calls not yet connected there follow forward on CTI failure',
+  },
+  'terminal.setRtpParams': {
+    params: SetRtpParams,
+    result: Empty,
+    summary: 'Give the RTP address for one call of a dynamically registered device (CiscoMediaTerminal.setRTPParams)',
+  },
+  'address.registerRouteCallback': {
+    params: RegisterRouteCallbackParams,
+    result: TerminalRegisterResult,
+    summary:
+      'Receive a route request for each call offered at a route point’s address (RouteAddress.registerRouteCallback); a second application stands by',
+  },
+  'address.cancelRouteCallback': {
+    params: RouteAddressParams,
+    result: Empty,
+    summary: 'Stop receiving route requests for an address (RouteAddress.cancelRouteCallback)',
+  },
+  'routeSession.selectRoute': {
+    params: SelectRouteParams,
+    result: SelectRouteResult,
+    summary:
+      'Send the call of a route session to the first destination that takes it (RouteSession.selectRoute); resolves with the route used',
+  },
+  'routeSession.endRoute': {
+    params: EndRouteParams,
+    result: Empty,
+    summary:
+      'End a route session without a route (RouteSession.endRoute): the call keeps ringing at the route point until the application redirects it or forward no answer applies',
   },
 } as const satisfies Record<string, { params: TSchema; result: TSchema; summary: string }>;
 

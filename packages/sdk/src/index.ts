@@ -11,8 +11,20 @@ export { Address } from './model/address.js';
 export { Call } from './model/call.js';
 export { Connection } from './model/connection.js';
 export { TerminalConnection } from './model/terminal-connection.js';
+export {
+  RouteSession,
+  type RouteCallback,
+  type RouteSessionState,
+  type RouteEvent,
+  type ReRouteEvent,
+  type RouteUsedEvent,
+  type RouteEndEvent,
+  type RouteCallbackEndedEvent,
+  type RouteCallbackActivatedEvent,
+} from './model/route-session.js';
+export type { RegistrationMediaInfo as RegistrationMedia, Codec } from './wire.js';
 export type { CallListener, ObjectListener, ObserveOptions } from './model/host.js';
-export type { CtiEvent, CallEvent, ProviderEvent, ResyncEvent } from './events.js';
+export type { CtiEvent, CallEvent, ProviderEvent, DeviceEvent, ResyncEvent } from './events.js';
 export type { Clock, TimerHandle } from '@strowger/core';
 export type { Backoff } from './fail-over.js';
 export type { WebSocketConstructor, WebSocketLike } from './transport.js';

@@ -1,3 +1,4 @@
+import { CtiDeviceRegistry, deviceEventTypes } from './cti-devices.js';
 import { TypedEmitter, type Logger } from '@strowger/core';
 import type { Clock } from '@strowger/core';
 import { DispatchQueue } from './dispatch-queue.js';
@@ -112,6 +113,7 @@ export class Provider {
   readonly #observers = new ObserverRegistry();
   readonly #streams = new Set<EventStream<CtiEvent>>();
   readonly #acquired = new Set<string>();
+  readonly #devices: CtiDeviceRegistry;
   readonly #stop = new AbortController();
   #session: CtiSession | undefined;
   #serverIndex = 0;
@@ -137,7 +139,14 @@ export class Provider {
       request: (method, params, options) =>
         this.#request(method, { ...params, providerId: this.providerId } as never, { signal: options.signal }),
       adoptCall: (call) => domain.adoptCall(call),
+      registerDevice: (name, media, options) => this.#devices.register(name, media, options),
+      unregisterDevice: (name, options) => this.#devices.unregister(name, options),
+      registerRouteCallback: (address, callback, options) =>
+        this.#devices.registerRouteCallback(address, callback, options),
+      cancelRouteCallback: (address, options) => this.#devices.cancelRouteCallback(address, options),
+      routeSessionsAt: (address) => this.#devices.sessionsAt(address),
     };
+    this.#devices = new CtiDeviceRegistry(host, settings.logger);
     const domain = new Domain(host);
     this.#domain = domain;
   }
@@ -417,6 +426,12 @@ export class Provider {
         this.#emitter.emit('resync', { reason: 'reopened', dropped: undefined, seq: result.seq });
       }
     });
+    if (resumed) {
+      // The server gave the lost application's route points and ports up: they are registered again.
+      this.#devices
+        .restore(() => this.#session === session)
+        .catch((err: unknown) => this.#settings.logger.error({ err }, 'registering CTI devices again failed'));
+    }
     if (!resumed) {
       // Terminals acquired with createTerminal and the application's observers belong to the old
       // provider: acquire and add them again, in the order the application did (JTAPI keeps its
@@ -449,6 +464,7 @@ export class Provider {
         this.#queue.enqueue(() => this.#emitter.emit('observerLost', { target: registration.target, error }));
       }
     }
+    await this.#devices.restore(() => this.#session === session);
   }
 
   #onLost(error: CtiError): void {
@@ -585,6 +601,15 @@ export class Provider {
     if (wire.seq <= this.#lastSeq) return;
     if (wire.seq > this.#lastSeq + 1) this.#onGap(wire.seq);
     this.#lastSeq = wire.seq;
+    if (deviceEventTypes.has(wire.type)) {
+      // Route and media events go to the registering application's callbacks, not to the call model.
+      const event = Object.freeze(wire) as unknown as CtiEvent;
+      this.#tell(() => this.#devices.dispatch(wire), event);
+      this.#emitter.emit('event', event);
+      this.#emitter.emit('providerEvent', event as ProviderEvent);
+      for (const stream of this.#streams) stream.push(event);
+      return;
+    }
     const event = this.#domain.apply(wire);
     const isCall = 'callId' in event && typeof event.callId === 'string' && 'call' in event;
     if (typeof wire.observerId === 'string') {

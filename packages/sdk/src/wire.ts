@@ -35,6 +35,8 @@ export type {
   ResyncFrame,
   Target as ObserverTarget,
   Terminal as TerminalInfo,
+  RegistrationMedia as RegistrationMediaInfo,
+  Codec,
 } from '@strowger/protocol';
 
 export type CallState = CallStateName;

@@ -1,10 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { callEvents, inboundRinging } from './support/call-events.js';
 import { FakeBackend, FakeCtiServer } from './support/fake-cti-server.js';
+import { encodeG711, encodeRtp, encodeTelephoneEvent, telephoneEventFrames, writeWav } from '@strowger/media';
+import { RtpListener, indexOfBytes } from '../../server/test/support/rtp-listener.js';
 
 /**
  * Every example in the SDK's README and in docs/sdk.md is a file under packages/sdk/examples, shown
@@ -252,5 +255,135 @@ describe('the documentation examples', () => {
     const r = run('superprovider.ts', { CTI_SERVER: s!.url, DEVICE: 'SEP5555' });
     expect(await r.exited).toBe(0);
     expect(r.stdout()).toBe('acquired SEP5555 with lines 5555\n');
+  });
+
+  example('route-point.ts', async () => {
+    const [s] = await fakeServers();
+    const backend = s!.backend;
+    backend.terminals.push({
+      name: 'IVR_RP',
+      type: 'cti-route-point',
+      restricted: false,
+      inService: false,
+      acquired: false,
+      addresses: ['7000'],
+    });
+    backend.addresses.push({
+      name: '7000',
+      restricted: false,
+      inService: false,
+      terminals: [{ terminal: 'IVR_RP', restricted: false, inService: false }],
+    });
+    backend.handlers.set('address.registerRouteCallback', () => ({ active: true }));
+    const session = { sessionId: 's-1', routeAddress: '7000', callId: 'c-1', observerId: null };
+    backend.handlers.set('routeSession.selectRoute', (params) => {
+      // The desk is busy: reported as a re-route, and the next route takes the call.
+      backend.emit(backend.onlyProvider.providerId, [
+        { ...session, type: 'ReRouteEv', id: 1031, route: '1002', cause: 105, reason: '1002 is busy' },
+        { ...session, type: 'RouteUsedEv', id: 1032, routeUsed: '1003', index: 1 },
+        { ...session, type: 'RouteEndEv', id: 1033, cause: 100 },
+      ]);
+      expect(params.routes).toEqual(['1002', '1003', '1004']);
+      return { routeUsed: '1003', index: 1 };
+    });
+    const r = run('route-point.ts', { CTI_SERVER: s!.url });
+    await until(() => r.stdout().includes('routing calls to 7000'), 'the callback');
+    backend.emit(backend.onlyProvider.providerId, [
+      {
+        ...session,
+        type: 'RouteEv',
+        id: 1030,
+        callingAddress: '9555',
+        callingName: null,
+        callingTerminal: null,
+        calledAddress: '7000',
+        originalCalledAddress: '7000',
+        lastRedirectedAddress: null,
+        redirectReason: null,
+        routeSelectTimeoutMs: 3000,
+      },
+    ]);
+    await until(() => r.stdout().includes('→'), 'the route');
+    expect(r.stdout()).toBe('routing calls to 7000\n9555: 1002 could not take the call\n9555 → 1003\n');
+  });
+
+  example('ivr-port.ts', async () => {
+    const [s] = await fakeServers();
+    const backend = s!.backend;
+    backend.terminals.push({
+      name: 'IVR_P1',
+      type: 'cti-port',
+      restricted: false,
+      inService: false,
+      acquired: false,
+      addresses: ['7101'],
+    });
+    backend.addresses.push({
+      name: '7101',
+      restricted: false,
+      inService: false,
+      terminals: [{ terminal: 'IVR_P1', restricted: false, inService: false }],
+    });
+    const dir = await mkdtemp(join(tmpdir(), 'strowger-example-'));
+    const greeting = join(dir, 'greeting.wav');
+    const tone = new Int16Array(8000 * 3).map((_, i) => Math.round(6000 * Math.sin((2 * Math.PI * 440 * i) / 8000)));
+    await writeFile(greeting, writeWav(tone));
+    const farEnd = await RtpListener.open();
+    try {
+      backend.handlers.set('terminal.register', () => ({ active: true }));
+      backend.handlers.set('terminalConnection.answer', () => {
+        backend.emit(backend.onlyProvider.providerId, [
+          {
+            type: 'CiscoRTPOutputStartedEv',
+            id: 1042,
+            observerId: null,
+            terminal: 'IVR_P1',
+            callId: 'c-1',
+            codec: 'PCMU',
+            payloadType: 0,
+            packetMs: 20,
+            telephoneEventPayloadType: 101,
+            remoteAddress: '127.0.0.1',
+            remotePort: farEnd.port,
+          },
+        ]);
+        return {};
+      });
+      backend.handlers.set('call.transfer', () => ({}));
+      const r = run('ivr-port.ts', { CTI_SERVER: s!.url, PORT: 'IVR_P1', GREETING: greeting });
+      await until(() => /RTP port \d+/.test(r.stdout()), 'the port');
+      const rtpPort = Number(/RTP port (\d+)/.exec(r.stdout())?.[1]);
+      await until(observersAdded(backend, 1), 'the observer');
+      backend.emit(backend.onlyProvider.providerId, inboundRinging('c-1', '5550', '7101', 'IVR_P1'));
+      await until(() => farEnd.packets.length >= 10, 'the greeting');
+      // The caller presses 2 (RFC 4733), from its own RTP address.
+      let sequence = 1;
+      for (const event of telephoneEventFrames('2')) {
+        const payload = encodeTelephoneEvent(event);
+        await farEnd.send(
+          encodeRtp({
+            payloadType: 101,
+            sequence: sequence++,
+            timestamp: 1000,
+            ssrc: 7,
+            marker: sequence === 2,
+            payload,
+          }),
+          rtpPort,
+        );
+      }
+      await until(() => backend.requests.some((q) => q.method === 'call.transfer'), 'the transfer');
+      expect(r.stdout()).toContain('caller pressed 2\n');
+      expect(backend.requests.find((q) => q.method === 'call.transfer')?.params).toMatchObject({
+        callId: 'c-1',
+        destination: '1003',
+      });
+      // The greeting was the file's audio: the far end heard it, not silence.
+      const heard = farEnd.audioBytes(0);
+      expect(indexOfBytes(heard, encodeG711('pcmu', tone.subarray(0, 160)))).toBeGreaterThanOrEqual(0);
+    } finally {
+      await farEnd.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

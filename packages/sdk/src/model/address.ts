@@ -1,3 +1,4 @@
+import type { RouteCallback, RouteSession } from './route-session.js';
 import type { AddressInfo, MethodResult } from '../wire.js';
 import type { Connection } from './connection.js';
 import type { CallListener, ControlOptions, ObjectListener, ObserveOptions, ProviderHost } from './host.js';
@@ -156,5 +157,29 @@ export class Address {
   /** CallControlAddress.getForwarding: forward all, busy, no answer and unregistered as they apply now. */
   getForwarding(options: ControlOptions = {}): Promise<MethodResult<'address.getForwarding'>> {
     return this.#host.request('address.getForwarding', { address: this.name }, options);
+  }
+
+  /**
+   * RouteAddress.registerRouteCallback: every call offered at this route point's line raises a
+   * route session, given to `callback.routeEvent`, which selects a route or ends the session within
+   * `routeSelectTimeoutMs` (5 s by default; a queue that holds callers waits longer). A second
+   * application instance that registers the same address stands by (`active: false`) and takes over
+   * — open sessions included — when the active one goes.
+   */
+  registerRouteCallback(
+    callback: RouteCallback,
+    options: ControlOptions & { routeSelectTimeoutMs?: number } = {},
+  ): Promise<{ active: boolean }> {
+    return this.#host.registerRouteCallback(this.name, callback, options);
+  }
+
+  /** RouteAddress.cancelRouteCallback. */
+  cancelRouteCallback(options: ControlOptions = {}): Promise<void> {
+    return this.#host.cancelRouteCallback(this.name, options);
+  }
+
+  /** RouteAddress.getActiveRouteSessions: the calls waiting here for this application to route them. */
+  get activeRouteSessions(): RouteSession[] {
+    return this.#host.routeSessionsAt(this.name);
   }
 }

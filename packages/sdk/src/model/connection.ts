@@ -114,4 +114,17 @@ export class Connection {
       options,
     );
   }
+
+  /**
+   * CallControlConnection.accept: a call OFFERED at a route point goes ALERTING — the caller hears
+   * ringback — and the line's forward no answer applies after its no-answer time.
+   */
+  async accept(options: ControlOptions = {}): Promise<void> {
+    await this.#host.request('connection.accept', { callId: this.call.callId, address: this.address.name }, options);
+  }
+
+  /** CallControlConnection.reject: a call OFFERED at a route point is refused; the caller is treated as busy. */
+  async reject(options: ControlOptions = {}): Promise<void> {
+    await this.#host.request('connection.reject', { callId: this.call.callId, address: this.address.name }, options);
+  }
 }

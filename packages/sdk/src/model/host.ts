@@ -2,7 +2,8 @@ import type { Address } from './address.js';
 import type { Call } from './call.js';
 import type { Terminal } from './terminal.js';
 import type { CallEvent, CtiEvent } from '../events.js';
-import type { MethodName, MethodParams, MethodResult, ObserverTarget } from '../wire.js';
+import type { MethodName, MethodParams, MethodResult, ObserverTarget, RegistrationMediaInfo } from '../wire.js';
+import type { RouteCallback, RouteSession } from './route-session.js';
 
 /** A call observer: told every call event of the calls at its terminal or address. */
 export type CallListener = (event: CallEvent) => void | Promise<void>;
@@ -43,4 +44,14 @@ export interface ProviderHost {
   ): Promise<MethodResult<M>>;
   /** Makes a call the application created (Provider.createCall) known, so its events find it. */
   adoptCall(call: Call): void;
+  /** CTI route points and ports: registered again by the provider after a reconnect. */
+  registerDevice(name: string, media: RegistrationMediaInfo, options: ControlOptions): Promise<{ active: boolean }>;
+  unregisterDevice(name: string, options: ControlOptions): Promise<void>;
+  registerRouteCallback(
+    address: string,
+    callback: RouteCallback,
+    options: ControlOptions & { routeSelectTimeoutMs?: number },
+  ): Promise<{ active: boolean }>;
+  cancelRouteCallback(address: string, options: ControlOptions): Promise<void>;
+  routeSessionsAt(address: string): RouteSession[];
 }

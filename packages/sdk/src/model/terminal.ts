@@ -1,4 +1,4 @@
-import type { TerminalInfo, TerminalType } from '../wire.js';
+import type { RegistrationMediaInfo, TerminalInfo, TerminalType } from '../wire.js';
 import type { Address } from './address.js';
 import type { CallListener, ControlOptions, ObjectListener, ObserveOptions, ProviderHost } from './host.js';
 import type { TerminalConnection } from './terminal-connection.js';
@@ -155,5 +155,29 @@ export class Terminal {
       options,
     );
     return result.callId;
+  }
+
+  /**
+   * Registers this CTI port or route point (CiscoMediaTerminal/CiscoRouteTerminal.register): it is in
+   * service while this application holds it, and calls reach it. A port takes static media (one RTP
+   * address for every call) or dynamic (an address per call, given with setRtpParams); a route point
+   * none (it only routes) or dynamic. Resolves with `active: false` when another instance holds the
+   * route point and this one stands by. The provider registers it again after a reconnect.
+   */
+  register(media: RegistrationMediaInfo, options: ControlOptions = {}): Promise<{ active: boolean }> {
+    return this.#host.registerDevice(this.name, media, options);
+  }
+
+  /** Gives the device up; calls not yet connected there follow the line's forward on CTI failure. */
+  unregister(options: ControlOptions = {}): Promise<void> {
+    return this.#host.unregisterDevice(this.name, options);
+  }
+
+  /**
+   * CiscoMediaTerminal.setRTPParams: the RTP address for one call of a dynamically registered device,
+   * the answer to CiscoMediaOpenLogicalChannelEv.
+   */
+  async setRtpParams(callId: string, address: string, port: number, options: ControlOptions = {}): Promise<void> {
+    await this.#host.request('terminal.setRtpParams', { name: this.name, callId, address, port }, options);
   }
 }

@@ -53,6 +53,7 @@ export { CtiRole, CtiFeature, featureRoles, rolesOfGroups } from './permissions/
 export { findCtiUser, explainDevice, explainLine, type LineExplanation } from './explain.js';
 export { CtiServer, defaultSessionLimits, defaultKeepAlive, type CtiServerOptions } from './server/cti-server.js';
 export type { SessionLimits, KeepAliveRange } from './server/session.js';
+export { CtiDevices, type CtiDevicesOptions, type CtiDeviceEngine } from './devices/cti-devices.js';
 export {
   ProviderService,
   type ProviderServiceOptions,

@@ -81,7 +81,10 @@ export function writeAudio(options: {
         protocol: 'RTP/AVP',
         payloads: options.formats.map((format) => format.payloadType).join(' '),
         rtp: options.formats.map((format) => ({ payload: format.payloadType, codec: format.name, rate: format.rate })),
-        fmtp: [],
+        // RFC 4733 §7.1.1: telephone-event names the events it carries; DTMF's are 0–15 (and flash, 16).
+        fmtp: options.formats
+          .filter((format) => format.name === 'TELEPHONE-EVENT')
+          .map((format) => ({ payload: format.payloadType, config: '0-16' })),
         ptime: 20,
         direction: options.direction,
       },

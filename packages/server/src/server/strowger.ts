@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { pino, type Logger as PinoLogger } from 'pino';
 import { createAdminServer, type DeviceView } from '../admin/index.js';
 import {
+  CtiDevices,
   CtiConfiguration,
   CtiServer,
   ProviderService,
@@ -96,6 +97,10 @@ export interface StrowgerOptions {
     keepAlive?: Partial<KeepAliveRange>;
     graceMs?: number;
     ringSize?: number;
+    /** CUCM's CTI New Call Accept Timer: how long a call may wait OFFERED at a route point (4 s). */
+    newCallAcceptMs?: number;
+    /** How long a dynamically registered CTI device has to give a call's RTP address (5 s). */
+    mediaExchangeMs?: number;
     /** Tuning of the CTI login throttle; the same rules and defaults as SIP's. */
     loginThrottle?: Partial<
       Pick<LoginThrottleOptions, 'thresholds' | 'firstLockoutMs' | 'maxLockoutMs' | 'decayMs' | 'trustMs'>
@@ -354,9 +359,16 @@ export class Strowger {
       });
       cleanups.unshift(() => media.close());
       late.media = media;
+      const ctiDevices = new CtiDevices({
+        clock,
+        logger: logger.child({ layer: 'cti' }),
+        ...(options.cti?.newCallAcceptMs === undefined ? {} : { newCallAcceptMs: options.cti.newCallAcceptMs }),
+        ...(options.cti?.mediaExchangeMs === undefined ? {} : { mediaExchangeMs: options.cti.mediaExchangeMs }),
+      });
+      cleanups.unshift(() => ctiDevices.close());
       const engine = new Switch({
         clock,
-        drivers: { 'sip-phone': service.phones },
+        drivers: { 'sip-phone': service.phones, 'cti-route-point': ctiDevices, 'cti-port': ctiDevices },
         media,
         logger: logger.child({ layer: 'switch' }),
         config: switchConfigFrom(snapshot),
@@ -369,6 +381,7 @@ export class Strowger {
         },
       });
       service.phones.attach(engine);
+      ctiDevices.attachEngine(engine);
       late.engine = engine;
       if (tracer !== undefined) {
         tracer.watch(engine, service.table);
@@ -491,6 +504,7 @@ export class Strowger {
         loginThrottle: ctiLogins,
         graceMs: options.cti?.graceMs ?? 60_000,
         ringSize: options.cti?.ringSize ?? 10_000,
+        devices: ctiDevices,
       });
       cleanups.unshift(() => providers.close());
       late.providers = providers;

@@ -54,6 +54,7 @@ export function switchConfigFrom(snapshot: ConfigSnapshot): SwitchConfig {
       maxHuntSeconds: pilot.maxHuntSeconds,
       ...(pilot.forwardNoAnswer === undefined ? {} : { forwardNoAnswer: pilot.forwardNoAnswer }),
       ...(pilot.forwardBusy === undefined ? {} : { forwardBusy: pilot.forwardBusy }),
+      ...(pilot.usePersonalPreferences ? { usePersonalPreferences: true } : {}),
     })),
     ...(snapshot.settings.voicemailPilot === undefined ? {} : { voicemailPilot: snapshot.settings.voicemailPilot }),
     ...(snapshot.settings.conferenceNumber === undefined

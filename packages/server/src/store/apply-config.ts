@@ -147,6 +147,64 @@ interface Desired {
   problems: string[];
 }
 
+/** A CTI route point line's call limits when the document gives none (CUCM's defaults, domain reference §1.2). */
+const routePointLimits = { maxCalls: 5000, busyTrigger: 4500 };
+/** The most calls a line of a phone or CTI port may hold; only a route point's line goes beyond. */
+const deviceLineMaxCalls = 200;
+
+/**
+ * A line's call limits follow its device: a route point's line holds thousands of calls, with
+ * CUCM's defaults when the document gives none; any other line at most 200; and the busy trigger is
+ * never above the maximum.
+ */
+function checkCallLimits(
+  doc: ConfigDocument,
+  lines: Map<string, LineConfig>,
+  devices: Map<string, DeviceConfig>,
+  defaultLimits: ReadonlyMap<string, { index: number; maxCalls: boolean; busyTrigger: boolean }>,
+  problems: string[],
+): void {
+  const routePointLines = new Set<string>();
+  const otherLines = new Map<string, string>();
+  for (const device of devices.values()) {
+    for (const dn of device.lines) {
+      if (device.type === 'cti-route-point') routePointLines.add(dn);
+      else otherLines.set(dn, device.name);
+    }
+  }
+  for (const [dn, defaults] of defaultLimits) {
+    const line = lines.get(dn);
+    if (line === undefined || !routePointLines.has(dn)) continue;
+    lines.set(dn, {
+      ...line,
+      ...(defaults.maxCalls ? { maxCalls: routePointLimits.maxCalls } : {}),
+      ...(defaults.busyTrigger
+        ? {
+            busyTrigger: Math.min(
+              routePointLimits.busyTrigger,
+              defaults.maxCalls ? routePointLimits.maxCalls : line.maxCalls,
+            ),
+          }
+        : {}),
+    });
+  }
+  const indexOf = new Map((doc.lines ?? []).map((line, i) => [line.dn, i]));
+  for (const line of lines.values()) {
+    const where = indexOf.has(line.dn) ? `lines[${indexOf.get(line.dn)}]` : `line ${line.dn}`;
+    const device = otherLines.get(line.dn);
+    if (device !== undefined && line.maxCalls > deviceLineMaxCalls) {
+      problems.push(
+        `${where}: maxCalls ${line.maxCalls} is above ${deviceLineMaxCalls}, the most for a line of a phone or CTI port (${device}); only a cti-route-point's line holds more`,
+      );
+    }
+    if (line.busyTrigger > line.maxCalls) {
+      problems.push(
+        `${where}: busyTrigger ${line.busyTrigger} is above maxCalls ${line.maxCalls}; lower busyTrigger or raise maxCalls`,
+      );
+    }
+  }
+}
+
 /** The configuration the document asks for, merged over the current one; problems instead of throwing. */
 async function buildDesired(
   current: ConfigSnapshot,
@@ -171,7 +229,15 @@ async function buildDesired(
     (prune ? undefined : current.settings.extensionMobilityMaxLoginMinutes);
 
   const lines = new Map(base('lines', current.lines, (l) => l.dn).map((line) => [line.dn, line]));
+  // Lines whose call limits the document leaves to the default, which depends on the device (below).
+  const defaultLimits = new Map<string, { index: number; maxCalls: boolean; busyTrigger: boolean }>();
   for (const [i, line] of (doc.lines ?? []).entries()) {
+    if (line.maxCalls === undefined || line.busyTrigger === undefined)
+      defaultLimits.set(line.dn, {
+        index: i,
+        maxCalls: line.maxCalls === undefined,
+        busyTrigger: line.busyTrigger === undefined,
+      });
     const forward = line.forward ?? {};
     const config: LineConfig = {
       dn: line.dn,
@@ -182,17 +248,14 @@ async function buildDesired(
         ...(forward.busy ? { busy: forward.busy } : {}),
         ...(forward.noAnswer ? { noAnswer: forward.noAnswer } : {}),
         ...(forward.unregistered ? { unregistered: forward.unregistered } : {}),
+        ...(forward.ctiFailure ? { ctiFailure: forward.ctiFailure } : {}),
+        ...(forward.noCoverage ? { noCoverage: forward.noCoverage } : {}),
       },
       noAnswerSeconds: forward.noAnswerSeconds ?? 12,
       maxCalls: line.maxCalls ?? 2,
       busyTrigger: line.busyTrigger ?? 1,
       voicemailProfile: line.voicemailProfile,
     };
-    if (config.busyTrigger > config.maxCalls) {
-      problems.push(
-        `lines[${i}]: busyTrigger ${config.busyTrigger} is above maxCalls ${config.maxCalls}; lower busyTrigger or raise maxCalls`,
-      );
-    }
     lines.set(line.dn, config);
   }
 
@@ -257,6 +320,7 @@ async function buildDesired(
     }
   }
 
+  checkCallLimits(doc, lines, devices, defaultLimits, problems);
   const hunting = buildHunting(current, doc, base, lines, devices, problems);
 
   const voicemailProfiles = new Map(
@@ -498,6 +562,7 @@ function buildHunting(
       maxHuntSeconds: pilot.maxHuntSeconds ?? 1800,
       forwardNoAnswer: pilot.forwardNoAnswer,
       forwardBusy: pilot.forwardBusy,
+      usePersonalPreferences: pilot.usePersonalPreferences ?? false,
     });
   }
 
@@ -825,6 +890,7 @@ async function writeHuntPilots(db: Database, pilots: HuntPilotConfig[]): Promise
       maxHuntSeconds: pilot.maxHuntSeconds,
       forwardNoAnswer: pilot.forwardNoAnswer ?? null,
       forwardBusy: pilot.forwardBusy ?? null,
+      usePersonalPreferences: pilot.usePersonalPreferences,
     };
     await db.insert(t.huntPilots).values(row).onConflictDoUpdate({ target: t.huntPilots.pattern, set: row });
   }

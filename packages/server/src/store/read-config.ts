@@ -187,6 +187,7 @@ export async function readConfig(db: Database): Promise<ConfigSnapshot> {
       maxHuntSeconds: row.maxHuntSeconds,
       forwardNoAnswer: orUndefined(row.forwardNoAnswer),
       forwardBusy: orUndefined(row.forwardBusy),
+      usePersonalPreferences: row.usePersonalPreferences,
     })),
     endUsers: endUserRows.map((row) => ({
       userId: row.userId,

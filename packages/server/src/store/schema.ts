@@ -63,6 +63,10 @@ export interface LineForwarding {
   busy?: ForwardTarget;
   noAnswer?: ForwardTarget;
   unregistered?: ForwardTarget;
+  /** Forward on CTI failure: CTI route point and port lines only. */
+  ctiFailure?: ForwardTarget;
+  /** Forward no coverage: where a hunt pilot this line forwarded to sends the call when hunting finds nobody. */
+  noCoverage?: ForwardTarget;
 }
 
 export const lines = pgTable(
@@ -323,6 +327,8 @@ export const huntPilots = pgTable(
     maxHuntSeconds: integer('max_hunt_seconds').notNull().default(1800),
     forwardNoAnswer: jsonb('forward_no_answer').$type<ForwardTarget>(),
     forwardBusy: jsonb('forward_busy').$type<ForwardTarget>(),
+    /** CUCM's "Use Personal Preferences": hunting over, the call goes to the forwarding line's forward no coverage. */
+    usePersonalPreferences: boolean('use_personal_preferences').notNull().default(false),
   },
   (t) => [check('hunt_pilots_max_hunt', sql`${t.maxHuntSeconds} between 1 and 3600`)],
 );

@@ -83,6 +83,8 @@ export interface HuntPilotConfig {
   maxHuntSeconds: number;
   forwardNoAnswer: ForwardTarget | undefined;
   forwardBusy: ForwardTarget | undefined;
+  /** Hunting over with nobody answering: the call goes to the forward no coverage of the line that forwarded it here. */
+  usePersonalPreferences: boolean;
 }
 
 export interface EndUserConfig {

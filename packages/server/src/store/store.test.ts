@@ -137,6 +137,31 @@ describe.each(backends)('store on $name', (backend) => {
     expect(await store.exportConfig()).toBe(before);
   });
 
+  it("a route point's line MUST default to CUCM's 5,000 calls and busy trigger 4,500; a phone's line MUST stay within 200", async () => {
+    await store.applyConfig(
+      parseConfigFile(
+        'lines:\n  - { dn: "7000" }\n  - { dn: "7001", maxCalls: 10000, busyTrigger: 9000 }\ndevices:\n  - { name: RP1, type: cti-route-point, lines: ["7000", "7001"] }\n',
+        'rp.yaml',
+      ),
+    );
+    const lines = (await store.loadConfig()).lines;
+    expect(lines.find((l) => l.dn === '7000')).toMatchObject({ maxCalls: 5000, busyTrigger: 4500 });
+    expect(lines.find((l) => l.dn === '7001')).toMatchObject({ maxCalls: 10000, busyTrigger: 9000 });
+    const before = await store.exportConfig();
+    const tooMany = parseConfigFile(
+      'lines:\n  - { dn: "7100", maxCalls: 500 }\ndevices:\n  - { name: SEPBIG, type: sip-phone, lines: ["7100"], sip: { username: "7100", password: "x" } }\n',
+      'big.yaml',
+    );
+    await expect(store.applyConfig(tooMany)).rejects.toSatisfy(
+      (error: unknown) =>
+        isStrowgerError(error, ErrorCode.ConfigInvalid) &&
+        error.message.includes(
+          'lines[0]: maxCalls 500 is above 200, the most for a line of a phone or CTI port (SEPBIG)',
+        ),
+    );
+    expect(await store.exportConfig()).toBe(before);
+  });
+
   it("a device's line that is not declared under lines: MUST be refused, naming the device and the line", async () => {
     const before = await store.exportConfig();
     const undeclared = parseConfigFile(

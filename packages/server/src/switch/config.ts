@@ -12,6 +12,13 @@ export interface SwitchLine {
     readonly busy?: ForwardTarget;
     readonly noAnswer?: ForwardTarget;
     readonly unregistered?: ForwardTarget;
+    /**
+     * Forward on CTI failure (CUCM's CFOF), for CTI route point and CTI port lines only: where the
+     * calls not yet connected there go when the application controlling the device fails.
+     */
+    readonly ctiFailure?: ForwardTarget;
+    /** Forward no coverage (CUCM's CFNC): where a hunt pilot using personal preferences sends this line's calls. */
+    readonly noCoverage?: ForwardTarget;
   };
   /** Seconds of ringing before forward-no-answer applies. */
   readonly noAnswerSeconds: number;
@@ -115,4 +122,9 @@ export interface SwitchHuntPilot {
   readonly forwardNoAnswer?: ForwardTarget;
   /** Where a call goes when every member tried was busy. */
   readonly forwardBusy?: ForwardTarget;
+  /**
+   * CUCM's "Use Personal Preferences": when hunting finds nobody, a call that a line forwarded here
+   * goes to that line's forward no coverage (before the pilot's own targets).
+   */
+  readonly usePersonalPreferences?: boolean;
 }

@@ -232,6 +232,42 @@ describe('hunting', () => {
     await h.settle();
   });
 
+  it("a pilot using personal preferences MUST send the call to the forwarding line's forward no coverage", async () => {
+    // 2101 is out of service and forwards to the pilot; its forward no coverage is voicemail (2999).
+    const h = (current = harness(
+      {
+        devices: ['1001', '2001', '2101', '2999'].map((dn) => phone(`SEP${dn}`, [dn])),
+        lines: [
+          line('1001'),
+          line('2001'),
+          line('2101', { forward: { unregistered: { destination: '5000' }, noCoverage: { destination: '2999' } } }),
+          line('2999'),
+        ],
+        lineGroups: [group('agents', ['2001'])],
+        huntLists: [{ name: 'support', lineGroups: ['agents'] }],
+        huntPilots: [
+          {
+            pattern: '5000',
+            huntList: 'support',
+            maxHuntSeconds: 1800,
+            usePersonalPreferences: true,
+            forwardNoAnswer: { destination: '1001' },
+          },
+        ],
+      },
+      { outOfService: ['SEP2101'] },
+    ));
+    const caller = h.engine.originate({ device: 'SEP1001', dialled: '2101' });
+    await h.settle();
+    await after(h, 10);
+    expect(h.driver.alertFor('SEP2999').request.redirections).toEqual([
+      { from: '2101', to: '5000', reason: 'forward-unregistered' },
+      { from: '2101', to: '2999', reason: 'forward-no-coverage' },
+    ]);
+    h.engine.released(caller);
+    await h.settle();
+  });
+
   it("the pilot's maximum hunt timer MUST end hunting whatever the groups' timers", async () => {
     const h = start([group('agents', agents)], { maxHuntSeconds: 15, forwardNoAnswer: { destination: '2101' } });
     const caller = await call(h);

@@ -18,7 +18,14 @@ export interface PartyInfo {
 }
 
 export type RedirectReason =
-  'forward-all' | 'forward-busy' | 'forward-no-answer' | 'forward-unregistered' | 'redirect' | 'transfer';
+  | 'forward-all'
+  | 'forward-busy'
+  | 'forward-no-answer'
+  | 'forward-unregistered'
+  | 'forward-cti-failure'
+  | 'forward-no-coverage'
+  | 'redirect'
+  | 'transfer';
 
 /** One step of a call's diversion history, oldest first: who sent it on, why, and where (a transfer too). */
 export interface Redirection {

@@ -29,6 +29,9 @@ const reasonOfRedirect: Readonly<Record<RedirectReason, ConnectionReason>> = {
   'forward-busy': 'FORWARDBUSY',
   'forward-no-answer': 'FORWARDNOANSWER',
   'forward-unregistered': 'FORWARDNOANSWER',
+  // Nor for forward on CTI failure: to the caller, too, the application simply did not answer.
+  'forward-cti-failure': 'FORWARDNOANSWER',
+  'forward-no-coverage': 'FORWARDNOANSWER',
   redirect: 'REDIRECT',
   transfer: 'TRANSFERREDCALL',
 };
@@ -114,11 +117,70 @@ export class Routing {
     }
     const connection = this.#offer(context, line, devices);
     context.offeredLine = line;
+    // An OFFERED call (at a route point) waits for its application, whose timers decide; ringing starts the line's.
+    if (connection.state === 'ALERTING') this.startNoAnswerTimer(context, connection);
+  }
+
+  /** The line offered rings: after its no-answer time, forward no answer applies. */
+  startNoAnswerTimer(context: CallContext, connection: Connection): void {
+    const line = context.offeredLine;
+    if (line === undefined) return;
+    stopNoAnswerTimer(context);
     context.noAnswerTimer = this.#host.clock.setTimer(line.noAnswerSeconds * 1000, () => {
       context.noAnswerTimer = undefined;
       this.#noAnswer(context, connection);
       this.#host.flush();
     });
+  }
+
+  /**
+   * An application took an OFFERED call (JTAPI CallControlConnection.accept): the connection goes
+   * ALERTING and its terminals RINGING; the caller hears ringback. With `noAnswerTimer` the line's
+   * forward no answer applies after its no-answer time, as for a phone (CUCM: accept, then CFNA).
+   */
+  accept(context: CallContext, connection: Connection, options: { noAnswerTimer: boolean }): void {
+    context.call.during('CALL_PROGRESS', () => {
+      connection.setState('ALERTING');
+      for (const tc of connection.liveTerminalConnections) if (tc.state === 'IDLE') tc.setState('RINGING');
+    });
+    if (options.noAnswerTimer) this.startNoAnswerTimer(context, connection);
+  }
+
+  /**
+   * The application did not decide about a call offered to it in time (the route-select or the new
+   * call accept timer, domain reference §1.2): forward no answer applies at once when the line has
+   * it; otherwise the call fails as a call to an unregistered phone does.
+   */
+  applicationTimedOut(context: CallContext): void {
+    stopNoAnswerTimer(context);
+    const line = context.offeredLine;
+    if (
+      line?.forward.noAnswer !== undefined &&
+      this.redirect(context, line.dn, line.forward.noAnswer, 'forward-no-answer')
+    )
+      return;
+    this.fail(context, releaseCauses.unavailable);
+  }
+
+  /**
+   * The application controlling the device a call is offered to failed (CUCM's CTI failure): the
+   * call follows forward on CTI failure, else forward no answer (what CUCM sends later calls to),
+   * else it fails.
+   */
+  applicationFailed(context: CallContext): void {
+    stopNoAnswerTimer(context);
+    const line = context.offeredLine;
+    if (
+      line?.forward.ctiFailure !== undefined &&
+      this.redirect(context, line.dn, line.forward.ctiFailure, 'forward-cti-failure')
+    )
+      return;
+    if (
+      line?.forward.noAnswer !== undefined &&
+      this.redirect(context, line.dn, line.forward.noAnswer, 'forward-no-answer')
+    )
+      return;
+    this.fail(context, releaseCauses.unavailable);
   }
 
   /**
@@ -149,7 +211,9 @@ export class Routing {
 
   /**
    * Offers the call to a line (§2.7 step 2): a new connection, ALERTING at once, then a terminal
-   * connection RINGING for each device, whose driver is told to alert it.
+   * connection RINGING for each device, whose driver is told to alert it. A route point's line is
+   * OFFERED instead, its terminal connection IDLE, until the application accepts, answers,
+   * redirects or rejects the call (JTAPI CallCtlConnOfferedEv, domain reference §1.2).
    */
   #offer(
     context: CallContext,
@@ -164,11 +228,12 @@ export class Routing {
       const connection = call.addConnection(line.dn, 'terminating', context.routeReason);
       this.#host.occupancy.track(connection);
       context.offered.push(connection);
-      connection.setState('ALERTING');
+      const offeredFirst = devices.some((device) => device.type === 'cti-route-point');
+      connection.setState(offeredFirst ? 'OFFERED' : 'ALERTING');
       for (const device of devices) {
         const terminalConnection = connection.addTerminalConnection(device.name);
         this.#host.legs.set(terminalConnection.leg, { context, terminalConnection, device });
-        terminalConnection.setState('RINGING');
+        if (!offeredFirst) terminalConnection.setState('RINGING');
         this.#host.command(terminalConnection, (driver) =>
           driver.alert({
             leg: terminalConnection.leg,
@@ -248,6 +313,7 @@ export class Routing {
    * every member tried was busy, forward hunt no answer otherwise — or the call fails.
    */
   #huntExhausted(context: CallContext, outcome: { pilot: SwitchHuntPilot; rang: boolean; allBusy: boolean }): void {
+    if (outcome.pilot.usePersonalPreferences === true && this.#toNoCoverage(context)) return;
     const forward = outcome.allBusy ? outcome.pilot.forwardBusy : outcome.pilot.forwardNoAnswer;
     const reason = outcome.allBusy ? 'forward-busy' : 'forward-no-answer';
     if (forward !== undefined && this.redirect(context, context.called, forward, reason)) return;
@@ -261,6 +327,17 @@ export class Routing {
     context.pilotConnection = undefined;
     if (pilot?.isLive === true) pilot.setState('FAILED', releaseEventCauses(cause));
     this.fail(context, cause);
+  }
+
+  /**
+   * CUCM's personal preferences: the line whose forwarding brought the call to the pilot sends it on
+   * with its forward no coverage. False when the call was dialled to the pilot, or that line has none.
+   */
+  #toNoCoverage(context: CallContext): boolean {
+    const arrival = context.call.redirections.findLast((r) => r.to === context.called);
+    const line = arrival === undefined ? undefined : this.#host.directory().lines.get(arrival.from);
+    const target = line?.forward.noCoverage;
+    return line !== undefined && target !== undefined && this.redirect(context, line.dn, target, 'forward-no-coverage');
   }
 
   /**

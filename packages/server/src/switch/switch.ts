@@ -30,7 +30,9 @@ import { DtmfGeneration, reportDtmf } from './operations/dtmf.js';
 import { MessageWaiting } from './operations/message-waiting.js';
 import { pickupTarget } from './operations/pickup.js';
 import {
+  connectionOf,
   controllerLegs,
+  invalidState,
   terminalConnectionOf,
   type ConnectionRef,
   type TerminalConnectionRef,
@@ -98,6 +100,7 @@ export class Switch {
   #directory: Directory;
   readonly #calls = new Map<string, CallContext>();
   readonly #legs = new Map<LegId, LegEntry>();
+  readonly #lookup = { calls: this.#calls, legs: this.#legs };
   /** Whether each device was in service when last looked at: what a service change is measured against. */
   readonly #inServiceKnown = new Map<string, boolean>();
   /** Connections whose ringing the caller has been told of (a 180 reaches the caller once). */
@@ -159,7 +162,7 @@ export class Switch {
       end: (context, cause) => this.#end(context, cause, 'system'),
       flush: () => this.#flush(),
     });
-    const lookup = { calls: this.#calls, legs: this.#legs };
+    const lookup = this.#lookup;
     this.#parties = new PartyControl({
       ...lookup,
       events: this.events,
@@ -559,6 +562,79 @@ export class Switch {
       );
     }
     this.#flush();
+  }
+
+  // --- calls offered to applications (CTI route points and ports, domain reference §1.2–1.3) --------
+
+  /**
+   * CallControlConnection.accept: the application takes a call OFFERED at its route point; the
+   * connection goes ALERTING and the caller hears ringback. With `noAnswerTimer` (the default, as
+   * CUCM does after accept) the line's forward no answer applies after its no-answer time; a route
+   * session that keeps the call waiting passes false, its own timer deciding instead.
+   */
+  accept(ref: ConnectionRef, options: { noAnswerTimer: boolean } = { noAnswerTimer: true }): void {
+    const { context, connection } = this.#offeredConnection(ref, 'accepted');
+    this.#routing.accept(context, connection, options);
+    const leg = connection.liveTerminalConnections[0]?.leg;
+    if (leg === undefined) this.#flush();
+    else this.ringing(leg);
+  }
+
+  /**
+   * CallControlConnection.reject: the application refuses a call OFFERED at its route point; the
+   * caller is treated as reaching a busy line (forward busy applies, else busy).
+   */
+  reject(ref: ConnectionRef): void {
+    const { connection } = this.#offeredConnection(ref, 'rejected');
+    const live = connection.liveTerminalConnections;
+    for (const tc of live) this.refused(tc.leg, releaseCauses.busy);
+  }
+
+  /**
+   * A call ringing at a route point (accepted, its route session ended without a route) now waits
+   * as a ringing phone does: the line's forward no answer applies after its no-answer time.
+   */
+  startNoAnswerTimer(ref: ConnectionRef): void {
+    const { context, connection } = connectionOf(this.#lookup, ref);
+    if (context.ended || !context.offered.includes(connection) || connection.state !== 'ALERTING') return;
+    this.#routing.startNoAnswerTimer(context, connection);
+  }
+
+  /**
+   * The application did not decide in time about a call offered at its device (the route-select
+   * timer, CUCM's new call accept timer): forward no answer at once, else the call fails.
+   */
+  offerTimedOut(ref: ConnectionRef): void {
+    const { context, connection } = connectionOf(this.#lookup, ref);
+    if (context.ended || !context.offered.includes(connection)) return;
+    this.#routing.applicationTimedOut(context);
+    this.#flush();
+  }
+
+  /**
+   * The application controlling a CTI device failed (its connection was lost): every call offered
+   * there and not yet connected follows forward on CTI failure, else forward no answer, else fails
+   * (CUCM's CTI failure). Connected calls go on: the application owns their media.
+   */
+  applicationFailed(device: string): void {
+    const contexts = new Set<CallContext>();
+    for (const entry of this.#legs.values()) {
+      if (entry.device.name !== device || entry.context.ended) continue;
+      if (entry.context.offered.includes(entry.terminalConnection.connection)) contexts.add(entry.context);
+    }
+    for (const context of contexts) if (!context.ended) this.#routing.applicationFailed(context);
+    this.#flush();
+  }
+
+  #offeredConnection(ref: ConnectionRef, verb: string): { context: CallContext; connection: Connection } {
+    const found = connectionOf(this.#lookup, ref);
+    if (found.connection.state !== 'OFFERED' || !found.context.offered.includes(found.connection)) {
+      throw invalidState(
+        `the connection of ${ref.address} in call ${ref.callId} is ${found.connection.state}; only an OFFERED connection can be ${verb}`,
+        'INVALID_STATE',
+      );
+    }
+    return found;
   }
 
   /** TerminalConnection.answer: see PartyControl.answer. */

@@ -194,6 +194,14 @@ export function phone(name: string, lines: string[]): SwitchDevice {
   return { name, type: 'sip-phone', lines };
 }
 
+export function routePoint(name: string, lines: string[]): SwitchDevice {
+  return { name, type: 'cti-route-point', lines };
+}
+
+export function ctiPort(name: string, dn: string): SwitchDevice {
+  return { name, type: 'cti-port', lines: [dn] };
+}
+
 export interface Harness {
   engine: Switch;
   driver: FakeDriver;
@@ -220,7 +228,8 @@ export function harness(
   const media = new FakeMedia();
   const engine = new Switch({
     clock,
-    drivers: { 'sip-phone': driver },
+    // One fake plays every kind of device: phones, and the applications behind CTI route points and ports.
+    drivers: { 'sip-phone': driver, 'cti-route-point': driver, 'cti-port': driver },
     records: { write: (r) => records.push(r) },
     ...(options.withoutMedia === true ? {} : { media }),
     config,

@@ -133,7 +133,10 @@ export const lines = defineCollection({
           same(d.voicemailProfile, query.voicemailProfile) &&
           same(d.allowCtiControl ?? true, query.allowCtiControl) &&
           same(
-            d.forward !== undefined && ['all', 'busy', 'noAnswer', 'unregistered'].some((k) => k in (d.forward ?? {})),
+            d.forward !== undefined &&
+              ['all', 'busy', 'noAnswer', 'unregistered', 'ctiFailure', 'noCoverage'].some(
+                (k) => k in (d.forward ?? {}),
+              ),
             query.forwarded,
           ),
       ),

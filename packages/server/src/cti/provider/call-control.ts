@@ -15,6 +15,8 @@ interface PartyRef {
 /** The engine's call-control operations (domain reference §2.8), as the CTI layer calls them. */
 export interface CallControlEngine {
   answer(ref: PartyRef): Promise<void>;
+  accept(ref: { callId: string; address: string }): void;
+  reject(ref: { callId: string; address: string }): void;
   hold(ref: PartyRef): Promise<void>;
   unhold(ref: PartyRef): Promise<void>;
   generateDtmf(ref: PartyRef, digits: string): Promise<void>;
@@ -55,6 +57,8 @@ export const callControlMethods = [
   'call.transfer',
   'call.conference',
   'call.drop',
+  'connection.accept',
+  'connection.reject',
   'address.setForwarding',
   'address.cancelForwarding',
   'address.getForwarding',
@@ -122,6 +126,20 @@ export class CallControlRequests {
         await engine.generateDtmf({ callId: p.callId, address: p.address, terminal: p.terminal }, p.digits);
         return {};
       }
+      case 'connection.accept':
+      case 'connection.reject': {
+        const p = params as MethodParams<'connection.accept'>;
+        assertAddress(view, p.address);
+        const offeredAt = this.#call(p.callId)
+          .connections.find((c) => c.address === p.address && c.state === 'OFFERED')
+          ?.terminalConnections.find((tc) => tc.state !== 'DROPPED')?.terminal;
+        // The route point the call is offered at must be this provider's to control too.
+        if (offeredAt !== undefined) assertControllable(view, offeredAt, p.address);
+        const ref = { callId: p.callId, address: p.address };
+        if (method === 'connection.accept') engine.accept(ref);
+        else engine.reject(ref);
+        return {};
+      }
       case 'connection.disconnect': {
         const p = params as MethodParams<'connection.disconnect'>;
         assertAddress(view, p.address);
@@ -131,13 +149,7 @@ export class CallControlRequests {
       case 'connection.redirect': {
         const p = params as MethodParams<'connection.redirect'>;
         assertAddress(view, p.address);
-        if (p.callingNumber !== undefined && !provider.user.roles.has(CtiRole.CallingNumberModification)) {
-          throw new StrowgerError(
-            ErrorCode.PrivilegeViolation,
-            `${provider.user.userId} is not in "${CtiRole.CallingNumberModification}", so it cannot change the calling number of a redirect; add the group, or redirect without callingNumber`,
-            { details: { cisco: 'CTIERR_REDIRECT_UNAUTHORIZED_COMMAND_USAGE' } },
-          );
-        }
+        if (p.callingNumber !== undefined) assertMayModifyCallingNumber(provider);
         const connection = this.#call(p.callId).connections.find(
           (c) => c.address === p.address && (c.state === 'OFFERED' || c.state === 'ALERTING' || c.state === 'QUEUED'),
         );
@@ -310,18 +322,28 @@ export class CallControlRequests {
   }
 }
 
+/** Changing the calling number of a redirect or a route needs its role (§3.2). */
+export function assertMayModifyCallingNumber(provider: CtiProvider): void {
+  if (provider.user.roles.has(CtiRole.CallingNumberModification)) return;
+  throw new StrowgerError(
+    ErrorCode.PrivilegeViolation,
+    `${provider.user.userId} is not in "${CtiRole.CallingNumberModification}", so it cannot change the calling number of a redirect; add the group, or redirect without callingNumber`,
+    { details: { cisco: 'CTIERR_REDIRECT_UNAUTHORIZED_COMMAND_USAGE' } },
+  );
+}
+
 /** A terminal and one of its lines that this provider may control, or the refusal that says why not. */
-function assertControllable(view: DomainView, terminal: string, address: string): void {
+export function assertControllable(view: DomainView, terminal: string, address: string): void {
   const refusal = terminalRefusal(view, terminal) ?? appearanceRefusal(view, address, terminal);
   if (refusal !== undefined) throw refusal;
 }
 
-function assertTerminal(view: DomainView, terminal: string): void {
+export function assertTerminal(view: DomainView, terminal: string): void {
   const refusal = terminalRefusal(view, terminal);
   if (refusal !== undefined) throw refusal;
 }
 
-function assertAddress(view: DomainView, address: string): void {
+export function assertAddress(view: DomainView, address: string): void {
   const refusal = addressRefusal(view, address);
   if (refusal !== undefined) throw refusal;
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   EventId,
   type CallSnapshot as WireCallSnapshot,
+  type MethodName,
   type MethodParams,
   type MethodResult,
   type ObserverAddParams,
@@ -41,6 +42,7 @@ import { addressRefusal, buildDomainView, diffDomains, terminalRefusal, type Dom
 import { CtiProvider, type Observer, type ProviderSink } from './provider.js';
 import { SharedEvent, addressAll, type Addressed } from './shared-event.js';
 import { CallControlRequests, type CallControlEngine, type CallControlMethod } from './call-control.js';
+import type { CtiDevices } from '../devices/cti-devices.js';
 
 /** What the CTI layer needs of the engine: its events and its snapshots. */
 export interface CtiEngine {
@@ -88,6 +90,24 @@ export interface ProviderServiceOptions {
   graceMs: number;
   /** How many events per provider are kept for resume. */
   ringSize: number;
+  /** CTI route points and ports; without it their registration fails with UNSUPPORTED. */
+  devices?: CtiDevices;
+}
+
+/** The methods by which applications register and drive CTI route points and ports. */
+export const ctiDeviceMethods = [
+  'terminal.register',
+  'terminal.unregister',
+  'terminal.setRtpParams',
+  'address.registerRouteCallback',
+  'address.cancelRouteCallback',
+  'routeSession.selectRoute',
+  'routeSession.endRoute',
+] as const satisfies readonly MethodName[];
+export type CtiDeviceMethod = (typeof ctiDeviceMethods)[number];
+
+export function isCtiDeviceMethod(method: MethodName): method is CtiDeviceMethod {
+  return (ctiDeviceMethods as readonly string[]).includes(method);
 }
 
 const snapshotCauses = { cause: 110, callControlCause: null, ciscoCause: 0, metaCode: 135, featureReason: 12 };
@@ -127,6 +147,10 @@ export class ProviderService {
     this.#snapshot = options.configuration;
     this.#configuration = CtiConfiguration.fromSnapshot(options.configuration);
     this.#control = options.control === undefined ? undefined : new CallControlRequests(options.control);
+    options.devices?.attachProviders({
+      emit: (providerId, type, fields) => this.#providers.get(providerId)?.emit([this.#providerEvent(type, fields)]),
+      provider: (providerId) => this.#providers.get(providerId),
+    });
     this.#unsubscribe = [
       options.engine.events.on('call', (event) => this.#onCallEvent(event)),
       options.engine.events.on('device', (event) => this.#onDeviceEvent(event)),
@@ -332,6 +356,43 @@ export class ProviderService {
     return this.#control.handle(provider, method, params);
   }
 
+  /** A request about a CTI route point or port (registration, routing, media), checked against the domain. */
+  ctiDevice<M extends CtiDeviceMethod>(provider: CtiProvider, method: M, params: MethodParams<M>): MethodResult<M> {
+    const devices = this.#options.devices;
+    if (devices === undefined) {
+      throw new StrowgerError(
+        ErrorCode.Unsupported,
+        `${method} is not available: this server runs without CTI devices`,
+      );
+    }
+    const p = params as MethodParams<CtiDeviceMethod>;
+    let result: MethodResult<CtiDeviceMethod> = {};
+    switch (method) {
+      case 'terminal.register':
+        result = devices.register(provider, p as MethodParams<'terminal.register'>);
+        break;
+      case 'terminal.unregister':
+        devices.unregister(provider, p as MethodParams<'terminal.unregister'>);
+        break;
+      case 'terminal.setRtpParams':
+        devices.setRtpParams(provider, p as MethodParams<'terminal.setRtpParams'>);
+        break;
+      case 'address.registerRouteCallback':
+        result = devices.registerRouteCallback(provider, p as MethodParams<'address.registerRouteCallback'>);
+        break;
+      case 'address.cancelRouteCallback':
+        devices.cancelRouteCallback(provider, p as MethodParams<'address.cancelRouteCallback'>);
+        break;
+      case 'routeSession.selectRoute':
+        result = devices.selectRoute(provider, p as MethodParams<'routeSession.selectRoute'>);
+        break;
+      case 'routeSession.endRoute':
+        devices.endRoute(provider, p as MethodParams<'routeSession.endRoute'>);
+        break;
+    }
+    return result as MethodResult<M>;
+  }
+
   removeObserver(provider: CtiProvider, observerId: string): void {
     const observer = provider.observers.get(observerId);
     if (observer === undefined) {
@@ -347,6 +408,8 @@ export class ProviderService {
     if (this.#holders.get(provider.id) !== holder) return;
     this.#holders.delete(provider.id);
     provider.attach(undefined);
+    // Its CTI devices cannot wait for a resume: callers would wait on an application that is not there.
+    this.#options.devices?.providerLost(provider.id);
     this.#grace.get(provider.id)?.cancel();
     this.#grace.set(
       provider.id,
@@ -440,6 +503,7 @@ export class ProviderService {
     const previous = this.#holders.get(provider.id);
     if (previous !== undefined && previous !== holder) previous.forget(provider.id);
     this.#hold(provider, holder);
+    this.#options.devices?.providerResumed(provider.id);
     this.#options.logger.info({ providerId: provider.id, replayed: missed.length }, 'CTI provider resumed');
     return {
       provider,
@@ -455,6 +519,7 @@ export class ProviderService {
   }
 
   #discard(provider: CtiProvider): void {
+    this.#options.devices?.providerClosed(provider.id);
     this.#grace.get(provider.id)?.cancel();
     this.#grace.delete(provider.id);
     for (const observer of [...provider.observers.values()]) this.#unindex(provider, observer);

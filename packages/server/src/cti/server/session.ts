@@ -20,7 +20,7 @@ import {
   type TimerHandle,
 } from '../../core/index.js';
 import type { CtiProvider } from '../provider/provider.js';
-import type { ProviderHolder, ProviderService } from '../provider/provider-service.js';
+import { isCtiDeviceMethod, type ProviderHolder, type ProviderService } from '../provider/provider-service.js';
 import { isCallControlMethod } from '../provider/call-control.js';
 import { stampedJson, type Addressed } from '../provider/shared-event.js';
 import { TokenBucket } from './token-bucket.js';
@@ -345,6 +345,10 @@ export class CtiSession implements ProviderHolder {
         providers.removeObserver(this.#provider(q), q.observerId);
         return { result: {} };
       }
+    }
+    if (isCtiDeviceMethod(method)) {
+      const q = p as MethodParams<typeof method>;
+      return { result: providers.ctiDevice(this.#provider(q), method, q) };
     }
     if (isCallControlMethod(method)) {
       const q = p as MethodParams<typeof method>;

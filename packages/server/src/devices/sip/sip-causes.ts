@@ -88,6 +88,9 @@ export const diversionReason: Readonly<Record<Redirection['reason'], string>> = 
   'forward-busy': 'user-busy',
   'forward-no-answer': 'no-answer',
   'forward-unregistered': 'unavailable',
+  // RFC 5806 has no reason for an application's failure; "out-of-service" is the nearest.
+  'forward-cti-failure': 'out-of-service',
+  'forward-no-coverage': 'unavailable',
   redirect: 'deflection',
   transfer: 'deflection',
 };

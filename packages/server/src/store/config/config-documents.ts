@@ -71,6 +71,8 @@ export function lineDocument(line: LineConfig): LineDocument {
     ...(line.forward.busy ? { busy: line.forward.busy } : {}),
     ...(line.forward.noAnswer ? { noAnswer: line.forward.noAnswer } : {}),
     ...(line.forward.unregistered ? { unregistered: line.forward.unregistered } : {}),
+    ...(line.forward.ctiFailure ? { ctiFailure: line.forward.ctiFailure } : {}),
+    ...(line.forward.noCoverage ? { noCoverage: line.forward.noCoverage } : {}),
     ...(line.noAnswerSeconds === 12 ? {} : { noAnswerSeconds: line.noAnswerSeconds }),
   };
   return {
@@ -119,6 +121,7 @@ export function huntPilotDocument(pilot: HuntPilotConfig): HuntPilotDocument {
     ...(pilot.maxHuntSeconds === 1800 ? {} : { maxHuntSeconds: pilot.maxHuntSeconds }),
     ...(pilot.forwardNoAnswer === undefined ? {} : { forwardNoAnswer: pilot.forwardNoAnswer }),
     ...(pilot.forwardBusy === undefined ? {} : { forwardBusy: pilot.forwardBusy }),
+    ...(pilot.usePersonalPreferences ? { usePersonalPreferences: true } : {}),
   };
 }
 

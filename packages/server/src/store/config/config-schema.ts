@@ -48,13 +48,30 @@ export const LineSchema = Type.Object(
           busy: Type.Optional(ForwardTargetSchema),
           noAnswer: Type.Optional(ForwardTargetSchema),
           unregistered: Type.Optional(ForwardTargetSchema),
+          // Forward on CTI failure (CUCM CFOF): CTI route point and CTI port lines only.
+          ctiFailure: Type.Optional(ForwardTargetSchema),
+          // Forward no coverage (CUCM CFNC): used by hunt pilots set to "use personal preferences".
+          noCoverage: Type.Optional(ForwardTargetSchema),
           noAnswerSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 300 })),
         },
         strict,
       ),
     ),
-    maxCalls: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
-    busyTrigger: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
+    maxCalls: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 10_000,
+        description:
+          'Calls the line may hold at once: up to 200 on a phone or CTI port (default 2), up to 10,000 on a CTI route point (default 5,000)',
+      }),
+    ),
+    busyTrigger: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 10_000,
+        description: 'Calls at which the next incoming call is busy: default 1, on a CTI route point 4,500',
+      }),
+    ),
     voicemailProfile: Type.Optional(ObjectName),
   },
   strict,
@@ -179,6 +196,12 @@ export const HuntPilotSchema = Type.Object(
     maxHuntSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 3600 })),
     forwardNoAnswer: Type.Optional(ForwardTargetSchema),
     forwardBusy: Type.Optional(ForwardTargetSchema),
+    usePersonalPreferences: Type.Optional(
+      Type.Boolean({
+        description:
+          'CUCM’s "Use Personal Preferences": when hunting finds nobody, the call goes to the forward no coverage of the line that forwarded it to the pilot (before forwardNoAnswer/forwardBusy)',
+      }),
+    ),
   },
   strict,
 );

@@ -1,0 +1,1 @@
+ALTER TABLE "hunt_pilots" ADD COLUMN "use_personal_preferences" boolean DEFAULT false NOT NULL;

@@ -31,7 +31,17 @@ function snapshot(): ConfigSnapshot {
     voicemailProfiles: [{ name: 'Default', description: undefined, pilot: '1003' }],
     lineGroups: [],
     huntLists: [],
-    huntPilots: [{ pattern: '2000', description: undefined, huntList: 'x', maxHuntSeconds: 30 }],
+    huntPilots: [
+      {
+        pattern: '2000',
+        description: undefined,
+        huntList: 'x',
+        maxHuntSeconds: 30,
+        forwardNoAnswer: undefined,
+        forwardBusy: undefined,
+        usePersonalPreferences: false,
+      },
+    ],
     deviceProfiles: [],
     endUsers: [],
     applicationUsers: [],
@@ -146,14 +156,14 @@ describe('bulk import of CSV files', () => {
       'dn,maxCalls,allowCtiControl,forward.all,voicemailProfile\n' +
         '1201,lots,true,,\n' +
         '12a,2,maybe,,\n' +
-        '1203,999,true,12x4,\n' +
+        '1203,99999,true,12x4,\n' +
         '1204,2,true,,Nope\n',
     );
     expect(problemsOf(status)).toEqual([
       'row 2, maxCalls: "lots" is not a whole number',
       expect.stringMatching(/^row 3, dn: "12a" is not valid: Digits/),
       'row 3, allowCtiControl: "maybe" is not true or false (yes/no and 1/0 also do)',
-      'row 4, maxCalls: 999 is more than 200, the most allowed here',
+      'row 4, maxCalls: 99999 is more than 10000, the most allowed here',
       'row 4, forward.all: "12x4" is not a number to forward to; write a directory number or "voicemail"',
       'row 5, voicemailProfile: voicemail profile "Nope" does not exist; known: "Default"',
     ]);
@@ -197,11 +207,12 @@ describe('bulk import of CSV files', () => {
     expect(problemsOf(phones.status)).toEqual([
       'row 2, sip.username: "taken" is the SIP user name of device SEPEXISTING; each phone needs its own',
     ]);
-    const lines = await run('dn,maxCalls,busyTrigger\n2000,,\n8000,,\n1300,2,3\n');
+    const lines = await run('dn,maxCalls,busyTrigger\n2000,,\n8000,,\n1300,2,3\n1001,300,\n');
     expect(problemsOf(lines.status)).toEqual([
       "row 2, dn: 2000 is a hunt pilot's number; give the line a number of its own",
       'row 3, dn: 8000 is the conference number; give the line a number of its own',
       'row 4, busyTrigger: busyTrigger 3 is above maxCalls 2; lower busyTrigger or raise maxCalls',
+      "row 5, maxCalls: 300 is above 200, the most for a line of a phone or CTI port (SEPEXISTING); only a cti-route-point's line holds more",
     ]);
   });
 

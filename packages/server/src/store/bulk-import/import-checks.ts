@@ -31,6 +31,10 @@ export function checkImportRows(
 
 type At = (row: ImportRow, column: string, message: string) => void;
 
+/** A CTI route point line's call limits when none are given, and the most any other line may hold (as the apply has them). */
+const routePointLimits = { maxCalls: 5000, busyTrigger: 4500 };
+const deviceLineMaxCalls = 200;
+
 interface PhoneRow {
   name: string;
   type: string;
@@ -115,11 +119,28 @@ interface LineRow {
 function checkLines(rows: readonly ImportRow[], current: ConfigSnapshot, at: At): void {
   const profiles = new Set(current.voicemailProfiles.map((profile) => profile.name));
   const pilots = new Set(current.huntPilots.map((pilot) => pilot.pattern));
+  // A line's call limits depend on its device: a route point's holds thousands, others at most 200.
+  const routePointLines = new Set<string>();
+  const deviceOf = new Map<string, string>();
+  for (const device of current.devices) {
+    for (const dn of device.lines) {
+      if (device.type === 'cti-route-point') routePointLines.add(dn);
+      else deviceOf.set(dn, device.name);
+    }
+  }
   for (const row of rows) {
     const line = row.object as unknown as LineRow;
-    const maxCalls = line.maxCalls ?? 2;
-    const busyTrigger = line.busyTrigger ?? 1;
-    if (busyTrigger > maxCalls) {
+    const routePoint = routePointLines.has(line.dn);
+    const maxCalls = line.maxCalls ?? (routePoint ? routePointLimits.maxCalls : 2);
+    const busyTrigger = line.busyTrigger ?? (routePoint ? Math.min(routePointLimits.busyTrigger, maxCalls) : 1);
+    const device = deviceOf.get(line.dn);
+    if (device !== undefined && maxCalls > deviceLineMaxCalls) {
+      at(
+        row,
+        'maxCalls',
+        `${maxCalls} is above ${deviceLineMaxCalls}, the most for a line of a phone or CTI port (${device}); only a cti-route-point's line holds more`,
+      );
+    } else if (busyTrigger > maxCalls) {
       at(
         row,
         'busyTrigger',

@@ -161,6 +161,16 @@ describe('the SIP trace of a real call', { timeout: 120_000 }, () => {
     expect(ladder.stdout).toMatch(/│\s+│─+ BYE 4502 ─+▶│/);
   });
 
+  it('an open trace stream MUST NOT hold up the server when it stops', async () => {
+    const stream = await server.fetchApi('/api/v1/sip-trace/stream');
+    expect(stream.status).toBe(200);
+    const ended = (async () => {
+      for await (const chunk of stream.body!) void chunk;
+    })();
+    await server.stop();
+    await ended;
+  });
+
   it('strowger trace MUST say clearly that it needs a running server when none runs', async () => {
     const stopped = await strowger(['trace'], join(work, 'no-server'));
     expect(stopped.code).toBe(1);

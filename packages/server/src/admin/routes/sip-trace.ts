@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import { Type, type Static } from '@sinclair/typebox';
 import type { Clock } from '../../core/index.js';
 import { problemResponses, type AdminApp } from './config-objects.js';
@@ -68,6 +69,11 @@ const keepAliveMs = 15_000;
  */
 export function registerSipTraceRoutes(app: AdminApp, trace: SipTraceSource, clock: Clock): void {
   const tags = ['Live'];
+  // A stream lasts as long as its client watches: the server's stop ends them rather than wait.
+  const open = new Set<ServerResponse>();
+  app.addHook('preClose', async () => {
+    for (const out of open) out.end();
+  });
   app.get(
     '/api/v1/sip-trace',
     {
@@ -123,7 +129,9 @@ export function registerSipTraceRoutes(app: AdminApp, trace: SipTraceSource, clo
         out.write(': keep-alive\n\n');
         keepAlive = clock.setTimer(keepAliveMs, beat);
       });
+      open.add(out);
       out.on('close', () => {
+        open.delete(out);
         stop();
         keepAlive.cancel();
       });

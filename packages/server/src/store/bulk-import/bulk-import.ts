@@ -118,7 +118,7 @@ export class BulkImport {
     this.#status.summary.kind = spec.kind;
     this.#status.summary.rows = parsed.cells.length;
     this.#progress(0, parsed.cells.length);
-    const problems: ImportProblem[] = [];
+    const problems: ImportProblem[] = [...read.problems];
     const rows: ImportRow[] = [];
     for (let start = 0; start < parsed.cells.length; start += rowsPerTurn) {
       for (const cells of parsed.cells.slice(start, start + rowsPerTurn)) {

@@ -42,7 +42,8 @@ export const maxImportBytes = 16 * 1024 * 1024;
 /**
  * Reads the CSV text: the header row and the rows under it. The kind comes from `kind` or, when not
  * given, from the header's key column (`name` for phones, `dn` for lines, `userId` for users).
- * Problems of the header (unknown columns, no key column) are returned with no rows to check.
+ * Problems of the header (unknown columns, no key column) come back with the rows, which are still
+ * checked unless the key column is missing.
  */
 export function readImportCsv(
   text: string,
@@ -83,7 +84,8 @@ export function readImportCsv(
   }
   const spec = importSpecs[chosen];
   const problems = headerProblems(header, spec);
-  if (problems.length > 0) return { problems };
+  // Without its key column no row can be checked; past an unknown column the rows still are.
+  if (!header.includes(spec.key)) return { problems };
   const cells: ParsedImport['cells'] = [];
   records.forEach((values, index) => {
     if (index === 0 || values.every((value) => value === '')) return;

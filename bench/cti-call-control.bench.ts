@@ -9,19 +9,27 @@
  * phone answered, the hold's re-INVITEs were answered, the call was dialled), so the phones' own
  * answer time is inside the figure; on loopback it is a few hundred microseconds.
  *
+ * With BACKGROUND_RATE (calls per second, default 100) SIPp places that many other calls a second
+ * through the same server all the while (line 3001 to a SIPp that answers on 3002, each held
+ * 200 ms), so the figures are those of a server also busy with ordinary calls; 0 measures it idle.
+ *
  *   npm run bench:cti-control
- *   CALL_GROUPS=40 ROUNDS=10 npm run bench:cti-control
+ *   CALL_GROUPS=40 ROUNDS=10 BACKGROUND_RATE=0 npm run bench:cti-control
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { openProvider, type CallEvent, type Provider, type TerminalConnection } from '../packages/sdk/dist/index.js';
 import { TestPhone } from '../packages/server/test/support/test-phone.js';
-import { percentile, startBenchServer } from './bench-support.js';
+import { percentile, registerSippCallee, sippCallerArgs, startBenchServer } from './bench-support.js';
 
 const groups = Number(process.env.CALL_GROUPS ?? 20);
 const rounds = Number(process.env.ROUNDS ?? 5);
+const backgroundRate = Number(process.env.BACKGROUND_RATE ?? 100);
+const scenarios = resolve(fileURLToPath(new URL('.', import.meta.url)), 'scenarios');
 const dn = (group: number, role: 0 | 1 | 2): string => String(4000 + group * 3 + role);
 const numbers = Array.from({ length: groups }, (_, g) => [dn(g, 0), dn(g, 1), dn(g, 2)]).flat();
 
@@ -29,8 +37,12 @@ const config = `
 settings: { sipRealm: strowger }
 lines:
 ${numbers.map((n) => `  - { dn: '${n}', maxCalls: 4, busyTrigger: 4 }`).join('\n')}
+  - { dn: '3001', maxCalls: 200, busyTrigger: 200 }
+  - { dn: '3002', maxCalls: 200, busyTrigger: 200 }
 devices:
 ${numbers.map((n) => `  - { name: SEPB${n}, type: sip-phone, lines: ['${n}'], sip: { username: '${n}', password: 'pw-${n}' } }`).join('\n')}
+  - { name: SEPBENCHCALLER, type: sip-phone, lines: ['3001'], sip: { username: '3001', password: 'bench-3001' } }
+  - { name: SEPBENCHCALLEE, type: sip-phone, lines: ['3002'], sip: { username: '3002', password: 'bench-3002' } }
 applicationUsers:
   - { userId: control, password: control-bench, devices: [${numbers.map((n) => `SEPB${n}`).join(', ')}], groups: ['Standard CTI Enabled'] }
 `;
@@ -67,11 +79,51 @@ function next(seen: CallEvent[], match: (ev: CallEvent) => boolean, timeoutMs = 
 
 const workDir = await mkdtemp(join(tmpdir(), 'strowger-bench-cti-control-'));
 const phones: TestPhone[] = [];
+const background: ChildProcess[] = [];
 let provider: Provider | undefined;
 let failures = 0;
 try {
   const strowger = await startBenchServer(workDir, config);
   const sipPort = strowger.addresses.sipUdp.port;
+  if (backgroundRate > 0) {
+    // The ordinary calls around the measured ones: a SIPp that answers on 3002, and one calling it.
+    const server = `127.0.0.1:${sipPort}`;
+    const calleePort = 20_000 + Math.floor(Math.random() * 30_000);
+    background.push(
+      spawn(
+        'sipp',
+        [
+          '-sf',
+          join(scenarios, 'uas-answer.xml'),
+          '-i',
+          '127.0.0.1',
+          '-p',
+          String(calleePort),
+          '-t',
+          'u1',
+          '-nostdin',
+          server,
+        ],
+        {
+          cwd: workDir,
+          stdio: 'ignore',
+        },
+      ),
+    );
+    await new Promise((done) => setTimeout(done, 500));
+    await registerSippCallee({ scenarios, workDir, server, calleePort });
+    const args = sippCallerArgs({
+      scenarios,
+      server,
+      calls: backgroundRate * 3600,
+      rate: backgroundRate,
+      limit: 400,
+      holdMs: 200,
+      timeoutSeconds: 3600,
+    });
+    background.push(spawn('sipp', args, { cwd: workDir, stdio: 'ignore' }));
+    await new Promise((done) => setTimeout(done, 3000)); // the background reaches its rate first
+  }
   for (const n of numbers) phones.push(await TestPhone.start({ dn: n, password: `pw-${n}`, serverPort: sipPort }));
   provider = await openProvider({
     servers: [`ws://127.0.0.1:${strowger.addresses.cti.port}`],
@@ -105,7 +157,7 @@ try {
         failures += 1;
         console.error(error);
       }
-      while (strowger.engine.callCount > 0) await new Promise((r) => setTimeout(r, 1));
+      while (provider.calls.length > 0) await new Promise((r) => setTimeout(r, 1));
     }
   }
   for (let g = 0; g < groups; g++) phone(g, 1).incoming = 'answer';
@@ -120,11 +172,15 @@ try {
     );
     failures += made.filter((m) => m.status === 'rejected').length;
     for (const call of provider.calls) await call.drop().catch(() => undefined);
-    while (strowger.engine.callCount > 0) await new Promise((r) => setTimeout(r, 1));
+    while (provider.calls.length > 0) await new Promise((r) => setTimeout(r, 1));
   }
   const clickSeconds = (performance.now() - started) / 1000;
 
-  console.log(`CTI call control, ${groups} groups × ${rounds} rounds, ${failures} failures`);
+  console.log(
+    `CTI call control, ${groups} groups × ${rounds} rounds, ${failures} failures; ${backgroundRate} other calls/s in the background; load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   for (const [kind, values] of Object.entries(latencies)) {
     const sorted = [...values].sort((x, y) => x - y);
     console.log(
@@ -135,11 +191,13 @@ try {
     `click-to-dial: ${latencies.connect.length} calls established in ${clickSeconds.toFixed(1)} s, ` +
       `${(latencies.connect.length / clickSeconds).toFixed(1)} per second (drop included)`,
   );
+  for (const child of background.splice(0)) child.kill('SIGKILL'); // on SIGTERM SIPp waits for its calls
   await provider.shutdown();
   provider = undefined;
   for (const p of phones.splice(0)) await p.close();
   await strowger.stop();
 } finally {
+  for (const child of background) child.kill('SIGKILL');
   await provider?.shutdown().catch(() => undefined);
   for (const p of phones) await p.close().catch(() => undefined);
   await rm(workDir, { recursive: true, force: true });

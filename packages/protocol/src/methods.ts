@@ -201,6 +201,14 @@ export const CallTransferParams = Type.Union([
 ]);
 export type CallTransferParams = Static<typeof CallTransferParams>;
 
+export const CallAddPartyParams = Type.Object({
+  providerId: ProviderId,
+  callId: CallId,
+  controller: Controller,
+  dialled: Digits,
+});
+export type CallAddPartyParams = Static<typeof CallAddPartyParams>;
+
 export const CallConferenceParams = Type.Object({
   providerId: ProviderId,
   callId: CallId,
@@ -243,6 +251,26 @@ export const PickupParams = Type.Object({
   pickupAddress: DirectoryNumber,
 });
 export type PickupParams = Static<typeof PickupParams>;
+
+export const GroupPickupParams = Type.Object({
+  providerId: ProviderId,
+  name: DeviceName,
+  address: DirectoryNumber,
+});
+export type GroupPickupParams = Static<typeof GroupPickupParams>;
+
+export const UnparkParams = Type.Object({
+  providerId: ProviderId,
+  name: DeviceName,
+  address: DirectoryNumber,
+  parkNumber: DirectoryNumber,
+});
+export type UnparkParams = Static<typeof UnparkParams>;
+
+export const ParkResult = Type.Object({
+  parkNumber: DirectoryNumber,
+});
+export type ParkResult = Static<typeof ParkResult>;
 
 export const DoNotDisturbResult = Type.Object({ on: Type.Boolean() });
 export type DoNotDisturbResult = Static<typeof DoNotDisturbResult>;
@@ -338,6 +366,12 @@ export const methods = {
     result: Empty,
     summary: 'Merge another call of the controller into this one as a conference on the server’s bridge',
   },
+  'call.addParty': {
+    params: CallAddPartyParams,
+    result: Empty,
+    summary:
+      'Single-step conference (CallControlCall.addParty): the controller calls a new party and, once it answers, it joins the call on the bridge',
+  },
   'address.setForwarding': {
     params: SetForwardingParams,
     result: Empty,
@@ -384,6 +418,24 @@ export const methods = {
     params: CallDropParams,
     result: Empty,
     summary: 'End the call for every party (CallControlCall.drop)',
+  },
+  'terminal.pickupFromGroup': {
+    params: GroupPickupParams,
+    result: CallMadeResult,
+    summary:
+      'Group pickup (CallControlTerminal.pickupFromGroup): the call ringing longest in the line’s call pickup group goes to this terminal',
+  },
+  'terminalConnection.park': {
+    params: TerminalConnectionParams,
+    result: ParkResult,
+    summary:
+      'Park the call of a TALKING terminal connection (CiscoConnection.park): it leaves, the other party waits on music at a free call park number, returned',
+  },
+  'terminal.unpark': {
+    params: UnparkParams,
+    result: CallMadeResult,
+    summary:
+      'Retrieve a parked call to this terminal and line (CiscoTerminal.unPark): it is offered here, asked to answer by itself',
   },
   'connection.accept': {
     params: ConnectionParams,

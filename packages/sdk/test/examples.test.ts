@@ -386,4 +386,31 @@ describe('the documentation examples', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  example('park-and-pickup.ts', async () => {
+    const [s] = await fakeServers();
+    const backend = s!.backend;
+    backend.handlers.set('terminalConnection.park', () => ({ parkNumber: '7900' }));
+    backend.handlers.set('terminal.unpark', () => ({ callId: 'c-1' }));
+    const r = run('park-and-pickup.ts', { CTI_SERVER: s!.url, LINE: '1001', COLLEAGUE: 'SEP1003' });
+    await until(observersAdded(backend, 1), 'the observer');
+    const c = callEvents('c-1', { callingAddress: '5550', callingTerminal: null, calledAddress: '1001' });
+    backend.emit(backend.onlyProvider.providerId, [
+      ...inboundRinging('c-1', '5550', '1001', 'SEP1001'),
+      ...c.established('1001'),
+      ...c.talking('1001', 'SEP1001'),
+    ]);
+    expect(await r.exited).toBe(0);
+    expect(r.stdout()).toBe('5550 is parked at 7900\nSEP1003 took call c-1\n');
+    expect(backend.requests.find((q) => q.method === 'terminalConnection.park')?.params).toMatchObject({
+      callId: 'c-1',
+      address: '1001',
+      terminal: 'SEP1001',
+    });
+    expect(backend.requests.find((q) => q.method === 'terminal.unpark')?.params).toMatchObject({
+      name: 'SEP1003',
+      address: '2000',
+      parkNumber: '7900',
+    });
+  });
 });

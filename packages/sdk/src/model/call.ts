@@ -233,6 +233,19 @@ export class Call {
     );
   }
 
+  /**
+   * CallControlCall.addParty, a single-step conference: `controller` (a TALKING terminal connection of
+   * this call) calls `number`; once it answers, it joins this call on the server's conference bridge.
+   * Rejects with ResourceUnavailableError when it does not answer; the call then goes on as it was.
+   */
+  async addParty(number: string, options: ControlOptions & { controller: TerminalConnection }): Promise<void> {
+    await this.#host.request(
+      'call.addParty',
+      { callId: this.callId, controller: refOf(options.controller), dialled: number },
+      options,
+    );
+  }
+
   /** CallControlCall.drop: ends the call for every party. */
   async drop(options: ControlOptions = {}): Promise<void> {
     await this.#host.request('call.drop', { callId: this.callId }, options);

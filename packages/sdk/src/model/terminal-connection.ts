@@ -65,6 +65,20 @@ export class TerminalConnection {
     return this.#control('terminalConnection.hold', options);
   }
 
+  /**
+   * CiscoConnection.park: this terminal leaves the call and the other party waits on music on hold at
+   * a call park number, which it resolves with; any terminal retrieves it with Terminal.unpark, and
+   * nobody doing so rings this line again after the park reversion time.
+   */
+  async park(options: ControlOptions = {}): Promise<string> {
+    const result = await this.#host.request(
+      'terminalConnection.park',
+      { callId: this.connection.call.callId, address: this.connection.address.name, terminal: this.terminal.name },
+      options,
+    );
+    return result.parkNumber;
+  }
+
   /** CallControlTerminalConnection.unhold: resolves once TALKING again. */
   unhold(options: ControlOptions = {}): Promise<void> {
     return this.#control('terminalConnection.unhold', options);

@@ -158,6 +158,33 @@ export class Terminal {
   }
 
   /**
+   * CallControlTerminal.pickupFromGroup (CUCM's group pickup): the call that has rung longest at another
+   * line of `address`'s call pickup group is taken by this terminal on `address`, asked to answer by
+   * itself. Resolves with the call's id; InvalidStateError when nothing rings in the group.
+   */
+  async pickupFromGroup(address: Address | string, options: ControlOptions = {}): Promise<string> {
+    const result = await this.#host.request(
+      'terminal.pickupFromGroup',
+      { name: this.name, address: typeof address === 'string' ? address : address.name },
+      options,
+    );
+    return result.callId;
+  }
+
+  /**
+   * CiscoTerminal.unPark: the call parked at `parkNumber` is offered to this terminal on `address`,
+   * asked to answer by itself; resolves with the call's id. InvalidStateError when nothing is parked there.
+   */
+  async unpark(address: Address | string, parkNumber: string, options: ControlOptions = {}): Promise<string> {
+    const result = await this.#host.request(
+      'terminal.unpark',
+      { name: this.name, address: typeof address === 'string' ? address : address.name, parkNumber },
+      options,
+    );
+    return result.callId;
+  }
+
+  /**
    * Registers this CTI port or route point (CiscoMediaTerminal/CiscoRouteTerminal.register): it is in
    * service while this application holds it, and calls reach it. A port takes static media (one RTP
    * address for every call) or dynamic (an address per call, given with setRtpParams); a route point

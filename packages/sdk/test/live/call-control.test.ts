@@ -22,11 +22,11 @@ import { useLiveCti, type LiveCti } from '../support/live-cti.js';
  * that no call or leg is left — and the documented refusals, which change nothing.
  */
 const config = `
-settings: { sipRealm: strowger }
+settings: { sipRealm: strowger, callParkRange: '7900-7901', callParkReversionSeconds: 30 }
 lines:
   - { dn: '7101', maxCalls: 4, busyTrigger: 4 }
-  - { dn: '7102', maxCalls: 4, busyTrigger: 4 }
-  - { dn: '7103', maxCalls: 4, busyTrigger: 4 }
+  - { dn: '7102', maxCalls: 4, busyTrigger: 4, pickupGroup: desk }
+  - { dn: '7103', maxCalls: 4, busyTrigger: 4, pickupGroup: desk }
   - { dn: '7104', allowCtiControl: false }
   - { dn: '7105' }
 devices:
@@ -227,6 +227,48 @@ describe('consult and transfer driven by CTI', () => {
   });
 });
 
+describe('add a party driven by CTI (single-step conference)', () => {
+  it('addParty MUST call the new party and, once it answers, put all three on the conference bridge', async () => {
+    const a = await phone('7101');
+    const b = await phone('7102');
+    const c = await phone('7103');
+    const { provider, seen } = await observe(['7102']);
+    const aCall = await a.call('7102');
+    await waitUntil(() => seen.some((e) => e.type === 'CallCtlTermConnTalkingEv' && e.terminal === 'SEP000000007102'));
+    const call = provider.calls[0];
+    const tc = call?.getConnection('7102')?.getTerminalConnection('SEP000000007102');
+    if (call === undefined || tc === undefined) throw new Error('the call was not seen');
+    await call.addParty('7103', { controller: tc });
+    expect(types(seen, (e) => e.type === 'CiscoConferenceStartEv' || e.type === 'CiscoConferenceEndEv')).toEqual([
+      'CiscoConferenceStartEv',
+      'CiscoConferenceStartEv',
+      'CiscoConferenceEndEv',
+      'CiscoConferenceEndEv',
+    ]);
+    // A was moved to a port of the bridge: its last re-INVITE offers the server's media.
+    await waitUntil(() => c.calls.length === 1 && aCall.reinvites.length >= 2, 5000);
+    // Everyone leaves the conference.
+    for (const party of [a, b, c])
+      for (const leg of party.calls) if (leg.dialog.state !== 'terminated') await leg.hangUp();
+  });
+
+  it('addParty MUST fail and leave the call as it was when the new party does not answer', async () => {
+    const a = await phone('7101');
+    await phone('7102');
+    const c = await phone('7103');
+    c.incoming = { refuse: 486 };
+    const { provider, seen } = await observe(['7102']);
+    const aCall = await a.call('7102');
+    await waitUntil(() => seen.some((e) => e.type === 'CallCtlTermConnTalkingEv' && e.terminal === 'SEP000000007102'));
+    const call = provider.calls[0];
+    const tc = call?.getConnection('7102')?.getTerminalConnection('SEP000000007102');
+    if (call === undefined || tc === undefined) throw new Error('the call was not seen');
+    await expect(call.addParty('7103', { controller: tc })).rejects.toBeInstanceOf(ResourceUnavailableError);
+    await waitUntil(() => tc.callControlState === 'TALKING', 5000);
+    await aCall.hangUp();
+  });
+});
+
 describe('forward all set by CTI', () => {
   it('MUST take effect on the next call, be reported as CallCtlAddrForwardEv, and stop when cancelled', async () => {
     const a = await phone('7101');
@@ -307,6 +349,87 @@ describe('message waiting set by CTI', () => {
   });
 });
 
+describe('message waiting to a subscribed phone', () => {
+  it('a phone that subscribes to message-summary MUST be told at once and at each change in its subscription, and nothing unsolicited', async () => {
+    const b = await phone('7102');
+    const { provider } = await observe(['7102']);
+    const subscribed = await b.subscribeMwi('7102', 600);
+    expect(subscribed).toMatchObject({ status: 200, expires: '600' });
+    await waitUntil(() => b.mwiNotifies.length === 1);
+    expect(b.mwiNotifies[0]?.state).toBe('active;expires=600');
+    expect(b.mwiNotifies[0]?.body).toMatch(/^Messages-Waiting: no\r\nMessage-Account: sip:7102@/);
+    const line = provider.getAddress('7102');
+    await line.setMessageWaiting(true);
+    await waitUntil(() => b.mwiNotifies.length === 2);
+    expect(b.mwiNotifies[1]).toMatchObject({ state: 'active' });
+    expect(b.mwiNotifies[1]?.body).toMatch(/^Messages-Waiting: yes\r\n/);
+    expect(b.messageSummaries).toEqual([]);
+    // Ended by the phone (Expires: 0): a last NOTIFY, then the lamp's changes go unsolicited again.
+    const ended = await b.send(subscribed.dialog!, 'SUBSCRIBE', [
+      { name: 'Event', value: 'message-summary' },
+      { name: 'Expires', value: '0' },
+    ]);
+    expect(ended.status).toBe(200);
+    await waitUntil(() => b.mwiNotifies.length === 3);
+    expect(b.mwiNotifies[2]?.state).toMatch(/^terminated/);
+    await line.setMessageWaiting(false);
+    await waitUntil(() => b.messageSummaries.length === 1);
+    expect(b.messageSummaries[0]).toMatch(/^Messages-Waiting: no\r\n/);
+  });
+
+  it('a subscription to another device’s line, too short, or to another event MUST be refused', async () => {
+    const b = await phone('7102');
+    expect((await b.subscribeMwi('7101')).status).toBe(404);
+    expect((await b.subscribeMwi('7102', 10)).status).toBe(423);
+    expect((await b.subscribeMwi('7102', 600, 'presence')).status).toBe(489);
+  });
+});
+
+describe('call park by CTI', () => {
+  it('park MUST release the parking phone and hold the other party on music at a park number; unpark MUST bring it to the retrieving phone', async () => {
+    const a = await phone('7101');
+    const b = await phone('7102');
+    const c = await phone('7103');
+    const { provider, seen } = await observe(['7101', '7102', '7103']);
+    const call = await a.call('7102');
+    const talking = await (async () => {
+      await waitUntil(() =>
+        seen.some((e) => e.type === 'CallCtlTermConnTalkingEv' && e.terminal === 'SEP000000007102'),
+      );
+      const ev = seen.find((e) => e.type === 'CallCtlTermConnTalkingEv' && e.terminal === 'SEP000000007102');
+      if (ev === undefined || !('terminalConnection' in ev)) throw new Error('7102 never talked');
+      return ev.terminalConnection;
+    })();
+    const parkNumber = await talking.park();
+    expect(parkNumber).toBe('7900');
+    const parkedByB = b.calls[0];
+    await waitUntil(() => parkedByB?.ended === true);
+    // The parked party was re-INVITEd to the music (the server's own media, sendonly).
+    await waitUntil(() => call.reinvites.length >= 1);
+    expect(call.reinvites.at(-1)).toContain('a=sendonly');
+    const parked = seen.find(
+      (e) => e.type === 'CallCtlConnDisconnectedEv' && 'connection' in e && e.connection.address.name === '7102',
+    );
+    expect(parked).toMatchObject({ callControlCause: 209, featureReason: 10 });
+
+    const callId = await provider.getTerminal('SEP000000007103').unpark('7103', parkNumber);
+    expect(callId).toBe(talking.connection.call.callId);
+    await waitUntil(() => c.calls.length === 1 && call.reinvites.length >= 2);
+    expect(c.autoAnswerRequests).toHaveLength(1);
+    expect(call.reinvites.at(-1)).toContain(`m=audio ${40000 + 7103 * 2} `);
+    await call.hangUp();
+    await waitUntil(() => c.calls[0]?.ended === true);
+  });
+
+  it('unpark MUST be refused when nothing is parked at the number, changing nothing', async () => {
+    await phone('7103');
+    const { provider } = await observe(['7103']);
+    await expect(provider.getTerminal('SEP000000007103').unpark('7103', '7901')).rejects.toBeInstanceOf(
+      InvalidStateError,
+    );
+  });
+});
+
 describe('do not disturb set by CTI', () => {
   it('MUST make the phone’s line busy to callers until switched off, and report it', async () => {
     const a = await phone('7101');
@@ -345,6 +468,24 @@ describe('directed pickup by CTI', () => {
     expect(
       seen.some((e) => e.type === 'CallCtlConnDisconnectedEv' && e.address === '7102' && e.callControlCause === 206),
     ).toBe(true);
+    await call.hangUp();
+    await waitUntil(() => picked.ended);
+  });
+
+  it('group pickup MUST take the call ringing in the line’s pickup group; with nothing ringing it MUST be refused', async () => {
+    const a = await phone('7101');
+    const b = await phone('7102');
+    const c = await phone('7103');
+    b.incoming = 'ring';
+    const { provider, seen } = await observe(['7102', '7103']);
+    const picker = provider.getTerminal('SEP000000007103');
+    await expect(picker.pickupFromGroup('7103')).rejects.toBeInstanceOf(InvalidStateError);
+    const placed = a.call('7102');
+    await ringingAt(seen, 'SEP000000007102');
+    await picker.pickupFromGroup('7103');
+    const call = await placed;
+    const picked = await nthCall(c, 1);
+    expect(c.autoAnswerRequests).toHaveLength(1);
     await call.hangUp();
     await waitUntil(() => picked.ended);
   });

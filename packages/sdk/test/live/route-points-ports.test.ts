@@ -196,6 +196,41 @@ describe('CTI ports', () => {
   });
 });
 
+describe('call control on a port', () => {
+  it('the application MUST hold and resume a port’s call (media stopped and started again) and transfer it to a phone', async () => {
+    const caller = await fixture.phone('1001');
+    const desk = await fixture.phone('1002');
+    const { provider, events } = await open();
+    const port = await MediaPort.open(provider, 'IVR_P1');
+    try {
+      const calls: PortCall[] = [];
+      port.onCall((call) => void calls.push(call));
+      const call = await caller.call('7101');
+      await waitUntil(() => calls.length === 1, 5000);
+      const portCall = calls[0]!;
+      const tc = portCall.call.connections
+        .flatMap((c) => c.terminalConnections)
+        .find((t) => t.terminal.name === 'IVR_P1');
+      const media = () => events.filter((e) => e.type.startsWith('CiscoRTP')).map((e) => e.type);
+      await tc!.hold();
+      await waitUntil(() => media().includes('CiscoRTPOutputStoppedEv'), 5000);
+      // The caller hears music meanwhile: it was re-INVITEd away from the port.
+      expect(call.reinvites.at(-1)).toContain('a=sendonly');
+      await tc!.unhold();
+      await waitUntil(() => media().filter((t) => t === 'CiscoRTPOutputStartedEv').length === 2, 5000);
+      expect(call.reinvites.at(-1)).toContain(`m=audio ${port.media.local.port} `);
+
+      await portCall.transfer('1002');
+      await portCall.ended;
+      await waitUntil(() => desk.calls.length === 1, 5000);
+      await waitUntil(() => (call.reinvites.at(-1) ?? '').includes(`m=audio ${40000 + 1002 * 2} `), 5000);
+      await call.hangUp();
+    } finally {
+      await port.close();
+    }
+  });
+});
+
 describe('hunting onto CTI ports', () => {
   it('a hunt pilot whose line group mixes a phone and ports MUST hunt past the busy phone and the busy port onto the free port', async () => {
     const caller = await fixture.phone('1001');

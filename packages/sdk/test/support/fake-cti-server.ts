@@ -22,7 +22,7 @@ export interface FakeAddress {
   inService: boolean;
   terminals: { terminal: string; restricted: boolean; inService: boolean }[];
 }
-export type FakeEvent = { type: string; id: number; observerId?: string } & Record<string, unknown>;
+export type FakeEvent = { type: string; id: number; observerId?: string | null } & Record<string, unknown>;
 export type Handler = (params: Record<string, unknown>, session: FakeSession) => unknown;
 
 export interface FakeProvider {

@@ -58,7 +58,18 @@ export interface SipServiceOptions {
 const defaultChallengeLimit = { burst: 50, perSecond: 20 };
 
 /** The methods this server answers; others get 405 with this list. */
-const allowedMethods = ['INVITE', 'ACK', 'CANCEL', 'BYE', 'UPDATE', 'INFO', 'REFER', 'REGISTER', 'OPTIONS'];
+const allowedMethods = [
+  'INVITE',
+  'ACK',
+  'CANCEL',
+  'BYE',
+  'UPDATE',
+  'INFO',
+  'REFER',
+  'REGISTER',
+  'OPTIONS',
+  'SUBSCRIBE',
+];
 
 /**
  * SIP as the server runs it: transport, user-agent core and registrar, serving from an in-memory

@@ -1,5 +1,5 @@
 import type { SwitchConfig } from '../switch/index.js';
-import type { ConfigSnapshot } from '../store/index.js';
+import { parkNumbers, type ConfigSnapshot } from '../store/index.js';
 
 /** The engine's view of the stored configuration: devices, their lines, each line's call handling, hunting. */
 export function switchConfigFrom(snapshot: ConfigSnapshot): SwitchConfig {
@@ -10,6 +10,7 @@ export function switchConfigFrom(snapshot: ConfigSnapshot): SwitchConfig {
       type: device.type,
       lines: device.lines,
       allowCtiControl: device.allowCtiControl,
+      ...(device.autoAnswer === undefined || device.autoAnswer === 'both' ? {} : { autoAnswer: device.autoAnswer }),
       ...(device.extensionMobility === true ? { extensionMobility: true } : {}),
     })),
     deviceProfiles: snapshot.deviceProfiles.map((profile) => ({ name: profile.name, lines: profile.lines })),
@@ -36,6 +37,7 @@ export function switchConfigFrom(snapshot: ConfigSnapshot): SwitchConfig {
       maxCalls: line.maxCalls,
       busyTrigger: line.busyTrigger,
       allowCtiControl: line.allowCtiControl,
+      ...(line.pickupGroup === undefined ? {} : { pickupGroup: line.pickupGroup }),
       ...(line.voicemailProfile === undefined || !pilots.has(line.voicemailProfile)
         ? {}
         : { voicemailPilot: pilots.get(line.voicemailProfile) }),
@@ -57,8 +59,16 @@ export function switchConfigFrom(snapshot: ConfigSnapshot): SwitchConfig {
       ...(pilot.usePersonalPreferences ? { usePersonalPreferences: true } : {}),
     })),
     ...(snapshot.settings.voicemailPilot === undefined ? {} : { voicemailPilot: snapshot.settings.voicemailPilot }),
+    ...callParkOf(snapshot.settings),
     ...(snapshot.settings.conferenceNumber === undefined
       ? {}
       : { conferenceNumber: snapshot.settings.conferenceNumber }),
   };
+}
+
+/** Call park as the engine takes it: the range's numbers (the store checked the range when it was applied). */
+function callParkOf(settings: ConfigSnapshot['settings']): Pick<SwitchConfig, 'callPark'> {
+  const numbers = settings.callParkRange === undefined ? undefined : parkNumbers(settings.callParkRange);
+  if (numbers === undefined || typeof numbers === 'string') return {};
+  return { callPark: { numbers, reversionSeconds: settings.callParkReversionSeconds ?? 60 } };
 }

@@ -147,6 +147,28 @@ interface Desired {
   problems: string[];
 }
 
+/** The most call park numbers one range may give. */
+const maxParkNumbers = 1000;
+
+/**
+ * The numbers of a call park range ("7900-7919", or one number), or why it is not one: the ends
+ * must have the same number of digits (leading zeros kept) and be in order.
+ */
+export function parkNumbers(range: string): string[] | string {
+  const [first = '', last = first] = range.split('-');
+  if (first.length === 0 || first.length !== last.length) {
+    return `"${range}": both ends of a range need the same number of digits, as "7900-7919"`;
+  }
+  const from = BigInt(first);
+  const to = BigInt(last);
+  if (to < from) return `"${range}": the range ends before it starts; write the smaller number first`;
+  if (to - from + 1n > BigInt(maxParkNumbers))
+    return `"${range}" has more than ${maxParkNumbers} numbers; use a smaller range`;
+  const numbers: string[] = [];
+  for (let n = from; n <= to; n++) numbers.push(n.toString().padStart(first.length, '0'));
+  return numbers;
+}
+
 /** A CTI route point line's call limits when the document gives none (CUCM's defaults, domain reference §1.2). */
 const routePointLimits = { maxCalls: 5000, busyTrigger: 4500 };
 /** The most calls a line of a phone or CTI port may hold; only a route point's line goes beyond. */
@@ -227,6 +249,9 @@ async function buildDesired(
   const extensionMobilityMaxLoginMinutes =
     doc.settings?.extensionMobilityMaxLoginMinutes ??
     (prune ? undefined : current.settings.extensionMobilityMaxLoginMinutes);
+  const callParkRange = doc.settings?.callParkRange ?? (prune ? undefined : current.settings.callParkRange);
+  const callParkReversionSeconds =
+    doc.settings?.callParkReversionSeconds ?? (prune ? 60 : (current.settings.callParkReversionSeconds ?? 60));
 
   const lines = new Map(base('lines', current.lines, (l) => l.dn).map((line) => [line.dn, line]));
   // Lines whose call limits the document leaves to the default, which depends on the device (below).
@@ -255,6 +280,7 @@ async function buildDesired(
       maxCalls: line.maxCalls ?? 2,
       busyTrigger: line.busyTrigger ?? 1,
       voicemailProfile: line.voicemailProfile,
+      pickupGroup: line.pickupGroup,
     };
     lines.set(line.dn, config);
   }
@@ -289,8 +315,14 @@ async function buildDesired(
       allowCtiControl: device.allowCtiControl ?? true,
       lines: device.lines ?? [],
       extensionMobility: device.extensionMobility ?? false,
+      autoAnswer: device.autoAnswer ?? 'both',
       sip,
     });
+    if (device.autoAnswer !== undefined && device.type !== 'sip-phone') {
+      problems.push(
+        `devices[${i}] (${device.name}): autoAnswer is for phones; a ${device.type} is answered by its application, remove it`,
+      );
+    }
     if (device.extensionMobility === true && device.type !== 'sip-phone') {
       problems.push(
         `devices[${i}] (${device.name}): extensionMobility is for phones; a ${device.type} cannot host a login, remove it`,
@@ -481,6 +513,22 @@ async function buildDesired(
     const problem = number === undefined ? undefined : patternProblem(number);
     if (problem !== undefined) problems.push(`${what}: ${problem}`);
   }
+  if (callParkRange !== undefined) {
+    const parked = parkNumbers(callParkRange);
+    if (typeof parked === 'string') problems.push(`settings.callParkRange: ${parked}`);
+    else {
+      const taken = parked.find(
+        (number) =>
+          lines.has(number) ||
+          number === conferenceNumber ||
+          hunting.huntPilots.some((pilot) => pilot.pattern === number),
+      );
+      if (taken !== undefined)
+        problems.push(
+          `settings.callParkRange: ${taken} is already a line, a hunt pilot or the conference number; give call park numbers of their own`,
+        );
+    }
+  }
   if (conferenceNumber !== undefined) {
     if (lines.has(conferenceNumber) || hunting.huntPilots.some((pilot) => pilot.pattern === conferenceNumber)) {
       problems.push(
@@ -492,7 +540,14 @@ async function buildDesired(
   return {
     snapshot: {
       version: current.version,
-      settings: { sipRealm: realm, voicemailPilot, conferenceNumber, extensionMobilityMaxLoginMinutes },
+      settings: {
+        sipRealm: realm,
+        voicemailPilot,
+        conferenceNumber,
+        extensionMobilityMaxLoginMinutes,
+        callParkRange,
+        callParkReversionSeconds,
+      },
       devices: [...devices.values()],
       lines: [...lines.values()],
       voicemailProfiles: [...voicemailProfiles.values()],
@@ -677,7 +732,9 @@ export async function applyConfig(
     const pilotChanged =
       desired.settings.voicemailPilot !== current.settings.voicemailPilot ||
       desired.settings.conferenceNumber !== current.settings.conferenceNumber ||
-      desired.settings.extensionMobilityMaxLoginMinutes !== current.settings.extensionMobilityMaxLoginMinutes;
+      desired.settings.extensionMobilityMaxLoginMinutes !== current.settings.extensionMobilityMaxLoginMinutes ||
+      desired.settings.callParkRange !== current.settings.callParkRange ||
+      desired.settings.callParkReversionSeconds !== current.settings.callParkReversionSeconds;
     const changed =
       realmChanged ||
       pilotChanged ||
@@ -714,6 +771,8 @@ export async function applyConfig(
           voicemailPilot: desired.settings.voicemailPilot ?? null,
           conferenceNumber: desired.settings.conferenceNumber ?? null,
           emMaxLoginMinutes: desired.settings.extensionMobilityMaxLoginMinutes ?? null,
+          callParkRange: desired.settings.callParkRange ?? null,
+          callParkReversionSeconds: desired.settings.callParkReversionSeconds ?? 60,
         })
         .where(eq(t.settings.id, 1));
     }

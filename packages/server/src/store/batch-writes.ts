@@ -31,7 +31,7 @@ export async function writeLines(db: Database, lines: readonly LineConfig[], pro
   for (const chunk of chunksOf(lines)) {
     await db.execute(sql`
       INSERT INTO lines (dn, description, allow_cti_control, forward, no_answer_seconds, max_calls, busy_trigger,
-        voicemail_profile)
+        voicemail_profile, pickup_group)
       SELECT * FROM unnest(
         ${column(chunk, (l) => l.dn, 'text')},
         ${column(chunk, (l) => l.description ?? null, 'text')},
@@ -40,12 +40,14 @@ export async function writeLines(db: Database, lines: readonly LineConfig[], pro
         ${column(chunk, (l) => l.noAnswerSeconds, 'integer')},
         ${column(chunk, (l) => l.maxCalls, 'integer')},
         ${column(chunk, (l) => l.busyTrigger, 'integer')},
-        ${column(chunk, (l) => l.voicemailProfile ?? null, 'text')}
+        ${column(chunk, (l) => l.voicemailProfile ?? null, 'text')},
+        ${column(chunk, (l) => l.pickupGroup ?? null, 'text')}
       )
       ON CONFLICT (dn) DO UPDATE SET
         description = excluded.description, allow_cti_control = excluded.allow_cti_control,
         forward = excluded.forward, no_answer_seconds = excluded.no_answer_seconds, max_calls = excluded.max_calls,
-        busy_trigger = excluded.busy_trigger, voicemail_profile = excluded.voicemail_profile`);
+        busy_trigger = excluded.busy_trigger, voicemail_profile = excluded.voicemail_profile,
+        pickup_group = excluded.pickup_group`);
     written += chunk.length;
     progress?.(written);
   }
@@ -59,7 +61,7 @@ export async function writeDevices(
   let written = 0;
   for (const chunk of chunksOf(devices)) {
     await db.execute(sql`
-      INSERT INTO devices (name, type, description, allow_cti_control, extension_mobility, sip_username,
+      INSERT INTO devices (name, type, description, allow_cti_control, extension_mobility, auto_answer, sip_username,
         sip_ha1_realm, sip_ha1_md5, sip_ha1_sha256)
       SELECT * FROM unnest(
         ${column(chunk, (d) => d.name, 'text')},
@@ -67,6 +69,7 @@ export async function writeDevices(
         ${column(chunk, (d) => d.description ?? null, 'text')},
         ${column(chunk, (d) => d.allowCtiControl, 'boolean')},
         ${column(chunk, (d) => d.extensionMobility ?? false, 'boolean')},
+        ${column(chunk, (d) => d.autoAnswer ?? 'both', 'text')},
         ${column(chunk, (d) => d.sip?.username ?? null, 'text')},
         ${column(chunk, (d) => d.sip?.ha1.realm ?? null, 'text')},
         ${column(chunk, (d) => d.sip?.ha1.md5 ?? null, 'text')},
@@ -74,7 +77,8 @@ export async function writeDevices(
       )
       ON CONFLICT (name) DO UPDATE SET
         type = excluded.type, description = excluded.description, allow_cti_control = excluded.allow_cti_control,
-        extension_mobility = excluded.extension_mobility, sip_username = excluded.sip_username,
+        extension_mobility = excluded.extension_mobility, auto_answer = excluded.auto_answer,
+        sip_username = excluded.sip_username,
         sip_ha1_realm = excluded.sip_ha1_realm, sip_ha1_md5 = excluded.sip_ha1_md5,
         sip_ha1_sha256 = excluded.sip_ha1_sha256`);
     await replaceLinks(

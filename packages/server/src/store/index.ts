@@ -77,3 +77,4 @@ export {
 } from './bulk-import/bulk-import.js';
 export { importKinds, importSpecs, type ImportKind, type ImportColumn } from './bulk-import/import-columns.js';
 export { maxImportBytes, type ImportProblem } from './bulk-import/import-rows.js';
+export { parkNumbers } from './apply-config.js';

@@ -1,7 +1,7 @@
 import { asc } from 'drizzle-orm';
 import type { Database } from './database.js';
 import * as t from './schema.js';
-import type { ConfigSnapshot, DeviceType, HuntAlgorithm, HuntOption } from './snapshot.js';
+import type { AutoAnswerMode, ConfigSnapshot, DeviceType, HuntAlgorithm, HuntOption } from './snapshot.js';
 
 function groupBy<T>(rows: T[], key: (row: T) => string, value: (row: T) => string): Map<string, string[]> {
   const map = new Map<string, string[]>();
@@ -98,6 +98,8 @@ export async function readConfig(db: Database): Promise<ConfigSnapshot> {
     voicemailPilot: null,
     conferenceNumber: null,
     emMaxLoginMinutes: null,
+    callParkRange: null,
+    callParkReversionSeconds: 60,
     configVersion: 0,
   };
   const linesByDevice = groupBy(
@@ -132,6 +134,8 @@ export async function readConfig(db: Database): Promise<ConfigSnapshot> {
       voicemailPilot: settings.voicemailPilot ?? undefined,
       conferenceNumber: settings.conferenceNumber ?? undefined,
       extensionMobilityMaxLoginMinutes: settings.emMaxLoginMinutes ?? undefined,
+      callParkRange: settings.callParkRange ?? undefined,
+      callParkReversionSeconds: settings.callParkReversionSeconds,
     },
     devices: deviceRows.map((row) => ({
       name: row.name,
@@ -140,6 +144,7 @@ export async function readConfig(db: Database): Promise<ConfigSnapshot> {
       allowCtiControl: row.allowCtiControl,
       lines: linesByDevice.get(row.name) ?? [],
       extensionMobility: row.extensionMobility,
+      autoAnswer: row.autoAnswer as AutoAnswerMode,
       sip:
         row.sipUsername === null || row.sipHa1Realm === null || row.sipHa1Md5 === null || row.sipHa1Sha256 === null
           ? undefined
@@ -156,6 +161,7 @@ export async function readConfig(db: Database): Promise<ConfigSnapshot> {
       noAnswerSeconds: row.noAnswerSeconds,
       maxCalls: row.maxCalls,
       busyTrigger: row.busyTrigger,
+      pickupGroup: orUndefined(row.pickupGroup),
       voicemailProfile: orUndefined(row.voicemailProfile),
     })),
     voicemailProfiles: profileRows.map((row) => ({

@@ -33,6 +33,10 @@ export const settings = pgTable(
     conferenceNumber: text('conference_number'),
     /** Extension Mobility logins end by themselves after this many minutes; null for no limit. */
     emMaxLoginMinutes: integer('em_max_login_minutes'),
+    /** Call park numbers, "first-last" (CUCM's Call Park Number/Range); null when park is off. */
+    callParkRange: text('call_park_range'),
+    /** A parked call rings its parker again after this many seconds (CUCM's Call Park Reversion Timer). */
+    callParkReversionSeconds: integer('call_park_reversion_seconds').notNull().default(60),
     configVersion: bigint('config_version', { mode: 'number' }).notNull().default(0),
   },
   (t) => [check('settings_single_row', sql`${t.id} = 1`)],
@@ -47,6 +51,8 @@ export const devices = pgTable(
     allowCtiControl: boolean('allow_cti_control').notNull().default(true),
     /** End users may log in on it with Extension Mobility (CUCM's default: not enabled). */
     extensionMobility: boolean('extension_mobility').notNull().default(false),
+    /** How the server asks this phone to answer by itself: both headers, one of them, or not at all. */
+    autoAnswer: text('auto_answer').notNull().default('both'),
     sipUsername: text('sip_username').unique(),
     /** HA1 digests (RFC 7616 §3.4.2) and the realm they were made for; never a clear password. */
     sipHa1Realm: text('sip_ha1_realm'),
@@ -81,6 +87,8 @@ export const lines = pgTable(
     busyTrigger: integer('busy_trigger').notNull().default(1),
     /** A voicemail profile's name; checked when the configuration is applied. */
     voicemailProfile: text('voicemail_profile'),
+    /** CUCM's Call Pickup Group: the lines of one group may pick up each other's ringing calls. */
+    pickupGroup: text('pickup_group'),
   },
   (t) => [
     check('lines_no_answer_seconds', sql`${t.noAnswerSeconds} between 1 and 300`),

@@ -9,6 +9,10 @@ export interface ConfigSnapshot {
     conferenceNumber: string | undefined;
     /** Extension Mobility logins end by themselves after this many minutes; no limit when undefined. */
     extensionMobilityMaxLoginMinutes?: number | undefined;
+    /** Call park numbers as "first-last" (or one number); park is off when undefined. */
+    callParkRange?: string | undefined;
+    /** A parked call rings its parker again after this many seconds. */
+    callParkReversionSeconds?: number | undefined;
   };
   devices: DeviceConfig[];
   lines: LineConfig[];
@@ -25,6 +29,12 @@ export interface ConfigSnapshot {
 
 export type DeviceType = 'sip-phone' | 'cti-route-point' | 'cti-port';
 
+/**
+ * How the server asks a phone to answer a call by itself: with RFC 5373 `Answer-Mode: Auto` and
+ * `Call-Info: …;answer-after=0` (both, the default), with one of them, or not at all (it rings).
+ */
+export type AutoAnswerMode = 'both' | 'answer-mode' | 'call-info' | 'off';
+
 export interface DeviceConfig {
   name: string;
   type: DeviceType;
@@ -34,6 +44,8 @@ export interface DeviceConfig {
   lines: string[];
   /** End users may log in on it with Extension Mobility; off when undefined. */
   extensionMobility?: boolean;
+  /** How the server asks the phone to answer by itself (click-to-dial, pickup, unpark); `both` when absent. */
+  autoAnswer?: AutoAnswerMode;
   sip: { username: string; ha1: { realm: string; md5: string; sha256: string } } | undefined;
 }
 
@@ -47,6 +59,8 @@ export interface LineConfig {
   busyTrigger: number;
   /** Whose pilot this line's "forward to voicemail" reaches; the default pilot when undefined. */
   voicemailProfile: string | undefined;
+  /** The call pickup group the line is in: its members may pick up each other's ringing calls. */
+  pickupGroup?: string | undefined;
 }
 
 export interface VoicemailProfileConfig {

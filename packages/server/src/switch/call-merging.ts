@@ -97,7 +97,7 @@ export class CallMerging {
         call.redirections.push({ from: controller.connection.address, to: destination, reason: 'transfer' });
         host.writeRecord(context, releaseCauses.transferred, roleOf(entry));
         host.leave(entry, releaseCauses.transferred, featureCauses.transferred);
-        this.#routeFrom(context, peer);
+        this.routeFrom(context, peer);
         host.route(context, destination, 'TRANSFERREDCALL');
         recordFeature(call, 'call.transferEnd', call, call, controller);
       },
@@ -132,7 +132,7 @@ export class CallMerging {
       host.leave(held, releaseCauses.transferred, featureCauses.transferred);
     });
     const connection = joiner.terminalConnection.connection;
-    this.#routeFrom(target, stayer);
+    this.routeFrom(target, stayer);
     target.destination = connection;
     target.called = connection.address;
     target.call.currentCalled = connection.address;
@@ -344,7 +344,8 @@ export class CallMerging {
   }
 
   /** After a transfer the party that stayed is where the call is routed from, and it starts a new leg. */
-  #routeFrom(context: CallContext, stayer: LegEntry): void {
+  /** The call is routed from `stayer` from now on, which stays connected (after a transfer, a park). */
+  routeFrom(context: CallContext, stayer: LegEntry): void {
     context.origin = stayer.terminalConnection;
     context.calling = { number: stayer.terminalConnection.connection.address, device: stayer.device.name };
     context.call.currentCalling = context.calling;

@@ -35,6 +35,12 @@ export const progressCauses = {
 /** The causes on a ringing connection whose call another phone picked up (CallCtlEv CAUSE_CALL_PICKUP). */
 export const pickedUpCauses: EventCauses = causes('NORMAL', 'CALL_PICKUP', ciscoCause.NOERROR);
 
+/** The causes of the parker leaving a call it parked (CallCtlEv CAUSE_PARK). */
+export const parkedCauses: EventCauses = causes('NORMAL', 'PARK', ciscoCause.NORMALCALLCLEARING);
+
+/** The causes of a parked call leaving its park number: someone retrieved it, or it rang back its parker. */
+export const unparkedCauses: EventCauses = causes('NORMAL', undefined, ciscoCause.NOERROR);
+
 /** The causes of a party leaving a call because of a transfer or a conference. */
 export const featureCauses = {
   /** The transferring party leaves (its own connections). */

@@ -30,9 +30,17 @@ export interface SwitchLine {
   readonly allowCtiControl?: boolean;
   /** Where this line's "forward to voicemail" goes (its voicemail profile's pilot); the default pilot when absent. */
   readonly voicemailPilot?: string;
+  /** The call pickup group the line is in (CUCM's Call Pickup Group). */
+  readonly pickupGroup?: string;
 }
 
 export type SwitchDeviceType = 'sip-phone' | 'cti-route-point' | 'cti-port';
+
+/**
+ * How a phone is asked to answer a call by itself: with RFC 5373 `Answer-Mode: Auto` and
+ * `Call-Info: …;answer-after=0` (both), with one of them, or not at all — it rings, and its user answers.
+ */
+export type AutoAnswerMode = 'both' | 'answer-mode' | 'call-info' | 'off';
 
 export interface SwitchDevice {
   readonly name: string;
@@ -43,6 +51,8 @@ export interface SwitchDevice {
   readonly allowCtiControl?: boolean;
   /** End users may log in on it with Extension Mobility; off when absent. */
   readonly extensionMobility?: boolean;
+  /** How the device is asked to answer by itself (click-to-dial, pickup, unpark); `both` when absent. */
+  readonly autoAnswer?: AutoAnswerMode;
 }
 
 /** An Extension Mobility device profile: the lines a phone takes on during a login. */
@@ -79,6 +89,8 @@ export interface SwitchConfig {
   readonly mobilityUsers?: readonly SwitchMobilityUser[];
   /** A login ends by itself this long after it began; no limit when absent. */
   readonly maxLoginMinutes?: number;
+  /** Call park: the park numbers, and when a parked call rings its parker again. Off when absent. */
+  readonly callPark?: { readonly numbers: readonly string[]; readonly reversionSeconds: number };
 }
 
 /** How a line group picks the members a call is offered to (CUCM's distribution algorithms). */

@@ -94,6 +94,8 @@ export interface AlertRequest {
    * cannot rings, and the call goes on when its user answers.
    */
   readonly autoAnswer?: boolean;
+  /** With `autoAnswer`: which request the device takes (its configuration); both when absent. */
+  readonly autoAnswerBy?: 'answer-mode' | 'call-info';
 }
 
 export interface DeviceDriver {

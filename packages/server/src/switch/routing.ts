@@ -7,6 +7,7 @@ import type { ForwardTarget, SwitchDevice, SwitchHuntPilot, SwitchLine } from '.
 import type { Directory } from './directory.js';
 import { Hunting, type HuntHost } from './hunting.js';
 import type { LineOccupancy } from './line-occupancy.js';
+import { autoAnswerOf } from './auto-answer.js';
 import { releaseCauses, type DeviceDriver, type LegId, type RedirectReason, type ReleaseCause } from './ports.js';
 import type { ConnectionReason } from './states.js';
 
@@ -245,7 +246,7 @@ export class Routing {
             called: context.called,
             redirections: [...call.redirections],
             offer: context.offer,
-            ...(options.autoAnswer === true ? { autoAnswer: true } : {}),
+            ...(options.autoAnswer === true ? autoAnswerOf(device) : {}),
           }),
         );
       }
@@ -455,7 +456,12 @@ export class Routing {
    * with call-control cause CALL_PICKUP, and the call is offered to `device` on `line` alone, asked to
    * answer by itself (the user pressed pickup, so the phone goes off hook at once).
    */
-  pickUp(context: CallContext, line: SwitchLine, device: SwitchDevice): void {
+  pickUp(
+    context: CallContext,
+    line: SwitchLine,
+    device: SwitchDevice,
+    feature: 'CALLPICKUP' | 'UNPARK' = 'CALLPICKUP',
+  ): void {
     stopNoAnswerTimer(context);
     this.hunting.stop(context);
     context.call.during(
@@ -474,7 +480,7 @@ export class Routing {
           this.#host.flush();
         });
       },
-      'CALLPICKUP',
+      feature,
     );
   }
 

@@ -264,7 +264,7 @@ export const connectionReasonValue: Readonly<Record<ConnectionReason, number>> =
  * The finer feature reason, `CiscoFeatureReason` (via `CiscoCallEv.getCiscoFeatureReason()`): which
  * feature made the change — a consult or blind transfer, a conference, or nothing special.
  */
-export type FeatureReason = 'NORMAL' | 'TRANSFER' | 'BLINDTRANSFER' | 'CONFERENCE' | 'CALLPICKUP';
+export type FeatureReason = 'NORMAL' | 'TRANSFER' | 'BLINDTRANSFER' | 'CONFERENCE' | 'CALLPICKUP' | 'PARK' | 'UNPARK';
 
 export const featureReasonValue: Readonly<Record<FeatureReason, number>> = {
   NORMAL: 12,
@@ -272,6 +272,8 @@ export const featureReasonValue: Readonly<Record<FeatureReason, number>> = {
   BLINDTRANSFER: 7,
   CONFERENCE: 9,
   CALLPICKUP: 11,
+  PARK: 10,
+  UNPARK: 16,
 };
 
 /**

@@ -28,7 +28,9 @@ import { PartyControl } from './operations/party-control.js';
 import { RuntimeForwarding, type LineForwarding } from './operations/forwarding.js';
 import { DtmfGeneration, reportDtmf } from './operations/dtmf.js';
 import { MessageWaiting } from './operations/message-waiting.js';
-import { pickupTarget } from './operations/pickup.js';
+import { groupPickupTarget, pickupTarget } from './operations/pickup.js';
+import { CallPark } from './operations/call-park.js';
+import { addParty } from './operations/add-party.js';
 import {
   connectionOf,
   controllerLegs,
@@ -93,6 +95,7 @@ export class Switch {
   readonly #making: CallMaking;
   readonly #forwarding = new RuntimeForwarding();
   readonly #dtmf: DtmfGeneration;
+  readonly #park: CallPark;
   readonly #messageWaiting = new MessageWaiting();
   /** Devices whose do not disturb an application switched on (CallControlTerminal.setDoNotDisturb). */
   readonly #doNotDisturb = new Set<string>();
@@ -190,6 +193,19 @@ export class Switch {
       route: (context, number, reason) => this.#routing.route(context, number, reason),
       fail: (context, cause) => this.#routing.fail(context, cause),
       hold: (ref) => this.hold(ref),
+      flush: () => this.#flush(),
+    });
+    this.#park = new CallPark({
+      ...lookup,
+      clock: this.#clock,
+      directory: () => this.#directory,
+      inService: (device) => this.#inService(device),
+      hold: (ref) => this.hold(ref),
+      peerOf: (entry) => this.#peerOf(entry),
+      leave: (entry, cause, causes) => this.#leave(entry, cause, causes),
+      routeFrom: (context, stayer) => this.#merging.routeFrom(context, stayer),
+      offerTo: (context, line, device, feature) => this.#routing.pickUp(context, line, device, feature),
+      route: (context, number) => this.#routing.route(context, number, 'DIRECTCALL'),
       flush: () => this.#flush(),
     });
     for (const device of options.config.devices) this.#inServiceKnown.set(device.name, this.#inService(device));
@@ -673,6 +689,26 @@ export class Switch {
     return this.#making.consult(ref, dialled, callId);
   }
 
+  /**
+   * CallControlCall.addParty: the terminal connection's party consults `dialled` and, once it
+   * answers, conferences it in (see add-party.ts). Resolves when the conference is made.
+   */
+  addParty(ref: TerminalConnectionRef, dialled: string): Promise<void> {
+    return addParty(
+      {
+        events: this.events,
+        consult: (r, d) => this.consult(r, d),
+        conferenceCalls: (a, b, controller) => this.conferenceCalls(a, b, controller),
+        unhold: (r) => this.unhold(r),
+        drop: (callId) => {
+          if (this.#calls.has(callId)) this.drop(callId);
+        },
+      },
+      ref,
+      dialled,
+    );
+  }
+
   /** CallControlCall.transfer(String) by request: the terminal connection's party transfers blind. */
   transferTo(ref: TerminalConnectionRef, destination: string): void {
     const { terminalConnection } = terminalConnectionOf({ calls: this.#calls, legs: this.#legs }, ref);
@@ -761,6 +797,38 @@ export class Switch {
    */
   pickup(request: { device: string; line: string; pickupAddress: string }): string {
     const { context, device, line } = pickupTarget(
+      { calls: this.#calls, legs: this.#legs, directory: this.#directory, inService: (d) => this.#inService(d) },
+      request,
+    );
+    this.#routing.pickUp(context, line, device);
+    this.#flush();
+    return context.call.id;
+  }
+
+  /**
+   * CiscoConnection.park: the terminal connection's party leaves and the other waits on music on hold
+   * at a free call park number; resolves with that number (see CallPark).
+   */
+  park(ref: TerminalConnectionRef): Promise<string> {
+    return this.#park.park(ref);
+  }
+
+  /** CiscoTerminal.unPark: the call parked at `parkNumber` is offered to the device's line; returns its call id. */
+  unpark(request: { device: string; line: string; parkNumber: string }): string {
+    return this.#park.unpark(request);
+  }
+
+  /** The calls parked now, by park number. */
+  parkedCalls(): Array<{ number: string; callId: string }> {
+    return this.#park.parkedCalls();
+  }
+
+  /**
+   * CallControlTerminal.pickupFromGroup (CUCM's group pickup): the call that has rung longest at
+   * another line of this line's call pickup group goes to this device, asked to answer by itself.
+   */
+  pickupFromGroup(request: { device: string; line: string }): string {
+    const { context, device, line } = groupPickupTarget(
       { calls: this.#calls, legs: this.#legs, directory: this.#directory, inService: (d) => this.#inService(d) },
       request,
     );

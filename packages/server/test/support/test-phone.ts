@@ -41,6 +41,10 @@ export class TestPhone {
   readonly #ringing = new Map<string, IncomingRequest>();
   /** Message-summary bodies (RFC 3842) of the NOTIFYs the server sent outside any call, in order. */
   readonly messageSummaries: string[] = [];
+  /** NOTIFYs received in this phone's message-summary subscriptions (RFC 3842), in order. */
+  readonly mwiNotifies: Array<{ state: string; body: string }> = [];
+  /** The Call-IDs of this phone's message-summary subscriptions. */
+  readonly #subscriptions = new Set<string>();
   /** The INVITEs that came with a request to answer by itself (RFC 5373 Answer-Mode, or Call-Info answer-after). */
   readonly autoAnswerRequests: Array<{ answerMode: string | undefined; callInfo: string | undefined }> = [];
   readonly #ua: SipUserAgent;
@@ -178,6 +182,46 @@ export class TestPhone {
     return call;
   }
 
+  /**
+   * Subscribes to message-summary for one of its lines (RFC 3842), answering the digest challenge;
+   * resolves with the final response and, on success, the subscription's dialog (for a refresh or
+   * an unsubscribe with `send(dialog, 'SUBSCRIBE', [Expires: 0])`).
+   */
+  async subscribeMwi(
+    line = this.dn,
+    expires = 3600,
+    event = 'message-summary',
+  ): Promise<{ status: number; dialog: Dialog | undefined; expires: string | undefined }> {
+    const callId = `mwi-${this.dn}-${Date.now()}-${Math.random().toString(16).slice(2)}`;
+    const fromTag = `s${Math.random().toString(16).slice(2)}`;
+    this.#subscriptions.add(callId);
+    let subscribe: SipRequest | undefined;
+    const response = await this.#withAuth('SUBSCRIBE', 'Proxy-Authenticate', 'Proxy-Authorization', (cseq, auth) => {
+      subscribe = this.#ua.createRequest({
+        method: 'SUBSCRIBE',
+        uri: { ...this.#serverUri(), user: line },
+        from: { ...this.#me(), params: new Map([['tag', fromTag]]) },
+        to: { displayName: undefined, uri: { ...this.#serverUri(), user: line }, params: new Map() },
+        callId,
+        cseq,
+        contact: this.#contact(),
+        protocol: this.#protocol,
+        headers: [
+          { name: 'Event', value: event },
+          { name: 'Accept', value: 'application/simple-message-summary' },
+          { name: 'Expires', value: String(expires) },
+          ...auth,
+        ],
+      });
+      return subscribe;
+    });
+    const dialog =
+      subscribe !== undefined && response.status >= 200 && response.status < 300
+        ? Dialog.asUac(subscribe, response)
+        : undefined;
+    return { status: response.status, dialog, expires: response.getHeader('Expires') };
+  }
+
   /** An SDP body from this phone, with a fresh version, in the given direction. */
   sdp(direction: 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive'): string {
     this.#sdpVersion += 1;
@@ -241,6 +285,11 @@ export class TestPhone {
       request.getHeader('Event') === 'message-summary'
     ) {
       this.messageSummaries.push(bodyOf(request) ?? '');
+      incoming.respond(200, 'OK');
+      return;
+    }
+    if (request.method === 'NOTIFY' && this.#subscriptions.has(request.callId)) {
+      this.mwiNotifies.push({ state: request.getHeader('Subscription-State') ?? '', body: bodyOf(request) ?? '' });
       incoming.respond(200, 'OK');
       return;
     }

@@ -27,12 +27,16 @@ export interface CallControlEngine {
   transferTo(ref: PartyRef, destination: string): void;
   transferCall(callId: string, otherCallId: string, controller?: string): void;
   conferenceCalls(callId: string, otherCallId: string, controller?: string): Promise<void>;
+  addParty(ref: PartyRef, dialled: string): Promise<void>;
   drop(callId: string): void;
   setForwardAll(dn: string, destination: string | undefined): void;
   setMessageWaiting(dn: string, waiting: boolean): void;
   setDoNotDisturb(device: string, on: boolean): void;
   doNotDisturbOf(device: string): boolean;
   pickup(request: { device: string; line: string; pickupAddress: string }): string;
+  pickupFromGroup(request: { device: string; line: string }): string;
+  park(ref: PartyRef): Promise<string>;
+  unpark(request: { device: string; line: string; parkNumber: string }): string;
   messageWaitingOf(dn: string): boolean;
   forwardingOf(dn: string): {
     all: ForwardTarget | undefined;
@@ -56,6 +60,7 @@ export const callControlMethods = [
   'call.consult',
   'call.transfer',
   'call.conference',
+  'call.addParty',
   'call.drop',
   'connection.accept',
   'connection.reject',
@@ -67,6 +72,9 @@ export const callControlMethods = [
   'terminal.setDoNotDisturb',
   'terminal.getDoNotDisturb',
   'terminal.pickup',
+  'terminal.pickupFromGroup',
+  'terminalConnection.park',
+  'terminal.unpark',
 ] as const satisfies readonly MethodName[];
 
 export type CallControlMethod = (typeof callControlMethods)[number];
@@ -253,6 +261,27 @@ export class CallControlRequests {
         // The ringing line must be one this provider may see too: picking up is taking its call.
         assertAddress(view, p.pickupAddress);
         return { callId: engine.pickup({ device: p.name, line: p.address, pickupAddress: p.pickupAddress }) };
+      }
+      case 'call.addParty': {
+        const p = params as MethodParams<'call.addParty'>;
+        assertControllable(view, p.controller.terminal, p.controller.address);
+        await engine.addParty({ callId: p.callId, ...p.controller }, p.dialled);
+        return {};
+      }
+      case 'terminal.pickupFromGroup': {
+        const p = params as MethodParams<'terminal.pickupFromGroup'>;
+        assertControllable(view, p.name, p.address);
+        return { callId: engine.pickupFromGroup({ device: p.name, line: p.address }) };
+      }
+      case 'terminalConnection.park': {
+        const p = params as MethodParams<'terminalConnection.park'>;
+        assertControllable(view, p.terminal, p.address);
+        return { parkNumber: await engine.park({ callId: p.callId, address: p.address, terminal: p.terminal }) };
+      }
+      case 'terminal.unpark': {
+        const p = params as MethodParams<'terminal.unpark'>;
+        assertControllable(view, p.name, p.address);
+        return { callId: engine.unpark({ device: p.name, line: p.address, parkNumber: p.parkNumber }) };
       }
       case 'call.drop': {
         const p = params as MethodParams<'call.drop'>;

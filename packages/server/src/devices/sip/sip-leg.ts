@@ -73,4 +73,6 @@ export type SwitchInputs = Pick<
   | 'transferCalls'
   | 'joinConference'
   | 'inConference'
+  | 'messageWaitingOf'
+  | 'snapshotDevice'
 >;

@@ -34,6 +34,7 @@ import { messageSummary } from './message-summary.js';
 import { causeFromStatus, diversionReason, explanationHeaders, finalStatusFor } from './sip-causes.js';
 import type { InboundLeg, OutboundLeg, SipLeg, SwitchInputs } from './sip-leg.js';
 import { SipReferrals } from './sip-referrals.js';
+import { MwiSubscriptions } from './mwi-subscriptions.js';
 import type { DigestGate } from './digest-gate.js';
 
 export interface SipPhoneDriverOptions {
@@ -78,6 +79,7 @@ export class SipPhoneDriver implements DeviceDriver {
   readonly #byDialog = new Map<string, SipLeg>();
   readonly #offHook: Array<() => void> = [];
   readonly #referrals: SipReferrals;
+  readonly #mwi: MwiSubscriptions;
 
   constructor(options: SipPhoneDriverOptions) {
     this.#options = options;
@@ -96,6 +98,20 @@ export class SipPhoneDriver implements DeviceDriver {
       isCurrent: (leg) => this.#legs.get(leg.id) === leg,
       bye: (leg) => this.#bye(leg),
     });
+    this.#mwi = new MwiSubscriptions({
+      ua: this.#ua,
+      clock: options.clock,
+      logger: this.#logger,
+      authenticate: (incoming) => {
+        const gate = this.#options.gate.authenticate(incoming, 'proxy');
+        return gate.ok ? gate.account.deviceName : undefined;
+      },
+      linesOf: (device) => this.#engine?.snapshotDevice(device)?.lines ?? [],
+      lamp: (dn) => this.#engine?.messageWaitingOf(dn) ?? false,
+      targetFor: (contact, incoming) => this.#targetFor(contact, incoming.source),
+      sentBy: (target) => this.#sentBy(target),
+      contactHeader: (target) => this.#contactHeader(target),
+    });
   }
 
   /** Connects the driver to the engine it reports to. */
@@ -108,7 +124,13 @@ export class SipPhoneDriver implements DeviceDriver {
     return this.#legs.size;
   }
 
+  /** Message-waiting subscriptions in force (RFC 3842). */
+  get mwiSubscriptionCount(): number {
+    return this.#mwi.size;
+  }
+
   close(): void {
+    this.#mwi.close();
     for (const off of this.#offHook) off();
     for (const leg of this.#legs.values()) this.#forget(leg);
   }
@@ -120,10 +142,15 @@ export class SipPhoneDriver implements DeviceDriver {
     const request = incoming.request;
     const toTag = request.to.params.get('tag');
     if (toTag === undefined || toTag === null) {
+      if (request.method === 'SUBSCRIBE') {
+        this.#mwi.onSubscribe(incoming);
+        return true;
+      }
       if (request.method !== 'INVITE') return false;
       this.#onNewInvite(incoming);
       return true;
     }
+    if (this.#mwi.onInDialog(incoming)) return true;
     const leg = this.#byDialog.get(
       dialogKey({ callId: request.callId, localTag: toTag, remoteTag: request.from.params.get('tag') ?? '' }),
     );
@@ -361,7 +388,7 @@ export class SipPhoneDriver implements DeviceDriver {
       });
     }
     if (request.offer !== undefined) headers.push(sdpType);
-    if (request.autoAnswer === true) headers.push(...this.#autoAnswerHeaders(host));
+    if (request.autoAnswer === true) headers.push(...this.#autoAnswerHeaders(host, request.autoAnswerBy));
     const origin = new SessionOrigin();
     const invite = this.#ua.createRequest({
       method: 'INVITE',
@@ -419,12 +446,12 @@ export class SipPhoneDriver implements DeviceDriver {
   }
 
   /**
-   * The message-waiting lamp (RFC 3842): an unsolicited NOTIFY with a message summary to the phone's
-   * registered Contact, as phones that light their lamp without subscribing accept it.
-   * NOTE: a phone's own SUBSCRIBE to message-summary is not taken yet; such a phone needs unsolicited
-   * MWI accepted in its settings.
+   * The message-waiting lamp (RFC 3842): a NOTIFY in the phone's message-summary subscription for the
+   * line when it has one, else an unsolicited NOTIFY to its registered Contact, as phones that light
+   * their lamp without subscribing accept it.
    */
   messageWaiting(device: string, line: string, waiting: boolean): void {
+    if (this.#mwi.notify(device, line)) return;
     const reached = this.#reach(device);
     if (reached === undefined) return; // not registered: nothing to light; the next change is sent
     const { binding, target } = reached;
@@ -656,11 +683,13 @@ export class SipPhoneDriver implements DeviceDriver {
    * Answer-Mode, and Call-Info's answer-after=0, which phones that predate RFC 5373 read; a phone
    * reads the one it knows.
    */
-  #autoAnswerHeaders(host: string): HeaderField[] {
-    return [
-      { name: 'Answer-Mode', value: 'Auto' },
-      { name: 'Call-Info', value: `<sip:${host}>;answer-after=0` },
-    ];
+  /** RFC 5373's Answer-Mode and the widely read Call-Info answer-after: both, or the one the phone is configured for. */
+  #autoAnswerHeaders(host: string, only: 'answer-mode' | 'call-info' | undefined): HeaderField[] {
+    const answerMode = { name: 'Answer-Mode', value: 'Auto' };
+    const callInfo = { name: 'Call-Info', value: `<sip:${host}>;answer-after=0` };
+    if (only === 'answer-mode') return [answerMode];
+    if (only === 'call-info') return [callInfo];
+    return [answerMode, callInfo];
   }
 
   #onProvisional(leg: OutboundLeg, response: SipResponse): void {

@@ -42,6 +42,10 @@ export function settingsDocument(settings: ConfigSnapshot['settings']): Settings
     ...(settings.extensionMobilityMaxLoginMinutes === undefined
       ? {}
       : { extensionMobilityMaxLoginMinutes: settings.extensionMobilityMaxLoginMinutes }),
+    ...(settings.callParkRange === undefined ? {} : { callParkRange: settings.callParkRange }),
+    ...(settings.callParkReversionSeconds === undefined || settings.callParkReversionSeconds === 60
+      ? {}
+      : { callParkReversionSeconds: settings.callParkReversionSeconds }),
   };
 }
 
@@ -60,6 +64,7 @@ export function deviceDocument(device: DeviceConfig, options: DocumentOptions): 
     ...(device.description === undefined ? {} : { description: device.description }),
     ...(device.allowCtiControl ? {} : { allowCtiControl: false }),
     ...(device.extensionMobility === true ? { extensionMobility: true } : {}),
+    ...(device.autoAnswer === undefined || device.autoAnswer === 'both' ? {} : { autoAnswer: device.autoAnswer }),
     lines: [...device.lines],
     ...sip,
   };
@@ -83,6 +88,7 @@ export function lineDocument(line: LineConfig): LineDocument {
     ...(line.maxCalls === 2 ? {} : { maxCalls: line.maxCalls }),
     ...(line.busyTrigger === 1 ? {} : { busyTrigger: line.busyTrigger }),
     ...(line.voicemailProfile === undefined ? {} : { voicemailProfile: line.voicemailProfile }),
+    ...(line.pickupGroup === undefined ? {} : { pickupGroup: line.pickupGroup }),
   };
 }
 

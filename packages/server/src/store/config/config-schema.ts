@@ -73,6 +73,13 @@ export const LineSchema = Type.Object(
       }),
     ),
     voicemailProfile: Type.Optional(ObjectName),
+    pickupGroup: Type.Optional(
+      Type.String({
+        pattern: ObjectName.pattern,
+        description:
+          'CUCM’s Call Pickup Group: a name; the lines with the same one may pick up each other’s ringing calls',
+      }),
+    ),
   },
   strict,
 );
@@ -105,6 +112,12 @@ export const DeviceSchema = Type.Object(
     allowCtiControl: Type.Optional(Type.Boolean()),
     /** Whether end users may log in on this phone with Extension Mobility (off when absent, as in CUCM). */
     extensionMobility: Type.Optional(Type.Boolean()),
+    autoAnswer: Type.Optional(
+      Type.Union([Type.Literal('both'), Type.Literal('answer-mode'), Type.Literal('call-info'), Type.Literal('off')], {
+        description:
+          'How the server asks this phone to answer by itself (click-to-dial, pickup, unpark): both RFC 5373 Answer-Mode: Auto and Call-Info answer-after=0 (default), one of them, or off (it rings)',
+      }),
+    ),
     lines: Type.Optional(Type.Array(DirectoryNumber, { maxItems: 64 })),
     sip: Type.Optional(SipCredentialsSchema),
   },
@@ -242,6 +255,20 @@ export const SettingsSchema = Type.Object(
     conferenceNumber: Type.Optional(DirectoryNumber),
     /** Extension Mobility logins end by themselves after this many minutes; no limit when absent. */
     extensionMobilityMaxLoginMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 10080 })),
+    callParkRange: Type.Optional(
+      Type.String({
+        pattern: '^[0-9]{1,20}(-[0-9]{1,20})?$',
+        description:
+          'Call park numbers (CUCM’s Call Park Number/Range): "7900-7919", or one number; at most 1000, all of one length',
+      }),
+    ),
+    callParkReversionSeconds: Type.Optional(
+      Type.Integer({
+        minimum: 10,
+        maximum: 3600,
+        description: 'A parked call rings its parker again after this long (default 60)',
+      }),
+    ),
   },
   strict,
 );

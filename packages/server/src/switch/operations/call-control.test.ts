@@ -222,6 +222,35 @@ describe('redirect by request', () => {
 });
 
 describe('Call.connect (third-party call control)', () => {
+  it('MUST ask the phone to answer by itself the way its configuration says, or not at all', async () => {
+    const ways = [
+      { autoAnswer: undefined, expected: { autoAnswer: true } },
+      { autoAnswer: 'call-info' as const, expected: { autoAnswer: true, autoAnswerBy: 'call-info' } },
+      { autoAnswer: 'answer-mode' as const, expected: { autoAnswer: true, autoAnswerBy: 'answer-mode' } },
+      { autoAnswer: 'off' as const, expected: {} },
+    ];
+    for (const { autoAnswer, expected } of ways) {
+      const h = (current = harness({
+        ...config,
+        devices: config.devices.map((d) =>
+          d.name === 'SEP1001' && autoAnswer !== undefined ? { ...d, autoAnswer } : d,
+        ),
+      }));
+      h.driver.offersSdp = true;
+      const made = h.engine.makeCall({ device: 'SEP1001', dialled: '1002' });
+      await h.settle();
+      const { request } = h.driver.alertFor('SEP1001');
+      expect({ autoAnswer: request.autoAnswer, autoAnswerBy: request.autoAnswerBy }).toEqual({
+        autoAnswer: undefined,
+        autoAnswerBy: undefined,
+        ...expected,
+      });
+      h.engine.refused(h.driver.alertFor('SEP1001').leg, { reason: 'busy', q850: 17, sipStatus: 486 });
+      await made.catch(() => undefined);
+      expect(leftovers(h)).toEqual({ calls: 0, legs: 0, timers: 0 });
+    }
+  });
+
   it('MUST call the phone first asking it to answer by itself, then dial the destination with its offer, as §2.7 outbound', async () => {
     const h = start();
     const made = h.engine.makeCall({ device: 'SEP1001', dialled: '1002', callId: 'crm-0000-0001' });

@@ -1,6 +1,7 @@
 import { ErrorCode, StrowgerError, type Clock, type TypedEmitter } from '../../core/index.js';
 import { newCallContext, stopNoAnswerTimer, type CallContext, type LegEntry } from '../call-context.js';
 import type { Call } from '../call-model.js';
+import { autoAnswerOf } from '../auto-answer.js';
 import { progressCauses } from '../causes.js';
 import type { SwitchDevice, SwitchLine } from '../config.js';
 import type { Directory } from '../directory.js';
@@ -114,7 +115,7 @@ export class CallMaking {
         called: line.dn,
         redirections: [],
         offer: undefined,
-        autoAnswer: true,
+        ...autoAnswerOf(device),
       }),
     );
     context.noAnswerTimer = host.clock.setTimer(line.noAnswerSeconds * 1000, () => {

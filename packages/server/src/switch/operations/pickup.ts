@@ -39,3 +39,40 @@ export function pickupTarget(
   }
   return { context, device, line };
 }
+
+/**
+ * What a group pickup acts on (JTAPI CallControlTerminal.pickupFromGroup, CUCM's group pickup): of
+ * the calls ringing at other lines of the requesting line's call pickup group, the one that has
+ * rung longest — checked as a directed pickup is.
+ */
+export function groupPickupTarget(
+  host: CallLookup & { readonly directory: Directory; inService(device: SwitchDevice): boolean },
+  request: { device: string; line: string },
+): { context: CallContext; device: SwitchDevice; line: SwitchLine } {
+  const line = host.directory.lines.get(request.line);
+  const group = line?.pickupGroup;
+  if (line !== undefined && group === undefined) {
+    throw new StrowgerError(
+      ErrorCode.InvalidState,
+      `line ${request.line} is in no call pickup group; give it and its neighbours the same pickupGroup`,
+    );
+  }
+  const members = new Set(
+    [...host.directory.lines.values()].filter((l) => l.pickupGroup === group && l.dn !== request.line).map((l) => l.dn),
+  );
+  const ringing = [...host.calls.values()]
+    .filter((context) => !context.ended && context.origin.terminal !== request.device)
+    .flatMap((context) =>
+      context.offered
+        .filter((connection) => connection.isLive && members.has(connection.address))
+        .map((connection) => ({ context, address: connection.address })),
+    )
+    .sort((a, b) => a.context.legStartedAt - b.context.legStartedAt)[0];
+  if (ringing === undefined) {
+    throw new StrowgerError(
+      ErrorCode.InvalidState,
+      `no call is ringing in ${request.line}'s pickup group ${group ?? ''} now; there is nothing to pick up`,
+    );
+  }
+  return pickupTarget(host, { ...request, pickupAddress: ringing.address });
+}

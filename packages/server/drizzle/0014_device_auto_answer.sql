@@ -1,0 +1,1 @@
+ALTER TABLE "devices" ADD COLUMN "auto_answer" text DEFAULT 'both' NOT NULL;

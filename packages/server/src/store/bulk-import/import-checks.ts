@@ -39,6 +39,7 @@ interface PhoneRow {
   name: string;
   type: string;
   extensionMobility?: boolean;
+  autoAnswer?: string;
   lines?: string[];
   sip?: { username?: string; password?: string };
 }
@@ -67,6 +68,8 @@ function checkPhones(rows: readonly ImportRow[], current: ConfigSnapshot, at: At
       at(row, 'lines', `a cti-port has exactly one line, this row gives ${phoneLines.length}`);
     if (phone.extensionMobility === true && phone.type !== 'sip-phone')
       at(row, 'extensionMobility', `extensionMobility is for phones; a ${phone.type} cannot host a login`);
+    if (phone.autoAnswer !== undefined && phone.type !== 'sip-phone')
+      at(row, 'autoAnswer', `autoAnswer is for phones; a ${phone.type} is answered by its application, leave it empty`);
     const username = phone.sip?.username;
     if (phone.type !== 'sip-phone') {
       if (phone.sip !== undefined)

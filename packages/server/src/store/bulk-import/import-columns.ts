@@ -54,7 +54,11 @@ export const importSpecs: Readonly<Record<ImportKind, ImportKindSpec>> = {
       column('description', 'text', 'Free text'),
       column('allowCtiControl', 'boolean', '"Allow Control of Device from CTI"; true when empty'),
       column('extensionMobility', 'boolean', 'End users may log in on it with Extension Mobility; false when empty'),
-      column('autoAnswer', 'text', 'both (when empty), answer-mode, call-info or off: how it is asked to answer by itself'),
+      column(
+        'autoAnswer',
+        'text',
+        'both (when empty), answer-mode, call-info or off: how it is asked to answer by itself',
+      ),
       column('lines', 'list', 'Directory numbers separated by ";", line 1 first; each must exist'),
       column('sip.username', 'text', "The phone's SIP digest user name (a sip-phone needs one)"),
       column('sip.password', 'text', 'Its SIP password (needed for a new phone, or to change it)'),

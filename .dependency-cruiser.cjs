@@ -28,8 +28,10 @@ const packageAllowed = {
   media: ['core'],
   sdk: ['protocol', 'media', 'core'],
   server: ['core', 'protocol', 'media'],
+  // The web UI talks HTTP to the server and imports nothing of ours.
+  web: [],
 };
-const browserPackages = ['core', 'protocol', 'sdk'];
+const browserPackages = ['core', 'protocol', 'sdk', 'web'];
 /** Packages with a browser-safe default entry and a Node.js one in src/node (exported as "./node"). */
 const browserEntryPackages = ['media'];
 /** The server's parts that speak the CTI protocol; the others keep to the engine's own vocabulary. */
@@ -78,8 +80,17 @@ const forbidden = [
     name: 'apps-use-the-sdk-only',
     comment: 'Applications are built on the public SDK alone.',
     severity: 'error',
-    from: { path: '^apps/([^/]+)/', pathNot: '^apps/[^/]+/test/' },
+    from: { path: '^apps/([^/]+)/', pathNot: ['^apps/[^/]+/test/', '^apps/ivr/'] },
     to: { path: '^(packages|apps)/', pathNot: ['^packages/sdk/', '^apps/$1/'] },
+  },
+  {
+    name: 'ivr-uses-the-sdk-and-media',
+    comment:
+      "The IVR terminates its CTI ports' RTP itself: besides the SDK it uses @strowger/media (the RTP session, " +
+      'WAV files) and @strowger/core (the clock and coded errors media speaks), as the SDK does.',
+    severity: 'error',
+    from: { path: '^apps/ivr/', pathNot: '^apps/ivr/test/' },
+    to: { path: '^(packages|apps)/', pathNot: ['^packages/(sdk|media|core)/', '^apps/ivr/'] },
   },
   {
     name: 'no-deep-import-into-a-package',
@@ -171,7 +182,7 @@ module.exports = {
     enhancedResolveOptions: {
       exportsFields: ['exports'],
       conditionNames: ['import', 'require', 'node', 'default'],
-      extensions: ['.ts', '.js'],
+      extensions: ['.ts', '.tsx', '.js'],
     },
   },
 };

@@ -1,9 +1,10 @@
 // @ts-check
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'data/**', 'coverage/**', '.bench-tmp/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', 'data/**', 'coverage/**', '.bench-tmp/**', '**/test-results/**'] },
   js.configs.recommended,
   {
     // The command's entry point is plain JavaScript run by Node.
@@ -35,6 +36,7 @@ export default tseslint.config(
       'apps/*/test/**/*.ts',
       'bench/**/*.ts',
     ],
+    ignores: ['packages/web/src/**'],
     languageOptions: {
       // tsconfig.check.json covers sources, tests and benchmarks alike (the package's own excludes tests).
       parserOptions: { project: ['./tsconfig.check.json'], tsconfigRootDir: import.meta.dirname },
@@ -42,6 +44,23 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-floating-promises': ['error', { ignoreVoid: false }],
       '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
+  {
+    // The web UI's browser code is checked against its own tsconfig (DOM, JSX), with React's hook rules.
+    files: ['packages/web/src/**/*.{ts,tsx}'],
+    languageOptions: {
+      parserOptions: { project: ['./packages/web/tsconfig.json'], tsconfigRootDir: import.meta.dirname },
+      globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', EventSource: 'readonly' },
+    },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'error',
+      // The router's navigate() returns a promise that settles when a view transition ends and never
+      // rejects; `void navigate(…)` says so. Every request's promise is still awaited or handled.
+      '@typescript-eslint/no-floating-promises': ['error', { ignoreVoid: true }],
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],
     },
   },
   {

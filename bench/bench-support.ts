@@ -1,5 +1,5 @@
 /** What the benchmarks share: a server to measure, running SIPp to completion, and reading its figures. */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -66,6 +66,46 @@ export function sippCallCounts(output: string): { successful: number; failed: nu
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+/**
+ * The SIPp callee of the call benchmarks: a SIPp UAS answering every call (`uas-answer.xml`) on a
+ * random port, registered as phone 3002 there. `stop` kills it with SIGKILL: on SIGTERM SIPp waits
+ * for calls that never end once the server is gone.
+ */
+export async function startSippCallee(options: {
+  scenarios: string;
+  workDir: string;
+  server: string;
+}): Promise<{ stop(): void }> {
+  const calleePort = 20_000 + Math.floor(Math.random() * 30_000);
+  const callee = spawn(
+    'sipp',
+    [
+      '-sf',
+      join(options.scenarios, 'uas-answer.xml'),
+      '-i',
+      '127.0.0.1',
+      '-p',
+      String(calleePort),
+      '-t',
+      'u1',
+      '-nostdin',
+      options.server,
+    ],
+    { cwd: options.workDir, stdio: 'ignore' },
+  );
+  const stop = (): void => {
+    if (callee.exitCode === null) callee.kill('SIGKILL');
+  };
+  try {
+    await new Promise((done) => setTimeout(done, 500));
+    await registerSippCallee({ ...options, calleePort });
+  } catch (error) {
+    stop();
+    throw error;
+  }
+  return { stop };
 }
 
 /**

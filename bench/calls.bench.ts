@@ -17,14 +17,13 @@
  * weigh the heap while they are all up (MEASURE_AT_MS after the first call):
  *   RATE=20 CALLS=190 HOLD_MS=50000 MEASURE_AT_MS=44000 npm run bench:calls
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   percentile,
-  registerSippCallee,
+  startSippCallee,
   runSipp,
   sippCallCounts,
   sippCallerArgs,
@@ -85,25 +84,7 @@ try {
   const server = `127.0.0.1:${strowger.addresses.sipUdp.port}`;
 
   // The callee: a SIPp UAS that answers every call, registered as phone 3002 at its port.
-  const calleePort = 20_000 + Math.floor(Math.random() * 30_000);
-  const callee = spawn(
-    'sipp',
-    [
-      '-sf',
-      join(scenarios, 'uas-answer.xml'),
-      '-i',
-      '127.0.0.1',
-      '-p',
-      String(calleePort),
-      '-t',
-      'u1',
-      '-nostdin',
-      server,
-    ],
-    { cwd: workDir, stdio: 'ignore' },
-  );
-  await new Promise((done) => setTimeout(done, 500));
-  await registerSippCallee({ scenarios, workDir, server, calleePort });
+  const callee = await startSippCallee({ scenarios, workDir, server });
 
   console.log(`SIPp: ${calls} calls at ${rate}/s, hold ${holdMs} ms, at most ${limit} at once`);
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -149,7 +130,7 @@ try {
   const wallSeconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
   const cpu = process.cpuUsage(cpuBefore);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-  callee.kill();
+  callee.stop();
   await strowger.stop();
 
   const { successful, failed } = sippCallCounts(caller.output);

@@ -24,7 +24,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { openProvider, type CallEvent, type Provider, type TerminalConnection } from '../packages/sdk/dist/index.js';
 import { TestPhone } from '../packages/server/test/support/test-phone.js';
-import { percentile, registerSippCallee, sippCallerArgs, startBenchServer } from './bench-support.js';
+import { percentile, sippCallerArgs, startBenchServer, startSippCallee } from './bench-support.js';
 
 const groups = Number(process.env.CALL_GROUPS ?? 20);
 const rounds = Number(process.env.ROUNDS ?? 5);
@@ -80,6 +80,7 @@ function next(seen: CallEvent[], match: (ev: CallEvent) => boolean, timeoutMs = 
 const workDir = await mkdtemp(join(tmpdir(), 'strowger-bench-cti-control-'));
 const phones: TestPhone[] = [];
 const background: ChildProcess[] = [];
+let stopCallee: () => void = () => undefined;
 let provider: Provider | undefined;
 let failures = 0;
 try {
@@ -88,30 +89,8 @@ try {
   if (backgroundRate > 0) {
     // The ordinary calls around the measured ones: a SIPp that answers on 3002, and one calling it.
     const server = `127.0.0.1:${sipPort}`;
-    const calleePort = 20_000 + Math.floor(Math.random() * 30_000);
-    background.push(
-      spawn(
-        'sipp',
-        [
-          '-sf',
-          join(scenarios, 'uas-answer.xml'),
-          '-i',
-          '127.0.0.1',
-          '-p',
-          String(calleePort),
-          '-t',
-          'u1',
-          '-nostdin',
-          server,
-        ],
-        {
-          cwd: workDir,
-          stdio: 'ignore',
-        },
-      ),
-    );
-    await new Promise((done) => setTimeout(done, 500));
-    await registerSippCallee({ scenarios, workDir, server, calleePort });
+    const callee = await startSippCallee({ scenarios, workDir, server });
+    stopCallee = () => callee.stop();
     const args = sippCallerArgs({
       scenarios,
       server,
@@ -192,12 +171,14 @@ try {
       `${(latencies.connect.length / clickSeconds).toFixed(1)} per second (drop included)`,
   );
   for (const child of background.splice(0)) child.kill('SIGKILL'); // on SIGTERM SIPp waits for its calls
+  stopCallee();
   await provider.shutdown();
   provider = undefined;
   for (const p of phones.splice(0)) await p.close();
   await strowger.stop();
 } finally {
   for (const child of background) child.kill('SIGKILL');
+  stopCallee();
   await provider?.shutdown().catch(() => undefined);
   for (const p of phones) await p.close().catch(() => undefined);
   await rm(workDir, { recursive: true, force: true });

@@ -14,7 +14,7 @@
  * Alongside: the number of events delivered, the server's CPU and event-loop delay, and the
  * application process's CPU and event-loop delay, which say where the time goes.
  */
-import { fork, spawn } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -22,7 +22,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import {
   percentile,
-  registerSippCallee,
+  startSippCallee,
   runSipp,
   sippCallCounts,
   sippCallerArgs,
@@ -73,29 +73,8 @@ try {
   });
   const server = `127.0.0.1:${strowger.addresses.sipUdp.port}`;
 
-  const calleePort = 20_000 + Math.floor(Math.random() * 30_000);
-  const callee = spawn(
-    'sipp',
-    [
-      '-sf',
-      join(scenarios, 'uas-answer.xml'),
-      '-i',
-      '127.0.0.1',
-      '-p',
-      String(calleePort),
-      '-t',
-      'u1',
-      '-nostdin',
-      server,
-    ],
-    { cwd: workDir, stdio: 'ignore' },
-  );
-  stops.push(() => {
-    // SIGKILL: on SIGTERM SIPp waits for its calls to end.
-    callee.kill('SIGKILL');
-  });
-  await new Promise((done) => setTimeout(done, 500));
-  await registerSippCallee({ scenarios, workDir, server, calleePort });
+  const callee = await startSippCallee({ scenarios, workDir, server });
+  stops.push(() => callee.stop());
 
   // The applications: one child process holding every provider.
   const client = fork(join(here, 'cti-event-latency-client.ts'), [], {

@@ -11,7 +11,7 @@
  *   npm run bench:cti-route
  *   RATE=100 DURATION_S=30 HOLD_MS=200 npm run bench:cti-route
  */
-import { fork, spawn } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -19,7 +19,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import {
   percentile,
-  registerSippCallee,
+  startSippCallee,
   runSipp,
   sippCallCounts,
   sippCallerArgs,
@@ -72,28 +72,8 @@ try {
     }
   });
   const server = `127.0.0.1:${strowger.addresses.sipUdp.port}`;
-  const calleePort = 20_000 + Math.floor(Math.random() * 30_000);
-  const callee = spawn(
-    'sipp',
-    [
-      '-sf',
-      join(scenarios, 'uas-answer.xml'),
-      '-i',
-      '127.0.0.1',
-      '-p',
-      String(calleePort),
-      '-t',
-      'u1',
-      '-nostdin',
-      server,
-    ],
-    { cwd: workDir, stdio: 'ignore' },
-  );
-  stops.push(() => {
-    callee.kill('SIGKILL'); // on SIGTERM SIPp waits for its calls to end
-  });
-  await new Promise((done) => setTimeout(done, 500));
-  await registerSippCallee({ scenarios, workDir, server, calleePort });
+  const callee = await startSippCallee({ scenarios, workDir, server });
+  stops.push(() => callee.stop());
 
   const client = fork(join(here, 'cti-route-client.ts'), [], {
     execArgv: [...process.execArgv.filter((arg) => arg !== '--import' && arg !== 'tsx'), '--import', 'tsx'],

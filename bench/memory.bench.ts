@@ -32,7 +32,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { TestPhone } from '../packages/server/test/support/test-phone.js';
-import { registerSippCallee, runSipp, sippCallCounts, sippCallerArgs } from './bench-support.js';
+import { runSipp, sippCallCounts, sippCallerArgs, startSippCallee } from './bench-support.js';
 import { longestStretch } from './cpu-profile-stretches.js';
 
 const backend = process.env.BACKEND === 'postgres' ? 'postgres' : 'embedded';
@@ -207,7 +207,7 @@ const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 const workDir = await mkdtemp(join(tmpdir(), 'strowger-bench-memory-'));
 let database: { name: string } | undefined;
 let server: Server | undefined;
-let callee: ChildProcess | undefined;
+let callee: { stop(): void } | undefined;
 const registered: TestPhone[] = [];
 try {
   let store = ['--data', join(workDir, 'data')];
@@ -236,14 +236,7 @@ try {
   }
 
   // The callee: a SIPp UAS answering every call, registered as phone 3002 at its port.
-  const calleePort = 20_000 + Math.floor(Math.random() * 30_000);
-  callee = spawn(
-    'sipp',
-    ['-sf', join(scenarios, 'uas-answer.xml'), '-i', '127.0.0.1', '-p', String(calleePort), '-t', 'u1', '-nostdin'],
-    { cwd: workDir, stdio: 'ignore' },
-  );
-  await sleep(500);
-  await registerSippCallee({ scenarios, workDir, server: `127.0.0.1:${server.sipPort}`, calleePort });
+  callee = await startSippCallee({ scenarios, workDir, server: `127.0.0.1:${server.sipPort}` });
 
   // CONCURRENT calls set up at 20/s and held until all are up and their setup transactions have ended.
   const holdMs = (concurrent / 20) * 1000 + 40_000;
@@ -331,7 +324,7 @@ try {
   }
   if (steady.code !== 0 || pause.code !== 0 || heldCalls.failed !== 0) process.exitCode = 1;
 } finally {
-  callee?.kill();
+  callee?.stop();
   await Promise.all(registered.map((phone) => phone.close().catch(() => undefined)));
   if (server !== undefined && server.child.exitCode === null) {
     const exited = new Promise((done) => server!.child.once('exit', done));

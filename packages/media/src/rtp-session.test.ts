@@ -188,6 +188,22 @@ describe('RTP session', () => {
     expect(await b.play(tone(1000), { interruptOnDigit: true })).toEqual({ reason: 'digit', digit: '9', playedMs: 0 });
   });
 
+  it('a key signalled beside the stream (SIP INFO) MUST be reported, interrupt a prompt and be collected like an RFC 4733 one', async () => {
+    const { b, clock } = pair();
+    const seen: string[] = [];
+    b.on('digit', ({ digit, source }) => seen.push(`${digit}/${source}`));
+    const prompt = b.play(tone(5000), { interruptOnDigit: true });
+    await settle();
+    clock.advance(200);
+    b.signalledDigit('7');
+    expect(await prompt).toMatchObject({ reason: 'digit', digit: '7' });
+    b.signalledDigit('#');
+    expect(await b.collectDigits({ terminator: '#' })).toEqual({ digits: '7', reason: 'terminator' });
+    expect(seen).toEqual(['7/signalling', '#/signalling']);
+    b.close();
+    expect(() => b.signalledDigit('1')).not.toThrow();
+  });
+
   it('a prompt MUST stop when its signal aborts, and nothing to play or send MUST resolve at once', async () => {
     const { a, clock } = pair();
     const controller = new AbortController();

@@ -70,7 +70,8 @@ export interface RtpSessionOptions {
   readonly logger?: Logger;
 }
 
-export type DigitSource = 'rfc4733' | 'inband';
+/** Where a key press came from: RFC 4733 events, in-band tones, or signalling beside the RTP (SIP INFO). */
+export type DigitSource = 'rfc4733' | 'inband' | 'signalling';
 
 /** Where and how to send, as the call's SDP (or the CTI media-started event) says. */
 export interface MediaTarget {
@@ -332,6 +333,15 @@ export class RtpSession {
   async collectDigits(options: CollectDigitsOptions = {}): Promise<CollectDigitsResult> {
     this.#assertOpen('collectDigits');
     return this.#digits.collect(options);
+  }
+
+  /**
+   * A key the far end signalled outside the RTP stream (SIP INFO with application/dtmf-relay, a CTI
+   * event): it is reported, collected and interrupts prompts as a key the stream carried does.
+   */
+  signalledDigit(digit: DtmfDigit): void {
+    if (this.#closed !== undefined) return;
+    this.#digit(digit, 'signalling');
   }
 
   /** Forgets digits typed ahead. */

@@ -174,19 +174,42 @@ export const CiscoProviderCapabilityChangedEv = event('CiscoProviderCapabilityCh
 export const AddrObservationEndedEv = event('AddrObservationEndedEv', { name: DirectoryNumber });
 export const TermObservationEndedEv = event('TermObservationEndedEv', { name: DeviceName });
 
+/** CiscoProvEv.getCiscoCause() on the events that change the domain (ProviderEventCause). */
+const domainCause = {
+  ciscoCause: Type.Integer({
+    description:
+      'Why the domain changed: 0 normal (configuration), 1 Extension Mobility login, 2 logout, 3 login brought the phone into the domain, 4 logout took it out',
+  }),
+};
+
 // Cisco domain and availability events.
-export const CiscoTermCreatedEv = event('CiscoTermCreatedEv', { terminal: Terminal });
-export const CiscoTermRemovedEv = event('CiscoTermRemovedEv', { name: DeviceName });
-export const CiscoAddrCreatedEv = event('CiscoAddrCreatedEv', { address: Address });
-export const CiscoAddrRemovedEv = event('CiscoAddrRemovedEv', { name: DirectoryNumber });
+export const CiscoTermCreatedEv = event('CiscoTermCreatedEv', { terminal: Terminal, ...domainCause });
+export const CiscoTermRemovedEv = event('CiscoTermRemovedEv', { name: DeviceName, ...domainCause });
+export const CiscoAddrCreatedEv = event('CiscoAddrCreatedEv', { address: Address, ...domainCause });
+export const CiscoAddrRemovedEv = event('CiscoAddrRemovedEv', { name: DirectoryNumber, ...domainCause });
 export const CiscoAddrAddedToTerminalEv = event('CiscoAddrAddedToTerminalEv', {
   address: DirectoryNumber,
   terminal: DeviceName,
+  ...domainCause,
 });
 export const CiscoAddrRemovedFromTerminalEv = event('CiscoAddrRemovedFromTerminalEv', {
   address: DirectoryNumber,
   terminal: DeviceName,
+  ...domainCause,
 });
+/** Provider events for a terminal of the domain that (re)registered or unregistered (§1.5). */
+const registrationFields = {
+  name: DeviceName,
+  reason: Type.Integer({
+    description: 'TerminalRegistrationReason: 0 unknown, 1 reset, 2 Extension Mobility login, 3 logout',
+  }),
+  loginUserId: Nullable(
+    Type.String(),
+    'CiscoTerminal.getEMLoginUsername() after the change: the Extension Mobility user logged in there, or null',
+  ),
+};
+export const CiscoProvTerminalRegisteredEv = event('CiscoProvTerminalRegisteredEv', registrationFields);
+export const CiscoProvTerminalUnRegisteredEv = event('CiscoProvTerminalUnRegisteredEv', registrationFields);
 export const CiscoTermInServiceEv = event('CiscoTermInServiceEv', { name: DeviceName });
 export const CiscoTermOutOfServiceEv = event('CiscoTermOutOfServiceEv', {
   name: DeviceName,
@@ -372,6 +395,8 @@ export const eventSchemas = {
   CiscoRTPOutputStartedEv,
   CiscoRTPInputStoppedEv,
   CiscoRTPOutputStoppedEv,
+  CiscoProvTerminalRegisteredEv,
+  CiscoProvTerminalUnRegisteredEv,
 } as const satisfies { [K in EventType]: TObject };
 
 /** Any event: a union discriminated on `type` (and `id`). */

@@ -150,6 +150,32 @@ export const OutOfServiceCause = {
   CAUSE_REMOVED: 1009,
 } as const;
 
+/**
+ * CiscoProvTerminalRegisteredEv / CiscoProvTerminalUnRegisteredEv getReason() (§1.5): why a terminal
+ * of the domain registered or unregistered. Strowger sends them for Extension Mobility (LOGIN, LOGOUT).
+ */
+export const TerminalRegistrationReason = {
+  REASON_UNKNOWN: 0,
+  REASON_RESET: 1,
+  REASON_LOGIN: 2,
+  REASON_LOGOUT: 3,
+  ENERGYWISE_POWER_SAVE_PLUS: 4,
+} as const;
+
+/**
+ * CiscoProvEv.getCiscoCause() (§3.3) on the events that add terminals and addresses to a domain or
+ * take them away: an Extension Mobility login or logout changed the phone's lines (EM_LOGIN,
+ * EM_LOGOUT), or brought the phone into the domain or took it out (EM_LOGIN_PROFILE_ADD,
+ * EM_LOGOUT_PROFILE_REMOVE); anything else (a configuration change) is NORMAL.
+ */
+export const ProviderEventCause = {
+  CAUSE_NORMAL: 0,
+  CAUSE_EM_LOGIN: 1,
+  CAUSE_EM_LOGOUT: 2,
+  CAUSE_EM_LOGIN_PROFILE_ADD: 3,
+  CAUSE_EM_LOGOUT_PROFILE_REMOVE: 4,
+} as const;
+
 /** CiscoTerminal.getDeviceState() (§2.6). */
 export const DeviceState = { IDLE: 0, ACTIVE: 1, ALERTING: 2, HELD: 3, UNKNOWN: 4, WHISPER: 5 } as const;
 
@@ -237,5 +263,7 @@ export const EventId = {
   CiscoRTPOutputStartedEv: 1042,
   CiscoRTPInputStoppedEv: 1043,
   CiscoRTPOutputStoppedEv: 1044,
+  CiscoProvTerminalRegisteredEv: 1050,
+  CiscoProvTerminalUnRegisteredEv: 1051,
 } as const;
 export type EventType = keyof typeof EventId;

@@ -174,11 +174,25 @@ describe('Extension Mobility and CTI providers', () => {
       const opened = await client.open('screenpop', 'screenpop-pw');
       expect(opened.terminals).toEqual([]);
       const { providerId } = opened;
+      await phone('4001', server);
 
       expect((await post(server, 'login', { user: 'alice', device: 'SEP000000004001' })).status).toBe(200);
       const created: Frame = await client.waitForEvent(providerId, (e: Frame) => e.type === 'CiscoTermCreatedEv');
       expect(created.terminal).toMatchObject({ name: 'SEP000000004001', restricted: false, addresses: ['4100'] });
-      await client.waitForEvent(providerId, (e: Frame) => e.type === 'CiscoAddrCreatedEv' && e.address.name === '4100');
+      // The login brought the phone into the domain (CAUSE_EM_LOGIN_PROFILE_ADD), and it is back
+      // registered with alice logged in (REASON_LOGIN); it was not in the domain before, so no unregistered.
+      expect(created.ciscoCause).toBe(3);
+      const addressCreated: Frame = await client.waitForEvent(
+        providerId,
+        (e: Frame) => e.type === 'CiscoAddrCreatedEv' && e.address.name === '4100',
+      );
+      expect(addressCreated.ciscoCause).toBe(3);
+      const registered: Frame = await client.waitForEvent(
+        providerId,
+        (e: Frame) => e.type === 'CiscoProvTerminalRegisteredEv',
+      );
+      expect(registered).toMatchObject({ id: 1050, name: 'SEP000000004001', reason: 2, loginUserId: 'alice' });
+      expect(client.events(providerId).some((e: Frame) => e.type === 'CiscoProvTerminalUnRegisteredEv')).toBe(false);
       // The explainer follows the live login and names the rule that granted.
       const explained = (await (
         await server.fetchApi('/api/v1/cti/explain?user=screenpop&device=SEP000000004001')
@@ -194,10 +208,17 @@ describe('Extension Mobility and CTI providers', () => {
 
       // Bob's login replaces Alice's: his profile is not the application's, so the phone leaves its domain.
       expect((await post(server, 'login', { user: 'bob', device: 'SEP000000004001' })).status).toBe(200);
-      await client.waitForEvent(
+      const unregistered: Frame = await client.waitForEvent(
+        providerId,
+        (e: Frame) => e.type === 'CiscoProvTerminalUnRegisteredEv',
+      );
+      // Alice's login ends first (REASON_LOGOUT), taking the phone out (CAUSE_EM_LOGOUT_PROFILE_REMOVE).
+      expect(unregistered).toMatchObject({ id: 1051, name: 'SEP000000004001', reason: 3, loginUserId: null });
+      const removed: Frame = await client.waitForEvent(
         providerId,
         (e: Frame) => e.type === 'CiscoTermRemovedEv' && e.name === 'SEP000000004001',
       );
+      expect(removed.ciscoCause).toBe(4);
       await client.waitForEvent(providerId, (e: Frame) => e.type === 'TermObservationEndedEv');
       expect(client.invalid).toEqual([]);
     } finally {
@@ -234,5 +255,14 @@ describe('strowger em', () => {
       'alice is logged out of SEP000000004001; it has its own lines again',
     );
     expect(await run('list', ...url)).toBe('nobody is logged in with Extension Mobility');
+    // The audit log says who and how: the command line on the server's machine.
+    await server.strowger.mobility.flush();
+    const audit = (await (await server.fetchApi('/api/v1/audit-log?resource=extension-mobility-login')).json()) as {
+      items: Array<{ actor: string; note: string }>;
+    };
+    expect(audit.items.map(({ actor, note }) => `${actor}: ${note}`)).toEqual([
+      'local command line: alice logged out of SEP000000004001 with the command line (strowger em)',
+      'local command line: alice logged in on SEP000000004001 with the command line (strowger em)',
+    ]);
   }, 60_000);
 });

@@ -3,8 +3,10 @@ import {
   InvalidArgumentError,
   ResourceUnavailableError,
   openProvider,
+  type Connection,
   type Provider,
   type ProviderEvent,
+  type TerminalConnection,
   type RouteCallback,
   type RouteSession,
 } from '../../src/index.js';
@@ -193,6 +195,63 @@ describe('CTI ports', () => {
       await port.close();
     }
     await waitUntil(() => !provider.getTerminal('IVR_P1').inService, 5000);
+  });
+});
+
+describe('dynamic media registration', () => {
+  it('a port registered with dynamic media MUST ask for each call’s RTP address and answer the caller with it', async () => {
+    const caller = await fixture.phone('1001');
+    const { provider, events } = await open();
+    const port = provider.getTerminal('IVR_P2');
+    const ringing: TerminalConnection[] = [];
+    await port.addCallObserver((ev) => {
+      if (ev.type === 'CallCtlTermConnRingingEv') ringing.push(ev.terminalConnection);
+    });
+    await port.register({ kind: 'dynamic', codecs: ['PCMA', 'PCMU'] });
+    provider.on('providerEvent', (ev) => {
+      if (ev.type === 'CiscoMediaOpenLogicalChannelEv')
+        port.setRtpParams(ev.callId, '127.0.0.1', 31000).catch(() => undefined);
+    });
+    const placed = caller.call('7102');
+    await waitUntil(() => ringing.length === 1, 5000);
+    await ringing[0]!.answer();
+    const call = await placed;
+    expect(call.remoteSdp).toContain('m=audio 31000 RTP/AVP 0');
+    const asked = events.find((e) => e.type === 'CiscoMediaOpenLogicalChannelEv');
+    // The caller offered µ-law only: that is what the port may use, whatever it prefers.
+    expect(asked).toMatchObject({ terminal: 'IVR_P2', codecs: ['PCMU'] });
+    expect(events.find((e) => e.type === 'CiscoRTPInputStartedEv')).toMatchObject({
+      address: '127.0.0.1',
+      port: 31000,
+    });
+    await call.hangUp();
+    await port.unregister();
+  });
+
+  it('a route point registered with dynamic media and no route callback MUST get calls OFFERED, to accept and answer itself', async () => {
+    const caller = await fixture.phone('1001');
+    const { provider } = await open();
+    const routePoint = provider.getTerminal('IVR_RP');
+    const offered: Connection[] = [];
+    const ringing: TerminalConnection[] = [];
+    await routePoint.addCallObserver((ev) => {
+      if (ev.type === 'CallCtlConnOfferedEv') offered.push(ev.connection);
+      if (ev.type === 'CallCtlTermConnRingingEv') ringing.push(ev.terminalConnection);
+    });
+    await routePoint.register({ kind: 'dynamic' });
+    provider.on('providerEvent', (ev) => {
+      if (ev.type === 'CiscoMediaOpenLogicalChannelEv')
+        routePoint.setRtpParams(ev.callId, '127.0.0.1', 32000).catch(() => undefined);
+    });
+    const placed = caller.call('7000');
+    await waitUntil(() => offered.length === 1, 5000);
+    await offered[0]!.accept();
+    await waitUntil(() => ringing.length === 1, 5000);
+    await ringing[0]!.answer();
+    const call = await placed;
+    expect(call.remoteSdp).toContain('m=audio 32000 ');
+    await call.hangUp();
+    await routePoint.unregister();
   });
 });
 

@@ -4,6 +4,9 @@ import { expectNoCallLeft } from '../../../server/test/support/leftovers.js';
 import { TestPhone } from '../../../server/test/support/test-phone.js';
 import { startTestServer, type TestServer } from '../../../server/test/support/test-server.js';
 
+/** The server's CTI settings a live test may change (timers, limits). */
+type CtiOptions = NonNullable<Parameters<typeof startTestServer>[0]>['cti'];
+
 /** A real Strowger on loopback (free ports, temporary database) with its CTI server listening. */
 export interface LiveCti {
   readonly server: TestServer;
@@ -13,8 +16,12 @@ export interface LiveCti {
   stop(): Promise<void>;
 }
 
-export async function startLiveCti(options: { config: string }): Promise<LiveCti> {
-  const server = await startTestServer({ config: options.config, sipTimers: { t1: 100, t2: 400, t4: 500, d: 3200 } });
+export async function startLiveCti(options: { config: string; cti?: CtiOptions }): Promise<LiveCti> {
+  const server = await startTestServer({
+    config: options.config,
+    sipTimers: { t1: 100, t2: 400, t4: 500, d: 3200 },
+    ...(options.cti === undefined ? {} : { cti: options.cti }),
+  });
   const ctiPort = server.strowger.addresses.cti.port;
   return { server, ctiPort, ctiUrl: `ws://127.0.0.1:${ctiPort}`, stop: () => server.stop() };
 }
@@ -33,7 +40,7 @@ export interface LiveCtiFixture {
  * Registers the hooks of a live test file: one server with `config` for the file, and after each
  * test its providers shut down, no call left on the server, its phones closed.
  */
-export function useLiveCti(config: string): LiveCtiFixture {
+export function useLiveCti(config: string, options: { cti?: CtiOptions } = {}): LiveCtiFixture {
   let live: LiveCti | undefined;
   const phones: TestPhone[] = [];
   const providers: Provider[] = [];
@@ -42,7 +49,7 @@ export function useLiveCti(config: string): LiveCtiFixture {
     return live;
   };
   beforeAll(async () => {
-    live = await startLiveCti({ config });
+    live = await startLiveCti({ config, ...options });
   }, 60_000);
   afterAll(async () => {
     await live?.stop();

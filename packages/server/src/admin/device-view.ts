@@ -28,7 +28,9 @@ export const DeviceViewSchema = Type.Object({
     ),
   ),
   registration: Type.Object({
-    state: Type.Union([Type.Literal('registered'), Type.Literal('unregistered')]),
+    state: Type.Union([Type.Literal('registered'), Type.Literal('unregistered')], {
+      description: 'A phone: while it has a binding. A CTI route point or port: while an application has it open.',
+    }),
     bindings: Type.Array(RegistrationBindingSchema),
   }),
 });

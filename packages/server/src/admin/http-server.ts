@@ -25,6 +25,10 @@ import { registerCtiExplainRoute, type CtiExplainSource } from './routes/cti-exp
 import { registerExtensionMobilityRoutes, type MobilityControl } from './routes/extension-mobility.js';
 import { registerHealthRoute, type HealthSource } from './routes/health.js';
 import { registerImportRoutes } from './routes/imports.js';
+import { CallStatistics } from './live/call-statistics.js';
+import { LiveFeed, type LiveSource } from './live/live-feed.js';
+import { registerLiveRoutes } from './routes/live.js';
+import { registerWebUi, type WebUiFallback } from './routes/web-ui.js';
 import { registerMetricsRoute } from './routes/metrics.js';
 import { registerRegistrationRoutes, type RegistrationControl } from './routes/registrations.js';
 import { registerSipTraceRoutes, type SipTraceSource } from './routes/sip-trace.js';
@@ -53,6 +57,12 @@ export interface AdminServerOptions {
   cti?: CtiExplainSource;
   /** Connected CTI sessions and open providers. */
   ctiSessions?: () => CtiSessionsView;
+  /** Changes of registrations, calls and CTI sessions, streamed at /api/v1/live; without it that route is not served. */
+  live?: LiveSource;
+  /** The call series GET /api/v1/stats/calls serves (the dashboard's charts); an empty one unless given. */
+  callStatistics?: CallStatistics;
+  /** The web UI's built files (packages/web/dist), served at `/`; without it `/` is not served. */
+  webRoot?: string;
   /** The CTI protocol's AsyncAPI document, served at /api/v1/cti/asyncapi.json. */
   ctiAsyncApi?: () => Record<string, unknown>;
   /** The configuration, accounts and audit log; without it only the live views are served. */
@@ -111,10 +121,15 @@ export async function createAdminServer(options: AdminServerOptions): Promise<Ad
   }).withTypeProvider<TypeBoxTypeProvider>();
   routes.watch(app);
   app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply, log));
+  let webUi: WebUiFallback | undefined;
   app.setNotFoundHandler((request, reply) => {
+    // A page of the web UI (its router, not the server's, knows /devices) gets the UI's index.html.
+    const page = webUi?.(request, reply);
+    if (page !== undefined) return page;
     const url = shortUrl(request.url);
     const allowed = routes.allowed(request.url);
-    if (allowed.length > 0) {
+    // A route that answers this method but found nothing (a missing static file) is a plain 404.
+    if (allowed.length > 0 && !allowed.includes(request.method)) {
       // RFC 9110 §15.5.6: the resource exists, the method does not; Allow lists what does.
       return sendPlain(
         reply.header('Allow', allowed.join(', ')),
@@ -157,6 +172,18 @@ export async function createAdminServer(options: AdminServerOptions): Promise<Ad
   if (options.extensionMobility !== undefined) registerExtensionMobilityRoutes(app, options.extensionMobility);
   if (options.runtime !== undefined) registerRuntimeRoutes(app, options.runtime);
   if (options.sipTrace !== undefined) registerSipTraceRoutes(app, options.sipTrace, clock);
+  if (options.live !== undefined) {
+    const feed = new LiveFeed({
+      source: options.live,
+      devices: options.registrations,
+      calls: options.calls ?? { listCalls: () => [] },
+      ctiSessions: options.ctiSessions ?? (() => ({ sessions: 0, providers: 0, items: [] })),
+      clock,
+    });
+    app.addHook('onClose', async () => feed.close());
+    registerLiveRoutes(app, { feed, statistics: options.callStatistics ?? new CallStatistics(clock), clock });
+  }
+  if (options.webRoot !== undefined) webUi = await registerWebUi(app, options.webRoot);
   const store = options.store;
   if (store !== undefined) {
     const config = new ConfigService(store, options.configFollowed);

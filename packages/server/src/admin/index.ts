@@ -17,3 +17,5 @@ export {
 } from './cti-explain-view.js';
 export type { MobilityControl, MobilityLoginView } from './routes/extension-mobility.js';
 export { SipTraceItemSchema, type SipTraceItem, type SipTraceFilter, type SipTraceSource } from './routes/sip-trace.js';
+export { CallStatistics, type CallStatisticsView } from './live/call-statistics.js';
+export type { LiveChange, LiveSource } from './live/live-feed.js';

@@ -195,6 +195,8 @@ const examples: Example[] = [
   { operation: 'GET /api/v1/call-records', url: '/api/v1/call-records?format=csv' },
   { operation: 'GET /api/v1/cti/explain', url: '/api/v1/cti/explain?user=ivr&device=CTIRP_MAIN' },
   { operation: 'GET /api/v1/cti/sessions', url: '/api/v1/cti/sessions' },
+  { operation: 'GET /api/v1/live', url: '/api/v1/live?once=true' },
+  { operation: 'GET /api/v1/stats/calls', url: '/api/v1/stats/calls' },
   { operation: 'GET /api/v1/cti/asyncapi.json', url: '/api/v1/cti/asyncapi.json' },
   { operation: 'GET /api/v1/audit-log', url: '/api/v1/audit-log?resource=line' },
   {
@@ -326,6 +328,7 @@ describe('the OpenAPI document', () => {
         items: () => [traced],
         subscribe: () => () => undefined,
       },
+      live: { subscribe: () => () => undefined },
       runtime: {
         status: async () => ({
           version: '0.1.0',

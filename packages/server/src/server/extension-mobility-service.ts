@@ -1,15 +1,40 @@
 import { ErrorCode, LoginThrottle, StrowgerError, type Clock, type Logger } from '../core/index.js';
 import type { MobilityControl, MobilityLoginView } from '../admin/index.js';
-import type { ConfigSnapshot, StoredMobilityLogin } from '../store/index.js';
+import type { ConfigSnapshot, MobilityAuditEntry, StoredMobilityLogin } from '../store/index.js';
 import { verifyPassword } from '../store/index.js';
-import { ExtensionMobility, type MobilityLogin, type Switch, type SwitchConfig } from '../switch/index.js';
+import {
+  ExtensionMobility,
+  type MobilityLogin,
+  type MobilityLogoutReason,
+  type Switch,
+  type SwitchConfig,
+} from '../switch/index.js';
 
 /** Where logins are kept across restarts: the store. */
 export interface MobilityLoginStore {
   loadMobilityLogins(): Promise<StoredMobilityLogin[]>;
   saveMobilityLogin(login: StoredMobilityLogin): Promise<void>;
   deleteMobilityLogin(device: string): Promise<void>;
+  /** An entry in the audit log: who logged whom in or out, where, when and how. */
+  auditMobility(entry: MobilityAuditEntry): Promise<void>;
 }
+
+/** How a login or logout was asked for: the audit log's "how". */
+export type MobilityVia = 'phone' | 'admin-api' | 'command-line';
+
+/** Who asked for a login or logout, and how. */
+export interface MobilityActor {
+  /** The audit log's "who": the admin account, "local command line", or the end user at the phone. */
+  readonly actor: string;
+  readonly via: MobilityVia;
+}
+
+/** The audit log's words for each way in and out. */
+const viaWords: Readonly<Record<MobilityVia, string>> = {
+  phone: 'from the phone with the feature code',
+  'admin-api': 'over the admin API',
+  'command-line': 'with the command line (strowger em)',
+};
 
 /** Who hears of every login and logout: the CTI providers, whose domains follow them. */
 export interface MobilityListener {
@@ -27,6 +52,8 @@ export interface MobilityLoginInput {
   readonly pin?: string;
   /** Where the attempt came from (the phone's name, the API client's address), for the lock-out. */
   readonly source: string;
+  /** Who asks, for the audit log. */
+  readonly by: MobilityActor;
 }
 
 /** Five wrong PINs lock the user for five minutes, doubling with each further wrong PIN up to an hour. */
@@ -48,6 +75,8 @@ export class MobilityService {
   #logins: readonly MobilityLogin[] = [];
   /** Store writes in order, so a quick login–logout never lands the other way round. */
   #writes: Promise<void> = Promise.resolve();
+  /** Who asks for the login or logout the engine is making now (its events follow synchronously). */
+  #asking: MobilityActor | undefined;
 
   constructor(options: {
     engine: Pick<Switch, 'updateConfig'>;
@@ -76,6 +105,7 @@ export class MobilityService {
       decayMs: pinLockout.firstLockoutMs,
     });
     this.engine.events.on('login', ({ login }) => {
+      this.#audit('create', login, this.#asking, undefined);
       this.#persist(() =>
         this.#store.saveMobilityLogin({
           device: login.device,
@@ -87,7 +117,8 @@ export class MobilityService {
       );
       this.#notify();
     });
-    this.engine.events.on('logout', ({ login }) => {
+    this.engine.events.on('logout', ({ login, reason }) => {
+      this.#audit('delete', login, this.#asking, reason);
       // A replaced login's row is overwritten by the new one; deleting it here could land after that.
       if (this.engine.loginOn(login.device) === undefined)
         this.#persist(() => this.#store.deleteMobilityLogin(login.device));
@@ -132,19 +163,40 @@ export class MobilityService {
   /** Logs a user in; with a PIN, checks it first, refusing while the user is locked out. */
   async login(input: MobilityLoginInput): Promise<MobilityLogin> {
     if (input.pin !== undefined) await this.#checkPin(input.userId, input.pin, input.source);
-    return this.engine.login({
-      userId: input.userId,
-      device: input.device,
-      ...(input.profile === undefined ? {} : { profile: input.profile }),
-    });
+    return this.#as(input.by, () =>
+      this.engine.login({
+        userId: input.userId,
+        device: input.device,
+        ...(input.profile === undefined ? {} : { profile: input.profile }),
+      }),
+    );
   }
 
-  logout(device: string): MobilityLogin {
-    const login = this.engine.logout(device);
+  logout(device: string, by: MobilityActor): MobilityLogin {
+    const login = this.#as(by, () => this.engine.logout(device));
     if (login === undefined) {
       throw new StrowgerError(ErrorCode.NotFound, `nobody is logged in on ${device} with Extension Mobility`);
     }
     return login;
+  }
+
+  /** Whether users may log in on the device with Extension Mobility (it is configured to allow it). */
+  allowsExtensionMobility(device: string): boolean {
+    return this.#snapshot.devices.some((d) => d.name === device && d.extensionMobility === true);
+  }
+
+  /**
+   * The end user that digits keyed on a phone name: the user whose user id they are, else the one
+   * end user with Extension Mobility whose primary extension they are. Unmatched digits are returned
+   * as they are, so the login fails as a wrong PIN does and a guess learns nothing.
+   */
+  userIdForDigits(digits: string): string {
+    const users = this.#snapshot.endUsers;
+    if (users.some((user) => user.userId === digits)) return digits;
+    const byExtension = users.filter(
+      (user) => user.extensionMobility !== undefined && user.primaryExtension === digits,
+    );
+    return byExtension.length === 1 ? byExtension[0]!.userId : digits;
   }
 
   /** Store writes still in flight (for an orderly stop, and for tests). */
@@ -171,9 +223,54 @@ export class MobilityService {
     admission.attempt.succeeded();
   }
 
+  #as<T>(by: MobilityActor, run: () => T): T {
+    this.#asking = by;
+    try {
+      return run();
+    } finally {
+      this.#asking = undefined;
+    }
+  }
+
+  /**
+   * The audit log's entry for a login (create) or logout (delete). A logout nobody asked for is the
+   * system's: the maximum login time ran out, or the configuration no longer allows the login.
+   */
+  #audit(
+    action: 'create' | 'delete',
+    login: MobilityLogin,
+    by: MobilityActor | undefined,
+    reason: MobilityLogoutReason | undefined,
+  ): void {
+    const view = { ...mobilityLoginView(login) };
+    const how = by === undefined ? '' : ` ${viaWords[by.via]}`;
+    const note =
+      action === 'create'
+        ? `${login.userId} logged in on ${login.device}${how}`
+        : reason === 'max-login-time'
+          ? `${login.userId} logged out of ${login.device}: the maximum login time ran out`
+          : reason === 'configuration'
+            ? `${login.userId} logged out of ${login.device}: the configuration no longer allows the login`
+            : reason === 'replaced'
+              ? `${login.userId} logged out of ${login.device}: another user logged in there${how}`
+              : `${login.userId} logged out of ${login.device}${how}`;
+    const entry: MobilityAuditEntry = {
+      actor: by?.actor ?? 'system',
+      action,
+      key: login.device,
+      before: action === 'delete' ? view : null,
+      after: action === 'create' ? view : null,
+      note,
+    };
+    this.#persist(() => this.#store.auditMobility(entry));
+  }
+
   #persist(write: () => Promise<void>): void {
     this.#writes = this.#writes.then(write).catch((error: unknown) => {
-      this.#logger.error({ err: error }, 'could not store an Extension Mobility login; it holds until restart');
+      this.#logger.error(
+        { err: error },
+        'could not store an Extension Mobility login or logout (or its audit entry); the login holds until restart',
+      );
     });
   }
 
@@ -208,6 +305,6 @@ export function mobilityControl(service: MobilityService): MobilityControl {
   return {
     logins: () => service.logins.map(mobilityLoginView),
     login: async (input) => mobilityLoginView(await service.login(input)),
-    logout: (device) => mobilityLoginView(service.logout(device)),
+    logout: (device, by) => mobilityLoginView(service.logout(device, by)),
   };
 }

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger as PinoLogger } from 'pino';
-import { createAdminServer, type DeviceView } from '../admin/index.js';
+import { CallStatistics, createAdminServer, type DeviceView } from '../admin/index.js';
 import {
   CtiDevices,
   CtiConfiguration,
@@ -40,6 +40,9 @@ import { localApiUrl, writeLocalCredential } from './local-credential.js';
 import { defaultTcpConnectionLimit, openFilesSoftLimit } from './fd-limit.js';
 import { StrowgerMetrics } from './metrics.js';
 import { ServerMediaResources } from './media-resources.js';
+import { FeatureAnswering } from './feature-answering.js';
+import { FeaturePrompts } from './feature-prompts.js';
+import { phoneLogin, phoneLogout } from './extension-mobility-phone.js';
 import { persistRegistrations } from './registration-persistence.js';
 import { SipService } from './sip-service.js';
 import { MobilityService, mobilityControl } from './extension-mobility-service.js';
@@ -47,12 +50,16 @@ import { switchConfigFrom } from './switch-config.js';
 import { SipTracer } from './sip-trace/sip-tracer.js';
 import type { SipTraceLimits } from './sip-trace/sip-trace-buffer.js';
 import { logActivity } from './activity-log.js';
+import { countCalls, isFailedLeg, liveSourceFrom } from './live-wiring.js';
+import { defaultWebRoot } from './web-root.js';
 import { Switch, type CallRecord, type CallRecordSink } from '../switch/index.js';
 
 export const strowgerVersion = '0.1.0';
 
 export interface StrowgerOptions {
   store: StoreLocation;
+  /** The web admin UI's built files, served at `/`; packages/web's build beside this package by default. */
+  webRoot?: string;
   /** A YAML configuration file applied (like `config apply`) before serving. */
   configFile?: string;
   /** Prune configuration that the file does not mention, like `config apply --prune`. */
@@ -101,6 +108,8 @@ export interface StrowgerOptions {
     newCallAcceptMs?: number;
     /** How long a dynamically registered CTI device has to give a call's RTP address (5 s). */
     mediaExchangeMs?: number;
+    /** How long a lost application's connected port calls wait for it to resume before they are released (10 s). */
+    orphanGraceMs?: number;
     /** Tuning of the CTI login throttle; the same rules and defaults as SIP's. */
     loginThrottle?: Partial<
       Pick<LoginThrottleOptions, 'thresholds' | 'firstLockoutMs' | 'maxLockoutMs' | 'decayMs' | 'trustMs'>
@@ -150,6 +159,8 @@ export class Strowger {
   readonly engine: Switch;
   /** Music on hold and conference bridges: the server's own RTP. */
   readonly media: ServerMediaResources;
+  /** The server's answer to feature codes (Extension Mobility login and logout from the phone). */
+  readonly features: FeatureAnswering;
   readonly http: FastifyInstance;
   /** The CTI WebSocket server and the providers its sessions open. */
   readonly cti: CtiServer;
@@ -181,6 +192,7 @@ export class Strowger {
     sip: SipService;
     engine: Switch;
     media: ServerMediaResources;
+    features: FeatureAnswering;
     http: FastifyInstance;
     cti: CtiServer;
     providers: ProviderService;
@@ -201,6 +213,7 @@ export class Strowger {
     this.sip = parts.sip;
     this.engine = parts.engine;
     this.media = parts.media;
+    this.features = parts.features;
     this.http = parts.http;
     this.cti = parts.cti;
     this.providers = parts.providers;
@@ -260,6 +273,7 @@ export class Strowger {
         media?: ServerMediaResources;
         cti?: CtiServer;
         providers?: ProviderService;
+        mobility?: MobilityService;
       } = {};
       const metrics = new StrowgerMetrics({
         registeredDevices: () => late.sip?.table.registeredDeviceCount ?? 0,
@@ -352,29 +366,50 @@ export class Strowger {
       // Bound to every interface with no media address named, each phone is given for media the
       // address its SIP reached; the first external address is only for when that is not known.
       const followPhones = options.mediaAddress === undefined && isWildcardAddress(options.bind);
+      const mediaAddress = options.mediaAddress ?? (isWildcardAddress(options.bind) ? primaryAddress() : options.bind);
       const media = await ServerMediaResources.create({
-        address: options.mediaAddress ?? (isWildcardAddress(options.bind) ? primaryAddress() : options.bind),
+        address: mediaAddress,
         ...(followPhones ? { bind: options.bind } : {}),
         ...(options.musicOnHold === undefined ? {} : { musicOnHold: options.musicOnHold }),
       });
       cleanups.unshift(() => media.close());
       late.media = media;
+      // Feature codes are answered with the server's own prompts; the dialogues need the Extension
+      // Mobility service, made once the engine is.
+      const features = new FeatureAnswering({
+        address: mediaAddress,
+        ...(followPhones ? { bind: options.bind } : {}),
+        prompts: new FeaturePrompts(),
+        logger: logger.child({ layer: 'features' }),
+        dialogue: (feature) => {
+          const mobility = late.mobility;
+          if (mobility === undefined) return undefined;
+          return feature === 'extension-mobility-login'
+            ? (call, session) => phoneLogin(mobility, call, session)
+            : (call, session) => phoneLogout(mobility, call, session);
+        },
+      });
+      cleanups.unshift(() => features.close());
+      const callStatistics = new CallStatistics(clock);
       const ctiDevices = new CtiDevices({
         clock,
         logger: logger.child({ layer: 'cti' }),
         ...(options.cti?.newCallAcceptMs === undefined ? {} : { newCallAcceptMs: options.cti.newCallAcceptMs }),
         ...(options.cti?.mediaExchangeMs === undefined ? {} : { mediaExchangeMs: options.cti.mediaExchangeMs }),
+        ...(options.cti?.orphanGraceMs === undefined ? {} : { orphanGraceMs: options.cti.orphanGraceMs }),
       });
       cleanups.unshift(() => ctiDevices.close());
       const engine = new Switch({
         clock,
         drivers: { 'sip-phone': service.phones, 'cti-route-point': ctiDevices, 'cti-port': ctiDevices },
         media,
+        features,
         logger: logger.child({ layer: 'switch' }),
         config: switchConfigFrom(snapshot),
         records: {
           write: (record) => {
             metrics.callLegEnded(record.cause.reason);
+            if (isFailedLeg(record)) callStatistics.callLegFailed();
             store.callRecords.write(storedRecordFrom(record));
             options.callRecords?.write(record);
           },
@@ -396,6 +431,7 @@ export class Strowger {
         logger: logger.child({ layer: 'extension-mobility' }),
       });
       cleanups.unshift(() => mobility.close());
+      late.mobility = mobility;
       await mobility.start(undefined);
       // Registrations and calls, one line each at info, for an operator tailing the log.
       cleanups.unshift(
@@ -405,6 +441,7 @@ export class Strowger {
           logger: logger.child({ layer: 'activity' }),
         }),
       );
+      cleanups.unshift(countCalls(engine.events, callStatistics));
       cleanups.unshift(() => engine.close());
       // A phone registering or losing its last registration is a device coming into or going out
       // of service: the engine reports it (CiscoTermInServiceEv and friends for the CTI layer).
@@ -471,6 +508,9 @@ export class Strowger {
           configuration: () => CtiConfiguration.fromSnapshot(late.instance?.snapshot ?? snapshot, mobility.logins),
         },
         ctiAsyncApi: ctiAsyncApiDocument,
+        live: liveSourceFrom({ registrations: service.table, engine: engine.events }),
+        callStatistics,
+        webRoot: options.webRoot ?? defaultWebRoot,
         extensionMobility: mobilityControl(mobility),
         ...(tracer === undefined ? {} : { sipTrace: tracer.buffer }),
         health: {
@@ -528,6 +568,7 @@ export class Strowger {
         sip: service,
         engine,
         media,
+        features,
         http,
         cti,
         providers,
@@ -635,9 +676,18 @@ export class Strowger {
         lines: device.lines,
         allowCtiControl: device.allowCtiControl,
         ...this.#mobilityOf(device.name),
-        registration: { state: bindings.length > 0 ? 'registered' : 'unregistered', bindings },
+        registration: { state: this.#registered(device, bindings.length) ? 'registered' : 'unregistered', bindings },
       };
     });
+  }
+
+  /**
+   * A phone is registered while it has a binding; a CTI route point or port, as in CUCM, while an
+   * application has it open (the engine's in-service state).
+   */
+  #registered(device: ConfigSnapshot['devices'][number], bindings: number): boolean {
+    if (device.type === 'sip-phone') return bindings > 0;
+    return this.engine.snapshotDevice(device.name)?.inService === true;
   }
 
   /** The Extension Mobility login on a device, as the device view shows it. */
@@ -660,6 +710,7 @@ export class Strowger {
       this.mobility.close();
       await this.mobility.flush();
       this.engine.close();
+      this.features.close();
       this.media.close();
       // Let the engine's last commands (BYE, final responses) reach the phones before SIP closes.
       await new Promise((done) => setImmediate(done));

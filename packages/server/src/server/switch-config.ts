@@ -1,5 +1,5 @@
-import type { SwitchConfig } from '../switch/index.js';
-import { parkNumbers, type ConfigSnapshot } from '../store/index.js';
+import type { SwitchConfig, SwitchFeatureCode } from '../switch/index.js';
+import { featureCodesOf, parkNumbers, type ConfigSnapshot } from '../store/index.js';
 
 /** The engine's view of the stored configuration: devices, their lines, each line's call handling, hunting. */
 export function switchConfigFrom(snapshot: ConfigSnapshot): SwitchConfig {
@@ -63,7 +63,27 @@ export function switchConfigFrom(snapshot: ConfigSnapshot): SwitchConfig {
     ...(snapshot.settings.conferenceNumber === undefined
       ? {}
       : { conferenceNumber: snapshot.settings.conferenceNumber }),
+    featureCodes: featureCodesFrom(snapshot),
   };
+}
+
+/**
+ * The Extension Mobility login and logout codes in force. A default code that a configured number
+ * already uses is left out (that number keeps it); a code set in the settings was checked on apply.
+ */
+function featureCodesFrom(snapshot: ConfigSnapshot): SwitchFeatureCode[] {
+  const codes = featureCodesOf(snapshot.settings);
+  const taken = new Set([
+    ...snapshot.lines.map((line) => line.dn),
+    ...snapshot.huntPilots.map((pilot) => pilot.pattern),
+    ...[snapshot.settings.conferenceNumber, snapshot.settings.voicemailPilot].filter((n) => n !== undefined),
+    ...(callParkOf(snapshot.settings).callPark?.numbers ?? []),
+  ]);
+  const wanted: SwitchFeatureCode[] = [
+    { code: codes.extensionMobilityLoginCode, feature: 'extension-mobility-login' },
+    { code: codes.extensionMobilityLogoutCode, feature: 'extension-mobility-logout' },
+  ];
+  return wanted.filter(({ code }) => !taken.has(code));
 }
 
 /** Call park as the engine takes it: the range's numbers (the store checked the range when it was applied). */

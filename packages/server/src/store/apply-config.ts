@@ -15,6 +15,7 @@ import {
 } from './config/config-documents.js';
 import { writeDevices, writeEndUsers, writeLines } from './batch-writes.js';
 import { CHANGE_CHANNEL, type Database } from './database.js';
+import { featureCodeProblems } from './config/feature-codes.js';
 import * as t from './schema.js';
 import { hashPassword, isPasswordHash, sipHa1, verifyPassword } from './secrets.js';
 import type {
@@ -249,6 +250,10 @@ async function buildDesired(
   const extensionMobilityMaxLoginMinutes =
     doc.settings?.extensionMobilityMaxLoginMinutes ??
     (prune ? undefined : current.settings.extensionMobilityMaxLoginMinutes);
+  const extensionMobilityLoginCode =
+    doc.settings?.extensionMobilityLoginCode ?? (prune ? undefined : current.settings.extensionMobilityLoginCode);
+  const extensionMobilityLogoutCode =
+    doc.settings?.extensionMobilityLogoutCode ?? (prune ? undefined : current.settings.extensionMobilityLogoutCode);
   const callParkRange = doc.settings?.callParkRange ?? (prune ? undefined : current.settings.callParkRange);
   const callParkReversionSeconds =
     doc.settings?.callParkReversionSeconds ?? (prune ? 60 : (current.settings.callParkReversionSeconds ?? 60));
@@ -537,6 +542,18 @@ async function buildDesired(
     }
   }
 
+  problems.push(
+    ...featureCodeProblems({ extensionMobilityLoginCode, extensionMobilityLogoutCode }, [
+      ...lines.keys(),
+      ...hunting.huntPilots.map((pilot) => pilot.pattern),
+      conferenceNumber,
+      voicemailPilot,
+      ...[callParkRange === undefined ? [] : parkNumbers(callParkRange)].flatMap((parked) =>
+        typeof parked === 'string' ? [] : parked,
+      ),
+    ]),
+  );
+
   return {
     snapshot: {
       version: current.version,
@@ -545,6 +562,8 @@ async function buildDesired(
         voicemailPilot,
         conferenceNumber,
         extensionMobilityMaxLoginMinutes,
+        extensionMobilityLoginCode,
+        extensionMobilityLogoutCode,
         callParkRange,
         callParkReversionSeconds,
       },
@@ -733,6 +752,8 @@ export async function applyConfig(
       desired.settings.voicemailPilot !== current.settings.voicemailPilot ||
       desired.settings.conferenceNumber !== current.settings.conferenceNumber ||
       desired.settings.extensionMobilityMaxLoginMinutes !== current.settings.extensionMobilityMaxLoginMinutes ||
+      desired.settings.extensionMobilityLoginCode !== current.settings.extensionMobilityLoginCode ||
+      desired.settings.extensionMobilityLogoutCode !== current.settings.extensionMobilityLogoutCode ||
       desired.settings.callParkRange !== current.settings.callParkRange ||
       desired.settings.callParkReversionSeconds !== current.settings.callParkReversionSeconds;
     const changed =
@@ -771,6 +792,8 @@ export async function applyConfig(
           voicemailPilot: desired.settings.voicemailPilot ?? null,
           conferenceNumber: desired.settings.conferenceNumber ?? null,
           emMaxLoginMinutes: desired.settings.extensionMobilityMaxLoginMinutes ?? null,
+          emLoginCode: desired.settings.extensionMobilityLoginCode ?? null,
+          emLogoutCode: desired.settings.extensionMobilityLogoutCode ?? null,
           callParkRange: desired.settings.callParkRange ?? null,
           callParkReversionSeconds: desired.settings.callParkReversionSeconds ?? 60,
         })

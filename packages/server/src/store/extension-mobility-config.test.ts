@@ -9,6 +9,8 @@ import { createTestDatabase } from './test-support/postgres.js';
 const mobilityYaml = `
 settings:
   extensionMobilityMaxLoginMinutes: 480
+  extensionMobilityLoginCode: '*55'
+  extensionMobilityLogoutCode: '*56#'
 devices:
   - { name: SEPHOTDESK1, type: sip-phone, lines: ['3001'], extensionMobility: true, allowCtiControl: false, sip: { username: hd1, password: pw-hd1 } }
   - { name: SEPLOBBY, type: sip-phone, lines: ['3002'], sip: { username: lobby, password: pw-lobby } }
@@ -83,6 +85,7 @@ describe.each(backends)('Extension Mobility configuration on $name', (backend) =
     await store.applyConfig(parseConfigFile(mobilityYaml, 'em.yaml'));
     const config = await store.loadConfig();
     expect(config.settings.extensionMobilityMaxLoginMinutes).toBe(480);
+    expect(config.settings).toMatchObject({ extensionMobilityLoginCode: '*55', extensionMobilityLogoutCode: '*56#' });
     expect(config.deviceProfiles).toEqual([
       { name: 'alice-em', description: "Alice's lines", allowCtiControl: true, lines: ['2001', '2002'] },
       { name: 'alice-lab', description: undefined, allowCtiControl: false, lines: ['2002'] },
@@ -107,6 +110,7 @@ describe.each(backends)('Extension Mobility configuration on $name', (backend) =
     expect(exported).toContain('deviceProfiles:');
     expect(exported).toContain('extensionMobility: true');
     expect(exported).toContain('extensionMobilityMaxLoginMinutes: 480');
+    expect(exported).toContain('extensionMobilityLoginCode: "*55"');
     await store.applyConfig({}, { prune: true });
     await store.applyConfig(parseConfigFile(exported, 'export.yaml'), { prune: true });
     expect(await store.exportConfig()).toBe(exported);
@@ -146,6 +150,27 @@ applicationUsers:
       ]),
     );
     expect((await store.loadConfig()).deviceProfiles).toEqual([]);
+  });
+
+  it('feature codes MUST be refused on a number already in use or on one another, and MUST be keys only', async () => {
+    const apply = (settings: string) =>
+      problemsOf(store.applyConfig(parseConfigFile(`settings: ${settings}\n`, 's.yaml')));
+    // The logout code left at its default (*71) is in force too.
+    expect(await apply(`{ extensionMobilityLoginCode: '*71' }`)).toEqual([
+      'settings.extensionMobilityLoginCode and extensionMobilityLogoutCode are both *71; give login and logout codes of their own',
+    ]);
+    expect(await apply(`{ conferenceNumber: '*80', extensionMobilityLogoutCode: '*80' }`)).toEqual([
+      'settings.extensionMobilityLogoutCode: *80 is already a line, a hunt pilot, the conference, voicemail or a call park number; choose a code no other number uses',
+    ]);
+    // A feature code may not be a call park number either; a change of park settings alone is stored.
+    expect(await apply(`{ callParkRange: '7900-7901', extensionMobilityLoginCode: '7901' }`)).toEqual([
+      'settings.extensionMobilityLoginCode: 7901 is already a line, a hunt pilot, the conference, voicemail or a call park number; choose a code no other number uses',
+    ]);
+    await store.applyConfig(parseConfigFile(`settings: { callParkRange: '7900-7901' }\n`, 's.yaml'));
+    expect((await store.loadConfig()).settings.callParkRange).toBe('7900-7901');
+    expect(() => parseConfigFile(`settings: { extensionMobilityLoginCode: '7X' }\n`, 's.yaml')).toThrow(
+      /extensionMobilityLoginCode/,
+    );
   });
 
   it('the schema MUST refuse a profile without lines and an unknown key, naming where', () => {

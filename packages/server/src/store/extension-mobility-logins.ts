@@ -42,3 +42,23 @@ export async function loadMobilityLogins(db: Database): Promise<StoredMobilityLo
     expiresAt: row.expiresAt ?? undefined,
   }));
 }
+
+/** An Extension Mobility login (create) or logout (delete) as the audit log keeps it. */
+export interface MobilityAuditEntry {
+  /** Who: the admin account, "local command line", "end user alice" at a phone, or "system". */
+  readonly actor: string;
+  readonly action: 'create' | 'delete';
+  /** The phone's device name. */
+  readonly key: string;
+  readonly before: Record<string, unknown> | null;
+  readonly after: Record<string, unknown> | null;
+  /** Who logged in or out where, and how (from the phone, the admin API, the command line, the maximum login time). */
+  readonly note: string;
+}
+
+/** The resource name Extension Mobility logins have in the audit log. */
+export const mobilityAuditResource = 'extension-mobility-login';
+
+export async function auditMobility(db: Database, entry: MobilityAuditEntry): Promise<void> {
+  await db.insert(t.auditLog).values({ ...entry, resource: mobilityAuditResource });
+}

@@ -65,7 +65,12 @@ export { hashPassword, verifyPassword, sipHa1 } from './secrets.js';
 export { callRecordsCsv, callRecordCsvColumns, type CallRecordQuery, type StoredCallRecord } from './call-records.js';
 export type { StoredBinding } from './registration-bindings.js';
 export { parseRecordTime } from './record-time.js';
-export type { StoredMobilityLogin } from './extension-mobility-logins.js';
+export {
+  mobilityAuditResource,
+  type MobilityAuditEntry,
+  type StoredMobilityLogin,
+} from './extension-mobility-logins.js';
+export { defaultFeatureCodes, featureCodesOf } from './config/feature-codes.js';
 export {
   BulkImport,
   maxImportProblems,

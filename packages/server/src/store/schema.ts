@@ -33,6 +33,9 @@ export const settings = pgTable(
     conferenceNumber: text('conference_number'),
     /** Extension Mobility logins end by themselves after this many minutes; null for no limit. */
     emMaxLoginMinutes: integer('em_max_login_minutes'),
+    /** The Extension Mobility login and logout feature codes; null for the defaults (*70, *71). */
+    emLoginCode: text('em_login_code'),
+    emLogoutCode: text('em_logout_code'),
     /** Call park numbers, "first-last" (CUCM's Call Park Number/Range); null when park is off. */
     callParkRange: text('call_park_range'),
     /** A parked call rings its parker again after this many seconds (CUCM's Call Park Reversion Timer). */

@@ -9,6 +9,10 @@ export interface ConfigSnapshot {
     conferenceNumber: string | undefined;
     /** Extension Mobility logins end by themselves after this many minutes; no limit when undefined. */
     extensionMobilityMaxLoginMinutes?: number | undefined;
+    /** What a phone dials to log in with Extension Mobility; the default (`*70`) when undefined. */
+    extensionMobilityLoginCode?: string | undefined;
+    /** What a phone dials to log out; the default (`*71`) when undefined. */
+    extensionMobilityLogoutCode?: string | undefined;
     /** Call park numbers as "first-last" (or one number); park is off when undefined. */
     callParkRange?: string | undefined;
     /** A parked call rings its parker again after this many seconds. */

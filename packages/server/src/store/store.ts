@@ -8,8 +8,10 @@ import type { ConfigDocument } from './config/config-schema.js';
 import { exportConfigYaml } from './config/export-config.js';
 import { openDatabase, type OpenDatabase, type StoreLocation } from './database.js';
 import {
+  auditMobility,
   deleteMobilityLogin,
   loadMobilityLogins,
+  type MobilityAuditEntry,
   saveMobilityLogin,
   type StoredMobilityLogin,
 } from './extension-mobility-logins.js';
@@ -113,6 +115,11 @@ export class Store {
 
   deleteMobilityLogin(device: string): Promise<void> {
     return deleteMobilityLogin(this.#database.db, device);
+  }
+
+  /** Writes an Extension Mobility login or logout to the audit log (resource `extension-mobility-login`). */
+  auditMobility(entry: MobilityAuditEntry): Promise<void> {
+    return auditMobility(this.#database.db, entry);
   }
 
   async close(): Promise<void> {

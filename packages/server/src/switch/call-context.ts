@@ -1,8 +1,8 @@
 import type { TimerHandle } from '../core/index.js';
 import type { Call, Connection, TerminalConnection } from './call-model.js';
-import type { SwitchDevice, SwitchHuntPilot, SwitchLine } from './config.js';
+import type { FeatureName, SwitchDevice, SwitchHuntPilot, SwitchLine } from './config.js';
 import type { HuntState } from './hunting.js';
-import type { ConferenceBridge, MediaEndpoint, PartyInfo, SessionDescription } from './ports.js';
+import type { ConferenceBridge, FeatureSession, MediaEndpoint, PartyInfo, SessionDescription } from './ports.js';
 import { isHoldOffer } from '../sdp/index.js';
 import type { ConnectionReason } from './states.js';
 
@@ -11,11 +11,12 @@ import type { ConnectionReason } from './states.js';
  * hunting, music on hold and conference state. Internal to the switch.
  */
 
-/** What a number reaches: a line, or a hunt pilot whose line groups are hunted. */
+/** What a number reaches: a line, a hunt pilot whose line groups are hunted, the conference number, or a feature code. */
 export type RouteTarget =
   | { readonly kind: 'line'; readonly line: SwitchLine }
   | { readonly kind: 'pilot'; readonly pilot: SwitchHuntPilot }
-  | { readonly kind: 'conference'; readonly number: string };
+  | { readonly kind: 'conference'; readonly number: string }
+  | { readonly kind: 'feature'; readonly feature: FeatureName; readonly number: string };
 
 export function targetNumber(target: RouteTarget): string {
   switch (target.kind) {
@@ -24,6 +25,7 @@ export function targetNumber(target: RouteTarget): string {
     case 'pilot':
       return target.pilot.pattern;
     case 'conference':
+    case 'feature':
       return target.number;
   }
 }
@@ -80,6 +82,8 @@ export interface CallContext {
   /** The party that put the call on hold, and the music its peer hears meanwhile. */
   musicOnHold: { readonly holder: LegEntry; readonly endpoint: MediaEndpoint } | undefined;
   conference: Conference | undefined;
+  /** The server's own answer to a feature code (feature-calls.ts), once it has answered. */
+  feature: FeatureSession | undefined;
   ended: boolean;
 }
 
@@ -132,6 +136,7 @@ export function newCallContext(
     answeredBy: undefined,
     musicOnHold: undefined,
     conference: undefined,
+    feature: undefined,
     ended: false,
   };
 }

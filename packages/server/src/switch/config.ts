@@ -91,6 +91,17 @@ export interface SwitchConfig {
   readonly maxLoginMinutes?: number;
   /** Call park: the park numbers, and when a parked call rings its parker again. Off when absent. */
   readonly callPark?: { readonly numbers: readonly string[]; readonly reversionSeconds: number };
+  /** Numbers that reach a service the server answers itself (Extension Mobility login and logout). */
+  readonly featureCodes?: readonly SwitchFeatureCode[];
+}
+
+/** A service the server gives a phone that dials its feature code, answering the call itself. */
+export type FeatureName = 'extension-mobility-login' | 'extension-mobility-logout';
+
+export interface SwitchFeatureCode {
+  /** What the phone dials, e.g. `*70`. */
+  readonly code: string;
+  readonly feature: FeatureName;
 }
 
 /** How a line group picks the members a call is offered to (CUCM's distribution algorithms). */

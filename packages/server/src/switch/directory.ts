@@ -5,7 +5,8 @@ import { DigitAnalyzer } from './digit-analysis.js';
 
 /**
  * The configuration indexed for routing: devices and lines by name, the devices of each line, and
- * the digit analyser that turns a dialled number into a line, a hunt pilot or the conference number.
+ * the digit analyser that turns a dialled number into a line, a hunt pilot, the conference number or a
+ * feature code.
  * Rebuilt whole on every configuration change, so a call sees one version or the next, never a mix.
  */
 export interface Directory {
@@ -35,6 +36,7 @@ export function directoryOf(config: SwitchConfig, logger: Logger): Directory {
   if (config.conferenceNumber !== undefined) {
     route(config.conferenceNumber, { kind: 'conference', number: config.conferenceNumber });
   }
+  for (const { code, feature } of config.featureCodes ?? []) route(code, { kind: 'feature', feature, number: code });
   const lineDevices = new Map<string, SwitchDevice[]>();
   for (const device of config.devices) {
     for (const dn of device.lines) {

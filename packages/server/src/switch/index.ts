@@ -8,6 +8,8 @@ export type {
   SwitchDeviceType,
   SwitchLine,
   ForwardTarget,
+  FeatureName,
+  SwitchFeatureCode,
 } from './config.js';
 export type {
   CallEvent,
@@ -39,6 +41,9 @@ export {
   type MidCallInfo,
   type MediaResources,
   type ConferenceBridge,
+  type FeatureCall,
+  type FeatureServices,
+  type FeatureSession,
   type PartyInfo,
   type Redirection,
   type RedirectReason,
@@ -46,6 +51,7 @@ export {
   type SessionDescription,
 } from './ports.js';
 export { DigitAnalyzer, PatternError, isPattern } from './digit-analysis.js';
+export { dtmfDigitOf } from './operations/dtmf.js';
 export * from './states.js';
 export {
   ExtensionMobility,

@@ -5,6 +5,8 @@
  * report what their devices do later, through the engine's inputs.
  */
 
+import type { FeatureName } from './config.js';
+
 /** An opaque session description (SDP) that the engine passes between legs without reading it. */
 export type SessionDescription = string;
 
@@ -221,4 +223,44 @@ export interface MediaResources {
   /** An endpoint that plays the music-on-hold source to the device it is connected to. */
   musicOnHold(): Promise<MediaEndpoint>;
   conferenceBridge(): ConferenceBridge;
+}
+
+/**
+ * A call to a feature code (config.ts `featureCodes`), which the server answers itself: which feature,
+ * who dialled it, and how the feature ends the call when it is done.
+ */
+export interface FeatureCall {
+  readonly callId: string;
+  readonly feature: FeatureName;
+  /** The device that dialled the code, and the line it dialled from. */
+  readonly device: string;
+  readonly line: string;
+  readonly dialled: string;
+  /** The caller's offer, which the session answers next (what it can send and receive). */
+  readonly offer: SessionDescription;
+  /** The feature is done: the server hangs up. Harmless once the call has ended. */
+  hangUp(): void;
+}
+
+/** The server's side of a feature call: its media, and the digits the device sends out of band. */
+export interface FeatureSession {
+  /**
+   * Answers the device's offer (its first, or a later one: a hold, a codec change); undefined when
+   * no codec in it is usable.
+   */
+  answer(
+    offer: SessionDescription,
+    direction: 'recvonly' | 'sendrecv',
+    reachedAt?: string,
+  ): SessionDescription | undefined;
+  /** Mid-call information from the device (DTMF as SIP INFO); returns the status to answer it with. */
+  info(info: MidCallInfo): number;
+  /** The call ended (the device hung up, or the feature did): media and timers stop. Twice is harmless. */
+  close(): void;
+}
+
+/** The services the server answers feature codes with. */
+export interface FeatureServices {
+  /** Starts the feature for a call; rejects when it cannot be given now (the call then fails). */
+  open(call: FeatureCall): Promise<FeatureSession>;
 }

@@ -3,7 +3,7 @@ import { ErrorCode, StrowgerError } from '../core/index.js';
 import { pickedUpCauses, redirectEventCauses, releaseEventCauses, type EventCauses } from './causes.js';
 import { stopNoAnswerTimer, targetNumber, type CallContext, type LegEntry } from './call-context.js';
 import type { Connection, TerminalConnection } from './call-model.js';
-import type { ForwardTarget, SwitchDevice, SwitchHuntPilot, SwitchLine } from './config.js';
+import type { FeatureName, ForwardTarget, SwitchDevice, SwitchHuntPilot, SwitchLine } from './config.js';
 import type { Directory } from './directory.js';
 import { Hunting, type HuntHost } from './hunting.js';
 import type { LineOccupancy } from './line-occupancy.js';
@@ -56,6 +56,8 @@ export interface RoutingHost {
   end(context: CallContext, cause: ReleaseCause, by: 'caller' | 'callee' | 'system', first?: TerminalConnection): void;
   /** The call reached the conference number. */
   openConference(context: CallContext, number: string): void;
+  /** The call reached a feature code: the server answers it itself. */
+  openFeature(context: CallContext, feature: FeatureName, number: string): void;
   flush(): void;
 }
 
@@ -93,6 +95,10 @@ export class Routing {
     }
     if (match.target.kind === 'conference') {
       this.#host.openConference(context, match.target.number);
+      return;
+    }
+    if (match.target.kind === 'feature') {
+      this.#host.openFeature(context, match.target.feature, match.target.number);
       return;
     }
     const line = match.target.line;

@@ -5,6 +5,7 @@ import type { SwitchConfig, SwitchDevice, SwitchDeviceType } from './config.js';
 import type { CallEvent, SwitchEvents } from './events.js';
 import { memberFailureOf } from './hunting.js';
 import { MediaControl } from './media-control.js';
+import { FeatureCalls } from './feature-calls.js';
 import {
   holdIntent,
   newCallContext,
@@ -43,6 +44,7 @@ import {
   releaseCauses,
   type CallRecordSink,
   type DeviceDriver,
+  type FeatureServices,
   type LegId,
   type MediaEndpoint,
   type MediaResources,
@@ -59,6 +61,8 @@ export interface SwitchOptions {
   records?: CallRecordSink;
   /** Music on hold and conference bridges; without them a held party hears silence and conferences are refused. */
   media?: MediaResources;
+  /** What answers feature codes (Extension Mobility login and logout); without it they fail. */
+  features?: FeatureServices;
   logger?: Logger;
   config: SwitchConfig;
 }
@@ -88,6 +92,7 @@ export class Switch {
   readonly #media: MediaResources | undefined;
   readonly #routing: Routing;
   readonly #mediaControl: MediaControl;
+  readonly #features: FeatureCalls;
   readonly #merging: CallMerging;
   readonly #outbox: DriverOutbox;
   readonly #occupancy: LineOccupancy;
@@ -133,6 +138,7 @@ export class Switch {
       command: (tc, run) => this.#command(tc, run),
       end: (context, cause, by, first) => this.#end(context, cause, by, first),
       openConference: (context, number) => this.#openConference(context, number),
+      openFeature: (context, feature, number) => this.#features.open(context, feature, number),
       flush: () => this.#flush(),
     });
     this.#mediaControl = new MediaControl({
@@ -141,6 +147,19 @@ export class Switch {
       driverFor: (device) => this.#driverFor(device),
       holds: (entry) => !entry.context.ended && this.#legs.get(entry.terminalConnection.leg) === entry,
       release: (leg, cause) => this.released(leg, cause),
+    });
+    this.#features = new FeatureCalls({
+      features: options.features,
+      logger: this.#logger,
+      legs: this.#legs,
+      now: () => this.#clock.now(),
+      serverAddressFor: (entry) => this.#mediaControl.serverAddressFor(entry),
+      originReached: (context) => this.#routing.originReached(context),
+      fail: (context, cause) => this.#routing.fail(context, cause),
+      end: (context, cause, by) => this.#end(context, cause, by),
+      command: (tc, run) => this.#command(tc, run),
+      later: (run) => this.#outbox.push(run),
+      flush: () => this.#flush(),
     });
     this.#merging = new CallMerging({
       clock: this.#clock,
@@ -486,6 +505,7 @@ export class Switch {
       throw new StrowgerError(ErrorCode.NotFound, `leg ${leg} is not in a call`);
     }
     const { context } = entry;
+    if (context.feature !== undefined) return this.#features.updateMedia(context, entry, offer);
     const peer = context.conference === undefined ? this.#peerOf(entry) : entry;
     if (peer === undefined) throw new StrowgerError(ErrorCode.InvalidState, `leg ${leg} has no connected party yet`);
     const hold = holdIntent(offer);
@@ -534,6 +554,7 @@ export class Switch {
     const entry = this.#legs.get(leg);
     if (entry !== undefined) reportDtmf(entry, info);
     if (entry === undefined || entry.context.ended || entry.context.conference !== undefined) return 200;
+    if (entry.context.feature !== undefined) return this.#features.info(entry.context, info);
     const peer = this.#peerOf(entry);
     const driver = peer === undefined ? undefined : this.#driverFor(peer.device);
     if (peer === undefined || driver?.sendInfo === undefined) return 200;
@@ -1031,6 +1052,7 @@ export class Switch {
     this.#routing.hunting.stop(context);
     this.#mediaControl.stopMusic(context);
     this.#mediaControl.closeConference(context);
+    this.#features.close(context);
     const { call } = context;
     const causes = releaseEventCauses(cause);
     const ownCauses = by === 'system' ? causes : releaseEventCauses(releaseCauses.normal);

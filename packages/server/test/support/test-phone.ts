@@ -148,11 +148,11 @@ export class TestPhone {
   }
 
   /**
-   * Calls a number, with an offer or (`offer: false`) without one, answering the far end's offer in
-   * the ACK; resolves once answered (rejects with the status otherwise).
+   * Calls a number, with an offer (its own, or `sdp`) or (`offer: false`) without one, answering the
+   * far end's offer in the ACK; resolves once answered (rejects with the status otherwise).
    */
-  async call(number: string, options: { offer?: boolean } = {}): Promise<PhoneCall> {
-    const offer = options.offer === false ? undefined : this.sdp('sendrecv');
+  async call(number: string, options: { offer?: boolean; sdp?: string } = {}): Promise<PhoneCall> {
+    const offer = options.offer === false ? undefined : (options.sdp ?? this.sdp('sendrecv'));
     const callId = `call-${this.dn}-${Date.now()}-${Math.random().toString(16).slice(2)}`;
     const fromTag = `t${Math.random().toString(16).slice(2)}`;
     let invite: SipRequest | undefined;

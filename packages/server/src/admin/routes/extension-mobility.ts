@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { actorOf } from '../auth/principal.js';
 import { problemResponses, type AdminApp } from './config-objects.js';
 
 const UserId = Type.String({ pattern: '^[A-Za-z0-9_.@-]{1,64}$', description: 'The end user logging in.' });
@@ -32,6 +33,12 @@ const LoginBody = Type.Object(
 );
 const LogoutBody = Type.Object({ device: DeviceName }, { additionalProperties: false });
 
+/** Who asked, for the audit log: the admin account (or the command line on the server's machine). */
+export interface MobilityRequester {
+  readonly actor: string;
+  readonly via: 'admin-api' | 'command-line';
+}
+
 /** What the routes need: the server's Extension Mobility service. */
 export interface MobilityControl {
   logins(): MobilityLoginView[];
@@ -41,8 +48,14 @@ export interface MobilityControl {
     profile?: string;
     pin?: string;
     source: string;
+    by: MobilityRequester;
   }): Promise<MobilityLoginView>;
-  logout(device: string): MobilityLoginView;
+  logout(device: string, by: MobilityRequester): MobilityLoginView;
+}
+
+/** The command line is a client of this API with the local credential; everyone else is an API client. */
+function requesterOf(principal: Parameters<typeof actorOf>[0]): MobilityRequester {
+  return { actor: actorOf(principal), via: principal?.via === 'local' ? 'command-line' : 'admin-api' };
 }
 
 /** Extension Mobility from the admin API: list the logins in force, log a user in on a phone, log a phone out. */
@@ -79,6 +92,7 @@ export function registerExtensionMobilityRoutes(app: AdminApp, control: Mobility
         ...(body.profile === undefined ? {} : { profile: body.profile }),
         ...(body.pin === undefined ? {} : { pin: body.pin }),
         source: request.ip,
+        by: requesterOf(request.principal),
       });
     },
   );
@@ -93,6 +107,6 @@ export function registerExtensionMobilityRoutes(app: AdminApp, control: Mobility
         response: { 200: MobilityLoginViewSchema, ...problemResponses },
       },
     },
-    async (request) => control.logout(request.body.device),
+    async (request) => control.logout(request.body.device, requesterOf(request.principal)),
   );
 }

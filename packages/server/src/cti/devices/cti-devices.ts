@@ -79,6 +79,11 @@ export interface CtiDevicesOptions {
   newCallAcceptMs?: number;
   /** How long a dynamically registered device has to give a call's RTP address (CUCM's media exchange timeout). */
   mediaExchangeMs?: number;
+  /**
+   * How long the connected calls of an application whose connection was lost wait for it to resume
+   * before they are released (10 s): its media stopped with it, and a caller must not sit in silence.
+   */
+  orphanGraceMs?: number;
 }
 
 const defaultRouteSelectMs = 5000;
@@ -133,7 +138,7 @@ export class CtiDevices implements DeviceDriver {
   readonly #calls = new Map<LegId, DeviceCall>();
   readonly #sessions = new Map<string, RouteSession>();
   /** Connected calls whose application went away: kept while it may resume, released when it cannot. */
-  readonly #orphans = new Map<string, Set<LegId>>();
+  readonly #orphans = new Map<string, { legs: Set<LegId>; timer: TimerHandle }>();
   #engine: CtiDeviceEngine | undefined;
   #events: CtiDeviceEvents | undefined;
   readonly #sessionPrefix = randomUUID().slice(0, 8);
@@ -422,11 +427,16 @@ export class CtiDevices implements DeviceDriver {
   providerLost(providerId: string): void {
     for (const registration of this.#registrations.heldBy(providerId)) this.#drop(registration, 'application lost');
     const connected = [...this.#calls.values()].filter((call) => call.connected && call.mediaProvider === providerId);
-    if (connected.length > 0) this.#orphans.set(providerId, new Set(connected.map((call) => call.leg)));
+    if (connected.length === 0 || this.#orphans.has(providerId)) return;
+    const timer = this.#options.clock.setTimer(this.#options.orphanGraceMs ?? 10_000, () =>
+      this.#releaseOrphans(providerId),
+    );
+    this.#orphans.set(providerId, { legs: new Set(connected.map((call) => call.leg)), timer });
   }
 
   /** The application resumed its provider: its connected calls are its own again. */
   providerResumed(providerId: string): void {
+    this.#orphans.get(providerId)?.timer.cancel();
     this.#orphans.delete(providerId);
   }
 
@@ -436,16 +446,23 @@ export class CtiDevices implements DeviceDriver {
    */
   providerClosed(providerId: string): void {
     this.providerLost(providerId);
-    const legs = this.#orphans.get(providerId);
+    this.#releaseOrphans(providerId);
+  }
+
+  #releaseOrphans(providerId: string): void {
+    const orphans = this.#orphans.get(providerId);
     this.#orphans.delete(providerId);
+    orphans?.timer.cancel();
     const engine = this.#engine;
-    if (legs === undefined || engine === undefined) return;
-    for (const leg of legs)
+    if (orphans === undefined || engine === undefined) return;
+    for (const leg of orphans.legs)
       if (this.#calls.has(leg))
         engine.released(leg, { ...releaseCauses.unavailable, text: 'the application terminating the media went away' });
   }
 
   close(): void {
+    for (const orphans of this.#orphans.values()) orphans.timer.cancel();
+    this.#orphans.clear();
     for (const call of this.#calls.values()) this.#clearTimers(call);
     for (const session of this.#sessions.values()) session.timer?.cancel();
     this.#calls.clear();
@@ -559,7 +576,7 @@ export class CtiDevices implements DeviceDriver {
       call.pendingRtp = undefined;
     }
     this.#mediaChanged(call, undefined);
-    for (const legs of this.#orphans.values()) legs.delete(call.leg);
+    for (const orphans of this.#orphans.values()) orphans.legs.delete(call.leg);
   }
 
   #clearTimers(call: DeviceCall): void {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConfigSnapshot } from '../../store/index.js';
 import { buildDomainView, diffDomains } from '../provider/domain-view.js';
+import { mobilityChangeBetween } from '../provider/mobility-change.js';
 import { CtiConfiguration, type LoginOnDevice } from './cti-configuration.js';
 import { evaluateAccess } from './evaluate-access.js';
 import { explainUser } from './explain-user.js';
@@ -201,6 +202,18 @@ describe('the CTI permission matrix with Extension Mobility (§3.3–3.5, §3.8)
     const inState = oracle(c, true);
     expect(types(out, inLogin)).toEqual(expectedEvents(outState, inState));
     expect(types(inLogin, out)).toEqual(expectedEvents(inState, outState));
+
+    // Each event's CiscoProvEv cause (§3.3): the login brings the phone in (3) or changes its lines (1);
+    // the logout takes it out (4) or changes them back (2).
+    const causes = (from: typeof out, to: typeof out, logins: [LoginOnDevice[], LoginOnDevice[]]) =>
+      diffDomains(from, to, 0, mobilityChangeBetween(...logins)).events.flatMap((e) =>
+        'ciscoCause' in e ? [`${e.type}:${e.ciscoCause}`] : [],
+      );
+    const entering = !outState.inDomain && inState.inDomain;
+    for (const text of causes(out, inLogin, [[], [login]])) expect(text).toMatch(entering ? /:3$/ : /:1$/);
+    for (const text of causes(inLogin, out, [[login], []])) expect(text).toMatch(entering ? /:4$/ : /:2$/);
+    // Without a login change (a configuration change), the cause is normal.
+    for (const text of causes(out, inLogin, [[], []])) expect(text).toMatch(/:0$/);
 
     // The explainer's report: the CTI-controlled profile, and the Extension Mobility flags.
     const report = explainUser(configuration, user, none);

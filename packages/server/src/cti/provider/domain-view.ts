@@ -4,6 +4,7 @@ import type { CtiUser } from '../permissions/cti-configuration.js';
 import type { ProviderDomain } from '../permissions/provider-domain.js';
 import { CtiRole } from '../permissions/roles.js';
 import type { EventBody } from '../monitoring/jtapi-event-mapper.js';
+import { domainCauseOf, type MobilityChange } from './mobility-change.js';
 
 interface Refusal {
   readonly code: ErrorCode;
@@ -156,13 +157,21 @@ export interface DomainChange {
  * registered) and CiscoAddrActivatedEv; one appearance of a shared line restricted or activated,
  * CiscoAddrRestrictedOnTerminalEv / CiscoAddrActivatedOnTerminalEv.
  */
-export function diffDomains(before: DomainView, after: DomainView, at: number): DomainChange {
+export function diffDomains(
+  before: DomainView,
+  after: DomainView,
+  at: number,
+  mobility?: MobilityChange,
+): DomainChange {
   const events: EventBody[] = [];
   const lostTerminals: string[] = [];
   const lostAddresses: string[] = [];
   const push = (type: EventBody['type'], fields: object): void => {
     events.push({ ...fields, at, id: eventIdOf(type), type } as EventBody);
   };
+  // CiscoProvEv's cause, on the events that add to the domain or take from it (§3.3).
+  const causeOn = (terminals: Iterable<string>) => ({ ciscoCause: domainCauseOf(mobility, terminals, before, after) });
+  const appearances = (address: Address | undefined) => (address?.terminals ?? []).map((t) => t.terminal);
   if (JSON.stringify(before.capabilities) !== JSON.stringify(after.capabilities)) {
     push('CiscoProviderCapabilityChangedEv', { capabilities: after.capabilities });
   }
@@ -170,7 +179,7 @@ export function diffDomains(before: DomainView, after: DomainView, at: number): 
     const now = after.terminals.get(name);
     if (now === undefined) {
       if (!old.restricted) lostTerminals.push(name);
-      push('CiscoTermRemovedEv', { name });
+      push('CiscoTermRemovedEv', { name, ...causeOn([name]) });
     } else if (!old.restricted && now.restricted) {
       lostTerminals.push(name);
       push('CiscoTermRestrictedEv', { name, cause: 1 });
@@ -181,13 +190,13 @@ export function diffDomains(before: DomainView, after: DomainView, at: number): 
     }
   }
   for (const [name, now] of after.terminals) {
-    if (!before.terminals.has(name)) push('CiscoTermCreatedEv', { terminal: now });
+    if (!before.terminals.has(name)) push('CiscoTermCreatedEv', { terminal: now, ...causeOn([name]) });
   }
   for (const [dn, old] of before.addresses) {
     const now = after.addresses.get(dn);
     if (now === undefined) {
       if (!old.restricted) lostAddresses.push(dn);
-      push('CiscoAddrRemovedEv', { name: dn });
+      push('CiscoAddrRemovedEv', { name: dn, ...causeOn(appearances(old)) });
       continue;
     }
     if (!old.restricted && now.restricted) {
@@ -200,18 +209,19 @@ export function diffDomains(before: DomainView, after: DomainView, at: number): 
     const nowOn = new Map(now.terminals.map((t) => [t.terminal, t]));
     for (const [terminal, appearance] of oldOn) {
       const current = nowOn.get(terminal);
-      if (current === undefined) push('CiscoAddrRemovedFromTerminalEv', { address: dn, terminal });
+      if (current === undefined)
+        push('CiscoAddrRemovedFromTerminalEv', { address: dn, terminal, ...causeOn([terminal]) });
       else if (old.restricted === now.restricted && !appearance.restricted && current.restricted)
         push('CiscoAddrRestrictedOnTerminalEv', { name: dn, terminal });
       else if (old.restricted === now.restricted && appearance.restricted && !current.restricted)
         push('CiscoAddrActivatedOnTerminalEv', { name: dn, terminal });
     }
     for (const terminal of nowOn.keys()) {
-      if (!oldOn.has(terminal)) push('CiscoAddrAddedToTerminalEv', { address: dn, terminal });
+      if (!oldOn.has(terminal)) push('CiscoAddrAddedToTerminalEv', { address: dn, terminal, ...causeOn([terminal]) });
     }
   }
   for (const [dn, now] of after.addresses) {
-    if (!before.addresses.has(dn)) push('CiscoAddrCreatedEv', { address: now });
+    if (!before.addresses.has(dn)) push('CiscoAddrCreatedEv', { address: now, ...causeOn(appearances(now)) });
   }
   return { events, lostTerminals, lostAddresses };
 }

@@ -41,6 +41,7 @@ import { eventsRecreating, jtapiEventsOf, observationEnded, type EventBody } fro
 import { addressRefusal, buildDomainView, diffDomains, terminalRefusal, type DomainView } from './domain-view.js';
 import { CtiProvider, type Observer, type ProviderSink } from './provider.js';
 import { SharedEvent, addressAll, type Addressed } from './shared-event.js';
+import { mobilityChangeBetween, registrationReasonOf, type MobilityChange } from './mobility-change.js';
 import { CallControlRequests, type CallControlEngine, type CallControlMethod } from './call-control.js';
 import type { CtiDevices } from '../devices/cti-devices.js';
 
@@ -432,11 +433,12 @@ export class ProviderService {
    * for a configuration change — terminals and addresses created or removed, restricted or activated.
    */
   updateExtensionMobility(logins: readonly LoginOnDevice[]): void {
+    const change = mobilityChangeBetween(this.#mobilityLogins, logins);
     this.#mobilityLogins = logins;
-    this.#reconfigure();
+    this.#reconfigure(change);
   }
 
-  #reconfigure(): void {
+  #reconfigure(mobility?: MobilityChange): void {
     this.#configuration = CtiConfiguration.fromSnapshot(this.#snapshot, this.#mobilityLogins);
     for (const provider of [...this.#providers.values()]) {
       const user = this.#configuration.usersNamed(provider.user.userId).find((u) => u.kind === provider.user.kind);
@@ -450,7 +452,7 @@ export class ProviderService {
         continue;
       }
       provider.user = user;
-      provider.emit(this.#refresh(provider));
+      provider.emit(this.#refresh(provider, mobility));
     }
   }
 
@@ -543,14 +545,35 @@ export class ProviderService {
     if (set.size === 0) this.#byTarget.delete(key);
   }
 
-  /** Recomputes the provider's domain; returns the events that tell the application what changed. */
-  #refresh(provider: CtiProvider): Addressed[] {
+  /**
+   * Recomputes the provider's domain; returns the events that tell the application what changed. An
+   * Extension Mobility login or logout (`mobility`) is bracketed as CUCM's phone reset is (§1.5, §3.5):
+   * CiscoProvTerminalUnRegisteredEv for the phone as it was, the domain's changes with their EM causes,
+   * then CiscoProvTerminalRegisteredEv for the phone as it is, each where the domain has it unrestricted
+   * and registered.
+   */
+  #refresh(provider: CtiProvider, mobility?: MobilityChange): Addressed[] {
     const domain = computeProviderDomain(this.#configuration, provider.user, provider.acquired);
     const view: DomainView = buildDomainView(domain, provider.user, (name) => this.#inService(name));
     const at = this.#options.clock.now();
-    const change = diffDomains(provider.view, view, at);
+    const change = diffDomains(provider.view, view, at, mobility);
+    const registration = (
+      type: 'CiscoProvTerminalUnRegisteredEv' | 'CiscoProvTerminalRegisteredEv',
+      from: DomainView,
+    ): Addressed[] =>
+      [...(mobility ?? [])].flatMap(([name, onDevice]) => {
+        const terminal = from.terminals.get(name);
+        if (terminal === undefined || terminal.restricted || !terminal.inService) return [];
+        const fields = { name, reason: registrationReasonOf(onDevice), loginUserId: onDevice.userId };
+        return [this.#providerEvent(type, fields, at)];
+      });
+    const unregistered = registration('CiscoProvTerminalUnRegisteredEv', provider.view);
+    const registered = registration('CiscoProvTerminalRegisteredEv', view);
     provider.view = view;
-    const batch: Addressed[] = change.events.map((body) => ({ event: new SharedEvent(body), observerId: null }));
+    const batch: Addressed[] = [
+      ...unregistered,
+      ...change.events.map((body) => ({ event: new SharedEvent(body), observerId: null })),
+    ];
     const lostTerminals = new Set(change.lostTerminals);
     const lostAddresses = new Set(change.lostAddresses);
     for (const observer of [...provider.observers.values()]) {
@@ -563,6 +586,7 @@ export class ProviderService {
         batch.push(this.#addressed('AddrObservationEndedEv', { name: target.name }, observer.id, at));
       }
     }
+    batch.push(...registered);
     return batch;
   }
 

@@ -242,7 +242,7 @@ function printBanner(strowger: Strowger, options: StartOptions, demo: boolean): 
     '',
     `Strowger is running (${describeStore(options)})`,
     `  SIP   udp ${sipUdp.address}:${sipUdp.port}   tcp ${sipTcp.address}:${sipTcp.port}   realm "${strowger.sip.realm}"`,
-    `  HTTP  http://${http.address}:${http.port}   (admin API /api/v1, reference /api/v1/docs, /healthz, /metrics)`,
+    `  HTTP  http://${http.address}:${http.port}   (web admin UI /, admin API /api/v1, reference /api/v1/docs, /healthz, /metrics)`,
     `  CTI   ${cti.protocol}://${cti.address}:${cti.port}   (protocol reference: /api/v1/cti/asyncapi.json)`,
   ];
   const { outcome, version } = strowger.startupConfig;

@@ -42,6 +42,12 @@ export function settingsDocument(settings: ConfigSnapshot['settings']): Settings
     ...(settings.extensionMobilityMaxLoginMinutes === undefined
       ? {}
       : { extensionMobilityMaxLoginMinutes: settings.extensionMobilityMaxLoginMinutes }),
+    ...(settings.extensionMobilityLoginCode === undefined
+      ? {}
+      : { extensionMobilityLoginCode: settings.extensionMobilityLoginCode }),
+    ...(settings.extensionMobilityLogoutCode === undefined
+      ? {}
+      : { extensionMobilityLogoutCode: settings.extensionMobilityLogoutCode }),
     ...(settings.callParkRange === undefined ? {} : { callParkRange: settings.callParkRange }),
     ...(settings.callParkReversionSeconds === undefined || settings.callParkReversionSeconds === 60
       ? {}

@@ -248,6 +248,12 @@ export const ApplicationUserSchema = Type.Object(
   strict,
 );
 
+/** A feature code: what a phone dials to reach a service of the server, keys only (`*70`). */
+export const FeatureCode = Type.String({
+  pattern: '^[0-9*#]{2,16}$',
+  description: 'Keys a phone dials: 2 to 16 of 0-9, * and #',
+});
+
 export const SettingsSchema = Type.Object(
   {
     sipRealm: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,100}$' })),
@@ -255,6 +261,10 @@ export const SettingsSchema = Type.Object(
     conferenceNumber: Type.Optional(DirectoryNumber),
     /** Extension Mobility logins end by themselves after this many minutes; no limit when absent. */
     extensionMobilityMaxLoginMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 10080 })),
+    /** What a phone dials to log in with Extension Mobility (default `*70`). */
+    extensionMobilityLoginCode: Type.Optional(FeatureCode),
+    /** What a phone dials to log out (default `*71`). */
+    extensionMobilityLogoutCode: Type.Optional(FeatureCode),
     callParkRange: Type.Optional(
       Type.String({
         pattern: '^[0-9]{1,20}(-[0-9]{1,20})?$',

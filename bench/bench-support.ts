@@ -14,7 +14,7 @@ import { Strowger, type StrowgerOptions } from '../packages/server/dist/server/i
 export async function startBenchServer(
   workDir: string,
   config: string,
-  options: Pick<StrowgerOptions, 'callRecords' | 'sipObserver' | 'cti'> = {},
+  options: Pick<StrowgerOptions, 'callRecords' | 'sipObserver' | 'cti' | 'adminPassword' | 'sipTrace'> = {},
 ): Promise<Strowger> {
   const configFile = join(workDir, 'bench.yaml');
   await writeFile(configFile, config);

@@ -6,6 +6,7 @@
  *
  *   npm run bench:calls
  *   RATE=300 CALLS=18000 HOLD_MS=1000 npm run bench:calls
+ *   SIP_TRACE=off npm run bench:calls    (the server keeps no SIP trace: what the trace costs)
  *
  * Alongside SIPp's setup time (which includes SIPp's own scheduling), the server's own part is
  * measured from its side: an authenticated INVITE in to the INVITE out to the callee ("routing"), and
@@ -34,6 +35,8 @@ const calls = Number(process.env.CALLS ?? rate * 20);
 const holdMs = Number(process.env.HOLD_MS ?? 500);
 const limit = Number(process.env.LIMIT ?? 190);
 const measureAtMs = process.env.MEASURE_AT_MS === undefined ? undefined : Number(process.env.MEASURE_AT_MS);
+/** SIP_TRACE=off runs the server without its SIP trace, to measure what the trace costs. */
+const sipTrace = process.env.SIP_TRACE !== 'off';
 const scenarios = resolve(fileURLToPath(new URL('./scenarios', import.meta.url)));
 
 // One calling and one called line; 200 is the most calls a line may hold (the configuration's limit).
@@ -57,6 +60,7 @@ let okInAt: bigint | undefined;
 const since = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
 try {
   const strowger = await startBenchServer(workDir, config, {
+    ...(sipTrace ? {} : { sipTrace: false }),
     callRecords: { write: (record) => callRecords.push(record.answeredAt === undefined ? 0 : 1) },
     sipObserver: {
       messageReceived: (message) => {
@@ -142,7 +146,9 @@ try {
     if (file.endsWith('_errors.log')) errors += await readFile(join(workDir, file), 'utf8');
   }
   times.sort((a, b) => a - b);
-  console.log(`\nCall benchmark — Node ${process.version}, UDP, ${rate} calls/s offered, hold ${holdMs} ms`);
+  console.log(
+    `\nCall benchmark — Node ${process.version}, UDP, ${rate} calls/s offered, hold ${holdMs} ms, SIP trace ${sipTrace ? 'on' : 'off'}`,
+  );
   console.log(`SIPp exit code                ${caller.code} (0 means every call succeeded)`);
   console.log(`successful / failed calls     ${successful} / ${failed}`);
   console.log(

@@ -24,12 +24,14 @@ import { registerCtiAsyncApiRoute } from './routes/cti-asyncapi.js';
 import { registerCtiExplainRoute, type CtiExplainSource } from './routes/cti-explain.js';
 import { registerExtensionMobilityRoutes, type MobilityControl } from './routes/extension-mobility.js';
 import { registerHealthRoute, type HealthSource } from './routes/health.js';
+import { registerImportRoutes } from './routes/imports.js';
 import { CallStatistics } from './live/call-statistics.js';
 import { LiveFeed, type LiveSource } from './live/live-feed.js';
 import { registerLiveRoutes } from './routes/live.js';
 import { registerWebUi, type WebUiFallback } from './routes/web-ui.js';
 import { registerMetricsRoute } from './routes/metrics.js';
 import { registerRegistrationRoutes, type RegistrationControl } from './routes/registrations.js';
+import { registerSipTraceRoutes, type SipTraceSource } from './routes/sip-trace.js';
 import {
   type CtiSessionsView,
   registerCtiSessionRoutes,
@@ -80,6 +82,8 @@ export interface AdminServerOptions {
   };
   clock?: Clock;
   health: HealthSource;
+  /** The recent SIP messages of each call; without it (the trace switched off) those routes are not served. */
+  sipTrace?: SipTraceSource;
   /** Extension Mobility logins; without it those routes are not served. */
   extensionMobility?: MobilityControl;
   metrics: Registry;
@@ -167,6 +171,7 @@ export async function createAdminServer(options: AdminServerOptions): Promise<Ad
   if (options.ctiAsyncApi !== undefined) registerCtiAsyncApiRoute(app, options.ctiAsyncApi);
   if (options.extensionMobility !== undefined) registerExtensionMobilityRoutes(app, options.extensionMobility);
   if (options.runtime !== undefined) registerRuntimeRoutes(app, options.runtime);
+  if (options.sipTrace !== undefined) registerSipTraceRoutes(app, options.sipTrace, clock);
   if (options.live !== undefined) {
     const feed = new LiveFeed({
       source: options.live,
@@ -192,6 +197,7 @@ export async function createAdminServer(options: AdminServerOptions): Promise<Ad
     registerConfigCollection(app, collections.applicationUsers, config);
     registerConfigCollection(app, collections.deviceProfiles, config);
     registerConfigExtraRoutes(app, config, () => store.exportConfig());
+    registerImportRoutes(app, config, log);
     registerAuditRoutes(app, store);
     registerAdminAccountRoutes(app, auth, store.adminAccounts);
   }

@@ -16,5 +16,6 @@ export {
   type UserAccessReportView,
 } from './cti-explain-view.js';
 export type { MobilityControl, MobilityLoginView } from './routes/extension-mobility.js';
+export { SipTraceItemSchema, type SipTraceItem, type SipTraceFilter, type SipTraceSource } from './routes/sip-trace.js';
 export { CallStatistics, type CallStatisticsView } from './live/call-statistics.js';
 export type { LiveChange, LiveSource } from './live/live-feed.js';

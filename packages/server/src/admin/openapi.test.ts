@@ -11,6 +11,7 @@ import { silentLogger } from '../core/index.js';
 import { openStore, parseConfigFile, type Store } from '../store/index.js';
 import type { CallView } from './call-view.js';
 import type { DeviceView } from './device-view.js';
+import type { SipTraceItem } from './routes/sip-trace.js';
 import { createAdminServer } from './http-server.js';
 import type { AdminApp } from './routes/config-objects.js';
 
@@ -176,10 +177,19 @@ const examples: Example[] = [
     body: 'lines: [{ dn: "7301" }]\n',
     contentType: 'application/yaml',
   },
+  {
+    operation: 'POST /api/v1/imports',
+    url: '/api/v1/imports?dryRun=true&kind=lines',
+    body: 'dn,description\n7302,imported\n',
+    contentType: 'text/csv',
+  },
+  { operation: 'GET /api/v1/imports/{id}', url: '/api/v1/imports/{import}' },
   { operation: 'GET /api/v1/registrations', url: '/api/v1/registrations?registered=true' },
   { operation: 'GET /api/v1/registrations/{name}', url: '/api/v1/registrations/SEP000000001001' },
   { operation: 'DELETE /api/v1/registrations/{name}', url: '/api/v1/registrations/SEP000000001001' },
   { operation: 'GET /api/v1/calls', url: '/api/v1/calls' },
+  { operation: 'GET /api/v1/sip-trace', url: '/api/v1/sip-trace?callId=call-1' },
+  { operation: 'GET /api/v1/sip-trace/stream', url: '/api/v1/sip-trace/stream?device=SEP000000001001&follow=false' },
   { operation: 'GET /api/v1/calls/{id}', url: '/api/v1/calls/call-1' },
   { operation: 'DELETE /api/v1/calls/{id}', url: '/api/v1/calls/call-1' },
   { operation: 'GET /api/v1/call-records', url: '/api/v1/call-records?format=csv' },
@@ -259,6 +269,20 @@ describe('the OpenAPI document', () => {
     },
   };
 
+  const traced: SipTraceItem = {
+    seq: 1,
+    at: new Date(0).toISOString(),
+    direction: 'received',
+    transport: 'udp',
+    local: '192.0.2.1:5060',
+    remote: '192.0.2.7:5062',
+    device: 'SEP000000001001',
+    callId: 'call-1',
+    sipCallId: 'a84b4c76e66710@192.0.2.7',
+    summary: 'BYE sip:1002@192.0.2.1 SIP/2.0',
+    message: 'BYE sip:1002@192.0.2.1 SIP/2.0\r\nCall-ID: a84b4c76e66710@192.0.2.7\r\n\r\n',
+  };
+
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'strowger-openapi-'));
     store = await openStore({ dataDir });
@@ -300,6 +324,10 @@ describe('the OpenAPI document', () => {
         ],
       }),
       ctiAsyncApi: () => ({ asyncapi: '3.0.0' }),
+      sipTrace: {
+        items: () => [traced],
+        subscribe: () => () => undefined,
+      },
       live: { subscribe: () => () => undefined },
       runtime: {
         status: async () => ({
@@ -354,10 +382,11 @@ describe('the OpenAPI document', () => {
     const ajv = new Ajv2020({ strict: false, allErrors: true });
     addFormatsPlugin.default(ajv);
     let tokenId = '';
+    let importId = '';
     const mismatches: string[] = [];
     for (const example of examples) {
       const [method, path] = example.operation.split(' ') as [string, string];
-      const url = example.url.replace('{token}', tokenId);
+      const url = example.url.replace('{token}', tokenId).replace('{import}', importId);
       const headers: Record<string, string> = { authorization };
       if (example.body !== undefined) headers['content-type'] = example.contentType ?? 'application/json';
       const response = await app.inject({
@@ -369,6 +398,7 @@ describe('the OpenAPI document', () => {
           : { payload: typeof example.body === 'string' ? example.body : JSON.stringify(example.body) }),
       });
       if (example.operation === 'POST /api/v1/auth/tokens') tokenId = response.json<{ id: string }>().id;
+      if (example.operation === 'POST /api/v1/imports') importId = response.json<{ id: string }>().id;
       // Every example is a call that works; a 4xx here is a broken example or a broken route.
       if (response.statusCode >= 400) {
         mismatches.push(`${example.operation}: ${response.statusCode} ${response.body}`);

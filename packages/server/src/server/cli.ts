@@ -9,6 +9,8 @@ import { registerCtiCommands } from './commands/cti.js';
 import { registerStartCommand } from './commands/start.js';
 import { registerServerCommands } from './commands/status.js';
 import { registerAuditCommand } from './commands/audit.js';
+import { registerImportCommand } from './commands/import.js';
+import { registerTraceCommand } from './commands/trace.js';
 import { isStrowgerError } from '../core/index.js';
 
 const program = new Command('strowger')
@@ -25,6 +27,8 @@ registerCdrCommands(program);
 registerCtiCommands(program);
 registerServerCommands(program);
 registerAuditCommand(program);
+registerImportCommand(program);
+registerTraceCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -18,6 +18,7 @@ import {
   SipPhoneDriver,
   type RegisterOutcome,
   type SipAccount,
+  type SipLegStarted,
 } from '../devices/sip/index.js';
 import type { ConfigSnapshot } from '../store/index.js';
 
@@ -46,6 +47,8 @@ export interface SipServiceOptions {
   timers?: Partial<TimerSettings>;
   /** Bounds on SIP over TCP: connections per source and in all, message deadline, buffers. */
   tcpLimits?: Partial<TcpLimits>;
+  /** Told of each call leg as the phone driver starts it (the SIP trace maps Call-IDs to calls with it). */
+  onLegStarted?: (leg: SipLegStarted) => void;
 }
 
 /**
@@ -130,6 +133,7 @@ export class SipService {
       clock: options.clock,
       timers: this.ua.transactions.timers,
       logger: options.logger,
+      ...(options.onLegStarted === undefined ? {} : { onLegStarted: options.onLegStarted }),
     });
     this.ua.onRequest((incoming) => this.#route(incoming, registrar));
   }

@@ -47,6 +47,8 @@ import { persistRegistrations } from './registration-persistence.js';
 import { SipService } from './sip-service.js';
 import { MobilityService, mobilityControl } from './extension-mobility-service.js';
 import { switchConfigFrom } from './switch-config.js';
+import { SipTracer } from './sip-trace/sip-tracer.js';
+import type { SipTraceLimits } from './sip-trace/sip-trace-buffer.js';
 import { logActivity } from './activity-log.js';
 import { countCalls, isFailedLeg, liveSourceFrom } from './live-wiring.js';
 import { defaultWebRoot } from './web-root.js';
@@ -76,6 +78,11 @@ export interface StrowgerOptions {
   clock?: Clock;
   /** A further tap on every SIP message in and out, after the metrics (tracing, tests). */
   sipObserver?: TransportObserver;
+  /**
+   * The SIP trace (the recent messages of each call, served at /api/v1/sip-trace): its bounds, or
+   * false to keep no trace. On by default.
+   */
+  sipTrace?: false | Partial<SipTraceLimits>;
   /** Where finished calls are recorded. */
   callRecords?: CallRecordSink;
   /** RFC 3261 timer values (T1, T2, T4); the defaults are the RFC's. */
@@ -295,6 +302,10 @@ export class Strowger {
         maxConnections: defaultTcpConnectionLimit(openFilesSoftLimit()),
         ...options.sipTcpLimits,
       };
+      const tracer =
+        options.sipTrace === false
+          ? undefined
+          : new SipTracer({ clock, ...(options.sipTrace === undefined ? {} : { limits: options.sipTrace }) });
       const service = new SipService(
         {
           clock,
@@ -309,13 +320,15 @@ export class Strowger {
           onChallengeDropped: () => metrics.challengeDropped(),
           ...(options.sipTimers === undefined ? {} : { timers: options.sipTimers }),
           observer: {
-            messageReceived: (message, source) => {
+            messageReceived: (message, source, wire) => {
               metrics.sipReceived(describe(message), source.protocol);
-              options.sipObserver?.messageReceived?.(message, source);
+              tracer?.received(message, source, wire);
+              options.sipObserver?.messageReceived?.(message, source, wire);
             },
-            messageSent: (message, target) => {
+            messageSent: (message, target, wire) => {
               metrics.sipSent(describe(message), target.protocol);
-              options.sipObserver?.messageSent?.(message, target);
+              tracer?.sent(message, target, wire);
+              options.sipObserver?.messageSent?.(message, target, wire);
             },
             parseError: (source, error) => {
               metrics.sipParseError(source.protocol);
@@ -332,6 +345,7 @@ export class Strowger {
             },
           },
           onRegisterOutcome: (outcome) => metrics.registerOutcome(outcome),
+          ...(tracer === undefined ? {} : { onLegStarted: (leg) => tracer.legStarted(leg) }),
         },
         snapshot,
       );
@@ -404,6 +418,10 @@ export class Strowger {
       service.phones.attach(engine);
       ctiDevices.attachEngine(engine);
       late.engine = engine;
+      if (tracer !== undefined) {
+        tracer.watch(engine, service.table);
+        cleanups.unshift(() => tracer.close());
+      }
       const mobility = new MobilityService({
         engine,
         config: switchConfigFrom(snapshot),
@@ -494,6 +512,7 @@ export class Strowger {
         callStatistics,
         webRoot: options.webRoot ?? defaultWebRoot,
         extensionMobility: mobilityControl(mobility),
+        ...(tracer === undefined ? {} : { sipTrace: tracer.buffer }),
         health: {
           check: () => ({
             sip: { ok: service.endpoints !== undefined, detail: endpointsText(service.endpoints) },

@@ -13,6 +13,7 @@ import {
   settingsDocument,
   voicemailProfileDocument,
 } from './config/config-documents.js';
+import { writeDevices, writeEndUsers, writeLines } from './batch-writes.js';
 import { CHANGE_CHANNEL, type Database } from './database.js';
 import { featureCodeProblems } from './config/feature-codes.js';
 import * as t from './schema.js';
@@ -78,6 +79,16 @@ export interface ApplyOptions {
   precondition?: (current: ConfigSnapshot) => void;
   /** Who makes the change, for the audit log: an admin account, the command line, a file at start. */
   actor?: string;
+  /**
+   * One audit entry for the whole change instead of one per object (a bulk import of ten thousand
+   * phones is one administrative act): its resource and key, and what it says it did.
+   */
+  auditAs?: { resource: string; key: string; after: Record<string, unknown>; note?: string };
+  /**
+   * Told how far the apply is: `done` of `total` units of work, where a unit is a password or PIN
+   * to hash or an object to write. Called often; keep it cheap.
+   */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** JSON with sorted keys, so values compare equal whatever order their keys were built in. */
@@ -92,6 +103,45 @@ function canonical(value: unknown): string {
       : v,
   );
 }
+
+/** Passwords and PINs hashed at most this many at once: the thread pool's size, which scrypt runs on. */
+const hashesAtOnce = 4;
+
+/**
+ * Hashes the secrets a document gives in clear, several at once, and counts them for progress. A
+ * dry run writes nothing, so a new secret is not hashed (an scrypt hash costs ~50 ms of a core); a
+ * changed one is still compared with the stored hash so the counts say what would change.
+ */
+class SecretHashing {
+  readonly #dryRun: boolean;
+  readonly #progress: (done: number, total: number) => void;
+
+  constructor(dryRun: boolean, progress: (done: number, total: number) => void = () => undefined) {
+    this.#dryRun = dryRun;
+    this.#progress = progress;
+  }
+
+  async hash(clear: string, previous: string | undefined): Promise<string> {
+    if (previous !== undefined && (await verifyPassword(clear, previous))) return previous;
+    return this.#dryRun ? notHashedInDryRun : hashPassword(clear);
+  }
+
+  /** Runs the tasks, `hashesAtOnce` at a time, reporting each one done. */
+  async run(tasks: ReadonlyArray<() => Promise<void>>): Promise<void> {
+    let next = 0;
+    let done = 0;
+    const worker = async () => {
+      while (next < tasks.length) {
+        await tasks[next++]!();
+        this.#progress(++done, tasks.length);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(hashesAtOnce, tasks.length) }, worker));
+  }
+}
+
+/** What a dry run puts where a new hash would go: it is compared, never stored. */
+const notHashedInDryRun = 'not hashed in a dry run';
 
 interface Desired {
   snapshot: ConfigSnapshot;
@@ -184,6 +234,7 @@ async function buildDesired(
   doc: ConfigDocument,
   prune: boolean,
   remove: ApplyOptions['remove'] = {},
+  hashing: SecretHashing = new SecretHashing(false),
 ): Promise<Desired> {
   const problems: string[] = [];
   // What the document starts from: nothing with --prune, else the current objects less those removed.
@@ -366,24 +417,19 @@ async function buildDesired(
     }
   };
 
-  const secret = async (
-    clear: string | undefined,
-    hash: string | undefined,
-    previous: string | undefined,
-    what: string,
-  ) => {
-    if (clear !== undefined)
-      return previous !== undefined && (await verifyPassword(clear, previous)) ? previous : hashPassword(clear);
+  const secret = (clear: string | undefined, hash: string | undefined, previous: string | undefined, what: string) => {
+    if (clear !== undefined) return hashing.hash(clear, previous);
     if (hash !== undefined) {
       if (!isPasswordHash(hash))
         problems.push(`${what}: not a password hash this server made; give the clear value instead`);
-      return hash;
+      return Promise.resolve(hash);
     }
-    return previous;
+    return Promise.resolve(previous);
   };
 
   const currentEndUsers = new Map(current.endUsers.map((user) => [user.userId, user]));
   const endUsers = new Map(base('endUsers', current.endUsers, (u) => u.userId).map((user) => [user.userId, user]));
+  const hashes: Array<() => Promise<void>> = [];
   for (const [i, user] of (doc.endUsers ?? []).entries()) {
     const previous = currentEndUsers.get(user.userId);
     checkRefs(`endUsers[${i}] (${user.userId})`, user.devices, user.groups);
@@ -392,16 +438,11 @@ async function buildDesired(
         `endUsers[${i}] (${user.userId}): primaryExtension ${user.primaryExtension} is not a configured line`,
       );
     }
-    endUsers.set(user.userId, {
+    const config: EndUserConfig = {
       userId: user.userId,
       displayName: user.displayName,
-      passwordHash: await secret(
-        user.password,
-        user.passwordHash,
-        previous?.passwordHash,
-        `endUsers[${i}].passwordHash`,
-      ),
-      pinHash: await secret(user.pin, user.pinHash, previous?.pinHash, `endUsers[${i}].pinHash`),
+      passwordHash: undefined,
+      pinHash: undefined,
       devices: [...(user.devices ?? [])].sort(),
       primaryExtension: user.primaryExtension,
       groups: [...(user.groups ?? [])].sort(),
@@ -414,8 +455,20 @@ async function buildDesired(
               allowCtiControl: user.extensionMobility.allowCtiControl ?? true,
             },
       ctiControlledProfiles: [...(user.ctiControlledProfiles ?? [])].sort(),
+    };
+    endUsers.set(user.userId, config);
+    // Hashed side by side (scrypt runs on the thread pool): one after another would use one core.
+    hashes.push(async () => {
+      config.passwordHash = await secret(
+        user.password,
+        user.passwordHash,
+        previous?.passwordHash,
+        `endUsers[${i}].passwordHash`,
+      );
+      config.pinHash = await secret(user.pin, user.pinHash, previous?.pinHash, `endUsers[${i}].pinHash`);
     });
   }
+  await hashing.run(hashes);
 
   const currentAppUsers = new Map(current.applicationUsers.map((user) => [user.userId, user]));
   const applicationUsers = new Map(
@@ -663,7 +716,21 @@ export async function applyConfig(
     await database.execute(sql`select 1 from ${t.settings} where ${t.settings.id} = 1 for update`);
     const current = await read(database);
     options.precondition?.(current);
-    const { snapshot: desired, problems } = await buildDesired(current, doc, options.prune === true, options.remove);
+    // Progress: the secrets to hash, then the objects to write (an estimate until the diff is known).
+    const report = options.onProgress ?? (() => undefined);
+    let hashed = 0;
+    const named = Object.values(doc).reduce((sum: number, list) => sum + (Array.isArray(list) ? list.length : 0), 0);
+    const hashing = new SecretHashing(options.dryRun === true, (done, total) => {
+      hashed = total;
+      report(done, total + named);
+    });
+    const { snapshot: desired, problems } = await buildDesired(
+      current,
+      doc,
+      options.prune === true,
+      options.remove,
+      hashing,
+    );
     if (problems.length > 0) {
       throw new StrowgerError(
         ErrorCode.ConfigInvalid,
@@ -732,8 +799,13 @@ export async function applyConfig(
         })
         .where(eq(t.settings.id, 1));
     }
-    await writeLines(database, lines.upsert);
-    await writeDevices(database, devices.upsert);
+    const toWrite = lines.upsert.length + devices.upsert.length + endUsers.upsert.length;
+    let written = 0;
+    const wrote = (kindWritten: number, before: number) => report(hashed + before + kindWritten, hashed + toWrite);
+    await writeLines(database, lines.upsert, (n) => wrote(n, written));
+    written += lines.upsert.length;
+    await writeDevices(database, devices.upsert, (n) => wrote(n, written));
+    written += devices.upsert.length;
     // Pilots go before the lists they name, lists before their groups; then the new ones, in reverse.
     if (huntPilots.remove.length > 0) {
       await database.delete(t.huntPilots).where(inArray(t.huntPilots.pattern, huntPilots.remove));
@@ -752,7 +824,7 @@ export async function applyConfig(
     if (lines.remove.length > 0) await database.delete(t.lines).where(inArray(t.lines.dn, lines.remove));
     // Profiles go in before the users that name them, and out after those users let go of them.
     await writeDeviceProfiles(database, deviceProfiles.upsert);
-    await writeEndUsers(database, endUsers.upsert);
+    await writeEndUsers(database, endUsers.upsert, (n) => wrote(n, written));
     await writeApplicationUsers(database, applicationUsers.upsert);
     if (deviceProfiles.remove.length > 0) {
       await database.delete(t.deviceProfiles).where(inArray(t.deviceProfiles.name, deviceProfiles.remove));
@@ -771,17 +843,32 @@ export async function applyConfig(
     await writeHuntLists(database, huntLists.upsert);
     await writeHuntPilots(database, huntPilots.upsert);
 
-    await writeAudit(database, options.actor ?? 'system', current, desired, {
-      devices,
-      lines,
-      voicemailProfiles,
-      lineGroups,
-      huntLists,
-      huntPilots,
-      endUsers,
-      applicationUsers,
-      deviceProfiles,
-    });
+    if (options.auditAs !== undefined) {
+      const { resource, key, after, note } = options.auditAs;
+      // What changed, kind by kind, so the one entry still says how much it did.
+      const changes = Object.fromEntries(
+        Object.entries(counts).filter(([, c]) => c.created + c.updated + c.removed > 0),
+      );
+      await database.insert(t.auditLog).values({
+        actor: options.actor ?? 'system',
+        action: 'create',
+        resource,
+        key,
+        after: { ...after, changes },
+        note: note ?? null,
+      });
+    } else
+      await writeAudit(database, options.actor ?? 'system', current, desired, {
+        devices,
+        lines,
+        voicemailProfiles,
+        lineGroups,
+        huntLists,
+        huntPilots,
+        endUsers,
+        applicationUsers,
+        deviceProfiles,
+      });
 
     let version = current.version;
     if (changed) {
@@ -796,71 +883,6 @@ export async function applyConfig(
     }
     return { changed, version, ...counts };
   });
-}
-
-async function writeLines(db: Database, lines: LineConfig[]): Promise<void> {
-  for (const line of lines) {
-    const row = {
-      dn: line.dn,
-      description: line.description ?? null,
-      allowCtiControl: line.allowCtiControl,
-      forward: line.forward,
-      noAnswerSeconds: line.noAnswerSeconds,
-      maxCalls: line.maxCalls,
-      busyTrigger: line.busyTrigger,
-      voicemailProfile: line.voicemailProfile ?? null,
-      pickupGroup: line.pickupGroup ?? null,
-    };
-    await db.insert(t.lines).values(row).onConflictDoUpdate({ target: t.lines.dn, set: row });
-  }
-}
-
-async function writeDevices(db: Database, devices: DeviceConfig[]): Promise<void> {
-  for (const device of devices) {
-    const row = {
-      name: device.name,
-      type: device.type,
-      description: device.description ?? null,
-      allowCtiControl: device.allowCtiControl,
-      extensionMobility: device.extensionMobility ?? false,
-      autoAnswer: device.autoAnswer ?? 'both',
-      sipUsername: device.sip?.username ?? null,
-      sipHa1Realm: device.sip?.ha1.realm ?? null,
-      sipHa1Md5: device.sip?.ha1.md5 ?? null,
-      sipHa1Sha256: device.sip?.ha1.sha256 ?? null,
-    };
-    await db.insert(t.devices).values(row).onConflictDoUpdate({ target: t.devices.name, set: row });
-    await db.delete(t.deviceLines).where(eq(t.deviceLines.deviceName, device.name));
-    if (device.lines.length > 0) {
-      await db
-        .insert(t.deviceLines)
-        .values(device.lines.map((dn, index) => ({ deviceName: device.name, dn, lineIndex: index + 1 })));
-    }
-  }
-}
-
-async function writeEndUsers(db: Database, users: EndUserConfig[]): Promise<void> {
-  for (const user of users) {
-    const row = {
-      userId: user.userId,
-      displayName: user.displayName ?? null,
-      passwordHash: user.passwordHash ?? null,
-      pinHash: user.pinHash ?? null,
-      primaryExtension: user.primaryExtension ?? null,
-      emEnabled: user.extensionMobility !== undefined,
-      emDefaultProfile: user.extensionMobility?.defaultProfile ?? null,
-      emAllowCtiControl: user.extensionMobility?.allowCtiControl ?? true,
-    };
-    await db.insert(t.endUsers).values(row).onConflictDoUpdate({ target: t.endUsers.userId, set: row });
-    await writeProfileLinks(db, t.endUserProfiles, user.userId, user.extensionMobility?.profiles ?? []);
-    await writeProfileLinks(db, t.endUserCtiProfiles, user.userId, user.ctiControlledProfiles ?? []);
-    await db.delete(t.endUserDevices).where(eq(t.endUserDevices.userId, user.userId));
-    await db.delete(t.endUserGroups).where(eq(t.endUserGroups.userId, user.userId));
-    if (user.devices.length > 0)
-      await db.insert(t.endUserDevices).values(user.devices.map((deviceName) => ({ userId: user.userId, deviceName })));
-    if (user.groups.length > 0)
-      await db.insert(t.endUserGroups).values(user.groups.map((groupName) => ({ userId: user.userId, groupName })));
-  }
 }
 
 async function writeApplicationUsers(db: Database, users: ApplicationUserConfig[]): Promise<void> {

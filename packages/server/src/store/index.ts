@@ -71,4 +71,15 @@ export {
   type StoredMobilityLogin,
 } from './extension-mobility-logins.js';
 export { defaultFeatureCodes, featureCodesOf } from './config/feature-codes.js';
+export {
+  BulkImport,
+  maxImportProblems,
+  type BulkImportOptions,
+  type ImportState,
+  type ImportStatus,
+  type ImportSummary,
+  type ImportTarget,
+} from './bulk-import/bulk-import.js';
+export { importKinds, importSpecs, type ImportKind, type ImportColumn } from './bulk-import/import-columns.js';
+export { maxImportBytes, type ImportProblem } from './bulk-import/import-rows.js';
 export { parkNumbers } from './apply-config.js';

@@ -68,12 +68,12 @@ export async function startTestServer(
       ? options.sipObserver
       : {
           ...options.sipObserver,
-          messageReceived: (message, source) => {
-            options.sipObserver?.messageReceived?.(message, source);
+          messageReceived: (message, source, wire) => {
+            options.sipObserver?.messageReceived?.(message, source, wire);
             process.stderr.write(`<- ${source.remote.port} ${firstLine(message)}\n`);
           },
-          messageSent: (message, target) => {
-            options.sipObserver?.messageSent?.(message, target);
+          messageSent: (message, target, wire) => {
+            options.sipObserver?.messageSent?.(message, target, wire);
             process.stderr.write(`-> ${target.protocol}:${target.address}:${target.port} ${firstLine(message)}\n`);
             if (process.env.STROWGER_TEST_TRACE === 'full')
               process.stderr.write(`${serializeMessage(message).toString()}\n`);

@@ -13,7 +13,7 @@ export {
   type RegistrationTableEvents,
 } from './registration-table.js';
 export type { SipAccount, SipAccountDirectory } from './sip-accounts.js';
-export { SipPhoneDriver, type SipPhoneDriverOptions } from './sip-phone-driver.js';
+export { SipPhoneDriver, type SipPhoneDriverOptions, type SipLegStarted } from './sip-phone-driver.js';
 export type { SwitchInputs } from './sip-leg.js';
 export { causeFromStatus } from './sip-causes.js';
 export {

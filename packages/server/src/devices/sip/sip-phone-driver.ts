@@ -45,6 +45,21 @@ export interface SipPhoneDriverOptions {
   clock: Clock;
   timers: TimerSettings;
   logger?: Logger;
+  /**
+   * Told of each leg as it starts, with the SIP Call-ID of its dialog: what a SIP trace maps its
+   * messages to calls and devices with. `callId` is the engine's call when the driver knows it (a
+   * call to the phone); for a call from the phone, the leg is the engine's originating terminal
+   * connection.
+   */
+  onLegStarted?: (leg: SipLegStarted) => void;
+}
+
+/** A leg as the driver starts it: the engine's leg, its device, and the SIP dialog's Call-ID. */
+export interface SipLegStarted {
+  leg: LegId;
+  device: string;
+  sipCallId: string;
+  callId?: string;
 }
 
 const sdpType: HeaderField = { name: 'Content-Type', value: 'application/sdp' };
@@ -230,6 +245,7 @@ export class SipPhoneDriver implements DeviceDriver {
       ended: false,
     };
     this.#legs.set(legId, leg);
+    this.#options.onLegStarted?.({ leg: legId, device: account.deviceName, sipCallId: request.callId });
     incoming.onCancel(() => {
       if (leg.ended) return;
       this.#forget(leg);
@@ -404,6 +420,12 @@ export class SipPhoneDriver implements DeviceDriver {
       pendingUpdate: undefined,
     };
     this.#legs.set(leg.id, leg);
+    this.#options.onLegStarted?.({
+      leg: leg.id,
+      device: request.device,
+      sipCallId: invite.callId,
+      callId: request.callId,
+    });
     this.#ua
       .sendRequest(invite, {
         target,

@@ -48,6 +48,11 @@ export class ServerApi {
     return (await this.#send(method, path, options)).text();
   }
 
+  /** The answer itself, its body unread: for a stream of server-sent events. */
+  async stream(path: string, options: RequestOptions = {}): Promise<Response> {
+    return this.#send('GET', path, { ...options, timeoutMs: options.timeoutMs ?? noTimeout });
+  }
+
   /** For answers without a body (204). */
   async call(method: string, path: string, options: RequestOptions = {}): Promise<void> {
     await this.#send(method, path, options);
@@ -84,7 +89,7 @@ export class ServerApi {
         method,
         headers,
         ...(body === undefined ? {} : { body }),
-        signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
+        ...(options.timeoutMs === noTimeout ? {} : { signal: AbortSignal.timeout(options.timeoutMs ?? 30_000) }),
       });
     } catch (error) {
       throw new StrowgerError(
@@ -111,6 +116,9 @@ export class ServerApi {
     return response;
   }
 }
+
+/** A stream's request has no deadline: it lasts as long as the person watches. */
+const noTimeout = Number.POSITIVE_INFINITY;
 
 interface RequestOptions {
   query?: Record<string, string | undefined>;

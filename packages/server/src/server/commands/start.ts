@@ -32,6 +32,8 @@ interface StartOptions extends StoreLocation {
   sipTcpMaxConnections?: number;
   sipTcpMaxPerSource?: number;
   sipTcpMessageTimeout?: number;
+  sipTrace: boolean;
+  sipTraceMessages?: number;
 }
 
 export function parseDigestAlgorithms(value: string): DigestAlgorithm[] {
@@ -146,6 +148,15 @@ export function registerStartCommand(program: Command): void {
           .argParser(positiveIntegerOption('--sip-tcp-message-timeout')),
       )
       .addOption(
+        new Option(
+          '--sip-trace-messages <count>',
+          'SIP messages the trace keeps for /api/v1/sip-trace and "strowger trace" (default 10000, at most 16 MB)',
+        )
+          .env('STROWGER_SIP_TRACE_MESSAGES')
+          .argParser(positiveIntegerOption('--sip-trace-messages')),
+      )
+      .option('--no-sip-trace', 'keep no SIP trace (it costs a little memory and CPU on every SIP message)')
+      .addOption(
         new Option('--log-level <level>', 'log level')
           .env('STROWGER_LOG_LEVEL')
           .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
@@ -181,6 +192,10 @@ export function registerStartCommand(program: Command): void {
       ...(options.musicOnHold === undefined ? {} : { musicOnHold: options.musicOnHold }),
       ...(options.mediaAddress === undefined ? {} : { mediaAddress: options.mediaAddress }),
       ...(options.sipServerHeader === undefined ? {} : { sipServerHeader: options.sipServerHeader }),
+      sipTrace:
+        options.sipTrace && process.env.STROWGER_SIP_TRACE !== 'off'
+          ? { ...(options.sipTraceMessages === undefined ? {} : { maxMessages: options.sipTraceMessages }) }
+          : false,
       sipTcpLimits: {
         ...(options.sipTcpMaxConnections === undefined ? {} : { maxConnections: options.sipTcpMaxConnections }),
         ...(options.sipTcpMaxPerSource === undefined ? {} : { maxConnectionsPerSource: options.sipTcpMaxPerSource }),

@@ -6,6 +6,7 @@ export type {
   SipTransport,
   SipTransportEvents,
   TransportObserver,
+  WireMessage,
 } from './types.js';
 export { TransportLayer, type TransportLayerOptions } from './transport-layer.js';
 export { defaultTcpLimits, type TcpLimits, type TcpCloseReason, type TcpRefusalReason } from './tcp-limits.js';

@@ -209,11 +209,15 @@ export class TransportLayer implements SipTransport {
         );
       }
       await this.#sendDatagram(bytes, target);
+      if (this.#observer.messageSent !== undefined) {
+        const local = { address: this.localAddressFor(target), port: this.#udpEndpoint?.port ?? 0 };
+        this.#observer.messageSent(message, target, { bytes, local });
+      }
     } else {
       const connection = await this.#connectionFor(target);
       await this.#write(connection, bytes);
+      this.#observer.messageSent?.(message, target, { bytes, local: connection.local });
     }
-    this.#observer.messageSent?.(message, target);
   }
 
   async sendResponse(response: SipResponse, source: IncomingSource): Promise<void> {
@@ -222,12 +226,13 @@ export class TransportLayer implements SipTransport {
       // is still open; otherwise to the address in `received` and the sent-by port.
       const connection = source.connectionId === undefined ? undefined : this.#connections.get(source.connectionId);
       if (connection !== undefined) {
-        await this.#write(connection, serializeMessage(response));
-        this.#observer.messageSent?.(response, {
-          protocol: 'tcp',
-          address: connection.remote.address,
-          port: connection.remote.port,
-        });
+        const bytes = serializeMessage(response);
+        await this.#write(connection, bytes);
+        this.#observer.messageSent?.(
+          response,
+          { protocol: 'tcp', address: connection.remote.address, port: connection.remote.port },
+          { bytes, local: connection.local },
+        );
         return;
       }
     }
@@ -366,7 +371,7 @@ export class TransportLayer implements SipTransport {
     const outcome = acceptIncoming(bytes, source);
     switch (outcome.kind) {
       case 'request':
-        this.#observer.messageReceived?.(outcome.request, source);
+        this.#observer.messageReceived?.(outcome.request, source, { bytes, local: source.local });
         this.#events.emit('request', { request: outcome.request, source });
         return;
       case 'response': {
@@ -377,7 +382,7 @@ export class TransportLayer implements SipTransport {
           this.#observer.dropped?.(source, 'response Via sent-by is not ours');
           return;
         }
-        this.#observer.messageReceived?.(outcome.response, source);
+        this.#observer.messageReceived?.(outcome.response, source, { bytes, local: source.local });
         this.#events.emit('response', { response: outcome.response, source });
         return;
       }
@@ -472,8 +477,12 @@ export class TransportLayer implements SipTransport {
         );
         const answer =
           event.headerBytes === undefined ? undefined : badRequestFor(event.headerBytes, source, event.reason);
-        this.#abandon(connection, 'framing-error', answer === undefined ? undefined : serializeMessage(answer));
-        if (answer !== undefined) this.#observer.messageSent?.(answer, { protocol: 'tcp', ...connection.remote });
+        const answerBytes = answer === undefined ? undefined : serializeMessage(answer);
+        this.#abandon(connection, 'framing-error', answerBytes);
+        if (answer !== undefined && answerBytes !== undefined) {
+          const wire = { bytes: answerBytes, local: connection.local };
+          this.#observer.messageSent?.(answer, { protocol: 'tcp', ...connection.remote }, wire);
+        }
         return;
       }
     }

@@ -51,10 +51,19 @@ export interface SipTransport {
   close(): Promise<void>;
 }
 
+/**
+ * A message as it crossed the wire: the bytes received or sent (the very buffer the transport had,
+ * not a copy, so a tap that keeps it must not change it) and our address it arrived on or left from.
+ */
+export interface WireMessage {
+  bytes: Buffer;
+  local: { address: string; port: number };
+}
+
 /** A monitoring tap (metrics, traces), kept apart from the control events above. */
 export interface TransportObserver {
-  messageReceived?(message: SipRequest | SipResponse, source: IncomingSource): void;
-  messageSent?(message: SipRequest | SipResponse, target: Endpoint): void;
+  messageReceived?(message: SipRequest | SipResponse, source: IncomingSource, wire: WireMessage): void;
+  messageSent?(message: SipRequest | SipResponse, target: Endpoint, wire: WireMessage): void;
   parseError?(source: IncomingSource, error: SipParseError): void;
   dropped?(source: IncomingSource, reason: string): void;
   /** A TCP connection refused at accept: its source, or everyone together, is at the limit. */

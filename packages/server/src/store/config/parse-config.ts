@@ -62,7 +62,7 @@ export function shown(value: unknown): string {
 }
 
 /** The allowed key closest to a misspelt one, when it is close enough to be what was meant. */
-function didYouMean(key: string, allowed: string[]): string | undefined {
+export function didYouMean(key: string, allowed: string[]): string | undefined {
   let best: { name: string; distance: number } | undefined;
   for (const name of allowed) {
     const distance = editDistance(key.toLowerCase(), name.toLowerCase());
@@ -127,7 +127,7 @@ function forwardTargetProblem(value: unknown): string {
   return `destination ${shown(record.destination)} is not a directory number; ${forms}`;
 }
 
-interface SchemaLike {
+export interface SchemaLike {
   type?: string;
   description?: string;
   pattern?: string;
@@ -137,7 +137,7 @@ interface SchemaLike {
 }
 
 /** Turns one TypeBox error into a sentence that says what is expected. */
-function explain(
+export function explainSchemaError(
   error: { message: string; schema: SchemaLike; value: unknown },
   key: string | number | undefined,
   parent: SchemaLike | undefined,
@@ -264,7 +264,11 @@ export function parseConfigFile(text: string, fileName: string): ConfigDocument 
       line: pos.line,
       column: pos.col,
       path: shownPath(path),
-      message: explain(error as never, segments.at(-1), unexpected ? (error.schema as SchemaLike) : undefined),
+      message: explainSchemaError(
+        error as never,
+        segments.at(-1),
+        unexpected ? (error.schema as SchemaLike) : undefined,
+      ),
     });
   }
   if (problems.length === 0) problems.push(...duplicates(doc, counter, fileName, value as ConfigDocument));

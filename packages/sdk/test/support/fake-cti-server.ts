@@ -147,7 +147,9 @@ export class FakeBackend {
         const provider = this.provider(params);
         const name = String(params.name);
         this.terminals = this.terminals.filter((t) => t.name !== name);
-        queueMicrotask(() => this.emit(provider.providerId, [{ type: 'CiscoTermRemovedEv', id: 1002, name }]));
+        queueMicrotask(() =>
+          this.emit(provider.providerId, [{ type: 'CiscoTermRemovedEv', id: 1002, name, ciscoCause: 0 }]),
+        );
         return {};
       }
       case 'observer.add': {

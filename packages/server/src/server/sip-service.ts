@@ -141,9 +141,7 @@ export class SipService {
   /** Binds UDP and TCP on the same port (0 lets the system pick the UDP port, and TCP follows it). */
   async listen(): Promise<{ udp: Endpoint; tcp: Endpoint }> {
     const { bind, port } = this.#options;
-    const udp = (await this.transport.listen({ host: bind, udpPort: port, ...this.#advertise() })).udp as Endpoint;
-    const tcp = (await this.transport.listen({ host: bind, tcpPort: udp.port, ...this.#advertise() })).tcp as Endpoint;
-    this.#endpoints = { udp, tcp };
+    this.#endpoints = await this.transport.listenUdpAndTcp({ host: bind, port, ...this.#advertise() });
     return this.#endpoints;
   }
 

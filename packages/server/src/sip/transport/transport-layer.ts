@@ -161,6 +161,34 @@ export class TransportLayer implements SipTransport {
     };
   }
 
+  /**
+   * UDP and TCP on one port. With port 0 the system picks the UDP port and TCP follows it; when
+   * another process holds that port for TCP, the UDP sockets are let go and a new port tried.
+   */
+  async listenUdpAndTcp(options: {
+    host: string;
+    port: number;
+    advertise?: string;
+  }): Promise<{ udp: Endpoint; tcp: Endpoint }> {
+    const { host, port } = options;
+    const advertise = options.advertise === undefined ? {} : { advertise: options.advertise };
+    for (let attempt = 1; ; attempt++) {
+      const { udp } = await this.listen({ host, udpPort: port, ...advertise });
+      if (udp === undefined) throw new StrowgerError(ErrorCode.Internal, 'UDP was bound but reported no endpoint');
+      try {
+        const { tcp } = await this.listen({ host, tcpPort: udp.port, ...advertise });
+        if (tcp === undefined) throw new StrowgerError(ErrorCode.Internal, 'TCP was bound but reported no endpoint');
+        return { udp, tcp };
+      } catch (error) {
+        const inUse = (error as { cause?: { code?: string } }).cause?.code === 'EADDRINUSE';
+        if (port !== 0 || !inUse || attempt >= sharedPortAttempts) throw error;
+        await closeUdp([...this.#udp.values()]);
+        this.#udp.clear();
+        this.#udpEndpoint = undefined;
+      }
+    }
+  }
+
   sentBy(protocol: TransportProtocol, local?: string): { host: string; port: number } {
     const endpoint = protocol === 'udp' ? this.#udpEndpoint : this.#tcpEndpoint;
     const reached = local === undefined || local.length === 0 ? undefined : unmapAddress(local);

@@ -11,7 +11,8 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { PacingClock, RtpSender, encodeG711 } from '@strowger/media';
 
 const count = Number(process.env.COUNT ?? 100);
-const pacing = new PacingClock({ maxCatchUpFrames: 1000 });
+// Callers' phones are independent: their 20 ms do not line up, so the far ends' sends are spread too.
+const pacing = new PacingClock({ maxCatchUpFrames: 1000, spreadStarts: true });
 const frame = encodeG711(
   'pcmu',
   Int16Array.from({ length: 160 }, (_, i) => Math.round(3000 * Math.sin(i / 3))),

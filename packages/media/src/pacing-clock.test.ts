@@ -109,4 +109,23 @@ describe('pacing clock', () => {
     clock.advance(60);
     expect(ticks).toBe(4);
   });
+
+  it('spreading starts, streams started together MUST each take the quietest millisecond of the frame', () => {
+    const clock = new FakeClock(0);
+    const pacing = new PacingClock({ clock, spreadStarts: true });
+    const firstSends: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      let sent = false;
+      pacing.subscribe(() => {
+        if (!sent) firstSends.push(clock.now());
+        sent = true;
+      });
+    }
+    clock.advance(20);
+    // Forty streams over twenty milliseconds: two in each, none more than 19 ms late to start.
+    const perMillisecond = new Map<number, number>();
+    for (const at of firstSends) perMillisecond.set(at % 20, (perMillisecond.get(at % 20) ?? 0) + 1);
+    expect([...perMillisecond.values()]).toEqual(new Array(20).fill(2));
+    expect(Math.max(...firstSends)).toBeLessThan(20);
+  });
 });

@@ -21,6 +21,13 @@ export interface PacingClockOptions {
   readonly maxCatchUpFrames?: number;
   /** A frame may go this much before its due time rather than wait for another timer (ms). */
   readonly earlyMs?: number;
+  /**
+   * Start each new stream in the millisecond of the 20 ms frame that the fewest streams use (up to
+   * 19 ms later than asked), so that streams started together — calls answered in one turn — do not
+   * all send in the same instant, each waiting behind the others' sends. Off by default (a stream
+   * starts at once); the process-wide clock RTP sessions share has it on.
+   */
+  readonly spreadStarts?: boolean;
 }
 
 interface Subscription {
@@ -56,22 +63,33 @@ export class PacingClock {
   #timer: { cancel(): void } | undefined;
   #timerDue = Infinity;
   #stats = { caughtUp: 0, skipped: 0 };
+  readonly #spread: boolean;
+  /** How many streams send in each millisecond of the frame (by their start time), when spreading. */
+  readonly #phaseLoad: number[] = new Array<number>(frameMs).fill(0);
 
   constructor(options: PacingClockOptions = {}) {
     this.#clock = options.clock ?? monotonicClock;
     this.#maxCatchUp = options.maxCatchUpFrames ?? 3;
     this.#early = options.earlyMs ?? 0.5;
+    this.#spread = options.spreadStarts ?? false;
   }
 
-  /** Starts a subscription whose frame 0 is due now; the returned function ends it. */
+  /**
+   * Starts a subscription whose frame 0 is due now — or, spreading starts, in the quietest
+   * millisecond of the next 20 — and the returned function ends it.
+   */
   subscribe(listener: FrameListener): () => void {
     const now = this.#clock.now();
-    const subscription: Subscription = { listener, start: now, frame: 0, due: now, active: true };
+    const start = this.#spread ? now + this.#quietestOffset(now) : now;
+    const phase = phaseOf(start);
+    if (this.#spread) this.#phaseLoad[phase] = (this.#phaseLoad[phase] ?? 0) + 1;
+    const subscription: Subscription = { listener, start, frame: 0, due: start, active: true };
     this.#push(subscription);
     this.#arm();
     return () => {
       if (!subscription.active) return;
       subscription.active = false;
+      if (this.#spread) this.#phaseLoad[phase] = Math.max(0, (this.#phaseLoad[phase] ?? 0) - 1);
       const index = this.#heap.indexOf(subscription);
       if (index >= 0) this.#removeAt(index);
       if (this.#heap.length === 0) this.#disarm();
@@ -88,6 +106,17 @@ export class PacingClock {
 
   get stats(): PacingStats {
     return { ...this.#stats };
+  }
+
+  /** How many milliseconds from `now` the least used millisecond of the frame begins (the nearest of equals). */
+  #quietestOffset(now: number): number {
+    const from = phaseOf(now);
+    let best = 0;
+    for (let offset = 1; offset < frameMs; offset++) {
+      if ((this.#phaseLoad[(from + offset) % frameMs] ?? 0) < (this.#phaseLoad[(from + best) % frameMs] ?? 0))
+        best = offset;
+    }
+    return best;
   }
 
   /** The time frame `frame` of a subscription started at `start` is due: what senders measure lateness against. */
@@ -178,4 +207,9 @@ export class PacingClock {
       index = smallest;
     }
   }
+}
+
+/** Which millisecond of the 20 ms frame a time falls in. */
+function phaseOf(time: number): number {
+  return ((Math.floor(time) % frameMs) + frameMs) % frameMs;
 }

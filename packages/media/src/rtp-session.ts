@@ -113,7 +113,7 @@ export interface RtpSessionStats {
 let sharedPacing: PacingClock | undefined;
 /** The process-wide pacing clock sessions use unless given one. */
 export function defaultPacingClock(): PacingClock {
-  sharedPacing ??= new PacingClock();
+  sharedPacing ??= new PacingClock({ spreadStarts: true });
   return sharedPacing;
 }
 

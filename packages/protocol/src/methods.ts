@@ -165,6 +165,17 @@ export const CallConnectParams = Type.Object({
   address: DirectoryNumber,
   dialled: Digits,
   callId: Type.Optional(ClientCallId),
+  transferEnable: Type.Optional(
+    Type.Boolean({
+      description: 'CallControlCall.setTransferEnable: false forbids applications to transfer this call (default true)',
+    }),
+  ),
+  conferenceEnable: Type.Optional(
+    Type.Boolean({
+      description:
+        'CallControlCall.setConferenceEnable: false forbids applications to conference this call (default true)',
+    }),
+  ),
 });
 export type CallConnectParams = Static<typeof CallConnectParams>;
 

@@ -36,6 +36,8 @@ export class Call {
   /** The call id, unique across server restarts (CDRs carry the same id). */
   readonly callId: string;
   #state: CallState = 'IDLE';
+  #transferEnable = true;
+  #conferenceEnable = true;
   readonly #connections = new Map<string, Connection>();
   #callingAddress: Address | null = null;
   #callingTerminal: Terminal | null = null;
@@ -163,10 +165,40 @@ export class Call {
     this.#host.adoptCall(this);
     await this.#host.request(
       'call.connect',
-      { terminal: terminalName, address: addressName, dialled: digits, callId: this.callId },
+      {
+        terminal: terminalName,
+        address: addressName,
+        dialled: digits,
+        callId: this.callId,
+        ...(this.#transferEnable ? {} : { transferEnable: false }),
+        ...(this.#conferenceEnable ? {} : { conferenceEnable: false }),
+      },
       options,
     );
     return this.#originFirst(addressName);
+  }
+
+  /**
+   * CallControlCall.setTransferEnable: whether applications may transfer this call; set before
+   * connect (InvalidStateError after). Phones' own transfer keys are not affected.
+   */
+  setTransferEnable(enable: boolean): void {
+    this.#assertIdle('setTransferEnable');
+    this.#transferEnable = enable;
+  }
+
+  /** CallControlCall.setConferenceEnable: whether applications may conference this call; set before connect. */
+  setConferenceEnable(enable: boolean): void {
+    this.#assertIdle('setConferenceEnable');
+    this.#conferenceEnable = enable;
+  }
+
+  #assertIdle(method: string): void {
+    if (this.#state !== 'IDLE' || this.#connections.size > 0) {
+      throw new InvalidStateError(
+        `Call ${this.callId} is ${this.#state}; ${method} is for a new call, before connect.`,
+      );
+    }
   }
 
   /**

@@ -84,6 +84,11 @@ export interface CallContext {
   conference: Conference | undefined;
   /** The server's own answer to a feature code (feature-calls.ts), once it has answered. */
   feature: FeatureSession | undefined;
+  /**
+   * Whether applications may transfer or conference this call (JTAPI CallControlCall.setTransferEnable
+   * and setConferenceEnable, set before the call is made); phones' own transfers are not affected.
+   */
+  readonly allowed: { readonly transfer: boolean; readonly conference: boolean };
   ended: boolean;
 }
 
@@ -137,6 +142,7 @@ export function newCallContext(
     musicOnHold: undefined,
     conference: undefined,
     feature: undefined,
+    allowed: { transfer: true, conference: true },
     ended: false,
   };
 }

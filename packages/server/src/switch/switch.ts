@@ -663,6 +663,19 @@ export class Switch {
     this.#flush();
   }
 
+  /** A call made with setTransferEnable(false) or setConferenceEnable(false) refuses that request. */
+  #assertAllowed(feature: 'transfer' | 'conference', ...callIds: string[]): void {
+    for (const callId of callIds) {
+      const context = this.#calls.get(callId);
+      if (context === undefined || context.allowed[feature]) continue;
+      const setter = feature === 'transfer' ? 'setTransferEnable' : 'setConferenceEnable';
+      throw invalidState(
+        `call ${callId} was made with ${feature} disabled (CallControlCall.${setter}(false)); it cannot be ${feature === 'transfer' ? 'transferred' : 'conferenced'}`,
+        feature === 'transfer' ? 'TRANSFERFAILED' : 'CONFERENCEFAILED',
+      );
+    }
+  }
+
   #offeredConnection(ref: ConnectionRef, verb: string): { context: CallContext; connection: Connection } {
     const found = connectionOf(this.#lookup, ref);
     if (found.connection.state !== 'OFFERED' || !found.context.offered.includes(found.connection)) {
@@ -715,6 +728,7 @@ export class Switch {
    * answers, conferences it in (see add-party.ts). Resolves when the conference is made.
    */
   addParty(ref: TerminalConnectionRef, dialled: string): Promise<void> {
+    this.#assertAllowed('conference', ref.callId);
     return addParty(
       {
         events: this.events,
@@ -732,6 +746,7 @@ export class Switch {
 
   /** CallControlCall.transfer(String) by request: the terminal connection's party transfers blind. */
   transferTo(ref: TerminalConnectionRef, destination: string): void {
+    this.#assertAllowed('transfer', ref.callId);
     const { terminalConnection } = terminalConnectionOf({ calls: this.#calls, legs: this.#legs }, ref);
     this.#merging.transfer(terminalConnection.leg, destination);
   }
@@ -741,6 +756,7 @@ export class Switch {
    * and the other call's party joins this call (see CallMerging.transferCalls).
    */
   transferCall(callId: string, otherCallId: string, controller?: string): void {
+    this.#assertAllowed('transfer', callId, otherCallId);
     const { held, consult } = controllerLegs(
       { calls: this.#calls, legs: this.#legs },
       callId,
@@ -753,6 +769,7 @@ export class Switch {
 
   /** CallControlCall.conference(Call) by request: the two calls of one controller become one conference. */
   conferenceCalls(callId: string, otherCallId: string, controller?: string): Promise<void> {
+    this.#assertAllowed('conference', callId, otherCallId);
     const { held, consult } = controllerLegs(
       { calls: this.#calls, legs: this.#legs },
       callId,

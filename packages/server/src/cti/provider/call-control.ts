@@ -22,7 +22,13 @@ export interface CallControlEngine {
   generateDtmf(ref: PartyRef, digits: string): Promise<void>;
   disconnect(ref: { callId: string; address: string }): void;
   redirect(callId: string, destination: string, options?: { callingNumber?: string }): void;
-  makeCall(request: { device: string; line?: string; dialled: string; callId?: string }): Promise<string>;
+  makeCall(request: {
+    device: string;
+    line?: string;
+    dialled: string;
+    callId?: string;
+    allowed?: { transfer?: boolean; conference?: boolean };
+  }): Promise<string>;
   consult(ref: PartyRef, dialled: string, callId?: string): Promise<string>;
   transferTo(ref: PartyRef, destination: string): void;
   transferCall(callId: string, otherCallId: string, controller?: string): void;
@@ -184,6 +190,10 @@ export class CallControlRequests {
           line: p.address,
           dialled: p.dialled,
           ...(p.callId === undefined ? {} : { callId: p.callId }),
+          allowed: {
+            ...(p.transferEnable === undefined ? {} : { transfer: p.transferEnable }),
+            ...(p.conferenceEnable === undefined ? {} : { conference: p.conferenceEnable }),
+          },
         });
         return { callId };
       }

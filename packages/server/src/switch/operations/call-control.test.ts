@@ -222,6 +222,28 @@ describe('redirect by request', () => {
 });
 
 describe('Call.connect (third-party call control)', () => {
+  it('a call made with transfer and conference disabled (setTransferEnable/setConferenceEnable) MUST refuse both, changing nothing', async () => {
+    const h = start();
+    const made = h.engine.makeCall({
+      device: 'SEP1001',
+      dialled: '1002',
+      callId: 'crm-0000-0002',
+      allowed: { transfer: false, conference: false },
+    });
+    await h.settle();
+    h.engine.answered(h.driver.alertFor('SEP1001').leg, { offer: sdpOffer('SEP1001') });
+    await made;
+    h.engine.answered(h.driver.alertFor('SEP1002').leg, { answer: 'answer of 1002' });
+    await h.settle();
+    const ref = { callId: 'crm-0000-0002', address: '1001', terminal: 'SEP1001' };
+    const blind = await refusal(h, () => h.engine.transferTo(ref, '1003'));
+    expect(blind).toMatchObject({ code: ErrorCode.InvalidState, details: { ciscoError: 'TRANSFERFAILED' } });
+    expect((await refusal(h, () => h.engine.addParty(ref, '1003'))).details).toMatchObject({
+      ciscoError: 'CONFERENCEFAILED',
+    });
+    h.engine.drop('crm-0000-0002');
+  });
+
   it('MUST ask the phone to answer by itself the way its configuration says, or not at all', async () => {
     const ways = [
       { autoAnswer: undefined, expected: { autoAnswer: true } },

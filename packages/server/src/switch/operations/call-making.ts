@@ -27,6 +27,8 @@ export interface MakeCallRequest {
   readonly dialled: string;
   /** A call id the application chose, so it can match the events that come before the answer. */
   readonly callId?: string;
+  /** JTAPI setTransferEnable / setConferenceEnable: false forbids applications to transfer / conference it. */
+  readonly allowed?: { readonly transfer?: boolean; readonly conference?: boolean };
 }
 
 /** What making calls needs of the engine. */
@@ -100,7 +102,10 @@ export class CallMaking {
       return created;
     });
     host.occupancy.track(tc.connection);
-    const context = newCallContext(call, tc, origin, undefined);
+    const context = {
+      ...newCallContext(call, tc, origin, undefined),
+      allowed: { transfer: request.allowed?.transfer ?? true, conference: request.allowed?.conference ?? true },
+    };
     host.calls.set(call.id, context);
     host.legs.set(tc.leg, { context, terminalConnection: tc, device });
     host.command(tc, (driver) =>

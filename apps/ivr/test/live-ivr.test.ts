@@ -1,7 +1,6 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { silentLogger, type Logger } from '@strowger/core';
 import { levelDb, readWav, type RtpSession } from '@strowger/media';
 import { openRtpSession } from '@strowger/media/node';
 import { openProvider } from '@strowger/sdk';
@@ -15,6 +14,7 @@ import { promptCatalog } from '../src/prompt-catalog.js';
 import { generatePrompts } from '../src/prompt-generator.js';
 import { sdkPlatform } from '../src/sdk-platform.js';
 import { bestCorrelation } from './audio.js';
+import { ivrTestLogger } from './test-logger.js';
 
 /**
  * strowger-ivr on the SDK against a real Strowger. Voicemail: a phone calls a line that forwards to
@@ -63,21 +63,6 @@ afterAll(async () => {
   if (directory !== undefined) await rm(directory, { recursive: true, force: true });
 });
 
-/** The IVR's log on stderr, when STROWGER_IVR_TEST_LOG asks for them. */
-function testLogger(bindings: Record<string, unknown> = {}): Logger {
-  const write = (level: string) => (obj: object, msg?: string) =>
-    console.error(
-      `ivr ${level} ${msg ?? ''} ${JSON.stringify({ ...bindings, ...obj }, (_k, v: unknown) => (v instanceof Error ? v.message : v))}`,
-    );
-  return {
-    error: write('error'),
-    warn: write('warn'),
-    info: write('info'),
-    debug: write('debug'),
-    child: (more) => testLogger({ ...bindings, ...more }),
-  };
-}
-
 /** The RTP address in a session description. */
 function mediaAddress(sdp: string): { address: string; port: number } {
   const address = sdp.match(/^c=IN IP4 (\S+)/m)?.[1];
@@ -103,7 +88,7 @@ ${yaml}`,
   application = await runIvr({
     configFile,
     createPlatform: sdkPlatform,
-    logger: process.env.STROWGER_IVR_TEST_LOG === undefined ? silentLogger : testLogger(),
+    logger: ivrTestLogger(),
     env: { STROWGER_IVR_CTI_PASSWORD: 'ivr-secret', STROWGER_IVR_ADMIN_PASSWORD: testAdminPassword },
   });
   return application;

@@ -3,7 +3,6 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { silentLogger, type Logger } from '@strowger/core';
 import { decodeG711, encodeG711, readWav } from '@strowger/media';
 import { openProvider, type ProviderEvent } from '@strowger/sdk';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +18,7 @@ import { promptCatalog } from '../src/prompt-catalog.js';
 import { generatePrompts } from '../src/prompt-generator.js';
 import { sdkPlatform } from '../src/sdk-platform.js';
 import { bestCorrelation } from './audio.js';
+import { ivrTestLogger } from './test-logger.js';
 
 /**
  * strowger-ivr with real peers end to end: SIPp dials, the IVR's route point sends the call to a CTI
@@ -112,24 +112,11 @@ ${menus}`,
   return file;
 }
 
-/** The IVR's log on stderr, when STROWGER_IVR_TEST_LOG asks for it (to see why a test failed). */
-function consoleLogger(bindings: Record<string, unknown> = {}): Logger {
-  const write = (level: string) => (obj: object, msg?: string) =>
-    console.error(`ivr ${level} ${msg ?? ''} ${JSON.stringify({ ...bindings, ...obj })}`);
-  return {
-    error: write('error'),
-    warn: write('warn'),
-    info: write('info'),
-    debug: write('debug'),
-    child: (more) => consoleLogger({ ...bindings, ...more }),
-  };
-}
-
 async function startIvr(yaml: string): Promise<IvrApplication> {
   application = await runIvr({
     configFile: await ivrConfig('ivr', yaml),
     createPlatform: sdkPlatform,
-    logger: process.env.STROWGER_IVR_TEST_LOG === undefined ? silentLogger : consoleLogger(),
+    logger: ivrTestLogger(),
     env: { STROWGER_IVR_CTI_PASSWORD: 'ivr-secret', STROWGER_IVR_ADMIN_PASSWORD: testAdminPassword },
   });
   return application;

@@ -6,6 +6,7 @@ import {
   PrivilegeViolationError,
   ResourceUnavailableError,
   openProvider,
+  type Call,
   type CallEvent,
   type Provider,
   type TerminalConnection,
@@ -227,17 +228,30 @@ describe('consult and transfer driven by CTI', () => {
   });
 });
 
+/** 7101 calls 7102, which answers; 7102 observed: the call, its terminal connection at 7102, and what was seen. */
+async function talkingAt7102(): Promise<{
+  provider: Provider;
+  seen: CallEvent[];
+  aCall: PhoneCall;
+  call: Call;
+  tc: TerminalConnection;
+}> {
+  const a = await phone('7101');
+  const { provider, seen } = await observe(['7102']);
+  const aCall = await a.call('7102');
+  await waitUntil(() => seen.some((e) => e.type === 'CallCtlTermConnTalkingEv' && e.terminal === 'SEP000000007102'));
+  const call = provider.calls[0];
+  const tc = call?.getConnection('7102')?.getTerminalConnection('SEP000000007102');
+  if (call === undefined || tc === undefined) throw new Error('the call was not seen');
+  return { provider, seen, aCall, call, tc };
+}
+
 describe('add a party driven by CTI (single-step conference)', () => {
   it('addParty MUST call the new party and, once it answers, put all three on the conference bridge', async () => {
-    const a = await phone('7101');
     const b = await phone('7102');
     const c = await phone('7103');
-    const { provider, seen } = await observe(['7102']);
-    const aCall = await a.call('7102');
-    await waitUntil(() => seen.some((e) => e.type === 'CallCtlTermConnTalkingEv' && e.terminal === 'SEP000000007102'));
-    const call = provider.calls[0];
-    const tc = call?.getConnection('7102')?.getTerminalConnection('SEP000000007102');
-    if (call === undefined || tc === undefined) throw new Error('the call was not seen');
+    const { seen, aCall, call, tc } = await talkingAt7102();
+    const a = aCall.phone;
     await call.addParty('7103', { controller: tc });
     expect(types(seen, (e) => e.type === 'CiscoConferenceStartEv' || e.type === 'CiscoConferenceEndEv')).toEqual([
       'CiscoConferenceStartEv',
@@ -253,16 +267,10 @@ describe('add a party driven by CTI (single-step conference)', () => {
   });
 
   it('addParty MUST fail and leave the call as it was when the new party does not answer', async () => {
-    const a = await phone('7101');
     await phone('7102');
     const c = await phone('7103');
     c.incoming = { refuse: 486 };
-    const { provider, seen } = await observe(['7102']);
-    const aCall = await a.call('7102');
-    await waitUntil(() => seen.some((e) => e.type === 'CallCtlTermConnTalkingEv' && e.terminal === 'SEP000000007102'));
-    const call = provider.calls[0];
-    const tc = call?.getConnection('7102')?.getTerminalConnection('SEP000000007102');
-    if (call === undefined || tc === undefined) throw new Error('the call was not seen');
+    const { aCall, call, tc } = await talkingAt7102();
     await expect(call.addParty('7103', { controller: tc })).rejects.toBeInstanceOf(ResourceUnavailableError);
     await waitUntil(() => tc.callControlState === 'TALKING', 5000);
     await aCall.hangUp();

@@ -111,6 +111,35 @@ export function isCtiDeviceMethod(method: MethodName): method is CtiDeviceMethod
   return (ctiDeviceMethods as readonly string[]).includes(method);
 }
 
+type CtiDeviceHandler<M extends CtiDeviceMethod> = (
+  devices: CtiDevices,
+  provider: CtiProvider,
+  params: MethodParams<M>,
+) => MethodResult<M>;
+
+/** What each route point and port method does, on the CTI devices. */
+const ctiDeviceHandlers: { readonly [M in CtiDeviceMethod]: CtiDeviceHandler<M> } = {
+  'terminal.register': (devices, provider, params) => devices.register(provider, params),
+  'terminal.unregister': (devices, provider, params) => {
+    devices.unregister(provider, params);
+    return {};
+  },
+  'terminal.setRtpParams': (devices, provider, params) => {
+    devices.setRtpParams(provider, params);
+    return {};
+  },
+  'address.registerRouteCallback': (devices, provider, params) => devices.registerRouteCallback(provider, params),
+  'address.cancelRouteCallback': (devices, provider, params) => {
+    devices.cancelRouteCallback(provider, params);
+    return {};
+  },
+  'routeSession.selectRoute': (devices, provider, params) => devices.selectRoute(provider, params),
+  'routeSession.endRoute': (devices, provider, params) => {
+    devices.endRoute(provider, params);
+    return {};
+  },
+};
+
 const snapshotCauses = { cause: 110, callControlCause: null, ciscoCause: 0, metaCode: 135, featureReason: 12 };
 const catchUpCauses = { cause: 100, callControlCause: null, ciscoCause: 0, metaCode: 128, featureReason: 12 };
 // A hash of nothing anyone knows, checked when the user id is unknown so that a wrong user id and a
@@ -366,32 +395,8 @@ export class ProviderService {
         `${method} is not available: this server runs without CTI devices`,
       );
     }
-    const p = params as MethodParams<CtiDeviceMethod>;
-    let result: MethodResult<CtiDeviceMethod> = {};
-    switch (method) {
-      case 'terminal.register':
-        result = devices.register(provider, p as MethodParams<'terminal.register'>);
-        break;
-      case 'terminal.unregister':
-        devices.unregister(provider, p as MethodParams<'terminal.unregister'>);
-        break;
-      case 'terminal.setRtpParams':
-        devices.setRtpParams(provider, p as MethodParams<'terminal.setRtpParams'>);
-        break;
-      case 'address.registerRouteCallback':
-        result = devices.registerRouteCallback(provider, p as MethodParams<'address.registerRouteCallback'>);
-        break;
-      case 'address.cancelRouteCallback':
-        devices.cancelRouteCallback(provider, p as MethodParams<'address.cancelRouteCallback'>);
-        break;
-      case 'routeSession.selectRoute':
-        result = devices.selectRoute(provider, p as MethodParams<'routeSession.selectRoute'>);
-        break;
-      case 'routeSession.endRoute':
-        devices.endRoute(provider, p as MethodParams<'routeSession.endRoute'>);
-        break;
-    }
-    return result as MethodResult<M>;
+    const handle = ctiDeviceHandlers[method] as CtiDeviceHandler<M>;
+    return handle(devices, provider, params);
   }
 
   removeObserver(provider: CtiProvider, observerId: string): void {

@@ -14,6 +14,8 @@ import {
 import type { TestPhone } from '../../../server/test/support/test-phone.js';
 import { type PhoneCall } from '../../../server/test/support/test-phone.js';
 import { phoneDevices, waitUntil } from '../../../server/test/support/leftovers.js';
+import { RtpListener } from '../../../server/test/support/rtp-listener.js';
+import { decodeTelephoneEvent } from '@strowger/media';
 import { useLiveCti, type LiveCti } from '../support/live-cti.js';
 
 /**
@@ -334,6 +336,39 @@ describe('DTMF by CTI', () => {
       'application/dtmf-relay\nSignal=7\r\nDuration=160\r\n',
     ]);
     await call.hangUp();
+  });
+});
+
+describe('DTMF by CTI to a phone that takes no SIP INFO', () => {
+  it('generated digits MUST reach it as RFC 4733 telephone-events in RTP, and the parties MUST be joined again', async () => {
+    const a = await phone('7101');
+    const b = await phone('7102');
+    const listener = await RtpListener.open();
+    try {
+      b.infoStatus = 415;
+      b.telephoneEvent = true;
+      b.mediaPort = listener.port;
+      const { seen } = await observe(['7101']);
+      const call = await a.call('7102');
+      await waitUntil(() =>
+        seen.some((e) => e.type === 'CallCtlTermConnTalkingEv' && e.terminal === 'SEP000000007101'),
+      );
+      const talking = seen.find((e) => e.type === 'CallCtlTermConnTalkingEv' && e.terminal === 'SEP000000007101');
+      if (talking === undefined || !('terminalConnection' in talking)) throw new Error('7101 never talked');
+      await talking.terminalConnection.generateDtmf('12');
+      const events = listener.packets
+        .filter((p) => p.payloadType === 101)
+        .map((p) => decodeTelephoneEvent(p.payload))
+        .filter((e) => e?.end === true)
+        .map((e) => e?.event);
+      expect([...new Set(events)]).toEqual([1, 2]);
+      // B was sent back to A's media afterwards.
+      const bCall = b.calls[0];
+      await waitUntil(() => (bCall?.reinvites.at(-1) ?? '').includes(`m=audio ${40000 + 7101 * 2} `));
+      await call.hangUp();
+    } finally {
+      await listener.close();
+    }
   });
 });
 

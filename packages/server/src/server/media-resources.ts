@@ -1,10 +1,19 @@
 import { randomInt } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { EncodedAudio, LoopPlayer, Mixer, PacingClock, g711PayloadType, readWav, type G711Law } from '@strowger/media';
-import { RtpStream } from '@strowger/media/node';
+import {
+  EncodedAudio,
+  LoopPlayer,
+  Mixer,
+  PacingClock,
+  g711PayloadType,
+  readWav,
+  type G711Law,
+  type RtpSession,
+} from '@strowger/media';
+import { RtpStream, openRtpSession } from '@strowger/media/node';
 import { readAudio, writeAudio, type AudioFormat } from '../sdp/index.js';
-import type { ConferenceBridge, MediaEndpoint, MediaResources } from '../switch/index.js';
+import type { ConferenceBridge, DigitSender, MediaEndpoint, MediaResources } from '../switch/index.js';
 
 /** The music on hold that ships with Strowger: a six-second G.711 loop. */
 export const defaultMusicOnHold = fileURLToPath(new URL('../../media/music-on-hold.wav', import.meta.url));
@@ -33,6 +42,7 @@ export class ServerMediaResources implements MediaResources {
   readonly #music: EncodedAudio;
   readonly #clock = new PacingClock();
   readonly #open = new Set<ServerEndpoint>();
+  readonly #digitSenders = new Set<DigitSenderEndpoint>();
 
   private constructor(address: string, bind: string, music: EncodedAudio) {
     this.#address = address;
@@ -99,13 +109,22 @@ export class ServerMediaResources implements MediaResources {
     };
   }
 
+  async digitSender(): Promise<DigitSender> {
+    const session = await openRtpSession({ address: this.#bind, symmetric: false });
+    const endpoint = new DigitSenderEndpoint(session, this.#describedAt);
+    this.#digitSenders.add(endpoint);
+    endpoint.onClose = () => this.#digitSenders.delete(endpoint);
+    return endpoint;
+  }
+
   /** Endpoints open now: tests check none is left, and it is a gauge worth having. */
   get openEndpoints(): number {
-    return this.#open.size;
+    return this.#open.size + this.#digitSenders.size;
   }
 
   close(): void {
     for (const endpoint of [...this.#open]) endpoint.close();
+    for (const endpoint of [...this.#digitSenders]) endpoint.close();
   }
 
   /** The address a description gives a device: fixed, or the one the device reaches with a wildcard bind. */
@@ -197,5 +216,74 @@ class ServerEndpoint implements MediaEndpoint {
       formats: offered,
       direction,
     });
+  }
+}
+
+/** The telephone-event payload type offered when the server makes the offer (a common choice). */
+const telephoneEventPayloadType = 101;
+
+/**
+ * An endpoint that sends DTMF as RFC 4733 telephone-events: offered to a party with G.711 and
+ * telephone-event (send only), it sends the digits in the payload types the party's answer chose,
+ * and silence around them.
+ */
+class DigitSenderEndpoint implements DigitSender {
+  readonly #session: RtpSession;
+  readonly #describedAt: (reachedAt: string | undefined) => string;
+  readonly #sessionId = String(randomInt(1, 2 ** 31));
+  #version = 0;
+  #connected = false;
+  onClose: (() => void) | undefined;
+
+  constructor(session: RtpSession, describedAt: (reachedAt: string | undefined) => string) {
+    this.#session = session;
+    this.#describedAt = describedAt;
+  }
+
+  offer(_direction: 'sendonly' | 'sendrecv', reachedAt?: string): string {
+    this.#version += 1;
+    return writeAudio({
+      sessionId: this.#sessionId,
+      version: this.#version,
+      address: this.#describedAt(reachedAt),
+      port: this.#session.local.port,
+      formats: [
+        formats.pcmu,
+        formats.pcma,
+        { payloadType: telephoneEventPayloadType, name: 'telephone-event', rate: 8000 },
+      ],
+      direction: 'sendonly',
+    });
+  }
+
+  accept(answer: string): void {
+    const description = readAudio(answer);
+    const chosen = description.formats.map((format) => ({ format, law: lawOf(format) })).find((f) => f.law);
+    const events = description.formats.find((format) => format.name === 'TELEPHONE-EVENT');
+    if (chosen?.law === undefined) throw new Error('the device answered without PCMU or PCMA');
+    if (events === undefined) throw new Error('the device answered without telephone-event');
+    this.#session.connect({
+      address: description.address,
+      port: description.port,
+      law: chosen.law,
+      payloadType: chosen.format.payloadType,
+      telephoneEventPayloadType: events.payloadType,
+    });
+    this.#connected = true;
+  }
+
+  answer(): undefined {
+    return undefined; // only ever offered: it answers no one
+  }
+
+  async sendDigits(digits: string): Promise<void> {
+    if (!this.#connected) throw new Error('the digit sender is not connected to a device');
+    await this.#session.sendDigits(digits);
+  }
+
+  close(): void {
+    this.#session.close('digits sent');
+    this.onClose?.();
+    this.onClose = undefined;
   }
 }

@@ -38,6 +38,7 @@ export {
   type DeviceDriver,
   type LegId,
   type MediaEndpoint,
+  type DigitSender,
   type MidCallInfo,
   type MediaResources,
   type ConferenceBridge,

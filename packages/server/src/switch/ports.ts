@@ -218,11 +218,19 @@ export interface ConferenceBridge {
   close(): void;
 }
 
+/** An endpoint that sends DTMF as RFC 4733 telephone-events to the device it is connected to. */
+export interface DigitSender extends MediaEndpoint {
+  /** Sends the digits; resolves once the last one's events are sent. Throws when not connected. */
+  sendDigits(digits: string): Promise<void>;
+}
+
 /** The server's media resources, as the engine needs them. */
 export interface MediaResources {
   /** An endpoint that plays the music-on-hold source to the device it is connected to. */
   musicOnHold(): Promise<MediaEndpoint>;
   conferenceBridge(): ConferenceBridge;
+  /** An endpoint that sends DTMF in RTP (RFC 4733); without it, digits go as SIP INFO only. */
+  digitSender?(): Promise<DigitSender>;
 }
 
 /**

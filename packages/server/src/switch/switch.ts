@@ -199,6 +199,7 @@ export class Switch {
       ...lookup,
       driverFor: (device) => this.#driverFor(device),
       peerOf: (entry) => this.#peerOf(entry),
+      sendByRtp: this.#media?.digitSender === undefined ? undefined : (c, p, d) => this.#digitsByRtp(c, p, d),
     });
     this.#making = new CallMaking({
       ...lookup,
@@ -661,6 +662,30 @@ export class Switch {
     }
     for (const context of contexts) if (!context.ended) this.#routing.applicationFailed(context);
     this.#flush();
+  }
+
+  /**
+   * DTMF in RTP to a party that does not take SIP INFO: it is connected to a server endpoint that sends
+   * the digits as RFC 4733 events, then joined to its peer again (RFC 3725 flow III, as after a transfer).
+   */
+  async #digitsByRtp(controller: LegEntry, peer: LegEntry, digits: string): Promise<void> {
+    const create = this.#media?.digitSender?.bind(this.#media);
+    if (create === undefined) throw new StrowgerError(ErrorCode.Unsupported, 'this server cannot send DTMF in RTP');
+    const sender = await create();
+    try {
+      const offer = sender.offer('sendonly', this.#mediaControl.serverAddressFor(peer));
+      sender.accept(await this.#driverFor(peer.device).updateMedia(peer.terminalConnection.leg, offer));
+      await sender.sendDigits(digits);
+    } catch (error) {
+      throw new StrowgerError(
+        ErrorCode.ResourceUnavailable,
+        `${peer.device.name} takes DTMF neither as SIP INFO nor as RFC 4733 telephone-events (${(error as Error).message})`,
+        { details: { ciscoError: 'DIGIT_GENERATION_CALLSTATE_CHANGED' } },
+      );
+    } finally {
+      sender.close();
+      if (!controller.context.ended) await this.#merging.join(controller.context, peer, controller, undefined);
+    }
   }
 
   /** A call made with setTransferEnable(false) or setConferenceEnable(false) refuses that request. */

@@ -6,6 +6,7 @@ import type {
   CallRecord,
   ConferenceBridge,
   DeviceDriver,
+  DigitSender,
   LegId,
   MediaEndpoint,
   MediaResources,
@@ -186,6 +187,27 @@ export class FakeMedia implements MediaResources {
   }
 }
 
+/** A digit sender that records what it was asked; its descriptions name it. */
+export class FakeDigitSender extends FakeEndpoint implements DigitSender {
+  readonly sent: string[] = [];
+
+  sendDigits(digits: string): Promise<void> {
+    this.sent.push(digits);
+    return Promise.resolve();
+  }
+}
+
+/** Media resources that can also send DTMF in RTP. */
+export class FakeMediaWithDigits extends FakeMedia {
+  readonly digitSenders: FakeDigitSender[] = [];
+
+  digitSender(): Promise<DigitSender> {
+    const sender = new FakeDigitSender(`digits${this.digitSenders.length + 1}`);
+    this.digitSenders.push(sender);
+    return Promise.resolve(sender);
+  }
+}
+
 export function line(dn: string, extra: Partial<SwitchLine> = {}): SwitchLine {
   return { dn, forward: {}, noAnswerSeconds: 12, maxCalls: 2, busyTrigger: 1, ...extra };
 }
@@ -218,14 +240,14 @@ export interface Harness {
 /** An engine over a fake driver and clock; every phone of `config` is in service unless listed. */
 export function harness(
   config: SwitchConfig,
-  options: { outOfService?: string[]; withoutMedia?: boolean } = {},
+  options: { outOfService?: string[]; withoutMedia?: boolean; digitsInRtp?: boolean } = {},
 ): Harness {
   const clock = new FakeClock();
   const driver = new FakeDriver();
   for (const device of config.devices)
     if (!options.outOfService?.includes(device.name)) driver.inService.add(device.name);
   const records: CallRecord[] = [];
-  const media = new FakeMedia();
+  const media = options.digitsInRtp === true ? new FakeMediaWithDigits() : new FakeMedia();
   const engine = new Switch({
     clock,
     // One fake plays every kind of device: phones, and the applications behind CTI route points and ports.

@@ -41,6 +41,11 @@ export class TestPhone {
   readonly #ringing = new Map<string, IncomingRequest>();
   /** Message-summary bodies (RFC 3842) of the NOTIFYs the server sent outside any call, in order. */
   readonly messageSummaries: string[] = [];
+  /** The status this phone answers SIP INFO with (200; 415 plays a phone that takes no INFO). */
+  infoStatus = 200;
+  /** The RTP port its SDP names (a test's listener), and whether it offers RFC 4733 telephone-event. */
+  mediaPort: number | undefined;
+  telephoneEvent = false;
   /** NOTIFYs received in this phone's message-summary subscriptions (RFC 3842), in order. */
   readonly mwiNotifies: Array<{ state: string; body: string }> = [];
   /** The Call-IDs of this phone's message-summary subscriptions. */
@@ -231,8 +236,9 @@ export class TestPhone {
       's=-',
       `c=IN IP4 ${this.#local.host}`,
       't=0 0',
-      `m=audio ${40000 + Number(this.dn) * 2} RTP/AVP 0`,
+      `m=audio ${this.mediaPort ?? 40000 + Number(this.dn) * 2} RTP/AVP 0${this.telephoneEvent ? ' 101' : ''}`,
       'a=rtpmap:0 PCMU/8000',
+      ...(this.telephoneEvent ? ['a=rtpmap:101 telephone-event/8000', 'a=fmtp:101 0-16'] : []),
       `a=${direction}`,
       '',
     ].join('\r\n');
@@ -363,7 +369,7 @@ export class TestPhone {
         return;
       case 'INFO':
         call.infos.push(`${request.getHeader('Content-Type') ?? ''}\n${bodyOf(request) ?? ''}`);
-        incoming.respond(200, 'OK');
+        incoming.respond(this.infoStatus, this.infoStatus === 200 ? 'OK' : 'Unsupported Media Type');
         return;
       case 'BYE':
         call.ended = true;

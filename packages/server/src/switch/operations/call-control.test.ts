@@ -3,6 +3,7 @@ import type { StrowgerError } from '../../core/index.js';
 import { ErrorCode, isStrowgerError } from '../../core/index.js';
 import type { SwitchConfig } from '../config.js';
 import type { CallEvent } from '../events.js';
+import type { FakeMediaWithDigits } from '../test-support.js';
 import { harness, leftovers, line, phone, sdpOffer, type Harness } from '../test-support.js';
 
 /**
@@ -496,6 +497,30 @@ describe('MediaTerminalConnection.generateDtmf', () => {
     h.engine.answered(h.driver.alertFor('SEP1002').leg, { answer: 'answer of 1002' });
     await h.settle();
     await expect(h.engine.generateDtmf(ref, '5')).rejects.toMatchObject({ code: ErrorCode.ResourceUnavailable });
+    h.engine.released(caller);
+  });
+});
+
+describe('generateDtmf to a party that does not take SIP INFO', () => {
+  it('MUST send the digits as RFC 4733 from a server endpoint the party is briefly connected to, then join the parties again', async () => {
+    const h = (current = harness(config, { digitsInRtp: true }));
+    h.driver.offersSdp = true;
+    h.driver.infoStatus = 415;
+    const { caller, callee, callId } = await talking(h);
+    h.driver.commands.length = 0;
+    await h.engine.generateDtmf({ callId, address: '1001', terminal: 'SEP1001' }, '12');
+    const media = h.media as FakeMediaWithDigits;
+    expect(media.digitSenders.map((s) => ({ sent: s.sent, accepted: s.accepted.length, closed: s.closed }))).toEqual([
+      { sent: ['12'], accepted: 1, closed: true },
+    ]);
+    expect(h.driver.commands.map((c) => `${c.kind} ${c.leg}`)).toEqual([
+      `sendInfo ${callee}`,
+      `updateMedia ${callee}`,
+      `requestOffer ${caller}`,
+      `updateMedia ${callee}`,
+      `answerOffer ${caller}`,
+    ]);
+    expect(h.driver.take('updateMedia')[0]?.offer).toBe('digits1 offer sendonly');
     h.engine.released(caller);
   });
 });

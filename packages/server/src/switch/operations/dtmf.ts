@@ -9,7 +9,15 @@ import { invalidState, terminalConnectionOf, type CallLookup, type TerminalConne
 export interface DtmfHost extends CallLookup {
   driverFor(device: SwitchDevice): DeviceDriver;
   peerOf(entry: LegEntry): LegEntry | undefined;
+  /**
+   * Sends the digits to `peer` in RTP (RFC 4733) from a server endpoint, the two parties joined
+   * again afterwards; undefined when the server has no such endpoint.
+   */
+  readonly sendByRtp: ((controller: LegEntry, peer: LegEntry, digits: string) => Promise<void>) | undefined;
 }
+
+/** SIP statuses that say the device does not take DTMF as INFO (rather than that the call is gone). */
+const infoNotTaken = new Set([405, 415, 488, 489, 501]);
 
 /** The digits DTMF can carry (RFC 4733 events 0–15). */
 const dtmfDigits = /^[0-9*#A-D]{1,32}$/;
@@ -19,7 +27,9 @@ const digitDurationMs = 160;
 /**
  * MediaTerminalConnection.generateDtmf: digits are sent into the call from a terminal, to the party it
  * talks to, as SIP INFO with application/dtmf-relay (the way the phones of this server relay keys
- * they press), one INFO per digit in order. One generation at a time per terminal connection.
+ * they press), one INFO per digit in order. A party that does not take INFO gets them as RFC 4733
+ * telephone-events instead, from a server endpoint it is briefly connected to (the phones' RTP flows
+ * between them, not through the server). One generation at a time per terminal connection.
  */
 export class DtmfGeneration {
   readonly #host: DtmfHost;
@@ -64,11 +74,16 @@ export class DtmfGeneration {
     }
     this.#inProgress.add(tc.id);
     try {
-      for (const digit of digits) {
+      for (const [index, digit] of [...digits].entries()) {
         const status = await send(peer.terminalConnection.leg, {
           contentType: 'application/dtmf-relay',
           body: `Signal=${digit}\r\nDuration=${digitDurationMs}\r\n`,
         });
+        const sendByRtp = this.#host.sendByRtp;
+        if (index === 0 && infoNotTaken.has(status) && sendByRtp !== undefined) {
+          await sendByRtp(entry, peer, digits);
+          return;
+        }
         if (status >= 300) {
           throw new StrowgerError(
             ErrorCode.ResourceUnavailable,

@@ -97,6 +97,10 @@ export interface Settings {
   voicemailPilot?: string;
   conferenceNumber?: string;
   extensionMobilityMaxLoginMinutes?: number;
+  extensionMobilityLoginCode?: string;
+  extensionMobilityLogoutCode?: string;
+  callParkRange?: string;
+  callParkReversionSeconds?: number;
 }
 
 export interface RegistrationBinding {

@@ -13,9 +13,26 @@ interface SettingsForm {
   voicemailPilot: string;
   conferenceNumber: string;
   extensionMobilityMaxLoginMinutes: number | '';
+  extensionMobilityLoginCode: string;
+  extensionMobilityLogoutCode: string;
+  callParkRange: string;
+  callParkReversionSeconds: number | '';
 }
 
-const fields = ['sipRealm', 'voicemailPilot', 'conferenceNumber', 'extensionMobilityMaxLoginMinutes'];
+const fields = [
+  'sipRealm',
+  'voicemailPilot',
+  'conferenceNumber',
+  'extensionMobilityMaxLoginMinutes',
+  'extensionMobilityLoginCode',
+  'extensionMobilityLogoutCode',
+  'callParkRange',
+  'callParkReversionSeconds',
+];
+
+/** A feature code: keys a phone can dial (digits, * and #). */
+const featureCode = (value: string): string | null =>
+  value === '' || /^[0-9*#]{2,16}$/.test(value) ? null : 'Two to sixteen keys a phone can dial: digits, * and #';
 
 /** System-wide settings (CUCM's Service Parameters, the few Strowger has), saved with If-Match. */
 export function SettingsPage() {
@@ -24,13 +41,26 @@ export function SettingsPage() {
   const [general, setGeneral] = useState<string[]>([]);
   const [saved, setSaved] = useState(false);
   const form = useForm<SettingsForm>({
-    initialValues: { sipRealm: '', voicemailPilot: '', conferenceNumber: '', extensionMobilityMaxLoginMinutes: '' },
+    initialValues: {
+      sipRealm: '',
+      voicemailPilot: '',
+      conferenceNumber: '',
+      extensionMobilityMaxLoginMinutes: '',
+      extensionMobilityLoginCode: '',
+      extensionMobilityLogoutCode: '',
+      callParkRange: '',
+      callParkReversionSeconds: '',
+    },
     validateInputOnChange: true,
     validate: {
       sipRealm: (value) =>
         value === '' || /^[A-Za-z0-9_.:-]{1,100}$/.test(value) ? null : 'Letters, digits, "_", ".", ":" and "-"',
       voicemailPilot: directoryNumber,
       conferenceNumber: directoryNumber,
+      extensionMobilityLoginCode: featureCode,
+      extensionMobilityLogoutCode: featureCode,
+      callParkRange: (value) =>
+        value === '' || /^[0-9]{1,20}(-[0-9]{1,20})?$/.test(value) ? null : 'A number, or a range as "7900-7919"',
     },
   });
   useEffect(() => {
@@ -41,6 +71,10 @@ export function SettingsPage() {
           voicemailPilot: value.voicemailPilot ?? '',
           conferenceNumber: value.conferenceNumber ?? '',
           extensionMobilityMaxLoginMinutes: value.extensionMobilityMaxLoginMinutes ?? '',
+          extensionMobilityLoginCode: value.extensionMobilityLoginCode ?? '',
+          extensionMobilityLogoutCode: value.extensionMobilityLogoutCode ?? '',
+          callParkRange: value.callParkRange ?? '',
+          callParkReversionSeconds: value.callParkReversionSeconds ?? '',
         });
         setEtag(version);
         setLoading(false);
@@ -63,6 +97,14 @@ export function SettingsPage() {
       ...(values.extensionMobilityMaxLoginMinutes === ''
         ? {}
         : { extensionMobilityMaxLoginMinutes: values.extensionMobilityMaxLoginMinutes }),
+      ...(values.extensionMobilityLoginCode === ''
+        ? {}
+        : { extensionMobilityLoginCode: values.extensionMobilityLoginCode }),
+      ...(values.extensionMobilityLogoutCode === ''
+        ? {}
+        : { extensionMobilityLogoutCode: values.extensionMobilityLogoutCode }),
+      ...(values.callParkRange === '' ? {} : { callParkRange: values.callParkRange }),
+      ...(values.callParkReversionSeconds === '' ? {} : { callParkReversionSeconds: values.callParkReversionSeconds }),
     };
     try {
       const response = await api.request('PUT', '/api/v1/settings', {
@@ -122,6 +164,37 @@ export function SettingsPage() {
               max={10080}
               w={300}
               {...form.getInputProps('extensionMobilityMaxLoginMinutes')}
+            />
+            <TextInput
+              label="Login code"
+              description="What a phone dials to log in (for example *70)."
+              mt="sm"
+              w={300}
+              {...form.getInputProps('extensionMobilityLoginCode')}
+            />
+            <TextInput
+              label="Logout code"
+              description="What a phone dials to log out (for example *71)."
+              mt="sm"
+              w={300}
+              {...form.getInputProps('extensionMobilityLogoutCode')}
+            />
+          </Fieldset>
+          <Fieldset legend="Call Park">
+            <TextInput
+              label="Call Park Number/Range"
+              description="Where parked calls wait, as 7900-7919; CTI applications park and retrieve calls there."
+              w={300}
+              {...form.getInputProps('callParkRange')}
+            />
+            <NumberInput
+              label="Call Park Reversion Timer (seconds)"
+              description="A parked call nobody retrieves rings its parker again after this long."
+              min={10}
+              max={3600}
+              mt="sm"
+              w={300}
+              {...form.getInputProps('callParkReversionSeconds')}
             />
           </Fieldset>
           <div>

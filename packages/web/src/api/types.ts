@@ -32,11 +32,14 @@ export interface Line {
     busy?: ForwardTarget;
     noAnswer?: ForwardTarget;
     unregistered?: ForwardTarget;
+    ctiFailure?: ForwardTarget;
+    noCoverage?: ForwardTarget;
     noAnswerSeconds?: number;
   };
   maxCalls?: number;
   busyTrigger?: number;
   voicemailProfile?: string;
+  pickupGroup?: string;
 }
 
 export interface EndUser {

@@ -16,6 +16,8 @@ const forwardKinds = [
   { key: 'busy', label: 'Forward Busy' },
   { key: 'noAnswer', label: 'Forward No Answer' },
   { key: 'unregistered', label: 'Forward Unregistered' },
+  { key: 'ctiFailure', label: 'Forward on CTI Failure' },
+  { key: 'noCoverage', label: 'Forward No Coverage' },
 ] as const;
 
 type ForwardKey = (typeof forwardKinds)[number]['key'];
@@ -156,6 +158,8 @@ export function LineEditPage() {
         busy: { destination: (value, values) => destinationCheck(value, values.forward.busy.choice) },
         noAnswer: { destination: (value, values) => destinationCheck(value, values.forward.noAnswer.choice) },
         unregistered: { destination: (value, values) => destinationCheck(value, values.forward.unregistered.choice) },
+        ctiFailure: { destination: (value, values) => destinationCheck(value, values.forward.ctiFailure.choice) },
+        noCoverage: { destination: (value, values) => destinationCheck(value, values.forward.noCoverage.choice) },
       },
       busyTrigger: (value, values) =>
         value !== '' && values.maxCalls !== '' && value > values.maxCalls

@@ -17,9 +17,13 @@ export interface Device {
   description?: string;
   allowCtiControl?: boolean;
   extensionMobility?: boolean;
+  autoAnswer?: AutoAnswerMode;
   lines?: string[];
   sip?: { username: string; password?: string };
 }
+
+/** How the server asks a phone to answer by itself (click-to-dial, pickup, unpark). */
+export type AutoAnswerMode = 'both' | 'answer-mode' | 'call-info' | 'off';
 
 export type ForwardTarget = { destination: string } | { voicemail: true };
 

@@ -2,7 +2,7 @@ import { Fieldset, MultiSelect, PasswordInput, Select, Switch, TextInput } from 
 import { useForm } from '@mantine/form';
 import { useEffect, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
-import type { Device, DeviceType, Line } from '../api/types';
+import type { AutoAnswerMode, Device, DeviceType, Line } from '../api/types';
 import { FormFrame } from '../components/form-frame';
 import { HelpNote, routePointVsPort } from '../components/help';
 import { deviceTypeOptions } from '../components/labels';
@@ -20,6 +20,7 @@ interface DeviceForm {
   description: string;
   allowCtiControl: boolean;
   extensionMobility: boolean;
+  autoAnswer: AutoAnswerMode;
   lines: string[];
   sipUsername: string;
   sipPassword: string;
@@ -31,6 +32,7 @@ const fields = [
   'description',
   'allowCtiControl',
   'extensionMobility',
+  'autoAnswer',
   'lines',
   'sip.username',
   'sip.password',
@@ -44,6 +46,7 @@ function formOf(device: Device | undefined): DeviceForm {
     description: device?.description ?? '',
     allowCtiControl: device?.allowCtiControl ?? true,
     extensionMobility: device?.extensionMobility ?? false,
+    autoAnswer: device?.autoAnswer ?? 'both',
     lines: device?.lines ?? [],
     sipUsername: device?.sip?.username ?? '',
     sipPassword: '',
@@ -58,6 +61,7 @@ function documentOf(values: DeviceForm): Device {
     ...(values.description === '' ? {} : { description: values.description }),
     allowCtiControl: values.allowCtiControl,
     ...(phone && values.extensionMobility ? { extensionMobility: true } : {}),
+    ...(phone && values.autoAnswer !== 'both' ? { autoAnswer: values.autoAnswer } : {}),
     lines: values.lines,
     // A password left empty is kept as it is (the server never sends it back).
     ...(phone && values.sipUsername !== ''
@@ -100,7 +104,7 @@ export function DeviceEditPage() {
 
   const submit = form.onSubmit(async (values) => {
     setSaved(false);
-    const owned = ['name', 'type', 'description', 'allowCtiControl', 'extensionMobility', 'lines', 'sip'];
+    const owned = ['name', 'type', 'description', 'allowCtiControl', 'extensionMobility', 'autoAnswer', 'lines', 'sip'];
     const result = await save(withUnshownFields(loaded, owned, documentOf(values)), mapSipErrors(form), fields, 'name');
     if (result === undefined) return;
     setSaved(true);
@@ -148,6 +152,22 @@ export function DeviceEditPage() {
               label="Enable Extension Mobility"
               description="End users may log in on this phone and get their device profile's lines."
               {...form.getInputProps('extensionMobility', { type: 'checkbox' })}
+            />
+          ) : null}
+          {isPhone ? (
+            <Select
+              mt="md"
+              w={360}
+              label="Auto Answer request"
+              description="How the server asks this phone to answer by itself when an application calls, picks up or unparks to it."
+              data={[
+                { value: 'both', label: 'Answer-Mode and Call-Info (default)' },
+                { value: 'answer-mode', label: 'Answer-Mode: Auto (RFC 5373) only' },
+                { value: 'call-info', label: 'Call-Info answer-after=0 only' },
+                { value: 'off', label: 'Off: the phone rings' },
+              ]}
+              allowDeselect={false}
+              {...form.getInputProps('autoAnswer')}
             />
           ) : null}
         </Fieldset>

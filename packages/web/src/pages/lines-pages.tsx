@@ -82,6 +82,7 @@ interface LineForm {
   maxCalls: number | '';
   busyTrigger: number | '';
   voicemailProfile: string;
+  pickupGroup: string;
 }
 
 function formOf(line: Line | undefined): LineForm {
@@ -104,6 +105,7 @@ function formOf(line: Line | undefined): LineForm {
     maxCalls: line?.maxCalls ?? '',
     busyTrigger: line?.busyTrigger ?? '',
     voicemailProfile: line?.voicemailProfile ?? '',
+    pickupGroup: line?.pickupGroup ?? '',
   };
 }
 
@@ -123,6 +125,7 @@ function documentOf(values: LineForm): Line {
     ...(values.maxCalls === '' ? {} : { maxCalls: values.maxCalls }),
     ...(values.busyTrigger === '' ? {} : { busyTrigger: values.busyTrigger }),
     ...(values.voicemailProfile === '' ? {} : { voicemailProfile: values.voicemailProfile }),
+    ...(values.pickupGroup === '' ? {} : { pickupGroup: values.pickupGroup }),
   };
 }
 
@@ -137,6 +140,7 @@ const formFields = [
   'maxCalls',
   'busyTrigger',
   'voicemailProfile',
+  'pickupGroup',
   ...forwardKinds.map((kind) => `forward.${kind.key}.destination`),
 ];
 
@@ -175,7 +179,16 @@ export function LineEditPage() {
 
   const submit = form.onSubmit(async (values) => {
     setSaved(false);
-    const owned = ['dn', 'description', 'allowCtiControl', 'forward', 'maxCalls', 'busyTrigger', 'voicemailProfile'];
+    const owned = [
+      'dn',
+      'description',
+      'allowCtiControl',
+      'forward',
+      'maxCalls',
+      'busyTrigger',
+      'voicemailProfile',
+      'pickupGroup',
+    ];
     const result = await save(withUnshownFields(loaded, owned, documentOf(values)), form, formFields, 'dn');
     if (result === undefined) return;
     setSaved(true);
@@ -241,8 +254,14 @@ export function LineEditPage() {
         </Fieldset>
         <Fieldset legend="Multiple Call / Call Waiting Settings">
           <SimpleGrid cols={2}>
-            <NumberInput label="Maximum Number of Calls" min={1} max={200} {...form.getInputProps('maxCalls')} />
-            <NumberInput label="Busy Trigger" min={1} max={200} {...form.getInputProps('busyTrigger')} />
+            <NumberInput
+              label="Maximum Number of Calls"
+              description="Up to 200; up to 10,000 on a CTI route point"
+              min={1}
+              max={10000}
+              {...form.getInputProps('maxCalls')}
+            />
+            <NumberInput label="Busy Trigger" min={1} max={10000} {...form.getInputProps('busyTrigger')} />
           </SimpleGrid>
           <Select
             label="Voice Mail Profile"
@@ -252,6 +271,12 @@ export function LineEditPage() {
             value={form.values.voicemailProfile === '' ? null : form.values.voicemailProfile}
             onChange={(value) => form.setFieldValue('voicemailProfile', value ?? '')}
             error={form.errors.voicemailProfile}
+          />
+          <TextInput
+            label="Call Pickup Group"
+            description="Lines with the same group name pick up each other's ringing calls."
+            mt="sm"
+            {...form.getInputProps('pickupGroup')}
           />
         </Fieldset>
       </FormFrame>

@@ -5,7 +5,6 @@ import { api, withQuery } from '../api/client';
 import type { SipTraceItem } from '../api/types';
 import { PageHeader } from '../components/page-header';
 import { useLoad } from '../components/use-load';
-import { useRouteAvailable } from '../components/use-route-available';
 import { formatOffset, ladderLayout, type Ladder } from '../trace/ladder-layout';
 
 const columnWidth = 230;
@@ -21,15 +20,14 @@ export function CallTracePage() {
   const [callInput, setCallInput] = useState(callId);
   const [deviceInput, setDeviceInput] = useState(device);
   const [shown, setShown] = useState<SipTraceItem | null>(null);
-  const available = useRouteAvailable('/api/v1/sip-trace');
   const [generation, setGeneration] = useState(0);
   const trace = useLoad(
     async (signal) => {
-      if (available !== true || (callId === '' && device === '')) return undefined;
+      if (callId === '' && device === '') return undefined;
       const query = callId !== '' ? { callId } : { device };
       return api.get<{ items: SipTraceItem[] }>(withQuery('/api/v1/sip-trace', query), signal);
     },
-    [available, callId, device, generation],
+    [callId, device, generation],
   );
 
   return (
@@ -38,12 +36,6 @@ export function CallTracePage() {
         title="Call Trace"
         description="The SIP messages of one call (or of one device) between the phones and Strowger, with their timing. The server keeps the recent messages of each call; open a call from Live or Call Records, or give its id."
       />
-      {available === false ? (
-        <Alert color="yellow" title="No SIP trace on this server">
-          This server does not offer GET /api/v1/sip-trace (it is not in its OpenAPI document), so there is nothing to
-          draw.
-        </Alert>
-      ) : null}
       <form
         onSubmit={(event) => {
           event.preventDefault();

@@ -3,7 +3,6 @@ import { useEffect, useState } from 'react';
 import { api } from '../api/client';
 import type { ImportJob } from '../api/types';
 import { PageHeader } from '../components/page-header';
-import { useRouteAvailable } from '../components/use-route-available';
 
 type Mode = 'dry-run' | 'apply';
 
@@ -14,7 +13,6 @@ const pollMs = 500;
  * run that lists every problem by row and column, then applied all or nothing, with progress.
  */
 export function ImportPage() {
-  const available = useRouteAvailable('/api/v1/imports');
   const [file, setFile] = useState<File | null>(null);
   const [job, setJob] = useState<{ id: string; mode: Mode } | null>(null);
   const [status, setStatus] = useState<ImportJob | null>(null);
@@ -76,11 +74,6 @@ export function ImportPage() {
         title="Bulk Import"
         description="Add phones, lines and users from a CSV file. First a dry run checks every row and lists each problem by row and column; then Apply makes all the changes in one transaction, or none."
       />
-      {available === false ? (
-        <Alert color="yellow" title="No bulk import on this server">
-          This server does not offer POST /api/v1/imports (it is not in its OpenAPI document).
-        </Alert>
-      ) : null}
       <Stack maw={900}>
         <FileInput
           label="CSV file"
@@ -92,10 +85,9 @@ export function ImportPage() {
             setChecked(null);
             setStatus(null);
           }}
-          disabled={available !== true}
         />
         <Group>
-          <Button onClick={() => void start('dry-run')} disabled={file === null || running || available !== true}>
+          <Button onClick={() => void start('dry-run')} disabled={file === null || running}>
             Dry run
           </Button>
           <Button color="green" onClick={() => void start('apply')} disabled={!mayApply}>

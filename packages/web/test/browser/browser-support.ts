@@ -57,11 +57,3 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(screenshotDir, { recursive: true });
   await page.screenshot({ path: `${screenshotDir}${name}.png`, fullPage: true });
 }
-
-/** Whether the running server's OpenAPI document has a route (a feature another change brings). */
-export async function hasRoute(server: TestServer, path: string): Promise<boolean> {
-  const document = (await (await fetch(`${server.httpUrl}/api/v1/openapi.json`)).json()) as {
-    paths: Record<string, unknown>;
-  };
-  return path in document.paths;
-}

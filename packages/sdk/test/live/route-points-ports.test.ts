@@ -161,6 +161,9 @@ describe('route points', () => {
     await expect(provider.getTerminal('SEP000000001001').register({ kind: 'none' })).rejects.toBeInstanceOf(
       InvalidArgumentError,
     );
+    await expect(
+      provider.getTerminal('IVR_P2').register({ kind: 'static', address: 'ivr.example', port: 30000 }),
+    ).rejects.toBeInstanceOf(InvalidArgumentError);
     await provider.getTerminal('IVR_P2').register({ kind: 'static', address: '127.0.0.1', port: 30000 });
     await expect(
       other.provider.getTerminal('IVR_P2').register({ kind: 'static', address: '127.0.0.1', port: 30002 }),

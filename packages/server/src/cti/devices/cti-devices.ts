@@ -1,4 +1,5 @@
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
+import { isIP } from 'node:net';
 import {
   RouteCause,
   type Codec,
@@ -114,7 +115,8 @@ interface DeviceCall {
   agreed: AgreedMedia | undefined;
   inputStarted: boolean;
   outputStarted: boolean;
-  sessionVersion: number;
+  /** The SDP session this device presents in the call: one id, its version raised on each description (RFC 3264 §8). */
+  readonly sdp: { readonly id: string; version: number };
   acceptTimer: TimerHandle | undefined;
   session: RouteSession | undefined;
   /** A dynamic registration's wait for terminal.setRtpParams. */
@@ -179,7 +181,7 @@ export class CtiDevices implements DeviceDriver {
       agreed: undefined,
       inputStarted: false,
       outputStarted: false,
-      sessionVersion: 0,
+      sdp: { id: String(randomInt(1, 2 ** 31)), version: 0 },
       acceptTimer: undefined,
       session: undefined,
       pendingRtp: undefined,
@@ -292,6 +294,7 @@ export class CtiDevices implements DeviceDriver {
   /** terminal.register: the device comes into service while this provider (or a standby) holds it. */
   register(provider: CtiProvider, params: MethodParams<'terminal.register'>): MethodResult<'terminal.register'> {
     const type = this.#ctiTypeOf(provider, params.name);
+    if (params.media.kind === 'static') assertRtpAddress(params.media.address);
     validateMedia(type, params.name, params.media);
     const registration = this.#registrations.register(provider.id, params.name, type, params.media, false);
     this.#serviceMayHaveChanged(params.name);
@@ -311,6 +314,7 @@ export class CtiDevices implements DeviceDriver {
   /** terminal.setRtpParams: the RTP address for one call of a dynamically registered device. */
   setRtpParams(provider: CtiProvider, params: MethodParams<'terminal.setRtpParams'>): void {
     assertTerminal(provider.view, params.name);
+    assertRtpAddress(params.address);
     const call = [...this.#calls.values()].find((c) => c.callId === params.callId && c.device === params.name);
     if (call?.pendingRtp === undefined || call.mediaProvider !== provider.id) {
       throw new StrowgerError(
@@ -617,8 +621,8 @@ export class CtiDevices implements DeviceDriver {
   }
 
   #sessionOf(call: DeviceCall): { id: string; version: number } {
-    call.sessionVersion += 1;
-    return { id: String(Date.now()), version: call.sessionVersion };
+    call.sdp.version += 1;
+    return { id: call.sdp.id, version: call.sdp.version };
   }
 
   /**
@@ -765,6 +769,16 @@ function validateMedia(type: CtiDeviceType, name: string, media: RegistrationMed
     throw new StrowgerError(
       ErrorCode.InvalidArgument,
       `route point ${name} holds many calls at once, so it cannot have one fixed RTP address: register it with media "none" or "dynamic"`,
+    );
+  }
+}
+
+/** An RTP address an application gives goes into the SDP callers see: it must be an IP address. */
+function assertRtpAddress(address: string): void {
+  if (isIP(address) === 0) {
+    throw new StrowgerError(
+      ErrorCode.InvalidArgument,
+      `${JSON.stringify(address)} is not an IP address; give the IPv4 or IPv6 address where the application receives RTP`,
     );
   }
 }

@@ -72,7 +72,14 @@ export class MwiSubscriptions {
     if (expires === undefined) return;
     const device = this.#host.authenticate(incoming);
     if (device === undefined) return;
-    const line = isSipUri(request.uri) ? decodeURIComponent(request.uri.user ?? '') : '';
+    let line = '';
+    try {
+      line = isSipUri(request.uri) ? decodeURIComponent(request.uri.user ?? '') : '';
+    } catch {
+      // The parser checked the %-escapes; what is left is an escape that is not UTF-8.
+      incoming.respond(400, 'Bad Request - the Request-URI user is not valid UTF-8');
+      return;
+    }
     const lines = this.#host.linesOf(device);
     if (!lines.includes(line)) {
       incoming.respond(404, 'Not Found', {
